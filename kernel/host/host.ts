@@ -1,0 +1,35 @@
+// The host layer's contract: everything the kernel needs from where it runs.
+// kernel/host/node and kernel/host/browser implement it; no other kernel code
+// touches `node:*`, `window`, `fetch` or `indexedDB`.
+import type { Inode } from '../fs/inode.js';
+
+/** A process worker as the kernel sees it: a message port it can terminate. */
+export interface WorkerHandle {
+  postMessage(msg: unknown): void;
+  onMessage(cb: (msg: unknown) => void): void;
+  onError(cb: (err: Error) => void): void;
+  terminate(): void;
+}
+
+/**
+ * A byte stream of the host (the terminal or pipe the CLI was started on, or the
+ * page's output panel). Reads are asynchronous so the kernel never blocks on them.
+ */
+export interface HostStream {
+  readonly isatty: boolean;
+  /** Deliver up to `max` bytes; an empty array means end of file. */
+  read?(max: number, done: (data: Uint8Array | null) => void): void;
+  /** Write all of `data`; false on a broken stream (EPIPE). */
+  write?(data: Uint8Array): boolean;
+}
+
+export interface Host {
+  /** Start a worker running the process runtime (kernel/runtime/start.ts). */
+  startProcessWorker(): WorkerHandle;
+  /** Standard input, output and error of the first process. */
+  readonly stdio: readonly [HostStream, HostStream, HostStream];
+  /** A host directory as a directory inode, confined to it (Node only). */
+  hostDirectory?(hostPath: string): Inode | Error;
+  /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */
+  log(line: string): void;
+}

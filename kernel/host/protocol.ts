@@ -1,0 +1,52 @@
+// Messages between the host's main thread (CLI or page) and the kernel worker,
+// and between the kernel worker and process workers. Plain structured-clone data.
+
+/** One `--dir` as given on the command line. */
+export interface MountSpec {
+  host: string;
+  /** Guest path the directory is mounted on; also the preopen's name. */
+  guest: string;
+}
+
+/** Main thread → kernel: run one program as the first process. */
+export interface RunRequest {
+  type: 'run';
+  /** The program's bytes (the kernel compiles and caches them by digest). */
+  wasm: Uint8Array;
+  argv: string[];
+  env: string[];
+  cwd: string;
+  mounts: MountSpec[];
+}
+
+/** Kernel → main thread: the first process ended. */
+export interface ExitNotice {
+  type: 'exit';
+  /** The exit status as a shell shows it (128 + signal for a signal death). */
+  status: number;
+  /** Set when the program could not start or trapped: the message for stderr. */
+  error?: string;
+}
+
+/** Kernel → main thread (browser): bytes the process wrote to the host stream `fd`. */
+export interface OutputNotice {
+  type: 'output';
+  fd: 1 | 2;
+  data: Uint8Array;
+}
+
+export type KernelToHost = ExitNotice | OutputNotice;
+
+/** Kernel → process worker: become this process. */
+export interface StartMessage {
+  type: 'start';
+  pid: number;
+  module: WebAssembly.Module;
+  /** The process's syscall page (abi/page.ts). */
+  page: SharedArrayBuffer;
+  /** The kernel's doorbell (abi/page.ts, Bell). */
+  bell: SharedArrayBuffer;
+  argv: string[];
+  env: string[];
+  trace: boolean;
+}
