@@ -42,4 +42,11 @@ export default defineConfig(
       },
     },
   },
+  {
+    // Playwright tests: the callbacks given to page.evaluate run in the page.
+    files: ['test/e2e/**/*.js'],
+    languageOptions: {
+      globals: { self: 'readonly', window: 'readonly', document: 'readonly', SharedArrayBuffer: 'readonly' },
+    },
+  },
 );
