@@ -1,0 +1,79 @@
+// The browser host: what the kernel needs from a Web Worker inside a
+// cross-origin-isolated page. Process workers are nested dedicated workers
+// started from the kernel worker (process-worker.ts); the page's output panel is
+// the host stdio, reached by posting OutputNotice messages (protocol.ts) to the
+// page (client.ts). Stdin reads end of file until the terminal arrives.
+// Mirrors kernel/host/node/host.ts; the contract is kernel/host/host.ts.
+import type { Host, HostStream, WorkerHandle } from '../host.js';
+import type { OutputNotice } from '../protocol.js';
+
+/** Where the kernel worker's messages to the page go (the worker's global `postMessage`). */
+export type PostToPage = (msg: OutputNotice, transfer: Transferable[]) => void;
+
+/** A nested Web Worker as the kernel sees it. */
+class WebWorkerHandle implements WorkerHandle {
+  constructor(private readonly worker: Worker) {}
+
+  postMessage(msg: unknown): void {
+    this.worker.postMessage(msg);
+  }
+
+  onMessage(cb: (msg: unknown) => void): void {
+    this.worker.addEventListener('message', (e) => cb(e.data));
+  }
+
+  onError(cb: (err: Error) => void): void {
+    // 'error' carries an ErrorEvent (an uncaught exception or a failed module load);
+    // 'messageerror' a message that could not be deserialized.
+    this.worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      cb(new Error(e.message || 'process worker failed to load'));
+    });
+    this.worker.addEventListener('messageerror', () => cb(new Error('process worker: undeliverable message')));
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
+
+/** Stdin of the page: always end of file for now (the xterm terminal comes later). */
+const emptyInput: HostStream = {
+  isatty: false,
+  read(_max, done) {
+    // Asynchronous like a real stream, so the kernel never re-enters itself.
+    queueMicrotask(() => done(new Uint8Array(0)));
+  },
+};
+
+/** Stdout or stderr of the page: each write becomes one OutputNotice. */
+function pageOutput(fd: 1 | 2, post: PostToPage): HostStream {
+  return {
+    isatty: false,
+    write(data) {
+      // Copy: `data` may be a view of shared memory the kernel reuses; the copy's
+      // buffer is ours to transfer.
+      const copy = data.slice();
+      post({ type: 'output', fd, data: copy }, [copy.buffer]);
+      return true;
+    },
+  };
+}
+
+export class BrowserHost implements Host {
+  readonly stdio: readonly [HostStream, HostStream, HostStream];
+
+  constructor(post: PostToPage) {
+    this.stdio = [emptyInput, pageOutput(1, post), pageOutput(2, post)];
+  }
+
+  startProcessWorker(): WorkerHandle {
+    // Vite bundles the nested worker from this literal `new URL(…, import.meta.url)`.
+    const worker = new Worker(new URL('./process-worker.ts', import.meta.url), { type: 'module' });
+    return new WebWorkerHandle(worker);
+  }
+
+  log(line: string): void {
+    console.warn(`tabkernel: ${line}`);
+  }
+}
