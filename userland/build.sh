@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Userland toolchain: compiles C programs to wasm32-wasi modules with Debian's
+# clang 14 + wasi-libc, then optimises them with binaryen's wasm-opt.
+#
+# Why it looks like this (DESIGN.md §5):
+#  - A private sysroot of two symlinks (include/wasm32-wasi, lib/wasm32-wasi)
+#    so a header wasi-libc lacks fails with "file not found" instead of
+#    silently resolving to glibc's /usr/include.
+#  - Compile with -O2 -c, link *without* -O: with -O at link time and wasm-opt
+#    on PATH, clang runs wasm-opt itself and strips names we may need later
+#    (asyncify lists). We run wasm-opt ourselves, once, with pinned flags.
+#  - Output must be byte-for-byte reproducible: CI rebuilds and runs
+#    `git diff --exit-code` on the committed .wasm files (userland/check.sh).
+#    So: run from the repository root with relative source paths (assert()
+#    embeds __FILE__), map any absolute prefix away, no debug info, and strip
+#    the producers section (it names the compiler build).
+#
+# Usage: userland/build.sh            build everything
+#        userland/build.sh NAME...    build only test/programs/NAME.c
+# Env:   CLANG, WASM_OPT override the tools; WASI_SYSROOT_INCLUDE/LIB the
+#        wasi-libc locations (default: Debian's /usr/{include,lib}/wasm32-wasi).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+CLANG=${CLANG:-clang-14}
+WASM_OPT=${WASM_OPT:-wasm-opt}
+WASI_INCLUDE=${WASI_SYSROOT_INCLUDE:-/usr/include/wasm32-wasi}
+WASI_LIB=${WASI_SYSROOT_LIB:-/usr/lib/wasm32-wasi}
+
+for tool in "$CLANG" "$WASM_OPT"; do
+  command -v "$tool" >/dev/null || { echo "build.sh: $tool not found" >&2; exit 1; }
+done
+[ -d "$WASI_INCLUDE" ] && [ -d "$WASI_LIB" ] || {
+  echo "build.sh: wasi-libc not found ($WASI_INCLUDE, $WASI_LIB); apt install wasi-libc" >&2
+  exit 1
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tabkernel-userland.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# 1. The clean sysroot: nothing but wasi-libc.
+SYSROOT=$WORK/sysroot
+mkdir -p "$SYSROOT/include" "$SYSROOT/lib"
+ln -s "$WASI_INCLUDE" "$SYSROOT/include/wasm32-wasi"
+ln -s "$WASI_LIB" "$SYSROOT/lib/wasm32-wasi"
+
+TARGET=(--target=wasm32-wasi "--sysroot=$SYSROOT")
+CFLAGS=(-O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter
+        "-ffile-prefix-map=$ROOT/=" -fno-ident)
+LDFLAGS=()
+# binaryen 108: -O2, drop DWARF/name and producers sections.
+WASM_OPT_FLAGS=(-O2 --strip-debug --strip-producers)
+
+# build_one SRC OUT [extra cflags...]: one C file → one .wasm.
+build_one() {
+  local src=$1 out=$2; shift 2
+  local name obj raw
+  name=$(basename "$src" .c)
+  obj=$WORK/obj/$name.o
+  raw=$WORK/raw/$name.wasm
+  mkdir -p "$WORK/obj" "$WORK/raw" "$(dirname "$out")"
+  "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "$@" -c "$src" -o "$obj"
+  "$CLANG" "${TARGET[@]}" "${LDFLAGS[@]}" "$obj" -o "$raw"
+  "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
+  mv -f "$out.tmp" "$out"
+  printf '  %-40s %7d bytes\n' "$out" "$(stat -c %s "$out")"
+}
+
+# build_dir SRCDIR OUTDIR [extra cflags...]: every SRCDIR/*.c → OUTDIR/NAME.wasm.
+build_dir() {
+  local srcdir=$1 outdir=$2; shift 2
+  local src
+  for src in "$srcdir"/*.c; do
+    [ -e "$src" ] || continue
+    if [ ${#ONLY[@]} -gt 0 ] && [[ ! " ${ONLY[*]} " == *" $(basename "$src" .c) "* ]]; then
+      continue
+    fi
+    build_one "$src" "$outdir/$(basename "$src" .c).wasm" "$@"
+  done
+}
+
+ONLY=("$@")
+export LC_ALL=C   # stable glob order
+
+# 2. What gets built. One line per program directory.
+build_dir test/programs test/programs/bin -Itest/programs -Wno-unused-result
+# build_dir userland/bin userland/build -Iuserland/libc/include
