@@ -22,8 +22,11 @@ export class BrowserKernel {
   /** Runs wait here for the one before them, since notices carry no run id. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor() {
-    this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module' });
+  /** `trace` logs every syscall to the console (TABKERNEL_TRACE=1 in Node). */
+  constructor(opts: { trace?: boolean } = {}) {
+    // kernel-worker.ts reads the options from the worker's name.
+    const name = opts.trace ? 'tabkernel-kernel trace' : 'tabkernel-kernel';
+    this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
     this.worker.addEventListener('message', (e: MessageEvent<KernelToHost>) => this.receive(e.data));
     this.worker.addEventListener('error', (e) => {
       e.preventDefault();

@@ -60,6 +60,20 @@ function pageOutput(fd: 1 | 2, post: PostToPage): HostStream {
   };
 }
 
+/**
+ * Resolve on a fresh task, after the messages and timers already queued: a
+ * MessageChannel round trip, since setTimeout(0) is clamped to 4 ms when nested.
+ */
+const channel = new MessageChannel();
+const waiting: Array<() => void> = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
 export class BrowserHost implements Host {
   readonly stdio: readonly [HostStream, HostStream, HostStream];
 
@@ -71,6 +85,10 @@ export class BrowserHost implements Host {
     // Vite bundles the nested worker from this literal `new URL(…, import.meta.url)`.
     const worker = new Worker(new URL('./process-worker.ts', import.meta.url), { type: 'module' });
     return new WebWorkerHandle(worker);
+  }
+
+  yieldToEventLoop(): Promise<void> {
+    return macrotask();
   }
 
   log(line: string): void {

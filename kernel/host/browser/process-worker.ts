@@ -1,0 +1,13 @@
+// A process's Web Worker: waits for the kernel's StartMessage (protocol.ts) and
+// becomes that process through the shared runtime (kernel/runtime/start.ts),
+// which blocks this worker in Atomics.wait on every syscall. Started by the
+// kernel worker (host.ts). Mirrors kernel/host/node/process-worker.ts.
+import { runProcess } from '../../runtime/start.js';
+import type { StartMessage } from '../protocol.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+scope.addEventListener('message', (e: MessageEvent<StartMessage>) => {
+  if (e.data?.type !== 'start') return;
+  runProcess(e.data);
+});
