@@ -1,7 +1,7 @@
 // The host layer's contract: everything the kernel needs from where it runs.
 // kernel/host/node and kernel/host/browser implement it; no other kernel code
 // touches `node:*`, `window`, `fetch` or `indexedDB`.
-import type { Inode } from '../fs/inode.js';
+import type { DirInode } from '../fs/inode.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
 export interface WorkerHandle {
@@ -29,7 +29,9 @@ export interface Host {
   /** Standard input, output and error of the first process. */
   readonly stdio: readonly [HostStream, HostStream, HostStream];
   /** A host directory as a directory inode, confined to it (Node only). */
-  hostDirectory?(hostPath: string): Inode | Error;
+  hostDirectory?(hostPath: string): DirInode | Error;
+  /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
+  yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */
   log(line: string): void;
 }

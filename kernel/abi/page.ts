@@ -1,0 +1,64 @@
+// The syscall page: one SharedArrayBuffer per process through which it calls
+// the kernel, and the kernel's doorbell that every process rings.
+//
+// Protocol (P = process runtime, K = kernel):
+//   P writes NR, the argument slots and the input bytes in the data window,
+//   then STATE IDLE→PENDING, rings the bell (Bell.RING += 1, notify) and waits on STATE.
+//   K serves the call (possibly much later: blocking calls are parked), writes
+//   ERRNO, the result slots and output bytes, then STATE PENDING→DONE and notifies.
+//   P reads the results and stores STATE DONE→IDLE.
+// Only the owner of a transition writes STATE; every other field is written by
+// exactly one side while the other is waiting on STATE, so STATE's seq-cst
+// Atomics operations order all plain accesses around them.
+
+/** Int32 slots at the start of the page. */
+export const enum Slot {
+  STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→DONE. Atomics only.
+  NR = 1,      // P: syscall number (abi/syscalls.ts)
+  ERRNO = 2,   // K: the call's errno
+  SIGNAL = 3,  // K: set when a signal is pending for the process (Atomics; wakes sleeps)
+}
+
+export const enum State { IDLE = 0, PENDING = 1, DONE = 2 }
+
+/**
+ * Argument and result slots: 8-byte cells viewed both as Float64 (integers up to
+ * 2^53: fds, lengths, flags, rights) and as BigInt64 (offsets, timestamps,
+ * cookies). Each syscall's declaration says which view each argument uses.
+ */
+export const ARG_BASE = 2;   // first 8-byte cell of the arguments (byte 16)
+export const ARG_COUNT = 8;
+export const RET_BASE = 10;  // first 8-byte cell of the results (byte 80)
+export const RET_COUNT = 4;
+
+/** Byte offset of the data window: inputs first, then outputs (8-aligned). */
+export const DATA_OFFSET = 128;
+/** Size of the data window; larger reads return short, larger writes are split. */
+export const DATA_SIZE = 256 * 1024;
+export const PAGE_SIZE = DATA_OFFSET + DATA_SIZE;
+
+/** The kernel's doorbell: Int32 slots in a small SharedArrayBuffer of its own. */
+export const enum Bell {
+  RING = 0,   // P: Atomics.add after publishing a request; K waits on it
+  SLEEPING = 1, // K: 1 while the kernel waits, so P notifies only then
+}
+export const BELL_SIZE = 64;
+
+/** Typed views of one page, shared by both sides. */
+export class PageViews {
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly u64: BigUint64Array;
+  readonly data: Uint8Array;
+  readonly dataView: DataView;
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab, 0, DATA_OFFSET / 4);
+    this.f64 = new Float64Array(sab, 0, DATA_OFFSET / 8);
+    this.i64 = new BigInt64Array(sab, 0, DATA_OFFSET / 8);
+    this.u64 = new BigUint64Array(sab, 0, DATA_OFFSET / 8);
+    this.data = new Uint8Array(sab, DATA_OFFSET, DATA_SIZE);
+    this.dataView = new DataView(sab, DATA_OFFSET, DATA_SIZE);
+  }
+}

@@ -1,0 +1,73 @@
+// The kernel's syscall list, declared once. Everything else is derived from it:
+// the numbers both sides use, the kernel's argument decoder and the compile-time
+// check that the dispatch table (syscall/table.ts) has a handler for every entry.
+//
+// These are the calls that need a kernel decision. WASI calls that need none
+// (args, environ, clocks, random, sched_yield, sleeping in poll_oneoff on clocks
+// only) are answered inside the process by the runtime (runtime/wasi.ts).
+//
+// Argument kinds, in slot order (abi/page.ts):
+//   N    a number in a Float64 cell (fds, flags, lengths, rights)
+//   B    a bigint in a BigInt64 cell (offsets, sizes, timestamps, cookies)
+//   BUF  bytes copied into the data window; the cell holds their length
+//   STR  a UTF-8 path in the data window; the cell holds its byte length
+// Results go to the result cells and, for bytes, to the data window after the inputs.
+
+export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
+const { N, B, BUF, STR } = { N: Arg.N, B: Arg.B, BUF: Arg.BUF, STR: Arg.STR } as const;
+
+export const syscalls = {
+  // fd_*: open file descriptions (syscall/fd.ts)
+  fd_advise: [N, B, B, N],                // fd, offset, len, advice
+  fd_allocate: [N, B, B],                 // fd, offset, len
+  fd_close: [N],                          // fd
+  fd_datasync: [N],                       // fd
+  fd_fdstat_get: [N],                     // fd → ret: filetype, flags, rights base, rights inheriting
+  fd_fdstat_set_flags: [N, N],            // fd, fdflags
+  fd_fdstat_set_rights: [N, B, B],        // fd, base, inheriting
+  fd_filestat_get: [N],                   // fd → out: filestat (64 bytes)
+  fd_filestat_set_size: [N, B],           // fd, size
+  fd_filestat_set_times: [N, B, B, N],    // fd, atim, mtim, fstflags
+  fd_pread: [N, N, B],                    // fd, max bytes, offset → out: bytes; ret0: count
+  fd_prestat_get: [N],                    // fd → ret0: name length
+  fd_prestat_dir_name: [N],               // fd → out: name; ret0: length
+  fd_pwrite: [N, BUF, B],                 // fd, bytes, offset → ret0: count
+  fd_read: [N, N],                        // fd, max bytes → out: bytes; ret0: count
+  fd_readdir: [N, N, B],                  // fd, max bytes, cookie → out: dirents; ret0: used
+  fd_renumber: [N, N],                    // from, to
+  fd_seek: [N, B, N],                     // fd, offset, whence → ret0 (B): new offset
+  fd_sync: [N],                           // fd
+  fd_tell: [N],                           // fd → ret0 (B): offset
+  fd_write: [N, BUF],                     // fd, bytes → ret0: count
+  // path_*: names in a directory (syscall/path.ts)
+  path_create_directory: [N, STR],        // dirfd, path
+  path_filestat_get: [N, N, STR],         // dirfd, lookupflags, path → out: filestat
+  path_filestat_set_times: [N, N, STR, B, B, N], // dirfd, lookupflags, path, atim, mtim, fstflags
+  path_link: [N, N, STR, N, STR],         // old dirfd, lookupflags, old path, new dirfd, new path
+  path_open: [N, N, STR, N, B, B, N],     // dirfd, lookupflags, path, oflags, base, inheriting, fdflags → ret0: fd
+  path_readlink: [N, STR, N],             // dirfd, path, max bytes → out: target; ret0: count
+  path_remove_directory: [N, STR],        // dirfd, path
+  path_rename: [N, STR, N, STR],          // old dirfd, old path, new dirfd, new path
+  path_symlink: [STR, N, STR],            // target, dirfd, path
+  path_unlink_file: [N, STR],             // dirfd, path
+  // poll_oneoff with at least one fd subscription (syscall/poll.ts)
+  poll_oneoff: [BUF, N],                  // subscriptions, count → out: events; ret0: count
+  // processes (syscall/proc.ts)
+  proc_exit: [N, STR],                    // status, trap message ('' for a normal exit)
+  proc_raise: [N],                        // signal
+  // sockets (syscall/sock.ts): no socket exists yet; these answer by the fd's kind
+  sock_accept: [N, N],                    // fd, fdflags
+  sock_recv: [N, N, N],                   // fd, max bytes, riflags
+  sock_send: [N, BUF, N],                 // fd, bytes, siflags
+  sock_shutdown: [N, N],                  // fd, sdflags
+} as const satisfies Record<string, readonly Arg[]>;
+
+export type SyscallName = keyof typeof syscalls;
+
+/** Syscall numbers: the position in the list above. */
+export const syscallNames = Object.keys(syscalls) as SyscallName[];
+export const NR = Object.fromEntries(syscallNames.map((n, i) => [n, i])) as Record<SyscallName, number>;
+
+type ArgType<K> = K extends Arg.N ? number : K extends Arg.B ? bigint : K extends Arg.BUF ? Uint8Array : string;
+/** The JavaScript parameters a handler receives for a declared argument list. */
+export type ArgTypes<L extends readonly Arg[]> = { -readonly [I in keyof L]: ArgType<L[I]> };

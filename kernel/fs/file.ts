@@ -1,0 +1,114 @@
+// Open file descriptions: what an fd points at. One object per open(), shared by
+// every fd dup'ed from it; it owns the offset and the status flags (APPEND,
+// NONBLOCK). Each kind (regular file, directory, device, host stream, pipe)
+// overrides only what it supports; everything else answers the errno POSIX gives
+// for that operation on that kind of file.
+import { Errno, err, type Err } from '../abi/errno.js';
+import { Filetype, Whence, Fdflags } from '../abi/wasi.js';
+import type { WaitQueue } from '../proc/waitqueue.js';
+import type { Inode, Stat } from './inode.js';
+
+export interface DirEntry {
+  name: string;
+  ino: bigint;
+  filetype: Filetype;
+}
+
+export abstract class OpenFile {
+  /** Status flags (Fdflags): APPEND and NONBLOCK are honoured. */
+  fdflags = 0;
+  /** How many fds point here; the description is released at zero. */
+  refs = 0;
+
+  constructor(readonly readable: boolean, readonly writable: boolean) {}
+
+  abstract readonly filetype: Filetype;
+  /** The inode behind this description, if it has one. */
+  get inode(): Inode | undefined {
+    return undefined;
+  }
+
+  /** Read up to `max` bytes at the current offset. Call only when readReady(). */
+  read(_max: number): Uint8Array | Err {
+    return err(Errno.BADF);
+  }
+  /** Write at the current offset (at the end under APPEND). Call only when writeReady(). */
+  write(_data: Uint8Array): number | Err {
+    return err(Errno.BADF);
+  }
+  pread(_max: number, _pos: bigint): Uint8Array | Err {
+    return err(Errno.SPIPE);
+  }
+  pwrite(_data: Uint8Array, _pos: bigint): number | Err {
+    return err(Errno.SPIPE);
+  }
+  seek(_offset: bigint, _whence: Whence): bigint | Err {
+    return err(Errno.SPIPE);
+  }
+  /** Entries from position `cookie` on; `.` and `..` are cookies 0 and 1. */
+  readdir(_cookie: bigint): DirEntry[] | Err {
+    return err(Errno.NOTDIR);
+  }
+  stat(): Stat | Err {
+    const node = this.inode;
+    return node ? node.stat() : err(Errno.BADF);
+  }
+  setSize(_size: bigint): Errno {
+    return Errno.INVAL;
+  }
+  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
+    const node = this.inode;
+    return node ? node.setTimes(atim, mtim) : Errno.BADF;
+  }
+  allocate(_offset: bigint, _len: bigint): Errno {
+    return Errno.NOTSUP;
+  }
+  sync(): Errno {
+    return Errno.SUCCESS;
+  }
+
+  /**
+   * Readiness for blocking and poll: a read or write that is not ready parks
+   * the caller on `queue` until something changes. Files are always ready.
+   */
+  readReady(): boolean {
+    return true;
+  }
+  writeReady(): boolean {
+    return true;
+  }
+  /** Bytes readable now, for poll's fd_read event (0 when unknown). */
+  readableBytes(): bigint {
+    return 0n;
+  }
+  /** True once the other side is gone (poll's HANGUP). */
+  hungUp(): boolean {
+    return false;
+  }
+  get queue(): WaitQueue | undefined {
+    return undefined;
+  }
+
+  /** The last fd referring here was closed. */
+  release(): void {}
+
+  get append(): boolean {
+    return (this.fdflags & Fdflags.APPEND) !== 0;
+  }
+  get nonblock(): boolean {
+    return (this.fdflags & Fdflags.NONBLOCK) !== 0;
+  }
+}
+
+/** New offset for lseek(2): INVAL when the result would be negative. */
+export function seekTarget(pos: bigint, size: bigint, offset: bigint, whence: Whence): bigint | Err {
+  let base: bigint;
+  switch (whence) {
+    case Whence.SET: base = 0n; break;
+    case Whence.CUR: base = pos; break;
+    case Whence.END: base = size; break;
+    default: return err(Errno.INVAL);
+  }
+  const next = base + offset;
+  return next < 0n ? err(Errno.INVAL) : next;
+}

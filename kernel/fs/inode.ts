@@ -1,0 +1,113 @@
+// Inodes: the objects a path names. Directories, regular files and symlinks of
+// every file system (memfs.ts, the host's in kernel/host/node/hostfs.ts, devices.ts)
+// implement these classes; every operation a kind does not support answers an errno.
+// Opening an inode yields an open file description (file.ts), which owns the
+// offset and the status flags; the inode owns the data and the metadata.
+import { Errno, err, type Err } from '../abi/errno.js';
+import { Filetype } from '../abi/wasi.js';
+import { realtimeNs } from '../lib/time.js';
+import type { OpenFile } from './file.js';
+
+export interface Stat {
+  dev: bigint;
+  ino: bigint;
+  filetype: Filetype;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+}
+
+/** Access wanted when opening (from the rights asked for). */
+export interface OpenMode {
+  read: boolean;
+  write: boolean;
+}
+
+let nextDev = 1n;
+/** A fresh device number for a new file system instance. */
+export function allocDev(): bigint {
+  return nextDev++;
+}
+
+export abstract class Inode {
+  abstract readonly filetype: Filetype;
+
+  abstract stat(): Stat | Err;
+
+  /** Set access/modification times (ns); undefined leaves one unchanged. */
+  setTimes(_atim: bigint | undefined, _mtim: bigint | undefined): Errno {
+    return Errno.NOTSUP;
+  }
+
+  /** An open file description for this inode. */
+  abstract open(mode: OpenMode): OpenFile | Err;
+}
+
+export abstract class DirInode extends Inode {
+  readonly filetype = Filetype.DIRECTORY;
+
+  /** The entry `name` (never `.` or `..`, which path resolution handles). */
+  abstract lookup(name: string): Inode | Err;
+  /** The entries in a stable order, without `.` and `..`. */
+  abstract list(): Array<[string, Inode]> | Err;
+  abstract createFile(name: string): Inode | Err;
+  abstract mkdir(name: string): Errno;
+  abstract symlink(name: string, target: string): Errno;
+  /** A new name for an existing inode (EXDEV across file systems). */
+  abstract link(name: string, target: Inode): Errno;
+  /** Remove a non-directory entry. */
+  abstract unlink(name: string): Errno;
+  /** Remove an empty directory entry. */
+  abstract rmdir(name: string): Errno;
+  /** Move entry `name` to `to/toName`, replacing what POSIX rename(2) allows. */
+  abstract rename(name: string, to: DirInode, toName: string): Errno;
+}
+
+export abstract class FileInode extends Inode {
+  readonly filetype: Filetype = Filetype.REGULAR_FILE;
+}
+
+export abstract class SymlinkInode extends Inode {
+  readonly filetype = Filetype.SYMBOLIC_LINK;
+  abstract readlink(): string | Err;
+
+  open(): OpenFile | Err {
+    return err(Errno.LOOP);
+  }
+}
+
+/** Timestamps and identity shared by the in-memory inode kinds. */
+export class Meta {
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+  nlink = 1n;
+
+  constructor(readonly dev: bigint, readonly ino: bigint) {
+    this.atim = this.mtim = this.ctim = realtimeNs();
+  }
+
+  touchModified(): void {
+    this.mtim = this.ctim = realtimeNs();
+  }
+
+  touchChanged(): void {
+    this.ctim = realtimeNs();
+  }
+
+  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
+    if (atim !== undefined) this.atim = atim;
+    if (mtim !== undefined) this.mtim = mtim;
+    this.ctim = realtimeNs();
+    return Errno.SUCCESS;
+  }
+
+  stat(filetype: Filetype, size: bigint): Stat {
+    return {
+      dev: this.dev, ino: this.ino, filetype, nlink: this.nlink, size,
+      atim: this.atim, mtim: this.mtim, ctim: this.ctim,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+// Path resolution beneath a directory, as WASI requires of every path_* call:
+// the walk starts at a directory fd and may never leave it — an absolute path,
+// an absolute symlink or a `..` above the start fails with EPERM (wasmtime's
+// answer), which also confines host directories mounted in the tree.
+// `..` pops the chain of directories actually walked (like openat2's
+// RESOLVE_BENEATH), so it is correct across mounts and through symlinks.
+// Symlinks are expanded in place; more than 40 expansions is ELOOP.
+// Spec: POSIX "Pathname Resolution" (trailing slashes, symlinks in the middle).
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { DirInode, SymlinkInode, type Inode } from './inode.js';
+import type { Vfs } from './vfs.js';
+
+export const SYMLOOP_MAX = 40;
+export const PATH_MAX = 4096;
+
+export interface Resolved {
+  /** The directory that holds (or would hold) the final component. */
+  parent: DirInode;
+  /** The final component; '.' when the path names `parent` itself. */
+  name: string;
+  /** What the final component names; null when it does not exist. */
+  node: Inode | null;
+  /** The path ended in '/' (the final component must be a directory). */
+  trailingSlash: boolean;
+}
+
+/**
+ * Resolve `path` beneath `start`. A symlink as the final component is followed
+ * only when `follow` is set or the path ends in '/'.
+ */
+export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean): Resolved | Err {
+  if (path.length === 0) return err(Errno.NOENT);
+  if (path.length > PATH_MAX) return err(Errno.NAMETOOLONG);
+  if (path.includes('\0')) return err(Errno.ILSEQ);
+  if (path.startsWith('/')) return err(Errno.PERM);
+  const stack: DirInode[] = [start];
+  // Components still to walk, last one first (so splicing a symlink is a push).
+  const todo = path.split('/').reverse();
+  let trailingSlash = path.endsWith('/');
+  let expansions = 0;
+
+  while (todo.length > 0) {
+    const name = todo.pop()!;
+    const isFinal = todo.every((c) => c === '' || c === '.');
+    // "a/" and "a/." name a directory: the final component must be one.
+    if (isFinal && todo.length > 0) trailingSlash = true;
+    const cur = stack[stack.length - 1];
+    if (name === '' || name === '.') {
+      if (isFinal) return { parent: cur, name: '.', node: cur, trailingSlash };
+      continue;
+    }
+    if (name === '..') {
+      if (stack.length === 1) return err(Errno.PERM);
+      stack.pop();
+      if (isFinal) {
+        const dir = stack[stack.length - 1];
+        return { parent: dir, name: '.', node: dir, trailingSlash };
+      }
+      continue;
+    }
+    if (name.length > 255) return err(Errno.NAMETOOLONG);
+    const found = cur.lookup(name);
+    if (isErr(found)) {
+      if (found.errno === Errno.NOENT && isFinal) return { parent: cur, name, node: null, trailingSlash };
+      return found;
+    }
+    const node = vfs.cross(found);
+    if (node instanceof SymlinkInode && (!isFinal || follow || trailingSlash)) {
+      if (++expansions > SYMLOOP_MAX) return err(Errno.LOOP);
+      const target = node.readlink();
+      if (isErr(target)) return target;
+      if (target.startsWith('/')) return err(Errno.PERM);
+      if (target.length === 0) return err(Errno.NOENT);
+      // The rest of the path follows the target: "a/link/b" with link → "x/y" is "a/x/y/b".
+      if (target.endsWith('/') && isFinal) trailingSlash = true;
+      todo.push(...target.split('/').reverse());
+      continue;
+    }
+    if (isFinal) return { parent: cur, name, node, trailingSlash };
+    if (!(node instanceof DirInode)) return err(Errno.NOTDIR);
+    stack.push(node);
+  }
+  const dir = stack[stack.length - 1];
+  return { parent: dir, name: '.', node: dir, trailingSlash };
+}

@@ -1,0 +1,84 @@
+// Open regular files: an offset over a byte store. The store is the inode
+// (memfs.ts keeps bytes in memory; the host file system reads and writes the
+// host file), so one handle class serves every file system.
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { Filetype, type Whence } from '../abi/wasi.js';
+import { OpenFile, seekTarget } from './file.js';
+import type { Inode } from './inode.js';
+
+/** The bytes behind an open regular file: the inode's in memory, a host fd in Node. */
+export interface FileData {
+  fileSize(): number;
+  readAt(pos: number, max: number): Uint8Array | Err;
+  writeAt(pos: number, data: Uint8Array): number | Err;
+  truncate(size: number): Errno;
+}
+
+/** Offsets beyond 2^53 are not representable as a JS number: EFBIG/EINVAL there. */
+const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+
+export class RegularFileHandle extends OpenFile {
+  readonly filetype = Filetype.REGULAR_FILE;
+  pos = 0n;
+
+  constructor(readonly file: Inode, readonly node: FileData, readable: boolean, writable: boolean) {
+    super(readable, writable);
+  }
+
+  override get inode(): Inode {
+    return this.file;
+  }
+
+  override read(max: number): Uint8Array | Err {
+    if (!this.readable) return err(Errno.BADF);
+    const data = this.node.readAt(Number(this.pos), max);
+    if (isErr(data)) return data;
+    this.pos += BigInt(data.length);
+    return data;
+  }
+  override write(data: Uint8Array): number | Err {
+    if (!this.writable) return err(Errno.BADF);
+    if (this.append) this.pos = BigInt(this.node.fileSize());
+    const n = this.node.writeAt(Number(this.pos), data);
+    if (isErr(n)) return n;
+    this.pos += BigInt(n);
+    return n;
+  }
+  override pread(max: number, pos: bigint): Uint8Array | Err {
+    if (!this.readable) return err(Errno.BADF);
+    if (pos < 0n || pos > MAX_OFFSET) return err(Errno.INVAL);
+    return this.node.readAt(Number(pos), max);
+  }
+  override pwrite(data: Uint8Array, pos: bigint): number | Err {
+    if (!this.writable) return err(Errno.BADF);
+    if (pos < 0n || pos > MAX_OFFSET) return err(Errno.INVAL);
+    // Linux ignores the offset of pwrite on an O_APPEND file and appends; so do we.
+    const at = this.append ? this.node.fileSize() : Number(pos);
+    return this.node.writeAt(at, data);
+  }
+  override seek(offset: bigint, whence: Whence): bigint | Err {
+    const next = seekTarget(this.pos, BigInt(this.node.fileSize()), offset, whence);
+    if (isErr(next)) return next;
+    if (next > MAX_OFFSET) return err(Errno.INVAL);
+    this.pos = next;
+    return next;
+  }
+  override setSize(size: bigint): Errno {
+    if (!this.writable) return Errno.BADF;
+    if (size < 0n) return Errno.INVAL;
+    if (size > MAX_OFFSET) return Errno.FBIG;
+    return this.node.truncate(Number(size));
+  }
+  override allocate(offset: bigint, len: bigint): Errno {
+    if (!this.writable) return Errno.BADF;
+    if (offset < 0n || len <= 0n) return Errno.INVAL;
+    const end = offset + len;
+    if (end > MAX_OFFSET) return Errno.FBIG;
+    if (end > BigInt(this.node.fileSize())) return this.node.truncate(Number(end));
+    return Errno.SUCCESS;
+  }
+  override readableBytes(): bigint {
+    const left = BigInt(this.node.fileSize()) - this.pos;
+    return left > 0n ? left : 0n;
+  }
+}

@@ -1,0 +1,97 @@
+// `tabkernel` on the command line. Flags follow wasmtime's meaning:
+//   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] FILE.wasm [ARGS...]
+// Stdio passes straight through (this thread never touches process.stdout);
+// the exit status is the program's.
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { ExitNotice, MountSpec, RunRequest } from '../protocol.js';
+
+const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] FILE.wasm [ARGS...]
+  --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
+  --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value)
+  --cwd DIR           starting directory inside the guest
+`;
+
+function fail(msg: string, status = 2): never {
+  fs.writeSync(2, msg.endsWith('\n') ? msg : msg + '\n');
+  process.exit(status);
+}
+
+interface Options {
+  mounts: MountSpec[];
+  env: string[];
+  cwd: string;
+  program: string;
+  args: string[];
+}
+
+export function parseArgs(argv: string[]): Options {
+  const opts: Options = { mounts: [], env: [], cwd: '/', program: '', args: [] };
+  let i = 0;
+  if (argv[0] === 'run') i++;
+  const value = (flag: string, inline: string | undefined): string => {
+    if (inline !== undefined) return inline;
+    if (i + 1 >= argv.length) fail(`tabkernel: ${flag} needs a value\n${USAGE}`);
+    return argv[++i];
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { i++; break; }
+    if (!a.startsWith('-') || a === '-') break;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
+    switch (flag) {
+      case '--dir': {
+        const v = value(flag, inline);
+        const sep = v.indexOf('::');
+        opts.mounts.push(sep >= 0 ? { host: v.slice(0, sep), guest: v.slice(sep + 2) } : { host: v, guest: v });
+        break;
+      }
+      case '--mapdir': {
+        const v = value(flag, inline);
+        const sep = v.indexOf('::');
+        if (sep < 0) fail(`tabkernel: --mapdir wants GUEST::HOST`);
+        opts.mounts.push({ guest: v.slice(0, sep), host: v.slice(sep + 2) });
+        break;
+      }
+      case '--env': {
+        const v = value(flag, inline);
+        if (v.includes('=')) opts.env.push(v);
+        else if (process.env[v] !== undefined) opts.env.push(`${v}=${process.env[v]}`);
+        break;
+      }
+      case '--cwd': opts.cwd = value(flag, inline); break;
+      case '-h': case '--help': fs.writeSync(1, USAGE); process.exit(0); break;
+      default: fail(`tabkernel: unknown option ${a}\n${USAGE}`);
+    }
+  }
+  if (i >= argv.length) fail(USAGE);
+  opts.program = argv[i];
+  opts.args = argv.slice(i + 1);
+  return opts;
+}
+
+export function main(argv: string[]): void {
+  const opts = parseArgs(argv);
+  let wasm: Uint8Array;
+  try {
+    wasm = fs.readFileSync(opts.program);
+  } catch (e) {
+    fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
+  }
+  const req: RunRequest = {
+    type: 'run', wasm, argv: [opts.program, ...opts.args], env: opts.env, cwd: opts.cwd, mounts: opts.mounts,
+  };
+  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
+  kernel.on('error', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
+  kernel.on('message', (notice: ExitNotice) => {
+    if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
+    process.exit(notice.status);
+  });
+  kernel.postMessage(req);
+}
+
+function errMsg(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : String((e as Error).message);
+}

@@ -1,0 +1,70 @@
+// File descriptor tables: fd number → (open file description, rights). The
+// description is shared by dup'ed fds and released when the last one closes.
+// New fds take the lowest free number, as POSIX requires of open(2).
+import { Errno, err, type Err } from '../abi/errno.js';
+import type { OpenFile } from '../fs/file.js';
+
+export interface FdEntry {
+  file: OpenFile;
+  /** WASI rights on this fd and the rights fds opened through it may have. */
+  rightsBase: number;
+  rightsInheriting: number;
+  /** For preopened directories: the name fd_prestat_dir_name reports. */
+  preopen?: string;
+}
+
+/** RLIMIT_NOFILE: the number of fds a process may hold. */
+export const FD_LIMIT = 1024;
+
+export class FdTable {
+  private readonly fds = new Map<number, FdEntry>();
+
+  get(fd: number): FdEntry | undefined {
+    return this.fds.get(fd);
+  }
+
+  /** Install `entry` at the lowest free fd ≥ `min`. */
+  alloc(entry: FdEntry, min = 0): number | Err {
+    for (let fd = min; fd < FD_LIMIT; fd++) {
+      if (!this.fds.has(fd)) {
+        this.set(fd, entry);
+        return fd;
+      }
+    }
+    return err(Errno.MFILE);
+  }
+
+  /** Install `entry` at `fd`, closing what was there. */
+  set(fd: number, entry: FdEntry): void {
+    entry.file.refs++;
+    this.close(fd);
+    this.fds.set(fd, entry);
+  }
+
+  close(fd: number): Errno {
+    const entry = this.fds.get(fd);
+    if (!entry) return Errno.BADF;
+    this.fds.delete(fd);
+    if (--entry.file.refs === 0) entry.file.release();
+    return Errno.SUCCESS;
+  }
+
+  /** Move `from` to `to` (fd_renumber): `to` is closed first; `from` is gone after. */
+  renumber(from: number, to: number): Errno {
+    const entry = this.fds.get(from);
+    if (!entry || !this.fds.has(to)) return Errno.BADF;
+    if (from === to) return Errno.SUCCESS;
+    this.fds.delete(from);
+    entry.file.refs--;
+    this.set(to, entry);
+    return Errno.SUCCESS;
+  }
+
+  closeAll(): void {
+    for (const fd of [...this.fds.keys()]) this.close(fd);
+  }
+
+  get size(): number {
+    return this.fds.size;
+  }
+}

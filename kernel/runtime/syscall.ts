@@ -1,0 +1,96 @@
+// The process end of the syscall page: marshal a call, ring the kernel, wait.
+// This is the only place a process blocks. It spins on the page's STATE for a
+// few microseconds before falling back to Atomics.wait, because a futex wake
+// costs tens of microseconds while most calls are answered within one.
+import { Errno } from '../abi/errno.js';
+import { ARG_BASE, Bell, DATA_SIZE, PageViews, RET_BASE, Slot, State } from '../abi/page.js';
+
+const SPIN = 2000;
+const encoder = new TextEncoder();
+
+export class SyscallClient {
+  readonly page: PageViews;
+  private readonly bell: Int32Array;
+  /** Bytes of input written to the data window by the call being built. */
+  private inputEnd = 0;
+
+  constructor(page: SharedArrayBuffer, bell: SharedArrayBuffer) {
+    this.page = new PageViews(page);
+    this.bell = new Int32Array(bell);
+  }
+
+  /** Start building a call. */
+  begin(): this {
+    this.inputEnd = 0;
+    return this;
+  }
+  num(i: number, v: number): this {
+    this.page.f64[ARG_BASE + i] = v;
+    return this;
+  }
+  big(i: number, v: bigint): this {
+    this.page.i64[ARG_BASE + i] = v;
+    return this;
+  }
+  /** Copy bytes into the window as argument `i`; the caller keeps them within room(). */
+  bytes(i: number, src: Uint8Array): this {
+    this.page.data.set(src, this.inputEnd);
+    this.inputEnd += src.length;
+    this.page.f64[ARG_BASE + i] = src.length;
+    return this;
+  }
+  /** A UTF-8 string argument; false when it does not fit the window. */
+  str(i: number, s: string): boolean {
+    const dst = this.page.data.subarray(this.inputEnd);
+    const { read, written } = encoder.encodeInto(s, dst);
+    if (read < s.length) return false;
+    this.inputEnd += written;
+    this.page.f64[ARG_BASE + i] = written;
+    return true;
+  }
+  /** Raw bytes already in place: declare `len` bytes at the input cursor as argument `i`. */
+  reserve(i: number, len: number): Uint8Array {
+    const view = this.page.data.subarray(this.inputEnd, this.inputEnd + len);
+    this.inputEnd += len;
+    this.page.f64[ARG_BASE + i] = len;
+    return view;
+  }
+  /** Room left in the window for inputs. */
+  room(): number {
+    return DATA_SIZE - this.inputEnd;
+  }
+
+  /** Make the call; returns the errno. Results stay readable until the next call. */
+  call(nr: number): Errno {
+    const i32 = this.page.i32;
+    i32[Slot.NR] = nr;
+    Atomics.store(i32, Slot.STATE, State.PENDING);
+    Atomics.add(this.bell, Bell.RING, 1);
+    // Notify only a sleeping kernel: a notify is cheap, but not free.
+    if (Atomics.load(this.bell, Bell.SLEEPING) !== 0) Atomics.notify(this.bell, Bell.RING);
+    let s = Atomics.load(i32, Slot.STATE);
+    for (let n = 0; s === State.PENDING && n < SPIN; n++) s = Atomics.load(i32, Slot.STATE);
+    while (s === State.PENDING) {
+      Atomics.wait(i32, Slot.STATE, State.PENDING);
+      s = Atomics.load(i32, Slot.STATE);
+    }
+    Atomics.store(i32, Slot.STATE, State.IDLE);
+    return i32[Slot.ERRNO] as Errno;
+  }
+
+  retNum(k: number): number {
+    return this.page.f64[RET_BASE + k];
+  }
+  retBig(k: number): bigint {
+    return this.page.i64[RET_BASE + k];
+  }
+  /** The output area of the window for the call just made. */
+  out(len: number): Uint8Array {
+    const off = (this.inputEnd + 7) & ~7;
+    return this.page.data.subarray(off, off + len);
+  }
+  /** Largest output a call can return after its inputs. */
+  outRoom(): number {
+    return DATA_SIZE - ((this.inputEnd + 7) & ~7);
+  }
+}

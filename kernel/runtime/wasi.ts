@@ -1,0 +1,444 @@
+// The wasi_snapshot_preview1 import object, inside the process worker.
+// Each function checks the guest's pointers (EFAULT, never a JS exception),
+// copies inputs into the syscall page, calls the kernel and copies results back.
+// Calls that need no kernel decision are answered here: args, environ, clocks,
+// random, sched_yield, and poll_oneoff when it only waits on clocks.
+// Spec: WASI preview1 (legacy/preview1/docs.md); struct layouts in abi/wasi.ts.
+import { Errno, isErr } from '../abi/errno.js';
+import { Slot } from '../abi/page.js';
+import { NR } from '../abi/syscalls.js';
+import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
+import { monotonicNs, realtimeNs } from '../lib/time.js';
+import type { GuestMemory } from './memory.js';
+import type { SyscallClient } from './syscall.js';
+
+/** Thrown to unwind the guest's stack once proc_exit has been sent. */
+export class ProcExit {
+  constructor(readonly code: number) {}
+}
+
+const encoder = new TextEncoder();
+/** Nanoseconds the clocks actually resolve (performance.now() is µs-precise at best). */
+const CLOCK_RES = 1000n;
+
+export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: string[], env: string[]): Record<string, (...a: never[]) => number | bigint | void> {
+  const args = argv.map((a) => encoder.encode(a + '\0'));
+  const envs = env.map((e) => encoder.encode(e + '\0'));
+  const started = monotonicNs();
+
+  /** Write u32 `v` at `ptr` (checked). */
+  const putU32 = (ptr: number, v: number): Errno => {
+    const m = getMem();
+    if (!m.ok(ptr, 4)) return Errno.FAULT;
+    m.view.setUint32(ptr, v, true);
+    return Errno.SUCCESS;
+  };
+  const putU64 = (ptr: number, v: bigint): Errno => {
+    const m = getMem();
+    if (!m.ok(ptr, 8)) return Errno.FAULT;
+    m.view.setBigUint64(ptr, BigInt.asUintN(64, v), true);
+    return Errno.SUCCESS;
+  };
+  /** Copy `len` result bytes of the last call to guest memory at `ptr` (checked by the caller). */
+  const copyOut = (ptr: number, len: number): void => {
+    getMem().u8.set(s.out(len), ptr);
+  };
+
+  const sizes = (list: Uint8Array[], countPtr: number, sizePtr: number): Errno => {
+    const m = getMem();
+    countPtr >>>= 0; sizePtr >>>= 0;
+    if (!m.ok(countPtr, 4) || !m.ok(sizePtr, 4)) return Errno.FAULT;
+    m.view.setUint32(countPtr, list.length, true);
+    m.view.setUint32(sizePtr, list.reduce((n, b) => n + b.length, 0), true);
+    return Errno.SUCCESS;
+  };
+  const strings = (list: Uint8Array[], ptrs: number, buf: number): Errno => {
+    const m = getMem();
+    ptrs >>>= 0; buf >>>= 0;
+    const total = list.reduce((n, b) => n + b.length, 0);
+    if (!m.ok(ptrs, list.length * 4) || !m.ok(buf, total)) return Errno.FAULT;
+    for (const b of list) {
+      m.view.setUint32(ptrs, buf, true);
+      m.u8.set(b, buf);
+      ptrs += 4;
+      buf += b.length;
+    }
+    return Errno.SUCCESS;
+  };
+
+  /** The guest's iovec array as [ptr, len] pairs, each checked; FAULT otherwise. */
+  const iovecs = (iovs: number, count: number): Array<[number, number]> | Errno => {
+    const m = getMem();
+    iovs >>>= 0; count >>>= 0;
+    if (!m.ok(iovs, count * IOVEC.SIZE)) return Errno.FAULT;
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < count; i++) {
+      const ptr = m.view.getUint32(iovs + i * IOVEC.SIZE + IOVEC.BUF, true);
+      const len = m.view.getUint32(iovs + i * IOVEC.SIZE + IOVEC.LEN, true);
+      if (!m.ok(ptr, len)) return Errno.FAULT;
+      out.push([ptr, len]);
+    }
+    return out;
+  };
+
+  /** Put a guest path into the window as argument `i`. */
+  const path = (i: number, ptr: number, len: number): Errno => {
+    const b = getMem().bytes(ptr >>> 0, len >>> 0);
+    if (isErr(b)) return b.errno;
+    if (b.length > s.room() - 8) return Errno.NAMETOOLONG;
+    s.bytes(i, b);
+    return Errno.SUCCESS;
+  };
+
+  /** read/pread: one call of up to the window's size, scattered into the iovecs. */
+  const readv = (nr: number, fd: number, iovs: number, count: number, nreadPtr: number, offset?: bigint): Errno => {
+    const vecs = iovecs(iovs, count);
+    if (typeof vecs === 'number') return vecs;
+    if (!getMem().ok(nreadPtr >>> 0, 4)) return Errno.FAULT;
+    const want = vecs.reduce((n, [, len]) => n + len, 0);
+    s.begin().num(0, fd).num(1, Math.min(want, s.outRoom()));
+    if (offset !== undefined) s.big(2, offset);
+    const e = s.call(nr);
+    if (e !== Errno.SUCCESS) return e;
+    const n = s.retNum(0);
+    const data = s.out(n);
+    const u8 = getMem().u8;
+    let done = 0;
+    for (const [ptr, len] of vecs) {
+      if (done >= n) break;
+      const k = Math.min(len, n - done);
+      u8.set(data.subarray(done, done + k), ptr);
+      done += k;
+    }
+    return putU32(nreadPtr >>> 0, n);
+  };
+
+  /** write/pwrite: gathered into the window; larger writes go in window-sized calls. */
+  const writev = (nr: number, fd: number, iovs: number, count: number, nwrittenPtr: number, offset?: bigint): Errno => {
+    const vecs = iovecs(iovs, count);
+    if (typeof vecs === 'number') return vecs;
+    if (!getMem().ok(nwrittenPtr >>> 0, 4)) return Errno.FAULT;
+    const u8 = getMem().u8;
+    const want = vecs.reduce((n, [, len]) => n + len, 0);
+    let total = 0;
+    let v = 0;
+    let within = 0; // bytes of vecs[v] already sent
+    do {
+      const len = Math.min(want - total, s.begin().num(0, fd).room() - 16);
+      const chunk = s.reserve(1, len);
+      for (let filled = 0; filled < len;) {
+        const [ptr, vlen] = vecs[v];
+        const k = Math.min(vlen - within, len - filled);
+        chunk.set(u8.subarray(ptr + within, ptr + within + k), filled);
+        filled += k;
+        within += k;
+        if (within === vlen) { v++; within = 0; }
+      }
+      if (offset !== undefined) s.big(2, offset + BigInt(total));
+      const e = s.call(nr);
+      if (e !== Errno.SUCCESS) {
+        if (total > 0) break;
+        return e;
+      }
+      const n = s.retNum(0);
+      total += n;
+      if (n < len) break;
+    } while (total < want);
+    return putU32(nwrittenPtr >>> 0, total);
+  };
+
+  /** Call and copy a fixed-size struct result to `ptr`. */
+  const structCall = (nr: number, ptr: number, size: number): Errno => {
+    if (!getMem().ok(ptr >>> 0, size)) return Errno.FAULT;
+    const e = s.call(nr);
+    if (e === Errno.SUCCESS) copyOut(ptr >>> 0, size);
+    return e;
+  };
+
+  const clockNow = (id: number): bigint | Errno => {
+    switch (id) {
+      case Clockid.REALTIME: return realtimeNs();
+      case Clockid.MONOTONIC: return monotonicNs();
+      // CPU time is not observable from JavaScript; time since start bounds it.
+      case Clockid.PROCESS_CPUTIME_ID:
+      case Clockid.THREAD_CPUTIME_ID: return monotonicNs() - started;
+      default: return Errno.INVAL;
+    }
+  };
+
+  return {
+    args_sizes_get: (c: number, z: number) => sizes(args, c, z),
+    args_get: (p: number, b: number) => strings(args, p, b),
+    environ_sizes_get: (c: number, z: number) => sizes(envs, c, z),
+    environ_get: (p: number, b: number) => strings(envs, p, b),
+
+    clock_res_get(id: number, ptr: number): number {
+      if (id < 0 || id > Clockid.THREAD_CPUTIME_ID) return Errno.INVAL;
+      return putU64(ptr >>> 0, CLOCK_RES);
+    },
+    clock_time_get(id: number, _precision: bigint, ptr: number): number {
+      const t = clockNow(id);
+      if (typeof t === 'number') return t;
+      return putU64(ptr >>> 0, t);
+    },
+
+    fd_advise: (fd: number, offset: bigint, len: bigint, advice: number) =>
+      s.begin().num(0, fd).big(1, offset).big(2, len).num(3, advice).call(NR.fd_advise),
+    fd_allocate: (fd: number, offset: bigint, len: bigint) =>
+      s.begin().num(0, fd).big(1, offset).big(2, len).call(NR.fd_allocate),
+    fd_close: (fd: number) => s.begin().num(0, fd).call(NR.fd_close),
+    fd_datasync: (fd: number) => s.begin().num(0, fd).call(NR.fd_datasync),
+    fd_sync: (fd: number) => s.begin().num(0, fd).call(NR.fd_sync),
+    fd_fdstat_get: (fd: number, ptr: number) => {
+      s.begin().num(0, fd);
+      return structCall(NR.fd_fdstat_get, ptr, FDSTAT.SIZE);
+    },
+    fd_fdstat_set_flags: (fd: number, flags: number) =>
+      s.begin().num(0, fd).num(1, flags & 0xffff).call(NR.fd_fdstat_set_flags),
+    fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) =>
+      s.begin().num(0, fd).big(1, base).big(2, inh).call(NR.fd_fdstat_set_rights),
+    fd_filestat_get: (fd: number, ptr: number) => {
+      s.begin().num(0, fd);
+      return structCall(NR.fd_filestat_get, ptr, FILESTAT.SIZE);
+    },
+    fd_filestat_set_size: (fd: number, size: bigint) =>
+      s.begin().num(0, fd).big(1, size).call(NR.fd_filestat_set_size),
+    fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) =>
+      s.begin().num(0, fd).big(1, atim).big(2, mtim).num(3, flags & 0xffff).call(NR.fd_filestat_set_times),
+    fd_pread: (fd: number, iovs: number, n: number, offset: bigint, ptr: number) =>
+      readv(NR.fd_pread, fd, iovs, n, ptr, offset),
+    fd_pwrite: (fd: number, iovs: number, n: number, offset: bigint, ptr: number) =>
+      writev(NR.fd_pwrite, fd, iovs, n, ptr, offset),
+    fd_read: (fd: number, iovs: number, n: number, ptr: number) => readv(NR.fd_read, fd, iovs, n, ptr),
+    fd_write: (fd: number, iovs: number, n: number, ptr: number) => writev(NR.fd_write, fd, iovs, n, ptr),
+    fd_prestat_get(fd: number, ptr: number): number {
+      ptr >>>= 0;
+      if (!getMem().ok(ptr, PRESTAT.SIZE)) return Errno.FAULT;
+      const e = s.begin().num(0, fd).call(NR.fd_prestat_get);
+      if (e !== Errno.SUCCESS) return e;
+      const v = getMem().view;
+      v.setUint32(ptr, 0, true); // tag DIR, then padding
+      v.setUint32(ptr + PRESTAT.NAME_LEN, s.retNum(0), true);
+      return Errno.SUCCESS;
+    },
+    fd_prestat_dir_name(fd: number, ptr: number, len: number): number {
+      ptr >>>= 0; len >>>= 0;
+      if (!getMem().ok(ptr, len)) return Errno.FAULT;
+      const e = s.begin().num(0, fd).call(NR.fd_prestat_dir_name);
+      if (e !== Errno.SUCCESS) return e;
+      const n = s.retNum(0);
+      if (n > len) return Errno.NAMETOOLONG;
+      copyOut(ptr, n);
+      return Errno.SUCCESS;
+    },
+    fd_readdir(fd: number, buf: number, len: number, cookie: bigint, usedPtr: number): number {
+      buf >>>= 0; len >>>= 0; usedPtr >>>= 0;
+      if (!getMem().ok(buf, len) || !getMem().ok(usedPtr, 4)) return Errno.FAULT;
+      let used = 0;
+      let c = cookie;
+      for (;;) {
+        const room = s.begin().num(0, fd).outRoom();
+        const max = Math.min(len - used, room);
+        const e = s.num(1, max).big(2, c).call(NR.fd_readdir);
+        if (e !== Errno.SUCCESS) return e;
+        const got = s.retNum(0);
+        const data = s.out(got);
+        if (got < max || len - used <= room) {
+          getMem().u8.set(data, buf + used);
+          used += got;
+          break;
+        }
+        // The window, not the guest's buffer, ran out: keep whole entries and go on.
+        const whole = wholeEntries(data);
+        if (whole.bytes === 0) break;
+        getMem().u8.set(data.subarray(0, whole.bytes), buf + used);
+        used += whole.bytes;
+        c = whole.next;
+      }
+      return putU32(usedPtr, used);
+    },
+    fd_renumber: (from: number, to: number) => s.begin().num(0, from).num(1, to).call(NR.fd_renumber),
+    fd_seek(fd: number, offset: bigint, whence: number, ptr: number): number {
+      if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
+      const e = s.begin().num(0, fd).big(1, offset).num(2, whence).call(NR.fd_seek);
+      return e !== Errno.SUCCESS ? e : putU64(ptr >>> 0, s.retBig(0));
+    },
+    fd_tell(fd: number, ptr: number): number {
+      if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
+      const e = s.begin().num(0, fd).call(NR.fd_tell);
+      return e !== Errno.SUCCESS ? e : putU64(ptr >>> 0, s.retBig(0));
+    },
+
+    path_create_directory(fd: number, p: number, l: number): number {
+      const e = path(1, p, l);
+      return e !== Errno.SUCCESS ? e : s.num(0, fd).call(NR.path_create_directory);
+    },
+    path_filestat_get(fd: number, flags: number, p: number, l: number, ptr: number): number {
+      s.begin().num(0, fd).num(1, flags);
+      const e = path(2, p, l);
+      return e !== Errno.SUCCESS ? e : structCall(NR.path_filestat_get, ptr, FILESTAT.SIZE);
+    },
+    path_filestat_set_times(fd: number, flags: number, p: number, l: number, atim: bigint, mtim: bigint, fst: number): number {
+      s.begin().num(0, fd).num(1, flags);
+      const e = path(2, p, l);
+      return e !== Errno.SUCCESS ? e : s.big(3, atim).big(4, mtim).num(5, fst & 0xffff).call(NR.path_filestat_set_times);
+    },
+    path_link(oldfd: number, flags: number, op: number, ol: number, newfd: number, np: number, nl: number): number {
+      s.begin().num(0, oldfd).num(1, flags);
+      const e = path(2, op, ol) || path(4, np, nl);
+      return e !== Errno.SUCCESS ? e : s.num(3, newfd).call(NR.path_link);
+    },
+    path_open(fd: number, dirflags: number, p: number, l: number, oflags: number, base: bigint, inh: bigint, fdflags: number, fdPtr: number): number {
+      if (!getMem().ok(fdPtr >>> 0, 4)) return Errno.FAULT;
+      s.begin().num(0, fd).num(1, dirflags);
+      const e = path(2, p, l);
+      if (e !== Errno.SUCCESS) return e;
+      const r = s.num(3, oflags & 0xffff).big(4, base).big(5, inh).num(6, fdflags & 0xffff).call(NR.path_open);
+      return r !== Errno.SUCCESS ? r : putU32(fdPtr >>> 0, s.retNum(0));
+    },
+    path_readlink(fd: number, p: number, l: number, buf: number, len: number, usedPtr: number): number {
+      buf >>>= 0; len >>>= 0; usedPtr >>>= 0;
+      if (!getMem().ok(buf, len) || !getMem().ok(usedPtr, 4)) return Errno.FAULT;
+      s.begin().num(0, fd);
+      const e = path(1, p, l);
+      if (e !== Errno.SUCCESS) return e;
+      const r = s.num(2, Math.min(len, s.outRoom())).call(NR.path_readlink);
+      if (r !== Errno.SUCCESS) return r;
+      const n = s.retNum(0);
+      copyOut(buf, n);
+      return putU32(usedPtr, n);
+    },
+    path_remove_directory(fd: number, p: number, l: number): number {
+      s.begin().num(0, fd);
+      const e = path(1, p, l);
+      return e !== Errno.SUCCESS ? e : s.call(NR.path_remove_directory);
+    },
+    path_rename(fd: number, op: number, ol: number, newfd: number, np: number, nl: number): number {
+      s.begin().num(0, fd);
+      const e = path(1, op, ol) || path(3, np, nl);
+      return e !== Errno.SUCCESS ? e : s.num(2, newfd).call(NR.path_rename);
+    },
+    path_symlink(op: number, ol: number, fd: number, np: number, nl: number): number {
+      s.begin();
+      const e = path(0, op, ol) || path(2, np, nl);
+      return e !== Errno.SUCCESS ? e : s.num(1, fd).call(NR.path_symlink);
+    },
+    path_unlink_file(fd: number, p: number, l: number): number {
+      s.begin().num(0, fd);
+      const e = path(1, p, l);
+      return e !== Errno.SUCCESS ? e : s.call(NR.path_unlink_file);
+    },
+
+    poll_oneoff(inPtr: number, outPtr: number, n: number, neventsPtr: number): number {
+      inPtr >>>= 0; outPtr >>>= 0; n >>>= 0; neventsPtr >>>= 0;
+      const m = getMem();
+      if (!m.ok(inPtr, n * SUBSCRIPTION.SIZE) || !m.ok(outPtr, n * EVENT.SIZE) || !m.ok(neventsPtr, 4)) return Errno.FAULT;
+      if (n === 0) return Errno.INVAL;
+      const subs = m.u8.subarray(inPtr, inPtr + n * SUBSCRIPTION.SIZE);
+      let clocksOnly = true;
+      for (let i = 0; i < n; i++) if (subs[i * SUBSCRIPTION.SIZE + SUBSCRIPTION.TAG] !== Eventtype.CLOCK) clocksOnly = false;
+      if (clocksOnly) return sleepOnClocks(s, m, subs, n, outPtr, neventsPtr);
+      if (subs.length > s.room() - 16) return Errno.NOMEM;
+      const e = s.begin().bytes(0, subs).num(1, n).call(NR.poll_oneoff);
+      if (e !== Errno.SUCCESS) return e;
+      const count = s.retNum(0);
+      copyOut(outPtr, count * EVENT.SIZE);
+      return putU32(neventsPtr, count);
+    },
+
+    proc_exit(code: number): void {
+      s.begin().num(0, code >>> 0);
+      s.str(1, '');
+      s.call(NR.proc_exit);
+      throw new ProcExit(code >>> 0);
+    },
+    proc_raise: (sig: number) => s.begin().num(0, sig).call(NR.proc_raise),
+    sched_yield: () => Errno.SUCCESS,
+    random_get(buf: number, len: number): number {
+      buf >>>= 0; len >>>= 0;
+      if (!getMem().ok(buf, len)) return Errno.FAULT;
+      // getRandomValues takes at most 64 KiB, and no shared memory in browsers.
+      const tmp = new Uint8Array(Math.min(len, 65536));
+      for (let off = 0; off < len; off += tmp.length) {
+        const k = Math.min(tmp.length, len - off);
+        crypto.getRandomValues(tmp.subarray(0, k));
+        getMem().u8.set(tmp.subarray(0, k), buf + off);
+      }
+      return Errno.SUCCESS;
+    },
+
+    sock_accept(fd: number, flags: number, fdPtr: number): number {
+      if (!getMem().ok(fdPtr >>> 0, 4)) return Errno.FAULT;
+      return s.begin().num(0, fd).num(1, flags).call(NR.sock_accept);
+    },
+    sock_recv(fd: number, _ri: number, _riLen: number, flags: number, lenPtr: number, flagsPtr: number): number {
+      if (!getMem().ok(lenPtr >>> 0, 4) || !getMem().ok(flagsPtr >>> 0, 2)) return Errno.FAULT;
+      return s.begin().num(0, fd).num(1, 0).num(2, flags).call(NR.sock_recv);
+    },
+    sock_send(fd: number, _si: number, _siLen: number, flags: number, lenPtr: number): number {
+      if (!getMem().ok(lenPtr >>> 0, 4)) return Errno.FAULT;
+      s.begin().num(0, fd).reserve(1, 0);
+      return s.num(2, flags).call(NR.sock_send);
+    },
+    sock_shutdown: (fd: number, how: number) => s.begin().num(0, fd).num(1, how).call(NR.sock_shutdown),
+  };
+}
+
+/** The bytes of the whole dirents at the start of `data`, and the cookie after them. */
+function wholeEntries(data: Uint8Array): { bytes: number; next: bigint } {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let off = 0;
+  let next = 0n;
+  while (off + DIRENT.SIZE <= data.length) {
+    const end = off + DIRENT.SIZE + v.getUint32(off + DIRENT.NAMLEN, true);
+    if (end > data.length) break;
+    next = v.getBigUint64(off + DIRENT.NEXT, true);
+    off = end;
+  }
+  return { bytes: off, next };
+}
+
+/**
+ * poll_oneoff on clocks only: sleep here until the earliest deadline. The wait is
+ * on the page's SIGNAL slot, so a signal for this process cuts it short.
+ */
+function sleepOnClocks(s: SyscallClient, m: GuestMemory, subs: Uint8Array, n: number, outPtr: number, neventsPtr: number): number {
+  const v = new DataView(subs.buffer, subs.byteOffset, subs.byteLength);
+  const now = monotonicNs();
+  const deadlines: Array<bigint | Errno> = [];
+  for (let i = 0; i < n; i++) {
+    const off = i * SUBSCRIPTION.SIZE;
+    const id = v.getUint32(off + SUBSCRIPTION.CLOCK_ID, true);
+    const timeout = v.getBigUint64(off + SUBSCRIPTION.CLOCK_TIMEOUT, true);
+    const abs = (v.getUint16(off + SUBSCRIPTION.CLOCK_FLAGS, true) & Subclockflags.ABSTIME) !== 0;
+    if (id === Clockid.MONOTONIC) deadlines.push(abs ? timeout : now + timeout);
+    else if (id === Clockid.REALTIME) deadlines.push(abs ? now + (timeout - realtimeNs()) : now + timeout);
+    else if (id === Clockid.PROCESS_CPUTIME_ID || id === Clockid.THREAD_CPUTIME_ID) deadlines.push(abs ? Errno.NOTSUP : now + timeout);
+    else deadlines.push(Errno.INVAL);
+  }
+  const hasError = deadlines.some((d) => typeof d === 'number');
+  if (!hasError) {
+    const earliest = deadlines.reduce((a, b) => (b < a ? b : a)) as bigint;
+    for (;;) {
+      const left = Number(earliest - monotonicNs()) / 1e6;
+      if (left <= 0) break;
+      if (Atomics.wait(s.page.i32, Slot.SIGNAL, 0, left) === 'not-equal') break;
+    }
+  }
+  const after = monotonicNs();
+  const ev = m.view;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const d = deadlines[i];
+    const error = typeof d === 'number' ? d : Errno.SUCCESS;
+    if (typeof d !== 'number' && d > after) continue;
+    const o = outPtr + count * EVENT.SIZE;
+    for (let b = 0; b < EVENT.SIZE; b += 4) ev.setUint32(o + b, 0, true);
+    ev.setBigUint64(o + EVENT.USERDATA, v.getBigUint64(i * SUBSCRIPTION.SIZE + SUBSCRIPTION.USERDATA, true), true);
+    ev.setUint16(o + EVENT.ERROR, error, true);
+    ev.setUint8(o + EVENT.TYPE, Eventtype.CLOCK);
+    count++;
+  }
+  ev.setUint32(neventsPtr, count, true);
+  return Errno.SUCCESS;
+}

@@ -1,0 +1,80 @@
+// The dispatcher: decode a request from a syscall page according to its
+// declaration (abi/syscalls.ts), run the handler, and answer. A throw from a
+// handler is a kernel bug: it is logged and the call fails with EIO, and the
+// kernel carries on. TABKERNEL_TRACE turns on a one-line trace of every call.
+import { Errno, errnoName } from '../abi/errno.js';
+import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
+import { Arg, syscallNames, syscalls, type SyscallName } from '../abi/syscalls.js';
+import type { Process } from '../proc/process.js';
+import { table } from './table.js';
+import { BLOCKED, Task, type Result, type Sys } from './task.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Read the pending request of `p` into a task; an errno when it is malformed. */
+export function decode(sys: Sys, p: Process): Task | Errno {
+  const page = p.page;
+  const nr = page.i32[Slot.NR];
+  const name = syscallNames[nr] as SyscallName | undefined;
+  if (name === undefined) return Errno.NOSYS;
+  const kinds: readonly Arg[] = syscalls[name];
+  const args: unknown[] = new Array(kinds.length);
+  let off = 0;
+  for (let i = 0; i < kinds.length; i++) {
+    const slot = ARG_BASE + i;
+    switch (kinds[i]) {
+      case Arg.N: args[i] = page.f64[slot]; break;
+      case Arg.B: args[i] = page.i64[slot]; break;
+      case Arg.BUF:
+      case Arg.STR: {
+        const len = page.f64[slot];
+        if (!(len >= 0 && off + len <= DATA_SIZE)) return Errno.FAULT;
+        const bytes = page.data.subarray(off, off + len);
+        off += len;
+        if (kinds[i] === Arg.BUF) {
+          args[i] = bytes;
+        } else {
+          try {
+            args[i] = utf8.decode(bytes.slice());
+          } catch {
+            return Errno.ILSEQ;
+          }
+        }
+        break;
+      }
+    }
+  }
+  return new Task(p, name, args, off, sys);
+}
+
+/** Run (or re-run) a task's handler. True when the task finished and was answered. */
+export function run(task: Task, trace: ((line: string) => void) | null): boolean {
+  task.unpark();
+  let result: Result;
+  try {
+    const handler = table[task.name] as (t: Task, ...a: unknown[]) => Result;
+    result = handler(task, ...task.args);
+  } catch (e) {
+    console.error(`tabkernel: kernel bug in ${task.name}:`, e);
+    result = Errno.IO;
+  }
+  if (result === BLOCKED) return false;
+  if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoName[result]}`);
+  answer(task.proc, result);
+  return true;
+}
+
+/** Complete the process's current request with `errno`. */
+export function answer(p: Process, errno: Errno): void {
+  const page = p.page;
+  page.i32[Slot.ERRNO] = errno;
+  p.task = null;
+  Atomics.store(page.i32, Slot.STATE, State.DONE);
+  Atomics.notify(page.i32, Slot.STATE);
+}
+
+function fmtArg(a: unknown): string {
+  if (a instanceof Uint8Array) return `<${a.length} bytes>`;
+  if (typeof a === 'string') return JSON.stringify(a);
+  return String(a);
+}

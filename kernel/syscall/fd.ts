@@ -1,0 +1,217 @@
+// fd_* handlers: operations on open file descriptions. Each decodes nothing
+// (the dispatcher did), checks its fd with a helper, then makes one call into
+// the file object. Blocking reads and writes park on the file's wait queue.
+// Spec: WASI preview1 fd_*; POSIX read(2)/write(2)/lseek(2); wasmtime's errnos.
+import { Errno, isErr } from '../abi/errno.js';
+import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Whence } from '../abi/wasi.js';
+import { realtimeNs } from '../lib/time.js';
+import { getFd, getFile, rightsFor, timesFrom, writeFilestat } from './helpers.js';
+import type { Result, Task } from './task.js';
+
+export function fd_advise(t: Task, fd: number, offset: bigint, len: bigint, advice: number): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  if (advice < 0 || advice > 5 || offset < 0n || len < 0n) return Errno.INVAL;
+  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
+  if (file.filetype !== Filetype.REGULAR_FILE) return Errno.SPIPE;
+  return Errno.SUCCESS; // advice is a hint; files live in memory
+}
+
+export function fd_allocate(t: Task, fd: number, offset: bigint, len: bigint): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
+  return file.allocate(offset, len);
+}
+
+export function fd_close(t: Task, fd: number): Result {
+  return t.proc.fds.close(fd);
+}
+
+export function fd_datasync(t: Task, fd: number): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  return file.sync();
+}
+
+export function fd_sync(t: Task, fd: number): Result {
+  return fd_datasync(t, fd);
+}
+
+export function fd_fdstat_get(t: Task, fd: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  const view = t.outView();
+  view.setUint8(FDSTAT.FILETYPE, e.file.filetype);
+  view.setUint8(FDSTAT.FILETYPE + 1, 0);
+  view.setUint16(FDSTAT.FLAGS, e.file.fdflags, true);
+  view.setUint32(FDSTAT.FLAGS + 2, 0, true);
+  view.setBigUint64(FDSTAT.RIGHTS_BASE, BigInt(e.rightsBase), true);
+  view.setBigUint64(FDSTAT.RIGHTS_INHERITING, BigInt(e.rightsInheriting), true);
+  return Errno.SUCCESS;
+}
+
+/** Only APPEND and NONBLOCK can change after open, as with fcntl(F_SETFL). */
+export function fd_fdstat_set_flags(t: Task, fd: number, flags: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  if (flags & ~0x1f) return Errno.INVAL;
+  const settable = Fdflags.APPEND | Fdflags.NONBLOCK;
+  e.file.fdflags = (e.file.fdflags & ~settable) | (flags & settable);
+  return Errno.SUCCESS;
+}
+
+/** Rights may only shrink: asking for a right the fd lacks is NOTCAPABLE. */
+export function fd_fdstat_set_rights(t: Task, fd: number, base: bigint, inheriting: bigint): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  const b = Number(BigInt.asUintN(64, base) & 0xffffffffn);
+  const i = Number(BigInt.asUintN(64, inheriting) & 0xffffffffn);
+  if ((b & ~e.rightsBase) !== 0 || (i & ~e.rightsInheriting) !== 0) return Errno.NOTCAPABLE;
+  e.rightsBase = b;
+  e.rightsInheriting = i;
+  return Errno.SUCCESS;
+}
+
+export function fd_filestat_get(t: Task, fd: number): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  const st = file.stat();
+  if (isErr(st)) return st.errno;
+  writeFilestat(t.outView(), 0, st);
+  return Errno.SUCCESS;
+}
+
+export function fd_filestat_set_size(t: Task, fd: number, size: bigint): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
+  return file.setSize(size);
+}
+
+export function fd_filestat_set_times(t: Task, fd: number, atim: bigint, mtim: bigint, flags: number): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  const times = timesFrom(atim, mtim, flags, realtimeNs());
+  if (isErr(times)) return times.errno;
+  return file.setTimes(times.atim, times.mtim);
+}
+
+export function fd_pread(t: Task, fd: number, max: number, offset: bigint): Result {
+  const file = getFile(t.proc, fd, Rights.FD_READ);
+  if (isErr(file)) return file.errno;
+  if (file.filetype === Filetype.DIRECTORY) return Errno.ISDIR;
+  const data = file.pread(max, offset);
+  if (isErr(data)) return data.errno;
+  t.out().set(data);
+  t.ret(0, data.length);
+  return Errno.SUCCESS;
+}
+
+export function fd_pwrite(t: Task, fd: number, data: Uint8Array, offset: bigint): Result {
+  const file = getFile(t.proc, fd, Rights.FD_WRITE);
+  if (isErr(file)) return file.errno;
+  const n = file.pwrite(data, offset);
+  if (isErr(n)) return n.errno;
+  t.ret(0, n);
+  return Errno.SUCCESS;
+}
+
+export function fd_prestat_get(t: Task, fd: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  if (e.preopen === undefined) return Errno.BADF;
+  t.ret(0, new TextEncoder().encode(e.preopen).length);
+  return Errno.SUCCESS;
+}
+
+export function fd_prestat_dir_name(t: Task, fd: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  if (e.preopen === undefined) return Errno.BADF;
+  const name = new TextEncoder().encode(e.preopen);
+  t.out().set(name);
+  t.ret(0, name.length);
+  return Errno.SUCCESS;
+}
+
+/** read(2): parks while nothing is readable, unless the fd is O_NONBLOCK (AGAIN). */
+export function fd_read(t: Task, fd: number, max: number): Result {
+  const file = getFile(t.proc, fd, Rights.FD_READ);
+  if (isErr(file)) return file.errno;
+  if (!file.readReady()) {
+    if (file.nonblock) return Errno.AGAIN;
+    return t.block(file.queue ? [file.queue] : []);
+  }
+  const data = file.read(max);
+  if (isErr(data)) return data.errno;
+  t.out().set(data);
+  t.ret(0, data.length);
+  return Errno.SUCCESS;
+}
+
+/** write(2): parks while the file cannot take bytes, unless O_NONBLOCK (AGAIN). */
+export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
+  const file = getFile(t.proc, fd, Rights.FD_WRITE);
+  if (isErr(file)) return file.errno;
+  if (!file.writeReady()) {
+    if (file.nonblock) return Errno.AGAIN;
+    return t.block(file.queue ? [file.queue] : []);
+  }
+  const n = file.write(data);
+  if (isErr(n)) return n.errno;
+  t.ret(0, n);
+  return Errno.SUCCESS;
+}
+
+/**
+ * fd_readdir: dirents from `cookie` on, packed into at most `max` bytes; the last
+ * one is cut short when it does not fit, which tells the caller to grow its buffer.
+ */
+export function fd_readdir(t: Task, fd: number, max: number, cookie: bigint): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  const entries = file.readdir(BigInt.asUintN(64, cookie));
+  if (isErr(entries)) return entries.errno;
+  const out = t.out();
+  const enc = new TextEncoder();
+  let used = 0;
+  let next = BigInt.asUintN(64, cookie);
+  for (const ent of entries) {
+    if (used >= max) break;
+    next++;
+    const name = enc.encode(ent.name);
+    const rec = new Uint8Array(DIRENT.SIZE + name.length);
+    const rv = new DataView(rec.buffer);
+    rv.setBigUint64(DIRENT.NEXT, next, true);
+    rv.setBigUint64(DIRENT.INO, ent.ino, true);
+    rv.setUint32(DIRENT.NAMLEN, name.length, true);
+    rv.setUint8(DIRENT.TYPE, ent.filetype);
+    rec.set(name, DIRENT.SIZE);
+    const n = Math.min(rec.length, max - used);
+    out.set(rec.subarray(0, n), used);
+    used += n;
+  }
+  t.ret(0, used);
+  return Errno.SUCCESS;
+}
+
+export function fd_renumber(t: Task, from: number, to: number): Result {
+  return t.proc.fds.renumber(from, to);
+}
+
+export function fd_seek(t: Task, fd: number, offset: bigint, whence: number): Result {
+  const file = getFile(t.proc, fd, 0);
+  if (isErr(file)) return file.errno;
+  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
+  if (whence !== Whence.SET && whence !== Whence.CUR && whence !== Whence.END) return Errno.INVAL;
+  const pos = file.seek(offset, whence);
+  if (isErr(pos)) return pos.errno;
+  t.retBig(0, pos);
+  return Errno.SUCCESS;
+}
+
+export function fd_tell(t: Task, fd: number): Result {
+  return fd_seek(t, fd, 0n, Whence.CUR);
+}
+

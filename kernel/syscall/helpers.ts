@@ -1,0 +1,93 @@
+// Lookups every handler needs, each returning the errno POSIX and wasmtime give
+// when it fails: a check written twice lives here.
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { Filetype, FILESTAT, Rights, RIGHTS_ALL } from '../abi/wasi.js';
+import type { OpenFile } from '../fs/file.js';
+import { DirInode, type Stat } from '../fs/inode.js';
+import { resolve, type Resolved } from '../fs/path.js';
+import type { Vfs } from '../fs/vfs.js';
+import type { FdEntry } from '../proc/fdtable.js';
+import type { Process } from '../proc/process.js';
+
+/** The fd's entry, or BADF. */
+export function getFd(p: Process, fd: number): FdEntry | Err {
+  return p.fds.get(fd) ?? err(Errno.BADF);
+}
+
+/** The fd's open file if the fd holds `right`: BADF otherwise (wasmtime's answer). */
+export function getFile(p: Process, fd: number, right: number): OpenFile | Err {
+  const e = p.fds.get(fd);
+  if (!e) return err(Errno.BADF);
+  if ((e.rightsBase & right) !== right) return err(Errno.BADF);
+  return e.file;
+}
+
+/** The directory behind a directory fd: BADF for a bad fd, NOTDIR for a file. */
+export function getDir(p: Process, fd: number): DirInode | Err {
+  const e = p.fds.get(fd);
+  if (!e) return err(Errno.BADF);
+  const node = e.file.inode;
+  if (!(node instanceof DirInode)) return err(Errno.NOTDIR);
+  return node;
+}
+
+/** Resolve a path beneath a directory fd. */
+export function lookup(vfs: Vfs, p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
+  const dir = getDir(p, fd);
+  if (isErr(dir)) return dir;
+  return resolve(vfs, dir, path, follow);
+}
+
+/** The rights a description of this kind supports (what fd_fdstat_get reports). */
+export function rightsFor(file: OpenFile): { base: number; inheriting: number } {
+  const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? Rights.FD_WRITE : 0);
+  switch (file.filetype) {
+    case Filetype.DIRECTORY:
+      return { base: DIR_RIGHTS, inheriting: RIGHTS_ALL };
+    case Filetype.REGULAR_FILE:
+      return {
+        base: FILE_RIGHTS | rw | (file.writable ? Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE : 0),
+        inheriting: 0,
+      };
+    default:
+      return { base: STREAM_RIGHTS | rw, inheriting: 0 };
+  }
+}
+
+const FILE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC
+  | Rights.FD_TELL | Rights.FD_ADVISE | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES
+  | Rights.POLL_FD_READWRITE;
+const STREAM_RIGHTS = Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
+const DIR_RIGHTS = Rights.FD_DATASYNC | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC
+  | Rights.PATH_CREATE_DIRECTORY | Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE
+  | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN | Rights.FD_READDIR | Rights.PATH_READLINK
+  | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET | Rights.PATH_FILESTAT_GET
+  | Rights.PATH_FILESTAT_SET_SIZE | Rights.PATH_FILESTAT_SET_TIMES | Rights.FD_FILESTAT_GET
+  | Rights.FD_FILESTAT_SET_TIMES | Rights.PATH_SYMLINK | Rights.PATH_REMOVE_DIRECTORY
+  | Rights.PATH_UNLINK_FILE | Rights.POLL_FD_READWRITE;
+
+/** Encode a Stat as WASI's filestat at `off` of `view`. */
+export function writeFilestat(view: DataView, off: number, st: Stat): void {
+  view.setBigUint64(off + FILESTAT.DEV, st.dev, true);
+  view.setBigUint64(off + FILESTAT.INO, st.ino, true);
+  view.setUint8(off + FILESTAT.FILETYPE, st.filetype);
+  for (let i = FILESTAT.FILETYPE + 1; i < FILESTAT.NLINK; i++) view.setUint8(off + i, 0);
+  view.setBigUint64(off + FILESTAT.NLINK, st.nlink, true);
+  view.setBigUint64(off + FILESTAT.FILESIZE, st.size, true);
+  view.setBigUint64(off + FILESTAT.ATIM, st.atim, true);
+  view.setBigUint64(off + FILESTAT.MTIM, st.mtim, true);
+  view.setBigUint64(off + FILESTAT.CTIM, st.ctim, true);
+}
+
+/** Times for set_times from WASI's fstflags: INVAL for a time both given and NOW. */
+export function timesFrom(atim: bigint, mtim: bigint, flags: number, now: bigint):
+  { atim: bigint | undefined; mtim: bigint | undefined } | Err {
+  const A = 1, A_NOW = 2, M = 4, M_NOW = 8;
+  if (flags & ~15) return err(Errno.INVAL);
+  if ((flags & A) && (flags & A_NOW)) return err(Errno.INVAL);
+  if ((flags & M) && (flags & M_NOW)) return err(Errno.INVAL);
+  return {
+    atim: flags & A_NOW ? now : flags & A ? BigInt.asUintN(64, atim) : undefined,
+    mtim: flags & M_NOW ? now : flags & M ? BigInt.asUintN(64, mtim) : undefined,
+  };
+}

@@ -1,0 +1,162 @@
+// path_* handlers: names in directories. Every path is resolved beneath a
+// directory fd (fs/path.ts); the final component is then created, opened,
+// removed or renamed by the directory's file system.
+// Spec: WASI preview1 path_*; POSIX open(2), mkdir(2), rename(2), link(2),
+// symlink(2), unlink(2), rmdir(2), readlink(2); wasmtime where they differ.
+import { Errno, isErr } from '../abi/errno.js';
+import { Fdflags, Lookupflags, Oflags, Rights } from '../abi/wasi.js';
+import { DirInode, SymlinkInode, type Inode } from '../fs/inode.js';
+import { realtimeNs } from '../lib/time.js';
+import { lookup, rightsFor, timesFrom, writeFilestat } from './helpers.js';
+import type { Result, Task } from './task.js';
+
+const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
+
+/** path_open: openat(2) with O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY and O_NOFOLLOW. */
+export function path_open(
+  t: Task, dirfd: number, dirflags: number, path: string, oflags: number,
+  base: bigint, _inheriting: bigint, fdflags: number,
+): Result {
+  const p = t.proc;
+  const r = lookup(t.sys.vfs, p, dirfd, path, (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  if (isErr(r)) return r.errno;
+  const creat = (oflags & Oflags.CREAT) !== 0;
+  const wantDir = (oflags & Oflags.DIRECTORY) !== 0;
+  const rights = Number(BigInt.asUintN(64, base) & 0xffffffffn);
+  const write = (rights & WRITE_RIGHTS) !== 0;
+  const read = (rights & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
+
+  let node: Inode | null = r.node;
+  if (node === null) {
+    if (!creat) return Errno.NOENT;
+    if (wantDir || r.trailingSlash) return r.trailingSlash ? Errno.ISDIR : Errno.INVAL;
+    const created = r.parent.createFile(r.name);
+    if (isErr(created)) return created.errno;
+    node = created;
+  } else {
+    if (creat && (oflags & Oflags.EXCL)) return Errno.EXIST;
+    if (node instanceof SymlinkInode) return wantDir ? Errno.NOTDIR : Errno.LOOP;
+    const isDir = node instanceof DirInode;
+    if ((wantDir || r.trailingSlash) && !isDir) return Errno.NOTDIR;
+    if (isDir && (write || (oflags & Oflags.TRUNC))) return Errno.ISDIR;
+  }
+
+  const file = node.open({ read, write });
+  if (isErr(file)) return file.errno;
+  if (oflags & Oflags.TRUNC) {
+    const e = file.setSize(0n);
+    if (e !== Errno.SUCCESS) {
+      file.release();
+      return e;
+    }
+  }
+  file.fdflags = fdflags & (Fdflags.APPEND | Fdflags.NONBLOCK | Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC);
+  const { base: rb, inheriting: ri } = rightsFor(file);
+  const fd = p.fds.alloc({ file, rightsBase: rb, rightsInheriting: ri });
+  if (isErr(fd)) {
+    file.release();
+    return fd.errno;
+  }
+  t.ret(0, fd);
+  return Errno.SUCCESS;
+}
+
+export function path_create_directory(t: Task, dirfd: number, path: string): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  if (isErr(r)) return r.errno;
+  if (r.node !== null) return Errno.EXIST;
+  return r.parent.mkdir(r.name);
+}
+
+export function path_remove_directory(t: Task, dirfd: number, path: string): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  if (isErr(r)) return r.errno;
+  if (r.node === null) return Errno.NOENT;
+  if (r.name === '.') return Errno.INVAL;
+  if (!(r.node instanceof DirInode)) return Errno.NOTDIR;
+  return r.parent.rmdir(r.name);
+}
+
+export function path_unlink_file(t: Task, dirfd: number, path: string): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  if (isErr(r)) return r.errno;
+  if (r.node === null) return Errno.NOENT;
+  if (r.node instanceof DirInode) return Errno.ISDIR;
+  if (r.trailingSlash) return Errno.NOTDIR;
+  return r.parent.unlink(r.name);
+}
+
+export function path_symlink(t: Task, target: string, dirfd: number, path: string): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  if (isErr(r)) return r.errno;
+  if (r.node !== null) return Errno.EXIST;
+  if (r.trailingSlash) return Errno.NOENT;
+  if (target.length === 0) return Errno.NOENT;
+  return r.parent.symlink(r.name, target);
+}
+
+export function path_link(
+  t: Task, oldfd: number, flags: number, oldPath: string, newfd: number, newPath: string,
+): Result {
+  const vfs = t.sys.vfs;
+  const from = lookup(vfs, t.proc, oldfd, oldPath, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  if (isErr(from)) return from.errno;
+  if (from.node === null) return Errno.NOENT;
+  const to = lookup(vfs, t.proc, newfd, newPath, false);
+  if (isErr(to)) return to.errno;
+  if (to.node !== null) return Errno.EXIST;
+  if (from.node instanceof DirInode) return Errno.PERM;
+  if (from.trailingSlash || to.trailingSlash) return Errno.NOTDIR;
+  return to.parent.link(to.name, from.node);
+}
+
+export function path_rename(t: Task, oldfd: number, oldPath: string, newfd: number, newPath: string): Result {
+  const vfs = t.sys.vfs;
+  const from = lookup(vfs, t.proc, oldfd, oldPath, false);
+  if (isErr(from)) return from.errno;
+  if (from.node === null) return Errno.NOENT;
+  const to = lookup(vfs, t.proc, newfd, newPath, false);
+  if (isErr(to)) return to.errno;
+  if (from.name === '.' || to.name === '.') return Errno.BUSY;
+  const isDir = from.node instanceof DirInode;
+  if (!isDir && (from.trailingSlash || to.trailingSlash)) return Errno.NOTDIR;
+  if (isDir && to.node !== null && !(to.node instanceof DirInode)) return Errno.NOTDIR;
+  return from.parent.rename(from.name, to.parent, to.name);
+}
+
+/** readlink(2): the target, cut to the buffer without error (as wasmtime does). */
+export function path_readlink(t: Task, dirfd: number, path: string, max: number): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  if (isErr(r)) return r.errno;
+  if (r.node === null) return Errno.NOENT;
+  if (!(r.node instanceof SymlinkInode)) return Errno.INVAL;
+  const target = r.node.readlink();
+  if (isErr(target)) return target.errno;
+  const bytes = new TextEncoder().encode(target);
+  const n = Math.min(bytes.length, max);
+  t.out().set(bytes.subarray(0, n));
+  t.ret(0, n);
+  return Errno.SUCCESS;
+}
+
+export function path_filestat_get(t: Task, dirfd: number, flags: number, path: string): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  if (isErr(r)) return r.errno;
+  if (r.node === null) return Errno.NOENT;
+  if (r.trailingSlash && !(r.node instanceof DirInode)) return Errno.NOTDIR;
+  const st = r.node.stat();
+  if (isErr(st)) return st.errno;
+  writeFilestat(t.outView(), 0, st);
+  return Errno.SUCCESS;
+}
+
+export function path_filestat_set_times(
+  t: Task, dirfd: number, flags: number, path: string, atim: bigint, mtim: bigint, fst: number,
+): Result {
+  const r = lookup(t.sys.vfs, t.proc, dirfd, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  if (isErr(r)) return r.errno;
+  if (r.node === null) return Errno.NOENT;
+  const times = timesFrom(atim, mtim, fst, realtimeNs());
+  if (isErr(times)) return times.errno;
+  return r.node.setTimes(times.atim, times.mtim);
+}
