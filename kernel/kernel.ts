@@ -18,7 +18,7 @@ import type { ExitNotice, MountSpec, RunRequest, StartMessage } from './host/pro
 import { ModuleCache, missingImports } from './proc/modules.js';
 import { ProcState, Process } from './proc/process.js';
 import { decode, answer, run } from './syscall/dispatch.js';
-import { rightsFor } from './syscall/helpers.js';
+import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
 /** Idle time after which the loop stops spinning and sleeps. */
@@ -105,8 +105,7 @@ export class Kernel implements Sys {
     this.installStdio(p);
     for (const [name, dir] of preopens) {
       const file = new DirHandle(dir, dir);
-      const { base, inheriting } = rightsFor(file);
-      p.fds.alloc({ file, rightsBase: base, rightsInheriting: inheriting, preopen: name });
+      p.fds.alloc({ file, rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
     }
     this.procs.set(p.pid, p);
     worker.onError((e) => this.exit(p, 134, `tabkernel: process ${p.pid} crashed: ${e.message}`));
@@ -120,7 +119,7 @@ export class Kernel implements Sys {
 
   private installStdio(p: Process): void {
     this.host.stdio.forEach((stream, fd) => {
-      const file = new HostStreamFile(this.vfs.mem, stream, fd === 0, fd !== 0);
+      const file = new HostStreamFile(stream, fd === 0, fd !== 0);
       const { base, inheriting } = rightsFor(file);
       p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
     });

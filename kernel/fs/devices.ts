@@ -86,20 +86,19 @@ export class HostStreamFile extends OpenFile {
   private buffered: Uint8Array = new Uint8Array(0);
   private eof = false;
   private fetching = false;
-  private readonly meta: Meta;
 
-  constructor(fs: MemFs, readonly stream: HostStream, readable: boolean, writable: boolean) {
+  constructor(readonly stream: HostStream, readable: boolean, writable: boolean) {
     super(readable, writable);
     // wasmtime reports stdio as a character device only when it is a terminal.
     this.filetype = stream.isatty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
-    this.meta = fs.meta();
   }
 
+  /** Like wasmtime: every field zero but the file type. */
   override stat(): Stat {
-    return this.meta.stat(this.filetype, 0n);
+    return { dev: 0n, ino: 0n, filetype: this.filetype, nlink: 0n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
   }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.meta.setTimes(atim, mtim);
+  override setTimes(): Errno {
+    return Errno.SUCCESS;
   }
   override get queue(): WaitQueue {
     return this.waiters;

@@ -31,7 +31,7 @@ export interface Resolved {
 export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean): Resolved | Err {
   if (path.length === 0) return err(Errno.NOENT);
   if (path.length > PATH_MAX) return err(Errno.NAMETOOLONG);
-  if (path.includes('\0')) return err(Errno.ILSEQ);
+  if (path.includes('\0')) return err(Errno.INVAL);
   if (path.startsWith('/')) return err(Errno.PERM);
   const stack: DirInode[] = [start];
   // Components still to walk, last one first (so splicing a symlink is a push).

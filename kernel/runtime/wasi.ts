@@ -270,8 +270,9 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     },
 
     path_create_directory(fd: number, p: number, l: number): number {
+      s.begin().num(0, fd);
       const e = path(1, p, l);
-      return e !== Errno.SUCCESS ? e : s.num(0, fd).call(NR.path_create_directory);
+      return e !== Errno.SUCCESS ? e : s.call(NR.path_create_directory);
     },
     path_filestat_get(fd: number, flags: number, p: number, l: number, ptr: number): number {
       s.begin().num(0, fd).num(1, flags);

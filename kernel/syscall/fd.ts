@@ -55,8 +55,8 @@ export function fd_fdstat_get(t: Task, fd: number): Result {
 export function fd_fdstat_set_flags(t: Task, fd: number, flags: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  if (flags & ~0x1f) return Errno.INVAL;
   const settable = Fdflags.APPEND | Fdflags.NONBLOCK;
+  if (flags & ~settable) return Errno.INVAL;
   e.file.fdflags = (e.file.fdflags & ~settable) | (flags & settable);
   return Errno.SUCCESS;
 }
@@ -128,7 +128,7 @@ export function fd_prestat_get(t: Task, fd: number): Result {
 export function fd_prestat_dir_name(t: Task, fd: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  if (e.preopen === undefined) return Errno.BADF;
+  if (e.preopen === undefined) return Errno.NOTDIR;
   const name = new TextEncoder().encode(e.preopen);
   t.out().set(name);
   t.ret(0, name.length);

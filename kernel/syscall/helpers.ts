@@ -38,33 +38,45 @@ export function lookup(vfs: Vfs, p: Process, fd: number, path: string, follow: b
   return resolve(vfs, dir, path, follow);
 }
 
-/** The rights a description of this kind supports (what fd_fdstat_get reports). */
-export function rightsFor(file: OpenFile): { base: number; inheriting: number } {
-  const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? Rights.FD_WRITE : 0);
+/**
+ * Rights of a new fd: what was asked for, cut to what its kind of file can do
+ * (files get no PATH_* rights, directories no FD_SEEK). Rights are reported by
+ * fd_fdstat_get and may only shrink; FD_READ and FD_WRITE are enforced.
+ */
+export function rightsFor(file: OpenFile, base = RIGHTS_ALL, inheriting = RIGHTS_ALL): { base: number; inheriting: number } {
   switch (file.filetype) {
     case Filetype.DIRECTORY:
-      return { base: DIR_RIGHTS, inheriting: RIGHTS_ALL };
-    case Filetype.REGULAR_FILE:
-      return {
-        base: FILE_RIGHTS | rw | (file.writable ? Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE : 0),
-        inheriting: 0,
-      };
-    default:
-      return { base: STREAM_RIGHTS | rw, inheriting: 0 };
+      return { base: base & DIR_RIGHTS, inheriting: inheriting & RIGHTS_ALL };
+    case Filetype.REGULAR_FILE: {
+      const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? WRITE_RIGHTS : 0);
+      const mask = (FILE_RIGHTS & ~(Rights.FD_READ | WRITE_RIGHTS)) | rw;
+      return { base: base & mask, inheriting: inheriting & FILE_RIGHTS };
+    }
+    default: {
+      // Streams and devices: wasmtime reports just the direction, for base and inheriting.
+      const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? Rights.FD_WRITE : 0);
+      return { base: base & rw, inheriting: inheriting & rw };
+    }
   }
 }
 
-const FILE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC
-  | Rights.FD_TELL | Rights.FD_ADVISE | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES
+/** A preopened directory: exactly wasmtime's sets. */
+export const PREOPEN_RIGHTS = {
+  base: Rights.PATH_CREATE_DIRECTORY | Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE
+    | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN | Rights.FD_READDIR | Rights.PATH_READLINK
+    | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET | Rights.PATH_SYMLINK
+    | Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE | Rights.PATH_FILESTAT_GET
+    | Rights.PATH_FILESTAT_SET_TIMES | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES,
+  inheriting: 0,
+};
+const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
+const FILE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_READ | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS
+  | Rights.FD_SYNC | Rights.FD_TELL | Rights.FD_WRITE | Rights.FD_ADVISE | Rights.FD_ALLOCATE
+  | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_SIZE | Rights.FD_FILESTAT_SET_TIMES
   | Rights.POLL_FD_READWRITE;
-const STREAM_RIGHTS = Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
-const DIR_RIGHTS = Rights.FD_DATASYNC | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC
-  | Rights.PATH_CREATE_DIRECTORY | Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE
-  | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN | Rights.FD_READDIR | Rights.PATH_READLINK
-  | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET | Rights.PATH_FILESTAT_GET
-  | Rights.PATH_FILESTAT_SET_SIZE | Rights.PATH_FILESTAT_SET_TIMES | Rights.FD_FILESTAT_GET
-  | Rights.FD_FILESTAT_SET_TIMES | Rights.PATH_SYMLINK | Rights.PATH_REMOVE_DIRECTORY
-  | Rights.PATH_UNLINK_FILE | Rights.POLL_FD_READWRITE;
+PREOPEN_RIGHTS.inheriting = PREOPEN_RIGHTS.base | FILE_RIGHTS;
+const DIR_RIGHTS = RIGHTS_ALL & ~(Rights.FD_SEEK | Rights.FD_TELL | Rights.FD_FILESTAT_SET_SIZE
+  | Rights.PATH_FILESTAT_SET_SIZE | Rights.FD_READ | Rights.FD_WRITE | Rights.FD_ALLOCATE);
 
 /** Encode a Stat as WASI's filestat at `off` of `view`. */
 export function writeFilestat(view: DataView, off: number, st: Stat): void {

@@ -15,9 +15,10 @@ const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE |
 /** path_open: openat(2) with O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY and O_NOFOLLOW. */
 export function path_open(
   t: Task, dirfd: number, dirflags: number, path: string, oflags: number,
-  base: bigint, _inheriting: bigint, fdflags: number,
+  base: bigint, inheriting: bigint, fdflags: number,
 ): Result {
   const p = t.proc;
+  if (oflags & ~0xf) return Errno.INVAL;
   const r = lookup(t.sys.vfs, p, dirfd, path, (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   if (isErr(r)) return r.errno;
   const creat = (oflags & Oflags.CREAT) !== 0;
@@ -51,7 +52,8 @@ export function path_open(
     }
   }
   file.fdflags = fdflags & (Fdflags.APPEND | Fdflags.NONBLOCK | Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC);
-  const { base: rb, inheriting: ri } = rightsFor(file);
+  const inh = Number(BigInt.asUintN(64, inheriting) & 0xffffffffn);
+  const { base: rb, inheriting: ri } = rightsFor(file, rights, inh);
   const fd = p.fds.alloc({ file, rightsBase: rb, rightsInheriting: ri });
   if (isErr(fd)) {
     file.release();
@@ -89,9 +91,11 @@ export function path_unlink_file(t: Task, dirfd: number, path: string): Result {
 export function path_symlink(t: Task, target: string, dirfd: number, path: string): Result {
   const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
-  if (r.node !== null) return Errno.EXIST;
+  if (r.node !== null) return r.trailingSlash && !(r.node instanceof DirInode) ? Errno.NOTDIR : Errno.EXIST;
   if (r.trailingSlash) return Errno.NOENT;
   if (target.length === 0) return Errno.NOENT;
+  // An absolute target could never be followed beneath a directory fd.
+  if (target.startsWith('/')) return Errno.PERM;
   return r.parent.symlink(r.name, target);
 }
 
@@ -99,14 +103,17 @@ export function path_link(
   t: Task, oldfd: number, flags: number, oldPath: string, newfd: number, newPath: string,
 ): Result {
   const vfs = t.sys.vfs;
-  const from = lookup(vfs, t.proc, oldfd, oldPath, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  // wasmtime refuses SYMLINK_FOLLOW: a hard link names the symlink itself.
+  if (flags & Lookupflags.SYMLINK_FOLLOW) return Errno.INVAL;
+  const from = lookup(vfs, t.proc, oldfd, oldPath, false);
   if (isErr(from)) return from.errno;
   if (from.node === null) return Errno.NOENT;
   const to = lookup(vfs, t.proc, newfd, newPath, false);
   if (isErr(to)) return to.errno;
   if (to.node !== null) return Errno.EXIST;
   if (from.node instanceof DirInode) return Errno.PERM;
-  if (from.trailingSlash || to.trailingSlash) return Errno.NOTDIR;
+  if (to.trailingSlash) return Errno.NOENT;
+  if (from.trailingSlash) return Errno.NOTDIR;
   return to.parent.link(to.name, from.node);
 }
 

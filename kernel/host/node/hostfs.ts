@@ -39,10 +39,20 @@ function filetypeOf(st: fs.BigIntStats | fs.Stats): Filetype {
   return Filetype.UNKNOWN;
 }
 
+/**
+ * Node sets file times only as floating-point seconds (about µs precision), but
+ * WASI promises nanoseconds. So the exact times a guest set are remembered, with
+ * what the host stored for them, and reported while the host still has those.
+ */
+const exactTimes = new Map<string, { atimHost: bigint; atim: bigint; mtimHost: bigint; mtim: bigint }>();
+
 function toStat(st: fs.BigIntStats): Stat {
+  const exact = exactTimes.get(`${st.dev}:${st.ino}`);
   return {
     dev: st.dev, ino: st.ino, filetype: filetypeOf(st), nlink: st.nlink, size: st.size,
-    atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs,
+    atim: exact && exact.atimHost === st.atimeNs ? exact.atim : st.atimeNs,
+    mtim: exact && exact.mtimHost === st.mtimeNs ? exact.mtim : st.mtimeNs,
+    ctim: st.ctimeNs,
   };
 }
 
@@ -55,7 +65,15 @@ function setTimesAt(path: string, atim: bigint | undefined, mtim: bigint | undef
   const cur = host(() => fs.lstatSync(path, { bigint: true }));
   if (isErr(cur)) return cur.errno;
   const sec = (ns: bigint): number => Number(ns) / 1e9;
-  return hostE(() => fs.lutimesSync(path, sec(atim ?? cur.atimeNs), sec(mtim ?? cur.mtimeNs)));
+  const e = hostE(() => fs.lutimesSync(path, sec(atim ?? cur.atimeNs), sec(mtim ?? cur.mtimeNs)));
+  if (e !== Errno.SUCCESS) return e;
+  const now = host(() => fs.lstatSync(path, { bigint: true }));
+  if (isErr(now)) return Errno.SUCCESS;
+  const before = toStat(cur);
+  exactTimes.set(`${now.dev}:${now.ino}`, {
+    atimHost: now.atimeNs, atim: atim ?? before.atim, mtimHost: now.mtimeNs, mtim: mtim ?? before.mtim,
+  });
+  return Errno.SUCCESS;
 }
 
 /** The inode for whatever is at `path` now. */
