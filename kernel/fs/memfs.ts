@@ -178,7 +178,6 @@ export class MemFile extends FileInode implements FileData {
   readAt(pos: number, max: number): Uint8Array {
     if (pos >= this.size) return new Uint8Array(0);
     const end = Math.min(this.size, pos + max);
-    this.meta.atim = this.meta.atim; // atime updates are not tracked (noatime)
     return this.bytes.slice(pos, end);
   }
   writeAt(pos: number, data: Uint8Array): number | Err {

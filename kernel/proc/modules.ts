@@ -10,7 +10,7 @@ export class ModuleCache {
     const key = await digest(bytes);
     let m = this.modules.get(key);
     if (!m) {
-      m = WebAssembly.compile(bytes);
+      m = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
       this.modules.set(key, m);
       m.catch(() => this.modules.delete(key));
     }

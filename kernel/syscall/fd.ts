@@ -5,7 +5,7 @@
 import { Errno, isErr } from '../abi/errno.js';
 import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Whence } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
-import { getFd, getFile, rightsFor, timesFrom, writeFilestat } from './helpers.js';
+import { getFd, getFile, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
 
 export function fd_advise(t: Task, fd: number, offset: bigint, len: bigint, advice: number): Result {
