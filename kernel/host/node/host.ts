@@ -51,11 +51,24 @@ function outputStream(fd: number): HostStream {
   };
 }
 
+export interface NodeHostOptions {
+  /** The bundled process worker (default: beside this bundle, dist/process-worker.js). */
+  processWorker?: URL;
+  /** Streams for fds 0-2 of the first process (default: this OS process's 0-2). */
+  stdio?: readonly [HostStream, HostStream, HostStream];
+}
+
 export class NodeHost implements Host {
-  readonly stdio = [inputStream(0), outputStream(1), outputStream(2)] as const;
+  readonly stdio: readonly [HostStream, HostStream, HostStream];
+  private readonly workerUrl: URL;
+
+  constructor(opts: NodeHostOptions = {}) {
+    this.stdio = opts.stdio ?? [inputStream(0), outputStream(1), outputStream(2)];
+    this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
+  }
 
   startProcessWorker(): WorkerHandle {
-    const w = new Worker(new URL('./process-worker.js', import.meta.url));
+    const w = new Worker(this.workerUrl);
     return {
       postMessage: (msg) => w.postMessage(msg),
       onMessage: (cb) => w.on('message', cb),

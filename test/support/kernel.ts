@@ -1,0 +1,46 @@
+// An in-process kernel for integration tests: the Kernel runs on the test's
+// thread, processes in real workers (dist/process-worker.js), stdio captured.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kernel } from '../../kernel/kernel.js';
+import { NodeHost } from '../../kernel/host/node/host.js';
+import type { HostStream } from '../../kernel/host/host.js';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const processWorker = new URL(`file://${root}/dist/process-worker.js`);
+
+export function program(name: string): Uint8Array {
+  return fs.readFileSync(path.join(root, 'test/programs/bin', `${name}.wasm`));
+}
+
+export interface Captured {
+  kernel: Kernel;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+/** A kernel whose first processes read `stdin` and write into buffers. */
+export function captureKernel(stdin = ''): Captured {
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  let input: Uint8Array | null = new TextEncoder().encode(stdin);
+  const streams: [HostStream, HostStream, HostStream] = [
+    {
+      isatty: false,
+      read(max, done) {
+        const chunk = input ?? new Uint8Array(0);
+        input = chunk.length > max ? chunk.subarray(max) : null;
+        setTimeout(() => done(chunk.subarray(0, max)), 1);
+      },
+    },
+    { isatty: false, write: (d) => (out.push(d.slice()), true) },
+    { isatty: false, write: (d) => (err.push(d.slice()), true) },
+  ];
+  const kernel = new Kernel(new NodeHost({ processWorker, stdio: streams }));
+  const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');
+  return { kernel, stdout: () => text(out), stderr: () => text(err) };
+}
+
+export function wasmFromBase64(b64: string): Uint8Array {
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
