@@ -41,11 +41,10 @@ export class SyscallClient {
   }
   /** A UTF-8 string argument; false when it does not fit the window. */
   str(i: number, s: string): boolean {
-    const dst = this.page.data.subarray(this.inputEnd);
-    const { read, written } = encoder.encodeInto(s, dst);
-    if (read < s.length) return false;
-    this.inputEnd += written;
-    this.page.f64[ARG_BASE + i] = written;
+    // Browsers refuse to encode into shared memory: encode, then copy.
+    const bytes = encoder.encode(s);
+    if (bytes.length > this.room()) return false;
+    this.bytes(i, bytes);
     return true;
   }
   /** Raw bytes already in place: declare `len` bytes at the input cursor as argument `i`. */
