@@ -47,7 +47,7 @@ ln -s "$WASI_INCLUDE" "$SYSROOT/include/wasm32-wasi"
 ln -s "$WASI_LIB" "$SYSROOT/lib/wasm32-wasi"
 
 TARGET=(--target=wasm32-wasi "--sysroot=$SYSROOT")
-CFLAGS=(-O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS=(-O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter
         "-ffile-prefix-map=$ROOT/=" -fno-ident)
 LDFLAGS=()
 # binaryen 108: -O2, drop DWARF/name and producers sections.

@@ -35,6 +35,7 @@ TK_IMPORT(path_unlink_file) int32_t raw_path_unlink_file(int32_t fd, int32_t pat
 TK_IMPORT(path_rename) int32_t raw_path_rename(int32_t fd, int32_t old, int32_t old_len, int32_t fd2, int32_t new_, int32_t new_len);
 TK_IMPORT(poll_oneoff) int32_t raw_poll_oneoff(int32_t in, int32_t out, int32_t n, int32_t nevents);
 TK_IMPORT(random_get) int32_t raw_random_get(int32_t buf, int32_t len);
+TK_IMPORT(proc_raise) int32_t raw_proc_raise(int32_t sig);
 
 #define PTR(p) ((int32_t)(uintptr_t)(p))
 

@@ -161,4 +161,15 @@ static inline int tk_read(int fd, void *buf, size_t len) {
                __WASI_RIGHTS_FD_READDIR | __WASI_RIGHTS_FD_SYNC | \
                __WASI_RIGHTS_FD_DATASYNC)
 
+// The rights wasmtime gives a preopened directory (docs/WASI-CONFORMANCE.md §2.2).
+#define TK_DIR_RIGHTS                                                         \
+  (__WASI_RIGHTS_PATH_CREATE_DIRECTORY | __WASI_RIGHTS_PATH_CREATE_FILE |      \
+   __WASI_RIGHTS_PATH_LINK_SOURCE | __WASI_RIGHTS_PATH_LINK_TARGET |           \
+   __WASI_RIGHTS_PATH_OPEN | __WASI_RIGHTS_FD_READDIR |                        \
+   __WASI_RIGHTS_PATH_READLINK | __WASI_RIGHTS_PATH_RENAME_SOURCE |            \
+   __WASI_RIGHTS_PATH_RENAME_TARGET | __WASI_RIGHTS_PATH_SYMLINK |             \
+   __WASI_RIGHTS_PATH_REMOVE_DIRECTORY | __WASI_RIGHTS_PATH_UNLINK_FILE |      \
+   __WASI_RIGHTS_PATH_FILESTAT_GET | __WASI_RIGHTS_PATH_FILESTAT_SET_TIMES |   \
+   __WASI_RIGHTS_FD_FILESTAT_GET | __WASI_RIGHTS_FD_FILESTAT_SET_TIMES)
+
 #endif
