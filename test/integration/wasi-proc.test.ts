@@ -1,0 +1,93 @@
+// Process exit and failure through the CLI: exit statuses from proc_exit and
+// main, atexit and stdio flushing, traps (status 134, message on stderr) and
+// modules whose imports the kernel does not provide.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prog, run, scratch } from './wasi-cli.js';
+
+/** A minimal module: imports `mod`.`name` as () -> (), exports memory and _start. */
+function moduleImporting(imports: [string, string][]): Uint8Array {
+  const enc = new TextEncoder();
+  const str = (s: string) => [s.length, ...enc.encode(s)];
+  const section = (id: number, body: number[]) => [id, body.length, ...body];
+  const importBody = [imports.length, ...imports.flatMap(([m, n]) => [...str(m), ...str(n), 0x00, 0x00])];
+  const startIndex = imports.length;
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 0, 0]),                       // type 0: () -> ()
+    ...section(2, importBody),
+    ...section(3, [1, 0]),                                // one function of type 0
+    ...section(5, [1, 0x00, 1]),                          // memory, min 1 page
+    ...section(7, [2, ...str('memory'), 0x02, 0, ...str('_start'), 0x00, startIndex]),
+    ...section(10, [1, 2, 0, 0x0b]),                      // _start: end
+  ]);
+}
+
+describe('exit statuses (proc)', () => {
+  for (const code of [0, 1, 42, 125]) {
+    it(`proc_exit(${code}) ends the process with status ${code}, output intact`, () => {
+      const r = run(prog('proc'), ['exit', String(code)]);
+      expect(r.status).toBe(code);
+      expect(r.stdout).toBe('ok before-exit\n');
+    });
+  }
+
+  it('returning 7 from main exits with 7', () => {
+    expect(run(prog('proc'), ['return', '7']).status).toBe(7);
+  });
+
+  it('exit(3) runs atexit handlers', () => {
+    const r = run(prog('proc'), ['atexit']);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('ok atexit-ran\n');
+  });
+
+  it('flushes stdio buffers at exit', () => {
+    const r = run(prog('proc'), ['buffered']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('buffered-output');
+  });
+
+  it('proc_raise(SIGTERM) either fails with ENOTSUP (wasmtime) or kills the process (status 143)', () => {
+    const r = run(prog('proc'), ['raise']);
+    if (r.status === 0) expect(r.stdout).toMatch(/^ok raise\.notsup$/m);
+    else expect(r.status).toBe(143);
+  });
+});
+
+describe('traps (trap)', () => {
+  for (const [mode, message] of [
+    ['unreachable', /unreachable/i],
+    ['divide', /divide by zero|integer divide/i],
+    ['oob', /out of bounds/i],
+    ['stack', /out of bounds|stack/i],
+  ] as const) {
+    it(`a trap (${mode}) exits with status 134 and says why on stderr`, () => {
+      const r = run(prog('trap'), [mode]);
+      expect(r.status).toBe(134);
+      expect(r.stdout).toBe('ok before-trap\n');
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});
+
+describe('unknown imports', () => {
+  it('fails at start, naming every missing import', () => {
+    const dir = scratch('imports');
+    const file = path.join(dir, 'bad.wasm');
+    fs.writeFileSync(file, moduleImporting([['wasi_snapshot_preview1', 'no_such_call'], ['mystery_env', 'frobnicate']]));
+    const r = run(file);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('no_such_call');
+    expect(r.stderr).toContain('frobnicate');
+  });
+
+  it('runs a module whose only import is a real WASI call', () => {
+    const dir = scratch('imports-ok');
+    const file = path.join(dir, 'ok.wasm');
+    fs.writeFileSync(file, moduleImporting([['wasi_snapshot_preview1', 'sched_yield']]));
+    expect(run(file).status).toBe(0);
+  });
+});
