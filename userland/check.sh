@@ -6,7 +6,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-OUTPUTS=(test/programs/bin)   # keep in step with the build_dir lines in build.sh
+# The output directories: the second word of every active build_dir line.
+mapfile -t OUTPUTS < <(sed -n 's/^[[:space:]]*build_dir[[:space:]]\{1,\}[^[:space:]]\{1,\}[[:space:]]\{1,\}\([^[:space:]]\{1,\}\).*/\1/p' userland/build.sh)
+[ ${#OUTPUTS[@]} -gt 0 ] || { echo "check.sh: no build_dir lines in build.sh" >&2; exit 1; }
 
 bash userland/build.sh
 status=0
