@@ -104,6 +104,16 @@ static void minimal_rights_files(int d) {
   CHECK("truncation.empty", tk_read(f, buf, sizeof buf) == 0, "file not truncated");
   (void)__wasi_fd_close(f);
 
+  // file_unbuffered_write: a write through one fd is at once visible through
+  // another fd of the same file.
+  int fr = open_r(d, "ub", __WASI_OFLAGS_CREAT, R(FD_READ), 0, 0);
+  int fw = open_r(d, "ub", 0, R(FD_WRITE), 0, 0);
+  CHECK("unbuffered.write", tk_write_all(fw, "\x01", 1) == 1, "write");
+  buf[0] = 0;
+  CHECK("unbuffered.read", tk_read(fr, buf, 1) == 1 && buf[0] == 1, "read saw %d", buf[0]);
+  (void)__wasi_fd_close(fw);
+  (void)__wasi_fd_close(fr);
+
   // A file opened with rights 0 (create_file) is neither readable nor writable.
   f = open_r(d, "zero", __WASI_OFLAGS_CREAT, 0, 0, 0);
   __wasi_fdstat_t fs;
