@@ -203,6 +203,14 @@ async function main() {
   }
 }
 
+/** The whole run's limit: a hung browser or server must still end in a count. */
+const WATCHDOG_MS = 5 * 60_000;
+setTimeout(() => {
+  console.log(`e2e: still running after ${WATCHDOG_MS / 1000} s; giving up`);
+  console.log(`0 passed, ${tests.length} failed`);
+  process.exit(1);
+}, WATCHDOG_MS).unref();
+
 let summary = { passed: 0, failed: tests.length };
 try {
   summary = await main();
