@@ -1,0 +1,192 @@
+/*
+ * Shared helpers for the utilities in userland/bin: diagnostics in the
+ * coreutils shape ("prog: name: strerror"), whole-buffer writes, opening an
+ * operand that may be "-" (stdin), and the small formatters several tools
+ * share (ls/stat mode strings, human-readable sizes).
+ * Header-only (static inline) because userland/build.sh compiles each
+ * utility from its one .c file.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *prog = "?";
+
+/* "prog: MESSAGE\n" on stderr. */
+static inline void warnx_(const char *fmt, ...) {
+  va_list ap;
+  fflush(stdout);
+  fprintf(stderr, "%s: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+/* "prog: MESSAGE: strerror(errno)\n" on stderr. */
+static inline void warn_(const char *fmt, ...) {
+  int e = errno;
+  va_list ap;
+  fflush(stdout);
+  fprintf(stderr, "%s: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, ": %s\n", strerror(e));
+}
+
+#define die_(status, ...) do { warn_(__VA_ARGS__); exit(status); } while (0)
+#define diex_(status, ...) do { warnx_(__VA_ARGS__); exit(status); } while (0)
+
+/* Usage hint after a bad option, as coreutils prints it. */
+static inline void usage_hint(void) {
+  fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}
+
+static inline void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) diex_(1, "out of memory");
+  return p;
+}
+
+static inline void *xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p) diex_(1, "out of memory");
+  return p;
+}
+
+static inline char *xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(xmalloc(n), s, n);
+}
+
+/* Write all n bytes to fd; 0 or -1 with errno set. */
+static inline int write_all(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Open a file operand for reading: "-" is stdin. -1 with errno on failure. */
+static inline int open_in(const char *name) {
+  if (strcmp(name, "-") == 0) return 0;
+  return open(name, O_RDONLY);
+}
+
+/* FILE* flavour of open_in; reports the error itself and returns NULL. */
+static inline FILE *fopen_in(const char *name) {
+  if (strcmp(name, "-") == 0) return stdin;
+  FILE *f = fopen(name, "r");
+  if (!f) warn_("%s", name);
+  return f;
+}
+
+static inline void fclose_in(FILE *f) {
+  if (f == stdin) clearerr(f);
+  else fclose(f);
+}
+
+/* Join a directory and a name with exactly one '/'. Caller frees. */
+static inline char *path_join(const char *dir, const char *name) {
+  size_t dl = strlen(dir), nl = strlen(name);
+  char *p = xmalloc(dl + nl + 2);
+  memcpy(p, dir, dl);
+  if (dl == 0 || dir[dl - 1] != '/') p[dl++] = '/';
+  memcpy(p + dl, name, nl + 1);
+  return p;
+}
+
+/* The last path component (no trailing slashes), pointing into a copy. */
+static inline const char *base_name(const char *path, char *buf, size_t cap) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  size_t s = n;
+  while (s > 0 && path[s - 1] != '/') s--;
+  if (n == 1 && path[0] == '/') s = 0;
+  size_t len = n - s;
+  if (len >= cap) len = cap - 1;
+  memcpy(buf, path + s, len);
+  buf[len] = 0;
+  return buf;
+}
+
+/* "drwxr-xr-x" style, 10 chars + NUL. */
+static inline char *mode_string(mode_t m, char *b) {
+  b[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b'
+       : S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : '-';
+  const char *rwx = "rwxrwxrwx";
+  for (int i = 0; i < 9; i++) b[i + 1] = (m & (0400 >> i)) ? rwx[i] : '-';
+  if (m & S_ISUID) b[3] = (m & 0100) ? 's' : 'S';
+  if (m & S_ISGID) b[6] = (m & 0010) ? 's' : 'S';
+  if (m & S_ISVTX) b[9] = (m & 0001) ? 't' : 'T';
+  b[10] = 0;
+  return b;
+}
+
+/* Human-readable size as `ls -h` / `du -h` print it (1024-based, e.g. 1.5K, 23M). */
+static inline char *human_size(uint64_t n, char *b, size_t cap) {
+  static const char units[] = "BKMGTPE";
+  if (n < 1024) {
+    snprintf(b, cap, "%llu", (unsigned long long)n);
+    return b;
+  }
+  double v = (double)n;
+  int u = 0;
+  while (v >= 1024 && u < 6) { v /= 1024; u++; }
+  if (v < 10) {
+    /* one decimal, rounded up as coreutils does */
+    double r = (double)(uint64_t)(v * 10);
+    if (r < v * 10) r += 1;
+    if (r >= 100) snprintf(b, cap, "%d%c", 10, units[u]);
+    else snprintf(b, cap, "%.1f%c", r / 10, units[u]);
+  } else {
+    double r = (double)(uint64_t)v;
+    if (r < v) r += 1;
+    if (r >= 1024 && u < 6) snprintf(b, cap, "1.0%c", units[u + 1]);
+    else snprintf(b, cap, "%.0f%c", r, units[u]);
+  }
+  return b;
+}
+
+/* Parse a non-negative decimal count with optional coreutils suffix
+ * (b=512, k/K=1024, M, G; kB=1000...). -1 when malformed. */
+static inline long long parse_count(const char *s) {
+  char *end;
+  if (!*s) return -1;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || end == s || v < 0) return -1;
+  if (!*end) return v;
+  long long mul = 1;
+  switch (*end) {
+  case 'b': mul = 512; break;
+  case 'k': case 'K': mul = 1024; break;
+  case 'm': case 'M': mul = 1024LL * 1024; break;
+  case 'g': case 'G': mul = 1024LL * 1024 * 1024; break;
+  default: return -1;
+  }
+  end++;
+  if (*end == 'B' && mul != 512) { mul = mul == 1024 ? 1000 : mul == 1048576 ? 1000000 : 1000000000; end++; }
+  else if (*end == 'i' && end[1] == 'B') end += 2;
+  if (*end) return -1;
+  return v * mul;
+}
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * seq: print a sequence of numbers. seq [-w] [-s SEP] [-f FMT] [FIRST [INCR]] LAST.
+ * Numbers are printed with as many decimals as FIRST and INCR have, unless
+ * -f gives a printf floating-point format; -w pads with leading zeros to a
+ * common width. Each value is FIRST + i*INCR (no accumulated rounding).
+ * Negative operands are numbers, not options. Spec: GNU coreutils seq.
+ */
+#include "lib/util.h"
+#include <ctype.h>
+#include <math.h>
+
+static int decimals(const char *s) {
+  const char *dot = strchr(s, '.');
+  if (!dot || strpbrk(s, "eE")) return 0;
+  return (int)strspn(dot + 1, "0123456789");
+}
+
+static double number(const char *s) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end || isnan(v)) {
+    warnx_("invalid floating point argument: '%s'", s);
+    usage_hint();
+    exit(1);
+  }
+  return v;
+}
+
+int main(int argc, char **argv) {
+  prog = "seq";
+  const char *sep = "\n", *fmt = NULL;
+  int equal = 0, i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || !a[1] || isdigit((unsigned char)a[1]) || a[1] == '.') break;
+    if (strcmp(a, "--") == 0) { i++; break; }
+    for (const char *p = a + 1; *p; p++) {
+      if (*p == 'w') { equal = 1; continue; }
+      if (*p == 's' || *p == 'f') {
+        const char *v = p[1] ? p + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v) { warnx_("option requires an argument -- '%c'", *p); usage_hint(); return 1; }
+        if (*p == 's') sep = v; else fmt = v;
+        break;
+      }
+      warnx_("invalid option -- '%c'", *p);
+      usage_hint();
+      return 1;
+    }
+  }
+  int n = argc - i;
+  if (n < 1) { warnx_("missing operand"); usage_hint(); return 1; }
+  if (n > 3) { warnx_("extra operand '%s'", argv[i + 3]); usage_hint(); return 1; }
+  const char *sfirst = n > 1 ? argv[i] : "1", *sincr = n > 2 ? argv[i + 1] : "1";
+  const char *slast = argv[i + n - 1];
+  double first = number(sfirst), incr = number(sincr), last = number(slast);
+  if (incr == 0) { warnx_("invalid Zero increment value: '%s'", sincr); usage_hint(); return 1; }
+  int prec = decimals(sfirst) > decimals(sincr) ? decimals(sfirst) : decimals(sincr);
+  char deffmt[32];
+  if (!fmt) {
+    int width = 0;
+    if (equal) {
+      char b[64];
+      int w1 = snprintf(b, sizeof b, "%.*f", prec, first);
+      int w2 = snprintf(b, sizeof b, "%.*f", prec, last);
+      width = w1 > w2 ? w1 : w2;
+    }
+    snprintf(deffmt, sizeof deffmt, equal ? "%%0%d.%df" : "%%%d.%df", width, prec);
+    fmt = deffmt;
+  }
+  for (long long k = 0;; k++) {
+    double v = first + (double)k * incr;
+    /* a little slack so 0 0.1 0.3 reaches 0.3 despite binary rounding */
+    double slack = fabs(incr) * 1e-9;
+    if (incr > 0 ? v > last + slack : v < last - slack) break;
+    if (k) fputs(sep, stdout);
+    if (v == 0) v = 0;   /* no "-0" */
+    printf(fmt, v);
+  }
+  if (!(incr > 0 ? first > last : first < last)) putchar('\n');
+  if (fflush(stdout) != 0) die_(1, "write error");
+  return 0;
+}
