@@ -93,6 +93,22 @@ async function waitForExit(page) {
   }));
 }
 
+/** Run `wasm` through the page's kernel; its exit notice and decoded output. */
+function runInPage(page, wasm, argv, env = []) {
+  return page.evaluate(
+    async ({ bytes, argv, env }) => {
+      const { kernel } = window.tabkernel;
+      const out = { 1: '', 2: '' };
+      const decoder = { 1: new TextDecoder(), 2: new TextDecoder() };
+      const stop = kernel.onOutput((fd, data) => (out[fd] += decoder[fd].decode(data, { stream: true })));
+      const exit = await kernel.run({ wasm: new Uint8Array(bytes), argv, env });
+      stop();
+      return { status: exit.status, error: exit.error ?? '', stdout: out[1], stderr: out[2] };
+    },
+    { bytes: [...wasm], argv, env },
+  );
+}
+
 // ---- the tests ----------------------------------------------------------------
 
 test('the page is cross-origin isolated under vite preview', async (ctx) => {
@@ -119,16 +135,33 @@ test('the demo program prints to stdout and stderr and exits with status 0', asy
 test('window.tabkernel.kernel runs another program on request', async (ctx) => {
   const { page } = await openPage(ctx, ctx.isolatedUrl);
   await waitForExit(page);
-  const result = await page.evaluate(async (bytes) => {
-    const { kernel } = window.tabkernel;
-    const chunks = { 1: '', 2: '' };
-    const decoder = new TextDecoder();
-    const stop = kernel.onOutput((fd, data) => (chunks[fd] += decoder.decode(data)));
-    const exit = await kernel.run({ wasm: new Uint8Array(bytes), argv: ['again', 'with', 'args'] });
-    stop();
-    return { status: exit.status, error: exit.error ?? null, stdout: chunks[1], stderr: chunks[2] };
-  }, [...ctx.helloWasm]);
-  assert.deepEqual(result, { status: 0, error: null, stdout: 'hello from again\n', stderr: 'argc=3\n' });
+  const result = await runInPage(page, ctx.helloWasm, ['again', 'with', 'args']);
+  assert.deepEqual(result, { status: 0, error: '', stdout: 'hello from again\n', stderr: 'argc=3\n' });
+  await page.close();
+});
+
+test('test programs run in Chromium as in Node: args, env, clocks, random, stdin EOF, traps', async (ctx) => {
+  const { page } = await openPage(ctx, ctx.isolatedUrl);
+  await waitForExit(page);
+  const bin = (name) => readFile(join(root, 'test/programs/bin', name));
+
+  // The contract of test/programs/clock_random_args.c (see its header).
+  const clocks = await runInPage(page, await bin('clock_random_args.wasm'),
+    ['clock_random_args.wasm', 'one', 'two words', '', 'ünï'],
+    ['TK_A=1', 'TK_B=x=y', 'TK_EMPTY=', 'TK_NL=a\nb']);
+  assert.equal(clocks.status, 0, clocks.stdout + clocks.stderr + clocks.error);
+  assert.doesNotMatch(clocks.stdout, /^FAIL/m);
+  assert.match(clocks.stdout, /^PASSED: \d+ checks, 0 failed$/m);
+
+  // The page's stdin is at end of file: cat copies nothing and succeeds.
+  const cat = await runInPage(page, await bin('stdio.wasm'), ['stdio.wasm', 'cat']);
+  assert.deepEqual(cat, { status: 0, error: '', stdout: '', stderr: '' });
+
+  // A trap ends the process with 134 and says why; output before it survives.
+  const trap = await runInPage(page, await bin('trap.wasm'), ['trap.wasm', 'unreachable']);
+  assert.equal(trap.status, 134);
+  assert.equal(trap.stdout, 'ok before-trap\n');
+  assert.match(trap.error, /unreachable/);
   await page.close();
 });
 
