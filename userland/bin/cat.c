@@ -89,7 +89,7 @@ int main(int argc, char **argv) {
       cat_formatted(fd);
       if (errno) { warn_("%s", *files); status = 1; }
     } else {
-      char buf[65536];
+      static char buf[65536];
       ssize_t n;
       while ((n = read(fd, buf, sizeof buf)) > 0) {
         if (write_all(1, buf, (size_t)n) < 0) die_(1, "write error");

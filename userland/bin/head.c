@@ -52,7 +52,7 @@ static int head_fd(int fd) {
     free(buf);
     return 0;
   }
-  char buf[65536];
+  static char buf[65536];
   long long left = count;
   while (left > 0) {
     ssize_t r = read(fd, buf, sizeof buf);

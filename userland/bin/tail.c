@@ -126,7 +126,7 @@ int main(int argc, char **argv) {
   }
   /* -f on one regular file: poll for growth. */
   while (last_fd >= 0) {
-    char buf[65536];
+    static char buf[65536];
     ssize_t r = read(last_fd, buf, sizeof buf);
     if (r > 0) { write_all(1, buf, (size_t)r); continue; }
     struct timespec ts = {0, 200000000};

@@ -24,7 +24,7 @@ int main(int argc, char **argv) {
     fds[i] = open(names[i], O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0666);
     if (fds[i] < 0) { warn_("%s", names[i]); status = 1; }
   }
-  char buf[65536];
+  static char buf[65536];
   ssize_t r;
   while ((r = read(0, buf, sizeof buf)) > 0) {
     for (int i = 0; i < n; i++) {

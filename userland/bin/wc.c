@@ -21,7 +21,7 @@ struct input {
 };
 
 static int count(int fd, unsigned long long *c) {
-  char buf[65536];
+  static char buf[65536];
   ssize_t n;
   int inword = 0;
   unsigned long long linelen = 0;
