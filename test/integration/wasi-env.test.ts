@@ -28,3 +28,14 @@ describe('args, environ, clocks, random (clock_random_args)', () => {
     expect(passed(r)).toContain('env.only-given');
   });
 });
+
+describe('--env KEY without a value', () => {
+  it('passes the host\'s value of KEY', () => {
+    const r = run(prog('clock_random_args'), contractArgs, {
+      env: ['TK_A', 'TK_B=x=y', 'TK_EMPTY=', 'TK_NL=a\nb'],
+      hostEnv: { ...process.env, TK_A: '1' },
+    });
+    expect(passed(r)).toContain('env.TK_A');
+    expect(passed(r)).toContain('env.only-given');
+  });
+});

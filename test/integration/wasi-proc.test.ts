@@ -91,3 +91,20 @@ describe('unknown imports', () => {
     expect(run(file).status).toBe(0);
   });
 });
+
+describe('bad modules', () => {
+  it('a missing module file fails with a message', () => {
+    const r = run('/nonexistent/nothing.wasm');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/nothing\.wasm/);
+  });
+
+  it('a file that is not WebAssembly fails with a message', () => {
+    const dir = scratch('notwasm');
+    const file = path.join(dir, 'text.wasm');
+    fs.writeFileSync(file, 'this is not wasm');
+    const r = run(file);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.length).toBeGreaterThan(0);
+  });
+});
