@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
   int multi = 0, c;
   char end = '\n';
   const char *suffix = NULL;
-  while ((c = getopt(argc, argv, "+as:z")) != -1) {
+  while ((c = getopt_(argc, argv, "+as:z")) != -1) {
     switch (c) {
     case 'a': multi = 1; break;
     case 's': suffix = optarg; multi = 1; break;

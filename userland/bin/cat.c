@@ -55,7 +55,7 @@ static void cat_formatted(int fd) {
 int main(int argc, char **argv) {
   prog = "cat";
   int c;
-  while ((c = getopt(argc, argv, "nbsETvAetu")) != -1) {
+  while ((c = getopt_(argc, argv, "nbsETvAetu")) != -1) {
     switch (c) {
     case 'n': opt_n = 1; break;
     case 'b': opt_b = 1; break;

@@ -13,7 +13,7 @@ int main(int argc, char **argv) {
   struct copy_opts o = {0};
   int c, status = 0, no_target_dir = 0, link_mode = -1;
   const char *target_dir = NULL;
-  while ((c = getopt(argc, argv, "rRpfnLPdvaiHTt:")) != -1) {
+  while ((c = getopt_(argc, argv, "rRpfnLPdvaiHTt:")) != -1) {
     switch (c) {
     case 'r': case 'R': o.recursive = 1; break;
     case 'p': o.preserve = 1; break;

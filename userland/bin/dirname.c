@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
   prog = "dirname";
   char end = '\n';
   int c;
-  while ((c = getopt(argc, argv, "z")) != -1) {
+  while ((c = getopt_(argc, argv, "z")) != -1) {
     if (c == 'z') end = 0;
     else { usage_hint(); return 1; }
   }

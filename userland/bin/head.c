@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
     argv++;
     argc--;
   }
-  while ((c = getopt(argc, argv, "n:c:qv")) != -1) {
+  while ((c = getopt_(argc, argv, "n:c:qv")) != -1) {
     switch (c) {
     case 'n': by_bytes = 0; num = optarg; break;
     case 'c': by_bytes = 1; num = optarg; break;

@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
   prog = "ln";
   int c, no_deref = 0, no_target_dir = 0, status = 0;
   const char *target_dir = NULL;
-  while ((c = getopt(argc, argv, "sfnvTit:LP")) != -1) {
+  while ((c = getopt_(argc, argv, "sfnvTit:LP")) != -1) {
     switch (c) {
     case 's': symbolic = 1; break;
     case 'f': force = 1; break;

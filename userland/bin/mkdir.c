@@ -49,7 +49,7 @@ static int make_parents(const char *path) {
 int main(int argc, char **argv) {
   prog = "mkdir";
   int parents = 0, c, status = 0;
-  while ((c = getopt(argc, argv, "pm:v")) != -1) {
+  while ((c = getopt_(argc, argv, "pm:v")) != -1) {
     switch (c) {
     case 'p': parents = 1; break;
     case 'm': break;

@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
   prog = "mv";
   int c, status = 0, no_target_dir = 0;
   const char *target_dir = NULL;
-  while ((c = getopt(argc, argv, "finvTt:")) != -1) {
+  while ((c = getopt_(argc, argv, "finvTt:")) != -1) {
     switch (c) {
     case 'f': no_clobber = 0; break;
     case 'i': break;

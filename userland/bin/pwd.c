@@ -7,7 +7,7 @@
 int main(int argc, char **argv) {
   prog = "pwd";
   int logical = 1, c;
-  while ((c = getopt(argc, argv, "LP")) != -1) {
+  while ((c = getopt_(argc, argv, "LP")) != -1) {
     if (c == 'L') logical = 1;
     else if (c == 'P') logical = 0;
     else { usage_hint(); return 1; }

@@ -54,7 +54,7 @@ static int remove_path(const char *path) {
 int main(int argc, char **argv) {
   prog = "rm";
   int c, status = 0;
-  while ((c = getopt(argc, argv, "rRfivdI")) != -1) {
+  while ((c = getopt_(argc, argv, "rRfivdI")) != -1) {
     switch (c) {
     case 'r': case 'R': recursive = 1; break;
     case 'f': force = 1; break;

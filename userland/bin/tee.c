@@ -9,7 +9,7 @@
 int main(int argc, char **argv) {
   prog = "tee";
   int append = 0, c, status = 0;
-  while ((c = getopt(argc, argv, "aip")) != -1) {
+  while ((c = getopt_(argc, argv, "aip")) != -1) {
     if (c == 'a') append = 1;
     else if (c != 'i' && c != 'p') { usage_hint(); return 1; }
   }

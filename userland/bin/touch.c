@@ -12,7 +12,7 @@ int main(int argc, char **argv) {
   prog = "touch";
   int c, no_create = 0, only_a = 0, only_m = 0, no_follow = 0, status = 0, have_time = 0;
   struct timespec t = {0, 0};
-  while ((c = getopt(argc, argv, "acmt:d:r:hf")) != -1) {
+  while ((c = getopt_(argc, argv, "acmt:d:r:hf")) != -1) {
     switch (c) {
     case 'a': only_a = 1; break;
     case 'c': no_create = 1; break;

@@ -61,7 +61,7 @@ static void print_counts(const unsigned long long *c, int width, const char *nam
 int main(int argc, char **argv) {
   prog = "wc";
   int c, status = 0;
-  while ((c = getopt(argc, argv, "lwmcL")) != -1) {
+  while ((c = getopt_(argc, argv, "lwmcL")) != -1) {
     switch (c) {
     case 'l': show[LINES] = 1; break;
     case 'w': show[WORDS] = 1; break;

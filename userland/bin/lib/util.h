@@ -52,6 +52,23 @@ static inline void usage_hint(void) {
   fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 }
 
+/*
+ * getopt with coreutils' diagnostics ("prog: invalid option -- 'x'")
+ * instead of musl's, which name argv[0] (here the .wasm path).
+ */
+static inline int getopt_(int argc, char *const argv[], const char *opts) {
+  opterr = 0;
+  int c = getopt(argc, argv, opts);
+  if (c == '?') {
+    const char *a = optind < argc && strncmp(argv[optind], "--", 2) == 0 ? argv[optind] : argv[optind - 1];
+    if (optopt == '-' && strncmp(a, "--", 2) == 0) warnx_("unrecognized option '%s'", a);
+    else if (optopt && strchr(opts, optopt)) warnx_("option requires an argument -- '%c'", optopt);
+    else if (optopt) warnx_("invalid option -- '%c'", optopt);
+    else warnx_("unrecognized option '%s'", argv[optind - 1]);
+  }
+  return c;
+}
+
 static inline void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
   if (!p) diex_(1, "out of memory");
