@@ -71,3 +71,12 @@ describe('file status and times (filestat)', () => {
     expect(fs.lstatSync(path.join(dir, 'glink')).isSymbolicLink()).toBe(true);
   });
 });
+
+describe('timestamps on host files', () => {
+  it('keeps a nanosecond mtim set in one run for the next run (wasmtime: utimensat)', () => {
+    const dir = scratch('filestat-persist');
+    expectAllOk(run(prog('filestat'), ['scratch'], { dirs: [`${dir}::scratch`] }), 40);
+    const r = run(prog('filestat'), ['scratch', '--mtim', 'g'], { dirs: [`${dir}::scratch`] });
+    expect(r.stdout.trim()).toBe('mtim=1500000000000000008');
+  });
+});

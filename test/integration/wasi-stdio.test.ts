@@ -1,8 +1,12 @@
 // Standard streams through the CLI: stdio passes straight through (byte-exact,
 // binary-safe), pipes are not ttys, and stdio refuses seeking.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectAllOk, prog, run } from './wasi-cli.js';
+import { expectAllOk, prog, root, run } from './wasi-cli.js';
+
+const haveScript = spawnSync('script', ['--version']).status === 0;
 
 describe('stdio', () => {
   it('presents pipes as non-ttys that cannot seek, and reads stdin to EOF', () => {
@@ -24,5 +28,16 @@ describe('stdio', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('to-stderr\n');
+  });
+});
+
+describe.skipIf(!haveScript)('stdio on a terminal (via util-linux script)', () => {
+  it('presents a terminal as a character device that isatty() accepts and that cannot seek', () => {
+    const cmd = `${process.execPath} ${path.join(root, 'bin/tabkernel.js')} run ${prog('stdio')} tty`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 20_000 });
+    const lines = r.stdout.split(/\r?\n/);
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(lines).toContain('PASSED: 12 checks, 0 failed');
+    expect(r.status).toBe(0);
   });
 });

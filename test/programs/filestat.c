@@ -3,6 +3,7 @@
 // with and without following (wasi-testsuite fd_filestat_set, path_filestat,
 // fstflags_validate, symlink_filestat, stat-dev-ino).
 // Usage: filestat.wasm [PREOPEN-NAME]   (needs a writable preopen)
+//        filestat.wasm PREOPEN-NAME --mtim PATH   prints "mtim=N" for PATH (no follow)
 #include "tk_test.h"
 
 static int dir;
@@ -36,6 +37,11 @@ int main(int argc, char **argv) {
   if (dir < 0) {
     tk_line("FAIL setup: no preopened directory");
     return 2;
+  }
+  if (argc > 3 && strcmp(argv[2], "--mtim") == 0) {
+    __wasi_filestat_t s = stat_path(argv[3], 0);
+    tk_line("mtim=%llu", (unsigned long long)s.mtim);
+    return 0;
   }
   const uint64_t SEC = 1000000000ull;
   uint64_t t0 = now_ns();

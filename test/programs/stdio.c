@@ -3,6 +3,7 @@
 // Usage: stdio.wasm checks    stdio are pipes; stdin holds "input-line\n"
 //        stdio.wasm cat       copies stdin to stdout unchanged (binary-safe)
 //        stdio.wasm stderr    writes "to-stderr\n" on fd 2 only
+//        stdio.wasm tty       stdio is a terminal: character devices, isatty() true
 #include <unistd.h>
 #include "tk_test.h"
 
@@ -56,6 +57,24 @@ static void checks(void) {
              __WASI_ERRNO_BADF);
 }
 
+static void tty_checks(void) {
+  for (int fd = 0; fd <= 2; fd++) {
+    char name[64];
+    __wasi_fdstat_t st;
+    (void)__wasi_fd_fdstat_get(fd, &st);
+    snprintf(name, sizeof name, "tty.chardev.%d", fd);
+    CHECK(name, st.fs_filetype == __WASI_FILETYPE_CHARACTER_DEVICE, "filetype=%d", st.fs_filetype);
+    snprintf(name, sizeof name, "tty.isatty.%d", fd);
+    CHECK(name, isatty(fd) == 1, "isatty(%d) is false on a terminal", fd);
+    snprintf(name, sizeof name, "tty.no-seek-rights.%d", fd);
+    CHECK(name, !(st.fs_rights_base & (__WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_TELL)),
+          "base=%llx", (unsigned long long)st.fs_rights_base);
+    __wasi_filesize_t pos;
+    snprintf(name, sizeof name, "tty.seek.%d", fd);
+    EXPECT_ERR(name, __wasi_fd_seek(fd, 0, __WASI_WHENCE_CUR, &pos), __WASI_ERRNO_SPIPE);
+  }
+}
+
 static int copy(void) {
   static char buf[65536];
   for (;;) {
@@ -74,6 +93,10 @@ int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "checks";
   if (strcmp(mode, "cat") == 0) return copy();
   if (strcmp(mode, "stderr") == 0) return tk_write_all(2, "to-stderr\n", 10) == 10 ? 0 : 1;
+  if (strcmp(mode, "tty") == 0) {
+    tty_checks();
+    return tk_done();
+  }
   checks();
   return tk_done();
 }
