@@ -279,6 +279,7 @@ int main(int argc, char **argv) {
     else argv[k++] = argv[i];
   }
   while (i < argc) argv[k++] = argv[i++];
+  argv[k] = NULL;
   argc = k;
   int c;
   while ((c = getopt_(argc, argv, "laA1RdhtrSUiFpLngosCfc")) != -1) {
