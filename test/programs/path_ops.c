@@ -70,6 +70,22 @@ static void test_open(void) {
              __WASI_ERRNO_ISDIR);
   EXPECT_ERR("open.creat-on-dir", open_at(dir, 0, "d", __WASI_OFLAGS_CREAT, TK_RW),
              __WASI_ERRNO_ISDIR);
+  // wasmtime: O_DIRECTORY with CREAT, EXCL or TRUNC is EINVAL before any lookup;
+  // truncating or write-opening a directory is EISDIR (from the OS).
+  EXPECT_ERR("open.directory-creat",
+             open_at(dir, 0, "newdir", __WASI_OFLAGS_DIRECTORY | __WASI_OFLAGS_CREAT, 0),
+             __WASI_ERRNO_INVAL);
+  EXPECT_ERR("open.directory-excl",
+             open_at(dir, 0, "d", __WASI_OFLAGS_DIRECTORY | __WASI_OFLAGS_EXCL, 0),
+             __WASI_ERRNO_INVAL);
+  EXPECT_ERR("open.directory-trunc",
+             open_at(dir, 0, "d", __WASI_OFLAGS_DIRECTORY | __WASI_OFLAGS_TRUNC, 0),
+             __WASI_ERRNO_INVAL);
+  EXPECT_ERR("open.trunc-dir", open_at(dir, 0, "d", __WASI_OFLAGS_TRUNC, 0), __WASI_ERRNO_ISDIR);
+  EXPECT_ERR("open.dir-write-right", open_at(dir, 0, "d", 0, __WASI_RIGHTS_FD_WRITE),
+             __WASI_ERRNO_ISDIR);
+  CHECK("open.directory-creat-made-nothing", stat_at("newdir", 0).filetype == 255,
+        "O_DIRECTORY|O_CREAT created something");
 
   // Paths: absolute, "..", dots and slashes, trailing slashes, NUL.
   EXPECT_ERR("open.absolute", open_at(dir, 0, "/d/nested/file", 0, 0), __WASI_ERRNO_PERM);
