@@ -51,7 +51,7 @@ describe('conformance runner invocations', () => {
 
   it('legacy style with the Rust tests\' argument: the preopen is found by name', () => {
     const { parent } = fixture('adapter-rust');
-    const r = adapterRun(parent, { ERRNO_MODE_UNIX: '1' }, ['fs-tests.dir::fs-tests.dir'], prog('path_ops'), ['fs-tests.dir']);
+    const r = adapterRun(parent, { ERRNO_MODE_UNIX: '1' }, ['fs-tests.dir::fs-tests.dir'], prog('suite_flows'), ['fs-tests.dir']);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(r.status).toBe(0);
   });
