@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,8 +58,11 @@ static inline void usage_hint(void) {
  * instead of musl's, which name argv[0] (here the .wasm path).
  */
 static inline int getopt_(int argc, char *const argv[], const char *opts) {
+  /* getopt_long permutes like GNU getopt ("grep PAT FILE -n"); a leading
+   * '+' in opts stops at the first operand instead. */
+  static const struct option none[] = {{0, 0, 0, 0}};
   opterr = 0;
-  int c = getopt(argc, argv, opts);
+  int c = getopt_long(argc, argv, opts, none, NULL);
   if (c == '?') {
     const char *a = optind < argc && strncmp(argv[optind], "--", 2) == 0 ? argv[optind] : argv[optind - 1];
     if (optopt == '-' && strncmp(a, "--", 2) == 0) warnx_("unrecognized option '%s'", a);
