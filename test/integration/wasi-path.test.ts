@@ -12,10 +12,11 @@ describe('path operations (path_ops)', () => {
     expectAllOk(run(prog('path_ops'), ['scratch'], { dirs: [`${dir}::scratch`] }), 100);
   });
 
-  it('fails absolute paths and ".." escapes with EPERM', () => {
+  it('fails absolute paths and ".." escapes (from the preopen or any dir fd) with EPERM', () => {
     const dir = scratch('path-escape');
     const r = run(prog('path_ops'), ['scratch'], { dirs: [`${dir}::scratch`] });
-    for (const name of ['open.absolute', 'open.dotdot-escape', 'open.dotdot-only', 'rename.escape', 'open.escape-through-link']) {
+    for (const name of ['open.absolute', 'open.dotdot-escape', 'open.dotdot-only', 'rename.escape', 'open.escape-through-link',
+      'dirfd.dotdot-sibling', 'dirfd.dotdot', 'dirfd.dotdot-stat', 'dirfd.dotdot-mkdir', 'dirfd.dotdot-unlink', 'dirfd.follow-up']) {
       expect(passed(r), name).toContain(name);
     }
   });

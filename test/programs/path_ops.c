@@ -7,6 +7,7 @@
 #include "tk_test.h"
 
 static int dir;
+static uint8_t okstat[64];
 
 static int open_at(int d, __wasi_lookupflags_t lf, const char *path, __wasi_oflags_t of,
                    __wasi_rights_t rights) {
@@ -107,6 +108,23 @@ static void test_open(void) {
               __WASI_ERRNO_INVAL, __WASI_ERRNO_ILSEQ);
   EXPECT_ERR2("open.empty-path", raw_path_open(dir, 0, PTR(nulpath), 0, 0, 0, 0, 0, PTR(&out)),
               __WASI_ERRNO_NOENT, __WASI_ERRNO_INVAL);
+
+  // ".." may not leave the directory fd used, even when the target is still
+  // inside the preopen (interesting_paths opens below a sub-directory fd).
+  int sub = open_keep(dir, "d", __WASI_OFLAGS_DIRECTORY, TK_DIR_RIGHTS);
+  EXPECT_ERR("dirfd.dotdot-sibling", open_at(sub, 0, "../trunc", 0, 0), __WASI_ERRNO_PERM);
+  EXPECT_ERR("dirfd.dotdot", open_at(sub, 0, "..", __WASI_OFLAGS_DIRECTORY, 0), __WASI_ERRNO_PERM);
+  EXPECT_ERR("dirfd.dotdot-stat", raw_path_filestat_get(sub, 0, PTR("../trunc"), 8, PTR(okstat)),
+             __WASI_ERRNO_PERM);
+  EXPECT_ERR("dirfd.dotdot-mkdir", __wasi_path_create_directory(sub, "../made"),
+             __WASI_ERRNO_PERM);
+  EXPECT_ERR("dirfd.dotdot-unlink", __wasi_path_unlink_file(sub, "../trunc"), __WASI_ERRNO_PERM);
+  EXPECT_OK("dirfd.symlink-up", __wasi_path_symlink("../trunc", sub, "up"));
+  EXPECT_ERR("dirfd.follow-up", open_at(sub, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "up", 0, 0),
+             __WASI_ERRNO_PERM);
+  EXPECT_OK("dirfd.inside", open_at(sub, 0, "nested/../nested/file", 0, 0));
+  (void)__wasi_path_unlink_file(sub, "up");
+  __wasi_fd_close(sub);
 
   // The directory fd itself.
   int file = open_keep(dir, "trunc", 0, TK_RW);
