@@ -64,3 +64,21 @@ describe('the fd table (fd_table)', () => {
     }
   });
 });
+
+describe('bad --dir arguments', () => {
+  it('refuses a host directory that does not exist, before running anything', () => {
+    const r = run(prog('proc'), ['exit', '0'], { dirs: ['/nonexistent/tabkernel-dir::x'] });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('/nonexistent/tabkernel-dir');
+  });
+
+  it('refuses a host path that is a file', () => {
+    const dir = scratch('dir-file');
+    const file = path.join(dir, 'plain');
+    fs.writeFileSync(file, '');
+    const r = run(prog('proc'), ['exit', '0'], { dirs: [`${file}::x`] });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+  });
+});
