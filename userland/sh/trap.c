@@ -1,0 +1,220 @@
+/*
+ * Signals and traps. A caught signal only sets a bit (the handler runs
+ * between syscalls and must not touch the shell's state); the trap's command
+ * runs between commands (eval.c) or when a wait is interrupted (jobs.c).
+ * Ignored signals stay ignored in children; caught ones are reset to default
+ * by exec, and in a forked subshell by trap_child_reset.
+ * Spec: POSIX XCU trap, 2.11 Signals and Error Handling.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sh.h"
+
+#ifndef NSIG
+#define NSIG 32
+#endif
+
+static const char *const names[] = {
+    "EXIT", "HUP",  "INT",  "QUIT", "ILL",  "TRAP",   "ABRT",  "BUS",  "FPE",  "KILL", "USR1",
+    "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD",  "CONT", "STOP", "TSTP", "TTIN",
+    "TTOU", "URG",  "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO",   "PWR",  "SYS",
+};
+#define NNAMES ((int)(sizeof names / sizeof names[0]))
+
+volatile int pending_signals;
+static volatile int pending[NSIG + 1];
+static char *traps[NSIG + 1]; /* NULL: default; "": ignore */
+static int in_trap;
+
+/* Names by the platform's numbers (tabkernel's match Linux's up to SIGTERM). */
+static int sig_of_index(int i) {
+  switch (i) {
+  case 0: return 0;
+  case 1: return SIGHUP;
+  case 2: return SIGINT;
+  case 3: return SIGQUIT;
+  case 4: return SIGILL;
+  case 5: return SIGTRAP;
+  case 6: return SIGABRT;
+  case 7: return SIGBUS;
+  case 8: return SIGFPE;
+  case 9: return SIGKILL;
+  case 10: return SIGUSR1;
+  case 11: return SIGSEGV;
+  case 12: return SIGUSR2;
+  case 13: return SIGPIPE;
+  case 14: return SIGALRM;
+  case 15: return SIGTERM;
+  case 17: return SIGCHLD;
+  case 18: return SIGCONT;
+  case 19: return SIGSTOP;
+  case 20: return SIGTSTP;
+  case 21: return SIGTTIN;
+  case 22: return SIGTTOU;
+  case 23: return SIGURG;
+  case 24: return SIGXCPU;
+  case 25: return SIGXFSZ;
+  case 26: return SIGVTALRM;
+  case 27: return SIGPROF;
+  case 28: return SIGWINCH;
+  case 31: return SIGSYS;
+  }
+  return -1;
+}
+
+const char *sig_name(int sig) {
+  for (int i = 0; i < NNAMES; i++)
+    if (sig_of_index(i) == sig) return names[i];
+  return NULL;
+}
+
+int sig_number(const char *name) {
+  if (name[0] >= '0' && name[0] <= '9') {
+    char *end;
+    long n = strtol(name, &end, 10);
+    if (*end || n < 0 || n > NSIG) return -1;
+    return (int)n;
+  }
+  if (strncasecmp(name, "SIG", 3) == 0) name += 3;
+  for (int i = 0; i < NNAMES; i++)
+    if (strcasecmp(name, names[i]) == 0) return sig_of_index(i);
+  return -1;
+}
+
+static void onsig(int sig) {
+  if (sig > 0 && sig <= NSIG) pending[sig] = 1;
+  pending_signals = 1;
+}
+
+static void set_handler(int sig, const char *action) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  if (!action) sa.sa_handler = SIG_DFL;
+  else if (!*action) sa.sa_handler = SIG_IGN;
+  else sa.sa_handler = onsig;
+  sigaction(sig, &sa, NULL);
+}
+
+static int interactive_ignores(int sig) {
+  if (!opts[O_INTERACTIVE]) return 0;
+  if (sig == SIGQUIT || sig == SIGTERM) return 1;
+  if (job_control && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) return 1;
+  return 0;
+}
+
+void trap_init(void) {
+  if (!opts[O_INTERACTIVE]) return;
+  set_handler(SIGINT, "interactive");
+  set_handler(SIGQUIT, "");
+  set_handler(SIGTERM, "");
+  if (job_control) {
+    set_handler(SIGTSTP, "");
+    set_handler(SIGTTIN, "");
+    set_handler(SIGTTOU, "");
+  }
+}
+
+void trap_run_pending(void) {
+  if (in_trap) return;
+  pending_signals = 0;
+  for (int sig = 1; sig <= NSIG; sig++) {
+    if (!pending[sig]) continue;
+    pending[sig] = 0;
+    if (!traps[sig] || !*traps[sig]) continue;
+    int saved = exitstatus;
+    int saved_skip = evalskip;
+    in_trap = 1;
+    char *cmd = xstrdup(traps[sig]);
+    evalskip = 0;
+    eval_string(cmd, 0);
+    free(cmd);
+    in_trap = 0;
+    if (evalskip != SKIP_EXIT && evalskip != SKIP_ERROR) evalskip = saved_skip;
+    exitstatus = saved;
+  }
+}
+
+void trap_run_exit(void) {
+  char *cmd = traps[0];
+  if (!cmd || !*cmd) return;
+  traps[0] = NULL;
+  evalskip = 0;
+  eval_string(cmd, 0);
+  free(cmd);
+}
+
+/* In a forked subshell: caught signals go back to default, ignored stay ignored. */
+void trap_child_reset(void) {
+  for (int sig = 0; sig <= NSIG; sig++) {
+    if (traps[sig] && *traps[sig]) {
+      free(traps[sig]);
+      traps[sig] = NULL;
+      if (sig) set_handler(sig, NULL);
+    }
+    pending[sig] = 0;
+  }
+  pending_signals = 0;
+  if (opts[O_INTERACTIVE]) {
+    set_handler(SIGINT, NULL);
+    set_handler(SIGQUIT, NULL);
+    set_handler(SIGTERM, NULL);
+    set_handler(SIGTSTP, NULL);
+    set_handler(SIGTTIN, NULL);
+    set_handler(SIGTTOU, NULL);
+  }
+}
+
+/* sig >= 0: is it ignored by a trap? sig -1: is any trap action set? */
+int trap_ignored(int sig) {
+  if (sig < 0) {
+    for (int i = 0; i <= NSIG; i++)
+      if (traps[i] && *traps[i]) return 1;
+    return 0;
+  }
+  return sig <= NSIG && traps[sig] && !*traps[sig];
+}
+
+static void print_traps(void) {
+  for (int sig = 0; sig <= NSIG; sig++) {
+    if (!traps[sig]) continue;
+    const char *n = sig_name(sig);
+    out_fmt(1, "trap -- %s %s\n", shell_quote(traps[sig]), n ? n : "?");
+  }
+}
+
+int trap_builtin(int argc, char **argv) {
+  int i = 1;
+  if (i < argc && strcmp(argv[i], "--") == 0) i++;
+  if (i >= argc) {
+    print_traps();
+    return 0;
+  }
+  if (strcmp(argv[i], "-l") == 0) {
+    for (int k = 0; k < NNAMES; k++)
+      if (sig_of_index(k) >= 0) out_fmt(1, "%s\n", names[k]);
+    return 0;
+  }
+  const char *action = argv[i];
+  /* "trap N..." with a number first: reset those signals. */
+  if (sig_number(action) >= 0 && (action[0] >= '0' && action[0] <= '9')) action = "-";
+  else i++;
+  int status = 0;
+  for (; i < argc; i++) {
+    int sig = sig_number(argv[i]);
+    if (sig < 0 || sig == SIGKILL || sig == SIGSTOP) {
+      sh_error("trap: %s: bad trap", argv[i]);
+      status = 1;
+      continue;
+    }
+    free(traps[sig]);
+    traps[sig] = strcmp(action, "-") == 0 ? NULL : xstrdup(action);
+    if (sig == 0) continue;
+    if (!traps[sig] && interactive_ignores(sig)) set_handler(sig, "");
+    else if (!traps[sig] && sig == SIGINT && opts[O_INTERACTIVE]) set_handler(sig, "interactive");
+    else set_handler(sig, traps[sig]);
+  }
+  return status;
+}
