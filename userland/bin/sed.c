@@ -162,8 +162,10 @@ static char *read_text(void) {
   skip_ws();
   if (peek() == '\\') {
     next();
+    size_t save = pos;
     skip_ws();
     if (peek() == '\n') next();
+    else pos = save;   /* "a\  text": GNU keeps the leading blanks */
   }
   size_t cap = 64, n = 0;
   char *out = xmalloc(cap);
@@ -383,7 +385,7 @@ static void parse_script(void) {
     if (!strchr("btT", c->name) || !*c->text) continue;
     long j;
     for (j = 0; j < ncmds; j++) if (cmds[j].name == ':' && strcmp(cmds[j].text, c->text) == 0) break;
-    if (j == ncmds) diex_(1, "-e expression #1, char 0: can't find label for jump to `%s'", c->text);
+    if (j == ncmds) diex_(4, "can't find label for jump to `%s'", c->text);
     c->jump = j;
   }
 }
@@ -723,7 +725,7 @@ static int run_script(int *exit_code) {
     switch (c->name) {
     case '{': break;
     case '=': fprintf(out, "%ld\n", lineno); break;
-    case 'a': queue(c->text, 0); break;
+    case 'a': if (*c->text) queue(c->text, 0); break;
     case 'i': emit(out, c->text, strlen(c->text), 1); break;
     case 'c':
       if (c->a2.kind == A_NONE || c->neg || !c->in_range) emit(out, c->text, strlen(c->text), 1);
@@ -744,7 +746,7 @@ static int run_script(int *exit_code) {
       }
       break;
     }
-    case 'w': emit(c->wfile, ps, ps_len, 1); break;
+    case 'w': emit(c->wfile, ps, ps_len, ps_nl); break;
     case 'W': { char *nl = memchr(ps, '\n', ps_len); emit(c->wfile, ps, nl ? (size_t)(nl - ps) : ps_len, 1); break; }
     case 'd': flush_appends(); return NEXT_CYCLE | 0x100;
     case 'D': {
@@ -804,15 +806,15 @@ static int run_script(int *exit_code) {
       free(l);
       break;
     }
-    case 'p': emit(out, ps, ps_len, 1); break;
-    case 'P': { char *nl = memchr(ps, '\n', ps_len); emit(out, ps, nl ? (size_t)(nl - ps) : ps_len, 1); break; }
+    case 'p': emit(out, ps, ps_len, ps_nl); break;
+    case 'P': { char *nl = memchr(ps, '\n', ps_len); emit(out, ps, nl ? (size_t)(nl - ps) : ps_len, nl ? 1 : ps_nl); break; }
     case 'q': *exit_code = c->exit_code; return QUIT;
     case 'Q': *exit_code = c->exit_code; return QUIT_SILENT;
     case 's':
       if (do_subst(c)) {
         tflag = 1;
-        for (int k = 0; k < c->print; k++) emit(out, ps, ps_len, 1);
-        if (c->wfile) emit(c->wfile, ps, ps_len, 1);
+        for (int k = 0; k < c->print; k++) emit(out, ps, ps_len, ps_nl);
+        if (c->wfile) emit(c->wfile, ps, ps_len, ps_nl);
       }
       break;
     case 't': if (tflag) { tflag = 0; pc = c->jump < 0 ? ncmds : c->jump; } break;
