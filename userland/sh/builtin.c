@@ -201,7 +201,10 @@ static int b_unset(int argc, char **argv) {
   int status = 0;
   for (; i < argc; i++) {
     if (funcs) func_unset(argv[i]);
-    else if (var_unset(argv[i]) < 0) status = 1;
+    else if (var_unset(argv[i]) < 0) {
+      raise_error(2);
+      return 2;
+    }
   }
   return status;
 }
@@ -286,7 +289,11 @@ static int b_eval(int argc, char **argv) {
     str_adds(&s, argv[i]);
   }
   char *text = str_take(&s);
+  extern const char *parse_context;
+  const char *saved = parse_context;
+  parse_context = "eval: ";
   int status = eval_string(text, 0);
+  parse_context = saved;
   free(text);
   return status;
 }
@@ -303,7 +310,7 @@ static int b_dot(int argc, char **argv) {
     if (!path) path = (char *)name;
   }
   struct params saved = posparams;
-  int has_args = argc > 2;
+  int has_args = 0; /* dash ignores arguments after the file */
   if (has_args) {
     posparams.n = 0;
     posparams.v = NULL;

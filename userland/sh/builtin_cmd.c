@@ -182,18 +182,19 @@ static int kill_list(int argc, char **argv, int i) {
     return 0;
   }
   for (; i < argc; i++) {
-    int n = atoi(argv[i]);
-    if (n > 128) n -= 128;
-    const char *name = sig_name(n);
-    if (argv[i][0] >= '0' && argv[i][0] <= '9' && name) out_fmt(1, "%s\n", name);
-    else {
-      int s = sig_number(argv[i]);
-      if (s < 0) {
-        sh_error("kill: invalid signal number or name: %s", argv[i]);
-        return 1;
-      }
-      out_fmt(1, "%d\n", s);
+    char *end;
+    long n = strtol(argv[i], &end, 10);
+    if (!*argv[i] || *end) {
+      sh_error("kill: Illegal number: %s", argv[i]);
+      return 2;
     }
+    if (n > 128) n -= 128;
+    const char *name = sig_name((int)n);
+    if (!name) {
+      sh_error("kill: invalid signal number or name: %s", argv[i]);
+      return 1;
+    }
+    out_fmt(1, "%s\n", name);
   }
   return 0;
 }

@@ -134,7 +134,7 @@ static int param_error(const char *name, struct wpart *arg, int unset) {
   char *msg = arg ? expand_parts_string(arg, 0) : NULL;
   if (evalskip) return -1;
   if (msg && *msg) sh_error("%s: %s", name, msg);
-  else sh_error("%s: %s", name, unset ? "parameter not set" : "parameter null or not set");
+  else sh_error("%s: %s", name, unset ? "parameter not set" : "parameter not set or null");
   raise_error(2);
   return -1;
 }
@@ -188,7 +188,7 @@ static int expand_param(struct wpart *p, int quoted, struct xbuf *b, int flags) 
   case PO_LEN: {
     if (!set && opts[O_NOUNSET] && !at && !star) return param_error(name, NULL, 1);
     char n[24];
-    snprintf(n, sizeof n, "%zu", at || star ? (size_t)posparams.n : val ? strlen(val) : 0);
+    snprintf(n, sizeof n, "%zu", at || star ? strlen(join_params(0)) : val ? strlen(val) : 0);
     add_value(b, n, quoted);
     return 0;
   }

@@ -49,7 +49,12 @@ void input_push_string(const char *s, int alias_tag) {
 /* An alias: its text is read before what follows. */
 void input_push_alias(const char *name, const char *text);
 void input_push_alias(const char *name, const char *text) {
-  input_push_string(xstrdup(text), 1);
+  /* Characters already read ahead come after the alias's text. */
+  struct str s;
+  str_init(&s);
+  str_adds(&s, text);
+  while (npb > 0) str_addc(&s, pb[--npb]);
+  input_push_string(str_take(&s), 1);
   top->alias = xstrdup(name);
 }
 
@@ -118,7 +123,11 @@ static int fill(struct source *src) {
 }
 
 int pgetc(void) {
-  if (npb > 0) return pb[--npb];
+  if (npb > 0) {
+    int c = pb[--npb];
+    if (c == '\n') input_lineno++;
+    return c;
+  }
   for (;;) {
     struct source *src = top;
     if (!src) return -1;
@@ -140,6 +149,7 @@ int pgetc(void) {
 
 void pungetc(int c) {
   if (c < 0) return;
+  if (c == '\n') input_lineno--;
   if (npb < (int)(sizeof pb / sizeof pb[0])) pb[npb++] = c;
 }
 

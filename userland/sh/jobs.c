@@ -150,10 +150,11 @@ int job_wait(struct job *j) {
       if (j->status[i] != -1 && WIFSTOPPED(j->status[i])) return 128 + WSTOPSIG(j->status[i]);
     return 128 + SIGTSTP;
   }
-  if (j->status[j->nprocs - 1] != -1 && WIFSIGNALED(j->status[j->nprocs - 1]) && opts[O_INTERACTIVE]) {
+  if (j->status[j->nprocs - 1] != -1 && WIFSIGNALED(j->status[j->nprocs - 1])) {
+    /* Like dash: say how a job died, except by SIGINT or SIGPIPE. */
     int sig = WTERMSIG(j->status[j->nprocs - 1]);
-    if (sig != SIGINT && sig != SIGPIPE) out_fmt(2, "%s\n", sig_name(sig));
-    else if (sig == SIGINT) out_str(2, "\n");
+    if (sig != SIGINT && sig != SIGPIPE) out_fmt(2, "%s\n", sig_description(sig));
+    else if (sig == SIGINT && opts[O_INTERACTIVE]) out_str(2, "\n");
   }
   job_free(j);
   return status;
@@ -275,6 +276,8 @@ int wait_pid_status(pid_t pid, int *found) {
     j->status[idx] = st;
   }
   int status = status_to_exit(j->status[idx]);
+  if (WIFSIGNALED(j->status[idx]) && WTERMSIG(j->status[idx]) != SIGINT && WTERMSIG(j->status[idx]) != SIGPIPE)
+    out_fmt(2, "%s\n", sig_description(WTERMSIG(j->status[idx])));
   job_update_state(j);
   if (j->state == JOB_DONE) job_free(j);
   return status;

@@ -18,6 +18,7 @@
 #include "lex.h"
 
 int lex_error;
+const char *parse_context;
 
 /* ---- raw text recording: every char read goes to the recorders ---- */
 static struct str *rec[16];
@@ -434,8 +435,13 @@ void lex_add_heredoc(struct redir *r) {
 }
 
 int lex_heredocs(void) {
-  for (int i = 0; i < npending; i++) {
-    struct redir *r = pending[i];
+  /* Taken off the list first: a body may hold $( ) with newlines of its own. */
+  struct redir *todo[32];
+  int ntodo = npending;
+  memcpy(todo, pending, sizeof todo);
+  npending = 0;
+  for (int i = 0; i < ntodo; i++) {
+    struct redir *r = todo[i];
     struct str body, line;
     str_init(&body);
     int found = 0;
@@ -468,13 +474,9 @@ int lex_heredocs(void) {
     } else {
       r->body = lex_heredoc_parts(text);
       free(text);
-      if (lex_error) {
-        npending = 0;
-        return -1;
-      }
+      if (lex_error) return -1;
     }
   }
-  npending = 0;
   return 0;
 }
 
@@ -549,11 +551,13 @@ void lex_token(struct token *t) {
     }
     break;
   }
+  t->lineno = input_lineno;
   if (c < 0) {
     t->type = T_EOF;
     return;
   }
   if (c == '\n') {
+    t->lineno--;
     t->type = T_NEWLINE;
     return;
   }
@@ -632,7 +636,7 @@ void syntax_error(const char *fmt, ...) {
   va_end(ap);
   int saved = lineno;
   lineno = input_lineno;
-  sh_error("Syntax error: %s", msg);
+  sh_error("%sSyntax error: %s", parse_context ? parse_context : "", msg);
   lineno = saved;
   lex_error = 1;
 }

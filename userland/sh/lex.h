@@ -18,6 +18,7 @@ struct token {
   char *lit;           /* T_WORD: the text if wholly unquoted literal, else NULL */
   int num;             /* T_IONUMBER */
   int alias_checked;
+  int lineno;          /* where the token started */
 };
 
 /* Read the next token from the input. */
@@ -27,7 +28,8 @@ int lex_heredocs(void);
 void lex_add_heredoc(struct redir *r);
 const char *tok_name(const struct token *t);
 struct node *parse_cmdsubst(void);      /* parse.c: a list up to ')' for $( ) */
-extern int lex_error;                   /* set on an unterminated quote etc. (reported) */
+extern int lex_error;
+extern const char *parse_context;       /* "eval: " while parsing eval's text */                   /* set on an unterminated quote etc. (reported) */
 struct wpart *lex_heredoc_parts(const char *text);
 void *input_save(void);
 void input_restore(void *state);

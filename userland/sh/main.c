@@ -56,9 +56,9 @@ char *option_string(void) {
 
 void exitshell(int status) {
   exitstatus = status;
-  if (!in_subshell || 1) trap_run_exit();
+  trap_run_exit();
   out_flush_all();
-  _exit(exitstatus);
+  _exit(status);
 }
 
 /* Read, parse and run commands from the current input until it ends. */
@@ -85,7 +85,7 @@ static int cmdloop(int top) {
       lineno = n->lineno;
       eval(n, 0);
       status = exitstatus;
-      if (evalskip == SKIP_EXIT) break;
+      if (evalskip == SKIP_EXIT || (evalskip == SKIP_FUNC && !top)) break;
       if (evalskip == SKIP_ERROR) {
         evalskip = SKIP_NONE;
         if (!opts[O_INTERACTIVE]) exitshell(exitstatus);

@@ -238,6 +238,7 @@ static struct node *simple_command(void) {
       continue;
     }
     if (t->type != T_WORD) break;
+    if (!n->args && !n->assigns && !n->redirs) n->lineno = t->lineno;
     struct word *w = t->word;
     char *lit = t->lit;
     if (!n->args && w->parts && w->parts->type == WP_LIT && is_assignment(w->parts->text)) {
@@ -585,6 +586,7 @@ struct node *parse_string(const char *s, int *err) {
   have_tok = 0;
   lex_error = 0;
   input_push_string(s, 0);
+  input_lineno = lineno;
   struct node *n = compound_list();
   if (!lex_error && peek()->type != T_EOF) unexpected(peek(), NULL);
   *err = lex_error;

@@ -175,8 +175,7 @@ static int conversion(struct pf *p, const char *f) {
     const char *a = next_arg(p);
     spec[n++] = 'c';
     spec[n] = 0;
-    if (a && *a) add_formatted(&p->out, spec, *a);
-    else if (strchr(spec, '-') || spec[1] != 'c') add_formatted(&p->out, spec, 0), p->out.len--, p->out.s[p->out.len] = 0;
+    add_formatted(&p->out, spec, a ? *a : 0);
     break;
   }
   case 's': {

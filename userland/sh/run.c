@@ -290,7 +290,10 @@ static int run_in_shell(struct prepared *pc, int flags) {
       goto restore_vars;
     }
   }
-  if (redir_apply(&pc->redirs, &save) < 0) {
+  /* exec with no command: the redirections stay. */
+  int permanent = kind == CMD_SPECIAL && pc->ci.builtin == B_EXEC &&
+                  (argc == 1 || (argc == 2 && strcmp(argv[1], "--") == 0));
+  if (redir_apply(&pc->redirs, permanent ? NULL : &save) < 0) {
     redir_restore(&save);
     status = 2;
     if (kind == CMD_SPECIAL) raise_error(2);
@@ -597,7 +600,7 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
     int r = prepare(cmds[0], &pc);
     if (r < 0) {
       streset(&m);
-      cmdsubst_status = exitstatus = r == -2 ? 2 : exitstatus;
+      cmdsubst_status = r == -2 ? 2 : exitstatus;
       return 1;
     }
     if (pc.argv.n > 0 && (pc.ci.kind == CMD_BUILTIN || pc.ci.kind == CMD_SPECIAL) && builtin_pure(pc.ci.builtin)) {
@@ -609,7 +612,7 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
       redir_restore(&save);
       redir_release(&pc.redirs);
       streset(&m);
-      cmdsubst_status = exitstatus = status;
+      cmdsubst_status = status;
       return 1;
     }
     if (pc.argv.n == 0 || pc.ci.kind != CMD_EXTERNAL) {
@@ -653,7 +656,7 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
   close(fds[1]);
   read_all(fds[0], out);
   close(fds[0]);
-  cmdsubst_status = exitstatus = job_wait(j);
+  cmdsubst_status = job_wait(j);
   return 1;
 }
 
@@ -661,7 +664,7 @@ char *cmdsubst_output(struct node *n) {
   struct str out;
   str_init(&out);
   if (!n) {
-    cmdsubst_status = exitstatus = 0;
+    cmdsubst_status = 0;
     return str_take(&out);
   }
   int saved_line = lineno;
@@ -695,7 +698,7 @@ char *cmdsubst_output(struct node *n) {
   j->pids[0] = pid;
   int saved_jc = job_control;
   job_control = 0;
-  cmdsubst_status = exitstatus = job_wait(j);
+  cmdsubst_status = job_wait(j);
   job_control = saved_jc;
   lineno = saved_line;
   return str_take(&out);

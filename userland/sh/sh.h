@@ -31,6 +31,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#ifdef __wasi__
+/* wasi-libc marks getpid() deprecated (no processes in plain WASI); tabkernel's
+ * libc implements it for real, but the attribute sticks to the declaration. */
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+/* wasi-libc's <sys/stat.h> has no umask(); tabkernel's libc provides it. */
+mode_t umask(mode_t);
+#endif
+
 /* ---- memory and strings (out.c) ---- */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
@@ -330,6 +338,7 @@ void trap_child_reset(void);
 int trap_builtin(int argc, char **argv);
 int sig_number(const char *name);       /* NAME, SIGNAME or number; -1 */
 const char *sig_name(int sig);          /* "INT" */
+const char *sig_description(int sig);   /* "Terminated" */
 int trap_ignored(int sig);
 void sig_default_for_child(void *attr);
 

@@ -337,3 +337,130 @@ do
     2) echo two
   esac
 done
+#### redirection order
+{ echo out; echo err >&2; } 2>&1 >f1 | sed 's/^/piped:/'; cat f1
+{ echo out; echo err >&2; } >f2 2>&1; cat f2
+#### pattern quoting in parameter ops
+x='a*b*c'; y='*'; echo ${x#*"$y"} ${x#"$y"} ${x%\**} "${x#a}"
+p='a?'; case 'a?' in $p) echo glob-match;; esac; case ab in "$p") echo no;; *) echo quoted-literal;; esac
+#### nested parameter defaults
+unset a b; echo ${a:-${b:-deep}} "${a:-"quoted default"}" ${a:-'single q'}
+echo "${a-x y}" ${a-x y}
+#### assignment expansion no split
+x='1   2'; y=$x; echo "$y"; z=*; echo "$z"
+#### set -o forms
+set -o errexit; echo $-; set +o errexit; set -o | grep -E '^(errexit|xtrace) '; set -o noglob; echo d/*
+#### eval syntax error
+eval 'if then'; echo after $?
+#### exec not found
+exec nosuchcmd; echo not reached
+#### exit codes for non-executable
+chmod -x file; ./file; echo $?
+#### trap in subshell and reset
+trap 'echo parent' EXIT; (trap 'echo sub' EXIT; echo in sub); (echo in sub2); echo main
+#### readonly errors
+readonly x=1; x=2; echo notreached
+#### unset readonly
+readonly y=1; unset y; echo $? $y
+#### arithmetic assignment ops
+x=10; : $((x-=3)) $((x*=2)) $((x/=7)) $((x%=3)) $((x<<=3)) $((x>>=1)) $((x|=1)) $((x&=6)) $((x^=3)); echo $x
+echo $(( 2 + 3 * 4 - (6 / 2) )) $((-3 % 2)) $(( 1 ? 2 ? 3 : 4 : 5 )) $(( 0 && 1/0 )) $(( 1 || 1/0 ))
+#### while false status
+while false; do :; done; echo $?; for i in; do :; done; echo $?
+if false; then :; fi; echo $?
+#### case in function with return
+f() { case $1 in a) return 1;; b) return 2;; esac; return 0; }; f a; echo $?; f b; echo $?; f c; echo $?
+#### subshell inherits functions and vars
+x=1; f() { echo f$x; }; (f; x=2; f); f
+#### brace group in pipeline
+{ echo a; echo b; } | { read x; read y; echo "$y$x"; }
+#### command substitution with case and parens
+x=$(case a in a) echo matched;; esac); echo $x
+echo $( (echo nested subshell) )
+#### backquote nesting and escapes
+echo `echo \`echo inner\``; echo "`echo "a  b"`"; echo `echo '\$x'`
+#### quotes inside command substitution in double quotes
+echo "$(echo "a\"b")" "$(printf '%s' "x y")"
+#### local variables scoping
+x=g; f() { local x; x=l; g; }; g() { echo "g sees $x"; }; f; echo $x
+#### special builtin assignment persists
+x=1 : ; echo ${x-unset}
+#### IFS whitespace and non-whitespace mix
+IFS=' ,'; x='a, b,,c ,'; set -- $x; echo $#; for i; do echo "[$i]"; done
+#### empty IFS read
+printf '  a b  \n' | { IFS= read -r x; echo "[$x]"; }
+#### read with fewer fields
+echo one | { read a b c; echo "[$a][$b][$c]"; }
+#### test numeric edge
+[ -5 -lt 3 ] && echo neg; [ 10 -ge 10 ] && echo ge; [ " 7 " -eq 7 ] && echo spaces
+[ "" ] || echo emptyfalse; [ "-n" ] && echo dashn; [ = ] && echo eqsign
+#### printf reuse and missing
+printf '%s=%s\n' a 1 b; printf '%c' ''; printf '[%5.2s]\n' abcdef; printf '%i|%+d|% d\n' 3 4 5
+printf '%#o %#x\n' 8 255; printf '%.3d\n' 7
+#### dollar single chars
+echo $ "$" x$ $1x ${1}x "$1"x
+#### glob with brackets and classes
+echo d/[[:alpha:]].txt d/[a-b]* d/*.[tl][xo][tg]
+#### glob no match keeps pattern
+echo nomatch/* "quoted*" *.nope
+#### function with redirect
+f() { echo inside; } > fo; f; cat fo
+#### nested loops with break in function
+f() { for i in 1 2 3; do for j in 1 2; do [ $j = 2 ] && break; echo $i$j; done; done; }; f
+#### continue in while
+i=0; while [ $i -lt 5 ]; do i=$((i+1)); [ $((i % 2)) = 0 ] && continue; echo $i; done
+#### exit in function
+f() { exit 4; }; f; echo not reached
+#### set -e with and-or last
+set -e; true && false; echo not reached
+#### set -e with pipeline
+set -e; false | true; echo survived; true | false; echo not reached
+#### set -u with default and at
+set -u; echo "${novar:-default}" "$@" "$#"; echo ${novar}
+#### dot with args
+echo 'echo "dot args: $@"' > da; . ./da x y; echo "back: $@"
+#### multiple heredocs in pipeline
+cat <<A | cat - /dev/null <<B
+a-body
+A
+b-body
+B
+#### heredoc with command substitution spanning lines
+cat <<EOF
+$(echo one
+echo two)
+EOF
+#### long arithmetic and string length
+x=abcdefghij; echo ${#x} $(( ${#x} * 2 ))
+#### command -V
+command -V echo; command -V cd; f() { :; }; command -V f
+#### kill to process group zero ignored signal
+trap '' USR2; kill -USR2 $$; echo survived
+#### jobs output for background
+sleep 0.2 & jobs >/dev/null; wait; echo done
+#### wait for unknown pid
+wait 99999; echo $?
+#### cd with CDPATH
+mkdir -p base/sub; CDPATH=base; cd sub; pwd | sed 's|.*/||'
+#### pwd after cd ..
+mkdir -p x/y; cd x/y; cd ..; pwd | sed 's|.*/||'; cd ../x; pwd | sed 's|.*/||'
+#### shift in function does not affect caller
+set -- a b c; f() { shift; echo $#; }; f 1 2; echo $#
+#### getopts in function with OPTIND local reset
+f() { OPTIND=1; while getopts v o; do echo "opt $o"; done; shift $((OPTIND-1)); echo "rest $*"; }; f -v -v file; f file2
+#### exit status 126 for directory
+./d; echo $?
+#### background with redirection
+echo bg > bgout & wait; cat bgout
+#### xtrace of assignments and redirections
+set -x; x=$(echo a); echo "$x" > /dev/null
+#### noclobber with append
+set -C; echo a > nc; echo b >> nc; echo c >| nc; cat nc
+#### unset positional via set
+set -- a b; set --; echo $#
+#### umask symbolic
+umask 022; umask g+w; umask; umask a-x; umask
+#### echo escapes
+echo 'a\nb' 'c\\d' 'tab\there' '\0101' 'stop\cnot'; echo after
+#### empty string args preserved
+f() { echo $#; }; f "" ''; f $empty; f "$empty"

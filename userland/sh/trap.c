@@ -7,6 +7,7 @@
  * Spec: POSIX XCU trap, 2.11 Signals and Error Handling.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,6 +70,32 @@ const char *sig_name(int sig) {
   for (int i = 0; i < NNAMES; i++)
     if (sig_of_index(i) == sig) return names[i];
   return NULL;
+}
+
+const char *sig_description(int sig) {
+  static char buf[32];
+  switch (sig) {
+  case SIGHUP: return "Hangup";
+  case SIGQUIT: return "Quit";
+  case SIGILL: return "Illegal instruction";
+  case SIGTRAP: return "Trace/breakpoint trap";
+  case SIGABRT: return "Aborted";
+  case SIGBUS: return "Bus error";
+  case SIGFPE: return "Floating point exception";
+  case SIGKILL: return "Killed";
+  case SIGUSR1: return "User defined signal 1";
+  case SIGSEGV: return "Segmentation fault";
+  case SIGUSR2: return "User defined signal 2";
+  case SIGALRM: return "Alarm clock";
+  case SIGTERM: return "Terminated";
+  case SIGXCPU: return "CPU time limit exceeded";
+  case SIGXFSZ: return "File size limit exceeded";
+  case SIGVTALRM: return "Virtual timer expired";
+  case SIGPROF: return "Profiling timer expired";
+  case SIGSYS: return "Bad system call";
+  }
+  snprintf(buf, sizeof buf, "Signal %d", sig);
+  return buf;
 }
 
 int sig_number(const char *name) {

@@ -99,7 +99,7 @@ int var_unset(const char *name) {
   struct var *v = var_lookup(name);
   if (!v) return 0;
   if (v->flags & V_READONLY) {
-    sh_error("%s: is read only", name);
+    sh_error("unset: %s: is read only", name);
     return -1;
   }
   free(v->value);
