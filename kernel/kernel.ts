@@ -7,17 +7,25 @@
 // Atomics.wait costs tens of µs, a spin a fraction of one); after SPIN_MS without
 // work it sleeps on the doorbell with Atomics.waitAsync, which also lets the
 // host's messages and timers run.
-import { Errno } from './abi/errno.js';
+//
+// This file also owns the life cycle: creating processes (first process,
+// spawn, fork), replacing programs (exec), and ending them (exit, signals).
+import { Errno, err, isErr, type Err } from './abi/errno.js';
 import { BELL_SIZE, Bell, PAGE_SIZE, Slot, State } from './abi/page.js';
+import { Signal } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import type { DirInode } from './fs/inode.js';
 import { Vfs } from './fs/vfs.js';
-import type { Host } from './host/host.js';
-import type { ExitNotice, MountSpec, RunRequest, StartMessage } from './host/protocol.js';
+import { Terminal } from './tty/terminal.js';
+import type { Host, WorkerHandle } from './host/host.js';
+import type { ExitNotice, MountSpec, RunRequest, StartMessage, ForkImage } from './host/protocol.js';
+import { Loader } from './proc/loader.js';
 import { ModuleCache, missingImports } from './proc/modules.js';
-import { ProcState, Process } from './proc/process.js';
-import { decode, answer, run } from './syscall/dispatch.js';
+import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
+import { deliver, postSignal, type SignalActions } from './proc/signals.js';
+import { ProcessTable } from './proc/table.js';
+import { answer, decode, run } from './syscall/dispatch.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
@@ -25,42 +33,63 @@ import type { Sys, Task } from './syscall/task.js';
 const SPIN_MS = 0.05;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
+/** Process workers kept started ahead of need (a worker takes ~25 ms to boot). */
+const POOL_SIZE = 2;
 
 export interface KernelOptions {
   trace?: boolean;
 }
 
-export interface SpawnSpec {
-  wasm: Uint8Array;
-  argv: string[];
-  env: string[];
-  /** fds 0, 1, 2, … of the new process, in order; preopens follow. */
-  mounts: MountSpec[];
-}
-
-export class Kernel implements Sys {
+export class Kernel implements Sys, SignalActions {
   readonly vfs = new Vfs();
-  private readonly procs = new Map<number, Process>();
+  readonly procs = new ProcessTable();
   private readonly modules = new ModuleCache();
+  private readonly loader = new Loader(this.vfs, this.modules);
   private readonly bell = new SharedArrayBuffer(BELL_SIZE);
   private readonly bellI32 = new Int32Array(this.bell);
   private runnable: Task[] = [];
-  private nextPid = 1;
+  private current: Task | null = null;
   private running = false;
+  private readonly pool: WorkerHandle[] = [];
+  /** The host's console as a terminal (when the host streams are ttys). */
+  readonly console = new Terminal();
   private readonly trace: ((line: string) => void) | null;
-  /** Called when a process ends (pid, status, error). */
+  /** Called when a process ends. */
   onExit: ((p: Process, error?: string) => void) | null = null;
 
   constructor(readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
   }
 
+  // ---- the first process ----------------------------------------------------
+
   /** Run a program as the first process; resolves when it ends. */
   async run(req: RunRequest): Promise<ExitNotice> {
+    const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
     const pre = this.mountAll(req.mounts);
-    if (typeof pre === 'string') return { type: 'exit', status: 1, error: pre };
-    const p = await this.spawn(req.wasm, req.argv, req.env, pre);
-    if (typeof p === 'string') return { type: 'exit', status: 1, error: p };
+    if (typeof pre === 'string') return fail(pre);
+    let module: WebAssembly.Module;
+    let argv = req.argv;
+    if (req.wasm) {
+      const m = await this.compileFirst(req.wasm, argv[0]);
+      if (typeof m === 'string') return fail(m);
+      module = m;
+    } else {
+      // A guest program: the whole tree is the program's, preopened as "/".
+      pre.unshift(['/', this.vfs.root]);
+      const prog = await this.loadFromPath(req.argv[0], req.env, req.cwd, argv);
+      if (typeof prog === 'string') return { type: 'exit', status: 127, error: prog };
+      module = prog.module;
+      argv = prog.argv;
+    }
+    const p = this.createProcess(null, module, argv, req.env);
+    p.cwd = req.cwd;
+    this.installStdio(p);
+    for (const [name, dir] of pre) {
+      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
+    }
+    this.procs.add(p);
+    this.startWorker(p);
     return new Promise((resolve) => {
       const prev = this.onExit;
       this.onExit = (q, error) => {
@@ -70,9 +99,52 @@ export class Kernel implements Sys {
     });
   }
 
+  /** Spawn a program (bytes) as a process of no parent, with the host's stdio and these preopens. */
+  async spawn0(wasm: Uint8Array, argv: string[], env: string[], preopens: Array<[string, DirInode]>): Promise<Process | string> {
+    const m = await this.compileFirst(wasm, argv[0]);
+    if (typeof m === 'string') return m;
+    const p = this.createProcess(null, m, argv, env);
+    this.installStdio(p);
+    for (const [name, dir] of preopens) {
+      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
+    }
+    this.procs.add(p);
+    this.startWorker(p);
+    return p;
+  }
+
+  private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
+    let module: WebAssembly.Module;
+    try {
+      module = await this.modules.get(wasm);
+    } catch (e) {
+      return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
+    }
+    const missing = missingImports(module);
+    if (missing.length > 0) return `tabkernel: ${name}: unknown import${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
+    return module;
+  }
+
+  /** Find a guest program: a path, or a name looked up on PATH (default /bin:/usr/bin). */
+  private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | string> {
+    const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
+    const candidates = name.includes('/') ? [name] : pathVar.split(':').map((d) => `${d || '.'}/${name}`);
+    let last: Err = err(Errno.NOENT);
+    for (const c of candidates) {
+      const prog = await this.loader.load(cwd, c, argv);
+      if (!isErr(prog)) return { module: prog.module, argv: prog.argv };
+      if (prog.errno !== Errno.NOENT) last = prog;
+    }
+    return last.errno === Errno.NOENT ? `tabkernel: ${name}: command not found` : `tabkernel: ${name}: cannot execute (errno ${last.errno})`;
+  }
+
   /** Mount the host directories; the preopens they become, in order. */
   private mountAll(mounts: MountSpec[]): Array<[string, DirInode]> | string {
     const out: Array<[string, DirInode]> = [];
+    const image = this.host.rootImage?.();
+    if (image && !(image instanceof Error)) {
+      for (const [name, dir] of image) this.vfs.mount(`/${name}`, dir);
+    }
     for (const m of mounts) {
       if (!this.host.hostDirectory) return `tabkernel: --dir is not available on this host`;
       const root = this.host.hostDirectory(m.host);
@@ -87,57 +159,191 @@ export class Kernel implements Sys {
     return out;
   }
 
-  /** Start a process with the host's stdio and the given preopened directories. */
-  async spawn(wasm: Uint8Array, argv: string[], env: string[], preopens: Array<[string, DirInode]>): Promise<Process | string> {
-    let module: WebAssembly.Module;
-    try {
-      module = await this.modules.get(wasm);
-    } catch (e) {
-      return `tabkernel: ${argv[0] ?? 'program'}: not a valid WebAssembly module: ${(e as Error).message}`;
-    }
-    const missing = missingImports(module);
-    if (missing.length > 0) {
-      return `tabkernel: ${argv[0] ?? 'program'}: unknown import${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
-    }
-    const page = new SharedArrayBuffer(PAGE_SIZE);
-    const worker = this.host.startProcessWorker();
-    const p = new Process(this.nextPid++, 0, argv, env, page, worker);
-    this.installStdio(p);
-    for (const [name, dir] of preopens) {
-      const file = new DirHandle(dir, dir);
-      p.fds.alloc({ file, rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
-    }
-    this.procs.set(p.pid, p);
-    worker.onError((e) => this.exit(p, 134, `tabkernel: process ${p.pid} crashed: ${e.message}`));
-    const start: StartMessage = {
-      type: 'start', pid: p.pid, module, page, bell: this.bell, argv, env, trace: this.trace !== null,
-    };
-    worker.postMessage(start);
-    this.ensureLoop();
-    return p;
-  }
-
   private installStdio(p: Process): void {
+    // The host's terminal becomes the first process's controlling terminal.
+    this.console.sid = p.sid;
+    this.console.fgPgrp = p.pgid;
     this.host.stdio.forEach((stream, fd) => {
-      const file = new HostStreamFile(stream, fd === 0, fd !== 0);
+      const file = new HostStreamFile(stream, fd === 0, fd !== 0, this.console);
       const { base, inheriting } = rightsFor(file);
       p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
     });
   }
 
-  /** End a process: drop its call, release its fds, stop its worker. */
-  exit(p: Process, status: number, error?: string): void {
-    if (p.state !== ProcState.RUNNING) return;
-    p.state = ProcState.ZOMBIE;
-    p.status = status;
+  // ---- creating and replacing processes ------------------------------------
+
+  private createProcess(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[]): Process {
+    const page = new SharedArrayBuffer(PAGE_SIZE);
+    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.takeWorker(), module);
+    if (parent) {
+      p.cwd = parent.cwd;
+      p.umask = parent.umask;
+      p.sigBlocked = parent.sigBlocked;
+    }
+    return p;
+  }
+
+  private takeWorker(): WorkerHandle {
+    const w = this.pool.pop() ?? this.host.startProcessWorker();
+    setTimeout(() => {
+      while (this.pool.length < POOL_SIZE) this.pool.push(this.host.startProcessWorker());
+    }, 0);
+    return w;
+  }
+
+  /** Hand the process's program to its worker. */
+  private startWorker(p: Process, fork?: ForkImage): void {
+    const w = p.worker;
+    w.onError((e) => {
+      if (p.worker === w) this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`);
+    });
+    w.onMessage((msg) => {
+      if (p.worker !== w || (msg as { type?: string }).type !== 'fork-image') return;
+      p.forkImage = msg;
+      p.forkImageArrived.wake();
+    });
+    const start: StartMessage = {
+      type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
+      argv: p.argv, env: p.env, trace: this.trace !== null, fork,
+    };
+    w.postMessage(start);
+    this.ensureLoop();
+  }
+
+  async spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Promise<Process | Err> {
+    const prog = await this.loader.load(parent.cwd, path, argv);
+    if (isErr(prog)) return prog;
+    if (!parent.alive) return err(Errno.SRCH);
+    const child = this.createProcess(parent, prog.module, prog.argv, env);
+    child.fds = parent.fds.clone(true);
+    // Caught signals revert to the default in the new program; ignored ones stay ignored.
+    child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
+    const e = setup(child);
+    if (e !== Errno.SUCCESS) {
+      child.fds.closeAll();
+      child.worker.terminate();
+      return err(e);
+    }
+    this.procs.add(child);
+    this.startWorker(child);
+    return child;
+  }
+
+  async exec(p: Process, path: string, argv: string[], env: string[]): Promise<Err | null> {
+    const prog = await this.loader.load(p.cwd, path, argv);
+    if (isErr(prog)) return prog;
+    if (!p.alive) return null;
+    p.fds.closeOnExec();
+    p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
+    p.worker.terminate();
+    p.worker = this.takeWorker();
+    p.module = prog.module;
+    p.argv = prog.argv;
+    p.env = env;
     p.task?.unpark();
     p.task = null;
+    Atomics.store(p.page.i32, Slot.STATE, State.IDLE);
+    Atomics.store(p.page.i32, Slot.SIGNAL, 0);
+    this.startWorker(p);
+    return null;
+  }
+
+  fork(p: Process): Process | Err {
+    const image = p.forkImage as ForkImage | null;
+    if (!image) return err(Errno.AGAIN);
+    p.forkImage = null;
+    const child = this.createProcess(p, p.module, p.argv, p.env);
+    child.fds = p.fds.clone(false);
+    child.sigActions = p.sigActions.map((a) => ({ ...a }));
+    child.pgid = p.pgid;
+    child.sid = p.sid;
+    this.procs.add(child);
+    this.startWorker(child, image);
+    return child;
+  }
+
+  // ---- ending processes and signals ----------------------------------------
+
+  /** End a process: drop its call, release its fds, stop its worker, tell its parent. */
+  exit(p: Process, waitStatus: number, error?: string): void {
+    if (!p.alive) return;
+    p.state = ProcState.ZOMBIE;
+    p.waitStatus = waitStatus;
+    const sig = waitStatus & 0x7f;
+    p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
+    p.task?.unpark();
+    p.task = null;
+    if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
     p.fds.closeAll();
     p.worker.terminate();
-    this.procs.delete(p.pid);
-    p.exited.wake();
+    // Orphans are adopted by the first process, or by nobody (then nobody waits for them).
+    const init = this.procs.get(1);
+    for (const c of p.children) {
+      c.parent = init && init !== p && init.alive ? init : null;
+      if (c.parent) c.parent.children.add(c);
+      else if (!c.alive) this.procs.remove(c);
+    }
+    p.children.clear();
+    const parent = p.parent;
+    if (!parent || !parent.alive || parent.action(Signal.CHLD).handler === SIG_IGN) {
+      this.procs.remove(p); // nobody will reap it
+    } else {
+      parent.childEvents.wake();
+      this.signal(parent, Signal.CHLD);
+    }
     this.onExit?.(p, error);
   }
+
+  signal(p: Process, sig: number): void {
+    postSignal(this, p, sig);
+  }
+
+  deliverSignals(p: Process): void {
+    deliver(this, p);
+  }
+
+  terminate(p: Process, sig: number): void {
+    this.exit(p, sig);
+  }
+
+  stop(p: Process, sig: number): void {
+    if (p.state !== ProcState.RUNNING) return;
+    p.state = ProcState.STOPPED;
+    p.unreportedStop = sig;
+    p.unreportedContinue = false;
+    if (p.parent?.alive) {
+      p.parent.childEvents.wake();
+      if (!(p.parent.action(Signal.CHLD).flags & 1 /* SA_NOCLDSTOP */)) this.signal(p.parent, Signal.CHLD);
+    }
+  }
+
+  resume(p: Process): void {
+    if (p.state !== ProcState.STOPPED) return;
+    p.state = ProcState.RUNNING;
+    p.unreportedStop = 0;
+    p.unreportedContinue = true;
+    if (p.task) this.retry(p.task);
+    if (p.parent?.alive) {
+      p.parent.childEvents.wake();
+      if (!(p.parent.action(Signal.CHLD).flags & 1)) this.signal(p.parent, Signal.CHLD);
+    }
+    this.kick();
+  }
+
+  /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */
+  interrupt(p: Process): void {
+    const t = p.task;
+    if (!t || t === this.current || t.uninterruptible) return;
+    t.unpark();
+    if (t.progress > 0) {
+      t.ret(0, t.progress);
+      answer(p, Errno.SUCCESS);
+    } else {
+      answer(p, Errno.INTR);
+    }
+  }
+
+  // ---- the loop ------------------------------------------------------------
 
   retry(task: Task): void {
     this.runnable.push(task);
@@ -156,6 +362,12 @@ export class Kernel implements Sys {
     void this.loop();
   }
 
+  private runTask(t: Task): void {
+    this.current = t;
+    run(t, this.trace);
+    this.current = null;
+  }
+
   /** Serve one round: parked tasks that were woken, then new requests. */
   private pollOnce(): boolean {
     let worked = false;
@@ -163,13 +375,15 @@ export class Kernel implements Sys {
       const tasks = this.runnable;
       this.runnable = [];
       for (const t of tasks) {
-        if (t.proc.task !== t) continue; // finished or killed meanwhile
+        // Finished, killed, or its process is stopped (resume() re-queues it).
+        if (t.proc.task !== t || t.proc.state !== ProcState.RUNNING) continue;
         worked = true;
-        run(t, this.trace);
+        this.runTask(t);
       }
     }
-    for (const p of this.procs.values()) {
-      if (p.task !== null || Atomics.load(p.page.i32, Slot.STATE) !== State.PENDING) continue;
+    for (const p of this.procs.all()) {
+      if (p.task !== null || p.state !== ProcState.RUNNING) continue;
+      if (Atomics.load(p.page.i32, Slot.STATE) !== State.PENDING) continue;
       worked = true;
       const t = decode(this, p);
       if (typeof t === 'number') {
@@ -177,7 +391,7 @@ export class Kernel implements Sys {
         continue;
       }
       p.task = t;
-      run(t, this.trace);
+      this.runTask(t);
     }
     return worked;
   }
@@ -214,7 +428,7 @@ export class Kernel implements Sys {
     Atomics.store(bell, Bell.SLEEPING, 0);
   }
 
-  /** Live processes (for tests and /proc). */
+  /** Live processes (for tests). */
   get processCount(): number {
     return this.procs.size;
   }

@@ -12,3 +12,10 @@ export const wasiImportNames: ReadonlySet<string> = new Set([
   'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get',
   'sock_accept', 'sock_recv', 'sock_send', 'sock_shutdown',
 ]);
+
+/** tabkernel's own import module (userland/libc/include/tabkernel.h). */
+export const tabkernelImportNames: ReadonlySet<string> = new Set([
+  'spawn', 'exec', 'fork', 'wait', 'pipe', 'dup', 'dup2', 'fd_cloexec', 'getpid', 'kill',
+  'sigaction', 'sigprocmask', 'sigpending', 'sigsuspend', 'alarm', 'setpgid', 'getpgid',
+  'setsid', 'getsid', 'tcsetpgrp', 'tcgetpgrp', 'winsize', 'chdir', 'getcwd', 'umask',
+]);

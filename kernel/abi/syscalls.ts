@@ -60,6 +60,39 @@ export const syscalls = {
   sock_recv: [N, N, N],                   // fd, max bytes, riflags
   sock_send: [N, BUF, N],                 // fd, bytes, siflags
   sock_shutdown: [N, N],                  // fd, sdflags
+
+  // tabkernel's own import module "tabkernel" (userland/libc/include/tabkernel.h).
+  // processes (syscall/process.ts)
+  spawn: [STR, BUF, BUF, BUF, N, N, N, N], // path, argv, envp, file actions, attr flags, pgroup, sigdefault, sigmask → ret0: pid
+  exec: [STR, BUF, BUF],                  // path, argv, envp (no answer on success)
+  fork: [],                               // → ret0: child pid (the memory image arrives by message)
+  wait: [N, N],                           // pid, options → ret0: pid, ret1: status word
+  getpid: [],                             // → ret0: pid, ret1: ppid
+  setpgid: [N, N],                        // pid, pgid
+  getpgid: [N],                           // pid → ret0
+  setsid: [],                             // → ret0: sid
+  getsid: [N],                            // pid → ret0
+  chdir: [STR],                           // absolute path
+  getcwd: [],                             // → out: path; ret0: length
+  umask: [N],                             // mask → ret0: old mask
+  // signals (syscall/signal.ts); masks are bit (sig-1), at most 30 bits
+  kill: [N, N],                           // pid, sig
+  sigaction: [N, N, N, N],                // sig, handler, flags, mask → ret0..2: old handler, flags, mask
+  sigprocmask: [N, N],                    // how, set → ret0: old mask
+  sigpending: [],                         // → ret0: pending mask
+  sigsuspend: [N],                        // mask (always EINTR)
+  sigtake: [],                            // → ret0: signal to run now (0: none), ret1: handler, ret2: flags
+  sigreturn: [N],                         // the mask to restore after a handler ran
+  alarm: [N],                             // seconds → ret0: seconds left on the previous alarm
+  // descriptors (syscall/fdops.ts)
+  pipe: [N],                              // flags (O_NONBLOCK, O_CLOEXEC) → ret0: read fd, ret1: write fd
+  dup: [N, N, N],                         // fd, lowest new fd, FD_CLOEXEC → ret0: new fd
+  dup2: [N, N, N],                        // fd, new fd, FD_CLOEXEC
+  fd_cloexec: [N, N],                     // fd, set (-1: query) → ret0: old value
+  // terminals (syscall/tty.ts)
+  tcsetpgrp: [N, N],                      // fd, pgid
+  tcgetpgrp: [N],                         // fd → ret0
+  winsize: [N, N, N, N],                  // fd, op (0 get, 1 set), rows, cols → ret0: rows, ret1: cols
 } as const satisfies Record<string, readonly Arg[]>;
 
 export type SyscallName = keyof typeof syscalls;

@@ -6,6 +6,7 @@ import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import type { HostStream } from '../host/host.js';
 import { WaitQueue } from '../proc/waitqueue.js';
+import type { Terminal } from '../tty/terminal.js';
 import { OpenFile } from './file.js';
 import { Inode, Meta, type OpenMode, type Stat } from './inode.js';
 import type { MemFs } from './memfs.js';
@@ -87,7 +88,7 @@ export class HostStreamFile extends OpenFile {
   private eof = false;
   private fetching = false;
 
-  constructor(readonly stream: HostStream, readable: boolean, writable: boolean) {
+  constructor(readonly stream: HostStream, readable: boolean, writable: boolean, private readonly tty: Terminal | null = null) {
     super(readable, writable);
     // wasmtime reports stdio as a character device only when it is a terminal.
     this.filetype = stream.isatty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
@@ -102,6 +103,9 @@ export class HostStreamFile extends OpenFile {
   }
   override get queue(): WaitQueue {
     return this.waiters;
+  }
+  override get terminal(): Terminal | null {
+    return this.stream.isatty ? this.tty : null;
   }
 
   override readReady(): boolean {

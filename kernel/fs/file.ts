@@ -6,6 +6,7 @@
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype, Whence, Fdflags } from '../abi/wasi.js';
 import type { WaitQueue } from '../proc/waitqueue.js';
+import type { Terminal } from '../tty/terminal.js';
 import type { Inode, Stat } from './inode.js';
 
 export interface DirEntry {
@@ -87,6 +88,14 @@ export abstract class OpenFile {
   }
   get queue(): WaitQueue | undefined {
     return undefined;
+  }
+  /** The terminal behind this file, if it is one (isatty, tcsetpgrp, TIOCGWINSZ). */
+  get terminal(): Terminal | null {
+    return null;
+  }
+  /** Whether a write of `n` bytes can proceed now (pipes make short writes wait). */
+  canWrite(_n: number): boolean {
+    return this.writeReady();
   }
 
   /** The last fd referring here was closed. */

@@ -29,10 +29,23 @@ export interface Resolved {
  * only when `follow` is set or the path ends in '/'.
  */
 export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean): Resolved | Err {
+  if (path.startsWith('/')) return err(Errno.PERM);
+  return walk(vfs, start, path, follow, true);
+}
+
+/**
+ * Resolve a path the way the kernel itself does (exec, spawn, chdir): from the
+ * root for an absolute path, else from `cwd`; `..` at the root stays there.
+ */
+export function resolveAbsolute(vfs: Vfs, cwd: string, path: string, follow: boolean): Resolved | Err {
+  const full = path.startsWith('/') ? path : `${cwd}/${path}`;
+  return walk(vfs, vfs.root, full.replace(/^\/+/, '') || '.', follow, false);
+}
+
+function walk(vfs: Vfs, start: DirInode, path: string, follow: boolean, beneath: boolean): Resolved | Err {
   if (path.length === 0) return err(Errno.NOENT);
   if (path.length > PATH_MAX) return err(Errno.NAMETOOLONG);
   if (path.includes('\0')) return err(Errno.INVAL);
-  if (path.startsWith('/')) return err(Errno.PERM);
   const stack: DirInode[] = [start];
   // Components still to walk, last one first (so splicing a symlink is a push).
   const todo = path.split('/').reverse();
@@ -50,8 +63,8 @@ export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean
       continue;
     }
     if (name === '..') {
-      if (stack.length === 1) return err(Errno.PERM);
-      stack.pop();
+      if (stack.length === 1 && beneath) return err(Errno.PERM);
+      if (stack.length > 1) stack.pop();
       if (isFinal) {
         const dir = stack[stack.length - 1];
         return { parent: dir, name: '.', node: dir, trailingSlash };
@@ -69,8 +82,11 @@ export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean
       if (++expansions > SYMLOOP_MAX) return err(Errno.LOOP);
       const target = node.readlink();
       if (isErr(target)) return target;
-      if (target.startsWith('/')) return err(Errno.PERM);
       if (target.length === 0) return err(Errno.NOENT);
+      if (target.startsWith('/')) {
+        if (beneath) return err(Errno.PERM);
+        stack.length = 1; // an absolute target starts again from the root
+      }
       // The rest of the path follows the target: "a/link/b" with link → "x/y" is "a/x/y/b".
       if (target.endsWith('/') && isFinal) trailingSlash = true;
       todo.push(...target.split('/').reverse());

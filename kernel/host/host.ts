@@ -30,6 +30,8 @@ export interface Host {
   readonly stdio: readonly [HostStream, HostStream, HostStream];
   /** A host directory as a directory inode, confined to it (Node only). */
   hostDirectory?(hostPath: string): DirInode | Error;
+  /** The built-in root image: top-level directories mounted at /NAME (bin, etc…). */
+  rootImage?(): Array<[string, DirInode]> | Error;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

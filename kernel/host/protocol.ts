@@ -11,8 +11,8 @@ export interface MountSpec {
 /** Main thread → kernel: run one program as the first process. */
 export interface RunRequest {
   type: 'run';
-  /** The program's bytes (the kernel compiles and caches them by digest). */
-  wasm: Uint8Array;
+  /** The program's bytes; absent: argv[0] is a guest program, looked up on PATH. */
+  wasm?: Uint8Array;
   argv: string[];
   env: string[];
   cwd: string;
@@ -49,4 +49,15 @@ export interface StartMessage {
   argv: string[];
   env: string[];
   trace: boolean;
+  /** For a forked child: the parent's memory image to resume from. */
+  fork?: ForkImage;
+}
+
+/** Process worker → kernel, just before the fork call: the parent's state. */
+export interface ForkImage {
+  type: 'fork-image';
+  memory: ArrayBuffer;
+  stackPointer: number;
+  /** Address of the asyncify data area the child rewinds from. */
+  asyncifyData: number;
 }

@@ -11,6 +11,8 @@ export interface FdEntry {
   rightsInheriting: number;
   /** For preopened directories: the name fd_prestat_dir_name reports. */
   preopen?: string;
+  /** FD_CLOEXEC: closed by exec (and not inherited by spawn). */
+  cloexec?: boolean;
 }
 
 /** RLIMIT_NOFILE: the number of fds a process may hold. */
@@ -58,6 +60,25 @@ export class FdTable {
     entry.file.refs--;
     this.set(to, entry);
     return Errno.SUCCESS;
+  }
+
+  /** A copy for a child: every description shared (fork), or all but close-on-exec ones (spawn, exec). */
+  clone(dropCloexec: boolean): FdTable {
+    const t = new FdTable();
+    for (const [fd, e] of this.fds) {
+      if (dropCloexec && e.cloexec) continue;
+      t.set(fd, { ...e });
+    }
+    return t;
+  }
+
+  /** exec: close the close-on-exec fds in place. */
+  closeOnExec(): void {
+    for (const [fd, e] of [...this.fds]) if (e.cloexec) this.close(fd);
+  }
+
+  entries(): IterableIterator<[number, FdEntry]> {
+    return this.fds.entries();
   }
 
   closeAll(): void {

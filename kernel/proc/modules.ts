@@ -1,7 +1,7 @@
 // Compiled programs, cached by the SHA-256 of their bytes: a program is compiled
 // once and every process running it instantiates the same WebAssembly.Module.
 // This file also knows which imports the process runtime can satisfy.
-import { wasiImportNames } from '../abi/imports.js';
+import { tabkernelImportNames, wasiImportNames } from '../abi/imports.js';
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
@@ -27,7 +27,9 @@ export async function digest(bytes: Uint8Array): Promise<string> {
 export function missingImports(module: WebAssembly.Module): string[] {
   const missing: string[] = [];
   for (const imp of WebAssembly.Module.imports(module)) {
-    const ok = imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function' && wasiImportNames.has(imp.name);
+    const ok = imp.kind === 'function' && (
+      (imp.module === 'wasi_snapshot_preview1' && wasiImportNames.has(imp.name))
+      || (imp.module === 'tabkernel' && tabkernelImportNames.has(imp.name)));
     if (!ok) missing.push(`${imp.module}::${imp.name}`);
   }
   return missing;

@@ -1,37 +1,86 @@
-// A process as the kernel sees it: identity, its fd table, its syscall page and
-// the worker that runs it. The process table and the life cycle (spawn, exit,
-// reaping) are in kernel.ts; the code running inside the worker is runtime/.
+// A process as the kernel sees it: identity (pid, parent, process group,
+// session), its fd table, working directory, signal state, its syscall page and
+// the worker that runs it. The process table and the life cycle (spawn, fork,
+// exec, exit, reaping) are in proc/lifecycle.ts; signal delivery in proc/signals.ts;
+// the code running inside the worker is runtime/.
 import { PageViews } from '../abi/page.js';
 import type { WorkerHandle } from '../host/host.js';
+import type { Task } from '../syscall/task.js';
 import { FdTable } from './fdtable.js';
 import { WaitQueue } from './waitqueue.js';
-import type { Task } from '../syscall/task.js';
 
-export const enum ProcState { RUNNING, ZOMBIE }
+export const enum ProcState { RUNNING, STOPPED, ZOMBIE }
+
+/** What a signal does when it arrives: SIG_DFL (0), SIG_IGN (1) or a handler. */
+export interface SigAction {
+  handler: number;
+  flags: number;
+  mask: number;
+}
+export const SIG_DFL = 0;
+export const SIG_IGN = 1;
+
+/** Signal bit for a set: bit (sig - 1), as in the C library's sigset_t. */
+export function sigbit(sig: number): number {
+  return 2 ** (sig - 1);
+}
 
 export class Process {
-  readonly fds = new FdTable();
+  fds = new FdTable();
   readonly page: PageViews;
   state = ProcState.RUNNING;
+  /** The wait(2) status word (Linux layout): code << 8, or the signal number. */
+  waitStatus = 0;
   /** Exit status as a shell reports it: the code, or 128 + signal. */
   status = 0;
   /** The call being served (or parked) right now, if any. */
   task: Task | null = null;
-  /** Woken when this process exits (for waiters on it). */
-  readonly exited = new WaitQueue();
+  /** Woken when a child changes state (exits, stops, continues). */
+  readonly childEvents = new WaitQueue();
+  readonly children = new Set<Process>();
+  /** A stop or continue not yet reported to wait(WUNTRACED / WCONTINUED). */
+  unreportedStop = 0;
+  unreportedContinue = false;
+
+  pgid: number;
+  sid: number;
+  cwd = '/';
+  umask = 0o022;
+
+  // Signals: bit masks (sigbit) and per-signal actions, index = signal number.
+  sigPending = 0;
+  sigBlocked = 0;
+  sigActions: SigAction[] = [];
+  alarmTimer: unknown = null;
+  alarmDeadline = 0;
+
+  /** The fork image the runtime posts before making the fork call. */
+  forkImage: unknown = null;
+  readonly forkImageArrived = new WaitQueue();
 
   constructor(
     readonly pid: number,
-    readonly ppid: number,
-    readonly argv: string[],
-    readonly env: string[],
+    public parent: Process | null,
+    public argv: string[],
+    public env: string[],
     page: SharedArrayBuffer,
-    readonly worker: WorkerHandle,
+    public worker: WorkerHandle,
+    public module: WebAssembly.Module,
   ) {
     this.page = new PageViews(page);
+    this.pgid = parent ? parent.pgid : pid;
+    this.sid = parent ? parent.sid : pid;
+  }
+
+  get ppid(): number {
+    return this.parent ? this.parent.pid : 0;
   }
 
   get alive(): boolean {
-    return this.state === ProcState.RUNNING;
+    return this.state !== ProcState.ZOMBIE;
+  }
+
+  action(sig: number): SigAction {
+    return this.sigActions[sig] ?? { handler: SIG_DFL, flags: 0, mask: 0 };
   }
 }

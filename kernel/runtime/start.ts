@@ -1,36 +1,50 @@
-// The process side of a spawn: instantiate the program with the WASI imports,
-// run `_start`, and report how it ended. Host entries (kernel/host/*/process-worker.ts)
-// deliver the StartMessage and call runProcess.
+// The process side of a spawn: instantiate the program with the WASI and
+// tabkernel imports, run `_start`, and report how it ended. A forked child
+// starts from its parent's memory image instead. Host entries
+// (kernel/host/*/process-worker.ts) deliver the StartMessage and call runProcess.
 import { NR } from '../abi/syscalls.js';
-import type { StartMessage } from '../host/protocol.js';
+import type { ForkImage, StartMessage } from '../host/protocol.js';
+import { Forker } from './fork.js';
 import { GuestMemory } from './memory.js';
+import { SignalRunner } from './signals.js';
 import { SyscallClient } from './syscall.js';
+import { tabkernelImports } from './tabkernel.js';
 import { ProcExit, wasiImports } from './wasi.js';
 
 /** Exit status of a trapped program: 128 + SIGABRT, as wasmtime reports it. */
 export const TRAP_STATUS = 134;
 
-export function runProcess(msg: StartMessage): void {
+type ImportFn = (...a: never[]) => unknown;
+
+export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: ArrayBuffer[]) => void): void {
   const sys = new SyscallClient(msg.page, msg.bell);
   let mem: GuestMemory | null = null;
   const getMem = (): GuestMemory => mem!;
+  const forker = new Forker(sys, post);
+  const signals = new SignalRunner(sys);
+  const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
+    Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
   try {
-    const imports = wasiImports(sys, getMem, msg.argv, msg.env);
-    const instance = new WebAssembly.Instance(msg.module, {
-      wasi_snapshot_preview1: imports as unknown as Record<string, WebAssembly.ImportValue>,
-    });
+    const imports = {
+      wasi_snapshot_preview1: wrapAll(wasiImports(sys, getMem, msg.argv, msg.env) as Record<string, ImportFn>),
+      tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork as (...a: never[]) => number) as Record<string, ImportFn>),
+    };
+    const instance = new WebAssembly.Instance(msg.module, imports);
     const memory = instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
       exitWith(sys, 1, `tabkernel: ${msg.argv[0]}: the module exports no memory`);
       return;
     }
     mem = new GuestMemory(memory);
+    forker.attach(instance.exports);
+    signals.attach(instance.exports);
     const start = instance.exports._start;
     if (typeof start !== 'function') {
       exitWith(sys, 1, `tabkernel: ${msg.argv[0]}: the module exports no _start function`);
       return;
     }
-    start();
+    if (msg.fork) forker.adopt(msg.fork);
+    do start(); while (forker.resumeAfterUnwind());
     exitWith(sys, 0, '');
   } catch (e) {
     if (e instanceof ProcExit) return;

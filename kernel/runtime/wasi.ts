@@ -423,7 +423,9 @@ function sleepOnClocks(s: SyscallClient, m: GuestMemory, subs: Uint8Array, n: nu
     for (;;) {
       const left = Number(earliest - monotonicNs()) / 1e6;
       if (left <= 0) break;
-      if (Atomics.wait(s.page.i32, Slot.SIGNAL, 0, left) === 'not-equal') break;
+      // A signal for a handler raises SIGNAL: the sleep ends early with EINTR.
+      if (Atomics.load(s.page.i32, Slot.SIGNAL) !== 0) return Errno.INTR;
+      Atomics.wait(s.page.i32, Slot.SIGNAL, 0, left);
     }
   }
   const after = monotonicNs();

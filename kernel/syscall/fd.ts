@@ -3,7 +3,7 @@
 // the file object. Blocking reads and writes park on the file's wait queue.
 // Spec: WASI preview1 fd_*; POSIX read(2)/write(2)/lseek(2); wasmtime's errnos.
 import { Errno, isErr } from '../abi/errno.js';
-import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Whence } from '../abi/wasi.js';
+import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Signal, Whence } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
 import { getFd, getFile, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
@@ -150,17 +150,32 @@ export function fd_read(t: Task, fd: number, max: number): Result {
   return Errno.SUCCESS;
 }
 
-/** write(2): parks while the file cannot take bytes, unless O_NONBLOCK (AGAIN). */
+/**
+ * write(2): parks while the file cannot take the bytes, unless O_NONBLOCK
+ * (AGAIN, or the count so far). A blocking write to a pipe returns only when all
+ * bytes are in; a write with no reader left fails with EPIPE and raises SIGPIPE.
+ */
 export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
   const file = getFile(t.proc, fd, Rights.FD_WRITE);
   if (isErr(file)) return file.errno;
-  if (!file.writeReady()) {
-    if (file.nonblock) return Errno.AGAIN;
-    return t.block(file.queue ? [file.queue] : []);
+  for (;;) {
+    const rest = data.subarray(t.progress);
+    if (!file.canWrite(rest.length)) {
+      if (file.nonblock) return t.progress > 0 ? wrote(t) : Errno.AGAIN;
+      return t.block(file.queue ? [file.queue] : []);
+    }
+    const n = file.write(rest);
+    if (isErr(n)) {
+      if (n.errno === Errno.PIPE) t.sys.signal(t.proc, Signal.PIPE);
+      return t.progress > 0 ? wrote(t) : n.errno;
+    }
+    t.progress += n;
+    if (t.progress >= data.length || file.nonblock || n === 0 && !file.queue) return wrote(t);
   }
-  const n = file.write(data);
-  if (isErr(n)) return n.errno;
-  t.ret(0, n);
+}
+
+function wrote(t: Task): Result {
+  t.ret(0, t.progress);
   return Errno.SUCCESS;
 }
 

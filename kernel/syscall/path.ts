@@ -4,8 +4,9 @@
 // Spec: WASI preview1 path_*; POSIX open(2), mkdir(2), rename(2), link(2),
 // symlink(2), unlink(2), rmdir(2), readlink(2); wasmtime where they differ.
 import { Errno, isErr } from '../abi/errno.js';
-import { Fdflags, Lookupflags, Oflags, Rights } from '../abi/wasi.js';
-import { DirInode, SymlinkInode, type Inode } from '../fs/inode.js';
+import { Lookupflags, Rights } from '../abi/wasi.js';
+import { openResolved } from '../fs/open.js';
+import { DirInode, SymlinkInode } from '../fs/inode.js';
 import { realtimeNs } from '../lib/time.js';
 import { lookup, rightsFor, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
@@ -21,37 +22,12 @@ export function path_open(
   if (oflags & ~0xf) return Errno.INVAL;
   const r = lookup(t.sys.vfs, p, dirfd, path, (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   if (isErr(r)) return r.errno;
-  const creat = (oflags & Oflags.CREAT) !== 0;
-  const wantDir = (oflags & Oflags.DIRECTORY) !== 0;
   const rights = Number(BigInt.asUintN(64, base) & 0xffffffffn);
   const write = (rights & WRITE_RIGHTS) !== 0;
   const read = (rights & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
 
-  let node: Inode | null = r.node;
-  if (node === null) {
-    if (!creat) return Errno.NOENT;
-    if (wantDir || r.trailingSlash) return r.trailingSlash ? Errno.ISDIR : Errno.INVAL;
-    const created = r.parent.createFile(r.name);
-    if (isErr(created)) return created.errno;
-    node = created;
-  } else {
-    if (creat && (oflags & Oflags.EXCL)) return Errno.EXIST;
-    if (node instanceof SymlinkInode) return wantDir ? Errno.NOTDIR : Errno.LOOP;
-    const isDir = node instanceof DirInode;
-    if ((wantDir || r.trailingSlash) && !isDir) return Errno.NOTDIR;
-    if (isDir && (write || (oflags & Oflags.TRUNC))) return Errno.ISDIR;
-  }
-
-  const file = node.open({ read, write });
+  const file = openResolved(r, { oflags, read, write, fdflags });
   if (isErr(file)) return file.errno;
-  if (oflags & Oflags.TRUNC) {
-    const e = file.setSize(0n);
-    if (e !== Errno.SUCCESS) {
-      file.release();
-      return e;
-    }
-  }
-  file.fdflags = fdflags & (Fdflags.APPEND | Fdflags.NONBLOCK | Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC);
   const inh = Number(BigInt.asUintN(64, inheriting) & 0xffffffffn);
   const { base: rb, inheriting: ri } = rightsFor(file, rights, inh);
   const fd = p.fds.alloc({ file, rightsBase: rb, rightsInheriting: ri });

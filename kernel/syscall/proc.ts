@@ -7,17 +7,15 @@ import { BLOCKED, type Result, type Task } from './task.js';
 
 /** proc_exit: never answered — the process ends and its worker is stopped. */
 export function proc_exit(t: Task, status: number, trap: string): Result {
-  t.sys.exit(t.proc, status, trap === '' ? undefined : trap);
+  // A trap ends the process as abort() would: killed by SIGABRT (status 134).
+  if (trap !== '') t.sys.exit(t.proc, Signal.ABRT, trap);
+  else t.sys.exit(t.proc, (status & 0xff) << 8);
   return BLOCKED;
 }
 
-/** Signals whose default action is to do nothing (POSIX "Signal Actions"). */
-const IGNORED_BY_DEFAULT = new Set<number>([Signal.CHLD, Signal.URG, Signal.WINCH, Signal.CONT]);
-
-/** proc_raise: with no handlers installed, the default action applies. */
+/** proc_raise: raise(3) — the signal's action applies (a handler runs when this call returns). */
 export function proc_raise(t: Task, sig: number): Result {
   if (sig <= Signal.NONE || sig > Signal.SYS) return Errno.INVAL;
-  if (IGNORED_BY_DEFAULT.has(sig)) return Errno.SUCCESS;
-  t.sys.exit(t.proc, 128 + sig);
-  return BLOCKED;
+  t.sys.signal(t.proc, sig);
+  return t.proc.alive ? Errno.SUCCESS : BLOCKED;
 }

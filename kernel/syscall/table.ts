@@ -7,6 +7,10 @@ import * as path from './path.js';
 import { poll_oneoff } from './poll.js';
 import { proc_exit, proc_raise } from './proc.js';
 import * as sock from './sock.js';
+import * as proc from './process.js';
+import * as sig from './signal.js';
+import * as fdops from './fdops.js';
+import * as tty from './tty.js';
 import type { Result, Task } from './task.js';
 
 export type Handler<N extends SyscallName> = (t: Task, ...args: ArgTypes<(typeof syscalls)[N]>) => Result;
@@ -51,4 +55,31 @@ export const table = {
   sock_recv: sock.sock_recv,
   sock_send: sock.sock_send,
   sock_shutdown: sock.sock_shutdown,
+  spawn: proc.spawn,
+  exec: proc.exec,
+  fork: proc.fork,
+  wait: proc.wait,
+  getpid: proc.getpid,
+  setpgid: proc.setpgid,
+  getpgid: proc.getpgid,
+  setsid: proc.setsid,
+  getsid: proc.getsid,
+  chdir: proc.chdir,
+  getcwd: proc.getcwd,
+  umask: proc.umask,
+  kill: sig.kill,
+  sigaction: sig.sigaction,
+  sigprocmask: sig.sigprocmask,
+  sigpending: sig.sigpending,
+  sigsuspend: sig.sigsuspend,
+  sigtake: sig.sigtake,
+  sigreturn: sig.sigreturn,
+  alarm: sig.alarm,
+  pipe: fdops.pipe,
+  dup: fdops.dup,
+  dup2: fdops.dup2,
+  fd_cloexec: fdops.fd_cloexec,
+  tcsetpgrp: tty.tcsetpgrp,
+  tcgetpgrp: tty.tcgetpgrp,
+  winsize: tty.winsize,
 } satisfies SyscallTable;

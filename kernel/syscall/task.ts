@@ -8,6 +8,8 @@ import type { SyscallName } from '../abi/syscalls.js';
 import type { Process } from '../proc/process.js';
 import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
 import type { Vfs } from '../fs/vfs.js';
+import type { Err } from '../abi/errno.js';
+import type { ProcessTable } from '../proc/table.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
 export const BLOCKED = -1;
@@ -16,10 +18,21 @@ export type Result = Errno | typeof BLOCKED;
 /** What handlers may ask of the kernel beyond their process. */
 export interface Sys {
   readonly vfs: Vfs;
+  readonly procs: ProcessTable;
   /** Run this task's handler again soon (from the kernel loop, never re-entrantly). */
   retry(task: Task): void;
-  /** End a process: release what it holds, make it a zombie, tell its parent. */
-  exit(p: Process, status: number, error?: string): void;
+  /** End a process with a wait(2) status word; release what it holds; tell its parent. */
+  exit(p: Process, waitStatus: number, error?: string): void;
+  /** Generate a signal for a process. */
+  signal(p: Process, sig: number): void;
+  /** Act on pending signals that just became unblocked. */
+  deliverSignals(p: Process): void;
+  /** Start a child running the program at `path` (spawn); `setup` prepares its fds. */
+  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Promise<Process | Err>;
+  /** Replace the program of `p` (exec); resolves with an error only on failure. */
+  exec(p: Process, path: string, argv: string[], env: string[]): Promise<Err | null>;
+  /** Copy `p` into a new child from its posted memory image (fork). */
+  fork(p: Process): Process | Err;
 }
 
 export class Task {
@@ -29,6 +42,12 @@ export class Task {
   private timer: unknown = null;
   /** Where output bytes start in the data window (after the inputs, 8-aligned). */
   readonly outOffset: number;
+  /** Bytes a partial write already moved (blocking writes to pipes continue). */
+  progress = 0;
+  /** Set for calls a signal must not cut short (spawn, exec, fork). */
+  uninterruptible = false;
+  private asyncResult: { value: unknown } | null = null;
+  private asyncStarted = false;
 
   constructor(
     readonly proc: Process,
@@ -72,6 +91,22 @@ export class Task {
       this.parked.push([q, wake]);
     }
     if (timeoutMs !== undefined) this.timer = setTimeout(wake, Math.max(0, timeoutMs));
+    return BLOCKED;
+  }
+
+  /**
+   * Run asynchronous kernel work (loading a program) on behalf of this call:
+   * BLOCKED until it settles, then its value on the re-run.
+   */
+  await<T>(start: () => Promise<T>): { value: T } | typeof BLOCKED {
+    if (this.asyncResult) return this.asyncResult as { value: T };
+    if (!this.asyncStarted) {
+      this.asyncStarted = true;
+      void start().then((value) => {
+        this.asyncResult = { value };
+        this.sys.retry(this);
+      });
+    }
     return BLOCKED;
   }
 

@@ -9,5 +9,5 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.addEventListener('message', (e: MessageEvent<StartMessage>) => {
   if (e.data?.type !== 'start') return;
-  runProcess(e.data);
+  runProcess(e.data, (m, transfer) => scope.postMessage(m, transfer));
 });

@@ -85,7 +85,32 @@ export function main(argv: string[]): void {
   };
   const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
   kernel.on('error', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
-  kernel.on('message', (notice: ExitNotice) => {
+  // Standard input, read here and handed to the kernel one chunk per request.
+  const chunks: Array<Uint8Array | null> = [];
+  let wanted = false;
+  let stdinStarted = false;
+  const deliver = (): void => {
+    if (!wanted || chunks.length === 0) return;
+    wanted = false;
+    kernel.postMessage({ type: 'stdin-data', data: chunks.shift() });
+  };
+  kernel.on('message', (notice: ExitNotice | { type: 'stdin-want' }) => {
+    if (notice.type === 'stdin-want') {
+      wanted = true;
+      if (!stdinStarted) {
+        stdinStarted = true;
+        process.stdin.on('data', (d: Buffer) => {
+          process.stdin.pause();
+          chunks.push(new Uint8Array(d));
+          deliver();
+        });
+        process.stdin.on('end', () => (chunks.push(null), deliver()));
+        process.stdin.on('error', () => (chunks.push(null), deliver()));
+      }
+      if (chunks.length > 0) deliver();
+      else process.stdin.resume();
+      return;
+    }
     if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
     process.exit(notice.status);
   });

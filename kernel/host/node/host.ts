@@ -29,7 +29,7 @@ function inputStream(fd: number): HostStream {
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Write synchronously, so output is complete and ordered when a process exits. */
-function outputStream(fd: number): HostStream {
+export function outputStream(fd: number): HostStream {
   return {
     isatty: tty.isatty(fd),
     write(data) {

@@ -1,13 +1,34 @@
 // Entry of the kernel worker in Node: build the kernel on the Node host, run
-// the program the CLI asked for, report its end.
+// the program the CLI asked for, report its end. Standard input is read by the
+// CLI's main thread (an in-flight read of a pipe on libuv's thread pool would
+// keep the OS process from exiting) and handed over on request.
 import { parentPort } from 'node:worker_threads';
+import tty from 'node:tty';
 import { Kernel } from '../../kernel.js';
+import type { HostStream } from '../host.js';
 import type { RunRequest } from '../protocol.js';
-import { NodeHost } from './host.js';
+import { NodeHost, outputStream } from './host.js';
 
 const port = parentPort!;
-port.once('message', async (req: RunRequest) => {
-  const kernel = new Kernel(new NodeHost(), { trace: !!process.env.TABKERNEL_TRACE });
-  const notice = await kernel.run(req);
+let pending: ((data: Uint8Array | null) => void) | null = null;
+
+/** Stdin via the main thread: ask for a chunk, get it as a message. */
+const stdin: HostStream = {
+  isatty: tty.isatty(0),
+  read(_max, done) {
+    pending = done;
+    port.postMessage({ type: 'stdin-want' });
+  },
+};
+
+port.on('message', async (msg: RunRequest | { type: 'stdin-data'; data: Uint8Array | null }) => {
+  if (msg.type === 'stdin-data') {
+    const done = pending;
+    pending = null;
+    done?.(msg.data);
+    return;
+  }
+  const kernel = new Kernel(new NodeHost({ stdio: [stdin, outputStream(1), outputStream(2)] }), { trace: !!process.env.TABKERNEL_TRACE });
+  const notice = await kernel.run(msg);
   port.postMessage(notice);
 });

@@ -3,7 +3,8 @@ import { parentPort } from 'node:worker_threads';
 import type { StartMessage } from '../protocol.js';
 import { runProcess } from '../../runtime/start.js';
 
-parentPort!.once('message', (msg: StartMessage) => {
-  runProcess(msg);
-  parentPort!.close();
+const port = parentPort!;
+port.once('message', (msg: StartMessage) => {
+  runProcess(msg, (m, transfer) => port.postMessage(m, transfer));
+  port.close();
 });

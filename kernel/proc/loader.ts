@@ -1,0 +1,114 @@
+// Program loading for spawn and exec: find the file, read it, follow a `#!`
+// line to its interpreter, and compile — once per file version: compiled
+// modules are cached by (device, inode, size, mtime) and by content digest.
+// Spec: POSIX exec(2) (ENOENT, EACCES, ENOEXEC, ENOTDIR); the `#!` convention.
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { DirInode, FileInode, type Inode } from '../fs/inode.js';
+import { resolveAbsolute } from '../fs/path.js';
+import type { Vfs } from '../fs/vfs.js';
+import { ModuleCache, missingImports } from './modules.js';
+
+export interface Program {
+  module: WebAssembly.Module;
+  /** The path actually loaded and the argv to start it with (changed by `#!`). */
+  path: string;
+  argv: string[];
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const MAX_INTERPRETERS = 4;
+
+export class Loader {
+  private readonly byVersion = new Map<string, Promise<WebAssembly.Module>>();
+
+  constructor(private readonly vfs: Vfs, private readonly modules: ModuleCache) {}
+
+  /** Load `path` (relative to `cwd`) to run with `argv`. */
+  async load(cwd: string, path: string, argv: string[]): Promise<Program | Err> {
+    for (let depth = 0; depth <= MAX_INTERPRETERS; depth++) {
+      const node = this.lookup(cwd, path);
+      if (isErr(node)) return node;
+      const bytes = readAll(node, 4096);
+      if (isErr(bytes)) return bytes;
+      if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
+        const module = await this.compile(node);
+        if (isErr(module)) return module;
+        return { module, path, argv };
+      }
+      const shebang = parseShebang(bytes);
+      if (!shebang) return err(Errno.NOEXEC);
+      argv = [shebang.interpreter, ...(shebang.arg !== undefined ? [shebang.arg] : []), path, ...argv.slice(1)];
+      path = shebang.interpreter;
+    }
+    return err(Errno.LOOP);
+  }
+
+  private lookup(cwd: string, path: string): Inode | Err {
+    if (path === '') return err(Errno.NOENT);
+    const r = resolveAbsolute(this.vfs, cwd, path, true);
+    if (isErr(r)) return r;
+    if (r.node === null) return err(Errno.NOENT);
+    if (r.node instanceof DirInode) return err(Errno.ACCES);
+    if (!(r.node instanceof FileInode)) return err(Errno.ACCES);
+    return r.node;
+  }
+
+  private async compile(node: Inode): Promise<WebAssembly.Module | Err> {
+    const st = node.stat();
+    if (isErr(st)) return st;
+    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtim}`;
+    let m = this.byVersion.get(key);
+    if (!m) {
+      const bytes = readAll(node, Number(st.size));
+      if (isErr(bytes)) return bytes;
+      m = this.modules.get(bytes);
+      this.byVersion.set(key, m);
+    }
+    try {
+      const module = await m;
+      return missingImports(module).length > 0 ? err(Errno.NOEXEC) : module;
+    } catch {
+      this.byVersion.delete(key);
+      return err(Errno.NOEXEC);
+    }
+  }
+}
+
+/** Up to `max` bytes from the start of a file. */
+export function readAll(node: Inode, max: number): Uint8Array | Err {
+  const file = node.open({ read: true, write: false });
+  if (isErr(file)) return file;
+  try {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (total < max) {
+      const chunk = file.pread(Math.min(max - total, 1 << 20), BigInt(total));
+      if (isErr(chunk)) return chunk;
+      if (chunk.length === 0) break;
+      parts.push(chunk);
+      total += chunk.length;
+    }
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const p of parts) {
+      out.set(p, off);
+      off += p.length;
+    }
+    return out;
+  } finally {
+    file.release();
+  }
+}
+
+/** `#!interpreter [one argument]` from the first line. */
+function parseShebang(bytes: Uint8Array): { interpreter: string; arg?: string } | null {
+  if (bytes[0] !== 0x23 || bytes[1] !== 0x21) return null;
+  let end = bytes.indexOf(0x0a);
+  if (end < 0) end = bytes.length;
+  const line = new TextDecoder().decode(bytes.subarray(2, end)).trim();
+  if (line === '') return null;
+  const sp = line.search(/[ \t]/);
+  if (sp < 0) return { interpreter: line };
+  return { interpreter: line.slice(0, sp), arg: line.slice(sp).trim() || undefined };
+}

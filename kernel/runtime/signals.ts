@@ -1,0 +1,49 @@
+// Running signal handlers inside the process. When the kernel leaves a signal
+// for a handler it raises the page's SIGNAL slot; after every import returns,
+// the runtime checks the slot and, while the kernel hands out signals
+// (sigtake), calls the handler through the libc's exported trampoline
+// `__tk_sighandler(sig, handler)` and restores the mask (sigreturn).
+import { Slot } from '../abi/page.js';
+import { NR } from '../abi/syscalls.js';
+import type { SyscallClient } from './syscall.js';
+
+export class SignalRunner {
+  private trampoline: ((sig: number, handler: number) => void) | null = null;
+  private running = false;
+
+  constructor(private readonly sys: SyscallClient) {}
+
+  attach(exports: WebAssembly.Exports): void {
+    const t = exports.__tk_sighandler;
+    this.trampoline = typeof t === 'function' ? (t as (sig: number, handler: number) => void) : null;
+  }
+
+  /** Wrap an import so that pending handlers run when it returns. */
+  wrap<F extends (...a: never[]) => unknown>(f: F, blocked: () => boolean): F {
+    const i32 = this.sys.page.i32;
+    return ((...a: never[]) => {
+      const r = f(...a);
+      if (Atomics.load(i32, Slot.SIGNAL) !== 0 && !blocked()) this.run();
+      return r;
+    }) as F;
+  }
+
+  private run(): void {
+    if (this.running || !this.trampoline) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const s = this.sys;
+        s.begin().call(NR.sigtake);
+        const sig = s.retNum(0);
+        if (sig === 0) break;
+        const handler = s.retNum(1);
+        const oldMask = s.retNum(2);
+        this.trampoline(sig, handler);
+        s.begin().num(0, oldMask).call(NR.sigreturn);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

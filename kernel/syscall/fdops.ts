@@ -1,0 +1,64 @@
+// Descriptor plumbing beyond WASI: pipe, dup, dup2 and close-on-exec.
+// Spec: POSIX pipe(2), dup(2), dup2(2), fcntl(2) F_DUPFD / FD_CLOEXEC.
+import { Errno, isErr } from '../abi/errno.js';
+import { Fdflags } from '../abi/wasi.js';
+import { Pipe, PipeReader, PipeWriter } from '../ipc/pipe.js';
+import { FD_LIMIT } from '../proc/fdtable.js';
+import { getFd, rightsFor } from './helpers.js';
+import type { Result, Task } from './task.js';
+
+/** Flags of the pipe call (userland/libc/fd.c maps O_CLOEXEC/O_NONBLOCK to these). */
+const PIPE_CLOEXEC = 1;
+const PIPE_NONBLOCK = 2;
+
+export function pipe(t: Task, flags: number): Result {
+  const p = t.proc;
+  const pipe = new Pipe();
+  const ends = [new PipeReader(pipe), new PipeWriter(pipe)];
+  const fds: number[] = [];
+  for (const file of ends) {
+    if (flags & PIPE_NONBLOCK) file.fdflags |= Fdflags.NONBLOCK;
+    const { base, inheriting } = rightsFor(file);
+    const fd = p.fds.alloc({ file, rightsBase: base, rightsInheriting: inheriting, cloexec: (flags & PIPE_CLOEXEC) !== 0 });
+    if (isErr(fd)) {
+      for (const f of fds) p.fds.close(f);
+      if (fds.length === 0) ends[0].release();
+      ends[1].release();
+      return fd.errno;
+    }
+    fds.push(fd);
+  }
+  t.ret(0, fds[0]);
+  t.ret(1, fds[1]);
+  return Errno.SUCCESS;
+}
+
+/** dup / F_DUPFD: the lowest free fd at or above `min`. */
+export function dup(t: Task, fd: number, min: number, cloexec: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  if (min < 0 || min >= FD_LIMIT) return Errno.INVAL;
+  const n = t.proc.fds.alloc({ file: e.file, rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, cloexec: cloexec !== 0 }, min);
+  if (isErr(n)) return n.errno;
+  t.ret(0, n);
+  return Errno.SUCCESS;
+}
+
+/** dup2: `newfd` becomes a copy of `fd` (closing what it was); same fd: nothing happens. */
+export function dup2(t: Task, fd: number, newfd: number, cloexec: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  if (newfd < 0 || newfd >= FD_LIMIT) return Errno.BADF;
+  if (fd === newfd) return Errno.SUCCESS;
+  t.proc.fds.set(newfd, { file: e.file, rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, cloexec: cloexec !== 0 });
+  return Errno.SUCCESS;
+}
+
+/** FD_CLOEXEC: query (set < 0) or set; the old value in ret0. */
+export function fd_cloexec(t: Task, fd: number, set: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  t.ret(0, e.cloexec ? 1 : 0);
+  if (set >= 0) e.cloexec = set !== 0;
+  return Errno.SUCCESS;
+}

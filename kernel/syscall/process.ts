@@ -1,0 +1,246 @@
+// Process handlers of the "tabkernel" import module: spawn, exec, fork, wait,
+// identity, process groups and sessions, the working directory and umask.
+// Spec: POSIX posix_spawn(3), exec(3), fork(2), waitpid(2), setpgid(2),
+// setsid(2), chdir(2).
+import { Errno, isErr } from '../abi/errno.js';
+import { DirInode } from '../fs/inode.js';
+import { fromLibcFlags, openResolved } from '../fs/open.js';
+import { resolveAbsolute } from '../fs/path.js';
+import { FD_LIMIT } from '../proc/fdtable.js';
+import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
+import { blockable, NSIG } from '../proc/signals.js';
+import { rightsFor } from './helpers.js';
+import { BLOCKED, type Result, type Task } from './task.js';
+
+/** NUL-terminated strings packed back to back. */
+function strings(buf: Uint8Array): string[] {
+  const out: string[] = [];
+  const dec = new TextDecoder();
+  let start = 0;
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] === 0) {
+      out.push(dec.decode(buf.slice(start, i)));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+const FA_CLOSE = 1, FA_DUP2 = 2, FA_OPEN = 3, FA_CHDIR = 4;
+const SPAWN_SETPGROUP = 1, SPAWN_SETSIGMASK = 2, SPAWN_SETSIGDEF = 4, SPAWN_SETSID = 8;
+
+interface FileAction { op: number; fd: number; src: number; oflags: number; path: string }
+
+function fileActions(buf: Uint8Array): FileAction[] | Errno {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: FileAction[] = [];
+  for (let off = 0; off + 20 <= buf.length;) {
+    const len = v.getUint32(off + 16, true);
+    if (off + 20 + len > buf.length) return Errno.INVAL;
+    out.push({
+      op: v.getUint32(off, true), fd: v.getInt32(off + 4, true), src: v.getInt32(off + 8, true),
+      oflags: v.getUint32(off + 12, true), path: new TextDecoder().decode(buf.slice(off + 20, off + 20 + len)),
+    });
+    off += (20 + len + 3) & ~3;
+  }
+  return out;
+}
+
+/** posix_spawn: the child gets the parent's fds (less close-on-exec), then the file actions. */
+export function spawn(
+  t: Task, path: string, argvBuf: Uint8Array, envBuf: Uint8Array, actionsBuf: Uint8Array,
+  flags: number, pgroup: number, sigdef: number, sigmask: number,
+): Result {
+  const p = t.proc;
+  t.uninterruptible = true;
+  const actions = fileActions(actionsBuf);
+  if (typeof actions === 'number') return actions;
+  const argv = strings(argvBuf);
+  const env = strings(envBuf);
+  const r = t.await(() => t.sys.spawn(p, path, argv, env, (child) => {
+    if (flags & SPAWN_SETSID) {
+      child.sid = child.pgid = child.pid;
+    } else if (flags & SPAWN_SETPGROUP) {
+      const pg = pgroup === 0 ? child.pid : pgroup;
+      if (pg !== child.pid && !t.sys.procs.group(pg).some((q) => q.sid === p.sid)) return Errno.PERM;
+      child.pgid = pg;
+    }
+    if (flags & SPAWN_SETSIGMASK) child.sigBlocked = blockable(sigmask);
+    if (flags & SPAWN_SETSIGDEF) {
+      for (let s = 1; s < NSIG; s++) if (sigdef & sigbit(s)) child.sigActions[s] = { handler: SIG_DFL, flags: 0, mask: 0 };
+    }
+    return applyActions(t, child, actions);
+  }));
+  if (r === BLOCKED) return BLOCKED;
+  if (isErr(r.value)) return r.value.errno;
+  t.ret(0, r.value.pid);
+  return Errno.SUCCESS;
+}
+
+function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
+  for (const a of actions) {
+    if (a.fd < 0 || a.fd >= FD_LIMIT) return Errno.BADF;
+    switch (a.op) {
+      case FA_CLOSE:
+        child.fds.close(a.fd);
+        break;
+      case FA_DUP2: {
+        const e = child.fds.get(a.src);
+        if (!e) return Errno.BADF;
+        if (a.src === a.fd) e.cloexec = false;
+        else child.fds.set(a.fd, { ...e, cloexec: false, preopen: undefined });
+        break;
+      }
+      case FA_OPEN: {
+        const req = fromLibcFlags(a.oflags);
+        const r = resolveAbsolute(t.sys.vfs, child.cwd, a.path, req.follow);
+        if (isErr(r)) return r.errno;
+        const file = openResolved(r, req);
+        if (isErr(file)) return file.errno;
+        const { base, inheriting } = rightsFor(file);
+        child.fds.set(a.fd, { file, rightsBase: base, rightsInheriting: inheriting });
+        break;
+      }
+      case FA_CHDIR: {
+        const cwd = changeDir(t, child.cwd, a.path);
+        if (typeof cwd === 'number') return cwd;
+        child.cwd = cwd;
+        break;
+      }
+      default:
+        return Errno.INVAL;
+    }
+  }
+  return Errno.SUCCESS;
+}
+
+/** execve: on success the call never returns; the new program starts in a new worker. */
+export function exec(t: Task, path: string, argvBuf: Uint8Array, envBuf: Uint8Array): Result {
+  t.uninterruptible = true;
+  const argv = strings(argvBuf);
+  const env = strings(envBuf);
+  const r = t.await(() => t.sys.exec(t.proc, path, argv, env));
+  if (r === BLOCKED) return BLOCKED;
+  return r.value ? r.value.errno : BLOCKED;
+}
+
+/** fork: the runtime posted its memory image just before this call. */
+export function fork(t: Task): Result {
+  const p = t.proc;
+  t.uninterruptible = true;
+  if (!p.forkImage) return t.block([p.forkImageArrived]);
+  const child = t.sys.fork(p);
+  if (isErr(child)) return child.errno;
+  t.ret(0, child.pid);
+  return Errno.SUCCESS;
+}
+
+const WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8;
+
+/** waitpid: pid > 0 that child, -1 any, 0 our group, < -1 group -pid. */
+export function wait(t: Task, pid: number, options: number): Result {
+  const p = t.proc;
+  const kids = [...p.children].filter((c) => pid > 0 ? c.pid === pid : pid === -1 ? true : pid === 0 ? c.pgid === p.pgid : c.pgid === -pid);
+  if (kids.length === 0) return Errno.CHILD;
+  for (const c of kids) {
+    if (c.state === ProcState.ZOMBIE) {
+      t.sys.procs.remove(c);
+      return waited(t, c.pid, c.waitStatus);
+    }
+    if ((options & WUNTRACED) && c.unreportedStop) {
+      const sig = c.unreportedStop;
+      c.unreportedStop = 0;
+      return waited(t, c.pid, (sig << 8) | 0x7f);
+    }
+    if ((options & WCONTINUED) && c.unreportedContinue) {
+      c.unreportedContinue = false;
+      return waited(t, c.pid, 0xffff);
+    }
+  }
+  if (options & WNOHANG) return waited(t, 0, 0);
+  return t.block([p.childEvents]);
+}
+
+function waited(t: Task, pid: number, status: number): Result {
+  t.ret(0, pid);
+  t.ret(1, status);
+  return Errno.SUCCESS;
+}
+
+export function getpid(t: Task): Result {
+  t.ret(0, t.proc.pid);
+  t.ret(1, t.proc.ppid);
+  return Errno.SUCCESS;
+}
+
+/** setpgid: only for ourselves or a child, within our session, never a session leader. */
+export function setpgid(t: Task, pid: number, pgid: number): Result {
+  const p = t.proc;
+  if (pgid < 0) return Errno.INVAL;
+  const target = pid === 0 ? p : t.sys.procs.get(pid);
+  if (!target || !target.alive || (target !== p && target.parent !== p)) return Errno.SRCH;
+  if (target.sid !== p.sid || target.pid === target.sid) return Errno.PERM;
+  const pg = pgid === 0 ? target.pid : pgid;
+  if (pg !== target.pid && !t.sys.procs.group(pg).some((q) => q.sid === p.sid)) return Errno.PERM;
+  target.pgid = pg;
+  return Errno.SUCCESS;
+}
+
+export function getpgid(t: Task, pid: number): Result {
+  const target = pid === 0 ? t.proc : t.sys.procs.get(pid);
+  if (!target) return Errno.SRCH;
+  t.ret(0, target.pgid);
+  return Errno.SUCCESS;
+}
+
+/** setsid: a new session and group led by the caller, unless it already leads a group. */
+export function setsid(t: Task): Result {
+  const p = t.proc;
+  if (t.sys.procs.group(p.pid).length > 0) return Errno.PERM;
+  p.sid = p.pgid = p.pid;
+  t.ret(0, p.sid);
+  return Errno.SUCCESS;
+}
+
+export function getsid(t: Task, pid: number): Result {
+  const target = pid === 0 ? t.proc : t.sys.procs.get(pid);
+  if (!target) return Errno.SRCH;
+  t.ret(0, target.sid);
+  return Errno.SUCCESS;
+}
+
+/** The absolute, normalized directory `path` names from `cwd`, or an errno. */
+function changeDir(t: Task, cwd: string, path: string): string | Errno {
+  if (path === '') return Errno.NOENT;
+  const r = resolveAbsolute(t.sys.vfs, cwd, path, true);
+  if (isErr(r)) return r.errno;
+  if (r.node === null) return Errno.NOENT;
+  if (!(r.node instanceof DirInode)) return Errno.NOTDIR;
+  const parts: string[] = [];
+  for (const c of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') parts.pop();
+    else parts.push(c);
+  }
+  return '/' + parts.join('/');
+}
+
+export function chdir(t: Task, path: string): Result {
+  const cwd = changeDir(t, t.proc.cwd, path);
+  if (typeof cwd === 'number') return cwd;
+  t.proc.cwd = cwd;
+  return Errno.SUCCESS;
+}
+
+export function getcwd(t: Task): Result {
+  const bytes = new TextEncoder().encode(t.proc.cwd);
+  t.out().set(bytes);
+  t.ret(0, bytes.length);
+  return Errno.SUCCESS;
+}
+
+export function umask(t: Task, mask: number): Result {
+  t.ret(0, t.proc.umask);
+  t.proc.umask = mask & 0o777;
+  return Errno.SUCCESS;
+}

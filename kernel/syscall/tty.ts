@@ -1,0 +1,45 @@
+// Terminal job control: the foreground process group and the window size.
+// (Line discipline and termios arrive with PTYs.)
+// Spec: POSIX tcsetpgrp(3), tcgetpgrp(3); Linux TIOCGWINSZ/TIOCSWINSZ.
+import { Errno, isErr } from '../abi/errno.js';
+import { Signal } from '../abi/wasi.js';
+import type { Terminal } from '../tty/terminal.js';
+import { getFd } from './helpers.js';
+import type { Result, Task } from './task.js';
+
+function getTerminal(t: Task, fd: number): Terminal | Errno {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  return e.file.terminal ?? Errno.NOTTY;
+}
+
+export function tcsetpgrp(t: Task, fd: number, pgid: number): Result {
+  const tty = getTerminal(t, fd);
+  if (typeof tty === 'number') return tty;
+  if (pgid <= 0) return Errno.INVAL;
+  if (tty.sid !== t.proc.sid) return Errno.NOTTY;
+  if (!t.sys.procs.group(pgid).some((q) => q.sid === t.proc.sid)) return Errno.PERM;
+  tty.fgPgrp = pgid;
+  return Errno.SUCCESS;
+}
+
+export function tcgetpgrp(t: Task, fd: number): Result {
+  const tty = getTerminal(t, fd);
+  if (typeof tty === 'number') return tty;
+  t.ret(0, tty.fgPgrp);
+  return Errno.SUCCESS;
+}
+
+export function winsize(t: Task, fd: number, op: number, rows: number, cols: number): Result {
+  const tty = getTerminal(t, fd);
+  if (typeof tty === 'number') return tty;
+  if (op === 1) {
+    const changed = tty.rows !== rows || tty.cols !== cols;
+    tty.rows = rows;
+    tty.cols = cols;
+    if (changed && tty.fgPgrp) for (const q of t.sys.procs.group(tty.fgPgrp)) t.sys.signal(q, Signal.WINCH);
+  }
+  t.ret(0, tty.rows);
+  t.ret(1, tty.cols);
+  return Errno.SUCCESS;
+}

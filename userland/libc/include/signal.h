@@ -1,0 +1,108 @@
+/* Signals for tabkernel programs (wasi-libc has none). Numbers are WASI's
+ * (`typename $signal`), which are Linux's up to SIGTERM. */
+#ifndef _SIGNAL_H
+#define _SIGNAL_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define __NEED_pid_t
+#define __NEED_sigset_t
+#define __NEED_size_t
+#define __NEED_uid_t
+#include <bits/alltypes.h>
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGIOT SIGABRT
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 16
+#define SIGCONT 17
+#define SIGSTOP 18
+#define SIGTSTP 19
+#define SIGTTIN 20
+#define SIGTTOU 21
+#define SIGURG 22
+#define SIGXCPU 23
+#define SIGXFSZ 24
+#define SIGVTALRM 25
+#define SIGPROF 26
+#define SIGWINCH 27
+#define SIGPOLL 28
+#define SIGIO SIGPOLL
+#define SIGPWR 29
+#define SIGSYS 30
+#define NSIG 31
+#define _NSIG NSIG
+
+typedef void (*sighandler_t)(int);
+#define SIG_ERR ((void (*)(int))-1)
+#define SIG_DFL ((void (*)(int))0)
+#define SIG_IGN ((void (*)(int))1)
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+#define SA_NOCLDSTOP 1
+#define SA_NOCLDWAIT 2
+#define SA_SIGINFO 4
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+
+typedef int sig_atomic_t;
+
+typedef struct {
+  int si_signo;
+  int si_errno;
+  int si_code;
+  pid_t si_pid;
+  uid_t si_uid;
+  int si_status;
+} siginfo_t;
+
+struct sigaction {
+  union {
+    void (*sa_handler)(int);
+    void (*sa_sigaction)(int, siginfo_t *, void *);
+  } __sa_handler;
+  sigset_t sa_mask;
+  int sa_flags;
+};
+#define sa_handler __sa_handler.sa_handler
+#define sa_sigaction __sa_handler.sa_sigaction
+
+void (*signal(int, void (*)(int)))(int);
+int raise(int);
+int kill(pid_t, int);
+int killpg(pid_t, int);
+int sigaction(int, const struct sigaction *__restrict, struct sigaction *__restrict);
+int sigprocmask(int, const sigset_t *__restrict, sigset_t *__restrict);
+int sigpending(sigset_t *);
+int sigsuspend(const sigset_t *);
+int sigemptyset(sigset_t *);
+int sigfillset(sigset_t *);
+int sigaddset(sigset_t *, int);
+int sigdelset(sigset_t *, int);
+int sigismember(const sigset_t *, int);
+const char *strsignal_name(int);
+extern const char *const sys_siglist[];
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,74 @@
+/*
+ * tabkernel's own system calls: the import module "tabkernel".
+ * Each returns 0 or a WASI errno (see <wasi/api.h>); results come back through
+ * pointers. The POSIX functions in userland/libc/*.c are thin wrappers over
+ * these; programs should use the POSIX names. The kernel side is
+ * kernel/syscall/process.ts (and friends); the numbers of the kernel's own
+ * list are in kernel/abi/syscalls.ts. docs/SYSCALLS.md lists every call.
+ */
+#ifndef _TABKERNEL_H
+#define _TABKERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TK_IMPORT(name) __attribute__((import_module("tabkernel"), import_name(#name)))
+
+/* Spawn file actions, packed one after another, each 4-byte aligned. */
+enum { TK_FA_CLOSE = 1, TK_FA_DUP2 = 2, TK_FA_OPEN = 3, TK_FA_CHDIR = 4 };
+struct tk_file_action {
+  uint32_t op;
+  int32_t fd;       /* CLOSE, DUP2 (target), OPEN (target) */
+  int32_t newfd;    /* DUP2: source fd */
+  uint32_t oflags;  /* OPEN: O_* flags as wasi-libc defines them */
+  uint32_t path_len;/* OPEN, CHDIR: bytes of path that follow (no NUL) */
+};
+
+/* Spawn attributes. */
+enum { TK_SPAWN_SETPGROUP = 1, TK_SPAWN_SETSIGMASK = 2, TK_SPAWN_SETSIGDEF = 4, TK_SPAWN_SETSID = 8 };
+struct tk_spawnattr {
+  uint32_t flags;
+  int32_t pgroup;
+  uint64_t sigdefault; /* bit (sig-1) set: reset that signal to SIG_DFL */
+  uint64_t sigmask;
+};
+
+/* argv and envp travel as NUL-terminated strings packed back to back. */
+int32_t tk_spawn(const char *path, size_t path_len, const char *argv, size_t argv_len,
+                 const char *envp, size_t envp_len, const void *actions, size_t actions_len,
+                 const struct tk_spawnattr *attr, int32_t *pid) TK_IMPORT(spawn);
+int32_t tk_exec(const char *path, size_t path_len, const char *argv, size_t argv_len,
+                const char *envp, size_t envp_len) TK_IMPORT(exec);
+/* fork: asyncify unwinds and rewinds through this import; buf is the asyncify data area. */
+int32_t tk_fork(void *buf, size_t buf_len, int32_t *pid) TK_IMPORT(fork);
+int32_t tk_wait(int32_t pid, int32_t options, int32_t *status, int32_t *waited) TK_IMPORT(wait);
+int32_t tk_pipe(int32_t fds[2], int32_t flags) TK_IMPORT(pipe);
+/* dup: lowest free fd >= min (flags: FD_CLOEXEC). dup2: exactly newfd (dup3 semantics if flags). */
+int32_t tk_dup(int32_t fd, int32_t min, int32_t flags, int32_t *newfd) TK_IMPORT(dup);
+int32_t tk_dup2(int32_t fd, int32_t newfd, int32_t flags) TK_IMPORT(dup2);
+/* fd flags (FD_CLOEXEC): set when set >= 0; the old value in *old. */
+int32_t tk_fd_cloexec(int32_t fd, int32_t set, int32_t *old) TK_IMPORT(fd_cloexec);
+int32_t tk_getpid(int32_t *pid, int32_t *ppid) TK_IMPORT(getpid);
+int32_t tk_kill(int32_t pid, int32_t sig) TK_IMPORT(kill);
+/* handler: 0 = SIG_DFL, 1 = SIG_IGN, otherwise a function table index. */
+int32_t tk_sigaction(int32_t sig, uint32_t handler, uint32_t flags, uint64_t mask,
+                     uint32_t *old_handler, uint32_t *old_flags, uint64_t *old_mask) TK_IMPORT(sigaction);
+int32_t tk_sigprocmask(int32_t how, uint64_t set, uint64_t *old) TK_IMPORT(sigprocmask);
+int32_t tk_sigpending(uint64_t *set) TK_IMPORT(sigpending);
+/* Replace the mask with `mask` and wait for a signal; always ends with EINTR. */
+int32_t tk_sigsuspend(uint64_t mask) TK_IMPORT(sigsuspend);
+int32_t tk_alarm(uint32_t seconds, uint32_t *previous) TK_IMPORT(alarm);
+int32_t tk_setpgid(int32_t pid, int32_t pgid) TK_IMPORT(setpgid);
+int32_t tk_getpgid(int32_t pid, int32_t *pgid) TK_IMPORT(getpgid);
+int32_t tk_setsid(int32_t *sid) TK_IMPORT(setsid);
+int32_t tk_getsid(int32_t pid, int32_t *sid) TK_IMPORT(getsid);
+int32_t tk_tcsetpgrp(int32_t fd, int32_t pgid) TK_IMPORT(tcsetpgrp);
+int32_t tk_tcgetpgrp(int32_t fd, int32_t *pgid) TK_IMPORT(tcgetpgrp);
+/* Terminal window size: rows, cols (op 0 = get, 1 = set). */
+int32_t tk_winsize(int32_t fd, int32_t op, uint16_t *rows, uint16_t *cols) TK_IMPORT(winsize);
+/* The kernel's record of the working directory (absolute). */
+int32_t tk_chdir(const char *path, size_t len) TK_IMPORT(chdir);
+int32_t tk_getcwd(char *buf, size_t len, size_t *used) TK_IMPORT(getcwd);
+int32_t tk_umask(uint32_t mask, uint32_t *old) TK_IMPORT(umask);
+
+#endif
