@@ -17,6 +17,8 @@ export interface OpenRequest {
 export function openResolved(r: Resolved, req: OpenRequest): OpenFile | Err {
   const creat = (req.oflags & Oflags.CREAT) !== 0;
   const wantDir = (req.oflags & Oflags.DIRECTORY) !== 0;
+  // wasmtime: O_DIRECTORY does not combine with creating or truncating.
+  if (wantDir && (req.oflags & (Oflags.CREAT | Oflags.EXCL | Oflags.TRUNC))) return err(Errno.INVAL);
   let node: Inode | null = r.node;
   if (node === null) {
     if (!creat) return err(Errno.NOENT);

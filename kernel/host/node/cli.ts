@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ExitNotice, MountSpec, RunRequest } from '../protocol.js';
 
+const VERSION = '0.1.0';
+
 const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] FILE.wasm [ARGS...]
   --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
   --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value)
@@ -62,6 +64,7 @@ export function parseArgs(argv: string[]): Options {
         break;
       }
       case '--cwd': opts.cwd = value(flag, inline); break;
+      case '-V': case '--version': fs.writeSync(1, `tabkernel ${VERSION}\n`); process.exit(0); break;
       case '-h': case '--help': fs.writeSync(1, USAGE); process.exit(0); break;
       default: fail(`tabkernel: unknown option ${a}\n${USAGE}`);
     }
