@@ -76,7 +76,8 @@ int main(int argc, char **argv) {
         if (byte == 0) fprintf(stderr, "cmp: EOF on %s which is empty\n", which);
         else if (list) fprintf(stderr, "cmp: EOF on %s after byte %lld\n", which, byte);
         /* the line holding the last byte read: a final newline ends that line */
-        else fprintf(stderr, "cmp: EOF on %s after byte %lld, line %lld\n", which, byte, line - (last == '\n'));
+        else if (last == '\n') fprintf(stderr, "cmp: EOF on %s after byte %lld, line %lld\n", which, byte, line - 1);
+        else fprintf(stderr, "cmp: EOF on %s after byte %lld, in line %lld\n", which, byte, line);
       }
       return 1;
     }
