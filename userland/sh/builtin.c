@@ -413,6 +413,7 @@ static int b_times(void) {
 int run_builtin(int id, int argc, char **argv) {
   cmdname = builtin_name(id);
   int status = 0;
+  out_take_error();
   switch (id) {
   case B_COLON:
   case B_TRUE: status = 0; break;
@@ -453,6 +454,9 @@ int run_builtin(int id, int argc, char **argv) {
   case B_HASH: status = 0; break;
   case B_ULIMIT: out_str(1, "unlimited\n"); status = 0; break;
   }
-  out_flush(1);
+  if (out_take_error()) {
+    sh_error("%s: %s: I/O error", cmdname, cmdname);
+    if (!status) status = 1;
+  }
   return status;
 }

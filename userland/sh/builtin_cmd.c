@@ -40,7 +40,7 @@ int b_alias(int argc, char **argv) {
         if (strcmp(a->name, argv[i]) == 0) break;
       if (a) alias_print(a);
       else {
-        sh_error("alias: %s not found", argv[i]);
+        out_fmt(2, "%s: %s not found\n", "alias", argv[i]);
         status = 1;
       }
       continue;
@@ -82,7 +82,7 @@ int b_unalias(int argc, char **argv) {
     struct alias **pp = &aliases;
     while (*pp && strcmp((*pp)->name, argv[i]) != 0) pp = &(*pp)->next;
     if (!*pp) {
-      sh_error("unalias: %s not found", argv[i]);
+      out_fmt(2, "%s: %s not found\n", "unalias", argv[i]);
       status = 1;
       continue;
     }
@@ -164,10 +164,8 @@ int b_command(int argc, char **argv) {
   const char *path = p ? "/bin:/usr/bin" : NULL;
   if (o.ind >= argc) return 0;
   if (v || V) {
-    int status = 0;
-    for (int i = o.ind; i < argc; i++)
-      if (describe(argv[i], V, path)) status = 127;
-    return status;
+    /* Like dash, only the first name. */
+    return describe(argv[o.ind], V, path) ? 127 : 0;
   }
   return run_command_argv(argc - o.ind, argv + o.ind, path);
 }
@@ -181,7 +179,7 @@ static int kill_list(int argc, char **argv, int i) {
     }
     return 0;
   }
-  for (; i < argc; i++) {
+  { /* Like dash, only the first operand. */
     char *end;
     long n = strtol(argv[i], &end, 10);
     if (!*argv[i] || *end) {

@@ -82,6 +82,10 @@ int b_read(int argc, char **argv) {
     if (c == 'r') raw = 1;
     if (c == 'p') prompt = o.arg;
   }
+  if (o.ind >= argc) {
+    sh_error("read: arg count");
+    return 2;
+  }
   if (prompt && isatty(0)) out_str(2, prompt);
   out_flush(1);
   /* The line, with a flag per byte: escaped bytes are never separators. */
@@ -123,9 +127,7 @@ int b_read(int argc, char **argv) {
   const char *ifs = var_get("IFS");
   if (!ifs) ifs = " \t\n";
   int nvars = argc - o.ind;
-  char *defname[] = {"REPLY"};
-  char **vars = nvars > 0 ? argv + o.ind : defname;
-  if (nvars <= 0) nvars = 1;
+  char **vars = argv + o.ind;
   const char *s = line.s ? line.s : "";
   const char *e = esc.s ? esc.s : "";
   size_t n = line.len, i = 0;
@@ -136,16 +138,15 @@ int b_read(int argc, char **argv) {
     str_init(&val);
     if (v == nvars - 1) {
       /* The rest, less trailing IFS whitespace and one trailing non-whitespace separator. */
+      /* The rest, less trailing IFS whitespace; a trailing non-whitespace
+       * separator goes too when the rest is a single field (dash's rule). */
       size_t end = n;
       while (end > i && !e[end - 1] && is_ws(s[end - 1]) && is_ifs(s[end - 1], ifs)) end--;
       if (end > i && !e[end - 1] && is_ifs(s[end - 1], ifs) && !is_ws(s[end - 1])) {
-        /* Only if stripping leaves no further unescaped separator at the end. */
-        size_t k = end - 1;
-        int other = 0;
-        for (size_t q = i; q < k; q++)
-          if (!e[q] && is_ifs(s[q], ifs)) other = 1;
-        (void)other;
-        if (k == i || !( !e[k - 1] && is_ifs(s[k - 1], ifs) && !is_ws(s[k - 1]))) end = k;
+        int single = 1;
+        for (size_t q = i; q < end - 1; q++)
+          if (!e[q] && is_ifs(s[q], ifs)) single = 0;
+        if (single) end--;
       }
       str_addn(&val, s + i, end - i);
       i = n;

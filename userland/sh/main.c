@@ -46,7 +46,7 @@ int set_option_name(const char *name, int on) {
 char *option_string(void) {
   char buf[O_COUNT + 1];
   int n = 0;
-  static const char order[] = "eifmnuvxCabhs";
+  static const char order[] = "ubaCvxsnmife"; /* dash's order */
   for (const char *c = order; *c; c++)
     for (int i = 0; i < O_COUNT; i++)
       if (opt_letters[i] == *c && opts[i]) buf[n++] = *c;
@@ -198,6 +198,7 @@ int main(int argc, char **argv) {
     script_fd = fd_move_high(script_fd);
   }
   params_set(argc - i, argv + i);
+  if (!command && script_fd == 0) opts[O_STDIN] = 1;
 
   int interactive = explicit_i >= 0 ? explicit_i : (!command && script_fd == 0 && isatty(0) && isatty(2));
   opts[O_INTERACTIVE] = (char)interactive;

@@ -145,12 +145,20 @@ int write_all(int fd, const char *s, size_t n) {
 static char obuf[4096];
 static size_t olen;
 static struct str *capture;
+static int out_error;
 
 void out_flush(int fd) {
   if (fd != 1 || olen == 0) return;
   size_t n = olen;
   olen = 0;
-  write_all(1, obuf, n);
+  if (write_all(1, obuf, n) < 0) out_error = 1;
+}
+
+int out_take_error(void) {
+  out_flush(1);
+  int e = out_error;
+  out_error = 0;
+  return e;
 }
 
 void out_flush_all(void) { out_flush(1); }
@@ -166,7 +174,7 @@ void out_mem(int fd, const char *s, size_t n) {
   }
   if (olen + n > sizeof obuf) out_flush(1);
   if (n >= sizeof obuf) {
-    write_all(1, s, n);
+    if (write_all(1, s, n) < 0) out_error = 1;
     return;
   }
   memcpy(obuf + olen, s, n);

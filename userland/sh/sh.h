@@ -74,6 +74,7 @@ void out_mem(int fd, const char *s, size_t n);
 void out_fmt(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_flush(int fd);
 void out_flush_all(void);
+int out_take_error(void);  /* flush fd 1; did a write to it fail since the last call? */
 void out_capture_begin(struct str *into); /* fd 1 output goes into a string */
 void out_capture_end(void);
 void sh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "sh: N: msg\n" */
