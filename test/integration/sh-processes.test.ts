@@ -1,0 +1,153 @@
+// Invocation, exit statuses, background jobs and the commands the shell starts.
+// Generated expectations were checked against dash; the cases run the shell
+// under tabkernel: `node bin/tabkernel.js run userland/rootfs/bin/sh ...`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { root, run } from './wasi-cli.js';
+
+const SH = path.join(root, 'userland/rootfs/bin/sh');
+
+interface Expect { stdout: string; stderr: string; status: number }
+
+/** sh [FLAGS...] -c SCRIPT [ARGS...] (or the script on stdin when viaStdin), then exact stdout, stderr and status. */
+function expectSh(script: string, want: Expect, o: { flags?: string[]; args?: string[]; input?: string; viaStdin?: boolean } = {}): void {
+  const flags = o.flags ?? [];
+  const args = o.viaStdin ? [...flags, ...(o.args ?? [])] : [...flags, '-c', script, ...(o.args ?? [])];
+  const r = run(SH, args, { input: o.viaStdin ? script : (o.input ?? '') });
+  expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual(want);
+}
+
+describe.skipIf(!fs.existsSync(SH))('sh: processes', () => {
+  describe('invocation', () => {
+    it('runs -c with a name and arguments', () => {
+      expectSh(
+        'echo "$0|$1|$2|$#"',
+        { stdout: 'name|a b|c|2\n', stderr: '', status: 0 },
+        { args: ['name', 'a b', 'c'] },
+      );
+    });
+    it('runs a script file with arguments', () => {
+      expectSh(
+        'printf \'echo "script $0 $# $1"\\nexit 4\\n\' > /tmp/s1.sh; sh /tmp/s1.sh x y; echo "status $?"',
+        { stdout: 'script /tmp/s1.sh 2 x\nstatus 4\n', stderr: '', status: 0 },
+      );
+    });
+    it('reads a script from a pipe in blocks, as dash does (read sees what follows the buffer)', () => {
+      expectSh(
+        'read line\necho "read: $line"\nthis line was read by read\n',
+        { stdout: 'read: \n', stderr: 'sh: 3: this: not found\n', status: 127 },
+        { viaStdin: true },
+      );
+    });
+    it('exits with the status of the last command', () => {
+      expectSh(
+        'false',
+        { stdout: '', stderr: '', status: 1 },
+      );
+    });
+    it('takes -e from the command line', () => {
+      expectSh(
+        'echo one; false; echo never',
+        { stdout: 'one\n', stderr: '', status: 1 },
+        { flags: ['-e'] },
+      );
+    });
+    it('takes -x from the command line', () => {
+      expectSh(
+        'echo traced',
+        { stdout: 'traced\n', stderr: '+ echo traced\n', status: 0 },
+        { flags: ['-x'] },
+      );
+    });
+    it('reports a script that does not exist with 127', () => {
+      expectSh(
+        'sh /nonexistent/script; echo $?',
+        { stdout: '2\n', stderr: 'sh: 0: cannot open /nonexistent/script: No such file\n', status: 0 },
+      );
+    });
+  });
+  describe('exit status', () => {
+    it('is 127 for a command not found', () => {
+      expectSh(
+        'nosuchcommand; echo $?',
+        { stdout: '127\n', stderr: 'sh: 1: nosuchcommand: not found\n', status: 0 },
+      );
+    });
+    it('is 126 for a file that is not executable', () => {
+      expectSh(
+        'echo "echo x" > /tmp/noexec; chmod -x /tmp/noexec 2>/dev/null; /tmp/noexec; echo $?',
+        { stdout: '126\n', stderr: 'sh: 1: /tmp/noexec: Permission denied\n', status: 0 },
+      );
+    });
+    it('is 126 for a directory', () => {
+      expectSh(
+        '/tmp; echo $?',
+        { stdout: '126\n', stderr: 'sh: 1: /tmp: Permission denied\n', status: 0 },
+      );
+    });
+    it('is 128+N for a command killed by signal N', () => {
+      expectSh(
+        'sh -c \'kill -KILL $$\'; echo $?',
+        { stdout: '137\n', stderr: 'Killed\n', status: 0 },
+      );
+    });
+    it('is the argument of exit, modulo 256', () => {
+      expectSh(
+        'sh -c "exit 300"; echo $?',
+        { stdout: '44\n', stderr: '', status: 0 },
+      );
+    });
+    it('is 2 for a syntax error', () => {
+      expectSh(
+        'sh -c "if"; echo $?',
+        { stdout: '2\n', stderr: 'sh: 1: Syntax error: end of file unexpected (expecting "then")\n', status: 0 },
+      );
+    });
+  });
+  describe('processes', () => {
+    it('runs a background job and reports its pid in $!', () => {
+      expectSh(
+        'sleep 0.1 & p=$!; [ "$p" -gt 1 ] && echo has-pid; wait $p; echo "status $?"',
+        { stdout: 'has-pid\nstatus 0\n', stderr: '', status: 0 },
+      );
+    });
+    it('runs a background compound command', () => {
+      expectSh(
+        '{ echo bg-group; } > /tmp/bgout & wait; cat /tmp/bgout',
+        { stdout: 'bg-group\n', stderr: '', status: 0 },
+      );
+    });
+    it('gives a background job /dev/null as input', () => {
+      expectSh(
+        'cat & wait; echo done',
+        { stdout: 'done\n', stderr: '', status: 0 },
+        { input: 'should not be read\n' },
+      );
+    });
+    it('runs a pipeline of five external commands', () => {
+      expectSh(
+        'seq 1 50 | grep 5 | sort -r | head -n 3 | tr "\\n" " "; echo',
+        { stdout: '50 5 45 \n', stderr: '', status: 0 },
+      );
+    });
+    it('runs many commands in a loop', () => {
+      expectSh(
+        'i=0; while [ $i -lt 20 ]; do true; i=$((i+1)); done; n=0; for x in $(seq 1 20); do n=$((n+x)); done; echo $i $n',
+        { stdout: '20 210\n', stderr: '', status: 0 },
+      );
+    });
+    it('passes exported variables and prefix assignments to spawned commands', () => {
+      expectSh(
+        'export A=exported; B=prefix sh -c \'echo "$A $B"\'',
+        { stdout: 'exported prefix\n', stderr: '', status: 0 },
+      );
+    });
+    it('keeps the parent environment unchanged by a subshell cd', () => {
+      expectSh(
+        'cd /tmp; (cd /; pwd); pwd',
+        { stdout: '/\n/tmp\n', stderr: '', status: 0 },
+      );
+    });
+  });
+});
