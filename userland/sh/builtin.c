@@ -355,8 +355,15 @@ static int b_exec(int argc, char **argv) {
   exitshell(e == ENOENT ? 127 : 126);
 }
 
+static int b_wait_ops(int argc, char **argv);
 static int b_wait(int argc, char **argv) {
-  if (argc < 2) return wait_builtin_all();
+  wait_interruptible = 1;
+  int status = argc < 2 ? wait_builtin_all() : b_wait_ops(argc, argv);
+  wait_interruptible = 0;
+  return status;
+}
+
+static int b_wait_ops(int argc, char **argv) {
   int status = 127;
   for (int i = 1; i < argc; i++) {
     int found;

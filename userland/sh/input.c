@@ -32,6 +32,7 @@ static int pb[16];
 static int npb;
 static int prompt_next = 1;
 int input_lineno = 1;
+int input_interrupted;
 
 static int at_line_start = 1;
 
@@ -108,6 +109,12 @@ static int fill(struct source *src) {
   for (;;) {
     ssize_t n = read(src->fd, src->buf, 1024);
     if (n < 0 && errno == EINTR) {
+      if (opts[O_INTERACTIVE] && trap_take_sigint()) {
+        /* Ctrl-C at the prompt: drop the command being typed. */
+        input_interrupted = 1;
+        write_all(2, "\n", 1);
+        return 0;
+      }
       trap_run_pending();
       continue;
     }
@@ -123,6 +130,7 @@ static int fill(struct source *src) {
 }
 
 int pgetc(void) {
+  if (input_interrupted) return -1;
   if (npb > 0) {
     int c = pb[--npb];
     if (c == '\n') input_lineno++;

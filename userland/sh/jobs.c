@@ -21,6 +21,7 @@
 #define MAXJOBS 256
 static struct job *jobs[MAXJOBS];
 int job_control;
+int wait_interruptible;
 pid_t shell_pgid;
 int tty_fd = -1;
 static int current_job, previous_job;
@@ -65,6 +66,13 @@ void job_free(struct job *j) {
   free(j->status);
   free(j->cmd);
   free(j);
+}
+
+/* A job just went to the background: it becomes the current job (%+). */
+void job_set_current(struct job *j) {
+  if (current_job == j->id) return;
+  previous_job = current_job;
+  current_job = j->id;
 }
 
 void jobs_init(void) {
@@ -128,7 +136,9 @@ int job_wait(struct job *j) {
       pid_t r = waitpid(j->pids[i], &st, job_control ? WUNTRACED : 0);
       if (r < 0) {
         if (errno == EINTR) {
-          if (pending_signals && !job_control) trap_run_pending();
+          /* The wait builtin returns at once when a trapped signal arrives
+           * (XCU wait); a foreground job is waited for, its traps run after. */
+          if (wait_interruptible && pending_signals) return 128 + last_signal;
           continue;
         }
         j->status[i] = 0;
@@ -160,6 +170,19 @@ int job_wait(struct job *j) {
   return status;
 }
 
+/* "Running", "Stopped", "Done", "Done(3)", "Terminated" … as dash words it. */
+static const char *job_state_text(struct job *j, char *buf, size_t size) {
+  if (j->state == JOB_RUNNING) return "Running";
+  if (j->state == JOB_STOPPED) return "Stopped";
+  int st = j->status[j->nprocs - 1];
+  if (st != -1 && WIFSIGNALED(st)) return sig_description(WTERMSIG(st));
+  if (st != -1 && WEXITSTATUS(st)) {
+    snprintf(buf, size, "Done(%d)", WEXITSTATUS(st));
+    return buf;
+  }
+  return "Done";
+}
+
 /* Collect finished background processes without blocking. */
 void jobs_reap(int verbose) {
   int any = 0;
@@ -180,7 +203,9 @@ void jobs_reap(int verbose) {
   for (int i = 1; i < MAXJOBS; i++) {
     struct job *j = jobs[i];
     if (j && j->state == JOB_DONE && j->bg) {
-      out_fmt(2, "[%d]   Done %s\n", j->id, j->cmd ? j->cmd : "");
+      char mark = i == current_job ? '+' : i == previous_job ? '-' : ' ';
+      char buf[32];
+      out_fmt(2, "[%d] %c %-27s%s\n", j->id, mark, job_state_text(j, buf, sizeof buf), j->cmd ? j->cmd : "");
       job_free(j);
     }
   }
@@ -230,15 +255,10 @@ int jobs_list(int fd, int argc, char **argv) {
       out_fmt(fd, "%d\n", (int)j->pgid);
       continue;
     }
-    const char *state = j->state == JOB_RUNNING ? "Running" : j->state == JOB_STOPPED ? "Stopped" : "Done";
     char mark = i == current_job ? '+' : i == previous_job ? '-' : ' ';
     char st[32];
-    if (j->state == JOB_DONE && j->status[j->nprocs - 1] != 0) {
-      int code = status_to_exit(j->status[j->nprocs - 1]);
-      snprintf(st, sizeof st, "Done(%d)", code);
-      state = st;
-    }
-    out_fmt(fd, "[%d] %c %-24s %s\n", j->id, mark, state, j->cmd ? j->cmd : "");
+    const char *state = job_state_text(j, st, sizeof st);
+    out_fmt(fd, "[%d] %c %-27s%s\n", j->id, mark, state, j->cmd ? j->cmd : "");
     if (j->state == JOB_DONE) job_free(j);
   }
   return 0;
@@ -252,9 +272,9 @@ int wait_builtin_all(void) {
     j->bg = 1;
     int saved = job_control;
     job_control = 0;
-    job_wait(j);
+    int st = job_wait(j);
     job_control = saved;
-    if (pending_signals) return 128 + 0;
+    if (wait_interruptible && pending_signals && st > 128) return st;
   }
   return 0;
 }
@@ -269,7 +289,10 @@ int wait_pid_status(pid_t pid, int *found) {
     int st;
     pid_t r = waitpid(pid, &st, 0);
     if (r < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        if (wait_interruptible && pending_signals) return 128 + last_signal;
+        continue;
+      }
       j->status[idx] = 0;
       break;
     }

@@ -534,8 +534,11 @@ static char *word_literal(struct wpart *p) {
   return p->text;
 }
 
+int lex_at_line_end;
+
 void lex_token(struct token *t) {
   memset(t, 0, sizeof *t);
+  lex_at_line_end = 0;
   int c;
   for (;;) {
     c = lgetc();
@@ -557,6 +560,7 @@ void lex_token(struct token *t) {
     return;
   }
   if (c == '\n') {
+    lex_at_line_end = 1;
     t->lineno--;
     t->type = T_NEWLINE;
     return;
@@ -634,6 +638,10 @@ void syntax_error(const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (input_interrupted) {
+    lex_error = 1;
+    return;
+  }
   int saved = lineno;
   lineno = input_lineno;
   sh_error("%sSyntax error: %s", parse_context ? parse_context : "", msg);

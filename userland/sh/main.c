@@ -61,6 +61,8 @@ void exitshell(int status) {
   _exit(status);
 }
 
+static int exec_last; /* sh -c: the last command may exec */
+
 /* Read, parse and run commands from the current input until it ends. */
 static int cmdloop(int top) {
   int status = 0;
@@ -72,6 +74,12 @@ static int cmdloop(int top) {
     if (pending_signals) trap_run_pending();
     int eof, err;
     struct node *n = parse_command(&eof, &err);
+    if (input_interrupted) {
+      input_interrupted = 0;
+      exitstatus = 130;
+      streset(&m);
+      continue;
+    }
     if (err) {
       exitstatus = 2;
       if (!opts[O_INTERACTIVE] || !top) {
@@ -79,11 +87,20 @@ static int cmdloop(int top) {
         return 2;
       }
       /* Skip the rest of the line. */
+      extern int lex_at_line_end;
+      if (!lex_at_line_end) {
+        int c;
+        while ((c = pgetc()) >= 0 && c != '\n') {
+        }
+      }
+      streset(&m);
       continue;
     }
     if (n && !opts[O_NOEXEC]) {
       lineno = n->lineno;
-      eval(n, 0);
+      /* The last command of sh -c replaces the shell (no EXIT trap to run). */
+      int last = top && exec_last && eof;
+      eval(n, last ? EV_EXIT : 0);
       status = exitstatus;
       if (evalskip == SKIP_EXIT || (evalskip == SKIP_FUNC && !top)) break;
       if (evalskip == SKIP_ERROR) {
@@ -218,6 +235,7 @@ int main(int argc, char **argv) {
 
   if (command) {
     input_push_string(command, 0);
+    exec_last = !interactive;
   } else {
     input_push_fd(script_fd);
   }

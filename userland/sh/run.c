@@ -484,6 +484,7 @@ int run_pipeline(struct node *n, int flags) {
   if (bg) {
     j->bg = 1;
     lastbgpid = j->pids[n->ncmds - 1];
+    job_set_current(j);
     return 0;
   }
   status = job_wait(j);
@@ -549,7 +550,7 @@ int run_background(struct node *n) {
   j->bg = 1;
   j->cmd = node_text(n);
   lastbgpid = pid;
-  if (opts[O_INTERACTIVE] && job_control) out_fmt(2, "[%d] %d\n", j->id, (int)pid);
+  job_set_current(j);
   return exitstatus = 0;
 }
 
@@ -593,9 +594,19 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
   if (ncmds == 1) {
     struct prepared pc;
     /* Look before expanding: only builtins that just write, or externals. */
-    if (!cmds[0]->args) {
+    struct word *w0 = cmds[0]->args;
+    if (!w0) {
       streset(&m);
       return 0;
+    }
+    if (w0->parts && !w0->parts->next && w0->parts->type == WP_LIT) {
+      struct cmdinfo ci;
+      find_command(w0->parts->text, &ci, 1, NULL);
+      if (ci.kind == CMD_FUNCTION || ci.kind == CMD_NONE ||
+          ((ci.kind == CMD_BUILTIN || ci.kind == CMD_SPECIAL) && !builtin_pure(ci.builtin))) {
+        streset(&m);
+        return 0;
+      }
     }
     int r = prepare(cmds[0], &pc);
     if (r < 0) {
@@ -616,12 +627,36 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
       return 1;
     }
     if (pc.argv.n == 0 || pc.ci.kind != CMD_EXTERNAL) {
+      /* A function, a builtin with effects, or nothing to run: fork after all.
+       * The words had no side effects, so expanding them again is harmless. */
       redir_release(&pc.redirs);
       streset(&m);
       return 0;
     }
+    int fds[2];
+    if (pipe_cloexec(fds) < 0) {
+      redir_release(&pc.redirs);
+      streset(&m);
+      return 0;
+    }
+    int saved_jc = job_control;
+    job_control = 0;
+    pid_t pid = spawn_external(&pc, -1, fds[1], -1, 0);
+    job_control = saved_jc;
+    close(fds[1]);
+    if (pid < 0) {
+      close(fds[0]);
+      cmdsubst_status = spawn_error_status(&pc, (int)-pid);
+    } else {
+      read_all(fds[0], out);
+      close(fds[0]);
+      struct job *j = job_new(1, NULL);
+      j->pids[0] = pid;
+      cmdsubst_status = job_wait(j);
+    }
     redir_release(&pc.redirs);
     streset(&m);
+    return 1;
   }
   /* All externals? (Checked by name before expanding anything twice.) */
   for (int i = 0; i < ncmds; i++) {

@@ -91,6 +91,8 @@ void pungetc(int c);
 int input_at_eof(void);
 void input_set_interactive_prompt(int which); /* 1 = PS1, 2 = PS2 */
 extern int input_lineno;
+extern int input_interrupted; /* Ctrl-C while reading a command: it is dropped */
+int trap_take_sigint(void);
 int alias_active(const char *name);
 
 /* ---- words and the tree (lex.c, parse.c) ---- */
@@ -323,9 +325,12 @@ int wait_builtin_all(void);
 int wait_pid_status(pid_t pid, int *found);
 int status_to_exit(int wstatus);
 extern int job_control;
+extern int wait_interruptible;  /* the wait builtin is waiting */
+extern volatile int last_signal;
 extern pid_t shell_pgid;
 extern int tty_fd;
 void jobs_init(void);
+void job_set_current(struct job *j);
 int job_foreground(struct job *j, int cont);
 int job_background(struct job *j);
 char *node_text(struct node *n);        /* for the job table and jobs output */

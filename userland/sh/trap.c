@@ -26,6 +26,7 @@ static const char *const names[] = {
 #define NNAMES ((int)(sizeof names / sizeof names[0]))
 
 volatile int pending_signals;
+volatile int last_signal;
 static volatile int pending[NSIG + 1];
 static char *traps[NSIG + 1]; /* NULL: default; "": ignore */
 static int in_trap;
@@ -113,6 +114,7 @@ int sig_number(const char *name) {
 
 static void onsig(int sig) {
   if (sig > 0 && sig <= NSIG) pending[sig] = 1;
+  last_signal = sig;
   pending_signals = 1;
 }
 
@@ -142,6 +144,13 @@ void trap_init(void) {
     set_handler(SIGTTIN, "");
     set_handler(SIGTTOU, "");
   }
+}
+
+/* Was SIGINT caught (and not trapped)? Clears it. */
+int trap_take_sigint(void) {
+  if (!pending[SIGINT] || (traps[SIGINT] && *traps[SIGINT])) return 0;
+  pending[SIGINT] = 0;
+  return 1;
 }
 
 void trap_run_pending(void) {
