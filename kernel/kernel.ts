@@ -215,10 +215,12 @@ export class Kernel implements Sys, SignalActions {
     if (isErr(prog)) return prog;
     if (!parent.alive) return err(Errno.SRCH);
     const child = this.createProcess(parent, prog.module, prog.argv, env);
-    child.fds = parent.fds.clone(true);
+    // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
+    child.fds = parent.fds.clone(false);
     // Caught signals revert to the default in the new program; ignored ones stay ignored.
     child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
     const e = setup(child);
+    if (e === Errno.SUCCESS) child.fds.closeOnExec();
     if (e !== Errno.SUCCESS) {
       child.fds.closeAll();
       child.worker.terminate();

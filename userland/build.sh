@@ -86,4 +86,63 @@ export LC_ALL=C   # stable glob order
 
 # 2. What gets built. One line per program directory.
 build_dir test/programs test/programs/bin -Itest/programs -Wno-unused-result
-# build_dir userland/bin userland/build -Iuserland/libc/include
+
+# 3. tabkernel's libc extension (userland/libc): cwd.o is linked into every
+#    program (its constructor takes the kernel's working directory); the rest
+#    is an archive, so a program carries only what it calls. Programs export
+#    their stack pointer, which fork carries to the child.
+LIBC_INC=(-Iuserland/libc/include -mmutable-globals)
+USER_LDFLAGS=(-Wl,--export=__stack_pointer)
+LIBTK=$WORK/libtk
+build_libc() {
+  mkdir -p "$LIBTK"
+  local src
+  for src in userland/libc/*.c; do
+    "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "${LIBC_INC[@]}" -c "$src" -o "$LIBTK/$(basename "$src" .c).o"
+  done
+  local members=()
+  for src in "$LIBTK"/*.o; do [ "$(basename "$src")" = cwd.o ] || members+=("$src"); done
+  llvm-ar-14 rcsD "$LIBTK/libtk.a" "${members[@]}"
+}
+
+# build_prog OUT [--asyncify] SRC...: C files → one program of the root image.
+# --asyncify: the program forks; Binaryen's asyncify instruments the call paths
+# that reach the fork import (and indirect calls, which might), then -O2 again.
+build_prog() {
+  local out=$1; shift
+  local async=0
+  if [ "$1" = --asyncify ]; then async=1; shift; fi
+  local name objs=() src
+  name=$(basename "$out")
+  if [ ${#ONLY[@]} -gt 0 ] && [[ ! " ${ONLY[*]} " == *" $name "* ]]; then return; fi
+  mkdir -p "$WORK/obj/$name" "$(dirname "$out")"
+  for src in "$@"; do
+    local obj
+    obj="$WORK/obj/$name/$(echo "$src" | tr '/' '_').o"
+    "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "${LIBC_INC[@]}" -c "$src" -o "$obj"
+    objs+=("$obj")
+  done
+  local raw=$WORK/raw/$name.wasm
+  mkdir -p "$WORK/raw"
+  "$CLANG" "${TARGET[@]}" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a" -o "$raw"
+  if [ $async = 1 ]; then
+    "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@tabkernel.fork "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
+  else
+    "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
+  fi
+  mv -f "$out.tmp" "$out"
+  printf '  %-40s %7d bytes\n' "$out" "$(stat -c %s "$out")"
+}
+
+build_libc
+# The root image's /bin: one program per userland/bin/*.c (sharing userland/bin/lib),
+# and the shell.
+ROOTFS_BIN=userland/rootfs/bin
+mapfile -t BIN_LIB < <(compgen -G "userland/bin/lib/*.c" || true)
+for src in userland/bin/*.c; do
+  [ -e "$src" ] || continue
+  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "${BIN_LIB[@]}"
+done
+if compgen -G "userland/sh/*.c" >/dev/null; then
+  build_prog "$ROOTFS_BIN/sh" --asyncify userland/sh/*.c
+fi

@@ -9,6 +9,7 @@ cd "$ROOT"
 # The output directories: the second word of every active build_dir line.
 mapfile -t OUTPUTS < <(sed -n 's/^[[:space:]]*build_dir[[:space:]]\{1,\}[^[:space:]]\{1,\}[[:space:]]\{1,\}\([^[:space:]]\{1,\}\).*/\1/p' userland/build.sh)
 [ ${#OUTPUTS[@]} -gt 0 ] || { echo "check.sh: no build_dir lines in build.sh" >&2; exit 1; }
+OUTPUTS+=(userland/rootfs/bin)
 
 bash userland/build.sh
 status=0

@@ -11,14 +11,15 @@ import { WaitQueue } from './waitqueue.js';
 
 export const enum ProcState { RUNNING, STOPPED, ZOMBIE }
 
-/** What a signal does when it arrives: SIG_DFL (0), SIG_IGN (1) or a handler. */
+/** What a signal does when it arrives: SIG_DFL (0), SIG_IGN (0xfffffffe) or a handler (a function-table index). */
 export interface SigAction {
   handler: number;
   flags: number;
   mask: number;
 }
 export const SIG_DFL = 0;
-export const SIG_IGN = 1;
+/** SIG_IGN: not 1, which in wasm is a valid function-table index. */
+export const SIG_IGN = 0xfffffffe;
 
 /** Signal bit for a set: bit (sig - 1), as in the C library's sigset_t. */
 export function sigbit(sig: number): number {

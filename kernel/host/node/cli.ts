@@ -77,11 +77,14 @@ export function parseArgs(argv: string[]): Options {
 
 export function main(argv: string[]): void {
   const opts = parseArgs(argv);
-  let wasm: Uint8Array;
-  try {
-    wasm = fs.readFileSync(opts.program);
-  } catch (e) {
-    fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
+  // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
+  let wasm: Uint8Array | undefined;
+  if (fs.existsSync(opts.program) && fs.statSync(opts.program).isFile()) {
+    try {
+      wasm = fs.readFileSync(opts.program);
+    } catch (e) {
+      fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
+    }
   }
   const req: RunRequest = {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env: opts.env, cwd: opts.cwd, mounts: opts.mounts,

@@ -2,7 +2,9 @@
 // descriptors 0-2 of this OS process, host directories can be mounted.
 import fs from 'node:fs';
 import tty from 'node:tty';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../host.js';
 import { hostDirectory } from './hostfs.js';
 
@@ -56,15 +58,20 @@ export interface NodeHostOptions {
   processWorker?: URL;
   /** Streams for fds 0-2 of the first process (default: this OS process's 0-2). */
   stdio?: readonly [HostStream, HostStream, HostStream];
+  /** The root image directory (default: userland/rootfs of this checkout). */
+  rootfs?: string;
 }
 
 export class NodeHost implements Host {
   readonly stdio: readonly [HostStream, HostStream, HostStream];
   private readonly workerUrl: URL;
 
+  private readonly rootfs: string;
+
   constructor(opts: NodeHostOptions = {}) {
     this.stdio = opts.stdio ?? [inputStream(0), outputStream(1), outputStream(2)];
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
+    this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
   }
 
   startProcessWorker(): WorkerHandle {
@@ -77,7 +84,25 @@ export class NodeHost implements Host {
     };
   }
 
-  hostDirectory = hostDirectory;
+  hostDirectory = (p: string): DirInode | Error => hostDirectory(p);
+
+  /** The built-in root image: userland/rootfs, read-only, each top-level directory mounted at /NAME. */
+  rootImage(): Array<[string, DirInode]> | Error {
+    const root = this.rootfs;
+    let names: string[];
+    try {
+      names = fs.readdirSync(root).filter((n) => fs.statSync(`${root}/${n}`).isDirectory());
+    } catch (e) {
+      return e as Error;
+    }
+    const out: Array<[string, DirInode]> = [];
+    for (const n of names) {
+      const d = hostDirectory(`${root}/${n}`, true);
+      if (d instanceof Error) return d;
+      out.push([n, d]);
+    }
+    return out;
+  }
 
   yieldToEventLoop(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));

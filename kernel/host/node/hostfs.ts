@@ -77,16 +77,17 @@ function setTimesAt(path: string, atim: bigint | undefined, mtim: bigint | undef
 }
 
 /** The inode for whatever is at `path` now. */
-function inodeAt(path: string): Inode | Err {
+function inodeAt(path: string, readOnly: boolean): Inode | Err {
   const st = host(() => fs.lstatSync(path));
   if (isErr(st)) return st;
-  if (st.isDirectory()) return new HostDir(path);
+  if (st.isDirectory()) return new HostDir(path, readOnly);
   if (st.isSymbolicLink()) return new HostSymlink(path);
-  return new HostFile(path, filetypeOf(st));
+  return new HostFile(path, filetypeOf(st), readOnly);
 }
 
 export class HostDir extends DirInode {
-  constructor(readonly path: string) {
+  /** readOnly: a view that refuses every change with EROFS (the root image). */
+  constructor(readonly path: string, readonly readOnly = false) {
     super();
   }
 
@@ -106,19 +107,20 @@ export class HostDir extends DirInode {
   }
 
   lookup(name: string): Inode | Err {
-    return inodeAt(this.child(name));
+    return inodeAt(this.child(name), this.readOnly);
   }
   list(): Array<[string, Inode]> | Err {
     const names = host(() => fs.readdirSync(this.path));
     if (isErr(names)) return names;
     const out: Array<[string, Inode]> = [];
     for (const name of names) {
-      const node = inodeAt(this.child(name));
+      const node = inodeAt(this.child(name), this.readOnly);
       if (!isErr(node)) out.push([name, node]);
     }
     return out;
   }
   createFile(name: string): Inode | Err {
+    if (this.readOnly) return err(Errno.ROFS);
     const p = this.child(name);
     const fd = host(() => fs.openSync(p, 'wx', 0o666));
     if (isErr(fd)) return fd;
@@ -126,26 +128,32 @@ export class HostDir extends DirInode {
     return new HostFile(p, Filetype.REGULAR_FILE);
   }
   mkdir(name: string): Errno {
+    if (this.readOnly) return Errno.ROFS;
     return hostE(() => fs.mkdirSync(this.child(name), 0o777));
   }
   symlink(name: string, target: string): Errno {
+    if (this.readOnly) return Errno.ROFS;
     return hostE(() => fs.symlinkSync(target, this.child(name)));
   }
   link(name: string, target: Inode): Errno {
+    if (this.readOnly) return Errno.ROFS;
     if (!(target instanceof HostFile || target instanceof HostSymlink)) {
       return target instanceof DirInode ? Errno.PERM : Errno.XDEV;
     }
     return hostE(() => fs.linkSync(target.path, this.child(name)));
   }
   unlink(name: string): Errno {
+    if (this.readOnly) return Errno.ROFS;
     const e = hostE(() => fs.unlinkSync(this.child(name)));
     // Linux says EISDIR for unlink(2) on a directory; some systems say EPERM.
     return e === Errno.PERM && fs.lstatSync(this.child(name), { throwIfNoEntry: false })?.isDirectory() ? Errno.ISDIR : e;
   }
   rmdir(name: string): Errno {
+    if (this.readOnly) return Errno.ROFS;
     return hostE(() => fs.rmdirSync(this.child(name)));
   }
   rename(name: string, to: DirInode, toName: string): Errno {
+    if (this.readOnly) return Errno.ROFS;
     if (!(to instanceof HostDir)) return Errno.XDEV;
     return hostE(() => fs.renameSync(this.child(name), to.child(toName)));
   }
@@ -167,7 +175,7 @@ export class HostSymlink extends SymlinkInode {
 }
 
 export class HostFile extends FileInode {
-  constructor(readonly path: string, override readonly filetype: Filetype) {
+  constructor(readonly path: string, override readonly filetype: Filetype, readonly readOnly = false) {
     super();
   }
   stat(): Stat | Err {
@@ -179,6 +187,7 @@ export class HostFile extends FileInode {
   open(mode: OpenMode): OpenFile | Err {
     // Only regular files are opened: a host FIFO or device would block the kernel.
     if (this.filetype !== Filetype.REGULAR_FILE) return err(Errno.NXIO);
+    if (mode.write && this.readOnly) return err(Errno.ROFS);
     const fd = host(() => fs.openSync(this.path, mode.write ? 'r+' : 'r'));
     if (isErr(fd)) return fd;
     return new HostFileHandle(this, new HostFileData(fd), mode.read, mode.write);
@@ -222,11 +231,11 @@ class HostFileHandle extends RegularFileHandle {
 }
 
 /** The root of a mount: a real directory, path made canonical. */
-export function hostDirectory(hostPath: string): DirInode | Error {
+export function hostDirectory(hostPath: string, readOnly = false): DirInode | Error {
   try {
     const real = fs.realpathSync(hostPath);
     if (!fs.statSync(real).isDirectory()) return new Error('not a directory');
-    return new HostDir(real);
+    return new HostDir(real, readOnly);
   } catch (e) {
     return new Error((e as Error).message);
   }

@@ -8,7 +8,7 @@ extern "C" {
 #endif
 
 #define __NEED_pid_t
-#define __NEED_sigset_t
+#include <__typedef_sigset_t.h>
 #define __NEED_size_t
 #define __NEED_uid_t
 #include <bits/alltypes.h>
@@ -51,7 +51,8 @@ extern "C" {
 typedef void (*sighandler_t)(int);
 #define SIG_ERR ((void (*)(int))-1)
 #define SIG_DFL ((void (*)(int))0)
-#define SIG_IGN ((void (*)(int))1)
+/* Not 1: in wasm, 1 is a valid function-table index. */
+#define SIG_IGN ((void (*)(int))-2)
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1

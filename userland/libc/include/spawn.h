@@ -5,7 +5,7 @@ extern "C" {
 #endif
 #define __NEED_pid_t
 #define __NEED_mode_t
-#define __NEED_sigset_t
+#include <__typedef_sigset_t.h>
 #include <bits/alltypes.h>
 
 #define POSIX_SPAWN_RESETIDS 1

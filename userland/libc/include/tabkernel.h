@@ -1,7 +1,7 @@
 /*
  * tabkernel's own system calls: the import module "tabkernel".
  * Each returns 0 or a WASI errno (see <wasi/api.h>); results come back through
- * pointers. The POSIX functions in userland/libc/*.c are thin wrappers over
+ * pointers. The POSIX functions in userland/libc/ are thin wrappers over
  * these; programs should use the POSIX names. The kernel side is
  * kernel/syscall/process.ts (and friends); the numbers of the kernel's own
  * list are in kernel/abi/syscalls.ts. docs/SYSCALLS.md lists every call.

@@ -1,6 +1,10 @@
 /* wasi-libc's unistd.h, plus the process calls tabkernel provides. */
 #ifndef _TABKERNEL_UNISTD_H
 #define _TABKERNEL_UNISTD_H
+/* getpid is real here (userland/libc/process.c), not wasi-libc's placeholder. */
+#ifndef _WASI_EMULATED_GETPID
+#define _WASI_EMULATED_GETPID
+#endif
 #include_next <unistd.h>
 
 #ifdef __cplusplus

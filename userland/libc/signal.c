@@ -1,0 +1,147 @@
+/*
+ * Signals: sigaction and friends over the "tabkernel" imports. Handlers are
+ * function-table indices; the runtime calls them through __tk_sighandler
+ * when the kernel leaves a signal pending (kernel/runtime/signals.ts).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <tabkernel.h>
+
+static int fail(int e) {
+  errno = e;
+  return -1;
+}
+
+static int flags_of[NSIG];
+
+/* The runtime calls this to run a handler. */
+__attribute__((export_name("__tk_sighandler"))) void __tk_sighandler(int sig, unsigned handler) {
+  if (sig > 0 && sig < NSIG && (flags_of[sig] & SA_SIGINFO)) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    info.si_signo = sig;
+    ((void (*)(int, siginfo_t *, void *))handler)(sig, &info, NULL);
+  } else {
+    ((void (*)(int))handler)(sig);
+  }
+}
+
+static uint64_t to_mask(const sigset_t *s) {
+  return (uint64_t)(uint32_t)s->__bits[0];
+}
+
+static void from_mask(sigset_t *s, uint64_t m) {
+  memset(s, 0, sizeof *s);
+  s->__bits[0] = (unsigned long)m;
+}
+
+/* The kernel's "no change" handler value. */
+#define TK_QUERY 0xffffffffu
+
+int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *restrict old) {
+  if (sig <= 0 || sig >= NSIG) return fail(EINVAL);
+  uint32_t h = TK_QUERY, f = 0;
+  uint64_t m = 0;
+  if (act) {
+    h = (uint32_t)(uintptr_t)act->sa_handler;
+    f = (uint32_t)act->sa_flags;
+    m = to_mask(&act->sa_mask);
+  }
+  uint32_t oh = 0, of = 0;
+  uint64_t om = 0;
+  int r = tk_sigaction(sig, h, f, m, &oh, &of, &om);
+  if (r) return fail(r);
+  if (act) flags_of[sig] = act->sa_flags;
+  if (old) {
+    memset(old, 0, sizeof *old);
+    old->sa_handler = (void (*)(int))(uintptr_t)oh;
+    old->sa_flags = (int)of;
+    from_mask(&old->sa_mask, om);
+  }
+  return 0;
+}
+
+void (*signal(int sig, void (*handler)(int)))(int) {
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = handler;
+  act.sa_flags = SA_RESTART;
+  if (sigaction(sig, &act, &old) < 0) return SIG_ERR;
+  return old.sa_handler;
+}
+
+int sigprocmask(int how, const sigset_t *restrict set, sigset_t *restrict old) {
+  uint64_t om = 0;
+  int r = tk_sigprocmask(set ? how : 3, set ? to_mask(set) : 0, &om);
+  if (r) return fail(r);
+  if (old) from_mask(old, om);
+  return 0;
+}
+
+int sigpending(sigset_t *set) {
+  uint64_t m = 0;
+  int r = tk_sigpending(&m);
+  if (r) return fail(r);
+  from_mask(set, m);
+  return 0;
+}
+
+int sigsuspend(const sigset_t *mask) {
+  sigset_t old;
+  sigprocmask(SIG_BLOCK, NULL, &old);
+  int r = tk_sigsuspend(to_mask(mask));
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return fail(r ? r : EINTR);
+}
+
+int pause(void) {
+  sigset_t cur;
+  sigprocmask(SIG_BLOCK, NULL, &cur);
+  return sigsuspend(&cur);
+}
+
+int kill(pid_t pid, int sig) {
+  int r = tk_kill(pid, sig);
+  return r ? fail(r) : 0;
+}
+
+int killpg(pid_t pg, int sig) {
+  if (pg <= 1) return fail(EINVAL);
+  return kill(-pg, sig);
+}
+
+int raise(int sig) {
+  return kill(getpid(), sig);
+}
+
+unsigned alarm(unsigned seconds) {
+  uint32_t prev = 0;
+  tk_alarm(seconds, &prev);
+  return prev;
+}
+
+int sigemptyset(sigset_t *s) {
+  memset(s, 0, sizeof *s);
+  return 0;
+}
+int sigfillset(sigset_t *s) {
+  memset(s, 0, sizeof *s);
+  s->__bits[0] = (1ul << (NSIG - 1)) - 1;
+  return 0;
+}
+int sigaddset(sigset_t *s, int sig) {
+  if (sig <= 0 || sig >= NSIG) return fail(EINVAL);
+  s->__bits[0] |= 1ul << (sig - 1);
+  return 0;
+}
+int sigdelset(sigset_t *s, int sig) {
+  if (sig <= 0 || sig >= NSIG) return fail(EINVAL);
+  s->__bits[0] &= ~(1ul << (sig - 1));
+  return 0;
+}
+int sigismember(const sigset_t *s, int sig) {
+  if (sig <= 0 || sig >= NSIG) return fail(EINVAL);
+  return (s->__bits[0] >> (sig - 1)) & 1;
+}
