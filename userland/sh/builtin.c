@@ -393,7 +393,8 @@ static int b_fgbg(int argc, char **argv, int fg) {
   }
   struct job *j = job_find(argc > 1 ? argv[1] : "%%");
   if (!j) {
-    sh_error("%s: %s: No such job", argv[0], argc > 1 ? argv[1] : "current");
+    if (argc > 1) sh_error("%s: %s: No such job", argv[0], argv[1]);
+    else sh_error("%s: No current job", argv[0]);
     return 2;
   }
   return fg ? job_foreground(j, 1) : job_background(j);

@@ -129,6 +129,7 @@ static void set_foreground(pid_t pgid) {
 
 /* Wait until every process of j has ended (or one stopped). Frees j unless it stays listed. */
 int job_wait(struct job *j) {
+  int ttin_retries = 0;
   if (job_control && !j->bg) set_foreground(j->pgid);
   for (int i = 0; i < j->nprocs; i++) {
     while (j->pids[i] > 0 && j->status[i] == -1) {
@@ -144,6 +145,13 @@ int job_wait(struct job *j) {
         j->status[i] = 0;
         break;
       }
+      /* Started before the terminal was handed to its group (spawn cannot do
+       * that in the child): stopped by SIGTTIN/SIGTTOU; continue it. */
+      if (WIFSTOPPED(st) && job_control && !j->bg && ttin_retries++ < 8 &&
+          (WSTOPSIG(st) == SIGTTIN || WSTOPSIG(st) == SIGTTOU)) {
+        kill(j->pids[i], SIGCONT);
+        continue;
+      }
       j->status[i] = st;
       if (WIFSTOPPED(st)) break;
     }
@@ -155,7 +163,7 @@ int job_wait(struct job *j) {
     j->bg = 1;
     previous_job = current_job;
     current_job = j->id;
-    out_fmt(2, "\n[%d] + Stopped %s\n", j->id, j->cmd ? j->cmd : "");
+    out_fmt(2, "[%d] + %-27s%s\n", j->id, "Stopped", j->cmd ? j->cmd : "");
     for (int i = 0; i < j->nprocs; i++)
       if (j->status[i] != -1 && WIFSTOPPED(j->status[i])) return 128 + WSTOPSIG(j->status[i]);
     return 128 + SIGTSTP;
@@ -323,7 +331,7 @@ int job_background(struct job *j) {
     if (j->status[i] != -1 && WIFSTOPPED(j->status[i])) j->status[i] = -1;
   j->state = JOB_RUNNING;
   j->bg = 1;
-  out_fmt(1, "[%d] %s &\n", j->id, j->cmd ? j->cmd : "");
+  out_fmt(1, "[%d] %s\n", j->id, j->cmd ? j->cmd : "");
   kill(-j->pgid, SIGCONT);
   return 0;
 }

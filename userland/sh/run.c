@@ -477,7 +477,11 @@ int run_pipeline(struct node *n, int flags) {
     prev = fds[0];
     j->pids[i] = pid;
     if (pid < 0) j->status[i] = st << 8;
-    else if (j->pgid == 0) j->pgid = pid;
+    else if (j->pgid == 0) {
+      j->pgid = pid;
+      /* Hand over the terminal early, before the rest of the pipeline starts. */
+      if (job_control && !bg && tty_fd >= 0) tcsetpgrp(tty_fd, pid);
+    }
   }
   if (prev >= 0) close(prev);
   if (job_control || bg) j->cmd = node_text(n);
