@@ -22,8 +22,8 @@ static void put_visible(int c, FILE *out) {
   putc(c, out);
 }
 
-/* The formatting path: byte at a time through stdio. */
-static void cat_formatted(int fd) {
+/* The formatting path: byte at a time through stdio. -1 on a read error. */
+static int cat_formatted(int fd) {
   char buf[8192];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0) {
@@ -49,7 +49,7 @@ static void cat_formatted(int fd) {
       }
     }
   }
-  if (n < 0) errno = errno ? errno : EIO;
+  return n < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -85,9 +85,7 @@ int main(int argc, char **argv) {
       continue;
     }
     if (fmt) {
-      errno = 0;
-      cat_formatted(fd);
-      if (errno) { warn_("%s", *files); status = 1; }
+      if (cat_formatted(fd) != 0) { warn_("%s", *files); status = 1; }
     } else {
       static char buf[65536];
       ssize_t n;

@@ -1,0 +1,86 @@
+// Helper for the utils-*.test.ts integration tests: run one utility from
+// userland/bin through the real CLI (`node bin/tabkernel.js run --dir TMP::/
+// userland/rootfs/bin/NAME ARGS`) in a fresh host directory that is the
+// guest's root, and report exact stdout, stderr and status.
+// The binaries are the installed ones (userland/build.sh puts each
+// userland/bin/NAME.c at userland/rootfs/bin/NAME); while that is not built,
+// /tmp/ub/NAME.wasm (a hand-built copy) is used instead, and a suite whose
+// utility exists in neither place is skipped. UTILS_DEV_DIR=DIR prefers
+// DIR/NAME.wasm (to test sources newer than the installed image).
+import fs from 'node:fs';
+import path from 'node:path';
+import { root, run, scratch } from './wasi-cli.js';
+
+/** Where the utility NAME is, or null when it is not built. */
+export function utilPath(name: string): string | null {
+  const devDir = process.env.UTILS_DEV_DIR;
+  if (devDir && fs.existsSync(path.join(devDir, `${name}.wasm`))) return path.join(devDir, `${name}.wasm`);
+  const installed = path.join(root, 'userland/rootfs/bin', name);
+  if (fs.existsSync(installed)) return installed;
+  const dev = `/tmp/ub/${name}.wasm`;   // development fallback only
+  return fs.existsSync(dev) ? dev : null;
+}
+
+/** True when every named utility is built. */
+export function haveUtils(...names: string[]): boolean {
+  return names.every((n) => utilPath(n) !== null);
+}
+
+export interface UtilResult {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  dir: string;        // the host directory that was the guest's root
+}
+
+export interface UtilOptions {
+  files?: Record<string, string | Buffer>;   // relative path → contents; a path ending in '/' is a directory
+  links?: Record<string, string>;            // relative path → symlink target
+  input?: string | Buffer;
+  env?: string[];
+  cwd?: string;
+}
+
+/** Populate dir with the files, directories and links of o. */
+export function populate(dir: string, o: UtilOptions): void {
+  for (const [rel, data] of Object.entries(o.files ?? {})) {
+    const p = path.join(dir, rel);
+    if (rel.endsWith('/')) { fs.mkdirSync(p, { recursive: true }); continue; }
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, data);
+  }
+  for (const [rel, target] of Object.entries(o.links ?? {})) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.symlinkSync(target, p);
+  }
+}
+
+/** Run utility NAME with ARGS in a fresh directory populated from o. */
+export function util(name: string, args: string[] = [], o: UtilOptions = {}): UtilResult {
+  const wasm = utilPath(name);
+  if (!wasm) throw new Error(`utility ${name} is not built`);
+  const dir = scratch(`util-${name.replace(/[^a-z]/g, '_')}`);
+  populate(dir, o);
+  const r = run(wasm, args, { dirs: [`${dir}::/`], input: o.input ?? '', env: o.env, cwd: o.cwd });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, dir };
+}
+
+/** The three observable results, for one toEqual. */
+export function out(r: UtilResult): { stdout: string; stderr: string; status: number | null } {
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** Contents of a file the utility left behind. */
+export function readBack(r: UtilResult, rel: string): string {
+  return fs.readFileSync(path.join(r.dir, rel), 'utf8');
+}
+
+export function exists(r: UtilResult, rel: string): boolean {
+  try {
+    fs.lstatSync(path.join(r.dir, rel));
+    return true;
+  } catch {
+    return false;
+  }
+}
