@@ -33,8 +33,13 @@ import type { Sys, Task } from './syscall/task.js';
 const SPIN_MS = 0.05;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
-/** Process workers kept started ahead of need (a worker takes ~25 ms to boot). */
-const POOL_SIZE = 2;
+/**
+ * Process workers kept started ahead of need (a worker takes ~25 ms to boot):
+ * at least POOL_MIN fresh ones, and up to POOL_MAX recycled from processes that
+ * exited normally (a worker whose program returned is clean and reusable).
+ */
+const POOL_MIN = 2;
+const POOL_MAX = 8;
 
 export interface KernelOptions {
   trace?: boolean;
@@ -51,6 +56,7 @@ export class Kernel implements Sys, SignalActions {
   private current: Task | null = null;
   private running = false;
   private readonly pool: WorkerHandle[] = [];
+  private readonly workerOwner = new Map<WorkerHandle, Process>();
   /** The host's console as a terminal (when the host streams are ttys). */
   readonly console = new Terminal();
   private readonly trace: ((line: string) => void) | null;
@@ -184,24 +190,47 @@ export class Kernel implements Sys, SignalActions {
   }
 
   private takeWorker(): WorkerHandle {
-    const w = this.pool.pop() ?? this.host.startProcessWorker();
-    setTimeout(() => {
-      while (this.pool.length < POOL_SIZE) this.pool.push(this.host.startProcessWorker());
-    }, 0);
+    const w = this.pool.pop() ?? this.newWorker();
+    if (this.pool.length < POOL_MIN) {
+      setTimeout(() => {
+        while (this.pool.length < POOL_MIN) this.pool.push(this.newWorker());
+      }, 0);
+    }
     return w;
+  }
+
+  /** A new process worker, its events routed to whichever process owns it. */
+  private newWorker(): WorkerHandle {
+    const w = this.host.startProcessWorker();
+    w.onError((e) => {
+      const p = this.workerOwner.get(w);
+      if (p) this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`);
+    });
+    w.onMessage((msg) => {
+      const p = this.workerOwner.get(w);
+      if (!p || (msg as { type?: string }).type !== 'fork-image') return;
+      p.forkImage = msg;
+      p.forkImageArrived.wake();
+    });
+    return w;
+  }
+
+  /** Stop a process's worker, or keep it for another process when `recycle` (a clean exit). */
+  private releaseWorker(p: Process, recycle: boolean): void {
+    const w = p.worker;
+    this.workerOwner.delete(w);
+    if (recycle && this.pool.length < POOL_MAX) {
+      answer(p, Errno.SUCCESS); // the runtime returns and the worker waits for its next program
+      this.pool.push(w);
+    } else {
+      w.terminate();
+    }
   }
 
   /** Hand the process's program to its worker. */
   private startWorker(p: Process, fork?: ForkImage): void {
     const w = p.worker;
-    w.onError((e) => {
-      if (p.worker === w) this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`);
-    });
-    w.onMessage((msg) => {
-      if (p.worker !== w || (msg as { type?: string }).type !== 'fork-image') return;
-      p.forkImage = msg;
-      p.forkImageArrived.wake();
-    });
+    this.workerOwner.set(w, p);
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
       argv: p.argv, env: p.env, trace: this.trace !== null, fork,
@@ -223,7 +252,7 @@ export class Kernel implements Sys, SignalActions {
     if (e === Errno.SUCCESS) child.fds.closeOnExec();
     if (e !== Errno.SUCCESS) {
       child.fds.closeAll();
-      child.worker.terminate();
+      this.pool.push(child.worker); // never started: still clean
       return err(e);
     }
     this.procs.add(child);
@@ -237,7 +266,7 @@ export class Kernel implements Sys, SignalActions {
     if (!p.alive) return null;
     p.fds.closeOnExec();
     p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
-    p.worker.terminate();
+    this.releaseWorker(p, false);
     p.worker = this.takeWorker();
     p.module = prog.module;
     p.argv = prog.argv;
@@ -266,18 +295,21 @@ export class Kernel implements Sys, SignalActions {
 
   // ---- ending processes and signals ----------------------------------------
 
-  /** End a process: drop its call, release its fds, stop its worker, tell its parent. */
-  exit(p: Process, waitStatus: number, error?: string): void {
+  /**
+   * End a process: drop its call, release its fds, stop its worker (or keep it
+   * for reuse when the process itself asked to exit), tell its parent.
+   */
+  exit(p: Process, waitStatus: number, error?: string, recycle = false): void {
     if (!p.alive) return;
     p.state = ProcState.ZOMBIE;
     p.waitStatus = waitStatus;
     const sig = waitStatus & 0x7f;
     p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
     p.task?.unpark();
-    p.task = null;
     if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
     p.fds.closeAll();
-    p.worker.terminate();
+    this.releaseWorker(p, recycle);
+    p.task = null;
     // Orphans are adopted by the first process, or by nobody (then nobody waits for them).
     const init = this.procs.get(1);
     for (const c of p.children) {

@@ -21,8 +21,8 @@ export interface Sys {
   readonly procs: ProcessTable;
   /** Run this task's handler again soon (from the kernel loop, never re-entrantly). */
   retry(task: Task): void;
-  /** End a process with a wait(2) status word; release what it holds; tell its parent. */
-  exit(p: Process, waitStatus: number, error?: string): void;
+  /** End a process with a wait(2) status word; release what it holds; tell its parent. recycle: it exited itself (its worker can be reused). */
+  exit(p: Process, waitStatus: number, error?: string, recycle?: boolean): void;
   /** Generate a signal for a process. */
   signal(p: Process, sig: number): void;
   /** Act on pending signals that just became unblocked. */
