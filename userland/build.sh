@@ -113,7 +113,7 @@ build_prog() {
   local async=0
   if [ "$1" = --asyncify ]; then async=1; shift; fi
   local name objs=() src
-  name=$(basename "$out")
+  name=$(basename "$out" .wasm)
   if [ ${#ONLY[@]} -gt 0 ] && [[ ! " ${ONLY[*]} " == *" $name "* ]]; then return; fi
   mkdir -p "$WORK/obj/$name" "$(dirname "$out")"
   for src in "$@"; do
@@ -142,6 +142,11 @@ mapfile -t BIN_LIB < <(compgen -G "userland/bin/lib/*.c" || true)
 for src in userland/bin/*.c; do
   [ -e "$src" ] || continue
   build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "${BIN_LIB[@]}"
+done
+# Test programs that use the libc extension (fork needs asyncify).
+for src in test/programs/posix/*.c; do
+  [ -e "$src" ] || continue
+  build_prog "test/programs/bin/$(basename "$src" .c).wasm" --asyncify "$src"
 done
 if compgen -G "userland/sh/*.c" >/dev/null; then
   build_prog "$ROOTFS_BIN/sh" --asyncify userland/sh/*.c

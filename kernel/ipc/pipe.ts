@@ -16,6 +16,11 @@ export const PIPE_BUF = 4096;
 const CAPACITY = 65536; // a power of two, as Linux's default pipe size
 
 let nextPipeIno = 1n;
+/** Pipes with at least one end open (for leak checks). */
+let open = 0;
+export function openPipes(): number {
+  return open;
+}
 
 export class Pipe {
   private readonly ring = new Uint8Array(CAPACITY);
@@ -27,6 +32,16 @@ export class Pipe {
   /** Woken on every change: data, space, an end closing. */
   readonly queue = new WaitQueue();
   readonly ino = nextPipeIno++;
+
+  constructor() {
+    open++;
+  }
+
+  /** An end closed: the pipe is gone once both are. */
+  endClosed(): void {
+    if (this.readers === 0 && this.writers === 0) open--;
+    this.queue.wake();
+  }
 
   get used(): number {
     return this.head - this.tail;
@@ -95,7 +110,7 @@ export class PipeReader extends PipeEnd {
   }
   override release(): void {
     this.pipe.readers--;
-    this.pipe.queue.wake();
+    this.pipe.endClosed();
   }
 }
 
@@ -122,6 +137,6 @@ export class PipeWriter extends PipeEnd {
   }
   override release(): void {
     this.pipe.writers--;
-    this.pipe.queue.wake();
+    this.pipe.endClosed();
   }
 }

@@ -36,7 +36,7 @@ export function captureKernel(stdin = ''): Captured {
     { isatty: false, write: (d) => (out.push(d.slice()), true) },
     { isatty: false, write: (d) => (err.push(d.slice()), true) },
   ];
-  const kernel = new Kernel(new NodeHost({ processWorker, stdio: streams }));
+  const kernel = new Kernel(new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs') }));
   const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');
   return { kernel, stdout: () => text(out), stderr: () => text(err) };
 }

@@ -1,0 +1,51 @@
+// Processes end to end: the POSIX process calls from C, the shell running
+// pipelines, SIGPIPE ending `yes | head`, and many spawn/exit cycles leaving
+// nothing behind.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openPipes } from '../../kernel/ipc/pipe.js';
+import { captureKernel, root } from '../support/kernel.js';
+
+function tabkernel(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/tabkernel.js'), 'run', ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('processes', () => {
+  it('passes the C checks of fork, exec, spawn, wait, pipes, signals, groups and orphans', () => {
+    const r = tabkernel([path.join(root, 'test/programs/bin/process.wasm')]);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(r.stdout).toContain('PASSED: 28 checks, 0 failed');
+    expect(r.status).toBe(0);
+  });
+
+  it('runs a three-process pipeline from the shell on the guest PATH', () => {
+    const r = tabkernel(['sh', '-c', 'seq 1 100000 | grep 7 | wc -l']);
+    expect(r.stdout.trim()).toBe('40951');
+    expect(r.status).toBe(0);
+  });
+
+  it('ends `yes | head -n 1` through SIGPIPE', () => {
+    const r = tabkernel(['sh', '-c', 'yes | head -n 1; echo done']);
+    expect(r.stdout).toBe('y\ndone\n');
+  });
+
+  it('reports a signal death as 128 + the signal number', () => {
+    const r = tabkernel(['sh', '-c', 'kill -9 $$']);
+    expect(r.status).toBe(137);
+  });
+
+  it('leaves no process and no pipe behind after 300 spawn/exit cycles and 100 pipelines', async () => {
+    const { kernel, stdout } = captureKernel();
+    const before = openPipes();
+    const notice = await kernel.run({
+      type: 'run', argv: ['sh', '-c', 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; j=0; while [ $j -lt 100 ]; do echo x | cat >/dev/null; j=$((j+1)); done; echo $i $j'],
+      env: [], cwd: '/', mounts: [],
+    });
+    expect(stdout()).toBe('300 100\n');
+    expect(notice.status).toBe(0);
+    expect(kernel.processCount).toBe(0);
+    expect(openPipes()).toBe(before);
+  });
+});

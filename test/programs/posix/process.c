@@ -1,0 +1,295 @@
+// Processes through tabkernel's libc extension: fork, exec, posix_spawn,
+// wait statuses, pipes, signals (handlers, EINTR, SIGPIPE, SIGKILL), process
+// groups and orphans. Run as `tabkernel run process.wasm` (the root image
+// provides /bin/echo, /bin/cat, /bin/yes, /bin/wc).
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "../tk_test.h"
+
+extern char **environ;
+
+static ssize_t read_all(int fd, char *buf, size_t cap) {
+  size_t n = 0;
+  ssize_t r;
+  while (n < cap - 1 && (r = read(fd, buf + n, cap - 1 - n)) > 0) n += (size_t)r;
+  buf[n] = 0;
+  return (ssize_t)n;
+}
+
+static void test_fork_copies_memory(void) {
+  static int x = 1;
+  size_t big = 1 << 20;
+  char *heap = malloc(big);
+  memset(heap, 'p', big);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int ok = x == 1 && heap[big - 1] == 'p';
+    x = 2;
+    memset(heap, 'c', big);
+    _exit(ok ? 20 : 21);
+  }
+  CHECK("fork.parent-gets-pid", pid > 0, "fork returned %d", pid);
+  int st = 0;
+  pid_t w = waitpid(pid, &st, 0);
+  CHECK("fork.wait-returns-child", w == pid, "waitpid=%d", w);
+  CHECK("fork.child-saw-parent-memory", WIFEXITED(st) && WEXITSTATUS(st) == 20, "status=%#x", st);
+  CHECK("fork.parent-memory-untouched", x == 1 && heap[0] == 'p' && heap[big - 1] == 'p', "x=%d", x);
+  free(heap);
+}
+
+static void test_pipe_between_processes(void) {
+  int fds[2];
+  CHECK("pipe.create", pipe(fds) == 0, "errno=%d", errno);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    write(fds[1], "hello", 5);
+    _exit(0);
+  }
+  close(fds[1]);
+  char buf[64];
+  ssize_t n = read_all(fds[0], buf, sizeof buf);
+  CHECK("pipe.reads-child-bytes-then-eof", n == 5 && strcmp(buf, "hello") == 0, "got %zd '%s'", n, buf);
+  close(fds[0]);
+  waitpid(pid, NULL, 0);
+}
+
+static void test_exec(void) {
+  int fds[2];
+  pipe(fds);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    char *argv[] = {"echo", "from-exec", NULL};
+    execv("/bin/echo", argv);
+    _exit(99);
+  }
+  close(fds[1]);
+  char buf[64];
+  read_all(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK("exec.replaces-program", strcmp(buf, "from-exec\n") == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+        "got '%s' status=%#x", buf, st);
+  char *bad[] = {"nope", NULL};
+  CHECK("exec.missing-file-is-enoent", execv("/bin/does-not-exist", bad) == -1 && errno == ENOENT, "errno=%d", errno);
+}
+
+static void test_spawn_with_file_actions(void) {
+  int in[2], out[2];
+  pipe(in);
+  pipe(out);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_addclose(&fa, in[1]);
+  posix_spawn_file_actions_addclose(&fa, out[0]);
+  char *argv[] = {"cat", NULL};
+  pid_t pid = 0;
+  int r = posix_spawnp(&pid, "cat", &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  CHECK("spawn.starts", r == 0 && pid > 0, "r=%d pid=%d", r, pid);
+  close(in[0]);
+  close(out[1]);
+  write(in[1], "through cat\n", 12);
+  close(in[1]);
+  char buf[64];
+  read_all(out[0], buf, sizeof buf);
+  close(out[0]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK("spawn.file-actions-wire-stdio", strcmp(buf, "through cat\n") == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+        "got '%s' status=%#x", buf, st);
+  char *nope[] = {"no-such-command", NULL};
+  CHECK("spawn.unknown-command-is-enoent", posix_spawnp(&pid, "no-such-command", NULL, NULL, nope, environ) == ENOENT, "");
+}
+
+static void test_signal_status(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    for (;;) pause();
+  }
+  CHECK("kill.sigterm", kill(pid, SIGTERM) == 0, "errno=%d", errno);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK("wait.signaled-status", WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status=%#x", st);
+  CHECK("wait.no-children-is-echild", waitpid(-1, &st, 0) == -1 && errno == ECHILD, "errno=%d", errno);
+}
+
+static void test_wnohang(void) {
+  int fds[2];
+  pipe(fds);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char c;
+    read(fds[0], &c, 1);
+    _exit(3);
+  }
+  int st = 0;
+  CHECK("wait.wnohang-running-child-is-0", waitpid(pid, &st, WNOHANG) == 0, "");
+  write(fds[1], "x", 1);
+  waitpid(pid, &st, 0);
+  CHECK("wait.exit-code", WIFEXITED(st) && WEXITSTATUS(st) == 3, "status=%#x", st);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+static void test_sigpipe(void) {
+  int fds[2];
+  pipe(fds);
+  close(fds[0]);
+  signal(SIGPIPE, SIG_IGN);
+  CHECK("sigpipe.ignored-gives-epipe", write(fds[1], "x", 1) == -1 && errno == EPIPE, "errno=%d", errno);
+  signal(SIGPIPE, SIG_DFL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    write(fds[1], "x", 1);
+    _exit(0);
+  }
+  close(fds[1]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK("sigpipe.default-kills-writer", WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, "status=%#x", st);
+}
+
+static volatile sig_atomic_t got;
+static void on_usr1(int sig) { got = sig; }
+
+static void test_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sigaction(SIGUSR1, &sa, NULL);
+  raise(SIGUSR1);
+  CHECK("handler.runs-on-raise", got == SIGUSR1, "got=%d", (int)got);
+
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGUSR1);
+  got = 0;
+  sigprocmask(SIG_BLOCK, &block, &old);
+  raise(SIGUSR1);
+  CHECK("handler.blocked-stays-pending", got == 0, "got=%d", (int)got);
+  sigset_t pend;
+  sigpending(&pend);
+  CHECK("handler.sigpending-shows-it", sigismember(&pend, SIGUSR1) == 1, "");
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  CHECK("handler.runs-when-unblocked", got == SIGUSR1, "got=%d", (int)got);
+
+  // A handled signal interrupts a sleeping child: nanosleep fails with EINTR.
+  int fds[2];
+  pipe(fds);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    write(fds[1], "r", 1);
+    struct timespec ts = {10, 0};
+    int r = nanosleep(&ts, NULL);
+    _exit(r == -1 && errno == EINTR && got == SIGUSR1 ? 0 : 1);
+  }
+  close(fds[1]);
+  char c;
+  read(fds[0], &c, 1);
+  close(fds[0]);
+  struct timespec tiny = {0, 20 * 1000 * 1000};
+  nanosleep(&tiny, NULL);
+  kill(pid, SIGUSR1);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK("handler.interrupts-sleep-with-eintr", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status=%#x", st);
+  signal(SIGUSR1, SIG_DFL);
+}
+
+static pid_t spawn_fds(const char *cmd, int in, int out, int *closefds, int nclose) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (in >= 0) posix_spawn_file_actions_adddup2(&fa, in, 0);
+  if (out >= 0) posix_spawn_file_actions_adddup2(&fa, out, 1);
+  for (int i = 0; i < nclose; i++) posix_spawn_file_actions_addclose(&fa, closefds[i]);
+  char *argv[] = {(char *)cmd, "-c", NULL};
+  if (strcmp(cmd, "wc") != 0) argv[1] = NULL;
+  pid_t pid = -1;
+  posix_spawnp(&pid, cmd, &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+static void test_kill_pipeline_middle(void) {
+  int a[2], b[2], out[2];
+  pipe(a);
+  pipe(b);
+  pipe(out);
+  int all[] = {a[0], a[1], b[0], b[1], out[0], out[1]};
+  pid_t yes = spawn_fds("yes", -1, a[1], all, 6);
+  pid_t cat = spawn_fds("cat", a[0], b[1], all, 6);
+  pid_t wc = spawn_fds("wc", b[0], out[1], all, 6);
+  for (int i = 0; i < 6; i++) close(all[i] == out[0] ? -1 : all[i]);
+  struct timespec t = {0, 50 * 1000 * 1000};
+  nanosleep(&t, NULL);
+  kill(cat, SIGKILL);
+  int sy = 0, sc = 0, sw = 0;
+  waitpid(cat, &sc, 0);
+  waitpid(yes, &sy, 0);
+  waitpid(wc, &sw, 0);
+  char buf[64];
+  read_all(out[0], buf, sizeof buf);
+  close(out[0]);
+  CHECK("pipeline.killed-middle-is-sigkill", WIFSIGNALED(sc) && WTERMSIG(sc) == SIGKILL, "cat status=%#x", sc);
+  CHECK("pipeline.writer-gets-sigpipe", WIFSIGNALED(sy) && WTERMSIG(sy) == SIGPIPE, "yes status=%#x", sy);
+  CHECK("pipeline.reader-gets-eof", WIFEXITED(sw) && WEXITSTATUS(sw) == 0 && buf[0] >= '0' && buf[0] <= '9', "wc status=%#x out='%s'", sw, buf);
+}
+
+static void test_groups_and_orphans(void) {
+  int fds[2];
+  pipe(fds);
+  pid_t me = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int ok = getppid() == me && setpgid(0, 0) == 0 && getpgrp() == getpid();
+    pid_t grandchild = fork();
+    if (grandchild == 0) {
+      // Wait until our parent is gone, then report who adopted us.
+      while (getppid() != 1) {
+        struct timespec t = {0, 5 * 1000 * 1000};
+        nanosleep(&t, NULL);
+      }
+      char c = 'A';
+      write(fds[1], &c, 1);
+      _exit(0);
+    }
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  CHECK("groups.setpgid-in-child", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status=%#x", st);
+  char c = 0;
+  read(fds[0], &c, 1);
+  close(fds[0]);
+  CHECK("orphans.adopted-by-pid-1", c == 'A' && me == 1, "c=%c me=%d", c ? c : '?', me);
+  while (waitpid(-1, NULL, 0) > 0) {}
+}
+
+int main(void) {
+  test_fork_copies_memory();
+  test_pipe_between_processes();
+  test_exec();
+  test_spawn_with_file_actions();
+  test_signal_status();
+  test_wnohang();
+  test_sigpipe();
+  test_handlers();
+  test_kill_pipeline_middle();
+  test_groups_and_orphans();
+  return tk_done();
+}
