@@ -36,6 +36,7 @@ export interface UtilResult {
 export interface UtilOptions {
   files?: Record<string, string | Buffer>;   // relative path → contents; a path ending in '/' is a directory
   links?: Record<string, string>;            // relative path → symlink target
+  mtimes?: Record<string, number>;           // relative path → mtime (and atime), seconds since the epoch
   input?: string | Buffer;
   env?: string[];
   cwd?: string;
@@ -45,15 +46,17 @@ export interface UtilOptions {
 export function populate(dir: string, o: UtilOptions): void {
   for (const [rel, data] of Object.entries(o.files ?? {})) {
     const p = path.join(dir, rel);
-    if (rel.endsWith('/')) { fs.mkdirSync(p, { recursive: true }); continue; }
+    if (rel.endsWith('/')) { fs.mkdirSync(p, { recursive: true, mode: 0o755 }); fs.chmodSync(p, 0o755); continue; }
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, data);
+    fs.chmodSync(p, 0o644);   // the same modes whatever the umask
   }
   for (const [rel, target] of Object.entries(o.links ?? {})) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.symlinkSync(target, p);
   }
+  for (const [rel, t] of Object.entries(o.mtimes ?? {})) fs.lutimesSync(path.join(dir, rel), t, t);
 }
 
 /** Run utility NAME with ARGS in a fresh directory populated from o. */
