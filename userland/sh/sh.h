@@ -348,6 +348,9 @@ const char *sig_description(int sig);   /* "Terminated" */
 int trap_ignored(int sig);
 void sig_default_for_child(void *attr);
 
+/* ---- WASI preopens (preopen.c) ---- */
+void preopens_protect(void);
+
 /* ---- builtins ---- */
 enum {
   B_COLON, B_TRUE, B_FALSE, B_BREAK, B_CONTINUE, B_DOT, B_EVAL, B_EXEC, B_EXIT, B_EXPORT,

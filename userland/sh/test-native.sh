@@ -1,30 +1,53 @@
 #!/bin/sh
-# Native comparison of userland/sh against dash (not run in CI).
+# Comparison of userland/sh against dash (not run in CI).
 # Builds sh with the host's gcc, then runs every case below through both
 # shells, each invoked as "sh" (so error messages carry the same name), in a
 # scratch directory, and compares stdout, stderr and exit status.
-# Usage: userland/sh/test-native.sh [-v] [CASE-NAME-SUBSTRING]
+# With -t, "ours" is the wasm build under tabkernel instead (`tabkernel run sh`,
+# the root image's /bin/sh; or TK_SH_DIR=DIR mounts DIR at /opt and runs /opt/sh),
+# in the guest's /tmp/run; outputs naming the scratch directory then differ.
+# Usage: userland/sh/test-native.sh [-v] [-t] [CASE-NAME-SUBSTRING]
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sh-native-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-VERBOSE=0
-[ "${1:-}" = -v ] && { VERBOSE=1; shift; }
+VERBOSE=0 TK=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    -v) VERBOSE=1 ;;
+    -t) TK=1 ;;
+    *) break ;;
+  esac
+  shift
+done
 FILTER=${1:-}
 mkdir -p "$WORK/ours" "$WORK/dash" "$WORK/run"
 gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Werror -o "$WORK/ours/sh" "$ROOT"/userland/sh/*.c || exit 1
 ln -s "$(command -v dash)" "$WORK/dash/sh"
+SETUP='mkdir d && : > d/a.txt && : > d/b.txt && : > d/.hidden && : > d/c.log && echo data > file && printf "l1\nl2 x\nl3\n" > lines; '
+
+# run_one WHICH SCRIPT: stdout, stderr and status into $WORK/WHICH.{out,err,status}
+run_one() {
+  if [ "$1" = ours ] && [ $TK = 1 ]; then
+    set -- node "$ROOT/bin/tabkernel.js" run --env PATH=/bin:/usr/bin --env HOME=/home/u
+    if [ -n "${TK_SH_DIR:-}" ]; then set -- "$@" --dir "$TK_SH_DIR::/opt" /opt/sh; else set -- "$@" sh; fi
+    "$@" -c "rm -rf /tmp/run; mkdir -p /tmp/run && cd /tmp/run && $SETUP$script" sh arg1 'arg 2' \
+      > "$WORK/ours.out" 2> "$WORK/ours.err" < "$WORK/lines"
+    echo $? > "$WORK/ours.status"
+    return
+  fi
+  rm -rf "$WORK/run" && mkdir -p "$WORK/run" && cd "$WORK/run" &&
+  env -i PATH=/usr/bin:/bin HOME=/home/u "$WORK/$1/sh" -c "$SETUP$script" sh arg1 'arg 2' \
+    > "$WORK/$1.out" 2> "$WORK/$1.err" < "$WORK/lines"
+  echo $? > "$WORK/$1.status"
+}
+printf 'l1\nl2 x\nl3\n' > "$WORK/lines"
 
 pass=0 fail=0
 run_case() { # name script
-  for which in dash ours; do
-    rm -rf "$WORK/run" && mkdir -p "$WORK/run" && cd "$WORK/run" &&
-    mkdir d && : > d/a.txt && : > d/b.txt && : > d/.hidden && : > d/c.log && echo data > file &&
-    printf 'l1\nl2 x\nl3\n' > lines &&
-    env -i PATH=/usr/bin:/bin HOME=/home/u "$WORK/$which/sh" -c "$2" sh arg1 'arg 2' \
-      > "$WORK/$which.out" 2> "$WORK/$which.err" < lines
-    echo $? > "$WORK/$which.status"
-  done
+  script=$2
+  run_one dash
+  run_one ours
   if cmp -s "$WORK/dash.out" "$WORK/ours.out" && cmp -s "$WORK/dash.err" "$WORK/ours.err" &&
      cmp -s "$WORK/dash.status" "$WORK/ours.status"; then
     pass=$((pass + 1))
