@@ -16,6 +16,7 @@ import { Signal } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import type { DirInode } from './fs/inode.js';
+import { ProcRoot } from './fs/procfs.js';
 import { Vfs } from './fs/vfs.js';
 import { Terminal } from './tty/terminal.js';
 import type { Host, WorkerHandle } from './host/host.js';
@@ -65,6 +66,7 @@ export class Kernel implements Sys, SignalActions {
 
   constructor(readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
+    this.vfs.mount('/proc', new ProcRoot(this.procs));
   }
 
   // ---- the first process ----------------------------------------------------

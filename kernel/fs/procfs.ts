@@ -1,0 +1,155 @@
+// /proc: the process table as files, for ps and friends. Each file's text is
+// made when it is opened (a snapshot), like Linux's seq files.
+//   /proc/<pid>/cmdline  argv, NUL-terminated strings
+//   /proc/<pid>/status   "Key:\tvalue" lines: Name, State, Pid, PPid, PGid, Sid
+//   /proc/<pid>/fd/<n>   symlinks naming what each fd holds
+// Spec: Linux proc(5), as far as the fields go.
+import { Errno, err, type Err } from '../abi/errno.js';
+import { Filetype } from '../abi/wasi.js';
+import { ProcState, type Process } from '../proc/process.js';
+import type { ProcessTable } from '../proc/table.js';
+import { DirHandle } from './dirhandle.js';
+import type { OpenFile } from './file.js';
+import { DirInode, FileInode, SymlinkInode, allocDev, type Inode, type OpenMode, type Stat } from './inode.js';
+import { RegularFileHandle, type FileData } from './regular.js';
+
+const dev = allocDev();
+const enc = new TextEncoder();
+
+function stat(ino: bigint, filetype: Filetype, size = 0n): Stat {
+  return { dev, ino, filetype, nlink: 1n, size, atim: 0n, mtim: 0n, ctim: 0n };
+}
+
+/** Inode numbers: pid in the high bits, the file in the low ones. */
+function inoOf(pid: number, file: number): bigint {
+  return (BigInt(pid) << 8n) | BigInt(file);
+}
+
+abstract class ReadOnlyDir extends DirInode {
+  createFile(): Inode | Err { return err(Errno.ACCES); }
+  mkdir(): Errno { return Errno.ACCES; }
+  symlink(): Errno { return Errno.ACCES; }
+  link(): Errno { return Errno.ACCES; }
+  unlink(): Errno { return Errno.ACCES; }
+  rmdir(): Errno { return Errno.ACCES; }
+  rename(): Errno { return Errno.ACCES; }
+  open(mode: OpenMode): OpenFile | Err {
+    return mode.write ? err(Errno.ISDIR) : new DirHandle(this, this);
+  }
+}
+
+export class ProcRoot extends ReadOnlyDir {
+  constructor(private readonly procs: ProcessTable) {
+    super();
+  }
+  stat(): Stat {
+    return stat(1n, Filetype.DIRECTORY);
+  }
+  lookup(name: string): Inode | Err {
+    const p = /^[1-9][0-9]*$/.test(name) ? this.procs.get(Number(name)) : undefined;
+    return p ? new ProcDir(p) : err(Errno.NOENT);
+  }
+  list(): Array<[string, Inode]> {
+    return [...this.procs.all()].sort((a, b) => a.pid - b.pid).map((p) => [String(p.pid), new ProcDir(p)]);
+  }
+}
+
+class ProcDir extends ReadOnlyDir {
+  constructor(private readonly p: Process) {
+    super();
+  }
+  stat(): Stat {
+    return stat(inoOf(this.p.pid, 0), Filetype.DIRECTORY);
+  }
+  lookup(name: string): Inode | Err {
+    switch (name) {
+      case 'cmdline': return new ProcText(inoOf(this.p.pid, 1), () => this.p.argv.map((a) => a + '\0').join(''));
+      case 'status': return new ProcText(inoOf(this.p.pid, 2), () => statusOf(this.p));
+      case 'fd': return new FdDir(this.p);
+      default: return err(Errno.NOENT);
+    }
+  }
+  list(): Array<[string, Inode]> {
+    return ['cmdline', 'status', 'fd'].map((n) => [n, this.lookup(n) as Inode]);
+  }
+}
+
+const stateNames: Record<ProcState, string> = {
+  [ProcState.RUNNING]: 'R (running)',
+  [ProcState.STOPPED]: 'T (stopped)',
+  [ProcState.ZOMBIE]: 'Z (zombie)',
+};
+
+function statusOf(p: Process): string {
+  const name = (p.argv[0] ?? '').split('/').pop() ?? '';
+  return [
+    `Name:\t${name}`, `State:\t${stateNames[p.state]}`, `Pid:\t${p.pid}`, `PPid:\t${p.ppid}`,
+    `PGid:\t${p.pgid}`, `Sid:\t${p.sid}`, `Uid:\t0\t0\t0\t0`, `FDSize:\t${p.fds.size}`,
+    `SigPnd:\t${p.sigPending.toString(16).padStart(16, '0')}`, `SigBlk:\t${p.sigBlocked.toString(16).padStart(16, '0')}`,
+  ].join('\n') + '\n';
+}
+
+class FdDir extends ReadOnlyDir {
+  constructor(private readonly p: Process) {
+    super();
+  }
+  stat(): Stat {
+    return stat(inoOf(this.p.pid, 3), Filetype.DIRECTORY);
+  }
+  lookup(name: string): Inode | Err {
+    const e = /^[0-9]+$/.test(name) ? this.p.fds.get(Number(name)) : undefined;
+    if (!e) return err(Errno.NOENT);
+    const st = e.file.stat();
+    const ino = 'errno' in st ? 0n : st.ino;
+    const what = e.preopen !== undefined ? e.preopen
+      : e.file.terminal ? '/dev/tty'
+      : e.file.filetype === Filetype.UNKNOWN ? `pipe:[${ino}]`
+      : `inode:[${ino}]`;
+    return new ProcLink(inoOf(this.p.pid, 16 + Number(name)), what);
+  }
+  list(): Array<[string, Inode]> {
+    return [...this.p.fds.entries()].map(([fd]) => [String(fd), this.lookup(String(fd)) as Inode]);
+  }
+}
+
+class ProcLink extends SymlinkInode {
+  constructor(private readonly ino: bigint, private readonly target: string) {
+    super();
+  }
+  stat(): Stat {
+    return stat(this.ino, Filetype.SYMBOLIC_LINK, BigInt(enc.encode(this.target).length));
+  }
+  readlink(): string {
+    return this.target;
+  }
+}
+
+/** A text file made on open; read-only. */
+class ProcText extends FileInode {
+  constructor(private readonly ino: bigint, private readonly make: () => string) {
+    super();
+  }
+  stat(): Stat {
+    return stat(this.ino, Filetype.REGULAR_FILE);
+  }
+  open(mode: OpenMode): OpenFile | Err {
+    if (mode.write) return err(Errno.ACCES);
+    return new RegularFileHandle(this, new Snapshot(enc.encode(this.make())), true, false);
+  }
+}
+
+class Snapshot implements FileData {
+  constructor(private readonly bytes: Uint8Array) {}
+  fileSize(): number {
+    return this.bytes.length;
+  }
+  readAt(pos: number, max: number): Uint8Array {
+    return this.bytes.slice(pos, pos + max);
+  }
+  writeAt(): Err {
+    return err(Errno.ACCES);
+  }
+  truncate(): Errno {
+    return Errno.ACCES;
+  }
+}
