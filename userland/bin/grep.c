@@ -20,6 +20,7 @@
 static int o_E, o_F, o_i, o_v, o_w, o_x, o_c, o_l, o_L, o_q, o_o, o_n, o_b, o_s, o_r, o_a, o_Z;
 static int with_name = -1;
 static long max_count = -1, after = 0, before = 0;
+static int context;   /* -A/-B/-C given (even 0): groups are separated by "--" */
 static int status = 1, error_seen;
 
 static char **pats;
@@ -140,7 +141,7 @@ static long grep_stream(FILE *f, const char *name) {
     if (!quiet && !binary) {
       /* context before, and the "--" between groups */
       long have = ring_n < before ? ring_n : before;
-      if ((after || before) && last_printed && lineno - have > last_printed + 1) puts("--");
+      if (context && last_printed && lineno - have > last_printed + 1) puts("--");
       for (long i = ring_n - have; i < ring_n; i++) {
         print_prefix(name, lineno - (ring_n - i), ring_off[i % before], '-');
         puts(ring[i % before]);
@@ -283,9 +284,9 @@ int main(int argc, char **argv) {
       break;
     }
     case 'm': max_count = num(optarg); break;
-    case 'A': after = num(optarg); break;
-    case 'B': before = num(optarg); break;
-    case 'C': after = before = num(optarg); break;
+    case 'A': after = num(optarg); context = 1; break;
+    case 'B': before = num(optarg); context = 1; break;
+    case 'C': after = before = num(optarg); context = 1; break;
     case 'a': o_a = 1; break;
     case 'Z': o_Z = 1; break;
     case 'I': case 'U': case 'z': break;
