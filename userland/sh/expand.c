@@ -145,6 +145,11 @@ static void add_value(struct xbuf *b, const char *v, int quoted) {
 
 static int expand_param(struct wpart *p, int quoted, struct xbuf *b, int flags) {
   const char *name = p->text;
+  if (p->op == PO_BAD) {
+    sh_error("Bad substitution");
+    raise_error(2);
+    return -1;
+  }
   char num[24];
   int at = strcmp(name, "@") == 0, star = strcmp(name, "*") == 0;
   const char *val;

@@ -167,6 +167,28 @@ static int read_arith(struct pbuild *b) {
   return 0;
 }
 
+/* A malformed ${…}: skip to its '}'; dash reports "Bad substitution" only
+ * when it is expanded. */
+static int bad_subst(struct pbuild *b, struct wpart *p) {
+  int depth = 0;
+  for (;;) {
+    int c = lgetc();
+    if (c < 0) {
+      syntax_error("Missing '}'");
+      return -1;
+    }
+    if (c == '{') depth++;
+    if (c == '}' && depth-- == 0) break;
+  }
+  if (!p) {
+    p = pb_part(b, WP_PARAM);
+    p->text = xstrdup("");
+  }
+  p->op = PO_BAD;
+  p->child = NULL;
+  return 0;
+}
+
 /* After "${". */
 static int read_brace_param(struct pbuild *b, int in_dq) {
   struct str name;
@@ -202,12 +224,21 @@ static int read_brace_param(struct pbuild *b, int in_dq) {
       str_addc(&name, c);
       c = lgetc();
     } else {
-      syntax_error("Bad substitution");
       str_free(&name);
-      return -1;
+      if (c < 0) {
+        syntax_error("Missing '}'");
+        return -1;
+      }
+      lungetc(c);
+      return bad_subst(b, NULL);
     }
   } else {
     c = lgetc();
+  }
+  if (c < 0) {
+    syntax_error("Missing '}'");
+    str_free(&name);
+    return -1;
   }
   struct wpart *p = pb_part(b, WP_PARAM);
   p->text = str_take(&name);
@@ -216,8 +247,8 @@ static int read_brace_param(struct pbuild *b, int in_dq) {
     return 0;
   }
   if (op == PO_LEN) {
-    syntax_error("Bad substitution");
-    return -1;
+    lungetc(c);
+    return bad_subst(b, p);
   }
   if (c == ':') {
     colon = 1;
@@ -253,8 +284,8 @@ static int read_brace_param(struct pbuild *b, int in_dq) {
   p->child = pb_done(&sub);
   return 0;
 bad:
-  syntax_error("Bad substitution");
-  return -1;
+  lungetc(c);
+  return bad_subst(b, p);
 }
 
 /* After "$". */

@@ -211,7 +211,7 @@ int main(int argc, char **argv) {
       lineno = 0;
       arg0 = "sh";
       sh_error("cannot open %s: %s", file, e == ENOENT ? "No such file" : strerror(e));
-      exit(127);
+      exit(2); /* dash's status (bash says 127) */
     }
     script_fd = fd_move_high(script_fd);
   }

@@ -142,8 +142,8 @@ static struct node *compound_list(void) {
 
 static struct node *compound_list_nonempty(const char *expecting) {
   struct node *n = compound_list();
-  if (!n && !lex_error) unexpected(peek(), NULL);
-  (void)expecting;
+  /* dash names what it expected only when the input ended. */
+  if (!n && !lex_error) unexpected(peek(), peek()->type == T_EOF ? expecting : NULL);
   return n;
 }
 
@@ -334,7 +334,7 @@ static struct node *for_clause(void) {
       consume();
     }
     if (t->type != T_SEMI && t->type != T_NEWLINE) {
-      unexpected(t, "do");
+      unexpected(t, NULL);
       return NULL;
     }
     consume();
@@ -375,7 +375,7 @@ static struct node *case_clause(void) {
     for (;;) {
       t = peek();
       if (t->type != T_WORD) {
-        unexpected(t, NULL);
+        unexpected(t, ")");
         return NULL;
       }
       *ptail = t->word;

@@ -105,7 +105,7 @@ enum wptype {
   WP_ARITH, /* $((…)): children */
   WP_TILDE, /* ~ or ~user; text = user */
 };
-enum { PO_NONE, PO_MINUS, PO_EQ, PO_QMARK, PO_PLUS, PO_RSMALL, PO_RLARGE, PO_LSMALL, PO_LLARGE, PO_LEN };
+enum { PO_NONE, PO_MINUS, PO_EQ, PO_QMARK, PO_PLUS, PO_RSMALL, PO_RLARGE, PO_LSMALL, PO_LLARGE, PO_LEN, PO_BAD };
 
 struct node;
 struct wpart {
