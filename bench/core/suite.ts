@@ -1,0 +1,156 @@
+// The suite: every case of issue 5, each measured for tabkernel and for the
+// references that exist where it runs. A Platform (bench/node/platform.ts,
+// bench/browser/platform.ts) says how to run a program under tabkernel, under
+// node:wasi, natively, and how to start floor workers; a reference the
+// platform lacks is reported as n/a. Programs are bench/programs/*.c.
+import { fromSamples, parseBatches, timeTask, toResult, type Result, type Sample, type Subject, type Unit } from './stats.js';
+import type { FloorMode } from './floor.js';
+
+export type Program = 'syscalls' | 'procs';
+
+export interface Platform {
+  readonly name: string;
+  /** Run a benchmark program under tabkernel; its stdout. */
+  tabkernel(prog: Program, args: string[]): Promise<string>;
+  /** Run `sh -c SCRIPT` from the root image under tabkernel; its stdout. */
+  tabkernelShell(script: string): Promise<string>;
+  nodeWasi?(prog: Program, args: string[]): Promise<string>;
+  native?(prog: Program, args: string[]): Promise<string>;
+  nativeShell?(script: string): Promise<string>;
+  floor(mode: FloorMode, batches: number, targetMs: number): Promise<Sample[]>;
+  ring(chunk: number, batches: number, targetMs: number): Promise<Sample[]>;
+  /** A guest directory for files (tabkernel) and its host counterpart (node:wasi, native). */
+  readonly tmp: { guest: string; host: string };
+}
+
+export interface Options {
+  quick: boolean;
+  /** Only cases whose name starts with one of these. */
+  only: string[];
+  log: (line: string) => void;
+}
+
+interface Case {
+  name: string;
+  unit: Unit;
+  bytesPerOp?: number;
+  /** Each subject's way to produce samples; absent = not applicable here. */
+  run: (p: Platform, o: Options) => Partial<Record<Subject, (() => Promise<Result>) | undefined>>;
+}
+
+const MIB = 1 << 20;
+/** Batches per case and the time each batch aims for. */
+const sizing = (o: Options) => (o.quick ? { batches: 5, ms: 4, procBatches: 5, procMs: 1, pipeline: 2 } : { batches: 25, ms: 20, procBatches: 20, procMs: 10, pipeline: 7 });
+
+/** A program case for one subject: run it, parse and check its batches, summarise. */
+function program(name: string, subject: Subject, unit: Unit, bytesPerOp: number, exec: () => Promise<string>): () => Promise<Result> {
+  return async () => fromSamples(name, subject, unit, parseBatches(await exec(), `${name} (${subject})`), bytesPerOp);
+}
+
+function syscallCase(name: string, arg: string, unit: Unit = 'ns/call', bytesPerOp = 0, withNative = true): Case {
+  return {
+    name, unit, bytesPerOp,
+    run: (p, o) => {
+      const { batches, ms } = sizing(o);
+      const args = (dir: string) => [arg, String(batches), String(ms), dir];
+      return {
+        tabkernel: program(name, 'tabkernel', unit, bytesPerOp, () => p.tabkernel('syscalls', args(p.tmp.guest))),
+        'node:wasi': p.nodeWasi && program(name, 'node:wasi', unit, bytesPerOp, () => p.nodeWasi!('syscalls', args('/tmp'))),
+        native: withNative && p.native ? program(name, 'native', unit, bytesPerOp, () => p.native!('syscalls', args(p.tmp.host))) : undefined,
+      };
+    },
+  };
+}
+
+function procsCase(name: string, unit: Unit, args: (o: Options) => string[], bytesPerOp = 0, floorChunk = 0): Case {
+  return {
+    name, unit, bytesPerOp,
+    run: (p, o) => {
+      const { procBatches, procMs } = sizing(o);
+      const a = [...args(o), String(procBatches), String(procMs)];
+      return {
+        tabkernel: program(name, 'tabkernel', unit, bytesPerOp, () => p.tabkernel('procs', a)),
+        floor: floorChunk ? async () => fromSamples(name, 'floor', unit, await p.ring(floorChunk, procBatches, procMs * 4), bytesPerOp) : undefined,
+        native: p.native && program(name, 'native', unit, bytesPerOp, () => p.native!('procs', a)),
+      };
+    },
+  };
+}
+
+/** seq 1 1000000 | grep 7 | wc -l: of 1..10^6, 9^6 numbers (counting 10^6 itself, not 0) have no 7. */
+const PIPELINE = 'seq 1 1000000 | grep 7 | wc -l';
+const PIPELINE_COUNT = 1000000 - 9 ** 6;
+
+function pipelineCase(): Case {
+  const timed = (subject: Subject, exec: () => Promise<string>, o: Options) => async () => {
+    const s = await timeTask(async () => {
+      const out = (await exec()).trim();
+      if (Number(out) !== PIPELINE_COUNT) throw new Error(`pipeline (${subject}): printed '${out}', expected ${PIPELINE_COUNT}`);
+    }, sizing(o).pipeline);
+    return toResult('pipeline', subject, 'ms', s);
+  };
+  return {
+    name: 'pipeline', unit: 'ms',
+    run: (p, o) => ({
+      tabkernel: timed('tabkernel', () => p.tabkernelShell(PIPELINE), o),
+      native: p.nativeShell && timed('native', () => p.nativeShell!(PIPELINE), o),
+    }),
+  };
+}
+
+export const CASES: Case[] = [
+  {
+    name: 'syscall.noop', unit: 'ns/call',
+    run: (p, o) => {
+      const { batches, ms } = sizing(o);
+      const floor = (mode: FloorMode) => async () => fromSamples('syscall.noop', mode, 'ns/call', await p.floor(mode, batches, ms));
+      return {
+        tabkernel: program('syscall.noop', 'tabkernel', 'ns/call', 0, () => p.tabkernel('syscalls', ['noop', String(batches), String(ms)])),
+        floor: floor('floor'), futex: floor('futex'), postMessage: floor('postMessage'),
+        'node:wasi': p.nodeWasi && program('syscall.noop', 'node:wasi', 'ns/call', 0, () => p.nodeWasi!('syscalls', ['noop', String(batches), String(ms)])),
+      };
+    },
+  },
+  syscallCase('syscall.devnull_write', 'devnull_write'),
+  syscallCase('syscall.clock', 'clock'),
+  syscallCase('syscall.random', 'random'),
+  procsCase('pipe.4k', 'MB/s', () => ['pipe', '4096'], MIB, 4096),
+  procsCase('pipe.64k', 'MB/s', () => ['pipe', '65536'], MIB, 65536),
+  syscallCase('file.read', 'file_read', 'MB/s', MIB),
+  syscallCase('file.write', 'file_write', 'MB/s', MIB),
+  procsCase('spawn.true', 'µs', () => ['spawn']),
+  procsCase('fork.1m', 'µs', () => ['fork', '1']),
+  procsCase('fork.16m', 'µs', () => ['fork', '16']),
+  pipelineCase(),
+];
+
+const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'native'];
+
+/** Run every selected case on `p`; a subject that fails is logged and left out. */
+export async function runSuite(p: Platform, o: Options): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const c of CASES) {
+    if (o.only.length > 0 && !o.only.some((prefix) => c.name.startsWith(prefix))) continue;
+    const runners = c.run(p, o);
+    for (const subject of SUBJECTS) {
+      const r = runners[subject];
+      if (!r) continue;
+      const t0 = performance.now();
+      try {
+        const res = await r();
+        results.push(res);
+        o.log(`  ${c.name.padEnd(22)} ${subject.padEnd(12)} ${fmt(res.median)} ${res.unit}  (${res.samples} samples, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        o.log(`  ${c.name.padEnd(22)} ${subject.padEnd(12)} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  return results;
+}
+
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}

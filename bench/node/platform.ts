@@ -1,0 +1,187 @@
+// The Node platform for the suite (core/suite.ts): tabkernel is an in-process
+// Kernel (kernel/kernel.ts) on the driver's thread with its processes in
+// worker_threads (dist/process-worker.js), as test/support/kernel.ts builds it;
+// node:wasi runs the same .wasm in-thread; native builds the same C with gcc
+// and runs it, and the pipeline with bash and coreutils.
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WASI } from 'node:wasi';
+import { Worker } from 'node:worker_threads';
+import { Kernel } from '../../kernel/kernel.js';
+import { NodeHost } from '../../kernel/host/node/host.js';
+import type { HostStream } from '../../kernel/host/host.js';
+import type { FloorMessage, FloorMode, FloorReply } from '../core/floor.js';
+import { floorSab } from '../core/floor.js';
+import type { Sample } from '../core/stats.js';
+import type { Platform, Program } from '../core/suite.js';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+const WASM = { syscalls: 'bench/programs/bin/syscalls.wasm', procs: 'bench/programs/bin/procs.wasm' };
+const C_SRC = { syscalls: 'bench/programs/syscalls.c', procs: 'bench/programs/posix/procs.c' };
+
+export class NodePlatform implements Platform {
+  readonly name = 'node';
+  readonly tmp: { guest: string; host: string };
+  private readonly kernel: Kernel;
+  private out: Uint8Array[] = [];
+  private err: Uint8Array[] = [];
+  private readonly bin: string;
+  private readonly wasm: Record<Program, Uint8Array>;
+  private readonly modules = new Map<Program, WebAssembly.Module>();
+
+  constructor(private readonly floorWorker: URL) {
+    const streams: [HostStream, HostStream, HostStream] = [
+      { isatty: false, read: (_max, done) => setTimeout(() => done(new Uint8Array(0)), 0) },
+      { isatty: false, write: (d) => (this.out.push(d.slice()), true) },
+      { isatty: false, write: (d) => (this.err.push(d.slice()), true) },
+    ];
+    this.kernel = new Kernel(new NodeHost({
+      processWorker: new URL(`file://${root}/dist/process-worker.js`),
+      stdio: streams,
+      rootfs: path.join(root, 'userland/rootfs'),
+    }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabkernel-bench-'));
+    this.bin = dir;
+    this.tmp = { guest: '/tmp', host: dir };
+    this.wasm = { syscalls: fs.readFileSync(path.join(root, WASM.syscalls)), procs: fs.readFileSync(path.join(root, WASM.procs)) };
+  }
+
+  /** Build the native programs (gcc -O2); false when there is no gcc. */
+  buildNative(): boolean {
+    try {
+      for (const [name, src] of Object.entries(C_SRC)) execFileSync('gcc', ['-O2', '-o', path.join(this.bin, name), path.join(root, src)]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private take(): { stdout: string; stderr: string } {
+    const text = (b: Uint8Array[]) => Buffer.concat(b).toString('utf8');
+    const r = { stdout: text(this.out), stderr: text(this.err) };
+    this.out = [];
+    this.err = [];
+    return r;
+  }
+
+  /** Run one first process; its stdout, or an error naming its status and stderr. */
+  private async first(what: string, start: () => Promise<{ status: number; error?: string }>): Promise<string> {
+    this.take();
+    const exit = await start();
+    const { stdout, stderr } = this.take();
+    if (exit.status !== 0) throw new Error(`${what}: exit ${exit.status} ${exit.error ?? ''} ${stderr} ${stdout.slice(-300)}`);
+    return stdout;
+  }
+
+  tabkernel(prog: Program, args: string[]): Promise<string> {
+    const k = this.kernel;
+    if (prog === 'procs') {
+      // kernel.run mounts the root image (for /bin/true).
+      return this.first(prog, () => k.run({ type: 'run', wasm: this.wasm.procs, argv: [prog, ...args], env: [], cwd: '/', mounts: [] }));
+    }
+    // The whole tree preopened as "/", so /dev/null and /tmp resolve.
+    return this.first(prog, async () => {
+      const p = await k.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
+      if (typeof p === 'string') return { status: 127, error: p };
+      return new Promise((resolve) => {
+        const prev = k.onExit;
+        k.onExit = (q, error) => {
+          prev?.(q, error);
+          if (q === p) {
+            k.onExit = prev;
+            resolve({ status: q.status, error });
+          }
+        };
+      });
+    });
+  }
+
+  tabkernelShell(script: string): Promise<string> {
+    return this.first('sh', () => this.kernel.run({ type: 'run', argv: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', mounts: [] }));
+  }
+
+  async nodeWasi(prog: Program, args: string[]): Promise<string> {
+    if (prog !== 'syscalls') throw new Error('node:wasi has no processes');
+    let module = this.modules.get(prog);
+    if (!module) this.modules.set(prog, (module = await WebAssembly.compile(this.wasm[prog] as Uint8Array<ArrayBuffer>)));
+    const outPath = path.join(this.bin, 'wasi.out');
+    const fd = fs.openSync(outPath, 'w');
+    try {
+      const wasi = new WASI({ version: 'preview1', args: [prog, ...args], env: {}, preopens: { '/tmp': this.tmp.host, '/dev': '/dev' }, stdout: fd, returnOnExit: true });
+      const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
+      const status = wasi.start(instance);
+      if (status !== 0) throw new Error(`node:wasi ${args[0]}: exit ${status}: ${fs.readFileSync(outPath, 'utf8')}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return fs.readFileSync(outPath, 'utf8');
+  }
+
+  native(prog: Program, args: string[]): Promise<string> {
+    return run(path.join(this.bin, prog), args);
+  }
+
+  nativeShell(script: string): Promise<string> {
+    return run('bash', ['-c', script]);
+  }
+
+  floor(mode: FloorMode, batches: number, targetMs: number): Promise<Sample[]> {
+    const sab = mode === 'postMessage' ? undefined : floorSab(mode);
+    const { port1, port2 } = mode === 'postMessage' ? new MessageChannel() : { port1: undefined, port2: undefined };
+    return this.pair(
+      { role: 'server', mode, sab, port: port1 as never, batches, targetMs },
+      { role: 'client', mode, sab, port: port2 as never, batches, targetMs },
+    );
+  }
+
+  ring(chunk: number, batches: number, targetMs: number): Promise<Sample[]> {
+    const sab = floorSab('ring');
+    return this.pair({ role: 'writer', mode: 'ring', sab, batches, targetMs, chunk }, { role: 'reader', mode: 'ring', sab, batches, targetMs, chunk });
+  }
+
+  /** Two floor workers: `other` serves, `measurer` measures and replies. */
+  private async pair(other: FloorMessage, measurer: FloorMessage): Promise<Sample[]> {
+    const a = new Worker(this.floorWorker);
+    const b = new Worker(this.floorWorker);
+    try {
+      const reply = new Promise<FloorReply>((resolve, reject) => {
+        b.once('message', resolve);
+        b.once('error', reject);
+        a.once('error', reject);
+      });
+      a.postMessage(other, other.port ? [other.port as never] : []);
+      b.postMessage(measurer, measurer.port ? [measurer.port as never] : []);
+      const r = await reply;
+      if ('error' in r) throw new Error(r.error);
+      return r.samples;
+    } finally {
+      await Promise.all([a.terminate(), b.terminate()]);
+    }
+  }
+
+  env(): Record<string, unknown> {
+    let commit = '';
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    } catch { /* not a checkout */ }
+    return {
+      host: 'node', node: process.version, v8: process.versions.v8, os: `${os.type()} ${os.release()}`, arch: os.arch(),
+      cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), commit, date: new Date().toISOString(),
+    };
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.bin, { recursive: true, force: true });
+  }
+}
+
+function run(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { maxBuffer: 64 << 20 }, (e, stdout, stderr) => {
+      if (e) reject(new Error(`${file} ${args.join(' ')}: ${e.message} ${stderr} ${stdout.slice(-300)}`));
+      else resolve(stdout);
+    });
+  });
+}

@@ -1,0 +1,131 @@
+/*
+ * Per-call system call costs and file throughput, one case per run:
+ *   syscalls CASE BATCHES TARGET_MS [DIR]
+ * CASE: noop (fd_fdstat_get on fd 1, wasm only), devnull_write (write 1 byte
+ * to /dev/null), clock (clock_gettime MONOTONIC), random (getentropy, 16
+ * bytes), file_write / file_read (a 1 MiB file DIR/bench.dat in 64 KiB calls;
+ * one operation = open + 16 calls + close).
+ * Output: see common.h. Every operation's result is checked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#ifdef __wasi__
+#include <wasi/api.h>
+#else
+#include <sys/random.h>
+#endif
+#include "common.h"
+
+#define FILE_SIZE (1 << 20)
+#define CHUNK (64 << 10)
+
+static int devnull = -1;
+static uint64_t check; /* folds every result, so no call can be optimised away */
+static char path[4096];
+static unsigned char buf[CHUNK];
+
+static int noop(long n) {
+#ifdef __wasi__
+  for (long i = 0; i < n; i++) {
+    __wasi_fdstat_t st;
+    if (__wasi_fd_fdstat_get(1, &st) != 0) return 1;
+    check += st.fs_filetype;
+  }
+  return 0;
+#else
+  (void)n;
+  return 1;
+#endif
+}
+
+static int devnull_write(long n) {
+  for (long i = 0; i < n; i++)
+    if (write(devnull, "x", 1) != 1) return 1;
+  check += (uint64_t)n;
+  return 0;
+}
+
+static int clock_case(long n) {
+  static uint64_t last;
+  for (long i = 0; i < n; i++) {
+    uint64_t t = now_ns();
+    if (t < last) return 1; /* monotonic */
+    last = t;
+    check ^= t;
+  }
+  return 0;
+}
+
+static int random_case(long n) {
+  uint64_t seen = 0;
+  for (long i = 0; i < n; i++) {
+    uint64_t r[2] = {0, 0};
+    if (getentropy(r, sizeof r) != 0) return 1;
+    seen |= r[0] | r[1];
+    check ^= r[0] ^ r[1];
+  }
+  return n > 0 && seen == 0; /* 16 zero bytes every time is not random */
+}
+
+static int file_write(long n) {
+  for (long i = 0; i < n; i++) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return 1;
+    for (int off = 0; off < FILE_SIZE; off += CHUNK) {
+      buf[0] = (unsigned char)(off >> 16);
+      if (write(fd, buf, CHUNK) != CHUNK) return 1;
+    }
+    if (close(fd) != 0) return 1;
+    check += FILE_SIZE;
+  }
+  return 0;
+}
+
+static int file_read(long n) {
+  for (long i = 0; i < n; i++) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 1;
+    long total = 0;
+    ssize_t r;
+    while ((r = read(fd, buf, CHUNK)) > 0) {
+      if (buf[0] != (unsigned char)(total >> 16)) return 1; /* the chunk written at this offset */
+      total += r;
+    }
+    if (r < 0 || close(fd) != 0 || total != FILE_SIZE) return 1;
+    check += (uint64_t)total;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) {
+    fprintf(stderr, "usage: syscalls CASE BATCHES TARGET_MS [DIR]\n");
+    return 2;
+  }
+  const char *c = argv[1];
+  long batches = atol(argv[2]);
+  double target = atof(argv[3]);
+  snprintf(path, sizeof path, "%s/bench.dat", argc > 4 ? argv[4] : "/tmp");
+  memset(buf, 0xa5, sizeof buf);
+  batch_fn fn;
+  long max_n = 1L << 24;
+  if (!strcmp(c, "noop")) fn = noop;
+  else if (!strcmp(c, "devnull_write")) {
+    devnull = open("/dev/null", O_WRONLY);
+    if (devnull < 0) fail("open /dev/null");
+    fn = devnull_write;
+  } else if (!strcmp(c, "clock")) fn = clock_case;
+  else if (!strcmp(c, "random")) fn = random_case;
+  else if (!strcmp(c, "file_write")) fn = file_write;
+  else if (!strcmp(c, "file_read")) {
+    if (file_write(1)) fail("cannot create the file to read");
+    fn = file_read;
+  } else {
+    fprintf(stderr, "syscalls: unknown case %s\n", c);
+    return 2;
+  }
+  run_batches(fn, batches, target, max_n);
+  printf("OK %llu\n", (unsigned long long)check);
+  return 0;
+}
