@@ -145,8 +145,8 @@ static int b_return(int argc, char **argv) {
     return n & 0xff;
   }
   evalskip = SKIP_FUNC;
-  exitstatus = n & 0xff;
-  return n & 0xff;
+  exitstatus = n; /* dash does not truncate: return 300 gives $? = 300 */
+  return n;
 }
 
 static int b_export(int argc, char **argv, int flag) {
@@ -210,10 +210,16 @@ static int b_unset(int argc, char **argv) {
 }
 
 static void print_options(int plus) {
-  for (int i = 0; i < O_COUNT; i++) {
-    if (i == O_INTERACTIVE || i == O_STDIN) continue;
-    if (plus) out_fmt(1, "set %co %s\n", opts[i] ? '-' : '+', opt_names[i]);
-    else out_fmt(1, "%-16s%s\n", opt_names[i], opts[i] ? "on" : "off");
+  static const char *const order[] = {"errexit", "noglob", "ignoreeof", "interactive", "monitor", "noexec",
+                                      "stdin", "xtrace", "verbose", "vi", "emacs", "noclobber", "allexport",
+                                      "notify", "nounset", "privileged", "nolog", "debug", NULL};
+  if (!plus) out_str(1, "Current option settings\n");
+  for (int k = 0; order[k]; k++) {
+    int on = 0;
+    for (int i = 0; i < O_COUNT; i++)
+      if (strcmp(opt_names[i], order[k]) == 0) on = opts[i];
+    if (plus) out_fmt(1, "set %co %s\n", on ? '-' : '+', order[k]);
+    else out_fmt(1, "%-16s%s\n", order[k], on ? "on" : "off");
   }
 }
 

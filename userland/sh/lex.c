@@ -196,18 +196,15 @@ static int read_brace_param(struct pbuild *b, int in_dq) {
   int op = PO_NONE, colon = 0;
   int c = lgetc();
   if (c == '#') {
+    /* ${#} is $#; ${#name} is a length; ${#-x} etc. operate on $#. */
     int d = lgetc();
-    if (d == '}') {
-      str_addc(&name, '#');
-      lungetc(d);
-    } else if (isalnum(d) || d == '_' || (is_special_param(d) && d != '#') || (d == '#' && 0)) {
+    lungetc(d);
+    if (d != '}' && (isalnum(d) || d == '_' || (is_special_param(d) && d != '#'))) {
       op = PO_LEN;
-      lungetc(d);
+      c = lgetc();
     } else {
       str_addc(&name, '#');
-      lungetc(d);
     }
-    c = lgetc();
   }
   if (name.len == 0) {
     if (isalpha(c) || c == '_') {
@@ -280,7 +277,9 @@ static int read_brace_param(struct pbuild *b, int in_dq) {
   p->colon = colon;
   struct pbuild sub;
   pb_init(&sub);
-  if (read_parts(&sub, in_dq ? M_PARAM_DQ : M_PARAM) < 0) return -1;
+  /* A pattern (# % ##  %%) is read as if unquoted even inside "…" (XCU 2.6.2). */
+  int pattern = op >= PO_RSMALL && op <= PO_LLARGE;
+  if (read_parts(&sub, in_dq && !pattern ? M_PARAM_DQ : M_PARAM) < 0) return -1;
   p->child = pb_done(&sub);
   return 0;
 bad:
@@ -405,7 +404,7 @@ static int read_parts(struct pbuild *b, enum mode m) {
       continue;
     }
     if (!quoted || m == M_PARAM_DQ) {
-      if (c == '\'') {
+      if (c == '\'' && m != M_PARAM_DQ) { /* inside "${…}" a ' is literal */
         if (read_squote(b, WP_QLIT) < 0) return -1;
         start = 0;
         continue;

@@ -148,8 +148,6 @@ static void usage(void) {
 
 int main(int argc, char **argv) {
   arg0 = argv[0] ? argv[0] : "sh";
-  const char *base = strrchr(arg0, '/');
-  if (base) arg0 = (char *)base + 1;
   preopens_protect();
   rootpid = getpid();
   var_import(environ);

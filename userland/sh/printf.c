@@ -237,9 +237,11 @@ int b_printf(int argc, char **argv) {
       if (k < 0) {
         out_mem(1, p.out.s ? p.out.s : "", p.out.len);
         str_free(&p.out);
-        size_t len = strcspn(f + 1, "diouxXeEfFgGaAcsb");
-        sh_error("printf: %.*s: invalid directive", (int)len + 2, f);
-        return 1;
+        /* The directive: flags, width, precision, one conversion character. */
+        size_t len = 1 + strspn(f + 1, "-+ #0123456789.*");
+        if (f[len]) len++;
+        sh_error("printf: %.*s: invalid directive", (int)len, f);
+        return 2;
       }
       had_conversion = 1;
       f += k;

@@ -699,22 +699,32 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
   return 1;
 }
 
+static char *cmdsubst_take(struct str *out) {
+  /* NUL bytes cannot live in a shell word: drop them, as dash does. */
+  size_t k = 0;
+  for (size_t i = 0; i < out->len; i++)
+    if (out->s[i]) out->s[k++] = out->s[i];
+  if (out->s) out->s[k] = 0;
+  out->len = k;
+  return str_take(out);
+}
+
 char *cmdsubst_output(struct node *n) {
   struct str out;
   str_init(&out);
   if (!n) {
     cmdsubst_status = 0;
-    return str_take(&out);
+    return cmdsubst_take(&out);
   }
   int saved_line = lineno;
   if (!n->redirs && cmdsubst_fast(n, &out)) {
     lineno = saved_line;
-    return str_take(&out);
+    return cmdsubst_take(&out);
   }
   int fds[2];
   if (pipe_cloexec(fds) < 0) {
     sh_error("Pipe call failed");
-    return str_take(&out);
+    return cmdsubst_take(&out);
   }
   pid_t pid = sh_fork();
   if (pid == 0) {
@@ -729,7 +739,7 @@ char *cmdsubst_output(struct node *n) {
   if (pid < 0) {
     close(fds[0]);
     sh_error("Cannot fork");
-    return str_take(&out);
+    return cmdsubst_take(&out);
   }
   read_all(fds[0], &out);
   close(fds[0]);
@@ -740,7 +750,7 @@ char *cmdsubst_output(struct node *n) {
   cmdsubst_status = job_wait(j);
   job_control = saved_jc;
   lineno = saved_line;
-  return str_take(&out);
+  return cmdsubst_take(&out);
 }
 
 void child_init(void) {

@@ -224,13 +224,13 @@ static void print_traps(void) {
 int trap_builtin(int argc, char **argv) {
   int i = 1;
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
+  else if (i < argc && argv[i][0] == '-' && argv[i][1]) {
+    sh_error("trap: Illegal option %s", argv[i]);
+    raise_error(2);
+    return 2;
+  }
   if (i >= argc) {
     print_traps();
-    return 0;
-  }
-  if (strcmp(argv[i], "-l") == 0) {
-    for (int k = 0; k < NNAMES; k++)
-      if (sig_of_index(k) >= 0) out_fmt(1, "%s\n", names[k]);
     return 0;
   }
   const char *action = argv[i];
