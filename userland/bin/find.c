@@ -4,12 +4,14 @@
  * Tests: -name -iname -path -ipath -wholename (fnmatch), -type [bcdflps],
  * -size [+-]N[cwbkMG], -empty, -newer FILE, -mtime/-atime/-ctime [+-]N,
  * -mmin/-amin/-cmin [+-]N, -links [+-]N, -inum N, -true, -false.
- * Actions: -print, -print0, -prune, -delete, -quit. Operators: ( ) ! -not
+ * Actions: -print, -print0, -prune, -delete, -quit, -exec CMD {} ; (true when
+ * CMD exits 0), -exec CMD {} + (batched; find exits 1 if a batch fails),
+ * -execdir (run from the file's directory on ./NAME), -ok (asks on stderr,
+ * reads the answer from stdin). Operators: ( ) ! -not
  * -a -and -o -or, and juxtaposition (an implicit -a).
  * Options: -maxdepth N, -mindepth N, -depth/-d, -xdev (accepted), -follow.
  * Without an action, -print is implied for every file the expression holds
- * for. -exec/-execdir/-ok need process creation and are refused for now.
- * Entries are visited in readdir order, directories before their contents
+ * for. Entries are visited in readdir order, directories before their contents
  * (after with -depth or -delete). Spec: POSIX find.
  */
 #include "lib/util.h"
@@ -17,9 +19,22 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <time.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 enum kind { N_AND, N_OR, N_NOT, N_TRUE, N_FALSE, N_NAME, N_PATH, N_TYPE, N_SIZE, N_EMPTY, N_NEWER,
-            N_TIME, N_LINKS, N_INUM, N_PRINT, N_PRINT0, N_PRUNE, N_DELETE, N_QUIT };
+            N_TIME, N_LINKS, N_INUM, N_PRINT, N_PRINT0, N_PRUNE, N_DELETE, N_QUIT, N_EXEC };
+
+/* -exec and friends: the command words, and a batch for "+". */
+struct exec {
+  char **argv;        /* words; "{}" is replaced */
+  int argc;
+  int plus, dir, ok;
+  char **batch;       /* "+" paths waiting */
+  size_t nbatch;
+};
 
 struct node {
   enum kind kind;
@@ -31,7 +46,11 @@ struct node {
   long long unit;      /* -size units; -mtime: seconds per unit */
   char which;          /* -mtime: 'm', 'a' or 'c' */
   struct timespec t;   /* -newer */
+  struct exec *ex;     /* -exec */
 };
+
+static struct exec **execs;   /* every -exec ... + to flush at the end */
+static size_t nexecs;
 
 static char **toks;
 static int ntoks, tp;
@@ -146,8 +165,25 @@ static struct node *parse_primary(void) {
   if (!strcmp(t, "-depth") || !strcmp(t, "-d")) { depth_first = 1; return mk(N_TRUE); }
   if (!strcmp(t, "-follow")) { follow = 1; return mk(N_TRUE); }
   if (!strcmp(t, "-xdev") || !strcmp(t, "-mount") || !strcmp(t, "-noleaf")) return mk(N_TRUE);
-  if (!strcmp(t, "-exec") || !strcmp(t, "-execdir") || !strcmp(t, "-ok") || !strcmp(t, "-okdir"))
-    diex_(1, "%s is not supported yet (no process creation)", t);
+  if (!strcmp(t, "-exec") || !strcmp(t, "-execdir") || !strcmp(t, "-ok") || !strcmp(t, "-okdir")) {
+    n = mk(N_EXEC);
+    struct exec *ex = xmalloc(sizeof *ex);
+    memset(ex, 0, sizeof *ex);
+    ex->dir = strstr(t, "dir") != NULL;
+    ex->ok = t[1] == 'o';
+    ex->argv = toks + tp;
+    while (tp < ntoks && strcmp(toks[tp], ";") && !(strcmp(toks[tp], "+") == 0 && tp > 0 && strcmp(toks[tp - 1], "{}") == 0)) tp++;
+    if (tp >= ntoks) diex_(1, "missing argument to `%s'", t);
+    ex->argc = (int)(toks + tp - ex->argv);
+    ex->plus = toks[tp][0] == '+';
+    if (ex->plus && ex->ok) diex_(1, "missing argument to `%s'", t);
+    tp++;
+    if (ex->argc == 0) diex_(1, "missing argument to `%s'", t);
+    if (ex->plus) { execs = xrealloc(execs, sizeof *execs * (nexecs + 1)); execs[nexecs++] = ex; }
+    n->ex = ex;
+    has_action = 1;
+    return n;
+  }
   if (t[0] == '-' && t[1]) diex_(1, "unknown predicate `%s'", t);
   diex_(1, "paths must precede expression: `%s'", t);
   return NULL;
@@ -177,6 +213,82 @@ static struct node *parse_or(void) {
     l = n;
   }
   return l;
+}
+
+/* Replace every "{}" in word by path. */
+static char *subst(const char *word, const char *path) {
+  size_t n = 0, pl = strlen(path);
+  for (const char *p = strstr(word, "{}"); p; p = strstr(p + 2, "{}")) n++;
+  char *out = xmalloc(strlen(word) + n * pl + 1), *o = out;
+  for (const char *p = word; *p;) {
+    if (p[0] == '{' && p[1] == '}') { memcpy(o, path, pl); o += pl; p += 2; }
+    else *o++ = *p++;
+  }
+  *o = 0;
+  return out;
+}
+
+/* Run argv (in dir when not NULL); the exit status, or -1 when it could not run. */
+static int run_cmd(char **argv, const char *dir) {
+  fflush(stdout);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (dir) posix_spawn_file_actions_addchdir_np(&fa, dir);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) { errno = rc; warn_("'%s'", argv[0]); return 127; }   /* as GNU: not a find error */
+  int st;
+  while (waitpid(pid, &st, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void flush_batch(struct exec *ex) {
+  if (!ex->nbatch) return;
+  int n = ex->argc - 1 + (int)ex->nbatch;
+  char **argv = xmalloc(sizeof *argv * (size_t)(n + 1));
+  int k = 0;
+  for (int i = 0; i < ex->argc - 1; i++) argv[k++] = ex->argv[i];
+  for (size_t i = 0; i < ex->nbatch; i++) argv[k++] = ex->batch[i];
+  argv[k] = NULL;
+  if (run_cmd(argv, NULL) != 0) status = 1;
+  for (size_t i = 0; i < ex->nbatch; i++) free(ex->batch[i]);
+  ex->nbatch = 0;
+  free(argv);
+}
+
+static int do_exec(struct exec *ex, const char *path) {
+  if (ex->plus) {
+    ex->batch = xrealloc(ex->batch, sizeof *ex->batch * (ex->nbatch + 1));
+    ex->batch[ex->nbatch++] = xstrdup(path);
+    if (ex->nbatch >= 1024) flush_batch(ex);
+    return 1;
+  }
+  char *dir = NULL, *arg = (char *)path;
+  if (ex->dir) {
+    const char *slash = strrchr(path, '/');
+    dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    arg = xmalloc(strlen(path) + 3);
+    strcpy(arg, "./");
+    strcat(arg, slash ? slash + 1 : path);
+  }
+  char **argv = xmalloc(sizeof *argv * (size_t)(ex->argc + 1));
+  for (int i = 0; i < ex->argc; i++) argv[i] = subst(ex->argv[i], arg);
+  argv[ex->argc] = NULL;
+  int yes = 1;
+  if (ex->ok) {
+    fflush(stdout);
+    fprintf(stderr, "< %s ... %s > ? ", argv[0], arg);
+    char line[64];
+    yes = fgets(line, sizeof line, stdin) && (line[0] == 'y' || line[0] == 'Y');
+  }
+  int rc = yes ? run_cmd(argv, dir) : 1;
+  for (int i = 0; i < ex->argc; i++) free(argv[i]);
+  free(argv);
+  if (dir) { free(dir); free(arg); }
+  return rc == 0;
 }
 
 static int num_cmp(char cmp, long long have, long long want) {
@@ -231,6 +343,7 @@ static int eval(struct node *n, const char *path, const char *name, const struct
   case N_PRINT0: fputs(path, stdout); putchar(0); return 1;
   case N_PRUNE: prune_flag = 1; return 1;
   case N_QUIT: quit = 1; return 1;
+  case N_EXEC: return do_exec(n->ex, path);
   case N_DELETE:
     if ((S_ISDIR(st->st_mode) ? rmdir(path) : unlink(path)) != 0) {
       if (strcmp(path, ".") == 0) return 1;
@@ -307,6 +420,7 @@ int main(int argc, char **argv) {
   if (tp < ntoks) diex_(1, "unexpected extra predicate '%s'", toks[tp]);
   if (npaths == 0) visit(".", 0, 1);
   for (int k = 0; k < npaths && !quit; k++) visit(argv[first_path + k], 0, 1);
+  for (size_t k = 0; k < nexecs; k++) flush_batch(execs[k]);
   if (fflush(stdout) != 0) die_(1, "write error");
   return status;
 }
