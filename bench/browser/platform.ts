@@ -1,0 +1,128 @@
+// The browser platform for the suite (core/suite.ts), inside the suite's Web
+// Worker (suite-worker.ts): tabkernel is a Kernel on the browser host
+// (kernel/host/browser/host.ts) with its processes in nested Web Workers, as the
+// page's kernel worker builds it, plus a root image in memory holding the
+// programs the benchmarks run (sh, seq, grep, wc, true). node:wasi and native
+// do not exist here: the suite reports them as n/a.
+import { Kernel } from '../../kernel/kernel.js';
+import { BrowserHost } from '../../kernel/host/browser/host.js';
+import type { DirInode } from '../../kernel/fs/inode.js';
+import { MemFile, MemFs } from '../../kernel/fs/memfs.js';
+import type { OutputNotice } from '../../kernel/host/protocol.js';
+import { floorSab, type FloorMessage, type FloorMode, type FloorReply } from '../core/floor.js';
+import type { Sample } from '../core/stats.js';
+import type { Platform, Program } from '../core/suite.js';
+import syscallsUrl from '../programs/bin/syscalls.wasm?url';
+import procsUrl from '../programs/bin/procs.wasm?url';
+import shUrl from '../../userland/rootfs/bin/sh?url';
+import seqUrl from '../../userland/rootfs/bin/seq?url';
+import grepUrl from '../../userland/rootfs/bin/grep?url';
+import wcUrl from '../../userland/rootfs/bin/wc?url';
+import trueUrl from '../../userland/rootfs/bin/true?url';
+
+const ROOT_BIN: Record<string, string> = { sh: shUrl, seq: seqUrl, grep: grepUrl, wc: wcUrl, true: trueUrl };
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`fetching ${url}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+export class BrowserPlatform implements Platform {
+  readonly name = 'chromium';
+  readonly tmp = { guest: '/tmp', host: '' };
+  private readonly kernel: Kernel;
+  private out: Uint8Array[] = [];
+  private err: Uint8Array[] = [];
+
+  private constructor(private readonly wasm: Record<Program, Uint8Array>, bin: DirInode) {
+    const host = new BrowserHost((msg: OutputNotice) => (msg.fd === 1 ? this.out : this.err).push(msg.data));
+    const withImage = Object.assign(host, { rootImage: (): Array<[string, DirInode]> => [['bin', bin]] });
+    this.kernel = new Kernel(withImage);
+  }
+
+  static async create(): Promise<BrowserPlatform> {
+    const mem = new MemFs();
+    for (const [name, url] of Object.entries(ROOT_BIN)) mem.root.add(name, new MemFile(mem, await fetchBytes(url)));
+    return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, mem.root);
+  }
+
+  private take(): { stdout: string; stderr: string } {
+    const text = (bufs: Uint8Array[]) => {
+      const d = new TextDecoder();
+      return bufs.map((b) => d.decode(b, { stream: true })).join('') + d.decode();
+    };
+    const r = { stdout: text(this.out), stderr: text(this.err) };
+    this.out = [];
+    this.err = [];
+    return r;
+  }
+
+  private async first(what: string, start: () => Promise<{ status: number; error?: string }>): Promise<string> {
+    this.take();
+    const exit = await start();
+    const { stdout, stderr } = this.take();
+    if (exit.status !== 0) throw new Error(`${what}: exit ${exit.status} ${exit.error ?? ''} ${stderr} ${stdout.slice(-300)}`);
+    return stdout;
+  }
+
+  tabkernel(prog: Program, args: string[]): Promise<string> {
+    const k = this.kernel;
+    if (prog === 'procs') return this.first(prog, () => k.run({ type: 'run', wasm: this.wasm.procs, argv: [prog, ...args], env: [], cwd: '/', mounts: [] }));
+    return this.first(prog, async () => {
+      const p = await k.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
+      if (typeof p === 'string') return { status: 127, error: p };
+      return new Promise((resolve) => {
+        const prev = k.onExit;
+        k.onExit = (q, error) => {
+          prev?.(q, error);
+          if (q === p) {
+            k.onExit = prev;
+            resolve({ status: q.status, error });
+          }
+        };
+      });
+    });
+  }
+
+  tabkernelShell(script: string): Promise<string> {
+    return this.first('sh', () => this.kernel.run({ type: 'run', argv: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', mounts: [] }));
+  }
+
+  floor(mode: FloorMode, batches: number, targetMs: number): Promise<Sample[]> {
+    const sab = mode === 'postMessage' ? undefined : floorSab(mode);
+    const ch = mode === 'postMessage' ? new MessageChannel() : null;
+    return pair(
+      { role: 'server', mode, sab, port: ch?.port1, batches, targetMs },
+      { role: 'client', mode, sab, port: ch?.port2, batches, targetMs },
+    );
+  }
+
+  ring(chunk: number, batches: number, targetMs: number): Promise<Sample[]> {
+    const sab = floorSab('ring');
+    return pair({ role: 'writer', mode: 'ring', sab, batches, targetMs, chunk }, { role: 'reader', mode: 'ring', sab, batches, targetMs, chunk });
+  }
+}
+
+function floorWorker(): Worker {
+  return new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' });
+}
+
+/** Two floor workers: `other` serves, `measurer` measures and replies. */
+async function pair(other: FloorMessage, measurer: FloorMessage): Promise<Sample[]> {
+  const a = floorWorker();
+  const b = floorWorker();
+  try {
+    const r = await new Promise<FloorReply>((resolve, reject) => {
+      b.onmessage = (e: MessageEvent<FloorReply>) => resolve(e.data);
+      a.onerror = b.onerror = (e) => reject(new Error(e.message || 'floor worker failed'));
+      a.postMessage(other, other.port ? [other.port] : []);
+      b.postMessage(measurer, measurer.port ? [measurer.port] : []);
+    });
+    if ('error' in r) throw new Error(r.error);
+    return r.samples;
+  } finally {
+    a.terminate();
+    b.terminate();
+  }
+}

@@ -1,0 +1,130 @@
+// `npm run bench:browser`: the benchmark suite in Debian's Chromium. Builds the
+// pages with Vite (index.html and web/bench.html) into node_modules/.cache,
+// serves the build cross-origin isolated with `vite preview` (vite.config.ts),
+// and drives Chromium through playwright-core:
+//  - boot.first_output: page load (navigation start) → the first byte of the
+//    demo program's output on index.html, in a fresh tab each sample (the
+//    stand-in for boot.prompt until the page has a terminal and a shell);
+//  - every other case: web/bench.html runs bench/core/suite.ts in a Web Worker.
+// Prints progress, then the table; --json FILE writes issue 5's schema.
+// Usage: node test/e2e/bench.js [--quick] [--json FILE] [--only PREFIX,…]
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Bench } from 'tinybench';
+import { build, preview } from 'vite';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const outDir = join(root, 'node_modules/.cache/tabkernel-bench-web');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const flag = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const jsonFile = flag('--json');
+const only = (flag('--only') ?? '').split(',').filter(Boolean);
+
+/** Records when #output first shows text, on the page's own clock (0 = navigation start). */
+function watchFirstOutput() {
+  new MutationObserver((_, observer) => {
+    const out = document.getElementById('output');
+    if (out && out.textContent) {
+      window.__firstOutput = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+/** boot.first_output: samples in fresh tabs, summarised by tinybench. */
+async function bootCase(browser, url, samples) {
+  const times = [];
+  for (let i = 0; i < samples + 1; i++) {
+    const page = await browser.newPage();
+    await page.addInitScript(watchFirstOutput);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__firstOutput !== undefined, null, { timeout: 30_000 });
+    const t = await page.evaluate(() => window.__firstOutput);
+    const text = await page.textContent('#output');
+    if (!text.startsWith('hello from hello')) throw new Error(`boot: unexpected output '${text}'`);
+    if (i > 0) times.push(t); // the first load fills the HTTP cache: a warm-up
+    await page.close();
+  }
+  let k = 0;
+  const bench = new Bench({ iterations: times.length, time: 0, warmup: false, throws: true });
+  bench.add('boot', () => ({ overriddenDuration: times[k++ % times.length] }));
+  await bench.run();
+  const l = bench.tasks[0].result.latency;
+  return { name: 'boot.first_output', unit: 'ms', median: l.p50, min: l.min, max: l.max, samples: l.samplesCount, subject: 'tabkernel' };
+}
+
+async function main() {
+  await stat(chromiumPath).catch(() => {
+    throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  });
+  console.log('bench:browser: vite build');
+  await build({
+    root, logLevel: 'warn',
+    build: { outDir, rollupOptions: { input: { main: join(root, 'index.html'), bench: join(root, 'web/bench.html') } } },
+  });
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
+  const base = `http://127.0.0.1:${server.httpServer.address().port}`;
+  const userDataDir = await mkdtemp(join(tmpdir(), 'tabkernel-bench-'));
+  let browser;
+  try {
+    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    const version = browser.browser()?.version() ?? '';
+    console.log(`bench:browser: chromium ${version} against ${base}/web/bench.html${quick ? ', --quick' : ''}`);
+    const t0 = performance.now();
+
+    const extra = [];
+    if (only.length === 0 || only.some((p) => 'boot.first_output'.startsWith(p) || p.startsWith('boot'))) {
+      const boot = await bootCase(browser, `${base}/`, quick ? 3 : 10);
+      console.log(`  boot.first_output      tabkernel    ${boot.median.toFixed(1)} ms  (${boot.samples} samples)`);
+      extra.push(boot);
+    }
+
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.log(`  pageerror: ${e.message}`));
+    await page.goto(`${base}/web/bench.html`);
+    if (!(await page.evaluate(() => self.crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated');
+    let shown = 0;
+    const progress = setInterval(async () => {
+      const log = await page.textContent('#log').catch(() => '');
+      const lines = log.split('\n').filter(Boolean);
+      for (; shown < lines.length; shown++) console.log(lines[shown]);
+    }, 500);
+    let run;
+    try {
+      run = await page.evaluate((req) => window.tabkernelBench.run(req), { quick, only: only.filter((p) => !p.startsWith('boot')) });
+    } finally {
+      clearInterval(progress);
+    }
+    const lines = (await page.textContent('#log')).split('\n').filter(Boolean);
+    for (; shown < lines.length; shown++) console.log(lines[shown]);
+    const results = [...run.results, ...extra];
+    console.log(`\n${await page.evaluate(([r, e]) => window.tabkernelBench.table(r, e), [run.results, extra])}`);
+    console.log(`\nratios: tabkernel's cost over the reference's (> 1 = tabkernel slower; for MB/s, the reference's bandwidth over tabkernel's)`);
+    console.log(`bench:browser: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await page.screenshot({ path: join(root, 'test-results/bench-browser.png'), fullPage: true }).catch(() => {});
+    if (jsonFile) await writeFile(jsonFile, JSON.stringify({ env: { ...run.env, chromium: version }, results }, null, 2) + '\n');
+    return results.some((r) => r.subject === 'tabkernel') ? 0 : 1;
+  } finally {
+    await browser?.close();
+    await server.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (status) => process.exit(status),
+  (e) => {
+    console.error(`bench:browser: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
