@@ -31,6 +31,7 @@ const jsonFile = flag('--json');
 const only = (flag('--only') ?? '').split(',').filter(Boolean);
 
 /** Records when #output first shows text, on the page's own clock (0 = navigation start). */
+/* global MutationObserver */
 function watchFirstOutput() {
   new MutationObserver((_, observer) => {
     const out = document.getElementById('output');
