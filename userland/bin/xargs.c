@@ -1,103 +1,107 @@
 /*
  * xargs: build command lines from standard input and run them.
- *   xargs [-0] [-d DELIM] [-n MAX] [-L LINES] [-I REPL] [-r] [-t] [-s SIZE] [CMD [ARG...]]
- * Items are blank-separated with quotes and backslashes (POSIX), or NUL (-0),
- * or DELIM (-d). Exit: 0, 123 (a command exited 1-125), 124 (a command exited
- * 255), 125 (a command was killed), 126 (not executable), 127 (not found).
- * Spec: POSIX xargs(1).
+ * Items are separated by blanks and newlines, with '...' "..." and
+ * backslash quoting (-0: NUL-separated, -d C: C-separated, no quoting).
+ * -n MAX items per command, -L MAX input lines per command, -I STR runs once
+ * per input line replacing STR in the arguments, -r runs nothing on empty
+ * input, -t prints each command on stderr, -s MAX bounds the command length,
+ * -E STR stops at an item equal to STR. The default command is echo.
+ * Exit: 0; 123 when a command exited 1-125; 124 when one exited 255 (xargs
+ * stops); 125 when one was killed by a signal; 126 cannot run; 127 not found.
+ * Spec: POSIX xargs; GNU findutils for -0 -d -r and messages.
  */
 #include "lib/util.h"
-#include <ctype.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
 extern char **environ;
 
-static int trace, status;
+static int opt_0, opt_r, opt_t, delim = -1;
+static long max_args = 0, max_lines = 0, max_chars = 131072;
+static const char *repl, *eof_str;
+static char **base;      /* the command and its initial arguments */
+static int nbase;
+static int status;
 
-static int run(char **argv) {
-  if (trace) {
-    for (int i = 0; argv[i]; i++) fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
-    fputc('\n', stderr);
-  }
-  fflush(stdout);
-  pid_t pid;
-  int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-  if (r) {
-    errno = r;
-    warn_("%s", argv[0]);
-    exit(r == ENOENT ? 127 : 126);
-  }
-  int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-  if (WIFSIGNALED(st)) {
-    warnx_("%s: terminated by signal %d", argv[0], WTERMSIG(st));
-    exit(125);
-  }
-  int code = WEXITSTATUS(st);
-  if (code == 255) {
-    warnx_("%s: exited with status 255; aborting", argv[0]);
-    exit(124);
-  }
-  if (code) status = 123;
-  return 0;
-}
+/* ---------- reading items ---------- */
 
-/* Next item from stdin; NULL at end. *eol tells whether a line ended after it. */
-static char *next_item(int nul, int delim, int *eol) {
-  static char *buf;
-  static size_t cap;
-  size_t n = 0;
+static int line_ended;   /* the last item ended its input line (for -L) */
+
+/* Next item from stdin (malloc'd) or NULL at the end. */
+static char *next_item(void) {
+  size_t cap = 64, n = 0;
+  char *s = xmalloc(cap);
   int c, quote = 0, any = 0;
-  *eol = 0;
+  line_ended = 0;
   for (;;) {
     c = getchar();
-    if (c == EOF) break;
-    if (n + 2 > cap) {
-      cap = cap ? cap * 2 : 256;
-      buf = realloc(buf, cap);
+    if (c == EOF) {
+      if (quote) diex_(1, "unmatched %s quote; by default quotes are special to xargs unless you use the -0 option", quote == '\'' ? "single" : "double");
+      break;
     }
-    if (nul || delim >= 0) {
-      if (c == (nul ? 0 : delim)) { any = 1; break; }
-      buf[n++] = (char)c;
+    if (n + 2 >= cap) s = xrealloc(s, cap *= 2);
+    if (opt_0 || delim >= 0) {
+      if (c == (opt_0 ? 0 : delim)) { any = 1; break; }
+      s[n++] = (char)c;
       any = 1;
       continue;
     }
     if (quote) {
       if (c == quote) quote = 0;
-      else buf[n++] = (char)c;
+      else if (c == '\n') diex_(1, "unmatched %s quote; by default quotes are special to xargs unless you use the -0 option", quote == '\'' ? "single" : "double");
+      else s[n++] = (char)c;
       continue;
     }
-    if (c == '\n' || c == ' ' || c == '\t') {
-      if (any) { *eol = c == '\n'; break; }
+    if (c == '\n' && repl) { line_ended = 1; if (any) break; continue; }
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (repl && (c == ' ' || c == '\t') && any) { s[n++] = (char)c; continue; }   /* -I: whole lines */
+      if (any) { if (c == '\n') line_ended = 1; break; }
       continue;
     }
     any = 1;
-    if (c == '\'' || c == '"') quote = c;
-    else if (c == '\\') {
-      c = getchar();
-      if (c != EOF) buf[n++] = (char)c;
-    } else buf[n++] = (char)c;
+    if (c == '\'' || c == '"') { quote = c; continue; }
+    if (c == '\\') { c = getchar(); if (c == EOF) break; }
+    s[n++] = (char)c;
   }
-  if (quote) {
-    warnx_("unmatched %s quote", quote == '"' ? "double" : "single");
-    exit(1);
-  }
-  if (!any && c == EOF) return NULL;
-  buf[n] = 0;
-  return buf;
+  if (!any) { free(s); return NULL; }
+  s[n] = 0;
+  if (repl) while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+  if (eof_str && strcmp(s, eof_str) == 0) { free(s); while (getchar() != EOF) {} return NULL; }
+  return s;
 }
 
-static char *replace(const char *arg, const char *repl, const char *item) {
+/* ---------- running ---------- */
+
+static void run(char **argv) {
+  if (opt_t) {
+    for (int i = 0; argv[i]; i++) fprintf(stderr, i ? " %s" : "%s", argv[i]);
+    fputc('\n', stderr);
+  }
+  fflush(stdout);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+  if (rc != 0) {
+    errno = rc;
+    warn_("%s", argv[0]);
+    exit(rc == ENOENT ? 127 : 126);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0) if (errno != EINTR) die_(125, "waitpid");
+  if (WIFSIGNALED(st)) diex_(125, "%s: terminated by signal %d", argv[0], WTERMSIG(st));
+  int code = WEXITSTATUS(st);
+  if (code == 255) diex_(124, "%s: exited with status 255; aborting", argv[0]);
+  if (code == 127 || code == 126) exit(code);
+  if (code) status = 123;
+}
+
+/* Replace every occurrence of repl in word by item. */
+static char *replace(const char *word, const char *item) {
   size_t rl = strlen(repl), il = strlen(item), n = 0;
-  for (const char *p = arg; (p = strstr(p, repl)); p += rl) n++;
-  char *out = malloc(strlen(arg) + n * il + 1), *o = out;
-  for (const char *p = arg; *p;) {
-    if (rl && strncmp(p, repl, rl) == 0) {
-      memcpy(o, item, il);
-      o += il;
-      p += rl;
-    } else *o++ = *p++;
+  for (const char *p = strstr(word, repl); p; p = strstr(p + rl, repl)) n++;
+  char *out = xmalloc(strlen(word) + n * il + 1), *o = out;
+  for (const char *p = word; *p;) {
+    if (rl && strncmp(p, repl, rl) == 0) { memcpy(o, item, il); o += il; p += rl; }
+    else *o++ = *p++;
   }
   *o = 0;
   return out;
@@ -105,66 +109,66 @@ static char *replace(const char *arg, const char *repl, const char *item) {
 
 int main(int argc, char **argv) {
   prog = "xargs";
-  int nul = 0, delim = -1, maxn = 0, maxl = 0, noempty = 0, opt;
-  const char *repl = NULL;
-  long size = 128 * 1024;
-  while ((opt = getopt(argc, argv, "+0d:n:L:I:rts:")) != -1) {
-    switch (opt) {
-      case '0': nul = 1; break;
-      case 'd': delim = (unsigned char)optarg[0]; if (!strcmp(optarg, "\\n")) delim = '\n'; break;
-      case 'n': maxn = atoi(optarg); break;
-      case 'L': maxl = atoi(optarg); break;
-      case 'I': repl = optarg; maxl = 1; break;
-      case 'r': noempty = 1; break;
-      case 't': trace = 1; break;
-      case 's': size = atol(optarg); break;
-      default:
-        fprintf(stderr, "usage: xargs [-0] [-d DELIM] [-n MAX] [-L LINES] [-I REPL] [-r] [-t] [CMD [ARG...]]\n");
-        return 1;
+  int c;
+  while ((c = getopt_(argc, argv, "+0d:n:L:l::I:i::rts:E:e::xP:p")) != -1) {
+    switch (c) {
+    case '0': opt_0 = 1; break;
+    case 'd': delim = optarg[0] == '\\' && optarg[1] == 'n' ? '\n' : optarg[0] == '\\' && optarg[1] == 't' ? '\t' : (unsigned char)optarg[0]; break;
+    case 'n': max_args = atol(optarg); if (max_args < 1) diex_(1, "value %s for -n option should be >= 1", optarg); break;
+    case 'L': case 'l': max_lines = optarg ? atol(optarg) : 1; if (max_lines < 1) diex_(1, "value %s for -L option should be >= 1", optarg); break;
+    case 'I': repl = optarg; break;
+    case 'i': repl = optarg ? optarg : "{}"; break;
+    case 'r': opt_r = 1; break;
+    case 't': opt_t = 1; break;
+    case 's': max_chars = atol(optarg); if (max_chars < 1) diex_(1, "value %s for -s option should be >= 1", optarg); break;
+    case 'E': eof_str = optarg; break;
+    case 'e': eof_str = optarg; break;
+    case 'x': case 'P': case 'p': break;
+    default: usage_hint(); return 1;
     }
   }
-  char *defcmd[] = {"echo", NULL};
-  char **cmd = optind < argc ? argv + optind : defcmd;
-  int ncmd = optind < argc ? argc - optind : 1;
-  size_t cap = 64, used = 0;
-  char **items = malloc(cap * sizeof *items);
-  long bytes = 0;
-  int lines = 0, ran = 0, eol, done = 0;
-  while (!done) {
-    // With -I an item is a whole input line, leading blanks dropped.
-    char *it = next_item(nul, repl && !nul && delim < 0 ? '\n' : delim, &eol);
-    if (it && repl && !nul && delim < 0) {
-      while (*it == ' ' || *it == '\t') it++;
-      eol = 1;
+  static char *echo[] = {"echo", NULL};
+  base = optind < argc ? argv + optind : echo;
+  nbase = optind < argc ? argc - optind : 1;
+  if (repl) {
+    /* one command per input line, REPL replaced in every argument */
+    char *item;
+    while ((item = next_item()) != NULL) {
+      char **v = xmalloc(sizeof *v * (size_t)(nbase + 1));
+      for (int i = 0; i < nbase; i++) v[i] = replace(base[i], item);
+      v[nbase] = NULL;
+      run(v);
+      for (int i = 0; i < nbase; i++) free(v[i]);
+      free(v);
+      free(item);
     }
-    if (!it) done = 1;
-    else {
-      if (used + 1 >= cap) items = realloc(items, (cap *= 2) * sizeof *items);
-      items[used++] = strdup(it);
-      bytes += (long)strlen(it) + 1;
-      if (eol || maxl == 0) lines += eol;
+    return status;
+  }
+  size_t cap = 64;
+  char **v = xmalloc(sizeof *v * cap);
+  int ran = 0;
+  for (;;) {
+    int n = 0;
+    long chars = 0, lines = 0;
+    for (int i = 0; i < nbase; i++) { v[n++] = base[i]; chars += (long)strlen(base[i]) + 1; }
+    char *item;
+    int eof = 0;
+    for (;;) {
+      if (max_args && n - nbase >= max_args) break;
+      if (max_lines && lines >= max_lines) break;
+      item = next_item();
+      if (!item) { eof = 1; break; }
+      if ((size_t)n + 2 >= cap) v = xrealloc(v, sizeof *v * (cap *= 2));
+      v[n++] = item;
+      chars += (long)strlen(item) + 1;
+      if (line_ended) lines++;
+      if (chars >= max_chars) break;
     }
-    int full = (maxn && (int)used >= maxn) || (maxl && lines >= maxl) || bytes >= size;
-    if (!(full || (done && (used > 0 || (!ran && !noempty))))) continue;
-    if (done && used == 0 && (ran || noempty || repl)) break;
-    char **av = calloc((size_t)ncmd + used + 1, sizeof *av);
-    int k = 0;
-    if (repl) {
-      const char *item = used ? items[0] : "";
-      for (int i = 0; i < ncmd; i++) av[k++] = replace(cmd[i], repl, item);
-    } else {
-      for (int i = 0; i < ncmd; i++) av[k++] = cmd[i];
-      for (size_t i = 0; i < used; i++) av[k++] = items[i];
-    }
-    av[k] = NULL;
-    run(av);
+    v[n] = NULL;
+    if (n > nbase || (!ran && !opt_r)) run(v);
     ran = 1;
-    if (repl) for (int i = 0; i < ncmd; i++) free(av[i]);
-    free(av);
-    for (size_t i = 0; i < used; i++) free(items[i]);
-    used = 0;
-    bytes = 0;
-    lines = 0;
+    for (int i = nbase; i < n; i++) free(v[i]);
+    if (eof) break;
   }
   return status;
 }
