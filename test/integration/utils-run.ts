@@ -21,6 +21,11 @@ export function utilPath(name: string): string | null {
   return fs.existsSync(dev) ? dev : null;
 }
 
+/** True when NAME is installed in the root image (so it runs as a guest program). */
+export function installed(name: string): boolean {
+  return fs.existsSync(path.join(root, 'userland/rootfs/bin', name));
+}
+
 /** True when every named utility is built. */
 export function haveUtils(...names: string[]): boolean {
   return names.every((n) => utilPath(n) !== null);
@@ -40,6 +45,8 @@ export interface UtilOptions {
   input?: string | Buffer;
   env?: string[];
   cwd?: string;
+  mount?: string;   // where the directory appears in the guest (default '/'; elsewhere keeps the image's /bin)
+  guest?: boolean;  // run NAME from the image's PATH instead of the host file (sees /proc and /bin)
 }
 
 /** Populate dir with the files, directories and links of o. */
@@ -65,7 +72,9 @@ export function util(name: string, args: string[] = [], o: UtilOptions = {}): Ut
   if (!wasm) throw new Error(`utility ${name} is not built`);
   const dir = scratch(`util-${name.replace(/[^a-z]/g, '_')}`);
   populate(dir, o);
-  const r = run(wasm, args, { dirs: [`${dir}::/`], input: o.input ?? '', env: o.env, cwd: o.cwd });
+  const mount = o.mount ?? '/';
+  const cwd = o.cwd ?? (mount === '/' ? undefined : mount);
+  const r = run(o.guest ? name : wasm, args, { dirs: [`${dir}::${mount}`], input: o.input ?? '', env: o.env, cwd });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, dir };
 }
 

@@ -185,12 +185,14 @@ int main(int argc, char **argv) {
     int w = cols[i].width > (int)strlen(cols[i].header) ? cols[i].width : (int)strlen(cols[i].header);
     cols[i].width = w;
   }
-  for (int i = 0; i < ncols; i++) {
+  int any_header = 0;
+  for (int i = 0; i < ncols; i++) if (cols[i].header[0]) any_header = 1;
+  for (int i = 0; i < ncols && any_header; i++) {   /* "-o pid=" alone: no header line */
     if (i) putchar(' ');
     if (i + 1 == ncols && cols[i].left) fputs(cols[i].header, stdout);
     else printf(cols[i].left ? "%-*s" : "%*s", cols[i].width, cols[i].header);
   }
-  putchar('\n');
+  if (any_header) putchar('\n');
   for (size_t r = 0; r < n; r++) {
     for (int i = 0; i < ncols; i++) {
       field(&cols[i], &v[r], b, sizeof b);
