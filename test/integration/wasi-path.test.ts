@@ -74,10 +74,14 @@ describe('file status and times (filestat)', () => {
 });
 
 describe('timestamps on host files', () => {
-  it('keeps a nanosecond mtim set in one run for the next run (wasmtime: utimensat)', () => {
+  // Within one run times are exact to the nanosecond (hostfs remembers them);
+  // on disk Node can only store what a double of seconds holds (docs/SYSCALLS.md).
+  it('keeps an mtim set in one run for the next run, to the microsecond', () => {
     const dir = scratch('filestat-persist');
     expectAllOk(run(prog('filestat'), ['scratch'], { dirs: [`${dir}::scratch`] }), 40);
     const r = run(prog('filestat'), ['scratch', '--mtim', 'g'], { dirs: [`${dir}::scratch`] });
-    expect(r.stdout.trim()).toBe('mtim=1500000000000000008');
+    const mtim = BigInt(r.stdout.trim().replace('mtim=', ''));
+    const want = 1500000000000000008n;
+    expect(mtim > want - 1000n && mtim < want + 1000n).toBe(true);
   });
 });
