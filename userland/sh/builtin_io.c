@@ -394,7 +394,7 @@ static int getopts_last_ind = -1;
 
 int b_getopts(int argc, char **argv) {
   if (argc < 3) {
-    sh_error("getopts: usage: getopts optstring var [arg...]");
+    sh_error("getopts: Usage: getopts optstring var [arg...]");
     return 2;
   }
   const char *spec = argv[1], *var = argv[2];
@@ -403,7 +403,9 @@ int b_getopts(int argc, char **argv) {
   const char *oi = var_get("OPTIND");
   int ind = oi ? atoi(oi) : 1;
   if (ind < 1) ind = 1;
+  /* Inside "-abc", OPTIND already names the next argument (as dash). */
   if (ind != getopts_last_ind) getopts_pos = 0;
+  else if (getopts_pos > 0) ind--;
   int silent = spec[0] == ':';
   if (silent) spec++;
   char num[24];
@@ -457,6 +459,7 @@ int b_getopts(int argc, char **argv) {
   }
   var_set(var, optc, 0);
 done:
+  if (getopts_pos > 0) ind++;
   snprintf(num, sizeof num, "%d", ind);
   var_set("OPTIND", num, 0);
   getopts_last_ind = ind;

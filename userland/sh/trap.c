@@ -134,7 +134,14 @@ static int interactive_ignores(int sig) {
   return 0;
 }
 
+/* Signals ignored when a non-interactive shell starts cannot be trapped (XCU trap). */
+static char ignored_on_entry[NSIG + 1];
+
 void trap_init(void) {
+  for (int sig = 1; sig <= NSIG; sig++) {
+    struct sigaction old;
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) ignored_on_entry[sig] = 1;
+  }
   if (!opts[O_INTERACTIVE]) return;
   set_handler(SIGINT, "interactive");
   set_handler(SIGQUIT, "");
@@ -245,6 +252,7 @@ int trap_builtin(int argc, char **argv) {
       status = 1;
       continue;
     }
+    if (sig > 0 && ignored_on_entry[sig] && !opts[O_INTERACTIVE]) continue;
     free(traps[sig]);
     traps[sig] = strcmp(action, "-") == 0 ? NULL : xstrdup(action);
     if (sig == 0) continue;
