@@ -107,9 +107,12 @@ static void add_cols(const char *spec) {
   char *s = xstrdup(spec), *save = NULL;
   for (char *t = strtok_r(s, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
     char *eq = strchr(t, '=');
+    char *colon = strchr(t, ':');   /* internal formats: KEY:HEADER renames one column */
     if (eq) *eq = 0;
+    if (colon) *colon = 0;
     if (ncols == 32) diex_(1, "too many output fields");
     if (col_of(t, &cols[ncols]) != 0) diex_(1, "error: unknown user-defined format specifier \"%s\"", t);
+    if (colon) snprintf(cols[ncols].header, sizeof cols[ncols].header, "%s", colon + 1);
     if (eq) {
       snprintf(cols[ncols].header, sizeof cols[ncols].header, "%s", eq + 1);
       ncols++;
@@ -134,9 +137,9 @@ int main(int argc, char **argv) {
     for (const char *p = a + 1; *p; p++) {
       switch (*p) {
       case 'e': case 'A': case 'a': case 'x': case 'd': break;
-      case 'f': fmt = "uid=UID,pid,ppid,c,stime,tty=TTY,time,cmd"; break;
-      case 'j': fmt = "pid,pgid,sid,tty=TTY,time,cmd"; break;
-      case 'l': fmt = "s=S,uid,pid,ppid,c,tty=TTY,time,cmd"; break;
+      case 'f': fmt = "user:UID,pid,ppid,c,stime,tty:TTY,time,cmd"; break;
+      case 'j': fmt = "pid,pgid,sid,tty:TTY,time,cmd"; break;
+      case 'l': fmt = "s:S,uid,pid,ppid,c,tty:TTY,time,cmd"; break;
       case 'o': case 'p': {
         const char *v = p[1] ? p + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!v) diex_(1, "error: option requires an argument");
@@ -156,10 +159,10 @@ int main(int argc, char **argv) {
       }
     }
   }
-  if (!fmt) fmt = "pid,tty=TTY,time,cmd";
+  if (!fmt) fmt = "pid,tty:TTY,time,cmd";
   if (*fmt) add_cols(fmt);
   for (int i = 0; i < ncols; i++)
-    if (!strcmp(cols[i].key, "cmd") && strcmp(fmt, "pid,tty=TTY,time,cmd") == 0) cols[i].key = "comm";
+    if (!strcmp(cols[i].key, "cmd") && strcmp(fmt, "pid,tty:TTY,time,cmd") == 0) cols[i].key = "comm";
   /* 1. collect */
   DIR *d = opendir("/proc");
   if (!d) die_(1, "/proc");
