@@ -168,7 +168,7 @@ export class NodePlatform implements Platform {
     } catch { /* not a checkout */ }
     return {
       host: 'node', node: process.version, v8: process.versions.v8, os: `${os.type()} ${os.release()}`, arch: os.arch(),
-      cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), commit, date: new Date().toISOString(),
+      cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg().map((l) => +l.toFixed(2)), memoryGiB: Math.round(os.totalmem() / 2 ** 30), commit, date: new Date().toISOString(),
     };
   }
 
