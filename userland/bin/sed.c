@@ -29,6 +29,7 @@ struct cmd {
   int neg;
   char name;
   int in_range;      /* range state */
+  int range_done;    /* a range whose first address is a line number has started */
   long range_end;    /* A_LINE/A_PLUS/A_MULT end line once started */
   /* arguments */
   char *text;        /* a i c: text; b t T ':' : label; r w: file name */
@@ -521,11 +522,23 @@ struct queued { char *text; int is_file; };
 static struct queued *appendq;
 static size_t nappend;
 
+/* Files (besides out) whose last line was written without its newline. */
+static FILE *unterminated[16];
+static int nunterminated;
+
+/* Write a line; a line written earlier without its newline gets one first
+ * (GNU: only the very last line of an output may lack it). */
 static void emit(FILE *f, const char *s, size_t n, int nl) {
-  if (f == out && missing_nl) putc('\n', f);
+  if (f == out) {
+    if (missing_nl) putc('\n', f);
+  } else {
+    for (int i = 0; i < nunterminated; i++)
+      if (unterminated[i] == f) { putc('\n', f); unterminated[i] = unterminated[--nunterminated]; break; }
+  }
   fwrite(s, 1, n, f);
   if (nl) putc(opt_z ? 0 : '\n', f);
   if (f == out) missing_nl = !nl;
+  else if (!nl && nunterminated < 16) unterminated[nunterminated++] = f;
 }
 
 static void flush_appends(void) {
@@ -585,9 +598,12 @@ static int selected(struct cmd *c) {
     case A_LAST: if (is_last_line()) c->in_range = 0; break;
     case A_RE: if (regexec(use_re(c->a2.re), ps, 0, NULL, 0) == 0) c->in_range = 0; break;
     }
-  } else if (c->a1.kind == A_ZERO ? lineno == 1 : match_addr(&c->a1)) {
+  } else if (c->a1.kind == A_ZERO ? lineno == 1 : match_addr(&c->a1) ||
+             /* GNU: a line-number start that was skipped (d, N) still opens the range */
+             (c->a1.kind == A_LINE && lineno > c->a1.n && !c->range_done)) {
     m = 1;
     c->in_range = 1;
+    c->range_done = 1;
     switch (c->a2.kind) {
     case A_LINE: if (c->a2.n <= lineno) c->in_range = 0; break;
     case A_PLUS: c->range_end = lineno + c->a2.n; if (c->a2.n == 0) c->in_range = 0; break;
@@ -790,6 +806,7 @@ static int run_script(int *exit_code) {
       if (!opt_n) emit(out, ps, ps_len, ps_nl);
       flush_appends();
       read_line(&ps, &ps_cap, &ps_len, &ps_nl);
+      tflag = 0;   /* a new input line resets t (GNU) */
       break;
     case 'N': {
       if (is_last_line()) { *exit_code = 0; return QUIT; }
@@ -798,6 +815,7 @@ static int run_script(int *exit_code) {
       size_t lc = 0, ll;
       int nl;
       read_line(&l, &lc, &ll, &nl);
+      tflag = 0;
       ps_reserve(ps_len + 1 + ll);
       ps[ps_len++] = '\n';
       memcpy(ps + ps_len, l, ll + 1);
@@ -844,6 +862,8 @@ int main(int argc, char **argv) {
   int have_script = 0, c;
   /* -i takes an optional suffix glued to it; --long options by hand */
   for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+    if (strcmp(argv[i], "--version") == 0) { puts("This is not GNU sed version 4.0"); return 0; }
+    if (strcmp(argv[i], "--help") == 0) { puts("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]..."); return 0; }
     if (strncmp(argv[i], "--in-place", 10) == 0) { opt_i = 1; if (argv[i][10] == '=') in_place_suffix = argv[i] + 11; argv[i] = "-s"; }
     else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "--silent") == 0) argv[i] = "-n";
     else if (strcmp(argv[i], "--regexp-extended") == 0) argv[i] = "-E";
