@@ -235,7 +235,9 @@ int eval_string(const char *s, int flags) {
     exitstatus = 0;
     return 0;
   }
-  return eval(n, flags);
+  int status = eval(n, flags);
+  tree_free(n);
+  return status;
 }
 
 /* ---- functions ---- */

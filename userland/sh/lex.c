@@ -20,23 +20,34 @@
 int lex_error;
 const char *parse_context;
 
-/* ---- raw text recording: every char read goes to the recorders ---- */
-static struct str *rec[16];
-static int nrec;
+/* ---- raw text recording: every char read goes to the active recorders ----
+ * rec[rec_base..nrec) are the words being read from the current input; text
+ * parsed from a string of its own (backquotes, $(( )), here-document bodies)
+ * starts a new base so it is not recorded twice. */
+static struct str *rec[64];
+static int nrec, rec_base;
 
 static int lgetc(void) {
   int c = pgetc();
   if (c >= 0)
-    for (int i = 0; i < nrec; i++) str_addc(rec[i], c);
+    for (int i = rec_base; i < nrec; i++) str_addc(rec[i], c);
   return c;
 }
 
 static void lungetc(int c) {
   if (c < 0) return;
   pungetc(c);
-  for (int i = 0; i < nrec; i++)
+  for (int i = rec_base; i < nrec; i++)
     if (rec[i]->len) rec[i]->s[--rec[i]->len] = 0;
 }
+
+int lex_rec_push_base(void) {
+  int saved = rec_base;
+  rec_base = nrec;
+  return saved;
+}
+
+void lex_rec_pop_base(int saved) { rec_base = saved; }
 
 /* ---- building a part list ---- */
 struct pbuild {
@@ -444,12 +455,11 @@ static int read_parts(struct pbuild *b, enum mode m) {
 struct wpart *lex_heredoc_parts(const char *text) {
   void *st = input_save();
   input_push_string(text, 0);
-  int saved = nrec;
-  nrec = 0;
+  int saved = lex_rec_push_base();
   struct pbuild b;
   pb_init(&b);
   int r = read_parts(&b, M_HEREDOC);
-  nrec = saved;
+  lex_rec_pop_base(saved);
   input_restore(st);
   struct wpart *p = pb_done(&b);
   if (r < 0) lex_error = 1;
@@ -602,6 +612,11 @@ void lex_token(struct token *t) {
   lungetc(c);
   struct str raw;
   str_init(&raw);
+  if (nrec == (int)(sizeof rec / sizeof rec[0])) {
+    syntax_error("words nested too deeply");
+    t->type = T_EOF;
+    return;
+  }
   rec[nrec++] = &raw;
   struct pbuild b;
   pb_init(&b);

@@ -34,6 +34,8 @@ struct wpart *lex_heredoc_parts(const char *text);
 void *input_save(void);
 void input_restore(void *state);
 void input_push_alias(const char *name, const char *text);
+int lex_rec_push_base(void);
+void lex_rec_pop_base(int saved);
 void syntax_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

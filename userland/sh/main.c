@@ -102,6 +102,7 @@ static int cmdloop(int top) {
       int last = top && exec_last && eof;
       eval(n, last ? EV_EXIT : 0);
       status = exitstatus;
+      tree_free(n);
       if (evalskip == SKIP_EXIT || (evalskip == SKIP_FUNC && !top)) break;
       if (evalskip == SKIP_ERROR) {
         evalskip = SKIP_NONE;

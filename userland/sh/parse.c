@@ -587,7 +587,9 @@ struct node *parse_string(const char *s, int *err) {
   lex_error = 0;
   input_push_string(s, 0);
   input_lineno = lineno;
+  int base = lex_rec_push_base();
   struct node *n = compound_list();
+  lex_rec_pop_base(base);
   if (!lex_error && peek()->type != T_EOF) unexpected(peek(), NULL);
   *err = lex_error;
   input_restore(st);

@@ -164,6 +164,7 @@ struct node {
 struct node *parse_command(int *eof, int *err);
 /* Parse a whole string (eval, command substitution from backquotes). */
 struct node *parse_string(const char *s, int *err);
+void tree_free(struct node *n); /* tree.c: after it has run (function bodies are kept) */
 extern int parse_heredoc_pending;
 
 /* ---- expansion (expand.c) ---- */

@@ -6,7 +6,7 @@
 # With -t, "ours" is the wasm build under tabkernel instead (`tabkernel run sh`,
 # the root image's /bin/sh; or TK_SH_DIR=DIR mounts DIR at /opt and runs /opt/sh),
 # in the guest's /tmp/run; outputs naming the scratch directory then differ.
-# Usage: userland/sh/test-native.sh [-v] [-t] [CASE-NAME-SUBSTRING]
+# Usage: [SH_CFLAGS=...] userland/sh/test-native.sh [-v] [-t] [CASE-NAME-SUBSTRING]
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/sh-native-test.XXXXXX)
@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
 done
 FILTER=${1:-}
 mkdir -p "$WORK/ours" "$WORK/dash" "$WORK/run"
-gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Werror -o "$WORK/ours/sh" "$ROOT"/userland/sh/*.c || exit 1
+# SH_CFLAGS adds flags, e.g. SH_CFLAGS='-fsanitize=address,undefined -g'.
+gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Werror ${SH_CFLAGS:-} -o "$WORK/ours/sh" "$ROOT"/userland/sh/*.c || exit 1
 ln -s "$(command -v dash)" "$WORK/dash/sh"
 SETUP='mkdir d && : > d/a.txt && : > d/b.txt && : > d/.hidden && : > d/c.log && echo data > file && printf "l1\nl2 x\nl3\n" > lines; '
 
