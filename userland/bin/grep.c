@@ -25,9 +25,11 @@ static int status = 1, error_seen;
 
 static char **pats;
 static size_t npats;
+static int have_patterns;   /* -e or -f was given (an empty -f file means no pattern at all) */
 static regex_t *res;
 
 static void add_pattern(const char *p) {
+  have_patterns = 1;
   /* a pattern with newlines is one pattern per line */
   const char *s = p;
   for (;;) {
@@ -115,9 +117,17 @@ static long grep_stream(FILE *f, const char *name) {
     lineno++;
     size_t len = (size_t)n;
     if (line[len - 1] == '\n') line[--len] = 0;   /* regexec reads to the NUL */
-    if (!o_a && memchr(line, 0, len)) binary = 1;
+    /* NUL is an ordinary byte to grep but ends regexec's string: match on a
+     * copy with NUL as '\n' (no line holds one, and '.' matches it) */
+    char *subject = line;
+    if (memchr(line, 0, len)) {
+      if (!o_a) binary = 1;
+      subject = xmalloc(len + 1);
+      for (size_t i = 0; i <= len; i++) subject[i] = i < len && line[i] == 0 ? '\n' : line[i];
+    }
     size_t so, eo;
-    int hit = find_match(line, len, 0, &so, &eo) != o_v;
+    int hit = find_match(subject, len, 0, &so, &eo) != o_v;
+    if (subject != line) free(subject);
     long long this_off = off;
     off += n;
     if (!hit) {
@@ -173,7 +183,7 @@ static long grep_stream(FILE *f, const char *name) {
   for (long i = 0; i < before; i++) free(ring[i]);
   free(ring);
   free(ring_off);
-  if (binary && count && !quiet) printf("Binary file %s matches\n", name);
+  if (binary && count && !quiet) { fflush(stdout); fprintf(stderr, "grep: %s: binary file matches\n", name); }   /* GNU 3.5+ */
   return count;
 }
 
@@ -237,6 +247,11 @@ static long num(const char *s) {
 
 int main(int argc, char **argv) {
   prog = "grep";
+#ifdef GREP_NAME
+  prog = GREP_NAME;
+  o_E = GREP_NAME[0] == 'e';
+  o_F = GREP_NAME[0] == 'f';
+#endif
   int c;
   /* long options people use */
   int k = 1, i = 1;
@@ -275,6 +290,7 @@ int main(int argc, char **argv) {
       char *l = NULL;
       size_t cap = 0;
       ssize_t n;
+      have_patterns = 1;
       while ((n = getline(&l, &cap, f)) > 0) {
         if (l[n - 1] == '\n') l[n - 1] = 0;
         add_pattern(l);
@@ -293,7 +309,7 @@ int main(int argc, char **argv) {
     default: usage_hint(); return 2;
     }
   }
-  if (!pats) {
+  if (!have_patterns) {
     if (optind >= argc) { fprintf(stderr, "Usage: grep [OPTION]... PATTERNS [FILE]...\n"); usage_hint(); return 2; }
     add_pattern(argv[optind++]);
   }
