@@ -14,6 +14,7 @@
 #include "lib/lines.h"
 #include <ctype.h>
 #include <math.h>
+#include <string.h>
 
 enum { F_NUM = 1, F_GEN = 2, F_HUM = 4, F_MON = 8, F_VER = 16, F_FOLD = 32, F_DICT = 64,
        F_BLANK_S = 128, F_BLANK_E = 256, F_REV = 512 };
@@ -118,19 +119,27 @@ static int num_cmp(const char *a, const char *ae, const char *b, const char *be)
   return sign * r;
 }
 
-static double gen_value(const char *a, const char *ae, int human) {
+static double gen_value(const char *a, const char *ae) {
   char buf[64];
   size_t n = (size_t)(ae - a) < sizeof buf - 1 ? (size_t)(ae - a) : sizeof buf - 1;
   memcpy(buf, a, n);
   buf[n] = 0;
   char *end;
   double v = strtod(buf, &end);
-  if (end == buf) return human ? 0 : -INFINITY;
-  if (human && *end) {
-    const char *u = strchr("KMGTPEZY", toupper((unsigned char)*end));
-    if (u && *end != 0) v *= pow(1024, (double)(u - "KMGTPEZY" + 1));
-  }
-  return v;
+  return end == buf ? -INFINITY : v;
+}
+
+/* -h: GNU compares the unit (none < K < M < ... < Y) first, then the number. */
+static int human_cmp(const char *a, const char *ae, const char *b, const char *be) {
+  const char *units = "KMGTPEZY";
+  int ua = 0, ub = 0;
+  const char *p;
+  for (p = a; p < ae && (isdigit((unsigned char)*p) || *p == '.' || *p == '-' || is_blank((unsigned char)*p)); p++) {}
+  if (p < ae && *p && (*p == 'k' || strchr(units, *p))) ua = *p == 'k' ? 1 : (int)(strchr(units, *p) - units) + 1;
+  for (p = b; p < be && (isdigit((unsigned char)*p) || *p == '.' || *p == '-' || is_blank((unsigned char)*p)); p++) {}
+  if (p < be && *p && (*p == 'k' || strchr(units, *p))) ub = *p == 'k' ? 1 : (int)(strchr(units, *p) - units) + 1;
+  if (ua != ub) return ua < ub ? -1 : 1;
+  return num_cmp(a, ae, b, be);
 }
 
 static int month(const char *a, const char *ae) {
@@ -164,8 +173,9 @@ static int text_cmp(const char *a, const char *ae, const char *b, const char *be
 static int cmp_span(const char *a, const char *ae, const char *b, const char *be, int fl) {
   int r;
   if (fl & F_NUM) r = num_cmp(a, ae, b, be);
-  else if (fl & (F_GEN | F_HUM)) {
-    double x = gen_value(a, ae, fl & F_HUM), y = gen_value(b, be, fl & F_HUM);
+  else if (fl & F_HUM) r = human_cmp(a, ae, b, be);
+  else if (fl & F_GEN) {
+    double x = gen_value(a, ae), y = gen_value(b, be);
     r = x < y ? -1 : x > y;
   } else if (fl & F_MON) {
     int x = month(a, ae), y = month(b, be);
