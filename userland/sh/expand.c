@@ -348,9 +348,16 @@ static char *field_string(struct xbuf *b, size_t s, size_t e) {
 
 static void add_field(struct xbuf *b, size_t s, size_t e, int glob, struct strlist *out) {
   if (glob && !opts[O_NOGLOB]) {
+    /* Worth a directory read only with * ? or a [ that has a ] after it
+     * (a lone "[", the test command, matches nothing but itself). */
     int special = 0;
-    for (size_t i = s; i < e; i++)
-      if (!(b->f[i] & (F_Q | F_MARK | F_BRK)) && (b->c[i] == '*' || b->c[i] == '?' || b->c[i] == '[')) special = 1;
+    for (size_t i = s; i < e && !special; i++) {
+      if (b->f[i] & (F_Q | F_MARK | F_BRK)) continue;
+      if (b->c[i] == '*' || b->c[i] == '?') special = 1;
+      else if (b->c[i] == '[')
+        for (size_t k = i + 2; k < e; k++)
+          if (b->c[k] == ']' && !(b->f[k] & F_Q)) special = 1;
+    }
     if (special) {
       struct str pat;
       str_init(&pat);

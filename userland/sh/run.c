@@ -618,7 +618,9 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
       cmdsubst_status = r == -2 ? 2 : exitstatus;
       return 1;
     }
-    if (pc.argv.n > 0 && (pc.ci.kind == CMD_BUILTIN || pc.ci.kind == CMD_SPECIAL) && builtin_pure(pc.ci.builtin)) {
+    /* (Not with redirections: the capture stands in for fd 1 whatever it points to.) */
+    if (pc.argv.n > 0 && (pc.ci.kind == CMD_BUILTIN || pc.ci.kind == CMD_SPECIAL) && builtin_pure(pc.ci.builtin) &&
+        !cmds[0]->redirs) {
       struct rsave save = {0};
       out_capture_begin(out);
       int status = 2;

@@ -488,3 +488,9 @@ umask 022; umask g+w; umask; umask a-x; umask
 echo 'a\nb' 'c\\d' 'tab\there' '\0101' 'stop\cnot'; echo after
 #### empty string args preserved
 f() { echo $#; }; f "" ''; f $empty; f "$empty"
+#### command substitution of builtins with redirections
+x=$(echo hi > cs1); echo "[$x]"; cat cs1; y=$(echo a 2>&1); echo $y; z=$(printf "%s\n" b >&2); echo "[$z]"
+#### command substitution of a function and of cd
+f() { echo fn; }; echo "$(f)"; echo "$(cd /; pwd)"; pwd | sed 's|.*/||'
+#### test as [ does not glob
+[ 1 -lt 2 ] && echo lt; touch '[' 2>/dev/null; [ a = a ] && echo still
