@@ -57,6 +57,22 @@ int main(int argc, char **argv) {
   if (incr == 0) { warnx_("invalid Zero increment value: '%s'", sincr); usage_hint(); return 1; }
   int prec = decimals(sfirst) > decimals(sincr) ? decimals(sfirst) : decimals(sincr);
   char deffmt[32];
+  if (fmt) {
+    /* exactly one floating-point directive, as GNU insists */
+    int seen = 0;
+    for (const char *p = fmt; *p; p++) {
+      if (*p != '%') continue;
+      if (p[1] == '%') { p++; continue; }
+      const char *q = p + 1;
+      q += strspn(q, "-+ #0'");
+      q += strspn(q, "0123456789");
+      if (*q == '.') { q++; q += strspn(q, "0123456789"); }
+      if (!*q || !strchr("aAeEfFgG", *q)) diex_(1, "format '%s' has unknown %%%c directive", fmt, *q ? *q : '%');
+      if (seen++) diex_(1, "format '%s' has too many %% directives", fmt);
+      p = q;
+    }
+    if (!seen) diex_(1, "format '%s' has no %% directive", fmt);
+  }
   if (!fmt) {
     int width = 0;
     if (equal) {
@@ -64,6 +80,10 @@ int main(int argc, char **argv) {
       int w1 = snprintf(b, sizeof b, "%.*f", prec, first);
       int w2 = snprintf(b, sizeof b, "%.*f", prec, last);
       width = w1 > w2 ? w1 : w2;
+      /* the operands as written count too ("seq -w 003" pads to 3) */
+      int l1 = n > 1 && !strpbrk(sfirst, "eE") ? (int)strlen(sfirst) : 0, l2 = strpbrk(slast, "eE") ? 0 : (int)strlen(slast);
+      if (l1 > width) width = l1;
+      if (l2 > width) width = l2;
     }
     snprintf(deffmt, sizeof deffmt, equal ? "%%0%d.%df" : "%%%d.%df", width, prec);
     fmt = deffmt;
