@@ -147,6 +147,7 @@ int main(int argc, char **argv) {
   size_t cap = 64;
   char **v = xmalloc(sizeof *v * cap);
   int ran = 0;
+  char *pending = NULL;   /* an item that did not fit the previous command */
   for (;;) {
     int n = 0;
     long chars = 0, lines = 0;
@@ -156,13 +157,14 @@ int main(int argc, char **argv) {
     for (;;) {
       if (max_args && n - nbase >= max_args) break;
       if (max_lines && lines >= max_lines) break;
-      item = next_item();
+      item = pending ? pending : next_item();
+      pending = NULL;
       if (!item) { eof = 1; break; }
+      if (chars + (long)strlen(item) + 1 > max_chars && n > nbase) { pending = item; break; }
       if ((size_t)n + 2 >= cap) v = xrealloc(v, sizeof *v * (cap *= 2));
       v[n++] = item;
       chars += (long)strlen(item) + 1;
       if (line_ended) lines++;
-      if (chars >= max_chars) break;
     }
     v[n] = NULL;
     if (n > nbase || (!ran && !opt_r)) run(v);
