@@ -74,10 +74,12 @@ function chart(results: Result[]): void {
     parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(b.r) - left)}" height="${row - 4}" fill="${COLORS[b.ref]}"/>`);
     parts.push(`<text x="${x(b.r) + 4}" y="${y + 12}">${b.r < 10 ? b.r.toFixed(2) : b.r.toFixed(0)}×</text>`);
   });
+  const bottom = 10 + bars.length * row;
   for (let e = lo; e <= hi; e++) {
-    parts.push(`<line x1="${x(10 ** e)}" x2="${x(10 ** e)}" y1="0" y2="${10 + bars.length * row}" stroke="${e === 0 ? '#fff' : '#444'}"/>`);
+    parts.push(`<line x1="${x(10 ** e)}" x2="${x(10 ** e)}" y1="0" y2="${bottom}" stroke="${e === 0 ? '#fff' : '#444'}"/>`);
+    parts.push(`<text x="${x(10 ** e) - 8}" y="${bottom + 14}">${e < 0 ? (10 ** e).toFixed(-e) : 10 ** e}×</text>`);
   }
-  svg.setAttribute('height', String(30 + bars.length * row));
+  svg.setAttribute('height', String(bottom + 24));
   svg.innerHTML = parts.join('');
 }
 

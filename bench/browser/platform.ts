@@ -20,7 +20,14 @@ import grepUrl from '../../userland/rootfs/bin/grep?url';
 import wcUrl from '../../userland/rootfs/bin/wc?url';
 import trueUrl from '../../userland/rootfs/bin/true?url';
 
-const ROOT_BIN: Record<string, string> = { sh: shUrl, seq: seqUrl, grep: grepUrl, wc: wcUrl, true: trueUrl };
+// The root image's programs. A build emits them as assets (`?url`); the dev
+// server would serve an extension-less file as a JavaScript module, so in
+// development they come through bench/programs/rootfs/NAME.wasm (symlinks),
+// a path built at run time so that Vite leaves it alone.
+const built: Record<string, string> = { sh: shUrl, seq: seqUrl, grep: grepUrl, wc: wcUrl, true: trueUrl };
+const dev = (import.meta as unknown as { env?: { DEV?: boolean } }).env?.DEV === true;
+const ROOT_BIN: Record<string, string> = Object.fromEntries(Object.entries(built).map(([name, url]) =>
+  [name, dev ? new URL(['..', 'programs', 'rootfs', `${name}.wasm`].join('/'), import.meta.url).href : url]));
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
