@@ -156,7 +156,8 @@ int main(int argc, char **argv) {
   if (!var_get("PS1")) var_set("PS1", geteuid() == 0 ? "# " : "$ ", 0);
   if (!var_get("PS2")) var_set("PS2", "> ", 0);
   if (!var_get("PS4")) var_set("PS4", "+ ", 0);
-  if (!var_get("PATH")) var_set("PATH", "/usr/local/bin:/usr/bin:/bin", 0);
+  if (!var_get("PATH")) var_set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 0);
+  var_set("OPTIND", "1", 0);
   pwd_init();
   var_set("PPID", NULL, 0);
   {
