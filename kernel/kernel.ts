@@ -18,6 +18,9 @@ import { DirHandle } from './fs/dirhandle.js';
 import type { DirInode } from './fs/inode.js';
 import { ProcRoot } from './fs/procfs.js';
 import { Vfs } from './fs/vfs.js';
+import type { MemDir } from './fs/memfs.js';
+import type { Pty } from './tty/pty.js';
+import { DevTtyInode, PtmxInode, PtsDir, PtySlave, PtyTable } from './tty/pts.js';
 import { Terminal } from './tty/terminal.js';
 import type { Host, WorkerHandle } from './host/host.js';
 import type { ExitNotice, MountSpec, RunRequest, StartMessage, ForkImage } from './host/protocol.js';
@@ -64,9 +67,19 @@ export class Kernel implements Sys, SignalActions {
   /** Called when a process ends. */
   onExit: ((p: Process, error?: string) => void) | null = null;
 
+  readonly ptys = new PtyTable((pgid, sig) => {
+    for (const q of this.procs.group(pgid)) this.signal(q, sig);
+  });
+  /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
+  consolePty: Pty | null = null;
+
   constructor(readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
     this.vfs.mount('/proc', new ProcRoot(this.procs));
+    const dev = this.vfs.mem.root.lookup('dev') as MemDir;
+    dev.add('ptmx', new PtmxInode(this.ptys));
+    dev.add('pts', new PtsDir(this.ptys));
+    dev.add('tty', new DevTtyInode());
   }
 
   // ---- the first process ----------------------------------------------------
@@ -92,7 +105,8 @@ export class Kernel implements Sys, SignalActions {
     }
     const p = this.createProcess(null, module, argv, req.env);
     p.cwd = req.cwd;
-    this.installStdio(p);
+    if (req.tty) this.attachConsolePty(p, req.tty.rows, req.tty.cols);
+    else this.installStdio(p);
     for (const [name, dir] of pre) {
       p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
     }
@@ -167,10 +181,45 @@ export class Kernel implements Sys, SignalActions {
     return out;
   }
 
+  /**
+   * The host's terminal on a PTY: the host's stdin is typed into its master,
+   * its output goes to the host's stdout; the first process gets the slave as
+   * stdio and as its controlling terminal.
+   */
+  private attachConsolePty(p: Process, rows: number, cols: number): void {
+    const pty = this.ptys.create();
+    this.consolePty = pty;
+    pty.terminal.rows = rows;
+    pty.terminal.cols = cols;
+    const [input, output] = this.host.stdio;
+    pty.sink = (bytes) => void output.write?.(bytes);
+    const pump = (): void => input.read?.(65536, (data) => {
+      if (!data || data.length === 0) return; // host stdin closed: no more typing
+      pty.input(data);
+      pump();
+    });
+    pump();
+    for (const fd of [0, 1, 2]) {
+      const file = new PtySlave(pty, fd === 0, fd !== 0);
+      const { base, inheriting } = rightsFor(file);
+      p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
+    }
+    pty.terminal.sid = p.sid;
+    pty.terminal.fgPgrp = p.pgid;
+    p.ctty = pty.terminal;
+  }
+
+  /** The host's terminal changed size. */
+  resizeConsole(rows: number, cols: number): void {
+    this.consolePty?.resize(rows, cols);
+    this.kick();
+  }
+
   private installStdio(p: Process): void {
     // The host's terminal becomes the first process's controlling terminal.
     this.console.sid = p.sid;
     this.console.fgPgrp = p.pgid;
+    if (this.host.stdio.some((s) => s.isatty)) p.ctty = this.console;
     this.host.stdio.forEach((stream, fd) => {
       const file = new HostStreamFile(stream, fd === 0, fd !== 0, this.console);
       const { base, inheriting } = rightsFor(file);

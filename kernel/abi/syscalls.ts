@@ -93,6 +93,9 @@ export const syscalls = {
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0
   winsize: [N, N, N, N],                  // fd, op (0 get, 1 set), rows, cols → ret0: rows, ret1: cols
+  tcgetattr: [N],                         // fd → out: struct termios
+  tcsetattr: [N, N, BUF],                 // fd, when (TCSANOW/TCSADRAIN/TCSAFLUSH), struct termios
+  ptsname: [N],                           // master fd → ret0: the slave's number N (/dev/pts/N)
 } as const satisfies Record<string, readonly Arg[]>;
 
 export type SyscallName = keyof typeof syscalls;

@@ -17,6 +17,15 @@ export interface RunRequest {
   env: string[];
   cwd: string;
   mounts: MountSpec[];
+  /** Attach the host's terminal through a PTY of this size (`tabkernel run -t`, the page's xterm). */
+  tty?: { rows: number; cols: number };
+}
+
+/** Main thread → kernel: the host terminal's new size. */
+export interface ResizeRequest {
+  type: 'resize';
+  rows: number;
+  cols: number;
 }
 
 /** Kernel → main thread: the first process ended. */

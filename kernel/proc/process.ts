@@ -6,6 +6,7 @@
 import { PageViews } from '../abi/page.js';
 import type { WorkerHandle } from '../host/host.js';
 import type { Task } from '../syscall/task.js';
+import type { Terminal } from '../tty/terminal.js';
 import { FdTable } from './fdtable.js';
 import { WaitQueue } from './waitqueue.js';
 
@@ -45,6 +46,8 @@ export class Process {
 
   pgid: number;
   sid: number;
+  /** The controlling terminal of the process's session (null: none). */
+  ctty: Terminal | null = null;
   cwd = '/';
   umask = 0o022;
 
@@ -71,6 +74,7 @@ export class Process {
     this.page = new PageViews(page);
     this.pgid = parent ? parent.pgid : pid;
     this.sid = parent ? parent.sid : pid;
+    this.ctty = parent ? parent.ctty : null;
   }
 
   get ppid(): number {

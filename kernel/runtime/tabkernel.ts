@@ -121,6 +121,21 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       const r = s.begin().num(0, fd).num(1, op).num(2, mem.view.getUint16(rows, true)).num(3, mem.view.getUint16(cols, true)).call(NR.winsize);
       return r || outs([rows, s.retNum(0), 'u16'], [cols, s.retNum(1), 'u16']);
     },
+    tcgetattr(fd: number, ptr: number): number {
+      if (!m().ok(ptr >>> 0, 60)) return Errno.FAULT;
+      const r = s.begin().num(0, fd).call(NR.tcgetattr);
+      if (r) return r;
+      m().u8.set(s.out(60), ptr >>> 0);
+      return Errno.SUCCESS;
+    },
+    tcsetattr(fd: number, when: number, ptr: number): number {
+      s.begin().num(0, fd).num(1, when);
+      return bytes(2, ptr, 60) || call(NR.tcsetattr);
+    },
+    ptsname(fd: number, out: number): number {
+      const r = s.begin().num(0, fd).call(NR.ptsname);
+      return r || outs([out, s.retNum(0), 'u32']);
+    },
     chdir(path: number, len: number): number {
       s.begin();
       return bytes(0, path, len) || call(NR.chdir);

@@ -7,6 +7,9 @@ import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Signal, Whence } from '../ab
 import { realtimeNs } from '../lib/time.js';
 import { getFd, getFile, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
+import type { OpenFile } from '../fs/file.js';
+import { SIG_IGN, sigbit } from '../proc/process.js';
+import { L } from '../tty/termios.js';
 
 export function fd_advise(t: Task, fd: number, offset: bigint, len: bigint, advice: number): Result {
   const file = getFile(t.proc, fd, 0);
@@ -139,9 +142,17 @@ export function fd_prestat_dir_name(t: Task, fd: number): Result {
 export function fd_read(t: Task, fd: number, max: number): Result {
   const file = getFile(t.proc, fd, Rights.FD_READ);
   if (isErr(file)) return file.errno;
+  const bg = backgroundAccess(t, file, Signal.TTIN);
+  if (bg !== null) return bg;
   if (!file.readReady()) {
     if (file.nonblock) return Errno.AGAIN;
     return t.block(file.queue ? [file.queue] : []);
+  }
+  // A raw terminal with VMIN 0 and VTIME set waits up to VTIME for a first byte.
+  const pty = file.terminal?.pty;
+  if (pty && pty.ldisc.available() === 0 && pty.ldisc.timeoutMs > 0 && t.progress === 0 && !file.nonblock) {
+    t.progress = -1;
+    return t.block([pty.queue], pty.ldisc.timeoutMs);
   }
   const data = file.read(max);
   if (isErr(data)) return data.errno;
@@ -158,6 +169,10 @@ export function fd_read(t: Task, fd: number, max: number): Result {
 export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
   const file = getFile(t.proc, fd, Rights.FD_WRITE);
   if (isErr(file)) return file.errno;
+  if (t.progress === 0) {
+    const bg = backgroundAccess(t, file, Signal.TTOU);
+    if (bg !== null) return bg;
+  }
   for (;;) {
     const rest = data.subarray(t.progress);
     if (!file.canWrite(rest.length)) {
@@ -230,3 +245,20 @@ export function fd_tell(t: Task, fd: number): Result {
   return fd_seek(t, fd, 0n, Whence.CUR);
 }
 
+
+/**
+ * Job control: a background process reading its controlling terminal (or
+ * writing it under TOSTOP) makes its group stop with SIGTTIN/SIGTTOU and waits;
+ * when that signal is ignored or blocked, a read fails with EIO and a write
+ * goes ahead. null: no objection.
+ */
+function backgroundAccess(t: Task, file: OpenFile, sig: Signal.TTIN | Signal.TTOU): Result | null {
+  const p = t.proc;
+  const tty = file.terminal;
+  if (!tty || p.ctty !== tty || !tty.fgPgrp || p.pgid === tty.fgPgrp) return null;
+  if (sig === Signal.TTOU && !(tty.pty && (tty.pty.ldisc.termios.lflag & L.TOSTOP))) return null;
+  const act = p.action(sig);
+  if (act.handler === SIG_IGN || (p.sigBlocked & sigbit(sig))) return sig === Signal.TTIN ? Errno.IO : null;
+  for (const q of t.sys.procs.group(p.pgid)) t.sys.signal(q, sig);
+  return t.block([]);
+}

@@ -3,7 +3,11 @@
 // removed or renamed by the directory's file system.
 // Spec: WASI preview1 path_*; POSIX open(2), mkdir(2), rename(2), link(2),
 // symlink(2), unlink(2), rmdir(2), readlink(2); wasmtime where they differ.
-import { Errno, isErr } from '../abi/errno.js';
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { HostStreamFile } from '../fs/devices.js';
+import type { OpenFile } from '../fs/file.js';
+import type { Process } from '../proc/process.js';
+import { DevTtyInode, PtySlave } from '../tty/pts.js';
 import { Lookupflags, Rights } from '../abi/wasi.js';
 import { openResolved } from '../fs/open.js';
 import { DirInode, SymlinkInode } from '../fs/inode.js';
@@ -26,8 +30,15 @@ export function path_open(
   const write = (rights & WRITE_RIGHTS) !== 0;
   const read = (rights & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
 
-  const file = openResolved(r, { oflags, read, write, fdflags });
+  const file = r.node instanceof DevTtyInode ? openControllingTty(p, read, write) : openResolved(r, { oflags, read, write, fdflags });
   if (isErr(file)) return file.errno;
+  // A session leader without a terminal acquires the first one it opens (POSIX leaves this to the system; Linux does it).
+  const tty = file.terminal;
+  if (tty && p.pid === p.sid && !p.ctty && tty.sid === 0) {
+    tty.sid = p.sid;
+    tty.fgPgrp = p.pgid;
+    p.ctty = tty;
+  }
   const inh = Number(BigInt.asUintN(64, inheriting) & 0xffffffffn);
   const { base: rb, inheriting: ri } = rightsFor(file, rights, inh);
   const fd = p.fds.alloc({ file, rightsBase: rb, rightsInheriting: ri });
@@ -142,4 +153,19 @@ export function path_filestat_set_times(
   const times = timesFrom(atim, mtim, fst, realtimeNs());
   if (isErr(times)) return times.errno;
   return r.node.setTimes(times.atim, times.mtim);
+}
+
+/** /dev/tty: a new description of the caller's controlling terminal (ENXIO without one). */
+function openControllingTty(p: Process, read: boolean, write: boolean): OpenFile | Err {
+  const tty = p.ctty;
+  if (!tty) return err(Errno.NXIO);
+  if (tty.pty) return new PtySlave(tty.pty, read, write);
+  // The host console: the first process's stdio still holds its streams.
+  for (const fd of [0, 1, 2]) {
+    const e = p.fds.get(fd);
+    if (e && e.file.terminal === tty && e.file instanceof HostStreamFile) {
+      return new HostStreamFile(e.file.stream, read, write, tty);
+    }
+  }
+  return err(Errno.NXIO);
 }

@@ -60,6 +60,7 @@ export function spawn(
   const r = t.await(() => t.sys.spawn(p, path, argv, env, (child) => {
     if (flags & SPAWN_SETSID) {
       child.sid = child.pgid = child.pid;
+      child.ctty = null;
     } else if (flags & SPAWN_SETPGROUP) {
       const pg = pgroup === 0 ? child.pid : pgroup;
       if (pg !== child.pid && !t.sys.procs.group(pg).some((q) => q.sid === p.sid)) return Errno.PERM;
@@ -198,6 +199,7 @@ export function setsid(t: Task): Result {
   const p = t.proc;
   if (t.sys.procs.group(p.pid).length > 0) return Errno.PERM;
   p.sid = p.pgid = p.pid;
+  p.ctty = null; // a new session starts without a controlling terminal
   t.ret(0, p.sid);
   return Errno.SUCCESS;
 }

@@ -82,4 +82,7 @@ export const table = {
   tcsetpgrp: tty.tcsetpgrp,
   tcgetpgrp: tty.tcgetpgrp,
   winsize: tty.winsize,
+  tcgetattr: tty.tcgetattr,
+  tcsetattr: tty.tcsetattr,
+  ptsname: tty.ptsname,
 } satisfies SyscallTable;

@@ -4,6 +4,8 @@
 import { Errno, isErr } from '../abi/errno.js';
 import { Signal } from '../abi/wasi.js';
 import type { Terminal } from '../tty/terminal.js';
+import { PtyMaster } from '../tty/pty.js';
+import { TERMIOS, Termios } from '../tty/termios.js';
 import { getFd } from './helpers.js';
 import type { Result, Task } from './task.js';
 
@@ -41,5 +43,41 @@ export function winsize(t: Task, fd: number, op: number, rows: number, cols: num
   }
   t.ret(0, tty.rows);
   t.ret(1, tty.cols);
+  return Errno.SUCCESS;
+}
+
+/** The host console without a PTY keeps its host-side modes; it reports the defaults. */
+const consoleDefaults = new Termios();
+
+export function tcgetattr(t: Task, fd: number): Result {
+  const tty = getTerminal(t, fd);
+  if (typeof tty === 'number') return tty;
+  (tty.pty ? tty.pty.ldisc.termios : consoleDefaults).encode(t.outView(), 0);
+  return Errno.SUCCESS;
+}
+
+const TCSAFLUSH = 2;
+
+export function tcsetattr(t: Task, fd: number, when: number, data: Uint8Array): Result {
+  const tty = getTerminal(t, fd);
+  if (typeof tty === 'number') return tty;
+  if (when < 0 || when > TCSAFLUSH) return Errno.INVAL;
+  if (data.length < TERMIOS.SIZE) return Errno.FAULT;
+  // Changing the modes of the host's own terminal is the host's business (run with -t for a PTY).
+  if (!tty.pty) return Errno.NOTSUP;
+  const ldisc = tty.pty.ldisc;
+  const wasCanonical = ldisc.canonical;
+  ldisc.termios.decode(new DataView(data.buffer, data.byteOffset, data.byteLength), 0);
+  if (when === TCSAFLUSH) ldisc.flushInput();
+  if (wasCanonical !== ldisc.canonical) ldisc.modeChanged();
+  tty.pty.queue.wake();
+  return Errno.SUCCESS;
+}
+
+export function ptsname(t: Task, fd: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  if (!(e.file instanceof PtyMaster)) return Errno.NOTTY;
+  t.ret(0, e.file.pty.index);
   return Errno.SUCCESS;
 }

@@ -1,9 +1,12 @@
 /*
  * Terminals: the foreground process group, the window size (this ioctl
  * replaces wasi-libc's: TIOC* requests plus FIONREAD and FIONBIO), and termios. The line discipline
- * arrives with PTYs; until then tcsetattr on a terminal answers ENOSYS.
+ * (kernel/tty/ldisc.ts) is the kernel's; tcsetattr reaches it on a PTY.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -58,6 +61,15 @@ int ioctl(int fd, int req, ...) {
     }
     case TIOCSPGRP:
       return tcsetpgrp(fd, *(pid_t *)arg);
+    case TIOCGPTN: {
+      uint32_t n;
+      int r = tk_ptsname(fd, &n);
+      if (r) return fail(r);
+      *(unsigned *)arg = n;
+      return 0;
+    }
+    case TIOCSPTLCK:
+      return 0;
     case FIONBIO: {
       __wasi_fdstat_t st;
       int r = __wasi_fd_fdstat_get(fd, &st);
@@ -91,30 +103,42 @@ int ioctl(int fd, int req, ...) {
 }
 
 int tcgetattr(int fd, struct termios *t) {
-  if (!isatty(fd)) return fail(ENOTTY);
-  /* The host console's defaults: canonical input with echo, as a cooked tty. */
-  memset(t, 0, sizeof *t);
-  t->c_iflag = ICRNL | IXON | IUTF8;
-  t->c_oflag = OPOST | ONLCR;
-  t->c_cflag = CS8 | CREAD | B38400;
-  t->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
-  t->c_cc[VINTR] = 3;
-  t->c_cc[VQUIT] = 28;
-  t->c_cc[VERASE] = 127;
-  t->c_cc[VKILL] = 21;
-  t->c_cc[VEOF] = 4;
-  t->c_cc[VMIN] = 1;
-  t->c_cc[VSUSP] = 26;
-  t->c_cc[VWERASE] = 23;
-  t->__c_ispeed = t->__c_ospeed = B38400;
-  return 0;
+  int r = tk_tcgetattr(fd, t);
+  return r ? fail(r) : 0;
 }
 
 int tcsetattr(int fd, int act, const struct termios *t) {
-  (void)act;
-  (void)t;
-  if (!isatty(fd)) return fail(ENOTTY);
-  return fail(ENOSYS);
+  int r = tk_tcsetattr(fd, act, t);
+  return r ? fail(r) : 0;
+}
+
+/* PTYs: /dev/ptmx gives a master; its slave is /dev/pts/N. */
+int posix_openpt(int flags) {
+  return open("/dev/ptmx", flags);
+}
+int grantpt(int fd) {
+  uint32_t n;
+  int r = tk_ptsname(fd, &n);
+  return r ? fail(r) : 0;
+}
+int unlockpt(int fd) {
+  return grantpt(fd);
+}
+int ptsname_r(int fd, char *buf, size_t len) {
+  uint32_t n;
+  int r = tk_ptsname(fd, &n);
+  if (r) return r;
+  if ((size_t)snprintf(buf, len, "/dev/pts/%u", (unsigned)n) >= len) return ERANGE;
+  return 0;
+}
+char *ptsname(int fd) {
+  static char name[32];
+  int r = ptsname_r(fd, name, sizeof name);
+  if (r) {
+    errno = r;
+    return NULL;
+  }
+  return name;
 }
 
 int tcflush(int fd, int q) {

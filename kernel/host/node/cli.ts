@@ -12,6 +12,7 @@ const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]
   --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
   --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value)
   --cwd DIR           starting directory inside the guest
+  -t, --tty           attach this terminal through a PTY (line discipline, job control)
 `;
 
 function fail(msg: string, status = 2): never {
@@ -20,6 +21,7 @@ function fail(msg: string, status = 2): never {
 }
 
 interface Options {
+  tty: boolean;
   mounts: MountSpec[];
   env: string[];
   cwd: string;
@@ -28,9 +30,11 @@ interface Options {
 }
 
 export function parseArgs(argv: string[]): Options {
-  const opts: Options = { mounts: [], env: [], cwd: '/', program: '', args: [] };
+  const opts: Options = { tty: false, mounts: [], env: [], cwd: '/', program: '', args: [] };
   let i = 0;
+  // `tabkernel PROGRAM` (no `run`) on a terminal is interactive: the terminal goes through a PTY.
   if (argv[0] === 'run') i++;
+  else opts.tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
     if (i + 1 >= argv.length) fail(`tabkernel: ${flag} needs a value\n${USAGE}`);
@@ -64,6 +68,7 @@ export function parseArgs(argv: string[]): Options {
         break;
       }
       case '--cwd': opts.cwd = value(flag, inline); break;
+      case '-t': case '--tty': opts.tty = true; break;
       case '-V': case '--version': fs.writeSync(1, `tabkernel ${VERSION}\n`); process.exit(0); break;
       case '-h': case '--help': fs.writeSync(1, USAGE); process.exit(0); break;
       default: fail(`tabkernel: unknown option ${a}\n${USAGE}`);
@@ -86,10 +91,18 @@ export function main(argv: string[]): void {
       fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
     }
   }
+  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
   const req: RunRequest = {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env: opts.env, cwd: opts.cwd, mounts: opts.mounts,
   };
-  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
+  if (opts.tty) {
+    if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
+    // The PTY's line discipline does the editing and echo now: the host terminal goes raw.
+    process.stdin.setRawMode(true);
+    process.on('exit', () => process.stdin.isTTY && process.stdin.setRawMode(false));
+    req.tty = { rows: process.stdout.rows || 24, cols: process.stdout.columns || 80 };
+    process.stdout.on('resize', () => kernel.postMessage({ type: 'resize', rows: process.stdout.rows, cols: process.stdout.columns }));
+  }
   kernel.on('error', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
   // Standard input, read here and handed to the kernel one chunk per request.
   const chunks: Array<Uint8Array | null> = [];

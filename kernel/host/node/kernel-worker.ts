@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import tty from 'node:tty';
 import { Kernel } from '../../kernel.js';
 import type { HostStream } from '../host.js';
-import type { RunRequest } from '../protocol.js';
+import type { ResizeRequest, RunRequest } from '../protocol.js';
 import { NodeHost, outputStream } from './host.js';
 
 const port = parentPort!;
@@ -21,14 +21,20 @@ const stdin: HostStream = {
   },
 };
 
-port.on('message', async (msg: RunRequest | { type: 'stdin-data'; data: Uint8Array | null }) => {
+let kernel: Kernel | null = null;
+
+port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'; data: Uint8Array | null }) => {
+  if (msg.type === 'resize') {
+    kernel?.resizeConsole(msg.rows, msg.cols);
+    return;
+  }
   if (msg.type === 'stdin-data') {
     const done = pending;
     pending = null;
     done?.(msg.data);
     return;
   }
-  const kernel = new Kernel(new NodeHost({ stdio: [stdin, outputStream(1), outputStream(2)] }), { trace: !!process.env.TABKERNEL_TRACE });
+  kernel = new Kernel(new NodeHost({ stdio: [stdin, outputStream(1), outputStream(2)] }), { trace: !!process.env.TABKERNEL_TRACE });
   const notice = await kernel.run(msg);
   port.postMessage(notice);
 });

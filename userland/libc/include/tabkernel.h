@@ -66,6 +66,11 @@ int32_t tk_tcsetpgrp(int32_t fd, int32_t pgid) TK_IMPORT(tcsetpgrp);
 int32_t tk_tcgetpgrp(int32_t fd, int32_t *pgid) TK_IMPORT(tcgetpgrp);
 /* Terminal window size: rows, cols (op 0 = get, 1 = set). */
 int32_t tk_winsize(int32_t fd, int32_t op, uint16_t *rows, uint16_t *cols) TK_IMPORT(winsize);
+/* Terminal attributes (struct termios, 60 bytes as <termios.h> lays it out). */
+int32_t tk_tcgetattr(int32_t fd, void *termios) TK_IMPORT(tcgetattr);
+int32_t tk_tcsetattr(int32_t fd, int32_t when, const void *termios) TK_IMPORT(tcsetattr);
+/* The N of /dev/pts/N for a PTY master fd. */
+int32_t tk_ptsname(int32_t fd, uint32_t *n) TK_IMPORT(ptsname);
 /* The kernel's record of the working directory (absolute). */
 int32_t tk_chdir(const char *path, size_t len) TK_IMPORT(chdir);
 int32_t tk_getcwd(char *buf, size_t len, size_t *used) TK_IMPORT(getcwd);

@@ -89,6 +89,12 @@ int cfsetospeed(struct termios *, speed_t);
 int cfsetispeed(struct termios *, speed_t);
 void cfmakeraw(struct termios *);
 pid_t tcgetsid(int);
+/* PTYs (declared here and in <stdlib.h> on other systems). */
+int posix_openpt(int);
+int grantpt(int);
+int unlockpt(int);
+char *ptsname(int);
+int ptsname_r(int, char *, size_t);
 #ifdef __cplusplus
 }
 #endif

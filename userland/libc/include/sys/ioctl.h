@@ -13,6 +13,8 @@ struct winsize {
 #define TIOCSPGRP 0x5410
 #define TIOCSCTTY 0x540E
 #define TIOCNOTTY 0x5422
+#define TIOCGPTN 0x80045430
+#define TIOCSPTLCK 0x40045431
 int ioctl(int, int, ...);
 #ifdef __cplusplus
 }

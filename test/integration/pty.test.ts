@@ -1,0 +1,73 @@
+// The host's terminal attached through a PTY (what `tabkernel run -t` and the
+// page do): echo, canonical input, end of file, and signals from the keyboard.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NodeHost } from '../../kernel/host/node/host.js';
+import type { HostStream } from '../../kernel/host/host.js';
+import { Kernel } from '../../kernel/kernel.js';
+import { processWorker, root } from '../support/kernel.js';
+
+/** A kernel whose terminal is driven by the test: type() feeds keys, screen() is what was shown. */
+function terminalKernel() {
+  const shown: number[] = [];
+  const keys: Uint8Array[] = [];
+  let waiting: ((d: Uint8Array | null) => void) | null = null;
+  const stdin: HostStream = {
+    isatty: true,
+    read(_max, done) {
+      const k = keys.shift();
+      if (k) setTimeout(() => done(k), 0);
+      else waiting = done;
+    },
+  };
+  const out: HostStream = { isatty: true, write: (d) => (shown.push(...d), true) };
+  const kernel = new Kernel(new NodeHost({ processWorker, stdio: [stdin, out, out], rootfs: path.join(root, 'userland/rootfs') }));
+  const type = (s: string) => {
+    const k = new TextEncoder().encode(s);
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w(k);
+    } else keys.push(k);
+  };
+  const screen = () => new TextDecoder().decode(Uint8Array.from(shown));
+  const until = async (pred: () => boolean, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!pred() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  };
+  return { kernel, type, screen, until };
+}
+
+describe('a terminal on a PTY', () => {
+  it('echoes typed input, hands cat whole lines, and ends cat with Ctrl-D', async () => {
+    const { kernel, type, screen, until } = terminalKernel();
+    const done = kernel.run({ type: 'run', argv: ['cat'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
+    type('hello\r');
+    await until(() => screen().includes('hello\r\nhello\r\n'));
+    expect(screen()).toBe('hello\r\nhello\r\n');
+    type('\x04');
+    expect((await done).status).toBe(0);
+  });
+
+  it('kills the foreground program with SIGINT on Ctrl-C (status 130)', async () => {
+    const { kernel, type, screen, until } = terminalKernel();
+    const done = kernel.run({ type: 'run', argv: ['sleep', '100'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
+    await new Promise((r) => setTimeout(r, 300));
+    type('\x03');
+    const notice = await done;
+    await until(() => screen().includes('^C'));
+    expect(notice.status).toBe(130);
+    expect(screen()).toContain('^C');
+  });
+
+  it('reports the window size and changes it on resize', async () => {
+    const { kernel, type, screen, until } = terminalKernel();
+    const done = kernel.run({ type: 'run', argv: ['sh', '-c', 'stty size; read x; stty size'], env: [], cwd: '/', mounts: [], tty: { rows: 30, cols: 100 } });
+    await until(() => screen().includes('30 100'));
+    kernel.resizeConsole(40, 120);
+    type('\r');
+    await done;
+    expect(screen()).toContain('30 100\r\n');
+    expect(screen()).toContain('40 120\r\n');
+  });
+});
