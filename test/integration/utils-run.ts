@@ -74,7 +74,16 @@ export function util(name: string, args: string[] = [], o: UtilOptions = {}): Ut
   populate(dir, o);
   const mount = o.mount ?? '/';
   const cwd = o.cwd ?? (mount === '/' ? undefined : mount);
-  const r = run(o.guest ? name : wasm, args, { dirs: [`${dir}::${mount}`], input: o.input ?? '', env: o.env, cwd });
+  const dirs = [`${dir}::${mount}`];
+  let env = o.env;
+  if (o.guest && process.env.UTILS_DEV_DIR && wasm.endsWith('.wasm')) {
+    // a development build shadows the image's copy: first on PATH
+    const bin = scratch('util-bin');
+    fs.copyFileSync(wasm, path.join(bin, name));
+    dirs.push(`${bin}::/usr/local/bin`);
+    env = [...(env ?? []), 'PATH=/usr/local/bin:/bin'];
+  }
+  const r = run(o.guest ? name : wasm, args, { dirs, input: o.input ?? '', env, cwd });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, dir };
 }
 
