@@ -2,7 +2,8 @@
  * cp: copy files. cp SRC DST, or cp SRC... DIR.
  * -r/-R copy directories recursively (symlinks copied as links); -a is
  * -rp plus -P; -p keeps times; -f removes a destination that cannot be
- * opened; -n never overwrites; -L follows symlinks, -P/-d does not; -v
+ * opened; -n never overwrites; -L follows every symlink, -H those named as
+ * operands, -P/-d none (without -r, operands are otherwise followed); -v
  * names each copy; -T treats DST as a normal file; -t DIR names the target.
  * Spec: POSIX cp; GNU coreutils for messages.
  */
@@ -19,9 +20,10 @@ int main(int argc, char **argv) {
     case 'p': o.preserve = 1; break;
     case 'f': o.force = 1; o.no_clobber = 0; break;
     case 'n': o.no_clobber = 1; break;
-    case 'L': case 'H': link_mode = 1; break;
-    case 'P': case 'd': link_mode = 0; break;
-    case 'a': o.recursive = o.preserve = 1; link_mode = 0; break;
+    case 'L': link_mode = 1; break;
+    case 'H': o.follow_top = 1; break;
+    case 'P': case 'd': o.no_deref = 1; if (link_mode == 1) link_mode = 0; break;
+    case 'a': o.recursive = o.preserve = o.no_deref = 1; break;
     case 'v': o.verbose = 1; break;
     case 'i': break;
     case 'T': no_target_dir = 1; break;

@@ -17,7 +17,9 @@ struct copy_opts {
   int recursive;    /* -r: copy directories */
   int force;        /* -f: unlink a destination that cannot be opened */
   int preserve;     /* -p: keep access and modification times */
-  int deref;        /* follow symlinks in the source (cp without -r, or -L) */
+  int deref;        /* -L: follow every symlink in the source */
+  int follow_top;   /* -H: follow symlinks named on the command line */
+  int no_deref;     /* -P/-d: never follow, even without -r */
   int no_clobber;   /* -n: never overwrite */
   int verbose;      /* -v */
 };
@@ -90,7 +92,9 @@ static inline int copy_dir(const char *src, const char *dst, const struct stat *
 /* Copy src to exactly dst (dst is the final name, not a directory to copy into). */
 static inline int copy_any(const char *src, const char *dst, const struct copy_opts *o, int top) {
   struct stat st, dst_st;
-  int r = (o->deref || (top && !o->recursive)) ? stat(src, &st) : lstat(src, &st);
+  /* without -r an operand that is a symlink is followed, unless -P/-d */
+  int follow = o->deref || (top && (o->follow_top || (!o->recursive && !o->no_deref)));
+  int r = follow ? stat(src, &st) : lstat(src, &st);
   if (r != 0) { warn_("cannot stat '%s'", src); return -1; }
   if (S_ISDIR(st.st_mode)) {
     if (!o->recursive) { warnx_("-r not specified; omitting directory '%s'", src); return -1; }
