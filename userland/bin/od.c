@@ -2,7 +2,7 @@
  * od: dump files in octal and other formats.
  * -A d|o|x|n offset radix; -t TYPE (a, c, d/o/u/x with size 1 2 4 8 or
  * C S I L, f with 4 or 8; a trailing z adds the printable characters);
- * the classic -b -c -d -o -s -x -i -l; -N COUNT, -j SKIP, -w[N], -v.
+ * the classic -b -c -d -o -s -x -i -l (and -B -h -f -F); -N COUNT, -j SKIP, -w[N], -v.
  * Lines that repeat the previous one print as "*" unless -v. With several
  * types every element is widened to a common width per byte, so columns
  * line up as in GNU od. Input is little-endian (wasm32).
@@ -39,7 +39,7 @@ static void add_type(char fmt, int size, int z) {
   case 'o': t->width = wo[size]; break;
   case 'u': t->width = wu[size]; break;
   case 'x': t->width = wx[size]; break;
-  case 'f': t->width = size == 4 ? 14 : 23; break;
+  case 'f': t->width = size == 4 ? 15 : 24; break;
   }
 }
 
@@ -119,20 +119,25 @@ static void offset(unsigned long long off) {
 int main(int argc, char **argv) {
   prog = "od";
   int c, verbose = 0, width = 16;
+  for (int i = 1; i < argc; i++) if (!strcmp(argv[i], "--traditional")) argv[i] = (char *)"-v";
   long long limit = -1, skip = 0;
-  while ((c = getopt_(argc, argv, "A:t:bcdosxilvN:j:w::")) != -1) {
+  while ((c = getopt_(argc, argv, "A:t:abcdosxilvN:j:w::BhfF")) != -1) {
     switch (c) {
     case 'A':
       if (!strchr("doxn", optarg[0]) || optarg[1]) diex_(1, "invalid output address radix '%s'; it must be one character from [doxn]", optarg);
       radix = optarg[0];
       break;
     case 't': parse_type(optarg); break;
+    case 'a': add_type('a', 1, 0); break;
     case 'b': add_type('o', 1, 0); break;
     case 'c': add_type('c', 1, 0); break;
     case 'd': add_type('u', 2, 0); break;
     case 'o': add_type('o', 2, 0); break;
     case 's': add_type('d', 2, 0); break;
-    case 'x': add_type('x', 2, 0); break;
+    case 'x': case 'h': add_type('x', 2, 0); break;
+    case 'B': add_type('o', 2, 0); break;
+    case 'f': add_type('f', 4, 0); break;
+    case 'F': add_type('f', 8, 0); break;
     case 'i': add_type('d', 4, 0); break;
     case 'l': add_type('d', 8, 0); break;
     case 'v': verbose = 1; break;
