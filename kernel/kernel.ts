@@ -34,7 +34,7 @@ import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
 /** Idle time after which the loop stops spinning and sleeps. */
-const SPIN_MS = 0.05;
+const SPIN_MS = 0.2;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
 /**
@@ -286,7 +286,7 @@ export class Kernel implements Sys, SignalActions {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
       argv: p.argv, env: p.env, trace: this.trace !== null, fork,
     };
-    w.postMessage(start);
+    w.postMessage(start, fork ? [fork.memory] : []);
     this.ensureLoop();
   }
 

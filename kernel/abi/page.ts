@@ -11,12 +11,13 @@
 // exactly one side while the other is waiting on STATE, so STATE's seq-cst
 // Atomics operations order all plain accesses around them.
 
-/** Int32 slots at the start of the page. */
+/** Int32 slots at the start of the page (bytes 0-23). */
 export const enum Slot {
   STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→DONE. Atomics only.
   NR = 1,      // P: syscall number (abi/syscalls.ts)
   ERRNO = 2,   // K: the call's errno
   SIGNAL = 3,  // K: set when a signal is pending for the process (Atomics; wakes sleeps)
+  WAITING = 4, // P: 1 while blocked in Atomics.wait on STATE, so K notifies only then
 }
 
 export const enum State { IDLE = 0, PENDING = 1, DONE = 2 }
@@ -26,9 +27,9 @@ export const enum State { IDLE = 0, PENDING = 1, DONE = 2 }
  * 2^53: fds, lengths, flags, rights) and as BigInt64 (offsets, timestamps,
  * cookies). Each syscall's declaration says which view each argument uses.
  */
-export const ARG_BASE = 2;   // first 8-byte cell of the arguments (byte 16)
+export const ARG_BASE = 3;   // first 8-byte cell of the arguments (byte 24, after the Int32 slots)
 export const ARG_COUNT = 8;
-export const RET_BASE = 10;  // first 8-byte cell of the results (byte 80)
+export const RET_BASE = 11;  // first 8-byte cell of the results (byte 88)
 export const RET_COUNT = 4;
 
 /** Byte offset of the data window: inputs first, then outputs (8-aligned). */

@@ -5,7 +5,7 @@ import type { DirInode } from '../fs/inode.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
 export interface WorkerHandle {
-  postMessage(msg: unknown): void;
+  postMessage(msg: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(cb: (msg: unknown) => void): void;
   onError(cb: (err: Error) => void): void;
   terminate(): void;

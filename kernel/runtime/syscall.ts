@@ -70,7 +70,11 @@ export class SyscallClient {
     let s = Atomics.load(i32, Slot.STATE);
     for (let n = 0; s === State.PENDING && n < SPIN; n++) s = Atomics.load(i32, Slot.STATE);
     while (s === State.PENDING) {
+      // Announce the wait before re-checking STATE: the kernel stores DONE, then
+      // reads WAITING; with both seq-cst one side always sees the other.
+      Atomics.store(i32, Slot.WAITING, 1);
       Atomics.wait(i32, Slot.STATE, State.PENDING);
+      Atomics.store(i32, Slot.WAITING, 0);
       s = Atomics.load(i32, Slot.STATE);
     }
     Atomics.store(i32, Slot.STATE, State.IDLE);

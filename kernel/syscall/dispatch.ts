@@ -70,7 +70,8 @@ export function answer(p: Process, errno: Errno): void {
   page.i32[Slot.ERRNO] = errno;
   p.task = null;
   Atomics.store(page.i32, Slot.STATE, State.DONE);
-  Atomics.notify(page.i32, Slot.STATE);
+  // A notify costs a futex call: skip it while the process is still spinning.
+  if (Atomics.load(page.i32, Slot.WAITING) !== 0) Atomics.notify(page.i32, Slot.STATE);
 }
 
 function fmtArg(a: unknown): string {

@@ -1,43 +1,62 @@
 // The page's handle on a kernel: starts the kernel worker (kernel-worker.ts),
-// sends it RunRequests and turns its OutputNotice/ExitNotice messages
-// (protocol.ts) into callbacks and promises. The browser's counterpart of the
-// Node CLI's main thread. Runs in the page, never inside a worker.
-import type { ExitNotice, KernelToHost, OutputNotice, RunRequest } from '../protocol.js';
+// sends it requests (messages.ts: load the root image, run, keys, resize) and
+// turns its notices (OutputNotice, ExitNotice, ImageNotice) into callbacks and
+// promises. The browser's counterpart of the Node CLI's main thread. Runs in
+// the page, never inside a worker.
+import type { ExitNotice, OutputNotice, RunRequest } from '../protocol.js';
+import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
 
-/** What to run; everything but the program's bytes has a default. */
+/** What to run; everything has a default but the program. */
 export interface RunOptions {
-  wasm: Uint8Array;
+  /** The program's bytes; absent: argv[0] is looked up on PATH in the root image. */
+  wasm?: Uint8Array;
   argv?: string[];
   env?: string[];
   cwd?: string;
+  /** Attach the page's terminal (input(), resize(), output) through a PTY of this size. */
+  tty?: { rows: number; cols: number };
 }
 
 export type OutputListener = (fd: OutputNotice['fd'], data: Uint8Array) => void;
+export type ImageListener = (progress: ImageNotice) => void;
 
 export class BrowserKernel {
   private readonly worker: Worker;
   private readonly outputListeners = new Set<OutputListener>();
+  private readonly imageListeners = new Set<ImageListener>();
   /** The run in flight; the kernel runs one first process at a time. */
   private current: { resolve(exit: ExitNotice): void } | null = null;
   /** Runs wait here for the one before them, since notices carry no run id. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly encoder = new TextEncoder();
 
   /** `trace` logs every syscall to the console (TABKERNEL_TRACE=1 in Node). */
   constructor(opts: { trace?: boolean } = {}) {
     // kernel-worker.ts reads the options from the worker's name.
     const name = opts.trace ? 'tabkernel-kernel trace' : 'tabkernel-kernel';
     this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
-    this.worker.addEventListener('message', (e: MessageEvent<KernelToHost>) => this.receive(e.data));
+    this.worker.addEventListener('message', (e: MessageEvent<KernelToPage>) => this.receive(e.data));
     this.worker.addEventListener('error', (e) => {
       e.preventDefault();
       this.finish({ type: 'exit', status: 127, error: `kernel worker: ${e.message || 'failed to load'}` });
     });
   }
 
-  /** Bytes every process writes to the page's stdout (1) and stderr (2). */
+  /** Bytes every process writes to the page's stdout (1) and stderr (2), the console PTY's included. */
   onOutput(listener: OutputListener): () => void {
     this.outputListeners.add(listener);
     return () => this.outputListeners.delete(listener);
+  }
+
+  /** Progress of the root image asked for with loadImage(). */
+  onImage(listener: ImageListener): () => void {
+    this.imageListeners.add(listener);
+    return () => this.imageListeners.delete(listener);
+  }
+
+  /** Fetch the root image described by the manifest at `url`; later runs wait for it. */
+  loadImage(url: string | URL): void {
+    this.send({ type: 'load-image', url: new URL(url, location.href).href });
   }
 
   /** Run a program as the first process; resolves when it has exited. */
@@ -49,16 +68,28 @@ export class BrowserKernel {
       env: opts.env ?? [],
       cwd: opts.cwd ?? '/',
       mounts: [],
+      tty: opts.tty,
     };
     const next = this.queue.then(
       () =>
         new Promise<ExitNotice>((resolve) => {
           this.current = { resolve };
-          this.worker.postMessage(req);
+          this.send(req);
         }),
     );
     this.queue = next;
     return next;
+  }
+
+  /** Keys typed into the terminal (a string is sent as UTF-8). */
+  input(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? this.encoder.encode(data) : data;
+    this.send({ type: 'input', data: bytes });
+  }
+
+  /** The terminal's new size: the console PTY's window size, SIGWINCH to its foreground group. */
+  resize(rows: number, cols: number): void {
+    this.send({ type: 'resize', rows, cols });
   }
 
   /** Stop the kernel worker and, with it, every process worker it started. */
@@ -67,9 +98,15 @@ export class BrowserKernel {
     this.finish({ type: 'exit', status: 137, error: 'kernel terminated' });
   }
 
-  private receive(msg: KernelToHost): void {
+  private send(msg: PageToKernel): void {
+    this.worker.postMessage(msg);
+  }
+
+  private receive(msg: KernelToPage): void {
     if (msg.type === 'output') {
       for (const listener of this.outputListeners) listener(msg.fd, msg.data);
+    } else if (msg.type === 'image') {
+      for (const listener of this.imageListeners) listener(msg);
     } else if (msg.type === 'exit') {
       this.finish(msg);
     }

@@ -1,9 +1,12 @@
 // The browser host: what the kernel needs from a Web Worker inside a
 // cross-origin-isolated page. Process workers are nested dedicated workers
-// started from the kernel worker (process-worker.ts); the page's output panel is
-// the host stdio, reached by posting OutputNotice messages (protocol.ts) to the
-// page (client.ts). Stdin reads end of file until the terminal arrives.
+// started from the kernel worker (process-worker.ts); the page's terminal is
+// the host stdio: output reaches it as OutputNotice messages (protocol.ts) to
+// the page (client.ts), input comes from it through a PageInput (input.ts) when
+// the kernel worker gives one, and reads end of file otherwise. The root image
+// is whatever image.ts fetched, once the kernel worker sets it.
 // Mirrors kernel/host/node/host.ts; the contract is kernel/host/host.ts.
+import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../host.js';
 import type { OutputNotice } from '../protocol.js';
 
@@ -37,7 +40,7 @@ class WebWorkerHandle implements WorkerHandle {
   }
 }
 
-/** Stdin of the page: always end of file for now (the xterm terminal comes later). */
+/** Stdin without a terminal: always end of file. */
 const emptyInput: HostStream = {
   isatty: false,
   read(_max, done) {
@@ -74,11 +77,22 @@ function macrotask(): Promise<void> {
   });
 }
 
+export interface BrowserHostOptions {
+  /** Standard input (default: always end of file). */
+  stdin?: HostStream;
+}
+
 export class BrowserHost implements Host {
   readonly stdio: readonly [HostStream, HostStream, HostStream];
+  /** The root image's top-level directories, once fetched (image.ts); empty until then. */
+  image: Array<[string, DirInode]> = [];
 
-  constructor(post: PostToPage) {
-    this.stdio = [emptyInput, pageOutput(1, post), pageOutput(2, post)];
+  constructor(post: PostToPage, opts: BrowserHostOptions = {}) {
+    this.stdio = [opts.stdin ?? emptyInput, pageOutput(1, post), pageOutput(2, post)];
+  }
+
+  rootImage(): Array<[string, DirInode]> {
+    return this.image;
   }
 
   startProcessWorker(): WorkerHandle {

@@ -1,25 +1,69 @@
 // The kernel's Web Worker: constructs the Kernel with the browser Host and
-// serves the page's RunRequests (protocol.ts), answering each with the
-// OutputNotices of its output and one ExitNotice. Started by client.ts; starts
-// the process workers itself (host.ts). Mirrors kernel/host/node/kernel-worker.ts.
+// serves the page's requests (messages.ts): it loads the root image when asked
+// (image.ts, reporting progress as ImageNotices), runs programs (RunRequest,
+// answered by the OutputNotices of their output and one ExitNotice), types the
+// page's keys into the console PTY (InputRequest → PageInput → the kernel's
+// pump) and passes on window size changes (ResizeRequest). Started by
+// client.ts; starts the process workers itself (host.ts).
+// Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
 import type { ExitNotice, RunRequest } from '../protocol.js';
 import { BrowserHost } from './host.js';
+import { fetchRootImage } from './image.js';
+import { PageInput } from './input.js';
+import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const host = new BrowserHost((msg, transfer) => scope.postMessage(msg, transfer));
+const post = (msg: KernelToPage, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
+const input = new PageInput();
+const host = new BrowserHost(post, { stdin: input });
 // client.ts names the worker "tabkernel-kernel trace" to turn tracing on.
 const kernel = new Kernel(host, { trace: scope.name.split(' ').includes('trace') });
+// The guests' home directory, on the root file system as on any Unix.
+kernel.vfs.mem.root.mkdir('root');
 
-scope.addEventListener('message', (e: MessageEvent<RunRequest>) => {
-  const req = e.data;
-  if (req?.type !== 'run') return;
-  kernel.run(req).then(
-    (exit) => scope.postMessage(exit),
-    (err: unknown) => {
-      // A kernel bug, not the program's failure: report it as a failed start.
-      const exit: ExitNotice = { type: 'exit', status: 1, error: `tabkernel: kernel error: ${String(err)}` };
-      scope.postMessage(exit);
+/** Settles when the root image asked for is in memory (or failed); runs wait for it. */
+let imageReady: Promise<void> = Promise.resolve();
+
+function loadImage(url: string): void {
+  const notice = (n: Omit<ImageNotice, 'type'>): void => post({ type: 'image', ...n });
+  let last = { files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 };
+  imageReady = fetchRootImage(url, (p) => notice((last = p))).then(
+    (image) => {
+      host.image = image;
+      notice({ ...last, done: true });
     },
+    (e: unknown) => notice({ ...last, error: e instanceof Error ? e.message : String(e) }),
   );
+}
+
+/** The page's latest terminal size, which wins over a RunRequest's older one. */
+let size: { rows: number; cols: number } | null = null;
+
+async function run(req: RunRequest): Promise<void> {
+  await imageReady;
+  if (req.tty) {
+    if (size) req.tty = size;
+    input.attach();
+  }
+  let exit: ExitNotice;
+  try {
+    exit = await kernel.run(req);
+  } catch (err) {
+    // A kernel bug, not the program's failure: report it as a failed start.
+    exit = { type: 'exit', status: 1, error: `tabkernel: kernel error: ${String(err)}` };
+  }
+  post(exit);
+}
+
+scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
+  const msg = e.data;
+  switch (msg?.type) {
+    case 'load-image': return loadImage(msg.url);
+    case 'run': return void run(msg);
+    case 'input': return input.push(msg.data);
+    case 'resize':
+      size = { rows: msg.rows, cols: msg.cols };
+      return kernel.resizeConsole(msg.rows, msg.cols);
+  }
 });

@@ -77,7 +77,7 @@ export class NodeHost implements Host {
   startProcessWorker(): WorkerHandle {
     const w = new Worker(this.workerUrl);
     return {
-      postMessage: (msg) => w.postMessage(msg),
+      postMessage: (msg, transfer) => w.postMessage(msg, transfer ?? []),
       onMessage: (cb) => w.on('message', cb),
       onError: (cb) => w.on('error', cb),
       terminate: () => void w.terminate(),
