@@ -4,7 +4,7 @@
  * -R recursive, -d directories themselves, -h human sizes, -t by time,
  * -S by size, -r reverse, -U unsorted, -i inode, -F/-p classify, -L follow
  * links, -n numeric ids, -g/-o omit owner/group, -s sizes in blocks,
- * --full-time. The layout follows GNU coreutils: operands that are not
+ * --full-time. Columns fit $COLUMNS, else the terminal's width (TIOCGWINSZ), else 80. The layout follows GNU coreutils: operands that are not
  * directories first, then each directory (named when there is more than one
  * operand or -R), columns only on a terminal. Exit 2 when an operand cannot be
  * accessed, 1 for trouble below it.
@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <time.h>
+#include <sys/ioctl.h>
 
 static int opt_l, opt_a, opt_A, opt_R, opt_d, opt_h, opt_r, opt_i, opt_F, opt_p, opt_L, opt_n, opt_s;
 static int opt_g, opt_o, full_time, columns;
@@ -163,7 +164,10 @@ static void print_short(struct entry *v, size_t n) {
   }
   /* Columns, filled top to bottom: the most columns that fit the width. */
   const char *cw = getenv("COLUMNS");
-  int width = cw && atoi(cw) > 0 ? atoi(cw) : 80;
+  int width = cw && atoi(cw) > 0 ? atoi(cw) : 0;
+  struct winsize ws;
+  if (!width && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) width = ws.ws_col;
+  if (!width) width = 80;
   int *len = xmalloc(sizeof(int) * (n ? n : 1));
   for (size_t i = 0; i < n; i++) len[i] = short_name(&v[i], b, sizeof b, wi, wb);
   size_t cols = 1, rows = n;
