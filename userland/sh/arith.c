@@ -246,11 +246,6 @@ static intmax_t assign(struct ax *a) {
 
 int arith_eval(const char *expr, intmax_t *result) {
   struct ax a = {expr, expr, 0, 0};
-  skip_ws(&a);
-  if (!*a.p) {
-    *result = 0;
-    return 0;
-  }
   intmax_t v = assign(&a);
   skip_ws(&a);
   if (!a.err && *a.p) fail(&a, "expecting EOF");

@@ -200,6 +200,11 @@ static int b_unset(int argc, char **argv) {
   }
   int status = 0;
   for (; i < argc; i++) {
+    if (!funcs && !is_name(argv[i])) {
+      sh_error("unset: %s: bad variable name", argv[i]);
+      raise_error(2);
+      return 2;
+    }
     if (funcs) func_unset(argv[i]);
     else if (var_unset(argv[i]) < 0) {
       raise_error(2);

@@ -173,7 +173,8 @@ int b_command(int argc, char **argv) {
 /* ---- kill ---- */
 static int kill_list(int argc, char **argv, int i) {
   if (i >= argc) {
-    for (int s = 0; s < 32; s++) {
+    out_str(1, "0\n");
+    for (int s = 1; s < 32; s++) {
       const char *n = sig_name(s);
       if (n) out_fmt(1, "%s\n", n);
     }
@@ -222,7 +223,7 @@ int b_kill(int argc, char **argv) {
   }
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
   if (i >= argc) {
-    sh_error("kill: usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]");
+    sh_error("kill: Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]");
     return 2;
   }
   int status = 0;
@@ -252,7 +253,7 @@ int b_kill(int argc, char **argv) {
       pid = (pid_t)n;
     }
     if (kill(pid, sig) < 0) {
-      sh_error("kill: %s", strerror(errno));
+      sh_error("kill: %s\n", strerror(errno)); /* dash ends this one with an empty line */
       status = 1;
     }
   }

@@ -164,11 +164,12 @@ static int expand_param(struct wpart *p, int quoted, struct xbuf *b, int flags) 
   int empty = at || star ? (posparams.n == 0 || (posparams.n == 1 && !*posparams.v[0])) : !val || !*val;
   int use_default = !set || (p->colon && empty);
   switch (p->op) {
+  /* The word of an unquoted ${x-word} is split like any expansion, literal text included. */
   case PO_MINUS:
-    if (use_default) return expand_parts(p->child, quoted, b, flags & ~EXP_TILDE_ASSIGN);
+    if (use_default) return expand_parts(p->child, quoted, b, (flags & ~EXP_TILDE_ASSIGN) | EXP_SPLIT_LIT);
     break;
   case PO_PLUS:
-    if (!use_default) return expand_parts(p->child, quoted, b, flags & ~EXP_TILDE_ASSIGN);
+    if (!use_default) return expand_parts(p->child, quoted, b, (flags & ~EXP_TILDE_ASSIGN) | EXP_SPLIT_LIT);
     return 0;
   case PO_EQ:
     if (use_default) {
@@ -188,7 +189,7 @@ static int expand_param(struct wpart *p, int quoted, struct xbuf *b, int flags) 
     }
     break;
   case PO_QMARK:
-    if (use_default) return param_error(name, p->child, !set);
+    if (use_default) return param_error(name, p->child, !p->colon);
     break;
   case PO_LEN: {
     if (!set && opts[O_NOUNSET] && !at && !star) return param_error(name, NULL, 1);
@@ -274,7 +275,7 @@ static int expand_parts(struct wpart *p, int quoted, struct xbuf *b, int flags) 
     switch (p->type) {
     case WP_LIT:
       if (flags & EXP_TILDE_ASSIGN) expand_lit_assign(p->text, b, p->next == NULL);
-      else xb_adds(b, p->text, quoted ? F_Q : 0);
+      else xb_adds(b, p->text, quoted ? F_Q : (flags & EXP_SPLIT_LIT) ? F_X : 0);
       break;
     case WP_QLIT:
       if (!*p->text) xb_add(b, 0, F_MARK);
@@ -284,7 +285,7 @@ static int expand_parts(struct wpart *p, int quoted, struct xbuf *b, int flags) 
       int saved = b->at_empty;
       b->at_empty = 0;
       size_t start = b->n;
-      if (expand_parts(p->child, 1, b, flags & ~EXP_TILDE_ASSIGN) < 0) return -1;
+      if (expand_parts(p->child, 1, b, flags & ~(EXP_TILDE_ASSIGN | EXP_SPLIT_LIT)) < 0) return -1;
       if (!(b->at_empty && b->n == start)) xb_add(b, 0, F_MARK);
       b->at_empty = saved;
       break;
@@ -427,10 +428,12 @@ int expand_words(struct word *w, struct strlist *out) {
 static char *xb_string(struct xbuf *b, int pattern) {
   struct str s;
   str_init(&s);
+  const char *sep = ifs();
   for (size_t i = 0; i < b->n; i++) {
     if (b->f[i] & F_MARK) continue;
     if (b->f[i] & F_BRK) {
-      str_addc(&s, ' ');
+      /* $@ and $* where no splitting happens (x=$*): joined by IFS's first char. */
+      if (*sep) str_addc(&s, *sep);
       continue;
     }
     if (pattern && (b->f[i] & F_Q) && strchr("*?[]\\", b->c[i])) str_addc(&s, '\\');

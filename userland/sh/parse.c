@@ -62,7 +62,9 @@ static struct token *peek_cmd(void) {
 static void unexpected(struct token *t, const char *expecting) {
   if (lex_error) return;
   const char *name = tok_name(t);
-  if (t->type == T_EOF || t->type == T_NEWLINE) {
+  /* dash quotes keywords and operators; any other word is just "word". */
+  if (t->type == T_EOF || t->type == T_NEWLINE || (t->type == T_WORD && !(t->lit && is_reserved(t->lit)))) {
+    if (t->type == T_WORD) name = "word";
     if (expecting) syntax_error("%s unexpected (expecting \"%s\")", name, expecting);
     else syntax_error("%s unexpected", name);
   } else {

@@ -39,6 +39,7 @@ struct prepared {
   struct rplans redirs;
   struct cmdinfo ci;
   int ok;
+  int assigned;            /* the assignments were made while expanding */
 };
 
 /* ---- command search ---- */
@@ -130,10 +131,16 @@ static int prepare(struct node *n, struct prepared *pc) {
   lineno = n->lineno;
   cmdsubst_status = 0;
   if (expand_words(n->args, &pc->argv) < 0) return -1;
+  /* Assignments alone take effect one by one: a=1 b=$a sees the new a. */
+  pc->assigned = n->args == NULL;
   for (struct word *w = n->assigns; w; w = w->next) {
     char *s = expand_string(w, EXP_TILDE_ASSIGN);
     if (evalskip) return -1;
     sl_add(&pc->assigns, s);
+    if (pc->assigned && var_assign(s, 0) < 0) {
+      raise_error(2);
+      return -1;
+    }
   }
   sl_add(&pc->argv, NULL);
   pc->argv.n--;
@@ -275,7 +282,7 @@ static int run_in_shell(struct prepared *pc, int flags) {
   /* Assignments: permanent before special builtins and alone, temporary otherwise. */
   int temp = kind == CMD_BUILTIN || kind == CMD_FUNCTION;
   struct tempvar *tv = temp && pc->assigns.n ? stalloc(sizeof *tv * (size_t)pc->assigns.n) : NULL;
-  for (int i = 0; i < pc->assigns.n; i++) {
+  for (int i = 0; i < pc->assigns.n && !pc->assigned; i++) {
     if (temp) {
       const char *eq = strchr(pc->assigns.v[i], '=');
       tv[i].name = ststrndup(pc->assigns.v[i], (size_t)(eq - pc->assigns.v[i]));

@@ -173,7 +173,7 @@ struct strlist {
   int n, cap;
 };
 void sl_add(struct strlist *l, char *s);
-enum { EXP_FIELDS = 1, EXP_GLOB = 2, EXP_TILDE_ASSIGN = 4, EXP_PATTERN = 8, EXP_HEREDOC = 16 };
+enum { EXP_FIELDS = 1, EXP_GLOB = 2, EXP_TILDE_ASSIGN = 4, EXP_PATTERN = 8, EXP_HEREDOC = 16, EXP_SPLIT_LIT = 32 };
 /* Expand words into fields (arena strings). Returns 0, or -1 on an error (reported, evalskip set). */
 int expand_words(struct word *w, struct strlist *out);
 /* Expand one word to one string (no splitting, no globbing). */

@@ -24,7 +24,7 @@ struct targs {
 static const char *const unary_ops[] = {"-b", "-c", "-d", "-e", "-f", "-g", "-h", "-L", "-n", "-p", "-r",
                                         "-S", "-s", "-t", "-u", "-w", "-x", "-z", "-k", "-O", "-G", NULL};
 static const char *const binary_ops[] = {"=", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge",
-                                         "-nt", "-ot", "-ef", "==", NULL};
+                                         "-nt", "-ot", "-ef", NULL};
 
 static int in_list(const char *s, const char *const *l) {
   for (int i = 0; l[i]; i++)
@@ -105,7 +105,7 @@ static int mtime_cmp(const char *a, const char *b, int *ok) {
 }
 
 static int binary(struct targs *t, const char *a, const char *op, const char *b) {
-  if (strcmp(op, "=") == 0 || strcmp(op, "==") == 0) return strcmp(a, b) == 0;
+  if (strcmp(op, "=") == 0) return strcmp(a, b) == 0;
   if (strcmp(op, "!=") == 0) return strcmp(a, b) != 0;
   if (strcmp(op, "<") == 0) return strcmp(a, b) < 0;
   if (strcmp(op, ">") == 0) return strcmp(a, b) > 0;
@@ -199,9 +199,7 @@ static int by_count(struct targs *t, char **v, int n) {
     if (in_list(v[1], binary_ops)) return binary(t, v[0], v[1], v[2]);
     if (strcmp(v[0], "!") == 0) return !by_count(t, v + 1, 2);
     if (strcmp(v[0], "(") == 0 && strcmp(v[2], ")") == 0) return *v[1] != 0;
-    if (strcmp(v[1], "-a") == 0 || strcmp(v[1], "-o") == 0) return -1;
-    terror(t, "%s: unexpected operator", v[1]);
-    return 0;
+    return -1; /* the general parser decides, and names the operand before an error as dash */
   case 4:
     if (strcmp(v[0], "!") == 0) return !by_count(t, v + 1, 3);
     if (strcmp(v[0], "(") == 0 && strcmp(v[3], ")") == 0) return by_count(t, v + 1, 2);
@@ -222,7 +220,7 @@ int b_test(int argc, char **argv) {
   int r = by_count(&t, t.v, t.n);
   if (r < 0 && !t.err) {
     r = expr_or(&t);
-    if (!t.err && t.i < t.n) terror(&t, "%s: unexpected operator", t.v[t.i]);
+    if (!t.err && t.i < t.n) terror(&t, "%s: unexpected operator", t.v[t.i > 0 ? t.i - 1 : 0]);
   }
   if (t.err) return 2;
   return !r;

@@ -248,7 +248,7 @@ int trap_builtin(int argc, char **argv) {
   for (; i < argc; i++) {
     int sig = sig_number(argv[i]);
     if (sig < 0 || sig == SIGKILL || sig == SIGSTOP) {
-      sh_error("trap: %s: bad trap", argv[i]);
+      out_fmt(2, "trap: %s: bad trap\n", argv[i]); /* dash: no "sh: N:" here */
       status = 1;
       continue;
     }
