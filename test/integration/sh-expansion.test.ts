@@ -128,6 +128,36 @@ describe.skipIf(!fs.existsSync(SH))('sh: expansion', () => {
         { stdout: 'a*b b\n', stderr: '', status: 0 },
       );
     });
+    it('splits the unquoted word of ${x-word}, literal text included', () => {
+      expectSh(
+        'unset u; for w in ${u-a b} "${u-c d}"; do echo "[$w]"; done',
+        { stdout: '[a]\n[b]\n[c d]\n', stderr: '', status: 0 },
+      );
+    });
+    it('joins $* and $@ with the first IFS character where nothing is split', () => {
+      expectSh(
+        'IFS=:; set -- a b; x=$*; y="$@"; echo "$x $y"',
+        { stdout: 'a:b a:b\n', stderr: '', status: 0 },
+      );
+    });
+    it('makes assignments one after another', () => {
+      expectSh(
+        'a=1 b=$a; echo $b',
+        { stdout: '1\n', stderr: '', status: 0 },
+      );
+    });
+    it('keeps single quotes literal inside "${x-...}" but not in patterns', () => {
+      expectSh(
+        'unset u; x=abc; echo "${u-\'q\'}" "${x#\'a\'}"',
+        { stdout: '\'q\' bc\n', stderr: '', status: 0 },
+      );
+    });
+    it('reports a malformed ${...} when it is expanded', () => {
+      expectSh(
+        'echo before; echo ${x;y}; echo never',
+        { stdout: 'before\n', stderr: 'sh: 1: Bad substitution\n', status: 2 },
+      );
+    });
     it('fails on an unset variable under set -u', () => {
       expectSh(
         'set -u; echo ${ok-fine}; echo $missing; echo never',
