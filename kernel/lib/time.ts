@@ -12,7 +12,6 @@ export function realtimeNs(): bigint {
 
 /** Monotonic time (CLOCK_MONOTONIC) in ns since an arbitrary origin. */
 export function monotonicNs(): bigint {
-  const ms = performance.now();
-  const whole = Math.floor(ms);
-  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * NS_PER_MS));
+  // now() * 1e6 stays below 2^53 for 104 days of uptime: one conversion suffices.
+  return BigInt(Math.round(performance.now() * NS_PER_MS));
 }

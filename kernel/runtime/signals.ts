@@ -18,14 +18,19 @@ export class SignalRunner {
     this.trampoline = typeof t === 'function' ? (t as (sig: number, handler: number) => void) : null;
   }
 
-  /** Wrap an import so that pending handlers run when it returns. */
+  /**
+   * Wrap an import so that pending handlers run when it returns. Fixed
+   * parameters instead of rest arguments keep the wrapper cheap (no array per
+   * call); no import takes more than ten.
+   */
   wrap<F extends (...a: never[]) => unknown>(f: F, blocked: () => boolean): F {
     const i32 = this.sys.page.i32;
-    return ((...a: never[]) => {
-      const r = f(...a);
+    const g = f as unknown as (...a: unknown[]) => unknown;
+    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f2: unknown, h: unknown, i: unknown, j: unknown, k: unknown) => {
+      const r = g(a, b, c, d, e, f2, h, i, j, k);
       if (Atomics.load(i32, Slot.SIGNAL) !== 0 && !blocked()) this.run();
       return r;
-    }) as F;
+    }) as unknown as F;
   }
 
   private run(): void {
