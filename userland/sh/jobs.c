@@ -9,6 +9,7 @@
  * Spec: POSIX XCU 2.11 Signals and Error Handling, 2.9.3 Lists (asynchronous), wait, jobs, fg, bg.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -66,6 +67,30 @@ void job_free(struct job *j) {
   free(j->status);
   free(j->cmd);
   free(j);
+}
+
+/*
+ * set -m: job control needs the terminal (stderr, else stdin). The shell leads
+ * its own process group and takes the terminal's foreground.
+ */
+void jobs_enable(int on) {
+  if (!on) {
+    job_control = 0;
+    return;
+  }
+  if (tty_fd < 0) {
+    int src = isatty(2) ? 2 : isatty(0) ? 0 : -1;
+    if (src >= 0) tty_fd = fcntl(src, F_DUPFD, 10);
+    if (tty_fd >= 0) fcntl(tty_fd, F_SETFD, FD_CLOEXEC);
+  }
+  if (tty_fd < 0) {
+    job_control = 0;
+    return;
+  }
+  shell_pgid = getpid();
+  if (getpgrp() != shell_pgid) setpgid(0, shell_pgid);
+  tcsetpgrp(tty_fd, shell_pgid);
+  job_control = 1;
 }
 
 /* A job just went to the background: it becomes the current job (%+). */

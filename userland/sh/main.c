@@ -27,7 +27,7 @@ int set_option_letter(int c, int on) {
   for (int i = 0; i < O_COUNT; i++)
     if (opt_letters[i] == c) {
       opts[i] = (char)on;
-      if (i == O_MONITOR) job_control = on && tty_fd >= 0;
+      if (i == O_MONITOR) jobs_enable(on);
       return 0;
     }
   return -1;
@@ -220,18 +220,9 @@ int main(int argc, char **argv) {
 
   int interactive = explicit_i >= 0 ? explicit_i : (!command && script_fd == 0 && isatty(0) && isatty(2));
   opts[O_INTERACTIVE] = (char)interactive;
-  if (interactive) {
-    tty_fd = fcntl(2, F_DUPFD, 10);
-    if (tty_fd >= 0) fcntl(tty_fd, F_SETFD, FD_CLOEXEC);
-  }
   int monitor = explicit_m >= 0 ? explicit_m : interactive;
   opts[O_MONITOR] = (char)monitor;
-  job_control = monitor && tty_fd >= 0;
-  if (job_control) {
-    shell_pgid = getpid();
-    if (getpgrp() != shell_pgid) setpgid(0, shell_pgid);
-    tcsetpgrp(tty_fd, shell_pgid);
-  }
+  jobs_enable(monitor);
   trap_init();
 
   if (command) {

@@ -331,6 +331,7 @@ extern volatile int last_signal;
 extern pid_t shell_pgid;
 extern int tty_fd;
 void jobs_init(void);
+void jobs_enable(int on); /* set -m */
 void job_set_current(struct job *j);
 int job_foreground(struct job *j, int cont);
 int job_background(struct job *j);
