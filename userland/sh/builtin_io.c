@@ -73,6 +73,35 @@ int b_echo(int argc, char **argv) {
 static int is_ifs(int c, const char *ifs) { return c && strchr(ifs, c) != NULL; }
 static int is_ws(int c) { return c == ' ' || c == '\t' || c == '\n'; }
 
+/*
+ * read's input: one byte per read(2) from a pipe or terminal (the rest of the
+ * line belongs to whoever reads next), but a block at a time from a regular
+ * file, giving back what was not used with lseek — a syscall per line
+ * rather than per byte.
+ */
+struct rdbuf {
+  char buf[512];
+  int n, pos, seekable;
+};
+
+static int rd_getc(struct rdbuf *r, int *err) {
+  if (r->pos < r->n) return (unsigned char)r->buf[r->pos++];
+  ssize_t got = read(0, r->buf, r->seekable ? sizeof r->buf : 1);
+  if (got < 0) {
+    *err = errno;
+    return -1;
+  }
+  if (got == 0) return -1;
+  r->n = (int)got;
+  r->pos = 0;
+  return (unsigned char)r->buf[r->pos++];
+}
+
+static void rd_done(struct rdbuf *r) {
+  if (r->seekable && r->pos < r->n) lseek(0, -(off_t)(r->n - r->pos), SEEK_CUR);
+  r->pos = r->n = 0;
+}
+
 int b_read(int argc, char **argv) {
   struct bopt o = {0};
   int raw = 0, c;
@@ -93,26 +122,29 @@ int b_read(int argc, char **argv) {
   str_init(&line);
   str_init(&esc);
   int eof = 0;
+  struct rdbuf rb;
+  rb.n = rb.pos = 0;
+  rb.seekable = lseek(0, 0, SEEK_CUR) >= 0;
   for (;;) {
-    char ch;
-    ssize_t r = read(0, &ch, 1);
-    if (r < 0 && errno == EINTR) {
+    int err = 0;
+    int ch = rd_getc(&rb, &err);
+    if (ch < 0 && err == EINTR) {
       if (pending_signals) {
         trap_run_pending();
         str_free(&line);
         str_free(&esc);
-        return 128 + 2;
+        return 128 + last_signal;
       }
       continue;
     }
-    if (r <= 0) {
+    if (ch < 0) {
       eof = 1;
       break;
     }
     if (ch == '\n') break;
     if (ch == '\\' && !raw) {
-      r = read(0, &ch, 1);
-      if (r <= 0) {
+      ch = rd_getc(&rb, &err);
+      if (ch < 0) {
         eof = 1;
         break;
       }
@@ -124,6 +156,7 @@ int b_read(int argc, char **argv) {
     str_addc(&line, ch);
     str_addc(&esc, 0);
   }
+  rd_done(&rb);
   const char *ifs = var_get("IFS");
   if (!ifs) ifs = " \t\n";
   int nvars = argc - o.ind;

@@ -494,3 +494,7 @@ x=$(echo hi > cs1); echo "[$x]"; cat cs1; y=$(echo a 2>&1); echo $y; z=$(printf 
 f() { echo fn; }; echo "$(f)"; echo "$(cd /; pwd)"; pwd | sed 's|.*/||'
 #### test as [ does not glob
 [ 1 -lt 2 ] && echo lt; touch '[' 2>/dev/null; [ a = a ] && echo still
+#### read from a file leaves the offset after the line
+seq 1 5 > s5; { read x; read y; cat; } < s5; echo "$x $y"; exec 4< s5; read a <&4; read b <&4; cat <&4 | head -n 1; echo "$a $b"
+#### read in a loop over a file
+seq 1 300 > s300; n=0; while read l; do n=$((n+l)); done < s300; echo $n
