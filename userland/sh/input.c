@@ -79,6 +79,22 @@ void input_pop(void) {
   free(src);
 }
 
+/*
+ * Before running a command read from standard input: give back what was read
+ * ahead, so a command that reads stdin starts right after the shell's command
+ * (XCU sh, "INPUT FILES"). Only possible when stdin can seek; from a pipe the
+ * shell reads ahead like dash.
+ */
+void input_sync(void) {
+  struct source *src = top;
+  if (!src || src->fd != 0 || src->eof || !src->buf) return;
+  size_t ahead = src->len - src->pos + (size_t)npb;
+  if (ahead == 0) return;
+  if (lseek(0, -(off_t)ahead, SEEK_CUR) < 0) return;
+  src->len = src->pos = 0;
+  npb = 0;
+}
+
 int input_depth(void) {
   int n = 0;
   for (struct source *s = top; s; s = s->prev) n++;

@@ -98,6 +98,7 @@ static int cmdloop(int top) {
     }
     if (n && !opts[O_NOEXEC]) {
       lineno = n->lineno;
+      if (top) input_sync();
       /* The last command of sh -c replaces the shell (no EXIT trap to run). */
       int last = top && exec_last && eof;
       eval(n, last ? EV_EXIT : 0);

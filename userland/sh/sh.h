@@ -86,6 +86,7 @@ void input_push_string(const char *s, int alias_tag);
 void input_push_fd(int fd);
 void input_pop(void);
 int input_depth(void);
+void input_sync(void);  /* give back read-ahead of a seekable stdin before running a command */
 int pgetc(void);           /* next char, or -1 at end of the current source */
 void pungetc(int c);
 int input_at_eof(void);
