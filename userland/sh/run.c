@@ -1,6 +1,7 @@
 /*
- * Running commands: simple commands, pipelines, subshells, background jobs
- * and command substitution.
+ * Running simple commands: command search, expansion (prepare), posix_spawn,
+ * exec, and builtins/functions/assignments in the shell. pipeline.c starts
+ * pipelines, subshells and background jobs; cmdsubst.c runs $( ).
  *
  * The process model (tabkernel: fork copies the whole memory, spawn does not):
  *  - an external command, and every external command of a pipeline, starts
@@ -24,23 +25,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sh.h"
+#include "run.h"
 
 extern char **environ;
 int in_subshell;
 pid_t rootpid;
 pid_t lastbgpid = -1;
-static int cmdsubst_status;
-
-/* A simple command after expansion. */
-struct prepared {
-  struct strlist argv;     /* NULL-terminated */
-  struct strlist assigns;  /* "NAME=value" */
-  struct rplans redirs;
-  struct cmdinfo ci;
-  int ok;
-  int assigned;            /* the assignments were made while expanding */
-};
+int cmdsubst_status;
 
 /* ---- command search ---- */
 char *path_search(const char *name, const char *path, int *err) {
@@ -126,7 +117,7 @@ static void xtrace(struct prepared *pc) {
 }
 
 /* Expand a simple command and find what it names. */
-static int prepare(struct node *n, struct prepared *pc) {
+int prepare(struct node *n, struct prepared *pc) {
   memset(pc, 0, sizeof *pc);
   lineno = n->lineno;
   cmdsubst_status = 0;
@@ -174,7 +165,7 @@ static void not_found(struct prepared *pc, int err) {
  * in/out (-1: inherited), then its redirections. pgid: -1 no new group,
  * 0 a new group led by the child, else that group. Returns the pid or -errno.
  */
-static pid_t spawn_external(struct prepared *pc, int in, int out, pid_t pgid, int bg) {
+pid_t spawn_external(struct prepared *pc, int in, int out, pid_t pgid, int bg) {
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&fa);
@@ -242,7 +233,7 @@ static pid_t spawn_external(struct prepared *pc, int in, int out, pid_t pgid, in
   return pid;
 }
 
-static int spawn_error_status(struct prepared *pc, int err) {
+int spawn_error_status(struct prepared *pc, int err) {
   not_found(pc, err);
   return err == ENOENT ? 127 : 126;
 }
@@ -273,7 +264,7 @@ struct tempvar {
   int flags, existed;
 };
 
-static int run_in_shell(struct prepared *pc, int flags) {
+int run_in_shell(struct prepared *pc, int flags) {
   int argc = pc->argv.n;
   char **argv = pc->argv.v;
   struct rsave save = {0};
@@ -374,401 +365,6 @@ int run_simple(struct node *n, int flags) {
   return status;
 }
 
-/* ---- fork ---- */
-pid_t sh_fork(void) {
-  out_flush(1);
-  pid_t pid = fork();
-  if (pid == 0) child_init();
-  return pid;
-}
-
-/* A forked child runs one node and exits. */
-static void child_run(struct node *n, int in, int out, pid_t pgid, int bg) __attribute__((noreturn));
-static void child_run(struct node *n, int in, int out, pid_t pgid, int bg) {
-  if (pgid >= 0 && job_control) setpgid(0, pgid);
-  job_control = 0;
-  if (bg && in < 0 && !(opts[O_MONITOR])) {
-    int fd = open("/dev/null", O_RDONLY);
-    if (fd >= 0 && fd != 0) {
-      dup2(fd, 0);
-      close(fd);
-    }
-  }
-  if (in >= 0) {
-    dup2(in, 0);
-    close(in);
-  }
-  if (out >= 0) {
-    dup2(out, 1);
-    close(out);
-  }
-  eval(n, EV_EXIT);
-  exitshell(exitstatus);
-}
-
-/* Run a prepared non-external command of a pipeline in a forked child. */
-static void child_prepared(struct prepared *pc, int in, int out, pid_t pgid) __attribute__((noreturn));
-static void child_prepared(struct prepared *pc, int in, int out, pid_t pgid) {
-  if (pgid >= 0 && job_control) setpgid(0, pgid);
-  job_control = 0;
-  if (in >= 0) {
-    dup2(in, 0);
-    close(in);
-  }
-  if (out >= 0) {
-    dup2(out, 1);
-    close(out);
-  }
-  if (pc->argv.n > 0 && pc->ci.kind == CMD_NONE) exitshell(spawn_error_status(pc, pc->ci.err));
-  int status = run_in_shell(pc, EV_EXIT);
-  exitshell(status);
-}
-
-/* Start one element of a pipeline; returns its pid (or -1, status set). */
-static pid_t start_element(struct node *c, int in, int out, pid_t pgid, int bg, int *status) {
-  if (c->type == N_SIMPLE) {
-    struct stmark m;
-    stmark(&m);
-    struct prepared pc;
-    int r = prepare(c, &pc);
-    pid_t pid;
-    if (r < 0) {
-      *status = r == -2 ? 2 : exitstatus ? exitstatus : 2;
-      streset(&m);
-      if (evalskip == SKIP_ERROR) evalskip = SKIP_NONE;
-      return -1;
-    }
-    if (pc.argv.n > 0 && pc.ci.kind == CMD_EXTERNAL) {
-      pid = spawn_external(&pc, in, out, pgid, bg);
-      if (pid < 0) {
-        *status = spawn_error_status(&pc, (int)-pid);
-        pid = -1;
-      }
-    } else {
-      pid = sh_fork();
-      if (pid == 0) child_prepared(&pc, in, out, pgid);
-      if (pid > 0 && job_control) setpgid(pid, pgid ? pgid : pid);
-    }
-    redir_release(&pc.redirs);
-    streset(&m);
-    return pid;
-  }
-  pid_t pid = sh_fork();
-  if (pid == 0) child_run(c, in, out, pgid, bg);
-  if (pid > 0 && job_control) setpgid(pid, pgid ? pgid : pid);
-  return pid;
-}
-
-static int pipe_cloexec(int fds[2]) {
-  if (pipe(fds) < 0) return -1;
-  fds[0] = fd_move_high(fds[0]);
-  fds[1] = fd_move_high(fds[1]);
-  return 0;
-}
-
-int run_pipeline(struct node *n, int flags) {
-  int bg = flags & EV_BG;
-  struct job *j = job_new(n->ncmds, NULL);
-  int prev = -1, status = 0;
-  for (int i = 0; i < n->ncmds; i++) {
-    int fds[2] = {-1, -1};
-    if (i < n->ncmds - 1 && pipe_cloexec(fds) < 0) {
-      sh_error("Pipe call failed");
-      status = 2;
-      break;
-    }
-    int st = 0;
-    pid_t pid = start_element(n->cmds[i], prev, fds[1], job_control ? j->pgid : -1, bg, &st);
-    if (prev >= 0) close(prev);
-    if (fds[1] >= 0) close(fds[1]);
-    prev = fds[0];
-    j->pids[i] = pid;
-    if (pid < 0) j->status[i] = st << 8;
-    else if (j->pgid == 0) {
-      j->pgid = pid;
-      /* Hand over the terminal early, before the rest of the pipeline starts. */
-      if (job_control && !bg && tty_fd >= 0) tcsetpgrp(tty_fd, pid);
-    }
-  }
-  if (prev >= 0) close(prev);
-  if (job_control || bg) j->cmd = node_text(n);
-  if (bg) {
-    j->bg = 1;
-    lastbgpid = j->pids[n->ncmds - 1];
-    job_set_current(j);
-    return 0;
-  }
-  status = job_wait(j);
-  exitstatus = status;
-  return status;
-}
-
-int run_subshell(struct node *n, int flags) {
-  if (flags & EV_EXIT) {
-    /* Already in a child that ends after this: no need for another process. */
-    struct stmark m;
-    stmark(&m);
-    struct rplans p = {0};
-    if (redir_prepare(n->redirs, &p) < 0 || redir_apply(&p, NULL) < 0) exitshell(2);
-    eval(n->a, EV_EXIT);
-    exitshell(exitstatus);
-  }
-  struct stmark m;
-  stmark(&m);
-  struct rplans p = {0};
-  lineno = n->lineno;
-  if (redir_prepare(n->redirs, &p) < 0) {
-    redir_release(&p);
-    streset(&m);
-    return exitstatus = 2;
-  }
-  struct job *j = job_new(1, NULL);
-  pid_t pid = sh_fork();
-  if (pid == 0) {
-    if (job_control) setpgid(0, 0);
-    job_control = 0;
-    if (redir_apply(&p, NULL) < 0) exitshell(2);
-    eval(n->a, EV_EXIT);
-    exitshell(exitstatus);
-  }
-  redir_release(&p);
-  streset(&m);
-  if (pid < 0) {
-    sh_error("Cannot fork");
-    job_free(j);
-    return exitstatus = 2;
-  }
-  if (job_control) setpgid(pid, pid);
-  j->pids[0] = pid;
-  j->pgid = pid;
-  if (job_control) j->cmd = node_text(n);
-  int status = job_wait(j);
-  exitstatus = status;
-  return status;
-}
-
-int run_background(struct node *n) {
-  if (n->type == N_PIPE) return exitstatus = run_pipeline(n, EV_BG);
-  struct job *j = job_new(1, NULL);
-  int st = 0;
-  pid_t pid = start_element(n, -1, -1, job_control ? 0 : -1, 1, &st);
-  if (pid < 0) {
-    job_free(j);
-    return exitstatus = 0;
-  }
-  j->pids[0] = pid;
-  j->pgid = pid;
-  j->bg = 1;
-  j->cmd = node_text(n);
-  lastbgpid = pid;
-  job_set_current(j);
-  return exitstatus = 0;
-}
-
-/* ---- command substitution ---- */
-static int words_have_side_effects(struct wpart *p) {
-  for (; p; p = p->next) {
-    if (p->type == WP_ARITH || p->type == WP_CMD) return 1;
-    if (p->type == WP_PARAM && (p->op == PO_EQ || p->op == PO_QMARK)) return 1;
-    if ((p->type == WP_DQ || p->type == WP_PARAM) && words_have_side_effects(p->child)) return 1;
-  }
-  return 0;
-}
-
-static int simple_is_plain(struct node *n) {
-  if (n->type != N_SIMPLE || n->assigns) return 0;
-  for (struct word *w = n->args; w; w = w->next)
-    if (words_have_side_effects(w->parts)) return 0;
-  for (struct redir *r = n->redirs; r; r = r->next)
-    if (r->type == R_HEREDOC || (r->target && words_have_side_effects(r->target->parts))) return 0;
-  return 1;
-}
-
-static void read_all(int fd, struct str *out) {
-  char buf[4096];
-  for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    str_addn(out, buf, (size_t)r);
-  }
-}
-
-/* Fast paths: an output-only builtin runs in the shell; externals are spawned. */
-static int cmdsubst_fast(struct node *n, struct str *out) {
-  struct node **cmds = n->type == N_PIPE ? n->cmds : &n;
-  int ncmds = n->type == N_PIPE ? n->ncmds : 1;
-  for (int i = 0; i < ncmds; i++)
-    if (!simple_is_plain(cmds[i])) return 0;
-  struct stmark m;
-  stmark(&m);
-  if (ncmds == 1) {
-    struct prepared pc;
-    /* Look before expanding: only builtins that just write, or externals. */
-    struct word *w0 = cmds[0]->args;
-    if (!w0) {
-      streset(&m);
-      return 0;
-    }
-    if (w0->parts && !w0->parts->next && w0->parts->type == WP_LIT) {
-      struct cmdinfo ci;
-      find_command(w0->parts->text, &ci, 1, NULL);
-      if (ci.kind == CMD_FUNCTION || ci.kind == CMD_NONE ||
-          ((ci.kind == CMD_BUILTIN || ci.kind == CMD_SPECIAL) && !builtin_pure(ci.builtin))) {
-        streset(&m);
-        return 0;
-      }
-    }
-    int r = prepare(cmds[0], &pc);
-    if (r < 0) {
-      streset(&m);
-      cmdsubst_status = r == -2 ? 2 : exitstatus;
-      return 1;
-    }
-    /* (Not with redirections: the capture stands in for fd 1 whatever it points to.) */
-    if (pc.argv.n > 0 && (pc.ci.kind == CMD_BUILTIN || pc.ci.kind == CMD_SPECIAL) && builtin_pure(pc.ci.builtin) &&
-        !cmds[0]->redirs) {
-      struct rsave save = {0};
-      out_capture_begin(out);
-      int status = 2;
-      if (redir_apply(&pc.redirs, &save) == 0) status = run_builtin(pc.ci.builtin, pc.argv.n, pc.argv.v);
-      out_capture_end();
-      redir_restore(&save);
-      redir_release(&pc.redirs);
-      streset(&m);
-      cmdsubst_status = status;
-      return 1;
-    }
-    if (pc.argv.n == 0 || pc.ci.kind != CMD_EXTERNAL) {
-      /* A function, a builtin with effects, or nothing to run: fork after all.
-       * The words had no side effects, so expanding them again is harmless. */
-      redir_release(&pc.redirs);
-      streset(&m);
-      return 0;
-    }
-    int fds[2];
-    if (pipe_cloexec(fds) < 0) {
-      redir_release(&pc.redirs);
-      streset(&m);
-      return 0;
-    }
-    int saved_jc = job_control;
-    job_control = 0;
-    pid_t pid = spawn_external(&pc, -1, fds[1], -1, 0);
-    job_control = saved_jc;
-    close(fds[1]);
-    if (pid < 0) {
-      close(fds[0]);
-      cmdsubst_status = spawn_error_status(&pc, (int)-pid);
-    } else {
-      read_all(fds[0], out);
-      close(fds[0]);
-      struct job *j = job_new(1, NULL);
-      j->pids[0] = pid;
-      cmdsubst_status = job_wait(j);
-    }
-    redir_release(&pc.redirs);
-    streset(&m);
-    return 1;
-  }
-  /* All externals? (Checked by name before expanding anything twice.) */
-  for (int i = 0; i < ncmds; i++) {
-    struct word *w = cmds[i]->args;
-    if (!w || !w->parts || w->parts->next || w->parts->type != WP_LIT) return 0;
-    struct cmdinfo ci;
-    find_command(w->parts->text, &ci, 1, NULL);
-    if (ci.kind != CMD_EXTERNAL) {
-      streset(&m);
-      return 0;
-    }
-  }
-  streset(&m);
-  int fds[2];
-  if (pipe_cloexec(fds) < 0) return 0;
-  int saved_jc = job_control;
-  job_control = 0;
-  struct job *j = job_new(ncmds, NULL);
-  int prev = -1;
-  for (int i = 0; i < ncmds; i++) {
-    int p[2] = {-1, -1};
-    if (i < ncmds - 1 && pipe_cloexec(p) < 0) break;
-    int st = 0;
-    pid_t pid = start_element(cmds[i], prev, i == ncmds - 1 ? fds[1] : p[1], -1, 0, &st);
-    if (prev >= 0) close(prev);
-    if (p[1] >= 0) close(p[1]);
-    prev = p[0];
-    j->pids[i] = pid;
-    if (pid < 0) j->status[i] = st << 8;
-  }
-  job_control = saved_jc;
-  close(fds[1]);
-  read_all(fds[0], out);
-  close(fds[0]);
-  cmdsubst_status = job_wait(j);
-  return 1;
-}
-
-static char *cmdsubst_take(struct str *out) {
-  /* NUL bytes cannot live in a shell word: drop them, as dash does. */
-  size_t k = 0;
-  for (size_t i = 0; i < out->len; i++)
-    if (out->s[i]) out->s[k++] = out->s[i];
-  if (out->s) out->s[k] = 0;
-  out->len = k;
-  return str_take(out);
-}
-
-char *cmdsubst_output(struct node *n) {
-  struct str out;
-  str_init(&out);
-  if (!n) {
-    cmdsubst_status = 0;
-    return cmdsubst_take(&out);
-  }
-  int saved_line = lineno;
-  if (!n->redirs && cmdsubst_fast(n, &out)) {
-    lineno = saved_line;
-    return cmdsubst_take(&out);
-  }
-  int fds[2];
-  if (pipe_cloexec(fds) < 0) {
-    sh_error("Pipe call failed");
-    return cmdsubst_take(&out);
-  }
-  pid_t pid = sh_fork();
-  if (pid == 0) {
-    close(fds[0]);
-    job_control = 0;
-    dup2(fds[1], 1);
-    close(fds[1]);
-    eval(n, EV_EXIT);
-    exitshell(exitstatus);
-  }
-  close(fds[1]);
-  if (pid < 0) {
-    close(fds[0]);
-    sh_error("Cannot fork");
-    return cmdsubst_take(&out);
-  }
-  read_all(fds[0], &out);
-  close(fds[0]);
-  struct job *j = job_new(1, NULL);
-  j->pids[0] = pid;
-  int saved_jc = job_control;
-  job_control = 0;
-  cmdsubst_status = job_wait(j);
-  job_control = saved_jc;
-  lineno = saved_line;
-  return cmdsubst_take(&out);
-}
-
-void child_init(void) {
-  in_subshell = 1;
-  opts[O_INTERACTIVE] = 0;
-  trap_child_reset();
-  jobs_init();
-}
-
 /* `command NAME ARGS`: builtins and external commands, never functions. */
 int run_command_argv(int argc, char **argv, const char *path) {
   struct prepared pc;
@@ -784,4 +380,11 @@ int run_command_argv(int argc, char **argv, const char *path) {
   j->pids[0] = pid;
   j->pgid = job_control ? pid : 0;
   return job_wait(j);
+}
+
+void child_init(void) {
+  in_subshell = 1;
+  opts[O_INTERACTIVE] = 0;
+  trap_child_reset();
+  jobs_init();
 }

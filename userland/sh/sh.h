@@ -11,8 +11,9 @@
  *   pattern.c  pattern matching and pathname expansion
  *   var.c      variables, positional parameters, the environment
  *   eval.c     the tree walker: lists, and-or, compound commands, functions
- *   run.c      simple commands and pipelines: posix_spawn for external
- *              commands, fork only when the shell itself must run in the child
+ *   run.c      simple commands: posix_spawn for external commands
+ *   pipeline.c pipelines, ( ), &: fork only when the shell itself must run in the child
+ *   cmdsubst.c $( ) and backquotes
  *   redir.c    redirections (opened by the shell, handed to spawn as dup2s)
  *   jobs.c     the job table, waiting, process groups
  *   trap.c     signals and traps
