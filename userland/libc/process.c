@@ -184,16 +184,14 @@ int posix_spawn(pid_t *restrict pid, const char *restrict path, const posix_spaw
   return spawn_one(pid, path, fa, attr, argv, envp);
 }
 
-/* Call try(dir/file) for each PATH entry until one does not fail with a "not here" error. */
 #define DEFAULT_PATH "/bin:/usr/bin"
 
-int posix_spawnp(pid_t *restrict pid, const char *restrict file, const posix_spawn_file_actions_t *fa,
-                 const posix_spawnattr_t *restrict attr, char *const argv[restrict], char *const envp[restrict]) {
-  if (!*file) return ENOENT;
-  if (strchr(file, '/')) {
-    int r = spawn_one(pid, file, fa, attr, argv, envp);
-    return r == ENOEXEC ? spawn_script(pid, file, fa, attr, argv, envp) : r;
-  }
+/*
+ * Try `try(dir/file, ctx)` for each directory of PATH (default /bin:/usr/bin)
+ * until one does not fail with "not here" (ENOENT, ENOTDIR, EACCES). Returns
+ * that result, or EACCES if some candidate was not executable, else ENOENT.
+ */
+static int search_path(const char *file, int (*try)(const char *full, void *ctx), void *ctx) {
   const char *path = getenv("PATH");
   if (!path) path = DEFAULT_PATH;
   size_t flen = strlen(file);
@@ -202,22 +200,41 @@ int posix_spawnp(pid_t *restrict pid, const char *restrict file, const posix_spa
     const char *end = strchr(p, ':');
     if (!end) end = p + strlen(p);
     size_t dlen = (size_t)(end - p);
-    char *full = malloc(dlen + flen + 2);
+    char *full = malloc(dlen + flen + 3);
     if (!full) return ENOMEM;
-    memcpy(full, dlen ? p : ".", dlen ? dlen : 1);
     size_t off = dlen ? dlen : 1;
+    memcpy(full, dlen ? p : ".", off);
     full[off] = '/';
     memcpy(full + off + 1, file, flen + 1);
-    int r = spawn_one(pid, full, fa, attr, argv, envp);
-    if (r == ENOEXEC) r = spawn_script(pid, full, fa, attr, argv, envp);
+    int r = try(full, ctx);
     free(full);
-    if (r == 0) return 0;
     if (r == EACCES) seen_eacces = 1;
     else if (r != ENOENT && r != ENOTDIR) return r;
     if (!*end) break;
     p = end;
   }
   return seen_eacces ? EACCES : ENOENT;
+}
+
+struct spawn_args {
+  pid_t *pid;
+  const posix_spawn_file_actions_t *fa;
+  const posix_spawnattr_t *attr;
+  char *const *argv, *const *envp;
+};
+
+static int try_spawn(const char *full, void *ctx) {
+  struct spawn_args *a = ctx;
+  int r = spawn_one(a->pid, full, a->fa, a->attr, a->argv, a->envp);
+  return r == ENOEXEC ? spawn_script(a->pid, full, a->fa, a->attr, a->argv, a->envp) : r;
+}
+
+int posix_spawnp(pid_t *restrict pid, const char *restrict file, const posix_spawn_file_actions_t *fa,
+                 const posix_spawnattr_t *restrict attr, char *const argv[restrict], char *const envp[restrict]) {
+  if (!*file) return ENOENT;
+  struct spawn_args a = {pid, fa, attr, argv, envp};
+  if (strchr(file, '/')) return try_spawn(file, &a);
+  return search_path(file, try_spawn, &a);
 }
 
 /* ---- fork and exec ------------------------------------------------------ */
@@ -269,36 +286,23 @@ static int exec_script(const char *path, char *const argv[], char *const envp[])
   return -1;
 }
 
+struct exec_args {
+  char *const *argv, *const *envp;
+};
+
+/* Returns only on failure, with its errno. */
+static int try_exec(const char *full, void *ctx) {
+  struct exec_args *a = ctx;
+  execve(full, a->argv, a->envp);
+  if (errno == ENOEXEC) exec_script(full, a->argv, a->envp);
+  return errno;
+}
+
 int execvpe(const char *file, char *const argv[], char *const envp[]) {
   if (!*file) return fail(ENOENT);
-  if (strchr(file, '/')) {
-    execve(file, argv, envp);
-    if (errno == ENOEXEC) exec_script(file, argv, envp);
-    return -1;
-  }
-  const char *path = getenv("PATH");
-  if (!path) path = DEFAULT_PATH;
-  size_t flen = strlen(file);
-  int seen_eacces = 0;
-  for (const char *p = path;; p++) {
-    const char *end = strchr(p, ':');
-    if (!end) end = p + strlen(p);
-    size_t dlen = (size_t)(end - p);
-    char full[4096];
-    if (dlen + flen + 2 <= sizeof full) {
-      memcpy(full, dlen ? p : ".", dlen ? dlen : 1);
-      size_t off = dlen ? dlen : 1;
-      full[off] = '/';
-      memcpy(full + off + 1, file, flen + 1);
-      execve(full, argv, envp);
-      if (errno == ENOEXEC) exec_script(full, argv, envp);
-      if (errno == EACCES) seen_eacces = 1;
-      else if (errno != ENOENT && errno != ENOTDIR) return -1;
-    }
-    if (!*end) break;
-    p = end;
-  }
-  return fail(seen_eacces ? EACCES : ENOENT);
+  struct exec_args a = {argv, envp};
+  if (strchr(file, '/')) return fail(try_exec(file, &a));
+  return fail(search_path(file, try_exec, &a));
 }
 
 int execvp(const char *file, char *const argv[]) {
