@@ -161,6 +161,7 @@ static int digest_file(const char *name, int kind, char *hex) {
 static int digest_main(int argc, char **argv, int kind) {
   int c, check = 0, quiet = 0, status_only = 0, warn = 0, status = 0;
   size_t hexlen = kind == MD5 ? 32 : kind == SHA1 ? 40 : 64;
+  const char *algo = kind == MD5 ? "MD5" : kind == SHA1 ? "SHA1" : "SHA256";
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--quiet")) argv[i] = (char *)"-q";
     else if (!strcmp(argv[i], "--status")) argv[i] = (char *)"-s";
@@ -197,7 +198,7 @@ static int digest_main(int argc, char **argv, int kind) {
       if ((size_t)n < hexlen + 2 || strspn(line, "0123456789abcdefABCDEF") != hexlen || line[hexlen] != ' ' ||
           (line[hexlen + 1] != ' ' && line[hexlen + 1] != '*')) {
         malformed++;
-        if (warn) warnx_("%s: %ld: improperly formatted %s checksum line", *f, lines, prog);
+        if (warn) warnx_("%s: %ld: improperly formatted %s checksum line", *f, lines, algo);
         continue;
       }
       const char *name = line + hexlen + 2;
@@ -213,7 +214,7 @@ static int digest_main(int argc, char **argv, int kind) {
     free(line);
     fclose_in(list);
     fflush(stdout);
-    if (lines == malformed) { warnx_("%s: no properly formatted %s checksum lines found", *f, prog + 0); status = 1; continue; }
+    if (lines == malformed) { warnx_("%s: no properly formatted %s checksum lines found", *f, algo); status = 1; continue; }
     if (!status_only) {
       if (malformed) warnx_("WARNING: %ld line%s improperly formatted", malformed, malformed > 1 ? "s are" : " is");
       if (unreadable) warnx_("WARNING: %ld listed file%s could not be read", unreadable, unreadable > 1 ? "s" : "");
