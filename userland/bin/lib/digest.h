@@ -214,7 +214,7 @@ static int digest_main(int argc, char **argv, int kind) {
     free(line);
     fclose_in(list);
     fflush(stdout);
-    if (lines == malformed) { warnx_("%s: no properly formatted %s checksum lines found", *f, algo); status = 1; continue; }
+    if (lines == malformed) { warnx_("%s: no properly formatted checksum lines found", *f); status = 1; continue; }
     if (!status_only) {
       if (malformed) warnx_("WARNING: %ld line%s improperly formatted", malformed, malformed > 1 ? "s are" : " is");
       if (unreadable) warnx_("WARNING: %ld listed file%s could not be read", unreadable, unreadable > 1 ? "s" : "");
