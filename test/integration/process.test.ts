@@ -2,6 +2,8 @@
 // pipelines, SIGPIPE ending `yes | head`, and many spawn/exit cycles leaving
 // nothing behind.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPipes } from '../../kernel/ipc/pipe.js';
@@ -29,6 +31,15 @@ describe('processes', () => {
   it('ends `yes | head -n 1` through SIGPIPE', () => {
     const r = tabkernel(['sh', '-c', 'yes | head -n 1; echo done']);
     expect(r.stdout).toBe('y\ndone\n');
+  });
+
+  it('runs a host script on host files with --dir HOST (same path inside) and --cwd', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-script-'));
+    fs.writeFileSync(path.join(dir, 'data.txt'), 'one\ntwo\nthree\n');
+    const script = 'pwd\nwc -l < data.txt\nsort -r data.txt > sorted.txt\n';
+    const r = tabkernel(['--dir', dir, '--cwd', dir, '--env', 'PATH=/bin', 'sh'], script);
+    expect(r.stdout).toBe(`${dir}\n3\n`);
+    expect(fs.readFileSync(path.join(dir, 'sorted.txt'), 'utf8')).toBe('two\nthree\none\n');
   });
 
   it('reports a signal death as 128 + the signal number', () => {
