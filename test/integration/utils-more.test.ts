@@ -122,3 +122,22 @@ describe.skipIf(!installed('which'))('which', () => {
     expect(out(util('which', ['ls', 'nope'], { mount: '/w', guest: true }))).toEqual({ stdout: '/bin/ls\n', stderr: '', status: 1 });
   });
 });
+
+describe.skipIf(!haveUtils('md5sum', 'sha1sum', 'sha256sum'))('md5sum, sha1sum, sha256sum', () => {
+  it('print "DIGEST  NAME" for files and stdin', () => {
+    expect(out(util('md5sum', ['-'], { input: 'abc' }))).toEqual(ok('900150983cd24fb0d6963f7d28e17f72  -\n'));
+    expect(out(util('sha1sum', [], { input: 'abc' }))).toEqual(ok('a9993e364706816aba3e25717850c26c9cd0d89d  -\n'));
+    expect(out(util('sha256sum', ['e'], { files: { e: '' } }))).toEqual(ok('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  e\n'));
+  });
+  it('-c checks a list and reports mismatches', () => {
+    const files = {
+      a: 'abc',
+      b: 'x',
+      sums: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a\n' +
+        '0000000000000000000000000000000000000000000000000000000000000000  b\n',
+    };
+    expect(out(util('sha256sum', ['-c', 'sums'], { files }))).toEqual({
+      stdout: 'a: OK\nb: FAILED\n', stderr: 'sha256sum: WARNING: 1 computed checksum did NOT match\n', status: 1,
+    });
+  });
+});
