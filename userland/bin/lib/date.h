@@ -1,17 +1,56 @@
 /*
- * Date strings for touch -d and date -d: "@SECONDS", "YYYY-MM-DD",
- * "YYYY-MM-DD HH:MM[:SS[.frac]]" (or with 'T'), "HH:MM[:SS]" (today),
- * optionally followed by "Z"/"UTC" (ignored: WASI has no time zones, local
- * time is UTC), "now", "today", "yesterday", "tomorrow". And POSIX touch -t
- * stamps [[CC]YY]MMDDhhmm[.ss].
+ * Date strings for touch -d and date -d: "@SECONDS", or
+ * [now|today|yesterday|tomorrow] [YYYY-MM-DD] [[T]HH:MM[:SS[.frac]]] [Z|UTC]
+ * followed by relative items ("3 days ago", "+1 hour", "next month",
+ * "-2 weeks"; units sec min hour day week fortnight month year). WASI has no
+ * time zones: local time is UTC. And POSIX touch -t stamps
+ * [[CC]YY]MMDDhhmm[.ss].
  */
 #ifndef DATE_H
 #define DATE_H
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <time.h>
+
+/* One relative item ("3 days ago", "+1 hour", "next month", "week"); applied
+ * to tm (months, years) and *secs (the rest). Returns the characters used, 0
+ * when p is not one. */
+static inline int parse_rel_item(const char *p, struct tm *tm, long long *secs) {
+  static const struct { const char *name; long long secs; int months; } units[] = {
+    {"second", 1, 0}, {"sec", 1, 0}, {"minute", 60, 0}, {"min", 60, 0}, {"hour", 3600, 0},
+    {"day", 86400, 0}, {"week", 604800, 0}, {"fortnight", 1209600, 0}, {"month", 0, 1}, {"year", 0, 12},
+  };
+  const char *q = p;
+  long long n = 1;
+  while (*q == ' ') q++;
+  if (!strncmp(q, "next", 4) && !isalpha((unsigned char)q[4])) { n = 1; q += 4; }
+  else if (!strncmp(q, "last", 4) && !isalpha((unsigned char)q[4])) { n = -1; q += 4; }
+  else if (!strncmp(q, "this", 4) && !isalpha((unsigned char)q[4])) { n = 0; q += 4; }
+  else if (*q == '+' || *q == '-' || isdigit((unsigned char)*q)) {
+    char *end;
+    n = strtoll(q, &end, 10);
+    if (end == q || (end == q + 1 && !isdigit((unsigned char)*q))) return 0;
+    q = end;
+  }
+  while (*q == ' ') q++;
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+    size_t l = strlen(units[i].name);
+    if (strncasecmp(q, units[i].name, l)) continue;
+    const char *r = q + l;
+    if (*r == 's' || *r == 'S') r++;
+    if (isalpha((unsigned char)*r)) continue;
+    while (*r == ' ') r++;
+    if (!strncmp(r, "ago", 3) && !isalpha((unsigned char)r[3])) { n = -n; r += 3; }
+    if (units[i].months) { tm->tm_mon += (int)(n * units[i].months); }
+    else *secs += n * units[i].secs;
+    return (int)(r - p);
+  }
+  return 0;
+}
 
 static inline int parse_date(const char *s, struct timespec *out) {
   struct timespec now;
@@ -25,27 +64,34 @@ static inline int parse_date(const char *s, struct timespec *out) {
     out->tv_nsec = (long)((v - (double)out->tv_sec) * 1e9);
     return 0;
   }
-  if (!*s || strcmp(s, "now") == 0) { *out = now; return 0; }
-  long off = 0;
-  if (strcmp(s, "yesterday") == 0) off = -86400;
-  else if (strcmp(s, "tomorrow") == 0) off = 86400;
-  if (off || strcmp(s, "today") == 0) { *out = now; out->tv_sec += off; return 0; }
   struct tm tm;
   gmtime_r(&now.tv_sec, &tm);
-  int Y, M, D, h = 0, m = 0, sec = 0, n = 0;
-  long nsec = 0;
+  long nsec = now.tv_nsec;
+  long long rel = 0;
   const char *p = s;
-  if (sscanf(p, "%d-%d-%d%n", &Y, &M, &D, &n) == 3) {
+  /* 1. words for a day */
+  static const struct { const char *w; int days; } words[] = {{"now", 0}, {"today", 0}, {"yesterday", -1}, {"tomorrow", 1}};
+  for (size_t i = 0; i < 4; i++) {
+    size_t l = strlen(words[i].w);
+    if (!strncasecmp(p, words[i].w, l) && !isalpha((unsigned char)p[l])) { rel += words[i].days * 86400LL; p += l; break; }
+  }
+  /* 2. a date, then a time of day */
+  int Y, M, D, n = 0;
+  while (*p == ' ') p++;
+  if (sscanf(p, "%d-%d-%d%n", &Y, &M, &D, &n) == 3 && n >= 5 && p[n - 1] != '-') {
     tm.tm_year = Y - 1900; tm.tm_mon = M - 1; tm.tm_mday = D;
     tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    nsec = 0;
+    if (M < 1 || M > 12 || D < 1 || D > 31) return -1;
     p += n;
-    if (*p == 'T' || *p == ' ') p++;
+    if (*p == 'T') p++;
     while (*p == ' ') p++;
   }
-  if (isdigit((unsigned char)*p)) {
-    n = 0;
-    if (sscanf(p, "%d:%d%n", &h, &m, &n) < 2) return -1;
+  int h, m, sec = 0;
+  n = 0;
+  if (isdigit((unsigned char)*p) && sscanf(p, "%d:%d%n", &h, &m, &n) == 2) {
     p += n;
+    nsec = 0;
     if (*p == ':') {
       p++;
       if (!isdigit((unsigned char)*p)) return -1;
@@ -56,14 +102,23 @@ static inline int parse_date(const char *s, struct timespec *out) {
         for (; isdigit((unsigned char)*p); p++, scale /= 10) nsec += (*p - '0') * scale;
       }
     }
+    if (h > 24 || m > 59 || sec > 61) return -1;
     tm.tm_hour = h; tm.tm_min = m; tm.tm_sec = sec;
   }
+  /* 3. a zone (ignored: UTC is the only one), then relative items */
   while (*p == ' ') p++;
-  if (*p == 'Z' || strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0) p += *p == 'Z' ? 1 : 3;
-  else if (strcmp(p, "+0000") == 0 || strcmp(p, "+00:00") == 0) p += strlen(p);
-  if (*p || p == s) return -1;
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || h > 24 || m > 59 || sec > 61) return -1;
-  out->tv_sec = timegm(&tm);
+  if (*p == 'Z' && !isalpha((unsigned char)p[1])) p++;
+  else if (!strncmp(p, "UTC", 3) || !strncmp(p, "GMT", 3)) p += 3;
+  else if (!strncmp(p, "+0000", 5) || !strncmp(p, "+00:00", 6)) p += p[3] == ':' ? 6 : 5;
+  for (;;) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    int k = parse_rel_item(p, &tm, &rel);
+    if (!k) return -1;
+    p += k;
+  }
+  if (p == s) return -1;
+  out->tv_sec = timegm(&tm) + (time_t)rel;
   out->tv_nsec = nsec;
   return 0;
 }
