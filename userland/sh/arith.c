@@ -86,6 +86,10 @@ static intmax_t primary(struct ax *a) {
   if (isdigit((unsigned char)*p)) {
     char *end;
     uintmax_t u;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && !isxdigit((unsigned char)p[2])) {
+      fail(a, "expecting EOF");
+      return 0;
+    }
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) u = strtoumax(p + 2, &end, 16);
     else if (p[0] == '0') u = strtoumax(p, &end, 8);
     else u = strtoumax(p, &end, 10);

@@ -167,7 +167,10 @@ int b_command(int argc, char **argv) {
     /* Like dash, only the first name. */
     return describe(argv[o.ind], V, path) ? 127 : 0;
   }
-  return run_command_argv(argc - o.ind, argv + o.ind, path);
+  command_nest++;
+  int status = run_command_argv(argc - o.ind, argv + o.ind, path);
+  command_nest--;
+  return status;
 }
 
 /* ---- kill ---- */

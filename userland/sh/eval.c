@@ -23,8 +23,11 @@ int loopnest, funcnest;
 int noerrexit;
 int lineno = 1;
 
+int command_nest; /* inside `command`: special builtins' errors are not fatal */
+
 void raise_error(int status) {
   exitstatus = status;
+  if (command_nest > 0) return;
   if (!opts[O_INTERACTIVE] || in_subshell) exitshell(status);
   evalskip = SKIP_ERROR;
 }

@@ -242,7 +242,8 @@ enum { SKIP_NONE, SKIP_BREAK, SKIP_CONT, SKIP_FUNC, SKIP_EXIT, SKIP_ERROR };
 extern int evalskip, skipcount;
 extern int exitstatus;
 extern int loopnest, funcnest;
-extern int noerrexit;        /* > 0: inside a condition, set -e does not apply */
+extern int noerrexit;
+extern int command_nest;     /* running under the command builtin */        /* > 0: inside a condition, set -e does not apply */
 extern int in_subshell;       /* we are a forked child */
 extern pid_t rootpid;
 extern pid_t lastbgpid;
