@@ -282,6 +282,12 @@ describe.skipIf(!fs.existsSync(SH))('sh: builtins', () => {
         { stdout: 'echo\n127\n', stderr: '', status: 0 },
       );
     });
+    it('command keeps a special builtin\'s error from ending the shell', () => {
+      expectSh(
+        'command shift 5; echo "still here $?"; shift 5; echo never',
+        { stdout: 'still here 2\n', stderr: 'sh: 1: shift: can\'t shift that many\nsh: 1: shift: can\'t shift that many\n', status: 2 },
+      );
+    });
     it('command skips functions', () => {
       expectSh(
         'echo() { printf "function\\n"; }; echo hi; command echo hi',
