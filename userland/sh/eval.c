@@ -149,10 +149,7 @@ static int eval_redirected(struct node *n, int flags) {
     exitstatus = 2;
     return 2;
   }
-  struct redir *r = n->redirs;
-  n->redirs = NULL;
-  int status = eval(n, flags & ~EV_EXIT);
-  n->redirs = r;
+  int status = eval(n, (flags & ~EV_EXIT) | EV_NOREDIR);
   out_flush(1);
   redir_restore(&save);
   redir_release(&p);
@@ -163,8 +160,9 @@ static int eval_redirected(struct node *n, int flags) {
 int eval(struct node *n, int flags) {
   if (!n || evalskip) return exitstatus;
   if (opts[O_NOEXEC] && !opts[O_INTERACTIVE]) return 0;
-  if (n->redirs && n->type != N_SIMPLE && n->type != N_SUBSHELL && n->type != N_FUNC)
+  if (n->redirs && !(flags & EV_NOREDIR) && n->type != N_SIMPLE && n->type != N_SUBSHELL && n->type != N_FUNC)
     return eval_redirected(n, flags);
+  flags &= ~EV_NOREDIR;
   int status = 0;
   switch (n->type) {
   case N_SIMPLE:

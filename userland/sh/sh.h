@@ -249,7 +249,7 @@ extern pid_t rootpid;
 extern pid_t lastbgpid;
 extern int lineno;
 
-enum { EV_EXIT = 1, EV_BG = 2, EV_NOFORK_OK = 4 };
+enum { EV_EXIT = 1, EV_BG = 2, EV_NOFORK_OK = 4, EV_NOREDIR = 8 /* redirections already applied */ };
 int eval(struct node *n, int flags);
 int eval_string(const char *s, int flags);
 int run_simple(struct node *n, int flags);

@@ -498,3 +498,5 @@ f() { echo fn; }; echo "$(f)"; echo "$(cd /; pwd)"; pwd | sed 's|.*/||'
 seq 1 5 > s5; { read x; read y; cat; } < s5; echo "$x $y"; exec 4< s5; read a <&4; read b <&4; cat <&4 | head -n 1; echo "$a $b"
 #### read in a loop over a file
 seq 1 300 > s300; n=0; while read l; do n=$((n+l)); done < s300; echo $n
+#### recursive function with a redirected body
+f() { echo "level $1"; [ $1 -lt 3 ] && f $(($1 + 1)); echo "back $1" >&2; } 2>>rf.err; f 1; cat rf.err
