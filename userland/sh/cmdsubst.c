@@ -18,21 +18,10 @@
 #include "run.h"
 
 /* ---- command substitution ---- */
-static int words_have_side_effects(struct wpart *p) {
-  for (; p; p = p->next) {
-    if (p->type == WP_ARITH || p->type == WP_CMD) return 1;
-    if (p->type == WP_PARAM && (p->op == PO_EQ || p->op == PO_QMARK)) return 1;
-    if ((p->type == WP_DQ || p->type == WP_PARAM) && words_have_side_effects(p->child)) return 1;
-  }
-  return 0;
-}
-
 static int simple_is_plain(struct node *n) {
-  if (n->type != N_SIMPLE || n->assigns) return 0;
-  for (struct word *w = n->args; w; w = w->next)
-    if (words_have_side_effects(w->parts)) return 0;
+  if (n->type != N_SIMPLE || n->assigns || simple_affects_shell(n, 1)) return 0;
   for (struct redir *r = n->redirs; r; r = r->next)
-    if (r->type == R_HEREDOC || (r->target && words_have_side_effects(r->target->parts))) return 0;
+    if (r->type == R_HEREDOC) return 0;
   return 1;
 }
 

@@ -66,7 +66,9 @@ static void child_prepared(struct prepared *pc, int in, int out, pid_t pgid) {
 
 /* Start one element of a pipeline; returns its pid (or -1, status set). */
 pid_t start_element(struct node *c, int in, int out, pid_t pgid, int bg, int *status) {
-  if (c->type == N_SIMPLE) {
+  /* Expanded here, unless the expansion itself must happen in the child
+   * (echo ${x=1} | cat leaves x unset in the shell). */
+  if (c->type == N_SIMPLE && !simple_affects_shell(c, 0)) {
     struct stmark m;
     stmark(&m);
     struct prepared pc;

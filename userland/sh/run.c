@@ -33,6 +33,29 @@ pid_t rootpid;
 pid_t lastbgpid = -1;
 int cmdsubst_status;
 
+/* ---- may expanding these words change the shell? ---- */
+static int parts_affect_shell(struct wpart *p, int count_cmdsubst) {
+  for (; p; p = p->next) {
+    if (p->type == WP_ARITH || (p->type == WP_CMD && count_cmdsubst)) return 1;
+    if (p->type == WP_PARAM && (p->op == PO_EQ || p->op == PO_QMARK || p->op == PO_BAD)) return 1;
+    if ((p->type == WP_DQ || p->type == WP_PARAM) && parts_affect_shell(p->child, count_cmdsubst)) return 1;
+  }
+  return 0;
+}
+
+/* ${x=v}, ${x?}, $(( )) (and $( ) if count_cmdsubst) anywhere in a simple command. */
+int simple_affects_shell(struct node *n, int count_cmdsubst) {
+  for (struct word *w = n->args; w; w = w->next)
+    if (parts_affect_shell(w->parts, count_cmdsubst)) return 1;
+  for (struct word *w = n->assigns; w; w = w->next)
+    if (parts_affect_shell(w->parts, count_cmdsubst)) return 1;
+  for (struct redir *r = n->redirs; r; r = r->next) {
+    if (r->target && parts_affect_shell(r->target->parts, count_cmdsubst)) return 1;
+    if (parts_affect_shell(r->body, count_cmdsubst)) return 1;
+  }
+  return 0;
+}
+
 /* ---- command search ---- */
 char *path_search(const char *name, const char *path, int *err) {
   *err = ENOENT;

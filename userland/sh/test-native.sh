@@ -500,3 +500,5 @@ seq 1 5 > s5; { read x; read y; cat; } < s5; echo "$x $y"; exec 4< s5; read a <&
 seq 1 300 > s300; n=0; while read l; do n=$((n+l)); done < s300; echo $n
 #### recursive function with a redirected body
 f() { echo "level $1"; [ $1 -lt 3 ] && f $(($1 + 1)); echo "back $1" >&2; } 2>>rf.err; f 1; cat rf.err
+#### expansions with effects in a pipeline element happen in the child
+echo ${x?oops} | cat; echo after $?; echo ${y=1} | cat; echo "y=$y"; echo $((z=5)) | cat; echo "z=$z"
