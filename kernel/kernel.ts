@@ -24,6 +24,7 @@ import { DevTtyInode, PtmxInode, PtsDir, PtySlave, PtyTable } from './tty/pts.js
 import { Terminal } from './tty/terminal.js';
 import type { Host, WorkerHandle } from './host/host.js';
 import type { ExitNotice, MountSpec, RunRequest, StartMessage, ForkImage } from './host/protocol.js';
+import { PipeArena } from './ipc/pipe.js';
 import { Loader } from './proc/loader.js';
 import { ModuleCache, missingImports } from './proc/modules.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
@@ -52,6 +53,7 @@ export interface KernelOptions {
 export class Kernel implements Sys, SignalActions {
   readonly vfs = new Vfs();
   readonly procs = new ProcessTable();
+  readonly pipeArena = new PipeArena();
   private readonly modules = new ModuleCache();
   private readonly loader = new Loader(this.vfs, this.modules);
   private readonly bell = new SharedArrayBuffer(BELL_SIZE);
@@ -284,7 +286,7 @@ export class Kernel implements Sys, SignalActions {
     this.workerOwner.set(w, p);
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
-      argv: p.argv, env: p.env, trace: this.trace !== null, fork,
+      argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab,
     };
     w.postMessage(start, fork ? [fork.memory] : []);
     this.ensureLoop();
@@ -456,6 +458,11 @@ export class Kernel implements Sys, SignalActions {
   /** Serve one round: parked tasks that were woken, then new requests. */
   private pollOnce(): boolean {
     let worked = false;
+    // A runtime moved bytes of a shared pipe the kernel waits on.
+    if (Atomics.load(this.bellI32, Bell.PIPES) !== 0) {
+      Atomics.store(this.bellI32, Bell.PIPES, 0);
+      this.pipeArena.wakeAll();
+    }
     if (this.runnable.length > 0) {
       const tasks = this.runnable;
       this.runnable = [];

@@ -42,6 +42,7 @@ export const PAGE_SIZE = DATA_OFFSET + DATA_SIZE;
 export const enum Bell {
   RING = 0,   // P: Atomics.add after publishing a request; K waits on it
   SLEEPING = 1, // K: 1 while the kernel waits, so P notifies only then
+  PIPES = 2,    // P: a runtime moved bytes of a pipe the kernel waits on (ipc/ring.ts)
 }
 export const BELL_SIZE = 64;
 

@@ -89,6 +89,7 @@ export const syscalls = {
   dup: [N, N, N],                         // fd, lowest new fd, FD_CLOEXEC → ret0: new fd
   dup2: [N, N, N],                        // fd, new fd, FD_CLOEXEC
   fd_cloexec: [N, N],                     // fd, set (-1: query) → ret0: old value
+  pipe_info: [N],                         // fd → ret0: arena ring slot (-1: none), ret1: 0 read end / 1 write end
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0

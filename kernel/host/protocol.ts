@@ -60,6 +60,8 @@ export interface StartMessage {
   trace: boolean;
   /** For a forked child: the parent's memory image to resume from. */
   fork?: ForkImage;
+  /** The shared pipe rings (kernel/ipc/ring.ts). */
+  pipes: SharedArrayBuffer;
 }
 
 /** Process worker → kernel, just before the fork call: the parent's state. */

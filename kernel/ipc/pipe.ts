@@ -1,19 +1,20 @@
-// Pipes: a byte ring with a read end and a write end, each an open file
-// description. Readers see EOF once every writer has closed; a writer with no
-// reader left gets EPIPE (the handler raises SIGPIPE). Writes of up to PIPE_BUF
-// bytes are atomic: they wait until the whole write fits. Longer writes may be
-// split and interleaved, as POSIX allows.
-// The ring lives in kernel memory for now; moving the byte traffic into the
-// process runtime (DESIGN §2 fast path) is the next step.
+// Pipes: a byte ring (ipc/ring.ts) with a read end and a write end, each an
+// open file description. Readers see EOF once every writer has closed; a
+// writer with no reader left gets EPIPE (the handler raises SIGPIPE). Writes of
+// up to PIPE_BUF bytes are atomic: they wait until the whole write fits. Longer
+// writes may be split and interleaved, as POSIX allows.
+// Rings live in a shared arena when a slot is free, so the process runtime can
+// move bytes itself when nothing has to wait (runtime/pipes.ts); this file keeps
+// the life cycle and every case that waits.
 // Spec: POSIX write(2) "Write Requests to a Pipe or FIFO"; read(2); pipe(2).
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
-import { WaitQueue } from '../proc/waitqueue.js';
+import { WaitQueue, type Waiter } from '../proc/waitqueue.js';
+import { ARENA_RINGS, ARENA_SIZE, R, RING_SIZE, Ring } from './ring.js';
 
 export const PIPE_BUF = 4096;
-const CAPACITY = 65536; // a power of two, as Linux's default pipe size
 
 let nextPipeIno = 1n;
 /** Pipes with at least one end open (for leak checks). */
@@ -22,55 +23,104 @@ export function openPipes(): number {
   return open;
 }
 
+/** The shared rings: which slots are free, and which pipes the kernel waits on. */
+export class PipeArena {
+  readonly sab = new SharedArrayBuffer(ARENA_SIZE);
+  private readonly free: number[] = Array.from({ length: ARENA_RINGS }, (_, i) => ARENA_RINGS - 1 - i);
+  readonly live = new Set<Pipe>();
+
+  take(): number | null {
+    return this.free.pop() ?? null;
+  }
+  give(slot: number): void {
+    this.free.push(slot);
+  }
+
+  /** A runtime rang Bell.PIPES: re-run whatever waits on a shared ring. */
+  wakeAll(): void {
+    for (const p of this.live) if (p.queue.size > 0) p.queue.wake();
+  }
+}
+
+/** A wait queue that tells runtimes (KWAIT) that the kernel is waiting on the ring. */
+class RingQueue extends WaitQueue {
+  constructor(private readonly ring: Ring) {
+    super();
+  }
+  override add(w: Waiter): void {
+    Atomics.store(this.ring.h, R.KWAIT, 1);
+    super.add(w);
+  }
+}
+
 export class Pipe {
-  private readonly ring = new Uint8Array(CAPACITY);
-  // head/tail are free-running counters, masked on access; full when head - tail = CAPACITY.
-  private head = 0;
-  private tail = 0;
-  readers = 0;
-  writers = 0;
-  /** Woken on every change: data, space, an end closing. */
-  readonly queue = new WaitQueue();
+  readonly ring: Ring;
+  /** The arena slot (-1: a private ring the runtime never sees). */
+  readonly slot: number;
+  readonly queue: WaitQueue;
   readonly ino = nextPipeIno++;
 
-  constructor() {
+  constructor(private readonly arena: PipeArena | null) {
+    const slot = arena?.take() ?? null;
+    this.slot = slot ?? -1;
+    this.ring = slot !== null && arena ? new Ring(arena.sab, slot * RING_SIZE) : new Ring(new SharedArrayBuffer(RING_SIZE), 0);
+    const h = this.ring.h;
+    Atomics.store(h, R.HEAD, 0);
+    Atomics.store(h, R.TAIL, 0);
+    Atomics.store(h, R.KWAIT, 0);
+    Atomics.add(h, R.GEN, 1);
+    this.queue = new RingQueue(this.ring);
+    if (slot !== null) arena?.live.add(this);
     open++;
+  }
+
+  get readers(): number {
+    return Atomics.load(this.ring.h, R.READERS);
+  }
+  set readers(n: number) {
+    Atomics.store(this.ring.h, R.READERS, n);
+  }
+  get writers(): number {
+    return Atomics.load(this.ring.h, R.WRITERS);
+  }
+  set writers(n: number) {
+    Atomics.store(this.ring.h, R.WRITERS, n);
+  }
+  get used(): number {
+    return this.ring.used;
+  }
+  get free(): number {
+    return this.ring.free;
+  }
+
+  /** Readiness checks announce the kernel's interest first (see ring.ts on ordering). */
+  watch(): void {
+    Atomics.store(this.ring.h, R.KWAIT, 1);
+  }
+
+  take(max: number): Uint8Array {
+    const out = new Uint8Array(Math.min(max, this.used));
+    const n = this.ring.read(out.length, (piece, at) => out.set(piece, at));
+    this.queue.wake();
+    return n === out.length ? out : out.subarray(0, n);
+  }
+
+  put(data: Uint8Array): number {
+    const n = this.ring.write(data);
+    if (n > 0) this.queue.wake();
+    return n;
   }
 
   /** An end closed: the pipe is gone once both are. */
   endClosed(): void {
-    if (this.readers === 0 && this.writers === 0) open--;
+    if (this.readers === 0 && this.writers === 0) {
+      open--;
+      if (this.slot >= 0 && this.arena) {
+        this.arena.live.delete(this);
+        this.arena.give(this.slot);
+      }
+    }
     this.queue.wake();
-  }
-
-  get used(): number {
-    return this.head - this.tail;
-  }
-  get free(): number {
-    return CAPACITY - this.used;
-  }
-
-  take(max: number): Uint8Array {
-    const n = Math.min(max, this.used);
-    const out = new Uint8Array(n);
-    const start = this.tail % CAPACITY;
-    const first = Math.min(n, CAPACITY - start);
-    out.set(this.ring.subarray(start, start + first));
-    if (first < n) out.set(this.ring.subarray(0, n - first), first);
-    this.tail += n;
-    this.queue.wake();
-    return out;
-  }
-
-  put(data: Uint8Array): number {
-    const n = Math.min(data.length, this.free);
-    const start = this.head % CAPACITY;
-    const first = Math.min(n, CAPACITY - start);
-    this.ring.set(data.subarray(0, first), start);
-    if (first < n) this.ring.set(data.subarray(first, n), 0);
-    this.head += n;
-    if (n > 0) this.queue.wake();
-    return n;
   }
 }
 
@@ -97,6 +147,7 @@ export class PipeReader extends PipeEnd {
   }
   /** Ready when there is data, or at EOF (no writer left). */
   override readReady(): boolean {
+    this.pipe.watch();
     return this.pipe.used > 0 || this.pipe.writers === 0;
   }
   override readableBytes(): bigint {
@@ -121,10 +172,12 @@ export class PipeWriter extends PipeEnd {
   }
   /** Ready when some bytes fit, or when no reader is left (the write fails with EPIPE). */
   override writeReady(): boolean {
+    this.pipe.watch();
     return this.pipe.free > 0 || this.pipe.readers === 0;
   }
   /** Whether a write of `n` bytes can proceed now (PIPE_BUF atomicity). */
   override canWrite(n: number): boolean {
+    this.pipe.watch();
     if (this.pipe.readers === 0) return true;
     return n <= PIPE_BUF ? this.pipe.free >= n : this.pipe.free > 0;
   }

@@ -6,6 +6,7 @@ import { NR } from '../abi/syscalls.js';
 import type { ForkImage, StartMessage } from '../host/protocol.js';
 import { Forker } from './fork.js';
 import { GuestMemory } from './memory.js';
+import { PipeFastPath } from './pipes.js';
 import { SignalRunner } from './signals.js';
 import { SyscallClient } from './syscall.js';
 import { tabkernelImports } from './tabkernel.js';
@@ -22,12 +23,13 @@ export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: Arr
   const getMem = (): GuestMemory => mem!;
   const forker = new Forker(sys, post);
   const signals = new SignalRunner(sys);
+  const pipes = new PipeFastPath(sys, msg.pipes, msg.bell);
   const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
     Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
   try {
     const imports = {
-      wasi_snapshot_preview1: wrapAll(wasiImports(sys, getMem, msg.argv, msg.env) as Record<string, ImportFn>),
-      tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork as (...a: never[]) => number) as Record<string, ImportFn>),
+      wasi_snapshot_preview1: wrapAll(wasiImports(sys, getMem, msg.argv, msg.env, pipes) as Record<string, ImportFn>),
+      tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork as (...a: never[]) => number, pipes) as Record<string, ImportFn>),
     };
     const instance = new WebAssembly.Instance(msg.module, imports);
     const memory = instance.exports.memory;

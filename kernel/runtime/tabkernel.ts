@@ -5,10 +5,11 @@ import { Errno, isErr } from '../abi/errno.js';
 import { NR } from '../abi/syscalls.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
+import type { PipeFastPath } from './pipes.js';
 
 type Fn = (...a: never[]) => number;
 
-export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: Fn): Record<string, Fn> {
+export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: Fn, pipes: PipeFastPath): Record<string, Fn> {
   const m = getMem;
   /** Store results into guest pointers (0 = not wanted); FAULT if any is bad. */
   const outs = (...pairs: Array<[number, number, 'u32' | 'u64' | 'u16']>): Errno => {
@@ -64,13 +65,18 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     pipe(fds: number, flags: number): number {
       if (!m().ok(fds >>> 0, 8)) return Errno.FAULT;
       const r = s.begin().num(0, flags).call(NR.pipe);
-      return r || outs([fds, s.retNum(0), 'u32'], [fds + 4, s.retNum(1), 'u32']);
+      if (r) return r;
+      pipes.forget(s.retNum(0));
+      pipes.forget(s.retNum(1));
+      return outs([fds, s.retNum(0), 'u32'], [fds + 4, s.retNum(1), 'u32']);
     },
     dup(fd: number, min: number, flags: number, out: number): number {
       const r = s.begin().num(0, fd).num(1, min).num(2, flags).call(NR.dup);
-      return r || outs([out, s.retNum(0), 'u32']);
+      if (r) return r;
+      pipes.forget(s.retNum(0));
+      return outs([out, s.retNum(0), 'u32']);
     },
-    dup2: (fd: number, newfd: number, flags: number) => s.begin().num(0, fd).num(1, newfd).num(2, flags).call(NR.dup2),
+    dup2: (fd: number, newfd: number, flags: number) => (pipes.forget(newfd), s.begin().num(0, fd).num(1, newfd).num(2, flags).call(NR.dup2)),
     fd_cloexec(fd: number, set: number, old: number): number {
       const r = s.begin().num(0, fd).num(1, set).call(NR.fd_cloexec);
       return r || outs([old, s.retNum(0), 'u32']);

@@ -11,6 +11,7 @@ import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SU
 import { monotonicNs, realtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
+import type { PipeFastPath } from './pipes.js';
 
 /** Thrown to unwind the guest's stack once proc_exit has been sent. */
 export class ProcExit {
@@ -21,7 +22,7 @@ const encoder = new TextEncoder();
 /** Nanoseconds the clocks actually resolve (performance.now() is µs-precise at best). */
 const CLOCK_RES = 1000n;
 
-export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: string[], env: string[]): Record<string, (...a: never[]) => number | bigint | void> {
+export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: string[], env: string[], pipes: PipeFastPath): Record<string, (...a: never[]) => number | bigint | void> {
   const args = argv.map((a) => encoder.encode(a + '\0'));
   const envs = env.map((e) => encoder.encode(e + '\0'));
   const started = monotonicNs();
@@ -96,6 +97,11 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     if (typeof vecs === 'number') return vecs;
     if (!getMem().ok(nreadPtr >>> 0, 4)) return Errno.FAULT;
     const want = vecs.reduce((n, [, len]) => n + len, 0);
+    if (offset === undefined) {
+      const u8 = getMem().u8;
+      const n = pipes.read(fd, Math.min(want, s.outRoom()), (piece, at) => scatter(u8, vecs, piece, at));
+      if (n !== null) return putU32(nreadPtr >>> 0, n);
+    }
     s.begin().num(0, fd).num(1, Math.min(want, s.outRoom()));
     if (offset !== undefined) s.big(2, offset);
     const e = s.call(nr);
@@ -120,6 +126,11 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     if (!getMem().ok(nwrittenPtr >>> 0, 4)) return Errno.FAULT;
     const u8 = getMem().u8;
     const want = vecs.reduce((n, [, len]) => n + len, 0);
+    if (offset === undefined && want > 0 && want <= 65536) {
+      const data = vecs.length === 1 ? u8.subarray(vecs[0][0], vecs[0][0] + want) : gather(u8, vecs, want);
+      const n = pipes.write(fd, data);
+      if (n !== null) return putU32(nwrittenPtr >>> 0, n);
+    }
     let total = 0;
     let v = 0;
     let within = 0; // bytes of vecs[v] already sent
@@ -186,7 +197,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
       s.begin().num(0, fd).big(1, offset).big(2, len).num(3, advice).call(NR.fd_advise),
     fd_allocate: (fd: number, offset: bigint, len: bigint) =>
       s.begin().num(0, fd).big(1, offset).big(2, len).call(NR.fd_allocate),
-    fd_close: (fd: number) => s.begin().num(0, fd).call(NR.fd_close),
+    fd_close: (fd: number) => (pipes.forget(fd), s.begin().num(0, fd).call(NR.fd_close)),
     fd_datasync: (fd: number) => s.begin().num(0, fd).call(NR.fd_datasync),
     fd_sync: (fd: number) => s.begin().num(0, fd).call(NR.fd_sync),
     fd_fdstat_get: (fd: number, ptr: number) => {
@@ -257,7 +268,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
       }
       return putU32(usedPtr, used);
     },
-    fd_renumber: (from: number, to: number) => s.begin().num(0, from).num(1, to).call(NR.fd_renumber),
+    fd_renumber: (from: number, to: number) => (pipes.forget(from), pipes.forget(to), s.begin().num(0, from).num(1, to).call(NR.fd_renumber)),
     fd_seek(fd: number, offset: bigint, whence: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
       const e = s.begin().num(0, fd).big(1, offset).num(2, whence).call(NR.fd_seek);
@@ -295,7 +306,9 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
       const e = path(2, p, l);
       if (e !== Errno.SUCCESS) return e;
       const r = s.num(3, oflags & 0xffff).big(4, base).big(5, inh).num(6, fdflags & 0xffff).call(NR.path_open);
-      return r !== Errno.SUCCESS ? r : putU32(fdPtr >>> 0, s.retNum(0));
+      if (r !== Errno.SUCCESS) return r;
+      pipes.forget(s.retNum(0));
+      return putU32(fdPtr >>> 0, s.retNum(0));
     },
     path_readlink(fd: number, p: number, l: number, buf: number, len: number, usedPtr: number): number {
       buf >>>= 0; len >>>= 0; usedPtr >>>= 0;
@@ -383,6 +396,34 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     },
     sock_shutdown: (fd: number, how: number) => s.begin().num(0, fd).num(1, how).call(NR.sock_shutdown),
   };
+}
+
+/** Copy a piece of a read, `at` bytes into it, to where the iovecs say. */
+function scatter(u8: Uint8Array, vecs: Array<[number, number]>, piece: Uint8Array, at: number): void {
+  let skip = at;
+  let off = 0;
+  for (const [ptr, len] of vecs) {
+    if (off >= piece.length) break;
+    if (skip >= len) {
+      skip -= len;
+      continue;
+    }
+    const k = Math.min(len - skip, piece.length - off);
+    u8.set(piece.subarray(off, off + k), ptr + skip);
+    off += k;
+    skip = 0;
+  }
+}
+
+/** The iovecs' bytes in one buffer. */
+function gather(u8: Uint8Array, vecs: Array<[number, number]>, total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const [ptr, len] of vecs) {
+    out.set(u8.subarray(ptr, ptr + len), off);
+    off += len;
+  }
+  return out;
 }
 
 /** The bytes of the whole dirents at the start of `data`, and the cookie after them. */

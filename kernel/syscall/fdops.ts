@@ -13,7 +13,7 @@ const PIPE_NONBLOCK = 2;
 
 export function pipe(t: Task, flags: number): Result {
   const p = t.proc;
-  const pipe = new Pipe();
+  const pipe = new Pipe(t.sys.pipeArena);
   const ends = [new PipeReader(pipe), new PipeWriter(pipe)];
   const fds: number[] = [];
   for (const file of ends) {
@@ -60,5 +60,20 @@ export function fd_cloexec(t: Task, fd: number, set: number): Result {
   if (isErr(e)) return e.errno;
   t.ret(0, e.cloexec ? 1 : 0);
   if (set >= 0) e.cloexec = set !== 0;
+  return Errno.SUCCESS;
+}
+
+/** Where a pipe fd's bytes live, for the runtime's fast path: ret0 arena slot (-1: not shared), ret1 0 read end / 1 write end. */
+export function pipe_info(t: Task, fd: number): Result {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e.errno;
+  const f = e.file;
+  if (f instanceof PipeReader || f instanceof PipeWriter) {
+    t.ret(0, f.pipe.slot);
+    t.ret(1, f instanceof PipeWriter ? 1 : 0);
+  } else {
+    t.ret(0, -1);
+    t.ret(1, 0);
+  }
   return Errno.SUCCESS;
 }

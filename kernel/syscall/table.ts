@@ -79,6 +79,7 @@ export const table = {
   dup: fdops.dup,
   dup2: fdops.dup2,
   fd_cloexec: fdops.fd_cloexec,
+  pipe_info: fdops.pipe_info,
   tcsetpgrp: tty.tcsetpgrp,
   tcgetpgrp: tty.tcgetpgrp,
   winsize: tty.winsize,

@@ -10,6 +10,7 @@ import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { Err } from '../abi/errno.js';
 import type { ProcessTable } from '../proc/table.js';
+import type { PipeArena } from '../ipc/pipe.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
 export const BLOCKED = -1;
@@ -19,6 +20,8 @@ export type Result = Errno | typeof BLOCKED;
 export interface Sys {
   readonly vfs: Vfs;
   readonly procs: ProcessTable;
+  /** The shared pipe rings (ipc/pipe.ts). */
+  readonly pipeArena: PipeArena;
   /** Run this task's handler again soon (from the kernel loop, never re-entrantly). */
   retry(task: Task): void;
   /** End a process with a wait(2) status word; release what it holds; tell its parent. recycle: it exited itself (its worker can be reused). */

@@ -18,7 +18,7 @@ describe('processes', () => {
   it('passes the C checks of fork, exec, spawn, wait, pipes, signals, groups and orphans', () => {
     const r = tabkernel([path.join(root, 'test/programs/bin/process.wasm')]);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 28 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 29 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 
@@ -26,6 +26,11 @@ describe('processes', () => {
     const r = tabkernel(['sh', '-c', 'seq 1 100000 | grep 7 | wc -l']);
     expect(r.stdout.trim()).toBe('40951');
     expect(r.status).toBe(0);
+  });
+
+  it('keeps every byte and its order through a pipe under load (several MiB, many writers\' chunk sizes)', () => {
+    const r = tabkernel(['sh', '-c', 'seq 1 300000 | cat | cat | wc -c; (seq 1 1000; seq 1001 2000) | tail -n 1']);
+    expect(r.stdout).toBe('1988895\n2000\n');
   });
 
   it('ends `yes | head -n 1` through SIGPIPE', () => {

@@ -1,0 +1,104 @@
+// Pipe rings in shared memory. The kernel owns a pipe's life (ends opening and
+// closing, EOF, EPIPE, blocking), but the bytes of a pipe whose ring lives in
+// the shared arena can be moved by the process runtime itself when no waiting
+// is involved (runtime/pipes.ts) — no kernel round trip for a read that finds
+// data or a write that finds room.
+//
+// Layout of one ring (Int32 header, then CAPACITY bytes of data):
+//   HEAD, TAIL  free-running byte counters (u32 arithmetic), changed under LOCK;
+//               used = HEAD - TAIL, full when used === CAPACITY
+//   READERS, WRITERS  open ends (kernel only)
+//   LOCK        spinlock for the copy + counter update (held for a memcpy, never across a wait)
+//   KWAIT       the kernel has a task parked on this pipe: whoever changes HEAD or
+//               TAIL clears it and rings the kernel (Bell.PIPES)
+//   GEN         bumped each time the slot gets a new pipe
+// Ordering: the kernel sets KWAIT before it checks readiness and a runtime
+// changes HEAD/TAIL before it checks KWAIT; all seq-cst, so one always sees the other.
+import { Bell } from '../abi/page.js';
+
+export const enum R { HEAD = 0, TAIL = 1, READERS = 2, WRITERS = 3, LOCK = 4, KWAIT = 5, GEN = 6 }
+export const RING_HEADER = 64;
+export const RING_CAPACITY = 65536;
+export const RING_SIZE = RING_HEADER + RING_CAPACITY;
+/** Rings in the arena every process can see; more pipes than this use private rings. */
+export const ARENA_RINGS = 64;
+export const ARENA_SIZE = ARENA_RINGS * RING_SIZE;
+
+export class Ring {
+  readonly h: Int32Array;
+  readonly data: Uint8Array;
+
+  constructor(sab: SharedArrayBuffer, offset: number) {
+    this.h = new Int32Array(sab, offset, RING_HEADER / 4);
+    this.data = new Uint8Array(sab, offset + RING_HEADER, RING_CAPACITY);
+  }
+
+  private lock(): void {
+    while (Atomics.compareExchange(this.h, R.LOCK, 0, 1) !== 0) { /* held only for a copy */ }
+  }
+  private unlock(): void {
+    Atomics.store(this.h, R.LOCK, 0);
+  }
+
+  get used(): number {
+    return (Atomics.load(this.h, R.HEAD) - Atomics.load(this.h, R.TAIL)) >>> 0;
+  }
+  get free(): number {
+    return RING_CAPACITY - this.used;
+  }
+
+  /** Take up to `max` bytes; `sink` receives them in at most two pieces. */
+  read(max: number, sink: (piece: Uint8Array, at: number) => void): number {
+    this.lock();
+    const tail = Atomics.load(this.h, R.TAIL) >>> 0;
+    const n = Math.min(max, (Atomics.load(this.h, R.HEAD) - tail) >>> 0);
+    const start = tail % RING_CAPACITY;
+    const first = Math.min(n, RING_CAPACITY - start);
+    if (first > 0) sink(this.data.subarray(start, start + first), 0);
+    if (n > first) sink(this.data.subarray(0, n - first), first);
+    Atomics.store(this.h, R.TAIL, (tail + n) | 0);
+    this.unlock();
+    return n;
+  }
+
+  /** Put as much of `src` as fits; the count written. */
+  write(src: Uint8Array): number {
+    this.lock();
+    const head = Atomics.load(this.h, R.HEAD) >>> 0;
+    const n = Math.min(src.length, RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0));
+    const start = head % RING_CAPACITY;
+    const first = Math.min(n, RING_CAPACITY - start);
+    this.data.set(src.subarray(0, first), start);
+    if (n > first) this.data.set(src.subarray(first, n), 0);
+    Atomics.store(this.h, R.HEAD, (head + n) | 0);
+    this.unlock();
+    return n;
+  }
+
+  /** Put all of `src` or nothing (the room is checked under the lock); the count written. */
+  writeAll(src: Uint8Array): number {
+    this.lock();
+    const head = Atomics.load(this.h, R.HEAD) >>> 0;
+    const room = RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0);
+    if (room < src.length) {
+      this.unlock();
+      return 0;
+    }
+    const start = head % RING_CAPACITY;
+    const first = Math.min(src.length, RING_CAPACITY - start);
+    this.data.set(src.subarray(0, first), start);
+    if (src.length > first) this.data.set(src.subarray(first), 0);
+    Atomics.store(this.h, R.HEAD, (head + src.length) | 0);
+    this.unlock();
+    return src.length;
+  }
+
+  /** After a runtime changed HEAD or TAIL: tell the kernel if it has a task waiting here. */
+  kickKernel(bell: Int32Array): void {
+    if (Atomics.load(this.h, R.KWAIT) === 0) return;
+    Atomics.store(this.h, R.KWAIT, 0);
+    Atomics.store(bell, Bell.PIPES, 1);
+    Atomics.add(bell, Bell.RING, 1);
+    Atomics.notify(bell, Bell.RING);
+  }
+}
