@@ -141,3 +141,23 @@ describe.skipIf(!haveUtils('md5sum', 'sha1sum', 'sha256sum'))('md5sum, sha1sum, 
     });
   });
 });
+
+describe.skipIf(!haveUtils('tty', 'truncate', 'fold'))('tty, truncate, fold', () => {
+  it('tty says "not a tty" for a pipe and exits 1', () => {
+    expect(out(util('tty', []))).toEqual({ stdout: 'not a tty\n', stderr: '', status: 1 });
+  });
+  it('truncate sets, grows and shrinks sizes; -c does not create', () => {
+    const r = util('truncate', ['-s', '3', 'f', 'new'], { files: { f: 'hello\n' } });
+    expect(out(r)).toEqual(ok(''));
+    expect(fs.readFileSync(path.join(r.dir, 'f'), 'utf8')).toBe('hel');
+    expect(fs.statSync(path.join(r.dir, 'new')).size).toBe(3);
+    const r2 = util('truncate', ['-s', '+2', 'f'], { files: { f: 'ab' } });
+    expect(fs.statSync(path.join(r2.dir, 'f')).size).toBe(4);
+    const r3 = util('truncate', ['-c', '-s', '1', 'none']);
+    expect(fs.existsSync(path.join(r3.dir, 'none'))).toBe(false);
+  });
+  it('fold wraps at -w columns, at blanks with -s', () => {
+    expect(out(util('fold', ['-w', '5'], { input: 'abcdefghij\n' }))).toEqual(ok('abcde\nfghij\n'));
+    expect(out(util('fold', ['-s', '-w', '10'], { input: 'the quick brown fox\n' }))).toEqual(ok('the quick \nbrown fox\n'));
+  });
+});
