@@ -63,3 +63,15 @@ describe.skipIf(!installed('ps'))('ps', () => {
     expect(out(util('ps', ['-p', '42', '-o', 'pid='], { ...W, guest: true })).status).toBe(1);
   });
 });
+
+describe.skipIf(!images || !haveUtils('timeout'))('timeout', () => {
+  it('exits 124 when the limit passes, and with the status of a command that finishes', () => {
+    expect(out(util('timeout', ['0.2', 'sleep', '5'], W))).toEqual({ stdout: '', stderr: '', status: 124 });
+    expect(out(util('timeout', ['5', 'sh', '-c', 'exit 3'], W))).toEqual({ stdout: '', stderr: '', status: 3 });
+  });
+  it('exits 127 when the command is missing', () => {
+    expect(out(util('timeout', ['1', 'nope'], W))).toEqual({
+      stdout: '', stderr: "timeout: failed to run command 'nope': No such file or directory\n", status: 127,
+    });
+  });
+});
