@@ -2,7 +2,8 @@
  * Date strings for touch -d and date -d: "@SECONDS", or
  * [now|today|yesterday|tomorrow] [YYYY-MM-DD] [[T]HH:MM[:SS[.frac]]] [Z|UTC]
  * followed by relative items ("3 days ago", "+1 hour", "next month",
- * "-2 weeks"; units sec min hour day week fortnight month year). WASI has no
+ * "-2 weeks"; units sec min hour day week fortnight month year), or digits:
+ * YYYYMMDD, or [CC]YYMMDDhhmm[.ss] as busybox takes them. WASI has no
  * time zones: local time is UTC. And POSIX touch -t stamps
  * [[CC]YY]MMDDhhmm[.ss].
  */
@@ -52,6 +53,8 @@ static inline int parse_rel_item(const char *p, struct tm *tm, long long *secs) 
   return 0;
 }
 
+static inline int parse_touch_stamp(const char *s, struct timespec *out);
+
 static inline int parse_date(const char *s, struct timespec *out) {
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
@@ -64,6 +67,14 @@ static inline int parse_date(const char *s, struct timespec *out) {
     out->tv_nsec = (long)((v - (double)out->tv_sec) * 1e9);
     return 0;
   }
+  /* all digits: YYYYMMDD (GNU), or a touch -t stamp [CC]YYMMDDhhmm[.ss] (busybox) */
+  size_t digits = strspn(s, "0123456789");
+  if (digits == 8 && !s[8]) {
+    char iso[16];
+    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+    return parse_date(iso, out);
+  }
+  if ((digits == 10 || digits == 12) && (!s[digits] || s[digits] == '.')) return parse_touch_stamp(s, out);
   struct tm tm;
   gmtime_r(&now.tv_sec, &tm);
   long nsec = now.tv_nsec;
