@@ -45,7 +45,8 @@ struct job *job_new(int nprocs, const char *cmd) {
       break;
     }
   if (!id) {
-    /* Table full: forget the oldest finished job. */
+    /* Table full (many & in one long loop): collect finished jobs, forget the oldest. */
+    jobs_reap(0);
     for (int i = 1; i < MAXJOBS; i++)
       if (jobs[i]->state == JOB_DONE) {
         job_free(jobs[i]);
