@@ -17,8 +17,8 @@ export type PostToPage = (msg: OutputNotice, transfer: Transferable[]) => void;
 class WebWorkerHandle implements WorkerHandle {
   constructor(private readonly worker: Worker) {}
 
-  postMessage(msg: unknown): void {
-    this.worker.postMessage(msg);
+  postMessage(msg: unknown, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(msg, transfer);
   }
 
   onMessage(cb: (msg: unknown) => void): void {
