@@ -1,9 +1,19 @@
 // The page app (index.html + web/) and the browser host's workers, built by Vite.
 // SharedArrayBuffer needs a cross-origin-isolated page, so every response — dev
 // server and `vite preview` alike, workers and wasm included — carries
-// COOP same-origin + COEP require-corp. The Node build (dist/) is scripts/build.js;
-// the page builds to dist-web/.
+// COOP same-origin + COEP require-corp. The root image (userland/rootfs/: sh
+// and the utilities) is listed in a manifest, rootfs.json, that the kernel
+// worker fetches with every file it names (kernel/host/browser/image.ts): the
+// dev server serves both straight from userland/rootfs/, a build writes them
+// to dist-web/ (files named by their SHA-256, so a changed binary is never a
+// stale cached one). The Node build (dist/) is scripts/build.js; the page
+// builds to dist-web/.
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
+import type { Manifest, ManifestEntry } from './kernel/host/browser/image.js';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -25,8 +35,76 @@ function crossOriginIsolation(): Plugin {
   return { name: 'tabkernel-cross-origin-isolation', configureServer: use, configurePreviewServer: use };
 }
 
+const ROOTFS = fileURLToPath(new URL('./userland/rootfs', import.meta.url));
+const MANIFEST = 'rootfs.json';
+
+/** Every entry under userland/rootfs/, parents before children; `url` left to the caller. */
+function walkRootfs(dir = ROOTFS): Array<{ entry: ManifestEntry; file?: string }> {
+  const out: Array<{ entry: ManifestEntry; file?: string }> = [];
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name);
+    const path = relative(ROOTFS, file).split(sep).join('/');
+    const st = lstatSync(file);
+    if (st.isSymbolicLink()) out.push({ entry: { path, type: 'symlink', target: readlinkSync(file) } });
+    else if (st.isDirectory()) out.push({ entry: { path, type: 'dir' } }, ...walkRootfs(file));
+    else if (st.isFile()) out.push({ entry: { path, type: 'file', size: st.size, url: '' }, file });
+  }
+  return out;
+}
+
+/** A path of the image as a URL path, relative to the manifest (`[` is not a URL character). */
+const urlPath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+/** The root image: rootfs.json and its files, served in development, emitted by a build. */
+function rootImage(): Plugin {
+  return {
+    name: 'tabkernel-root-image',
+    configureServer(server) {
+      // Before Vite's own middlewares, which would serve an extension-less file as a module.
+      server.middlewares.use((req, res, next) => {
+        const base = server.config.base;
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (!path.startsWith(base)) return next();
+        const rest = path.slice(base.length);
+        if (rest === MANIFEST) {
+          const entries = walkRootfs().map(({ entry }) =>
+            entry.type === 'file' ? { ...entry, url: `rootfs/${urlPath(entry.path)}` } : entry);
+          const manifest: Manifest = { version: 1, entries };
+          res.setHeader('Content-Type', 'application/json');
+          res.setHeader('Cache-Control', 'no-cache');
+          return void res.end(JSON.stringify(manifest));
+        }
+        if (!rest.startsWith('rootfs/')) return next();
+        const file = join(ROOTFS, rest.slice('rootfs/'.length));
+        if (!file.startsWith(ROOTFS + sep)) return next();
+        try {
+          const body = readFileSync(file);
+          res.setHeader('Content-Type', 'application/octet-stream');
+          res.setHeader('Cache-Control', 'no-cache');
+          res.end(body);
+        } catch {
+          next();
+        }
+      });
+    },
+    generateBundle() {
+      const emitted = new Set<string>();
+      const entries = walkRootfs().map(({ entry, file }) => {
+        if (entry.type !== 'file' || !file) return entry;
+        const source = readFileSync(file);
+        const fileName = `rootfs/${createHash('sha256').update(source).digest('hex').slice(0, 32)}`;
+        if (!emitted.has(fileName)) this.emitFile({ type: 'asset', fileName, source });
+        emitted.add(fileName);
+        return { ...entry, url: fileName };
+      });
+      const manifest: Manifest = { version: 1, entries };
+      this.emitFile({ type: 'asset', fileName: MANIFEST, source: JSON.stringify(manifest) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [crossOriginIsolation()],
+  plugins: [crossOriginIsolation(), rootImage()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Module workers, nested too: the kernel worker starts the process workers.
