@@ -1,55 +1,104 @@
-// The page: checks cross-origin isolation, boots the kernel in a Web Worker
-// (kernel/host/browser/client.ts) and runs the demo program, showing its stdout
-// in #output, its stderr in #stderr and its exit status in #status.
-// `window.tabkernel.kernel` is the BrowserKernel, for automation (test/e2e).
+// The page: a terminal. Checks cross-origin isolation, boots the kernel in a Web
+// Worker (kernel/host/browser/client.ts), has it load the root image (sh and the
+// utilities, listed in rootfs.json by vite.config.ts) and runs a login shell in
+// /root on the kernel's console PTY, which an xterm.js terminal filling the
+// window is the master of: keys go in as typed, output is written as it comes,
+// the window size follows the page's. The status line under the terminal
+// shows the image's loading progress, errors and the shell's exit.
+// docs/TERMINAL.md tells how the pieces connect.
+// `window.tabkernel` is `{ terminal, kernel, BrowserKernel }` for automation
+// (test/e2e): the xterm Terminal, the page's kernel, and the class, to start a
+// kernel of one's own for one-off programs while the shell holds this one.
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
-import helloUrl from './programs/hello.wasm?url';
+import type { ImageNotice } from '../kernel/host/browser/messages.js';
 
 declare global {
   interface Window {
-    tabkernel?: { kernel: BrowserKernel };
+    tabkernel?: { terminal: Terminal; kernel: BrowserKernel; BrowserKernel: typeof BrowserKernel };
   }
 }
 
-const statusEl = document.getElementById('status')!;
-const panels = { 1: document.getElementById('output')!, 2: document.getElementById('stderr')! };
+/** The login shell: interactive because its stdin and stderr are the PTY. */
+const SHELL = {
+  argv: ['sh'],
+  env: ['HOME=/root', 'PATH=/bin:/usr/bin', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ '],
+  cwd: '/root',
+};
 
-function setStatus(text: string, error = false): void {
+const statusEl = document.getElementById('status')!;
+
+/** The status line; `state` (data-state) tells automation where the page is. */
+function setStatus(state: 'loading' | 'running' | 'exited' | 'error' | 'not-isolated', text: string): void {
   statusEl.textContent = text;
-  statusEl.classList.toggle('error', error);
+  statusEl.dataset.state = state;
+  statusEl.classList.toggle('error', state === 'error' || state === 'not-isolated');
+}
+
+const mb = (n: number): string => (n / 1e6).toFixed(1);
+
+function imageStatus(p: ImageNotice): void {
+  if (p.error) setStatus('error', `could not load the root image: ${p.error}`);
+  else if (p.done) setStatus('running', '');
+  else setStatus('loading', `loading the root image: ${p.files}/${p.totalFiles} files, ${mb(p.bytes)} of ${mb(p.totalBytes)} MB`);
+}
+
+function openTerminal(): Terminal {
+  const term = new Terminal({
+    cursorBlink: true,
+    fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+    fontSize: 14,
+    scrollback: 5000,
+    theme: { background: '#101010' },
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(document.getElementById('terminal')!);
+  fit.fit();
+  new ResizeObserver(() => fit.fit()).observe(document.getElementById('terminal')!);
+  term.focus();
+  return term;
 }
 
 async function main(): Promise<void> {
   if (!self.crossOriginIsolated) {
     setStatus(
+      'not-isolated',
       'This page is not cross-origin isolated, so SharedArrayBuffer is unavailable and ' +
         'tabkernel cannot run. Serve it with the headers Cross-Origin-Opener-Policy: same-origin ' +
         'and Cross-Origin-Embedder-Policy: require-corp (npm start does).',
-      true,
     );
     statusEl.dataset.isolated = 'false';
     return;
   }
   statusEl.dataset.isolated = 'true';
 
+  const term = openTerminal();
   const kernel = new BrowserKernel();
-  window.tabkernel = { kernel };
-  const decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
-  kernel.onOutput((fd, data) => {
-    panels[fd].textContent += decoders[fd].decode(data, { stream: true });
-  });
+  window.tabkernel = { terminal: term, kernel, BrowserKernel };
 
-  setStatus('running hello…');
-  const response = await fetch(helloUrl);
-  if (!response.ok) throw new Error(`fetching ${helloUrl}: HTTP ${response.status}`);
-  const wasm = new Uint8Array(await response.arrayBuffer());
-  const exit = await kernel.run({ wasm, argv: ['hello'] });
-  for (const fd of [1, 2] as const) panels[fd].textContent += decoders[fd].decode();
+  // The PTY's output (the kernel's host stdout) → the screen; keys → the PTY.
+  kernel.onOutput((_fd, data) => term.write(data));
+  term.onData((text) => kernel.input(text));
+  // Some mouse reports are bytes, not text: one byte per char code.
+  term.onBinary((text) => kernel.input(Uint8Array.from(text, (c) => c.charCodeAt(0))));
+  term.onResize(({ rows, cols }) => kernel.resize(rows, cols));
+
+  setStatus('loading', 'loading the root image…');
+  kernel.onImage(imageStatus);
+  kernel.loadImage(new URL(`${import.meta.env.BASE_URL}rootfs.json`, location.href));
+
+  term.write('\x1b[2mtabkernel: sh and the programs in /bin (ls /bin), on a kernel in this tab\x1b[0m\r\n');
+  const exit = await kernel.run({ ...SHELL, tty: { rows: term.rows, cols: term.cols } });
+  const how = exit.error ? `${exit.error} (status ${exit.status})` : `exit status ${exit.status}`;
+  term.write(`\r\n\x1b[2m[the shell has exited: ${how}]\x1b[0m\r\n`);
   statusEl.dataset.exit = String(exit.status);
-  setStatus(exit.error ? `exit status ${exit.status}: ${exit.error}` : `exit status ${exit.status}`, exit.status !== 0);
+  setStatus(exit.error ? 'error' : 'exited', `The shell has exited (${how}). Reload the page for a new one.`);
 }
 
 main().catch((e: unknown) => {
   statusEl.dataset.exit = 'error';
-  setStatus(`tabkernel failed: ${e instanceof Error ? e.message : String(e)}`, true);
+  setStatus('error', `tabkernel failed: ${e instanceof Error ? e.message : String(e)}`);
 });
