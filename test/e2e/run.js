@@ -4,7 +4,7 @@
 // no isolation headers; drives Debian's chromium through playwright-core.
 // A tiny runner: each test is a named async function; the last line printed is
 // `N passed, N failed`, and the exit status is non-zero on any failure.
-// Usage: node test/e2e/run.js   (npm run test:e2e)
+// Usage: node test/e2e/run.js [WORD]   (npm run test:e2e): only the tests whose name holds WORD, if given
 import { mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -28,8 +28,9 @@ const RUN_TIMEOUT_MS = 30_000;
 // ---- the runner ---------------------------------------------------------------
 
 const tests = [];
+const only = process.argv[2];
 function test(name, fn) {
-  tests.push({ name, fn });
+  if (!only || name.includes(only)) tests.push({ name, fn });
 }
 
 async function runAll(ctx) {
@@ -82,32 +83,109 @@ async function openPage(ctx, url) {
   return { page, problems };
 }
 
-/** Wait until the demo program has exited (#status gets data-exit). */
-async function waitForExit(page) {
-  await page.waitForSelector('#status[data-exit]', { timeout: RUN_TIMEOUT_MS });
-  return page.evaluate(() => ({
-    exit: document.getElementById('status').dataset.exit,
-    status: document.getElementById('status').textContent,
-    stdout: document.getElementById('output').textContent,
-    stderr: document.getElementById('stderr').textContent,
-  }));
-}
-
-/** Run `wasm` through the page's kernel; its exit notice and decoded output. */
+/** Run `wasm` in a kernel of its own (the page's holds the shell); its exit notice and decoded output. */
 function runInPage(page, wasm, argv, env = []) {
   return page.evaluate(
     async ({ bytes, argv, env }) => {
-      const { kernel } = window.tabkernel;
+      const kernel = new window.tabkernel.BrowserKernel();
       const out = { 1: '', 2: '' };
       const decoder = { 1: new TextDecoder(), 2: new TextDecoder() };
-      const stop = kernel.onOutput((fd, data) => (out[fd] += decoder[fd].decode(data, { stream: true })));
+      kernel.onOutput((fd, data) => (out[fd] += decoder[fd].decode(data, { stream: true })));
       const exit = await kernel.run({ wasm: new Uint8Array(bytes), argv, env });
-      stop();
+      kernel.terminate();
       return { status: exit.status, error: exit.error ?? '', stdout: out[1], stderr: out[2] };
     },
     { bytes: [...wasm], argv, env },
   );
 }
+
+// ---- the terminal -------------------------------------------------------------
+
+/** The shell's prompt as the page sets PS1 (web/main.ts), without its colours. */
+const PROMPT = 'tabkernel$ ';
+/** How long a command at the prompt may take before a test gives up on it. */
+const COMMAND_TIMEOUT_MS = 10_000;
+
+/**
+ * Installed in the page before its scripts: the terminal's text as xterm's buffer
+ * holds it (the scrollback and the screen, wrapped lines joined, each line
+ * right-trimmed, trailing blank lines dropped), and the number of prompts in it.
+ */
+function installScreenReader() {
+  window.__screen = () => {
+    const buffer = window.tabkernel?.terminal.buffer.active;
+    if (!buffer) return '';
+    const lines = [];
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      const text = line.translateToString(true).trimEnd();
+      if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    return lines.join('\n');
+  };
+  // A prompt waiting for a command has lost its trailing space to the trim.
+  window.__prompts = (prompt) => window.__screen().split('\n').filter((l) => l.startsWith(prompt.trimEnd())).length;
+}
+
+const screen = (page) => page.evaluate(() => window.__screen());
+const prompts = (page) => page.evaluate((p) => window.__prompts(p), PROMPT);
+
+/** Wait until the screen shows `n` prompts, the last one waiting at the bottom for a command. */
+function waitForPrompts(page, n, timeout = COMMAND_TIMEOUT_MS) {
+  return page.waitForFunction(
+    ({ p, n }) => window.__prompts(p) >= n && window.__screen().endsWith(p.trimEnd()),
+    { p: PROMPT, n },
+    { timeout, polling: 20 },
+  );
+}
+
+/** Wait until the screen matches `re` (a RegExp, tested in the page). */
+function waitForScreen(page, re, timeout = COMMAND_TIMEOUT_MS) {
+  return page.waitForFunction(
+    ({ source, flags }) => new RegExp(source, flags).test(window.__screen()),
+    { source: re.source, flags: re.flags },
+    { timeout, polling: 20 },
+  );
+}
+
+/** Open the page and wait for the shell's first prompt. */
+async function openTerminal(ctx, url = ctx.isolatedUrl) {
+  const page = await ctx.browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.addInitScript(installScreenReader);
+  await page.goto(url);
+  await waitForPrompts(page, 1, RUN_TIMEOUT_MS);
+  await page.click('#terminal');
+  return { page, problems };
+}
+
+/** Type a command line as a person would and press Enter, without waiting. */
+async function type(page, line) {
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Type `line`, wait for the next prompt and return what the command printed: the
+ * text between its line and that prompt.
+ */
+async function command(page, line, timeout = COMMAND_TIMEOUT_MS) {
+  const before = await prompts(page);
+  await type(page, line);
+  await waitForPrompts(page, before + 1, timeout);
+  const text = await screen(page);
+  const echoed = text.lastIndexOf(PROMPT + line + '\n');
+  assert.notEqual(echoed, -1, `the screen does not show the command line ${JSON.stringify(line)}:\n${text}`);
+  return text.slice(echoed + PROMPT.length + line.length + 1, text.lastIndexOf(PROMPT.trimEnd()));
+}
+
+/** The running program's time to take the terminal's foreground group from the shell. */
+const SETTLE_MS = 300;
+const pause = (page, ms = SETTLE_MS) => page.waitForTimeout(ms);
 
 // ---- the tests ----------------------------------------------------------------
 
@@ -118,31 +196,102 @@ test('the page is cross-origin isolated under vite preview', async (ctx) => {
   await page.close();
 });
 
-test('the demo program prints to stdout and stderr and exits with status 0', async (ctx) => {
-  const { page, problems } = await openPage(ctx, ctx.isolatedUrl);
-  const seen = await waitForExit(page);
-  await page.screenshot({ path: join(resultsDir, 'e2e-hello.png') });
-  assert.deepEqual(seen, {
-    exit: '0',
-    status: 'exit status 0',
-    stdout: 'hello from hello\n',
-    stderr: 'argc=1\n',
-  });
+test('the page loads the root image and shows a shell prompt in /root', async (ctx) => {
+  const { page, problems } = await openTerminal(ctx);
+  assert.equal(await page.evaluate(() => document.getElementById('status').dataset.state), 'running');
+  assert.equal(await command(page, 'pwd'), '/root\n');
+  assert.equal(await command(page, 'echo $HOME $TERM'), '/root xterm-256color\n');
+  assert.match(await command(page, 'ls /bin'), /\bsh\b[\s\S]*\bstty\b/);
+  await page.screenshot({ path: join(resultsDir, 'e2e-terminal.png') });
   assert.deepEqual(problems, []);
   await page.close();
 });
 
-test('window.tabkernel.kernel runs another program on request', async (ctx) => {
-  const { page } = await openPage(ctx, ctx.isolatedUrl);
-  await waitForExit(page);
+test('terminal: echo hello | tr a-z A-Z prints HELLO', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  assert.equal(await command(page, 'echo hello | tr a-z A-Z'), 'HELLO\n');
+  await page.close();
+});
+
+test('terminal: Ctrl-C ends sleep 100 and the prompt is back within a second', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  const before = await prompts(page);
+  await type(page, 'sleep 100');
+  await pause(page);
+  await page.keyboard.press('Control+C');
+  await waitForPrompts(page, before + 1, 1000);
+  assert.match(await screen(page), /sleep 100\n\^C\n/);
+  await page.close();
+});
+
+test('terminal: cat copies lines until Ctrl-D, then the prompt is back', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  const before = await prompts(page);
+  await type(page, 'cat');
+  await type(page, 'one line');
+  await waitForScreen(page, /cat\none line\none line$/);
+  await page.keyboard.press('Control+D');
+  await waitForPrompts(page, before + 1);
+  await page.close();
+});
+
+test('terminal: yes | head -n 3 prints three lines and ends', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  assert.equal(await command(page, 'yes | head -n 3'), 'y\ny\ny\n');
+  await page.close();
+});
+
+test('terminal: resizing the window changes stty size (SIGWINCH, TIOCGWINSZ)', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  const size = () => page.evaluate(() => `${window.tabkernel.terminal.rows} ${window.tabkernel.terminal.cols}`);
+  assert.equal(await command(page, 'stty size'), `${await size()}\n`);
+  const first = await size();
+  await page.setViewportSize({ width: 640, height: 360 });
+  await page.waitForFunction((s) => `${window.tabkernel.terminal.rows} ${window.tabkernel.terminal.cols}` !== s, first);
+  const second = await size();
+  assert.equal(await command(page, 'stty size'), `${second}\n`);
+  await page.close();
+});
+
+test('terminal: sleep 100 &, jobs lists it, kill %1 ends it', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  await command(page, 'sleep 100 &');
+  assert.match(await command(page, 'jobs'), /^\[1\] \+ Running +sleep 100\n$/);
+  await command(page, 'kill %1');
+  await waitForScreen(page, /\[1\] \+ Terminated +sleep 100/);
+  assert.equal(await command(page, 'jobs'), '');
+  await page.close();
+});
+
+test('terminal: Ctrl-Z stops sleep 100, bg resumes it, fg brings it back, Ctrl-C ends it', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  let before = await prompts(page);
+  await type(page, 'sleep 100');
+  await pause(page);
+  await page.keyboard.press('Control+Z');
+  await waitForPrompts(page, before + 1);
+  assert.match(await screen(page), /\[1\] \+ Stopped +sleep 100\n/);
+  assert.match(await command(page, 'bg'), /^\[1\] sleep 100\n$/);
+  assert.match(await command(page, 'jobs'), /^\[1\] \+ Running +sleep 100\n$/);
+  before = await prompts(page);
+  await type(page, 'fg');
+  await waitForScreen(page, /fg\nsleep 100$/);
+  await pause(page);
+  await page.keyboard.press('Control+C');
+  await waitForPrompts(page, before + 1);
+  assert.equal(await command(page, 'jobs'), '');
+  await page.close();
+});
+
+test('window.tabkernel.BrowserKernel runs a one-off program beside the shell', async (ctx) => {
+  const { page } = await openTerminal(ctx);
   const result = await runInPage(page, ctx.helloWasm, ['again', 'with', 'args']);
   assert.deepEqual(result, { status: 0, error: '', stdout: 'hello from again\n', stderr: 'argc=3\n' });
   await page.close();
 });
 
 test('test programs run in Chromium as in Node: args, env, clocks, random, stdin EOF, traps', async (ctx) => {
-  const { page } = await openPage(ctx, ctx.isolatedUrl);
-  await waitForExit(page);
+  const { page } = await openTerminal(ctx);
   const bin = (name) => readFile(join(root, 'test/programs/bin', name));
 
   // The contract of test/programs/clock_random_args.c (see its header).
@@ -153,7 +302,7 @@ test('test programs run in Chromium as in Node: args, env, clocks, random, stdin
   assert.doesNotMatch(clocks.stdout, /^FAIL/m);
   assert.match(clocks.stdout, /^PASSED: \d+ checks, 0 failed$/m);
 
-  // The page's stdin is at end of file: cat copies nothing and succeeds.
+  // Without a terminal the page's stdin is at end of file: cat copies nothing and succeeds.
   const cat = await runInPage(page, await bin('stdio.wasm'), ['stdio.wasm', 'cat']);
   assert.deepEqual(cat, { status: 0, error: '', stdout: '', stderr: '' });
 
@@ -165,12 +314,21 @@ test('test programs run in Chromium as in Node: args, env, clocks, random, stdin
   await page.close();
 });
 
-test('the dev server (npm start) serves the page isolated and it runs the demo', async (ctx) => {
-  const { page, problems } = await openPage(ctx, ctx.devUrl);
+test('the dev server (npm start) serves the page isolated and its shell runs commands', async (ctx) => {
+  const { page, problems } = await openTerminal(ctx, ctx.devUrl);
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
-  const seen = await waitForExit(page);
-  assert.deepEqual(seen, { exit: '0', status: 'exit status 0', stdout: 'hello from hello\n', stderr: 'argc=1\n' });
+  assert.equal(await command(page, 'echo hello | tr a-z A-Z'), 'HELLO\n');
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('when the shell exits the page says so', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  await type(page, 'exit 3');
+  await page.waitForSelector('#status[data-exit]', { timeout: COMMAND_TIMEOUT_MS });
+  assert.equal(await page.evaluate(() => document.getElementById('status').dataset.exit), '3');
+  assert.match(await page.textContent('#status'), /shell has exited \(exit status 3\)/);
+  assert.match(await screen(page), /\[the shell has exited: exit status 3\]$/);
   await page.close();
 });
 
