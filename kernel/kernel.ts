@@ -419,6 +419,9 @@ export class Kernel implements Sys, SignalActions {
 
   /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */
   interrupt(p: Process): void {
+    // A runtime waiting on a pipe ring by itself re-checks and sees the signal.
+    const ring = Atomics.load(p.page.i32, Slot.RINGWAIT);
+    if (ring > 0) this.pipeArena.poke(ring - 1);
     const t = p.task;
     if (!t || t === this.current || t.uninterruptible) return;
     t.unpark();

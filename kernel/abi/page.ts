@@ -18,6 +18,7 @@ export const enum Slot {
   ERRNO = 2,   // K: the call's errno
   SIGNAL = 3,  // K: set when a signal is pending for the process (Atomics; wakes sleeps)
   WAITING = 4, // P: 1 while blocked in Atomics.wait on STATE, so K notifies only then
+  RINGWAIT = 5, // P: 1 + the pipe ring slot the runtime waits on (0: none), so K can interrupt it
 }
 
 export const enum State { IDLE = 0, PENDING = 1, DONE = 2 }

@@ -16,8 +16,17 @@ export interface DirEntry {
 }
 
 export abstract class OpenFile {
+  private flags = 0;
   /** Status flags (Fdflags): APPEND and NONBLOCK are honoured. */
-  fdflags = 0;
+  get fdflags(): number {
+    return this.flags;
+  }
+  set fdflags(v: number) {
+    this.flags = v;
+    this.flagsChanged(v);
+  }
+  /** For descriptions whose flags are also read elsewhere (pipe rings). */
+  protected flagsChanged(_v: number): void {}
   /** How many fds point here; the description is released at zero. */
   refs = 0;
 

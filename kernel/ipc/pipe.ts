@@ -8,7 +8,7 @@
 // the life cycle and every case that waits.
 // Spec: POSIX write(2) "Write Requests to a Pipe or FIFO"; read(2); pipe(2).
 import { Errno, err, type Err } from '../abi/errno.js';
-import { Filetype } from '../abi/wasi.js';
+import { Fdflags, Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { WaitQueue, type Waiter } from '../proc/waitqueue.js';
@@ -34,6 +34,11 @@ export class PipeArena {
   }
   give(slot: number): void {
     this.free.push(slot);
+  }
+
+  /** Wake the runtimes waiting on a slot's ring (a signal for one of them). */
+  poke(slot: number): void {
+    if (slot >= 0 && slot < ARENA_RINGS) new Ring(this.sab, slot * RING_SIZE).poke();
   }
 
   /** A runtime rang Bell.PIPES: re-run whatever waits on a shared ring. */
@@ -68,6 +73,8 @@ export class Pipe {
     Atomics.store(h, R.HEAD, 0);
     Atomics.store(h, R.TAIL, 0);
     Atomics.store(h, R.KWAIT, 0);
+    Atomics.store(h, R.RNONBLOCK, 0);
+    Atomics.store(h, R.WNONBLOCK, 0);
     Atomics.add(h, R.GEN, 1);
     this.queue = new RingQueue(this.ring);
     if (slot !== null) arena?.live.add(this);
@@ -113,6 +120,7 @@ export class Pipe {
 
   /** An end closed: the pipe is gone once both are. */
   endClosed(): void {
+    this.ring.changed(); // runtimes waiting on the ring re-check: EOF or EPIPE now
     if (this.readers === 0 && this.writers === 0) {
       open--;
       if (this.slot >= 0 && this.arena) {
@@ -145,6 +153,9 @@ export class PipeReader extends PipeEnd {
     super(pipe, true, false);
     pipe.readers++;
   }
+  protected override flagsChanged(v: number): void {
+    Atomics.store(this.pipe.ring.h, R.RNONBLOCK, v & Fdflags.NONBLOCK ? 1 : 0);
+  }
   /** Ready when there is data, or at EOF (no writer left). */
   override readReady(): boolean {
     this.pipe.watch();
@@ -169,6 +180,9 @@ export class PipeWriter extends PipeEnd {
   constructor(pipe: Pipe) {
     super(pipe, false, true);
     pipe.writers++;
+  }
+  protected override flagsChanged(v: number): void {
+    Atomics.store(this.pipe.ring.h, R.WNONBLOCK, v & Fdflags.NONBLOCK ? 1 : 0);
   }
   /** Ready when some bytes fit, or when no reader is left (the write fails with EPIPE). */
   override writeReady(): boolean {

@@ -12,11 +12,17 @@
 //   KWAIT       the kernel has a task parked on this pipe: whoever changes HEAD or
 //               TAIL clears it and rings the kernel (Bell.PIPES)
 //   GEN         bumped each time the slot gets a new pipe
+//   RNONBLOCK, WNONBLOCK  O_NONBLOCK of the read / write end's description (kernel)
+//   EVENTS      bumped (and notified) on every change of HEAD, TAIL or an end
+// A runtime that must wait for data or room waits on EVENTS itself, from a
+// value read before it looked at the ring, so no change can slip by; the
+// kernel notifies the ring a process waits on (Slot.RINGWAIT) when a signal
+// must interrupt it.
 // Ordering: the kernel sets KWAIT before it checks readiness and a runtime
 // changes HEAD/TAIL before it checks KWAIT; all seq-cst, so one always sees the other.
 import { Bell } from '../abi/page.js';
 
-export const enum R { HEAD = 0, TAIL = 1, READERS = 2, WRITERS = 3, LOCK = 4, KWAIT = 5, GEN = 6 }
+export const enum R { HEAD = 0, TAIL = 1, READERS = 2, WRITERS = 3, LOCK = 4, KWAIT = 5, GEN = 6, RNONBLOCK = 7, WNONBLOCK = 8, EVENTS = 9 }
 export const RING_HEADER = 64;
 export const RING_CAPACITY = 65536;
 export const RING_SIZE = RING_HEADER + RING_CAPACITY;
@@ -58,6 +64,7 @@ export class Ring {
     if (n > first) sink(this.data.subarray(0, n - first), first);
     Atomics.store(this.h, R.TAIL, (tail + n) | 0);
     this.unlock();
+    if (n > 0) this.changed();
     return n;
   }
 
@@ -72,6 +79,7 @@ export class Ring {
     if (n > first) this.data.set(src.subarray(first, n), 0);
     Atomics.store(this.h, R.HEAD, (head + n) | 0);
     this.unlock();
+    if (n > 0) this.changed();
     return n;
   }
 
@@ -90,7 +98,19 @@ export class Ring {
     if (src.length > first) this.data.set(src.subarray(first), 0);
     Atomics.store(this.h, R.HEAD, (head + src.length) | 0);
     this.unlock();
+    this.changed();
     return src.length;
+  }
+
+  /** Something changed: wake runtimes waiting on this ring. */
+  changed(): void {
+    Atomics.add(this.h, R.EVENTS, 1);
+    Atomics.notify(this.h, R.EVENTS);
+  }
+
+  /** Wake the runtimes waiting here without a change (a signal for one of them). */
+  poke(): void {
+    Atomics.notify(this.h, R.EVENTS);
   }
 
   /** After a runtime changed HEAD or TAIL: tell the kernel if it has a task waiting here. */

@@ -1,16 +1,19 @@
-// The pipe fast path inside the process: a read that finds bytes in a shared
-// ring, or a write that finds room, moves them here with no kernel round trip
-// (ipc/ring.ts). Anything else — an empty or full ring, EOF, no reader left,
-// a pipe whose ring is private — goes to the kernel, which waits, signals and
-// reports. The fd → ring map is learnt from the kernel once per fd (pipe_info)
+// The pipe fast path inside the process (DESIGN §2): reads and writes of a
+// pipe whose ring is in the shared arena move bytes here, and wait here on the
+// ring's EVENTS counter when it is empty or full — no kernel round trip (ipc/ring.ts).
+// EOF, EPIPE, O_NONBLOCK, pending signals and private rings go to the kernel,
+// which reports them. The fd → ring map is learnt from the kernel once per fd (pipe_info)
 // and forgotten whenever this process's fd table changes under that number.
 import { Errno } from '../abi/errno.js';
 import { NR } from '../abi/syscalls.js';
+import { Slot } from '../abi/page.js';
+import { PIPE_BUF } from '../ipc/pipe.js';
 import { R, RING_SIZE, Ring } from '../ipc/ring.js';
 import type { SyscallClient } from './syscall.js';
 
 interface End {
   ring: Ring;
+  slot: number;
   writer: boolean;
 }
 
@@ -38,33 +41,78 @@ export class PipeFastPath {
       if (slot >= 0) {
         let ring = this.rings.get(slot);
         if (!ring) this.rings.set(slot, (ring = new Ring(this.arena, slot * RING_SIZE)));
-        e = { ring, writer: this.sys.retNum(1) === 1 };
+        e = { ring, slot, writer: this.sys.retNum(1) === 1 };
       }
     }
     this.known.set(fd, e);
     return e;
   }
 
-  /** Read what the ring holds now into `scatter`; null when the kernel must handle it. */
+  /**
+   * Read into `scatter`, waiting here for data while a writer exists; null when
+   * the kernel must answer (EOF, O_NONBLOCK, a pending signal, not a shared pipe).
+   */
   read(fd: number, max: number, scatter: (piece: Uint8Array, at: number) => void): number | null {
     const e = this.end(fd);
-    if (!e || e.writer || max === 0 || e.ring.used === 0) return null;
-    const n = e.ring.read(max, scatter);
-    if (n === 0) return null;
-    e.ring.kickKernel(this.bell);
-    return n;
+    if (!e || e.writer || max === 0) return null;
+    const ring = e.ring;
+    const h = ring.h;
+    for (;;) {
+      const events = Atomics.load(h, R.EVENTS);
+      if (ring.used > 0) {
+        const n = ring.read(max, scatter);
+        if (n > 0) {
+          ring.kickKernel(this.bell);
+          return n;
+        }
+      }
+      if (Atomics.load(h, R.WRITERS) === 0 || Atomics.load(h, R.RNONBLOCK) !== 0) return null;
+      if (!this.wait(e, events)) return null;
+    }
   }
 
-  /** Write all of `data` if it fits now (and a reader exists); null otherwise. */
+  /**
+   * Write all of `data`, waiting here for room while a reader exists (writes of
+   * up to PIPE_BUF go in whole); the count written, or null when the kernel must
+   * answer (EPIPE, O_NONBLOCK, a pending signal) — after a partial write, the
+   * count so far.
+   */
   write(fd: number, data: Uint8Array): number | null {
     const e = this.end(fd);
     if (!e || !e.writer || data.length === 0) return null;
     const ring = e.ring;
-    if (Atomics.load(ring.h, R.READERS) === 0 || ring.free < data.length) return null;
-    // All or nothing, so a write of up to PIPE_BUF stays atomic among several writers.
-    const n = ring.writeAll(data);
-    if (n === 0) return null;
-    ring.kickKernel(this.bell);
-    return n;
+    const h = ring.h;
+    let total = 0;
+    for (;;) {
+      const events = Atomics.load(h, R.EVENTS);
+      if (Atomics.load(h, R.READERS) === 0) return total > 0 ? total : null;
+      const rest = data.subarray(total);
+      const atomic = rest.length <= PIPE_BUF;
+      if (ring.free >= (atomic ? rest.length : 1)) {
+        const n = atomic ? ring.writeAll(rest) : ring.write(rest);
+        if (n > 0) {
+          ring.kickKernel(this.bell);
+          total += n;
+          if (total === data.length) return total;
+          continue;
+        }
+      }
+      if (Atomics.load(h, R.WNONBLOCK) !== 0) return total > 0 ? total : null;
+      if (!this.wait(e, events)) return total > 0 ? total : null;
+    }
+  }
+
+  /**
+   * Wait for the ring to change from `events`; false when a signal is pending
+   * (the kernel then answers, with EINTR or by running the handler).
+   */
+  private wait(e: End, events: number): boolean {
+    const page = this.sys.page.i32;
+    Atomics.store(page, Slot.RINGWAIT, e.slot + 1);
+    // SIGNAL is read after RINGWAIT is published; the kernel does the reverse.
+    const ok = Atomics.load(page, Slot.SIGNAL) === 0;
+    if (ok) Atomics.wait(e.ring.h, R.EVENTS, events, 1000);
+    Atomics.store(page, Slot.RINGWAIT, 0);
+    return ok;
   }
 }

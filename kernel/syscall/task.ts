@@ -85,6 +85,14 @@ export class Task {
    * then run the handler again.
    */
   block(queues: WaitQueue[], timeoutMs?: number): Result {
+    // A caught signal already pending (delivered while the runtime was busy) cuts the wait short.
+    if (!this.uninterruptible && (this.proc.sigPending & ~this.proc.sigBlocked) !== 0) {
+      if (this.progress > 0) {
+        this.ret(0, this.progress);
+        return Errno.SUCCESS;
+      }
+      return Errno.INTR;
+    }
     const gen = this.generation;
     const wake: Waiter = () => {
       if (gen === this.generation) this.sys.retry(this);

@@ -29,6 +29,8 @@ export class BrowserKernel {
   /** Runs wait here for the one before them, since notices carry no run id. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly encoder = new TextEncoder();
+  /** Bytes drawn since the last AckRequest; sent once per task. */
+  private drawn = 0;
 
   /** `trace` logs every syscall to the console (TABKERNEL_TRACE=1 in Node). */
   constructor(opts: { trace?: boolean } = {}) {
@@ -42,7 +44,11 @@ export class BrowserKernel {
     });
   }
 
-  /** Bytes every process writes to the page's stdout (1) and stderr (2), the console PTY's included. */
+  /**
+   * Bytes every process writes to the page's stdout (1) and stderr (2), the
+   * console PTY's included. Whoever shows the console's output calls ack() as
+   * it is drawn: the kernel holds it back while too much is unacknowledged.
+   */
   onOutput(listener: OutputListener): () => void {
     this.outputListeners.add(listener);
     return () => this.outputListeners.delete(listener);
@@ -90,6 +96,15 @@ export class BrowserKernel {
   /** The terminal's new size: the console PTY's window size, SIGWINCH to its foreground group. */
   resize(rows: number, cols: number): void {
     this.send({ type: 'resize', rows, cols });
+  }
+
+  /** `bytes` more of the output have been drawn (kernel/host/browser/console.ts: flow control). */
+  ack(bytes: number): void {
+    if (this.drawn === 0) queueMicrotask(() => {
+      this.send({ type: 'ack', bytes: this.drawn });
+      this.drawn = 0;
+    });
+    this.drawn += bytes;
   }
 
   /** Stop the kernel worker and, with it, every process worker it started. */

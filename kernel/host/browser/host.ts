@@ -80,6 +80,8 @@ function macrotask(): Promise<void> {
 export interface BrowserHostOptions {
   /** Standard input (default: always end of file). */
   stdin?: HostStream;
+  /** Standard output (default: each write posted as an OutputNotice). */
+  stdout?: HostStream;
 }
 
 export class BrowserHost implements Host {
@@ -88,7 +90,7 @@ export class BrowserHost implements Host {
   image: Array<[string, DirInode]> = [];
 
   constructor(post: PostToPage, opts: BrowserHostOptions = {}) {
-    this.stdio = [opts.stdin ?? emptyInput, pageOutput(1, post), pageOutput(2, post)];
+    this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];
   }
 
   rootImage(): Array<[string, DirInode]> {

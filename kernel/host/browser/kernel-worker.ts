@@ -3,11 +3,14 @@
 // (image.ts, reporting progress as ImageNotices), runs programs (RunRequest,
 // answered by the OutputNotices of their output and one ExitNotice), types the
 // page's keys into the console PTY (InputRequest → PageInput → the kernel's
-// pump) and passes on window size changes (ResizeRequest). Started by
+// pump), paces the console's output by the page's acknowledgements
+// (AckRequest → ConsoleOutput) and passes on window size changes
+// (ResizeRequest). Started by
 // client.ts; starts the process workers itself (host.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
 import type { ExitNotice, RunRequest } from '../protocol.js';
+import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { fetchRootImage } from './image.js';
 import { PageInput } from './input.js';
@@ -16,7 +19,11 @@ import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: KernelToPage, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
 const input = new PageInput();
-const host = new BrowserHost(post, { stdin: input });
+const output = new ConsoleOutput(
+  (data) => post({ type: 'output', fd: 1, data }, [data.buffer]),
+  () => kernel.consolePty,
+);
+const host = new BrowserHost(post, { stdin: input, stdout: output });
 // client.ts names the worker "tabkernel-kernel trace" to turn tracing on.
 const kernel = new Kernel(host, { trace: scope.name.split(' ').includes('trace') });
 // The guests' home directory, on the root file system as on any Unix.
@@ -53,6 +60,7 @@ async function run(req: RunRequest): Promise<void> {
     // A kernel bug, not the program's failure: report it as a failed start.
     exit = { type: 'exit', status: 1, error: `tabkernel: kernel error: ${String(err)}` };
   }
+  output.flush();
   post(exit);
 }
 
@@ -62,6 +70,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
     case 'load-image': return loadImage(msg.url);
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);
+    case 'ack': return output.ack(msg.bytes);
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
       return kernel.resizeConsole(msg.rows, msg.cols);

@@ -1,7 +1,8 @@
 // Messages only the browser host needs, between the page (client.ts) and the
 // kernel worker (kernel-worker.ts), on top of the shared ones in ../protocol.ts
 // (RunRequest, ResizeRequest, OutputNotice, ExitNotice): the root image to
-// load, keystrokes for the console PTY, and the image's loading progress.
+// load, keystrokes for the console PTY, acknowledgements of its output (flow
+// control, console.ts), and the image's loading progress.
 import type { KernelToHost, ResizeRequest, RunRequest } from '../protocol.js';
 
 /** Page → kernel: fetch the root image described by this manifest (image.ts) before any run. */
@@ -15,6 +16,12 @@ export interface LoadImageRequest {
 export interface InputRequest {
   type: 'input';
   data: Uint8Array;
+}
+
+/** Page → kernel: the terminal has drawn this many more bytes of output (console.ts). */
+export interface AckRequest {
+  type: 'ack';
+  bytes: number;
 }
 
 /** Kernel → page: how far the root image has loaded. */
@@ -31,5 +38,5 @@ export interface ImageNotice {
   error?: string;
 }
 
-export type PageToKernel = RunRequest | ResizeRequest | LoadImageRequest | InputRequest;
+export type PageToKernel = RunRequest | ResizeRequest | LoadImageRequest | InputRequest | AckRequest;
 export type KernelToPage = KernelToHost | ImageNotice;

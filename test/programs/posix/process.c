@@ -207,6 +207,29 @@ static void test_handlers(void) {
   int st = 0;
   waitpid(pid, &st, 0);
   CHECK("handler.interrupts-sleep-with-eintr", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status=%#x", st);
+
+  // ... and a read of an empty pipe whose writer is still open.
+  int ready[2], empty[2];
+  pipe(ready);
+  pipe(empty);
+  pid = fork();
+  if (pid == 0) {
+    close(ready[0]);
+    close(empty[1]);
+    write(ready[1], "r", 1);
+    char b;
+    ssize_t r = read(empty[0], &b, 1);
+    _exit(r == -1 && errno == EINTR ? 0 : 1);
+  }
+  close(ready[1]);
+  close(empty[0]);
+  read(ready[0], &c, 1);
+  close(ready[0]);
+  nanosleep(&tiny, NULL);
+  kill(pid, SIGUSR1);
+  waitpid(pid, &st, 0);
+  close(empty[1]);
+  CHECK("handler.interrupts-pipe-read-with-eintr", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status=%#x", st);
   signal(SIGUSR1, SIG_DFL);
 }
 
