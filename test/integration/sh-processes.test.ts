@@ -42,6 +42,12 @@ describe.skipIf(!fs.existsSync(SH))('sh: processes', () => {
         { viaStdin: true },
       );
     });
+    it('gives back what it read ahead of a seekable stdin, so a command reads the next line (POSIX; dash does not)', () => {
+      expectSh(
+        'printf \'read line\\necho "got: $line"\\nthe next line\\necho end\\n\' > /tmp/ahead.sh; sh < /tmp/ahead.sh',
+        { stdout: 'end\n', stderr: 'sh: 2: the: not found\n', status: 0 },
+      );
+    });
     it('exits with the status of the last command', () => {
       expectSh(
         'false',
