@@ -47,6 +47,12 @@ describe('processes', () => {
     expect(fs.readFileSync(path.join(dir, 'sorted.txt'), 'utf8')).toBe('two\nthree\none\n');
   });
 
+  it('kills a process that spins without system calls', () => {
+    const bin = path.join(root, 'test/programs/bin');
+    const r = tabkernel(['--dir', `${bin}::/t`, 'sh', '-c', '/t/spin.wasm & sleep 0.2; kill -9 $!; wait $!; echo status $?']);
+    expect(r.stdout).toBe('status 137\n');
+  });
+
   it('reports a signal death as 128 + the signal number', () => {
     const r = tabkernel(['sh', '-c', 'kill -9 $$']);
     expect(r.status).toBe(137);
