@@ -102,6 +102,12 @@ describe.skipIf(!fs.existsSync(SH))('sh: grammar', () => {
         { stdout: 'f:p\nf:q\n', stderr: '', status: 0 },
       );
     });
+    it('ends a forked writer loop when its reader exits (SIGPIPE)', () => {
+      expectSh(
+        'while :; do echo y; done | head -n 2; f() { while :; do echo f; done; }; f | head -n 1; (while :; do echo s; done) | head -n 1; echo end',
+        { stdout: 'y\ny\nf\ns\nend\n', stderr: '', status: 0 },
+      );
+    });
     it('reports a missing command in a pipeline and takes the last status', () => {
       expectSh(
         'nosuchcmd | cat; echo $?',

@@ -134,7 +134,7 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
     int p[2] = {-1, -1};
     if (i < ncmds - 1 && pipe_cloexec(p) < 0) break;
     int st = 0;
-    pid_t pid = start_element(cmds[i], prev, i == ncmds - 1 ? fds[1] : p[1], -1, 0, &st);
+    pid_t pid = start_element(cmds[i], prev, i == ncmds - 1 ? fds[1] : p[1], i == ncmds - 1 ? fds[0] : p[0], -1, 0, &st);
     if (prev >= 0) close(prev);
     if (p[1] >= 0) close(p[1]);
     prev = p[0];

@@ -65,7 +65,7 @@ static void child_prepared(struct prepared *pc, int in, int out, pid_t pgid) {
 }
 
 /* Start one element of a pipeline; returns its pid (or -1, status set). */
-pid_t start_element(struct node *c, int in, int out, pid_t pgid, int bg, int *status) {
+pid_t start_element(struct node *c, int in, int out, int spare, pid_t pgid, int bg, int *status) {
   /* Expanded here, unless the expansion itself must happen in the child
    * (echo ${x=1} | cat leaves x unset in the shell). */
   if (c->type == N_SIMPLE && !simple_affects_shell(c, 0)) {
@@ -88,7 +88,10 @@ pid_t start_element(struct node *c, int in, int out, pid_t pgid, int bg, int *st
       }
     } else {
       pid = sh_fork();
-      if (pid == 0) child_prepared(&pc, in, out, pgid);
+      if (pid == 0) {
+        if (spare >= 0) close(spare);
+        child_prepared(&pc, in, out, pgid);
+      }
       if (pid > 0 && job_control) setpgid(pid, pgid ? pgid : pid);
     }
     redir_release(&pc.redirs);
@@ -96,7 +99,10 @@ pid_t start_element(struct node *c, int in, int out, pid_t pgid, int bg, int *st
     return pid;
   }
   pid_t pid = sh_fork();
-  if (pid == 0) child_run(c, in, out, pgid, bg);
+  if (pid == 0) {
+    if (spare >= 0) close(spare);
+    child_run(c, in, out, pgid, bg);
+  }
   if (pid > 0 && job_control) setpgid(pid, pgid ? pgid : pid);
   return pid;
 }
@@ -120,7 +126,7 @@ int run_pipeline(struct node *n, int flags) {
       break;
     }
     int st = 0;
-    pid_t pid = start_element(n->cmds[i], prev, fds[1], job_control ? j->pgid : -1, bg, &st);
+    pid_t pid = start_element(n->cmds[i], prev, fds[1], fds[0], job_control ? j->pgid : -1, bg, &st);
     if (prev >= 0) close(prev);
     if (fds[1] >= 0) close(fds[1]);
     prev = fds[0];
@@ -193,7 +199,7 @@ int run_background(struct node *n) {
   if (n->type == N_PIPE) return exitstatus = run_pipeline(n, EV_BG);
   struct job *j = job_new(1, NULL);
   int st = 0;
-  pid_t pid = start_element(n, -1, -1, job_control ? 0 : -1, 1, &st);
+  pid_t pid = start_element(n, -1, -1, -1, job_control ? 0 : -1, 1, &st);
   if (pid < 0) {
     job_free(j);
     return exitstatus = 0;

@@ -26,8 +26,10 @@ int prepare(struct node *n, struct prepared *pc);
 pid_t spawn_external(struct prepared *pc, int in, int out, pid_t pgid, int bg);
 int spawn_error_status(struct prepared *pc, int err); /* message; 127 or 126 */
 int run_in_shell(struct prepared *pc, int flags);     /* builtins, functions, assignments */
-/* Start one element of a pipeline; its pid, or -1 with *status set. */
-pid_t start_element(struct node *c, int in, int out, pid_t pgid, int bg, int *status);
+/* Start one element of a pipeline; its pid, or -1 with *status set. A forked
+ * child closes `spare` (the read end of its own output pipe, which would
+ * otherwise keep the pipe readable after the real reader has gone). */
+pid_t start_element(struct node *c, int in, int out, int spare, pid_t pgid, int bg, int *status);
 int pipe_cloexec(int fds[2]);
 /* Could expanding n's words change the shell (${x=v}, ${x?}, $(( )), and $( ) if asked)? */
 int simple_affects_shell(struct node *n, int count_cmdsubst);                         /* both ends above 10, close-on-exec */

@@ -502,3 +502,5 @@ seq 1 300 > s300; n=0; while read l; do n=$((n+l)); done < s300; echo $n
 f() { echo "level $1"; [ $1 -lt 3 ] && f $(($1 + 1)); echo "back $1" >&2; } 2>>rf.err; f 1; cat rf.err
 #### expansions with effects in a pipeline element happen in the child
 echo ${x?oops} | cat; echo after $?; echo ${y=1} | cat; echo "y=$y"; echo $((z=5)) | cat; echo "z=$z"
+#### a forked pipeline writer sees its reader go away
+while :; do echo y; done | head -n 2; echo "status $?"; f() { while :; do echo f; done; }; f | head -n 1; { while :; do echo g; done; } | head -n 1; (while :; do echo h; done) | head -n 1
