@@ -161,3 +161,18 @@ describe.skipIf(!haveUtils('tty', 'truncate', 'fold'))('tty, truncate, fold', ()
     expect(out(util('fold', ['-s', '-w', '10'], { input: 'the quick brown fox\n' }))).toEqual(ok('the quick \nbrown fox\n'));
   });
 });
+
+describe.skipIf(!haveUtils('expand', 'split'))('expand, split', () => {
+  it('expand turns TABs into spaces to the next stop (-t N or a list)', () => {
+    expect(out(util('expand', [], { input: 'a\tb\n' }))).toEqual(ok('a       b\n'));
+    expect(out(util('expand', ['-t', '2,5'], { input: '\tx\ty\n' }))).toEqual(ok('  x  y\n'));
+  });
+  it('split writes xaa, xab, ... of -l lines or -b bytes', () => {
+    const r = util('split', ['-l', '2', 'f'], { files: { f: '1\n2\n3\n' } });
+    expect(out(r)).toEqual(ok(''));
+    expect(fs.readFileSync(path.join(r.dir, 'xaa'), 'utf8')).toBe('1\n2\n');
+    expect(fs.readFileSync(path.join(r.dir, 'xab'), 'utf8')).toBe('3\n');
+    const r2 = util('split', ['-b', '3', '-d', 'f', 'p'], { files: { f: 'abcdefg' } });
+    expect(['p00', 'p01', 'p02'].map((n) => fs.readFileSync(path.join(r2.dir, n), 'utf8'))).toEqual(['abc', 'def', 'g']);
+  });
+});
