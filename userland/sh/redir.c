@@ -163,6 +163,28 @@ void redir_release(struct rplans *p) {
   memset(p, 0, sizeof *p);
 }
 
+/* Saved descriptors are the shell's own: a forked child must not keep them
+ * (a saved pipe end would hold the pipe open), so they are listed here. */
+static int saved_fds[64];
+static int nsaved_fds;
+
+static void saved_add(int fd) {
+  if (fd >= 0 && nsaved_fds < 64) saved_fds[nsaved_fds++] = fd;
+}
+
+static void saved_remove(int fd) {
+  for (int i = 0; i < nsaved_fds; i++)
+    if (saved_fds[i] == fd) {
+      saved_fds[i] = saved_fds[--nsaved_fds];
+      return;
+    }
+}
+
+void redir_close_saved(void) {
+  for (int i = 0; i < nsaved_fds; i++) close(saved_fds[i]);
+  nsaved_fds = 0;
+}
+
 static void save_fd(struct rsave *s, int fd) {
   for (int i = 0; i < s->n; i++)
     if (s->v[i].fd == fd) return;
@@ -172,6 +194,7 @@ static void save_fd(struct rsave *s, int fd) {
   }
   int saved = fcntl(fd, F_DUPFD, 10);
   if (saved >= 0) fcntl(saved, F_SETFD, FD_CLOEXEC);
+  saved_add(saved);
   s->v[s->n].fd = fd;
   s->v[s->n].saved = saved;
   s->n++;
@@ -204,6 +227,7 @@ void redir_restore(struct rsave *s) {
     if (s->v[i].saved >= 0) {
       dup2(s->v[i].saved, s->v[i].fd);
       close(s->v[i].saved);
+      saved_remove(s->v[i].saved);
     } else {
       close(s->v[i].fd);
     }

@@ -407,6 +407,7 @@ int run_command_argv(int argc, char **argv, const char *path) {
 
 void child_init(void) {
   in_subshell = 1;
+  redir_close_saved();
   opts[O_INTERACTIVE] = 0;
   trap_child_reset();
   jobs_init();

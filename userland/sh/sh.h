@@ -306,6 +306,7 @@ struct rsave {
 int redir_apply(struct rplans *p, struct rsave *save); /* dup2 in the shell; save may be NULL (permanent) */
 void redir_restore(struct rsave *save);
 int fd_move_high(int fd);                              /* dup to >= 10, close-on-exec */
+void redir_close_saved(void);                          /* in a forked child: drop the saved fds */
 
 /* ---- jobs (jobs.c) ---- */
 enum { JOB_RUNNING, JOB_STOPPED, JOB_DONE };
