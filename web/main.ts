@@ -79,8 +79,9 @@ async function main(): Promise<void> {
   const kernel = new BrowserKernel();
   window.tabkernel = { terminal: term, kernel, BrowserKernel };
 
-  // The PTY's output (the kernel's host stdout) → the screen; keys → the PTY.
-  kernel.onOutput((_fd, data) => term.write(data));
+  // The PTY's output (the kernel's host stdout) → the screen, acknowledged once
+  // drawn so that a fast writer waits for the screen; keys → the PTY.
+  kernel.onOutput((_fd, data) => term.write(data, () => kernel.ack(data.length)));
   term.onData((text) => kernel.input(text));
   // Some mouse reports are bytes, not text: one byte per char code.
   term.onBinary((text) => kernel.input(Uint8Array.from(text, (c) => c.charCodeAt(0))));

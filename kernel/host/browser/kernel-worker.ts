@@ -5,10 +5,11 @@
 // page's keys into the console PTY (InputRequest → PageInput → the kernel's
 // pump), paces the console's output by the page's acknowledgements
 // (AckRequest → ConsoleOutput) and passes on window size changes
-// (ResizeRequest). Started by
-// client.ts; starts the process workers itself (host.ts).
+// (ResizeRequest). Started by client.ts; starts the process workers itself
+// (host.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
+import type { Pty } from '../../tty/pty.js';
 import type { ExitNotice, RunRequest } from '../protocol.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
@@ -21,7 +22,7 @@ const post = (msg: KernelToPage, transfer: Transferable[] = []): void => scope.p
 const input = new PageInput();
 const output = new ConsoleOutput(
   (data) => post({ type: 'output', fd: 1, data }, [data.buffer]),
-  () => kernel.consolePty,
+  (): Pty | null => kernel.consolePty,
 );
 const host = new BrowserHost(post, { stdin: input, stdout: output });
 // client.ts names the worker "tabkernel-kernel trace" to turn tracing on.
