@@ -59,8 +59,25 @@ struct job *job_new(int nprocs, const char *cmd) {
   return j;
 }
 
+/* Background processes already collected, for a later `wait PID` (dash answers those too). */
+static struct {
+  pid_t pid;
+  int status;
+} reaped[32];
+static int nreaped;
+
+static void remember(struct job *j) {
+  for (int i = 0; i < j->nprocs; i++) {
+    if (j->pids[i] <= 0 || j->status[i] == -1 || WIFSTOPPED(j->status[i])) continue;
+    reaped[nreaped % 32].pid = j->pids[i];
+    reaped[nreaped % 32].status = j->status[i];
+    nreaped++;
+  }
+}
+
 void job_free(struct job *j) {
   if (!j) return;
+  if (j->bg) remember(j);
   if (j->id && jobs[j->id] == j) jobs[j->id] = NULL;
   if (current_job == j->id) current_job = previous_job, previous_job = 0;
   if (previous_job == j->id) previous_job = 0;
@@ -111,6 +128,7 @@ void jobs_init(void) {
     jobs[i] = NULL;
   }
   current_job = previous_job = 0;
+  nreaped = 0;
 }
 
 int status_to_exit(int st) {
@@ -318,7 +336,14 @@ int wait_pid_status(pid_t pid, int *found) {
   int idx;
   struct job *j = job_of_pid(pid, &idx);
   *found = j != NULL;
-  if (!j) return 127;
+  if (!j) {
+    for (int i = 0; i < 32 && i < nreaped; i++)
+      if (reaped[i].pid == pid) {
+        *found = 1;
+        return status_to_exit(reaped[i].status);
+      }
+    return 127;
+  }
   while (j->status[idx] == -1) {
     int st;
     pid_t r = waitpid(pid, &st, 0);

@@ -504,3 +504,5 @@ f() { echo "level $1"; [ $1 -lt 3 ] && f $(($1 + 1)); echo "back $1" >&2; } 2>>r
 echo ${x?oops} | cat; echo after $?; echo ${y=1} | cat; echo "y=$y"; echo $((z=5)) | cat; echo "z=$z"
 #### a forked pipeline writer sees its reader go away
 while :; do echo y; done | head -n 2; echo "status $?"; f() { while :; do echo f; done; }; f | head -n 1; { while :; do echo g; done; } | head -n 1; (while :; do echo h; done) | head -n 1
+#### wait twice for the same background process
+(sleep 0.1; exit 3) & pid=$!; wait $pid; echo $?; wait $pid; echo $?; wait 99999; echo $?
