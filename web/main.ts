@@ -71,6 +71,7 @@ async function main(): Promise<void> {
         'and Cross-Origin-Embedder-Policy: require-corp (npm start does).',
     );
     statusEl.dataset.isolated = 'false';
+    document.getElementById('terminal')!.hidden = true;
     return;
   }
   statusEl.dataset.isolated = 'true';
