@@ -107,6 +107,7 @@ export class Kernel implements Sys, SignalActions {
     }
     const p = this.createProcess(null, module, argv, req.env);
     p.cwd = req.cwd;
+    p.unixPaths = !req.wasm;
     if (req.tty) this.attachConsolePty(p, req.tty.rows, req.tty.cols);
     else this.installStdio(p);
     for (const [name, dir] of pre) {

@@ -91,6 +91,13 @@ describe('path resolution beneath a directory', () => {
     expect(errnoOf(resolve(vfs, top, 'up/file', true))).toBe(Errno.PERM);
   });
 
+  it('follows absolute symlinks from the root for programs of the root image (unix mode)', () => {
+    const { vfs, top } = tree();
+    (vfs.root as MemDir).mkdir('etc');
+    const r = resolve(vfs, top, 'abs', true, true);
+    expect(!isErr(r) && r.node === (vfs.root as MemDir).lookup('etc')).toBe(true);
+  });
+
   it('crosses into a mounted file system and back out with ..', () => {
     const { vfs, top } = tree();
     const other = new Vfs().root as DirInode;

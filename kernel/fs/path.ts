@@ -28,9 +28,9 @@ export interface Resolved {
  * Resolve `path` beneath `start`. A symlink as the final component is followed
  * only when `follow` is set or the path ends in '/'.
  */
-export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean): Resolved | Err {
+export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean, unix = false): Resolved | Err {
   if (path.startsWith('/')) return err(Errno.PERM);
-  return walk(vfs, start, path, follow, true);
+  return walk(vfs, start, path, follow, !unix);
 }
 
 /**
@@ -42,6 +42,11 @@ export function resolveAbsolute(vfs: Vfs, cwd: string, path: string, follow: boo
   return walk(vfs, vfs.root, full.replace(/^\/+/, '') || '.', follow, false);
 }
 
+/**
+ * beneath: WASI's confinement (escapes are EPERM). Without it (a process of the
+ * root image, whose preopen is the whole tree), absolute symlinks restart from
+ * the root and `..` at the start stays there, as on Unix.
+ */
 function walk(vfs: Vfs, start: DirInode, path: string, follow: boolean, beneath: boolean): Resolved | Err {
   if (path.length === 0) return err(Errno.NOENT);
   if (path.length > PATH_MAX) return err(Errno.NAMETOOLONG);
@@ -85,7 +90,8 @@ function walk(vfs: Vfs, start: DirInode, path: string, follow: boolean, beneath:
       if (target.length === 0) return err(Errno.NOENT);
       if (target.startsWith('/')) {
         if (beneath) return err(Errno.PERM);
-        stack.length = 1; // an absolute target starts again from the root
+        stack.length = 0; // an absolute target starts again from the root
+        stack.push(vfs.root);
       }
       // The rest of the path follows the target: "a/link/b" with link → "x/y" is "a/x/y/b".
       if (target.endsWith('/') && isFinal) trailingSlash = true;

@@ -50,6 +50,8 @@ export class Process {
   ctty: Terminal | null = null;
   cwd = '/';
   umask = 0o022;
+  /** Paths resolve as on Unix (absolute symlinks allowed): a program of the root image. */
+  unixPaths = false;
 
   // Signals: bit masks (sigbit) and per-signal actions, index = signal number.
   sigPending = 0;
@@ -75,6 +77,7 @@ export class Process {
     this.pgid = parent ? parent.pgid : pid;
     this.sid = parent ? parent.sid : pid;
     this.ctty = parent ? parent.ctty : null;
+    this.unixPaths = parent ? parent.unixPaths : false;
   }
 
   get ppid(): number {

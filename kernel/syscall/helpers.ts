@@ -35,7 +35,7 @@ export function getDir(p: Process, fd: number): DirInode | Err {
 export function lookup(vfs: Vfs, p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
   const dir = getDir(p, fd);
   if (isErr(dir)) return dir;
-  return resolve(vfs, dir, path, follow);
+  return resolve(vfs, dir, path, follow, p.unixPaths);
 }
 
 /**

@@ -81,8 +81,9 @@ export function path_symlink(t: Task, target: string, dirfd: number, path: strin
   if (r.node !== null) return r.trailingSlash && !(r.node instanceof DirInode) ? Errno.NOTDIR : Errno.EXIST;
   if (r.trailingSlash) return Errno.NOENT;
   if (target.length === 0) return Errno.NOENT;
-  // An absolute target could never be followed beneath a directory fd.
-  if (target.startsWith('/')) return Errno.PERM;
+  // An absolute target could never be followed beneath a directory fd (WASI);
+  // processes of the root image resolve it from the root, as Unix does.
+  if (target.startsWith('/') && !t.proc.unixPaths) return Errno.PERM;
   return r.parent.symlink(r.name, target);
 }
 
