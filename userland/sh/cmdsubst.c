@@ -26,7 +26,7 @@ static int simple_is_plain(struct node *n) {
 }
 
 static void read_all(int fd, struct str *out) {
-  char buf[4096];
+  char buf[1024]; /* small: this can run deep in a recursion */
   for (;;) {
     ssize_t r = read(fd, buf, sizeof buf);
     if (r < 0 && errno == EINTR) continue;

@@ -157,8 +157,37 @@ static int eval_redirected(struct node *n, int flags) {
   return status;
 }
 
+/*
+ * Deep recursion (a recursive shell function) must end in an error, not in a
+ * stack overflow: in wasm the stack sits below the static data (wasm-ld 14
+ * puts it after the data, growing down into it) and nothing traps.
+ */
+static char *stack_base, *stack_floor;
+
+void stack_init(void *base) {
+  stack_base = base;
+#ifdef __wasi__
+  /* The stack grows down to the end of the data (wasm-ld's default layout),
+   * or to address 0 with --stack-first. */
+  extern char __data_end;
+  stack_floor = stack_base > &__data_end ? &__data_end : (char *)1024;
+#else
+  stack_floor = stack_base - 4 * 1024 * 1024;
+#endif
+}
+
+static int stack_exhausted(void) {
+  char here;
+  return stack_base && &here - stack_floor < 20 * 1024; /* room for the deepest builtin */
+}
+
 int eval(struct node *n, int flags) {
   if (!n || evalskip) return exitstatus;
+  if (stack_exhausted()) {
+    sh_error("nesting too deep (out of stack)");
+    raise_error(2);
+    return exitstatus = 2;
+  }
   if (opts[O_NOEXEC] && !opts[O_INTERACTIVE]) return 0;
   if (n->redirs && !(flags & EV_NOREDIR) && n->type != N_SIMPLE && n->type != N_SUBSHELL && n->type != N_FUNC)
     return eval_redirected(n, flags);

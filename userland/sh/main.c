@@ -149,6 +149,8 @@ static void usage(void) {
 }
 
 int main(int argc, char **argv) {
+  char base;
+  stack_init(&base);
   arg0 = argv[0] ? argv[0] : "sh";
   preopens_protect();
   rootpid = getpid();
