@@ -176,7 +176,7 @@ void stack_init(void *base) {
 #endif
 }
 
-static int stack_exhausted(void) {
+int stack_exhausted(void) {
   char here;
   return stack_base && &here - stack_floor < 20 * 1024; /* room for the deepest builtin */
 }

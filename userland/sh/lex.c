@@ -368,6 +368,10 @@ static int read_squote(struct pbuild *b, enum wptype type) {
  * except in NORMAL mode.
  */
 static int read_parts(struct pbuild *b, enum mode m) {
+  if (stack_exhausted()) {
+    syntax_error("nesting too deep");
+    return -1;
+  }
   int quoted = m == M_DQ || m == M_HEREDOC || m == M_PARAM_DQ;
   enum wptype lt = quoted ? WP_QLIT : WP_LIT;
   int start = 1;

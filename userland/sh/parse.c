@@ -414,6 +414,10 @@ static struct node *case_clause(void) {
 }
 
 static struct node *command(void) {
+  if (stack_exhausted()) {
+    syntax_error("nesting too deep");
+    return NULL;
+  }
   struct token *t = peek_cmd();
   struct node *n = NULL;
   if (t->type == T_LPAREN) {

@@ -252,6 +252,7 @@ extern int lineno;
 enum { EV_EXIT = 1, EV_BG = 2, EV_NOFORK_OK = 4, EV_NOREDIR = 8 /* redirections already applied */ };
 int eval(struct node *n, int flags);
 void stack_init(void *base); /* main's frame: where the stack starts */
+int stack_exhausted(void);   /* too little stack left to go deeper */
 int eval_string(const char *s, int flags);
 int run_simple(struct node *n, int flags);
 int run_pipeline(struct node *n, int flags);
