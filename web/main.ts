@@ -3,7 +3,7 @@
 // utilities, listed in rootfs.json by vite.config.ts) and runs a login shell in
 // /root on the kernel's console PTY, which an xterm.js terminal filling the
 // window is the master of: keys go in as typed, output is written as it comes,
-// the window size follows the page's. The status line under the terminal
+// the window size follows the page's. The status line over the terminal
 // shows the image's loading progress, errors and the shell's exit.
 // docs/TERMINAL.md tells how the pieces connect.
 // `window.tabkernel` is `{ terminal, kernel, BrowserKernel }` for automation

@@ -297,8 +297,8 @@ test('terminal: long output arrives whole and in order', async (ctx) => {
 test('terminal: resizing the window changes stty size (SIGWINCH, TIOCGWINSZ)', async (ctx) => {
   const { page } = await openTerminal(ctx);
   const size = () => page.evaluate(() => `${window.tabkernel.terminal.rows} ${window.tabkernel.terminal.cols}`);
-  assert.equal(await command(page, 'stty size'), `${await size()}\n`);
   const first = await size();
+  assert.equal(await command(page, 'stty size'), `${first}\n`);
   await page.setViewportSize({ width: 640, height: 360 });
   await page.waitForFunction((s) => `${window.tabkernel.terminal.rows} ${window.tabkernel.terminal.cols}` !== s, first);
   const second = await size();
