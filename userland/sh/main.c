@@ -173,11 +173,11 @@ int main(int argc, char **argv) {
   int explicit_i = -1, explicit_m = -1;
   for (; i < argc; i++) {
     char *a = argv[i];
-    if ((a[0] != '-' && a[0] != '+') || a[1] == 0) break;
-    if (strcmp(a, "--") == 0) {
+    if (strcmp(a, "-") == 0 || strcmp(a, "--") == 0) { /* end of options (dash: "-" too) */
       i++;
       break;
     }
+    if ((a[0] != '-' && a[0] != '+') || a[1] == 0) break;
     int on = a[0] == '-';
     for (char *c = a + 1; *c; c++) {
       if (*c == 'c') cflag = 1;
