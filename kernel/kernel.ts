@@ -411,6 +411,7 @@ export class Kernel implements Sys, SignalActions {
     p.unreportedStop = 0;
     p.unreportedContinue = true;
     if (p.task) this.retry(p.task);
+    this.deliverSignals(p); // what arrived while it was stopped
     if (p.parent?.alive) {
       p.parent.childEvents.wake();
       if (!(p.parent.action(Signal.CHLD).flags & 1)) this.signal(p.parent, Signal.CHLD);

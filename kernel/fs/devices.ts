@@ -67,6 +67,9 @@ export class DeviceFile extends OpenFile {
   override seek(): bigint {
     return 0n;
   }
+  override get seekable(): boolean {
+    return true;
+  }
 }
 
 /** crypto.getRandomValues fills at most 64 KiB per call. */

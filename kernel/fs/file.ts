@@ -32,6 +32,11 @@ export abstract class OpenFile {
 
   constructor(readonly readable: boolean, readonly writable: boolean) {}
 
+  /** Devices that accept lseek (/dev/null…): they get FD_SEEK/FD_TELL, so isatty() is false for them. */
+  get seekable(): boolean {
+    return false;
+  }
+
   abstract readonly filetype: Filetype;
   /** The inode behind this description, if it has one. */
   get inode(): Inode | undefined {

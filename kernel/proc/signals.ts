@@ -60,6 +60,8 @@ export function postSignal(k: SignalActions, p: Process, sig: number): void {
  * for handlers, flag the process so its runtime picks them up.
  */
 export function deliver(k: SignalActions, p: Process): void {
+  // A stopped process acts on nothing until SIGCONT (SIGKILL never waits: see postSignal).
+  if (p.state === ProcState.STOPPED) return;
   const ready = p.sigPending & ~p.sigBlocked;
   if (ready === 0) return;
   let wantsHandler = false;

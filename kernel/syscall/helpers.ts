@@ -54,7 +54,8 @@ export function rightsFor(file: OpenFile, base = RIGHTS_ALL, inheriting = RIGHTS
     }
     default: {
       // Streams and devices: wasmtime reports just the direction, for base and inheriting.
-      const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? Rights.FD_WRITE : 0);
+      const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? Rights.FD_WRITE : 0)
+        | (file.seekable ? Rights.FD_SEEK | Rights.FD_TELL : 0);
       return { base: base & rw, inheriting: inheriting & rw };
     }
   }

@@ -53,6 +53,16 @@ describe('processes', () => {
     expect(r.stdout).toBe('status 137\n');
   });
 
+  it('keeps SIGTERM pending for a stopped process until SIGCONT', () => {
+    const r = tabkernel(['sh', '-c', 'sleep 100 & p=$!; kill -STOP $p; sleep 0.2; kill -TERM $p; sleep 0.2; ps -o stat,comm | grep sleep; kill -CONT $p; wait $p; echo "status $?"']);
+    expect(r.stdout).toBe('T    sleep\nstatus 143\n');
+  });
+
+  it('does not take /dev/null for a terminal', () => {
+    const r = tabkernel(['sh', '-c', 'if [ -t 1 ]; then echo tty >&2; else echo no >&2; fi >/dev/null']);
+    expect(r.stderr).toBe('no\n');
+  });
+
   it('reports a signal death as 128 + the signal number', () => {
     const r = tabkernel(['sh', '-c', 'kill -9 $$']);
     expect(r.status).toBe(137);
