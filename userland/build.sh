@@ -90,9 +90,10 @@ build_dir test/programs test/programs/bin -Itest/programs -Wno-unused-result
 # 3. tabkernel's libc extension (userland/libc): cwd.o is linked into every
 #    program (its constructor takes the kernel's working directory); the rest
 #    is an archive, so a program carries only what it calls. Programs export
-#    their stack pointer, which fork carries to the child.
+#    their stack pointer, which fork carries to the child, and get a 1 MiB
+#    stack (wasm-ld's 64 KiB default overflows silently into static data).
 LIBC_INC=(-Iuserland/libc/include -mmutable-globals)
-USER_LDFLAGS=(-Wl,--export=__stack_pointer)
+USER_LDFLAGS=(-Wl,--export=__stack_pointer -Wl,-z,stack-size=1048576)
 LIBTK=$WORK/libtk
 build_libc() {
   mkdir -p "$LIBTK"

@@ -75,6 +75,7 @@ export const syscalls = {
   chdir: [STR],                           // absolute path
   getcwd: [],                             // → out: path; ret0: length
   umask: [N],                             // mask → ret0: old mask
+  openroot: [N],                          // lowest fd → ret0: a close-on-exec fd of the root directory (root-image programs)
   // signals (syscall/signal.ts); masks are bit (sig-1), at most 30 bits
   kill: [N, N],                           // pid, sig
   sigaction: [N, N, N, N],                // sig, handler, flags, mask → ret0..2: old handler, flags, mask

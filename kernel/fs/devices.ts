@@ -70,6 +70,10 @@ export class DeviceFile extends OpenFile {
   override get seekable(): boolean {
     return true;
   }
+  /** O_TRUNC and ftruncate on a device do nothing, as on Linux. */
+  override setSize(): Errno {
+    return Errno.SUCCESS;
+  }
 }
 
 /** crypto.getRandomValues fills at most 64 KiB per call. */

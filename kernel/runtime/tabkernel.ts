@@ -156,6 +156,10 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       m().u8[(buf >>> 0) + n] = 0;
       return outs([used, n, 'u32']);
     },
+    openroot(min: number, out: number): number {
+      const r = s.begin().num(0, min).call(NR.openroot);
+      return r || outs([out, s.retNum(0), 'u32']);
+    },
     umask(mask: number, old: number): number {
       const r = s.begin().num(0, mask).call(NR.umask);
       return r || outs([old, s.retNum(0), 'u32']);

@@ -9,7 +9,8 @@ import { resolveAbsolute } from '../fs/path.js';
 import { FD_LIMIT } from '../proc/fdtable.js';
 import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
 import { blockable, NSIG } from '../proc/signals.js';
-import { rightsFor } from './helpers.js';
+import { PREOPEN_RIGHTS, rightsFor } from './helpers.js';
+import { DirHandle } from '../fs/dirhandle.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 
 /** NUL-terminated strings packed back to back. */
@@ -244,5 +245,20 @@ export function getcwd(t: Task): Result {
 export function umask(t: Task, mask: number): Result {
   t.ret(0, t.proc.umask);
   t.proc.umask = mask & 0o777;
+  return Errno.SUCCESS;
+}
+
+/**
+ * openroot: the root directory as a close-on-exec fd at or above `min`, for
+ * the libc of root-image programs to register as the "/" preopen — so the root
+ * stays reachable whatever the program inherited on fd 3 (exec 3>file).
+ */
+export function openroot(t: Task, min: number): Result {
+  const p = t.proc;
+  if (!p.unixPaths) return Errno.NOTSUP;
+  const root = t.sys.vfs.root;
+  const fd = p.fds.alloc({ file: new DirHandle(root, root), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, cloexec: true }, min);
+  if (isErr(fd)) return fd.errno;
+  t.ret(0, fd);
   return Errno.SUCCESS;
 }

@@ -67,6 +67,7 @@ export const table = {
   chdir: proc.chdir,
   getcwd: proc.getcwd,
   umask: proc.umask,
+  openroot: proc.openroot,
   kill: sig.kill,
   sigaction: sig.sigaction,
   sigprocmask: sig.sigprocmask,

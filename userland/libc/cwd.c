@@ -9,9 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wasi/libc.h>
 #include <tabkernel.h>
 
 __attribute__((constructor)) static void tk_cwd_init(void) {
+  // The root as a preopen far from the low fds, so it survives `exec 3>file` in a parent.
+  int32_t rootfd;
+  if (tk_openroot(200, &rootfd) == 0) __wasilibc_register_preopened_fd(rootfd, "/");
   char buf[4096];
   size_t used = 0;
   if (tk_getcwd(buf, sizeof buf, &used) == 0 && strcmp(buf, "/") != 0) chdir(buf);

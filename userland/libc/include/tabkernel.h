@@ -75,5 +75,7 @@ int32_t tk_ptsname(int32_t fd, uint32_t *n) TK_IMPORT(ptsname);
 int32_t tk_chdir(const char *path, size_t len) TK_IMPORT(chdir);
 int32_t tk_getcwd(char *buf, size_t len, size_t *used) TK_IMPORT(getcwd);
 int32_t tk_umask(uint32_t mask, uint32_t *old) TK_IMPORT(umask);
+/* The root directory as a close-on-exec fd >= min (programs of the root image only). */
+int32_t tk_openroot(int32_t min, int32_t *fd) TK_IMPORT(openroot);
 
 #endif
