@@ -132,6 +132,7 @@ build_prog() {
     "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   fi
   mv -f "$out.tmp" "$out"
+  chmod 755 "$out"
   printf '  %-40s %7d bytes\n' "$out" "$(stat -c %s "$out")"
 }
 

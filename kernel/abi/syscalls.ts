@@ -75,6 +75,11 @@ export const syscalls = {
   chdir: [STR],                           // absolute path
   getcwd: [],                             // → out: path; ret0: length
   umask: [N],                             // mask → ret0: old mask
+  // permission bits (syscall/mode.ts)
+  chmod: [N, STR, N, N],                  // dirfd, path, mode, follow symlinks
+  fchmod: [N, N],                         // fd, mode
+  getmode: [N, STR, N],                   // dirfd, path, follow → ret0: mode
+  fgetmode: [N],                          // fd → ret0: mode
   openroot: [N],                          // lowest fd → ret0: a close-on-exec fd of the root directory (root-image programs)
   // signals (syscall/signal.ts); masks are bit (sig-1), at most 30 bits
   kill: [N, N],                           // pid, sig

@@ -43,6 +43,24 @@ export abstract class Inode {
 
   /** An open file description for this inode. */
   abstract open(mode: OpenMode): OpenFile | Err;
+
+  /** Permission bits (0o7777). WASI has none; kinds without a store report their defaults. */
+  getMode(): number {
+    return defaultMode(this.filetype);
+  }
+  /** chmod(2). */
+  setMode(_mode: number): Errno {
+    return Errno.PERM;
+  }
+}
+
+export function defaultMode(t: Filetype): number {
+  switch (t) {
+    case Filetype.DIRECTORY: return 0o755;
+    case Filetype.SYMBOLIC_LINK: return 0o777;
+    case Filetype.CHARACTER_DEVICE: return 0o666;
+    default: return 0o644;
+  }
 }
 
 export abstract class DirInode extends Inode {
@@ -84,6 +102,8 @@ export class Meta {
   mtim: bigint;
   ctim: bigint;
   nlink = 1n;
+  /** Permission bits; null: the kind's default. */
+  mode: number | null = null;
 
   constructor(readonly dev: bigint, readonly ino: bigint) {
     this.atim = this.mtim = this.ctim = realtimeNs();

@@ -3,7 +3,7 @@
 // directory not served by another file system.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, type OpenMode, type Stat } from './inode.js';
+import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, defaultMode, type OpenMode, type Stat } from './inode.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
@@ -37,6 +37,14 @@ export class MemDir extends DirInode {
   }
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return this.meta.setTimes(atim, mtim);
+  }
+  override getMode(): number {
+    return this.meta.mode ?? defaultMode(this.filetype);
+  }
+  override setMode(mode: number): Errno {
+    this.meta.mode = mode & 0o7777;
+    this.meta.touchChanged();
+    return Errno.SUCCESS;
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
@@ -168,6 +176,14 @@ export class MemFile extends FileInode implements FileData {
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return this.meta.setTimes(atim, mtim);
   }
+  override getMode(): number {
+    return this.meta.mode ?? defaultMode(this.filetype);
+  }
+  override setMode(mode: number): Errno {
+    this.meta.mode = mode & 0o7777;
+    this.meta.touchChanged();
+    return Errno.SUCCESS;
+  }
   open(mode: OpenMode): OpenFile | Err {
     return new RegularFileHandle(this, this, mode.read, mode.write);
   }
@@ -231,6 +247,14 @@ export class MemSymlink extends SymlinkInode {
   }
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return this.meta.setTimes(atim, mtim);
+  }
+  override getMode(): number {
+    return this.meta.mode ?? defaultMode(this.filetype);
+  }
+  override setMode(mode: number): Errno {
+    this.meta.mode = mode & 0o7777;
+    this.meta.touchChanged();
+    return Errno.SUCCESS;
   }
   readlink(): string {
     return this.target;

@@ -156,6 +156,20 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       m().u8[(buf >>> 0) + n] = 0;
       return outs([used, n, 'u32']);
     },
+    chmod(dirfd: number, path: number, len: number, mode: number, follow: number): number {
+      s.begin().num(0, dirfd);
+      return bytes(1, path, len) || s.num(2, mode >>> 0).num(3, follow).call(NR.chmod);
+    },
+    fchmod: (fd: number, mode: number) => s.begin().num(0, fd).num(1, mode >>> 0).call(NR.fchmod),
+    getmode(dirfd: number, path: number, len: number, follow: number, out: number): number {
+      s.begin().num(0, dirfd);
+      const r = bytes(1, path, len) || s.num(2, follow).call(NR.getmode);
+      return r || outs([out, s.retNum(0), 'u32']);
+    },
+    fgetmode(fd: number, out: number): number {
+      const r = s.begin().num(0, fd).call(NR.fgetmode);
+      return r || outs([out, s.retNum(0), 'u32']);
+    },
     openroot(min: number, out: number): number {
       const r = s.begin().num(0, min).call(NR.openroot);
       return r || outs([out, s.retNum(0), 'u32']);

@@ -11,6 +11,7 @@ import * as proc from './process.js';
 import * as sig from './signal.js';
 import * as fdops from './fdops.js';
 import * as tty from './tty.js';
+import * as mode from './mode.js';
 import type { Result, Task } from './task.js';
 
 export type Handler<N extends SyscallName> = (t: Task, ...args: ArgTypes<(typeof syscalls)[N]>) => Result;
@@ -68,6 +69,10 @@ export const table = {
   getcwd: proc.getcwd,
   umask: proc.umask,
   openroot: proc.openroot,
+  chmod: mode.chmod,
+  fchmod: mode.fchmod,
+  getmode: mode.getmode,
+  fgetmode: mode.fgetmode,
   kill: sig.kill,
   sigaction: sig.sigaction,
   sigprocmask: sig.sigprocmask,

@@ -58,7 +58,10 @@ export async function fetchRootImage(
       const f = files[next++];
       const bytes = new Uint8Array(await (await fetchOk(new URL(f.url, url).href, 'default')).arrayBuffer());
       const { dir, name } = parentOf(fs, f.path);
-      dir.add(name, new MemFile(fs, bytes));
+      const file = new MemFile(fs, bytes);
+      // Programs are executable, as they are in userland/rootfs.
+      if (/^\/?(usr\/)?s?bin\//.test(f.path)) file.setMode(0o755);
+      dir.add(name, file);
       progress.files++;
       progress.bytes += bytes.length;
       onProgress({ ...progress });

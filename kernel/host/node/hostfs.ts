@@ -61,6 +61,14 @@ function statPath(path: string): Stat | Err {
 }
 
 /** utimes with nanosecond times; an undefined time keeps the current one. */
+function modeAt(path: string): number {
+  try {
+    return fs.lstatSync(path).mode & 0o7777;
+  } catch {
+    return 0;
+  }
+}
+
 function setTimesAt(path: string, atim: bigint | undefined, mtim: bigint | undefined): Errno {
   const cur = host(() => fs.lstatSync(path, { bigint: true }));
   if (isErr(cur)) return cur.errno;
@@ -100,6 +108,13 @@ export class HostDir extends DirInode {
   }
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return setTimesAt(this.path, atim, mtim);
+  }
+  override getMode(): number {
+    return modeAt(this.path);
+  }
+  override setMode(mode: number): Errno {
+    if (this.readOnly) return Errno.ROFS;
+    return hostE(() => fs.chmodSync(this.path, mode & 0o7777));
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
@@ -160,6 +175,7 @@ export class HostDir extends DirInode {
 }
 
 export class HostSymlink extends SymlinkInode {
+  readonly readOnly = true; // chmod never changes a symlink itself
   constructor(readonly path: string) {
     super();
   }
@@ -168,6 +184,13 @@ export class HostSymlink extends SymlinkInode {
   }
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return setTimesAt(this.path, atim, mtim);
+  }
+  override getMode(): number {
+    return modeAt(this.path);
+  }
+  override setMode(mode: number): Errno {
+    if (this.readOnly) return Errno.ROFS;
+    return hostE(() => fs.chmodSync(this.path, mode & 0o7777));
   }
   readlink(): string | Err {
     return host(() => fs.readlinkSync(this.path));
@@ -183,6 +206,13 @@ export class HostFile extends FileInode {
   }
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return setTimesAt(this.path, atim, mtim);
+  }
+  override getMode(): number {
+    return modeAt(this.path);
+  }
+  override setMode(mode: number): Errno {
+    if (this.readOnly) return Errno.ROFS;
+    return hostE(() => fs.chmodSync(this.path, mode & 0o7777));
   }
   open(mode: OpenMode): OpenFile | Err {
     // Only regular files are opened: a host FIFO or device would block the kernel.

@@ -75,6 +75,11 @@ int32_t tk_ptsname(int32_t fd, uint32_t *n) TK_IMPORT(ptsname);
 int32_t tk_chdir(const char *path, size_t len) TK_IMPORT(chdir);
 int32_t tk_getcwd(char *buf, size_t len, size_t *used) TK_IMPORT(getcwd);
 int32_t tk_umask(uint32_t mask, uint32_t *old) TK_IMPORT(umask);
+/* Permission bits, relative to a directory fd as wasi-libc resolves paths. */
+int32_t tk_chmod(int32_t dirfd, const char *path, size_t len, uint32_t mode, int32_t follow) TK_IMPORT(chmod);
+int32_t tk_fchmod(int32_t fd, uint32_t mode) TK_IMPORT(fchmod);
+int32_t tk_getmode(int32_t dirfd, const char *path, size_t len, int32_t follow, uint32_t *mode) TK_IMPORT(getmode);
+int32_t tk_fgetmode(int32_t fd, uint32_t *mode) TK_IMPORT(fgetmode);
 /* The root directory as a close-on-exec fd >= min (programs of the root image only). */
 int32_t tk_openroot(int32_t min, int32_t *fd) TK_IMPORT(openroot);
 
