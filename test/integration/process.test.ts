@@ -68,14 +68,14 @@ describe('processes', () => {
     expect(r.status).toBe(137);
   });
 
-  it('leaves no process and no pipe behind after 300 spawn/exit cycles and 100 pipelines', async () => {
+  it('leaves no process and no pipe behind after 1000 spawn/exit cycles and 100 pipelines', async () => {
     const { kernel, stdout } = captureKernel();
     const before = openPipes();
     const notice = await kernel.run({
-      type: 'run', argv: ['sh', '-c', 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; j=0; while [ $j -lt 100 ]; do echo x | cat >/dev/null; j=$((j+1)); done; echo $i $j'],
+      type: 'run', argv: ['sh', '-c', 'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done; j=0; while [ $j -lt 100 ]; do echo x | cat >/dev/null; j=$((j+1)); done; echo $i $j'],
       env: [], cwd: '/', mounts: [],
     });
-    expect(stdout()).toBe('300 100\n');
+    expect(stdout()).toBe('1000 100\n');
     expect(notice.status).toBe(0);
     expect(kernel.processCount).toBe(0);
     expect(openPipes()).toBe(before);
