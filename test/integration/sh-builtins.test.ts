@@ -2,25 +2,10 @@
 // Each expectation is dash's output for the same script; the cases run the
 // shell of the root image under tabkernel: `node bin/tabkernel.js run sh ...`
 // (by its guest name, so it gets the root image's file system).
-import fs from 'node:fs';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { root, run } from './wasi-cli.js';
+import { describe, it } from 'vitest';
+import { expectSh } from './sh-run.js';
 
-/** The built shell; the guest runs it as /bin/sh of the root image. */
-const SH = path.join(root, 'userland/rootfs/bin/sh');
-
-interface Expect { stdout: string; stderr: string; status: number }
-
-/** sh [FLAGS...] -c SCRIPT [ARGS...] (or the script on stdin when viaStdin), then exact stdout, stderr and status. */
-function expectSh(script: string, want: Expect, o: { flags?: string[]; args?: string[]; input?: string; viaStdin?: boolean } = {}): void {
-  const flags = o.flags ?? [];
-  const args = o.viaStdin ? [...flags, ...(o.args ?? [])] : [...flags, '-c', script, ...(o.args ?? [])];
-  const r = run('sh', args, { input: o.viaStdin ? script : (o.input ?? '') });
-  expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual(want);
-}
-
-describe.skipIf(!fs.existsSync(SH))('sh: builtins', () => {
+describe('sh: builtins', () => {
   describe('echo and printf', () => {
     it('echo takes -n first and interprets backslash escapes', () => {
       expectSh(
