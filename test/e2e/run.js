@@ -254,10 +254,30 @@ test('terminal: cat copies lines until Ctrl-D, then the prompt is back', async (
   const { page } = await openTerminal(ctx);
   const before = await prompts(page);
   await type(page, 'cat');
+  // Keys typed before the shell has put the terminal back in canonical mode
+  // (it reads each line raw, for editing) would be read raw: let cat start.
+  await pause(page);
   await type(page, 'one line');
   await waitForScreen(page, /cat\none line\none line$/);
   await page.keyboard.press('Control+D');
   await waitForPrompts(page, before + 1);
+  await page.close();
+});
+
+test('terminal: up-arrow recalls the last command', async (ctx) => {
+  const { page } = await openTerminal(ctx);
+  assert.equal(await command(page, 'echo recalled'), 'recalled\n');
+  const before = await prompts(page);
+  await page.keyboard.press('ArrowUp');
+  await waitForScreen(page, /tabkernel\$ echo recalled$/);
+  await page.keyboard.press('Enter');
+  await waitForPrompts(page, before + 1);
+  const text = await screen(page);
+  assert.ok(
+    text.endsWith(`${PROMPT}echo recalled\nrecalled\n${PROMPT}echo recalled\nrecalled\n${PROMPT.trimEnd()}`),
+    `the command did not run twice:\n${text}`,
+  );
+  assert.doesNotMatch(text, /\^\[\[A/);
   await page.close();
 });
 

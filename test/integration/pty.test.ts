@@ -1,42 +1,7 @@
 // The host's terminal attached through a PTY (what `tabkernel run -t` and the
 // page do): echo, canonical input, end of file, and signals from the keyboard.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NodeHost } from '../../kernel/host/node/host.js';
-import type { HostStream } from '../../kernel/host/host.js';
-import { Kernel } from '../../kernel/kernel.js';
-import { processWorker, root } from '../support/kernel.js';
-
-/** A kernel whose terminal is driven by the test: type() feeds keys, screen() is what was shown. */
-function terminalKernel() {
-  const shown: number[] = [];
-  const keys: Uint8Array[] = [];
-  let waiting: ((d: Uint8Array | null) => void) | null = null;
-  const stdin: HostStream = {
-    isatty: true,
-    read(_max, done) {
-      const k = keys.shift();
-      if (k) setTimeout(() => done(k), 0);
-      else waiting = done;
-    },
-  };
-  const out: HostStream = { isatty: true, write: (d) => (shown.push(...d), true) };
-  const kernel = new Kernel(new NodeHost({ processWorker, stdio: [stdin, out, out], rootfs: path.join(root, 'userland/rootfs') }));
-  const type = (s: string) => {
-    const k = new TextEncoder().encode(s);
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(k);
-    } else keys.push(k);
-  };
-  const screen = () => new TextDecoder().decode(Uint8Array.from(shown));
-  const until = async (pred: () => boolean, ms = 10_000) => {
-    const end = Date.now() + ms;
-    while (!pred() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  };
-  return { kernel, type, screen, until };
-}
+import { terminalKernel } from '../support/terminal.js';
 
 describe('a terminal on a PTY', () => {
   it('echoes typed input, hands cat whole lines, and ends cat with Ctrl-D', async () => {

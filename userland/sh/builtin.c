@@ -4,7 +4,8 @@
  * Dispatch is a switch on the builtin's id, not a table of function pointers
  * (on tabkernel, fork is made with asyncify, and every indirect call is
  * assumed to reach it). Other builtins: builtin_io.c (echo read cd pwd
- * umask getopts), builtin_cmd.c (type command alias kill), test.c, printf.c.
+ * umask getopts), builtin_cmd.c (type command alias kill), history.c
+ * (history), test.c, printf.c.
  * Spec: POSIX XCU 2.14 Special Built-In Utilities, and each utility's page.
  */
 #include <errno.h>
@@ -23,16 +24,16 @@ static const struct {
   const char *name;
   int id, special, pure;
 } table[] = {
-    {".", B_DOT, 1, 0},          {":", B_COLON, 1, 1},        {"[", B_LBRACKET, 0, 1},     {"alias", B_ALIAS, 0, 0},
-    {"bg", B_BG, 0, 0},          {"break", B_BREAK, 1, 0},    {"cd", B_CD, 0, 0},          {"command", B_COMMAND, 0, 0},
-    {"continue", B_CONTINUE, 1, 0}, {"echo", B_ECHO, 0, 1},   {"eval", B_EVAL, 1, 0},      {"exec", B_EXEC, 1, 0},
-    {"exit", B_EXIT, 1, 0},      {"export", B_EXPORT, 1, 0},  {"false", B_FALSE, 0, 1},    {"fg", B_FG, 0, 0},
-    {"getopts", B_GETOPTS, 0, 0}, {"hash", B_HASH, 0, 0},     {"jobs", B_JOBS, 0, 0},      {"kill", B_KILL, 0, 0},
-    {"local", B_LOCAL, 0, 0},    {"printf", B_PRINTF, 0, 1},  {"pwd", B_PWD, 0, 1},        {"read", B_READ, 0, 0},
-    {"readonly", B_READONLY, 1, 0}, {"return", B_RETURN, 1, 0}, {"set", B_SET, 1, 0},      {"shift", B_SHIFT, 1, 0},
-    {"test", B_TEST, 0, 1},      {"times", B_TIMES, 1, 0},    {"trap", B_TRAP, 1, 0},      {"true", B_TRUE, 0, 1},
-    {"type", B_TYPE, 0, 0},      {"ulimit", B_ULIMIT, 0, 0},  {"umask", B_UMASK, 0, 0},    {"unalias", B_UNALIAS, 0, 0},
-    {"unset", B_UNSET, 1, 0},    {"wait", B_WAIT, 0, 0},
+    {".", B_DOT, 1, 0},             {":", B_COLON, 1, 1},           {"[", B_LBRACKET, 0, 1},        {"alias", B_ALIAS, 0, 0},
+    {"bg", B_BG, 0, 0},             {"break", B_BREAK, 1, 0},       {"cd", B_CD, 0, 0},             {"command", B_COMMAND, 0, 0},
+    {"continue", B_CONTINUE, 1, 0}, {"echo", B_ECHO, 0, 1},         {"eval", B_EVAL, 1, 0},         {"exec", B_EXEC, 1, 0},
+    {"exit", B_EXIT, 1, 0},         {"export", B_EXPORT, 1, 0},     {"false", B_FALSE, 0, 1},       {"fg", B_FG, 0, 0},
+    {"getopts", B_GETOPTS, 0, 0},   {"hash", B_HASH, 0, 0},         {"history", B_HISTORY, 0, 0},   {"jobs", B_JOBS, 0, 0},
+    {"kill", B_KILL, 0, 0},         {"local", B_LOCAL, 0, 0},       {"printf", B_PRINTF, 0, 1},     {"pwd", B_PWD, 0, 1},
+    {"read", B_READ, 0, 0},         {"readonly", B_READONLY, 1, 0}, {"return", B_RETURN, 1, 0},     {"set", B_SET, 1, 0},
+    {"shift", B_SHIFT, 1, 0},       {"test", B_TEST, 0, 1},         {"times", B_TIMES, 1, 0},       {"trap", B_TRAP, 1, 0},
+    {"true", B_TRUE, 0, 1},         {"type", B_TYPE, 0, 0},         {"ulimit", B_ULIMIT, 0, 0},     {"umask", B_UMASK, 0, 0},
+    {"unalias", B_UNALIAS, 0, 0},   {"unset", B_UNSET, 1, 0},       {"wait", B_WAIT, 0, 0},
 };
 #define NTABLE ((int)(sizeof table / sizeof table[0]))
 
@@ -472,6 +473,7 @@ int run_builtin(int id, int argc, char **argv) {
   case B_LOCAL: status = b_local(argc, argv); break;
   case B_HASH: status = 0; break;
   case B_ULIMIT: out_str(1, "unlimited\n"); status = 0; break;
+  case B_HISTORY: status = b_history(argc, argv); break;
   }
   if (out_take_error()) {
     sh_error("%s: %s: I/O error", cmdname, cmdname);

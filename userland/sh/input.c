@@ -7,7 +7,8 @@
  * its text is being read, which stops recursive aliases.
  * Reading from a file descriptor goes a block at a time, as dash does; when
  * the shell is interactive the prompt (PS1/PS2) is written to stderr before
- * each read.
+ * each read. An interactive shell whose stdin is a terminal reads a line at a
+ * time through the line editor instead (lineedit.c), which writes the prompt.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -109,19 +110,48 @@ int alias_active(const char *name) {
 
 void input_set_interactive_prompt(int which) { prompt_next = which; }
 
-static void show_prompt(void) {
-  if (!opts[O_INTERACTIVE]) return;
+static const char *prompt_string(void) {
   const char *p = var_get(prompt_next == 1 ? "PS1" : "PS2");
   if (!p) p = prompt_next == 1 ? "$ " : "> ";
+  return p;
+}
+
+static void show_prompt(void) {
+  const char *p = prompt_string();
   out_flush(1);
   write_all(2, p, strlen(p));
   prompt_next = 2;
 }
 
+/* A line from the terminal through the line editor; -1 if stdin is not one (read in blocks then). */
+static int fill_edited(struct source *src) {
+  const char *line;
+  out_flush(1);
+  ssize_t n = lineedit_read(prompt_string(), &line);
+  if (n == LINEEDIT_NOTTY) return -1;
+  prompt_next = 2;
+  if (n == LINEEDIT_INTR) { /* Ctrl-C at the prompt: drop the command being typed. */
+    input_interrupted = 1;
+    return 0;
+  }
+  if (n == 0) {
+    src->eof = 1;
+    return 0;
+  }
+  src->s = line;
+  src->pos = 0;
+  src->len = (size_t)n;
+  return 1;
+}
+
 static int fill(struct source *src) {
   if (src->eof) return 0;
-  if (top == src && top->prev == NULL && at_line_start) show_prompt();
-  else if (at_line_start && opts[O_INTERACTIVE] && src->fd == 0) show_prompt();
+  int prompt = opts[O_INTERACTIVE] && at_line_start && (src->prev == NULL || src->fd == 0);
+  if (prompt && src->fd == 0) {
+    int r = fill_edited(src);
+    if (r >= 0) return r;
+  }
+  if (prompt) show_prompt();
   for (;;) {
     ssize_t n = read(src->fd, src->buf, 1024);
     if (n < 0 && errno == EINTR) {

@@ -4,6 +4,7 @@
  * How the parts relate:
  *   main.c     options, the read-parse-execute loop, exiting
  *   input.c    input sources (a string, a file descriptor), pushback, aliases
+ *   lineedit.c interactive line editing on a terminal; history.c its history
  *   lex.c      words and operators; words are lists of parts (wpart)
  *   parse.c    the grammar (POSIX XCU 2.10) → a tree of nodes
  *   expand.c   word expansion: tilde, parameters, $( ), $(( )), splitting, globbing
@@ -96,6 +97,14 @@ extern int input_lineno;
 extern int input_interrupted; /* Ctrl-C while reading a command: it is dropped */
 int trap_take_sigint(void);
 int alias_active(const char *name);
+
+/* ---- line editing and history (lineedit.c, history.c) ---- */
+enum { LINEEDIT_NOTTY = -1, LINEEDIT_INTR = -2 };
+ssize_t lineedit_read(const char *prompt, const char **line); /* length with '\n', 0 at EOF */
+void history_add(const char *line, size_t n);
+int history_count(void);
+const char *history_get(int i); /* 0: the oldest */
+int b_history(int argc, char **argv);
 
 /* ---- words and the tree (lex.c, parse.c) ---- */
 enum wptype {
@@ -366,7 +375,7 @@ enum {
   /* regular */
   B_CD, B_PWD, B_ECHO, B_PRINTF, B_READ, B_TEST, B_LBRACKET, B_WAIT, B_KILL, B_TYPE,
   B_COMMAND, B_GETOPTS, B_UMASK, B_JOBS, B_FG, B_BG, B_ALIAS, B_UNALIAS, B_LOCAL, B_HASH,
-  B_ULIMIT,
+  B_ULIMIT, B_HISTORY,
   B_COUNT
 };
 int builtin_lookup(const char *name, int *special); /* id or -1 */
