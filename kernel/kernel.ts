@@ -107,7 +107,11 @@ export class Kernel implements Sys, SignalActions {
     }
     const p = this.createProcess(null, module, argv, req.env);
     p.cwd = req.cwd;
-    p.unixPaths = !req.wasm;
+    // Guest programs, and any program built on tabkernel's libc (it imports the
+    // `tabkernel` module), see the whole tree as Unix programs do: the "/"
+    // preopen of openroot, absolute symlinks. Plain WASI programs see only
+    // their preopens, as under wasmtime.
+    p.unixPaths = !req.wasm || WebAssembly.Module.imports(module).some((i) => i.module === 'tabkernel');
     if (req.tty) this.attachConsolePty(p, req.tty.rows, req.tty.cols);
     else this.installStdio(p);
     for (const [name, dir] of pre) {

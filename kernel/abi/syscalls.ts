@@ -13,6 +13,9 @@
 //   STR  a UTF-8 path in the data window; the cell holds its byte length
 // Results go to the result cells and, for bytes, to the data window after the inputs.
 
+/** pipe_info's slot for a writable /dev/null: the runtime completes writes itself. */
+export const PIPE_INFO_SINK = -2;
+
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
 const { N, B, BUF, STR } = { N: Arg.N, B: Arg.B, BUF: Arg.BUF, STR: Arg.STR } as const;
 
@@ -95,7 +98,7 @@ export const syscalls = {
   dup: [N, N, N],                         // fd, lowest new fd, FD_CLOEXEC → ret0: new fd
   dup2: [N, N, N],                        // fd, new fd, FD_CLOEXEC
   fd_cloexec: [N, N],                     // fd, set (-1: query) → ret0: old value
-  pipe_info: [N],                         // fd → ret0: arena ring slot (-1: none), ret1: 0 read end / 1 write end
+  pipe_info: [N],                         // fd → ret0: arena ring slot (-1: none, PIPE_INFO_SINK: /dev/null), ret1: 0 read end / 1 write end
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0

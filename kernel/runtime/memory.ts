@@ -7,9 +7,17 @@ export class GuestMemory {
   private u8v: Uint8Array = new Uint8Array(0);
   private dv: DataView = new DataView(new ArrayBuffer(0));
 
-  constructor(private readonly memory: WebAssembly.Memory) {}
+  private readonly shared: boolean;
+
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  }
 
   private refresh(): void {
+    // Reading memory.buffer is a host call: skip it while the views are live.
+    // Growing a non-shared memory detaches the old buffer (views go to length
+    // 0); a shared memory's old buffer stays valid but short, so check it always.
+    if (this.u8v.length !== 0 && !this.shared) return;
     const b = this.memory.buffer;
     if (b !== this.buf) {
       this.buf = b;

@@ -1,11 +1,12 @@
 // The pipe fast path inside the process (DESIGN §2): reads and writes of a
 // pipe whose ring is in the shared arena move bytes here, and wait here on the
 // ring's EVENTS counter when it is empty or full — no kernel round trip (ipc/ring.ts).
+// Writes to /dev/null are completed here too.
 // EOF, EPIPE, O_NONBLOCK, pending signals and private rings go to the kernel,
 // which reports them. The fd → ring map is learnt from the kernel once per fd (pipe_info)
 // and forgotten whenever this process's fd table changes under that number.
 import { Errno } from '../abi/errno.js';
-import { NR } from '../abi/syscalls.js';
+import { NR, PIPE_INFO_SINK } from '../abi/syscalls.js';
 import { Slot } from '../abi/page.js';
 import { PIPE_BUF } from '../ipc/pipe.js';
 import { R, RING_SIZE, Ring } from '../ipc/ring.js';
@@ -17,9 +18,12 @@ interface End {
   writer: boolean;
 }
 
+/** A writable /dev/null: every write succeeds whole, here. */
+const SINK = 'sink';
+
 export class PipeFastPath {
   /** fd → its ring end, or null for an fd that is not a shared pipe. */
-  private readonly known = new Map<number, End | null>();
+  private readonly known = new Map<number, End | typeof SINK | null>();
   private readonly rings = new Map<number, Ring>();
   private readonly bell: Int32Array;
 
@@ -32,13 +36,25 @@ export class PipeFastPath {
     this.known.delete(fd);
   }
 
+  /** True when writes to `fd` go nowhere (/dev/null): the caller completes them. */
+  sink(fd: number): boolean {
+    return this.lookup(fd) === SINK;
+  }
+
   private end(fd: number): End | null {
+    const e = this.lookup(fd);
+    return e === SINK ? null : e;
+  }
+
+  private lookup(fd: number): End | typeof SINK | null {
     let e = this.known.get(fd);
     if (e !== undefined) return e;
     e = null;
     if (this.arena && this.sys.begin().num(0, fd).call(NR.pipe_info) === Errno.SUCCESS) {
       const slot = this.sys.retNum(0);
-      if (slot >= 0) {
+      if (slot === PIPE_INFO_SINK) {
+        e = SINK;
+      } else if (slot >= 0) {
         let ring = this.rings.get(slot);
         if (!ring) this.rings.set(slot, (ring = new Ring(this.arena, slot * RING_SIZE)));
         e = { ring, slot, writer: this.sys.retNum(1) === 1 };

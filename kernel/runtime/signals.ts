@@ -33,6 +33,16 @@ export class SignalRunner {
     }) as unknown as F;
   }
 
+  /** A signal waits for a handler (the page's SIGNAL slot is raised). */
+  pending(): boolean {
+    return Atomics.load(this.sys.page.i32, Slot.SIGNAL) !== 0;
+  }
+
+  /** Run the handlers of pending signals (call after an import returned). */
+  runPending(): void {
+    this.run();
+  }
+
   private run(): void {
     if (this.running || !this.trampoline) return;
     this.running = true;

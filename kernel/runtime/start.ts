@@ -27,8 +27,9 @@ export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: Arr
   const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
     Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
   try {
+    const wasi = wasiImports(sys, getMem, msg.argv, msg.env, pipes);
     const imports = {
-      wasi_snapshot_preview1: wrapAll(wasiImports(sys, getMem, msg.argv, msg.env, pipes) as Record<string, ImportFn>),
+      wasi_snapshot_preview1: { ...wrapAll(wasi as Record<string, ImportFn>), ...hotImports(wasi, signals, forker) },
       tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork as (...a: never[]) => number, pipes) as Record<string, ImportFn>),
     };
     const instance = new WebAssembly.Instance(msg.module, imports);
@@ -66,4 +67,27 @@ function trapMessage(prog: string, e: unknown): string {
     return `Error: failed to run main module \`${prog}\`\n\nCaused by:\n    ${kind}: ${e.message}\n${e.stack ?? ''}`;
   }
   return `Error: failed to run main module \`${prog}\`: ${String(e)}`;
+}
+
+/**
+ * The calls programs make in loops (clocks, random bytes, reads and writes),
+ * each wrapped by its own function: one shared wrapper would make its inner
+ * call site megamorphic, and these are the calls where that shows.
+ */
+function hotImports(w: ReturnType<typeof wasiImports>, signals: SignalRunner, forker: Forker): Record<string, WebAssembly.ImportValue> {
+  type F = (...a: number[]) => number;
+  const clock = w.clock_time_get as unknown as (id: number, precision: bigint, ptr: number) => number;
+  const random = w.random_get as unknown as F;
+  const write = w.fd_write as unknown as F;
+  const read = w.fd_read as unknown as F;
+  const after = (r: number): number => {
+    if (signals.pending() && !forker.busy) signals.runPending();
+    return r;
+  };
+  return {
+    clock_time_get: (id: number, precision: bigint, ptr: number) => after(clock(id, precision, ptr)),
+    random_get: (buf: number, len: number) => after(random(buf, len)),
+    fd_write: (fd: number, iovs: number, n: number, ptr: number) => after(write(fd, iovs, n, ptr)),
+    fd_read: (fd: number, iovs: number, n: number, ptr: number) => after(read(fd, iovs, n, ptr)),
+  };
 }

@@ -8,10 +8,11 @@ import { Errno, isErr } from '../abi/errno.js';
 import { Slot } from '../abi/page.js';
 import { NR } from '../abi/syscalls.js';
 import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
-import { monotonicNs, realtimeNs } from '../lib/time.js';
+import { monotonicNs, realtimeNs, storeMonotonicNs, storeRealtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
 import type { PipeFastPath } from './pipes.js';
+import { EntropyPool } from './entropy.js';
 
 /** Thrown to unwind the guest's stack once proc_exit has been sent. */
 export class ProcExit {
@@ -26,6 +27,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
   const args = argv.map((a) => encoder.encode(a + '\0'));
   const envs = env.map((e) => encoder.encode(e + '\0'));
   const started = monotonicNs();
+  const entropy = new EntropyPool();
 
   /** Write u32 `v` at `ptr` (checked). */
   const putU32 = (ptr: number, v: number): Errno => {
@@ -82,6 +84,22 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     return out;
   };
 
+  /** The byte count of the guest's iovec array, each checked; -1 for a bad pointer. */
+  const iovTotal = (iovs: number, count: number): number => {
+    const m = getMem();
+    iovs >>>= 0; count >>>= 0;
+    if (!m.ok(iovs, count * IOVEC.SIZE)) return -1;
+    const v = m.view;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const at = iovs + i * IOVEC.SIZE;
+      const len = v.getUint32(at + IOVEC.LEN, true);
+      if (!m.ok(v.getUint32(at + IOVEC.BUF, true), len)) return -1;
+      total += len;
+    }
+    return total;
+  };
+
   /** Put a guest path into the window as argument `i`. */
   const path = (i: number, ptr: number, len: number): Errno => {
     const b = getMem().bytes(ptr >>> 0, len >>> 0);
@@ -121,6 +139,11 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
 
   /** write/pwrite: gathered into the window; larger writes go in window-sized calls. */
   const writev = (nr: number, fd: number, iovs: number, count: number, nwrittenPtr: number, offset?: bigint): Errno => {
+    if (offset === undefined && pipes.sink(fd)) {
+      const n = iovTotal(iovs, count);
+      if (n < 0) return Errno.FAULT;
+      return n > 0x7fffffff ? Errno.INVAL : putU32(nwrittenPtr >>> 0, n); // ssize_t, as writev(2)
+    }
     const vecs = iovecs(iovs, count);
     if (typeof vecs === 'number') return vecs;
     if (!getMem().ok(nwrittenPtr >>> 0, 4)) return Errno.FAULT;
@@ -188,6 +211,15 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
       return putU64(ptr >>> 0, CLOCK_RES);
     },
     clock_time_get(id: number, _precision: bigint, ptr: number): number {
+      // The two common clocks skip BigInts: this call is in hot loops.
+      if (id === Clockid.MONOTONIC || id === Clockid.REALTIME) {
+        const m = getMem();
+        ptr >>>= 0;
+        if (!m.ok(ptr, 8)) return Errno.FAULT;
+        if (id === Clockid.MONOTONIC) storeMonotonicNs(m.view, ptr);
+        else storeRealtimeNs(m.view, ptr);
+        return Errno.SUCCESS;
+      }
       const t = clockNow(id);
       if (typeof t === 'number') return t;
       return putU64(ptr >>> 0, t);
@@ -207,7 +239,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     fd_fdstat_set_flags: (fd: number, flags: number) =>
       s.begin().num(0, fd).num(1, flags & 0xffff).call(NR.fd_fdstat_set_flags),
     fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) =>
-      s.begin().num(0, fd).big(1, base).big(2, inh).call(NR.fd_fdstat_set_rights),
+      (pipes.forget(fd), s.begin().num(0, fd).big(1, base).big(2, inh).call(NR.fd_fdstat_set_rights)),
     fd_filestat_get: (fd: number, ptr: number) => {
       s.begin().num(0, fd);
       return structCall(NR.fd_filestat_get, ptr, FILESTAT.SIZE);
@@ -371,13 +403,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     random_get(buf: number, len: number): number {
       buf >>>= 0; len >>>= 0;
       if (!getMem().ok(buf, len)) return Errno.FAULT;
-      // getRandomValues takes at most 64 KiB, and no shared memory in browsers.
-      const tmp = new Uint8Array(Math.min(len, 65536));
-      for (let off = 0; off < len; off += tmp.length) {
-        const k = Math.min(tmp.length, len - off);
-        crypto.getRandomValues(tmp.subarray(0, k));
-        getMem().u8.set(tmp.subarray(0, k), buf + off);
-      }
+      entropy.fill(getMem().u8, buf, len);
       return Errno.SUCCESS;
     },
 

@@ -1,7 +1,9 @@
 // Descriptor plumbing beyond WASI: pipe, dup, dup2 and close-on-exec.
 // Spec: POSIX pipe(2), dup(2), dup2(2), fcntl(2) F_DUPFD / FD_CLOEXEC.
 import { Errno, isErr } from '../abi/errno.js';
-import { Fdflags } from '../abi/wasi.js';
+import { PIPE_INFO_SINK } from '../abi/syscalls.js';
+import { Fdflags, Rights } from '../abi/wasi.js';
+import { DeviceFile } from '../fs/devices.js';
 import { Pipe, PipeReader, PipeWriter } from '../ipc/pipe.js';
 import { FD_LIMIT } from '../proc/fdtable.js';
 import { getFd, rightsFor } from './helpers.js';
@@ -63,7 +65,11 @@ export function fd_cloexec(t: Task, fd: number, set: number): Result {
   return Errno.SUCCESS;
 }
 
-/** Where a pipe fd's bytes live, for the runtime's fast path: ret0 arena slot (-1: not shared), ret1 0 read end / 1 write end. */
+/**
+ * Where a pipe fd's bytes live, for the runtime's fast path: ret0 arena slot
+ * (-1: not shared), ret1 0 read end / 1 write end. A writable /dev/null is
+ * PIPE_INFO_SINK: its writes need no kernel decision, so the runtime answers them.
+ */
 export function pipe_info(t: Task, fd: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
@@ -71,6 +77,9 @@ export function pipe_info(t: Task, fd: number): Result {
   if (f instanceof PipeReader || f instanceof PipeWriter) {
     t.ret(0, f.pipe.slot);
     t.ret(1, f instanceof PipeWriter ? 1 : 0);
+  } else if (f instanceof DeviceFile && f.node.kind === 'null' && f.writable && (e.rightsBase & Rights.FD_WRITE) !== 0) {
+    t.ret(0, PIPE_INFO_SINK);
+    t.ret(1, 1);
   } else {
     t.ret(0, -1);
     t.ret(1, 0);

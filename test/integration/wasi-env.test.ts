@@ -14,6 +14,10 @@ describe('args, environ, clocks, random (clock_random_args)', () => {
       hostEnv: { ...process.env, PATH: process.env.PATH, HOME: '/home/nobody', TK_LEAK: 'leak' },
     });
     expectAllOk(r, 30);
+    // The in-process clock and random paths (kernel/lib/time.ts, runtime/entropy.ts).
+    for (const name of ['clock.realtime-and-monotonic-agree', 'random.small-nonzero', 'random.small-unique']) {
+      expect(passed(r).has(name), name).toBe(true);
+    }
   });
 
   it('fails the environment checks when a variable is missing', () => {

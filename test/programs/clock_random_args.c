@@ -67,6 +67,17 @@ static void test_clocks(void) {
     prev = t;
   }
   CHECK("clock.monotonic-never-decreases", mono, "went backwards");
+  /* Both clocks advance alike: a wrong high word in either shows as seconds or years. */
+  __wasi_timestamp_t r1, r2, m1, m2;
+  __wasi_clock_time_get(__WASI_CLOCKID_REALTIME, 1, &r1);
+  __wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &m1);
+  struct timespec nap = {0, 20000000};
+  nanosleep(&nap, NULL);
+  __wasi_clock_time_get(__WASI_CLOCKID_REALTIME, 1, &r2);
+  __wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &m2);
+  long long dr = (long long)(r2 - r1), dm = (long long)(m2 - m1);
+  CHECK("clock.realtime-and-monotonic-agree", dm >= 20000000 && dr >= 15000000 && llabs(dr - dm) < 5000000,
+        "realtime moved %lld ns, monotonic %lld ns", dr, dm);
   int32_t out;
   EXPECT_ERR("clock.bad-id", raw_clock_time_get(4, 1, PTR(&out)), __WASI_ERRNO_INVAL);
   EXPECT_ERR("clock.res-bad-id", raw_clock_res_get(99, PTR(&out)), __WASI_ERRNO_INVAL);
@@ -92,6 +103,19 @@ static void test_random(void) {
   CHECK("random.filled-head", head_nonzero, "first 1000 bytes are zero");
   CHECK("random.filled-tail", tail_nonzero, "last 1000 bytes are zero (chunking bug?)");
   CHECK("random.differs", memcmp(a, b, sizeof a) != 0, "two calls returned the same bytes");
+  /* Small requests (served from a buffered block): never zero, never repeated. */
+  static uint8_t small[256][16];
+  int zero = 0, repeat = 0;
+  for (int i = 0; i < 256; i++) {
+    __wasi_random_get(small[i], 16);
+    int nz = 0;
+    for (int k = 0; k < 16; k++) nz |= small[i][k];
+    if (!nz) zero++;
+    for (int j = 0; j < i; j++)
+      if (memcmp(small[i], small[j], 16) == 0) repeat++;
+  }
+  CHECK("random.small-nonzero", zero == 0, "%d all-zero 16-byte draws", zero);
+  CHECK("random.small-unique", repeat == 0, "%d repeated 16-byte draws", repeat);
   EXPECT_OK("sched_yield", __wasi_sched_yield());
 }
 

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "../tk_test.h"
+#include "../tk_raw.h"
 
 extern char **environ;
 
@@ -337,7 +340,53 @@ static void test_pipe_buf_atomicity(void) {
         "records=%d torn=%d rest=%zu", records, torn, have);
 }
 
+/* Writes to /dev/null are completed inside the process (no kernel hop); they
+   must still count bytes, fault on bad pointers, respect the open mode and
+   rights, and follow the fd when dup2 makes it something else. */
+static void test_devnull_writes(void) {
+  int fd = open("/dev/null", O_WRONLY);
+  CHECK("devnull.open", fd >= 0, "errno=%d", errno);
+  if (fd < 0) return;
+  CHECK("devnull.write-counts", write(fd, "hello", 5) == 5, "errno=%d", errno);
+  struct iovec iov[2] = {{"ab", 2}, {"cde", 3}};
+  CHECK("devnull.writev-counts", writev(fd, iov, 2) == 5, "errno=%d", errno);
+  CHECK("devnull.write-zero", write(fd, "", 0) == 0, "errno=%d", errno);
+  int32_t bad_iov[2] = {0x7ffffff0, 4096}, out;
+  EXPECT_ERR("devnull.bad-buffer-faults", raw_fd_write(fd, PTR(bad_iov), 1, PTR(&out)), __WASI_ERRNO_FAULT);
+  EXPECT_ERR("devnull.bad-iovec-faults", raw_fd_write(fd, 0x7ffffff0, 1, PTR(&out)), __WASI_ERRNO_FAULT);
+  int rd = open("/dev/null", O_RDONLY);
+  CHECK("devnull.read-only-refuses-write", write(rd, "x", 1) == -1 && errno == EBADF, "errno=%d", errno);
+  close(rd);
+
+  /* The fd becomes a pipe's write end: the bytes must reach the pipe. */
+  int p[2];
+  CHECK("devnull.pipe", pipe(p) == 0, "errno=%d", errno);
+  CHECK("devnull.dup2-pipe", dup2(p[1], fd) == fd, "errno=%d", errno);
+  CHECK("devnull.write-after-dup2", write(fd, "abc", 3) == 3, "errno=%d", errno);
+  char buf[8] = {0};
+  CHECK("devnull.bytes-reach-pipe", read(p[0], buf, sizeof buf) == 3 && memcmp(buf, "abc", 3) == 0,
+        "buf=%s", buf);
+  /* And back to /dev/null: nothing reaches the pipe any more. */
+  int nul = open("/dev/null", O_WRONLY);
+  CHECK("devnull.dup2-back", dup2(nul, fd) == fd, "errno=%d", errno);
+  CHECK("devnull.write-after-dup2-back", write(fd, "zzz", 3) == 3, "errno=%d", errno);
+  fcntl(p[0], F_SETFL, O_NONBLOCK);
+  CHECK("devnull.pipe-stays-empty", read(p[0], buf, sizeof buf) == -1 && errno == EAGAIN, "errno=%d", errno);
+
+  /* Rights dropped after the first write: the next one is refused. */
+  __wasi_fdstat_t st;
+  EXPECT_OK("devnull.fdstat", __wasi_fd_fdstat_get(nul, &st));
+  EXPECT_OK("devnull.drop-write-right",
+            __wasi_fd_fdstat_set_rights(nul, st.fs_rights_base & ~__WASI_RIGHTS_FD_WRITE, st.fs_rights_inheriting));
+  CHECK("devnull.no-right-no-write", write(nul, "x", 1) == -1 && errno == EBADF, "errno=%d", errno); /* wasmtime: EBADF */
+  close(nul);
+  close(fd);
+  close(p[0]);
+  close(p[1]);
+}
+
 int main(void) {
+  test_devnull_writes();
   test_pipe_buf_atomicity();
   test_fork_copies_memory();
   test_pipe_between_processes();
