@@ -26,7 +26,7 @@ import type { Host, WorkerHandle } from './host/host.js';
 import type { ExitNotice, MountSpec, RunRequest, StartMessage, ForkImage } from './host/protocol.js';
 import { PipeArena } from './ipc/pipe.js';
 import { Loader } from './proc/loader.js';
-import { ModuleCache, missingImports } from './proc/modules.js';
+import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
 import { deliver, postSignal, type SignalActions } from './proc/signals.js';
 import { ProcessTable } from './proc/table.js';
@@ -62,6 +62,8 @@ export class Kernel implements Sys, SignalActions {
   private current: Task | null = null;
   private running = false;
   private readonly pool: WorkerHandle[] = [];
+  /** Pages of memory a pooled worker kept from its last program (runtime/mempool.ts). */
+  private readonly keptPages = new Map<WorkerHandle, number>();
   private readonly workerOwner = new Map<WorkerHandle, Process>();
   /** The host's console as a terminal (when the host streams are ttys). */
   readonly console = new Terminal();
@@ -236,9 +238,9 @@ export class Kernel implements Sys, SignalActions {
 
   // ---- creating and replacing processes ------------------------------------
 
-  private createProcess(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[]): Process {
+  private createProcess(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
     const page = new SharedArrayBuffer(PAGE_SIZE);
-    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.takeWorker(), module);
+    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.takeWorker(forkPages), module);
     if (parent) {
       p.cwd = parent.cwd;
       p.umask = parent.umask;
@@ -247,8 +249,18 @@ export class Kernel implements Sys, SignalActions {
     return p;
   }
 
-  private takeWorker(): WorkerHandle {
-    const w = this.pool.pop() ?? this.newWorker();
+  /**
+   * A worker from the pool: for a fork child of `pages` pages, one that kept a
+   * memory of just that size (runtime/mempool.ts), else the most recent.
+   */
+  private takeWorker(pages?: number): WorkerHandle {
+    let i = this.pool.length - 1;
+    if (pages !== undefined) {
+      const match = this.pool.findLastIndex((w) => this.keptPages.get(w) === pages);
+      if (match >= 0) i = match;
+    }
+    const w = i >= 0 ? this.pool.splice(i, 1)[0] : this.newWorker();
+    this.keptPages.delete(w);
     if (this.pool.length < POOL_MIN) {
       setTimeout(() => {
         while (this.pool.length < POOL_MIN) this.pool.push(this.newWorker());
@@ -279,6 +291,7 @@ export class Kernel implements Sys, SignalActions {
     this.workerOwner.delete(w);
     if (recycle && this.pool.length < POOL_MAX) {
       answer(p, Errno.SUCCESS); // the runtime returns and the worker waits for its next program
+      if (p.keptPages > 0) this.keptPages.set(w, p.keptPages);
       this.pool.push(w);
     } else {
       w.terminate();
@@ -291,9 +304,9 @@ export class Kernel implements Sys, SignalActions {
     this.workerOwner.set(w, p);
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
-      argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab,
+      argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
     };
-    w.postMessage(start, fork ? [fork.memory] : []);
+    w.postMessage(start);
     this.ensureLoop();
   }
 
@@ -341,7 +354,7 @@ export class Kernel implements Sys, SignalActions {
     const image = p.forkImage as ForkImage | null;
     if (!image) return err(Errno.AGAIN);
     p.forkImage = null;
-    const child = this.createProcess(p, p.module, p.argv, p.env);
+    const child = this.createProcess(p, p.module, p.argv, p.env, image.bytes / 65536);
     child.fds = p.fds.clone(false);
     child.sigActions = p.sigActions.map((a) => ({ ...a }));
     child.pgid = p.pgid;

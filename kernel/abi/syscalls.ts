@@ -56,7 +56,7 @@ export const syscalls = {
   // poll_oneoff with at least one fd subscription (syscall/poll.ts)
   poll_oneoff: [BUF, N],                  // subscriptions, count → out: events; ret0: count
   // processes (syscall/proc.ts)
-  proc_exit: [N, STR],                    // status, trap message ('' for a normal exit)
+  proc_exit: [N, STR, N],                 // status, trap message ('' for a normal exit), pages of memory the worker keeps for a fork child
   proc_raise: [N],                        // signal
   // sockets (syscall/sock.ts): no socket exists yet; these answer by the fd's kind
   sock_accept: [N, N],                    // fd, fdflags

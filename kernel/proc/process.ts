@@ -62,6 +62,8 @@ export class Process {
 
   /** The fork image the runtime posts before making the fork call. */
   forkImage: unknown = null;
+  /** Pages of memory its worker keeps for a fork child after a clean exit (runtime/mempool.ts). */
+  keptPages = 0;
   readonly forkImageArrived = new WaitQueue();
 
   constructor(

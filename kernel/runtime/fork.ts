@@ -1,14 +1,15 @@
 // fork() for programs built with Binaryen's asyncify on the fork import's call
 // paths (userland/build.sh). The first call unwinds the guest's stack into an
 // asyncify data area inside its own memory and returns to runProcess; the
-// memory image (with that area) goes to the kernel, which starts a child that
-// copies it in and rewinds; the parent rewinds too. Both land back in the fork
+// memory image (with that area) is copied into a shared snapshot buffer that
+// goes to the kernel, which starts a child that copies it in and rewinds; the
+// parent rewinds too. Both land back in the fork
 // import, which then returns: the child's pid to the parent, 0 to the child.
 // The stack pointer is a wasm global, so it travels beside the image.
 // Spec: POSIX fork(2); Binaryen's Asyncify (start/stop_unwind, start/stop_rewind).
 import { Errno } from '../abi/errno.js';
 import { NR } from '../abi/syscalls.js';
-import type { ForkImage } from '../host/protocol.js';
+import { SNAPSHOT_HEADER, type ForkImage } from '../host/protocol.js';
 import type { SyscallClient } from './syscall.js';
 
 interface AsyncifyExports {
@@ -26,6 +27,8 @@ export class Forker {
   private stackPointer = 0;
   /** What the rewound fork call returns: errno and pid. */
   private result: [Errno, number] = [Errno.SUCCESS, 0];
+  /** Where this process's memory was copied for its last child (see snapshotBuffer). */
+  private snapshot: SharedArrayBuffer | null = null;
 
   constructor(private readonly sys: SyscallClient, private readonly post: (msg: ForkImage, transfer: ArrayBuffer[]) => void) {}
 
@@ -73,21 +76,42 @@ export class Forker {
     if (!x || !this.unwinding) return false;
     x.asyncify_stop_unwind();
     this.unwinding = false;
-    const memory = x.memory.buffer.slice(0) as ArrayBuffer;
-    this.post({ type: 'fork-image', memory, stackPointer: this.stackPointer, asyncifyData: this.dataAddr }, [memory]);
+    const image = new Uint8Array(x.memory.buffer);
+    const snapshot = this.snapshotBuffer(image.length);
+    new Uint8Array(snapshot, SNAPSHOT_HEADER, image.length).set(image);
+    const busy = new Int32Array(snapshot, 0, 1);
+    Atomics.store(busy, 0, 1);
+    this.post({ type: 'fork-image', snapshot, bytes: image.length, stackPointer: this.stackPointer, asyncifyData: this.dataAddr }, []);
     const errno = this.sys.begin().call(NR.fork);
+    if (errno !== Errno.SUCCESS) Atomics.store(busy, 0, 0); // no child will read it
     this.result = [errno, errno === Errno.SUCCESS ? this.sys.retNum(0) : 0];
     this.rewind(this.dataAddr, this.stackPointer);
     return true;
   }
 
-  /** In a new child: take the parent's image and prepare to rewind into fork, returning 0. */
+  /**
+   * The buffer to copy this process's memory into for a child: the one of the
+   * last fork when its child is done with it and it is large enough (its pages
+   * are touched: the copy runs at memory speed), else a new one.
+   */
+  private snapshotBuffer(bytes: number): SharedArrayBuffer {
+    const s = this.snapshot;
+    if (s && s.byteLength >= SNAPSHOT_HEADER + bytes && Atomics.load(new Int32Array(s, 0, 1), 0) === 0) return s;
+    return (this.snapshot = new SharedArrayBuffer(SNAPSHOT_HEADER + bytes));
+  }
+
+  /**
+   * In a new child: take the parent's image and prepare to rewind into fork,
+   * returning 0. A supplied memory already has the parent's size
+   * (runtime/mempool.ts); a program's own memory is grown to it.
+   */
   adopt(image: ForkImage): void {
     const x = this.exports;
     if (!x) throw new Error('fork image for a program without asyncify');
     const have = x.memory.buffer.byteLength;
-    if (image.memory.byteLength > have) x.memory.grow((image.memory.byteLength - have) / 65536);
-    new Uint8Array(x.memory.buffer).set(new Uint8Array(image.memory));
+    if (image.bytes > have) x.memory.grow((image.bytes - have) / 65536);
+    new Uint8Array(x.memory.buffer).set(new Uint8Array(image.snapshot, SNAPSHOT_HEADER, image.bytes));
+    Atomics.store(new Int32Array(image.snapshot, 0, 1), 0, 0); // the parent may reuse it
     this.result = [Errno.SUCCESS, 0];
     this.rewind(image.asyncifyData, image.stackPointer);
   }

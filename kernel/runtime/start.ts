@@ -4,7 +4,9 @@
 // (kernel/host/*/process-worker.ts) deliver the StartMessage and call runProcess.
 import { NR } from '../abi/syscalls.js';
 import type { ForkImage, StartMessage } from '../host/protocol.js';
+import { MEMORY_IMPORT } from '../proc/memimport.js';
 import { Forker } from './fork.js';
+import { keepMemoryOnExit, supplyMemory } from './mempool.js';
 import { GuestMemory } from './memory.js';
 import { PipeFastPath } from './pipes.js';
 import { SignalRunner } from './signals.js';
@@ -28,10 +30,15 @@ export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: Arr
     Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
   try {
     const wasi = wasiImports(sys, getMem, msg.argv, msg.env, pipes);
-    const imports = {
+    const imports: WebAssembly.Imports = {
       wasi_snapshot_preview1: { ...wrapAll(wasi as Record<string, ImportFn>), ...hotImports(wasi, signals, forker) },
       tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork as (...a: never[]) => number, pipes) as Record<string, ImportFn>),
     };
+    if (msg.memory) {
+      // A fork child's memory has its parent's size from the start.
+      const pages = msg.fork ? msg.fork.bytes / 65536 : undefined;
+      imports[MEMORY_IMPORT.module] = { [MEMORY_IMPORT.name]: supplyMemory(msg.memory, pages) };
+    }
     const instance = new WebAssembly.Instance(msg.module, imports);
     const memory = instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
@@ -56,7 +63,7 @@ export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: Arr
 }
 
 function exitWith(sys: SyscallClient, status: number, message: string): void {
-  sys.begin().num(0, status);
+  sys.begin().num(0, status).num(2, message === '' ? keepMemoryOnExit() : 0);
   sys.str(1, message.slice(0, 16384));
   sys.call(NR.proc_exit);
 }

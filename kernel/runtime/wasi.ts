@@ -13,6 +13,7 @@ import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
 import type { PipeFastPath } from './pipes.js';
 import { EntropyPool } from './entropy.js';
+import { keepMemoryOnExit } from './mempool.js';
 
 /** Thrown to unwind the guest's stack once proc_exit has been sent. */
 export class ProcExit {
@@ -393,7 +394,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     },
 
     proc_exit(code: number): void {
-      s.begin().num(0, code >>> 0);
+      s.begin().num(0, code >>> 0).num(2, keepMemoryOnExit());
       s.str(1, '');
       s.call(NR.proc_exit);
       throw new ProcExit(code >>> 0);

@@ -9,7 +9,8 @@ import { BLOCKED, type Result, type Task } from './task.js';
  * proc_exit: the process ends; the kernel answers the call itself only to let
  * the runtime return, so the worker can run another program.
  */
-export function proc_exit(t: Task, status: number, trap: string): Result {
+export function proc_exit(t: Task, status: number, trap: string, keptPages: number): Result {
+  t.proc.keptPages = keptPages;
   // A trap ends the process as abort() would: killed by SIGABRT (status 134).
   if (trap !== '') t.sys.exit(t.proc, Signal.ABRT, trap, true);
   else t.sys.exit(t.proc, (status & 0xff) << 8, undefined, true);

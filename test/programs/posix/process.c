@@ -43,6 +43,20 @@ static void test_fork_copies_memory(void) {
   CHECK("fork.wait-returns-child", w == pid, "waitpid=%d", w);
   CHECK("fork.child-saw-parent-memory", WIFEXITED(st) && WEXITSTATUS(st) == 20, "status=%#x", st);
   CHECK("fork.parent-memory-untouched", x == 1 && heap[0] == 'p' && heap[big - 1] == 'p', "x=%d", x);
+  /* Forks in a row: a child's worker may reuse the memory an earlier child of
+     the same size left behind; each must see its parent's memory, not that. */
+  int fresh = 1;
+  for (int i = 0; i < 4; i++) {
+    heap[big / 2] = (char)('0' + i);
+    pid = fork();
+    if (pid == 0) {
+      int ok = x == 1 && heap[0] == 'p' && heap[big / 2] == '0' + i && heap[big - 1] == 'p';
+      memset(heap, 'c', big);
+      _exit(ok ? 20 : 21);
+    }
+    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 20) fresh = 0;
+  }
+  CHECK("fork.repeated-children-see-parent-not-previous-child", fresh, "status=%#x", st);
   free(heap);
 }
 

@@ -1,0 +1,181 @@
+// A program's linear memory, made an import. A module that defines its own
+// memory gets a fresh one at each instantiation, and the first touch of every
+// fresh page is a page fault (DESIGN §5: ~0.65 ms per MiB on these VMs), which
+// makes a fork child's copy of its parent's image the slowest part of fork. With
+// the memory section turned into an import of the same type, the runtime
+// supplies the memory itself — for a fork child, one already touched and of the
+// parent's size, kept from an earlier process of the same worker (runtime/start.ts).
+// The program cannot tell the difference: the memory has the type it declared,
+// starts zeroed, and is still exported under its own name.
+// Spec: WebAssembly binary format §5.5 (sections, imports, memory types).
+
+/** The type of the memory the runtime must supply, in 64 KiB pages. */
+export interface MemoryType {
+  initial: number;
+  maximum?: number;
+}
+
+/** Where the runtime's memory import is found. */
+export const MEMORY_IMPORT = { module: 'tabkernel.memory', name: 'memory' } as const;
+
+const SECTION_IMPORT = 2;
+const SECTION_MEMORY = 5;
+const KIND_MEMORY = 2;
+
+/**
+ * `bytes` with its one defined memory turned into the import MEMORY_IMPORT, and
+ * that memory's type; null when the module does not qualify (no memory or
+ * several, an imported memory already, shared or 64-bit memories) or does not
+ * parse — then it is compiled as it is, and the compiler reports what is wrong.
+ */
+export function importMemory(bytes: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null {
+  try {
+    return rewrite(bytes);
+  } catch (e) {
+    if (e instanceof Malformed) return null;
+    throw e;
+  }
+}
+
+class Malformed extends Error {}
+
+class Reader {
+  constructor(readonly b: Uint8Array, public pos: number, readonly end: number) {}
+  byte(): number {
+    if (this.pos >= this.end) throw new Malformed();
+    return this.b[this.pos++];
+  }
+  u32(): number {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const x = this.byte();
+      v += (x & 0x7f) * 2 ** shift;
+      if ((x & 0x80) === 0) {
+        if (v > 0xffffffff) throw new Malformed();
+        return v;
+      }
+    }
+    throw new Malformed();
+  }
+  skip(n: number): void {
+    if (n > this.end - this.pos) throw new Malformed();
+    this.pos += n;
+  }
+  /** Skip a name or byte vector. */
+  skipVec(): void {
+    this.skip(this.u32());
+  }
+  /** Skip limits (flags, min, [max]); returns the flags. */
+  limits(): number {
+    const flags = this.byte();
+    this.u32();
+    if (flags & 1) this.u32();
+    return flags;
+  }
+}
+
+interface Section {
+  id: number;
+  start: number;   // of the id byte
+  body: number;    // of the contents
+  end: number;
+}
+
+function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null {
+  if (b.length < 8 || b[0] !== 0x00 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d || b[4] !== 1) return null;
+  const sections: Section[] = [];
+  const r = new Reader(b, 8, b.length);
+  while (r.pos < b.length) {
+    const start = r.pos;
+    const id = r.byte();
+    const size = r.u32();
+    const body = r.pos;
+    r.skip(size);
+    sections.push({ id, start, body, end: r.pos });
+  }
+  const mem = sections.filter((s) => s.id === SECTION_MEMORY);
+  const imp = sections.filter((s) => s.id === SECTION_IMPORT);
+  if (mem.length !== 1 || imp.length > 1) return null;
+
+  // The memory section: exactly one plain 32-bit memory.
+  const m = new Reader(b, mem[0].body, mem[0].end);
+  if (m.u32() !== 1) return null;
+  const limitsStart = m.pos;
+  const flags = m.byte();
+  if (flags !== 0 && flags !== 1) return null;
+  const initial = m.u32();
+  const maximum = flags & 1 ? m.u32() : undefined;
+  if (m.pos !== mem[0].end) return null;
+  const limits = b.subarray(limitsStart, m.pos);
+
+  // The import section: no memory imported already; its entries are kept as they are.
+  let count = 0;
+  let entries: Uint8Array = new Uint8Array(0);
+  if (imp.length === 1) {
+    const ir = new Reader(b, imp[0].body, imp[0].end);
+    count = ir.u32();
+    const first = ir.pos;
+    for (let i = 0; i < count; i++) {
+      ir.skipVec();
+      ir.skipVec();
+      const kind = ir.byte();
+      switch (kind) {
+        case 0: ir.u32(); break;              // function: type index
+        case 1: ir.byte(); ir.limits(); break; // table: element type, limits
+        case KIND_MEMORY: return null;
+        case 3: ir.byte(); ir.byte(); break;  // global: value type, mutability
+        case 4: ir.byte(); ir.u32(); break;   // tag: attribute, type index
+        default: return null;
+      }
+    }
+    if (ir.pos !== imp[0].end) return null;
+    entries = b.subarray(first, ir.pos);
+  }
+  const utf8 = new TextEncoder();
+  const entry = concat([
+    vec(utf8.encode(MEMORY_IMPORT.module)), vec(utf8.encode(MEMORY_IMPORT.name)), Uint8Array.of(KIND_MEMORY), limits,
+  ]);
+  // Imported memories come before defined ones in the index space: with no
+  // other memory, the import is memory 0, as the defined one was.
+  const importBody = concat([leb(count + 1), entries, entry]);
+  const importSection = concat([Uint8Array.of(SECTION_IMPORT), leb(importBody.length), importBody]);
+
+  // Reassemble: the new import section where the old one was (or before the
+  // first section that must follow it), the memory section dropped.
+  const parts: Uint8Array[] = [b.subarray(0, 8)];
+  let placed = false;
+  for (const s of sections) {
+    if (!placed && (s.id === SECTION_IMPORT || (s.id !== 0 && s.id > SECTION_IMPORT))) {
+      parts.push(importSection);
+      placed = true;
+    }
+    if (s.id === SECTION_IMPORT || s.id === SECTION_MEMORY) continue;
+    parts.push(b.subarray(s.start, s.end));
+  }
+  return { bytes: concat(parts), type: maximum === undefined ? { initial } : { initial, maximum } };
+}
+
+function leb(v: number): Uint8Array {
+  const out: number[] = [];
+  do {
+    let x = v % 128;
+    v = Math.floor(v / 128);
+    if (v > 0) x |= 0x80;
+    out.push(x);
+  } while (v > 0);
+  return Uint8Array.from(out);
+}
+
+function vec(bytes: Uint8Array): Uint8Array {
+  return concat([leb(bytes.length), bytes]);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
