@@ -67,9 +67,10 @@ export function tcsetattr(t: Task, fd: number, when: number, data: Uint8Array): 
   if (!tty.pty) return Errno.NOTSUP;
   const ldisc = tty.pty.ldisc;
   const wasCanonical = ldisc.canonical;
+  const prevLflag = ldisc.termios.lflag;
   ldisc.termios.decode(new DataView(data.buffer, data.byteOffset, data.byteLength), 0);
   if (when === TCSAFLUSH) ldisc.flushInput();
-  if (wasCanonical !== ldisc.canonical) ldisc.modeChanged();
+  if (wasCanonical !== ldisc.canonical) tty.pty.modeChanged(prevLflag);
   tty.pty.queue.wake();
   return Errno.SUCCESS;
 }

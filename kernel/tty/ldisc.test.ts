@@ -135,8 +135,40 @@ describe('line discipline, raw mode', () => {
   it('hands a half-typed line over as raw input when canonical mode is left', () => {
     const ld = new LineDiscipline();
     typed(ld, 'par');
+    const prev = ld.termios.lflag;
     ld.termios.lflag &= ~L.ICANON;
-    ld.modeChanged();
+    ld.modeChanged(prev);
     expect(text(ld.read(10))).toBe('par');
+  });
+
+  it('edits input typed ahead in raw mode once canonical mode is back, echoing what was not echoed', () => {
+    const ld = new LineDiscipline();
+    const canon = ld.termios.lflag;
+    ld.termios.lflag &= ~(L.ICANON | L.ECHO);
+    const raw = ld.termios.lflag;
+    ld.modeChanged(canon);
+    expect(typed(ld, 'ab\x7fc\rde').echo).toEqual([]);
+    ld.termios.lflag = canon;
+    const fx = ld.modeChanged(raw);
+    // The erase applied, the CR (ICRNL: NL) ended a line, "de" waits as the partial line.
+    expect(ld.readable()).toBe(true);
+    expect(text(ld.read(10))).toBe('ac\n');
+    expect(ld.readable()).toBe(false);
+    expect(text(Uint8Array.from(fx.echo))).toContain('de');
+    typed(ld, 'f\r');
+    expect(text(ld.read(10))).toBe('def\n');
+  });
+
+  it('does not echo typed-ahead input twice when the raw mode echoed it', () => {
+    const ld = new LineDiscipline();
+    const canon = ld.termios.lflag;
+    ld.termios.lflag &= ~L.ICANON;
+    const raw = ld.termios.lflag;
+    ld.modeChanged(canon);
+    typed(ld, 'xy');
+    ld.termios.lflag = canon;
+    expect(ld.modeChanged(raw).echo).toEqual([]);
+    typed(ld, '\r');
+    expect(text(ld.read(10))).toBe('xy\n');
   });
 });

@@ -85,17 +85,31 @@ export class LineDiscipline {
     this.raw = [];
   }
 
-  /** When switching modes the partial line becomes raw input (and back). */
-  modeChanged(): void {
-    if (!this.canonical && this.line.length > 0) {
-      this.raw.push(...this.line);
-      this.line = [];
-    }
+  /**
+   * ICANON changed (`prevLflag`: the local modes before). Into raw mode, the
+   * partial line and unread lines become raw input. Back into canonical mode,
+   * raw bytes nobody read yet — typed ahead while a program such as the shell's
+   * line editor had the terminal raw — are edited as if typed now: they join
+   * the line being built, and are echoed if the raw mode did not echo them.
+   */
+  modeChanged(prevLflag: number): InputEffects {
+    const fx: InputEffects = { echo: [], signals: [] };
     if (!this.canonical) {
+      if (this.line.length > 0) {
+        this.raw.push(...this.line);
+        this.line = [];
+      }
       for (const seg of this.ready) this.raw.push(...seg.subarray(0));
       this.ready.length = 0;
       this.readOffset = 0;
+      return fx;
     }
+    const pending = this.raw;
+    this.raw = [];
+    const echoed = (prevLflag & L.ECHO) !== 0;
+    const sink: InputEffects = echoed ? { echo: [], signals: [] } : fx;
+    for (const c of pending) this.edit(c, sink);
+    return fx;
   }
 
   /** Process bytes typed at the terminal. */
@@ -129,6 +143,13 @@ export class LineDiscipline {
         return;
       }
     }
+    this.edit(c, fx);
+  }
+
+  /** A byte after input translation and signal keys: canonical editing, or raw input. */
+  private edit(c: number, fx: InputEffects): void {
+    const t = this.termios;
+    const cc = t.cc;
     if (this.canonical) {
       if ((t.lflag & L.IEXTEN) && c === cc[V.LNEXT] && c !== 0) {
         this.literalNext = true;

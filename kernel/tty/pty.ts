@@ -42,6 +42,13 @@ export class Pty {
     this.queue.wake();
   }
 
+  /** tcsetattr changed ICANON: typed-ahead input is re-edited, and echoed if it was not (ldisc.modeChanged). */
+  modeChanged(prevLflag: number): void {
+    const fx = this.ldisc.modeChanged(prevLflag);
+    if (fx.echo.length > 0) this.emit(fx.echo);
+    this.queue.wake();
+  }
+
   /** Program output (a slave write), processed for the terminal. */
   write(bytes: Uint8Array): void {
     this.emit(this.ldisc.output(bytes));
