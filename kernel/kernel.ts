@@ -36,6 +36,8 @@ import type { Sys, Task } from './syscall/task.js';
 
 /** Idle time after which the loop stops spinning and sleeps. */
 const SPIN_MS = 0.2;
+/** How long the loop stays awake after handing a process to its worker. */
+const START_MS = 3;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
 /**
@@ -61,6 +63,10 @@ export class Kernel implements Sys, SignalActions {
   private runnable: Task[] = [];
   private current: Task | null = null;
   private running = false;
+  /** Promises tasks wait for (track). */
+  private inFlight = 0;
+  /** When the last process was handed to its worker (performance.now()). */
+  private lastStart = -Infinity;
   private readonly pool: WorkerHandle[] = [];
   /** Pages of memory a pooled worker kept from its last program (runtime/mempool.ts). */
   private readonly keptPages = new Map<WorkerHandle, number>();
@@ -261,12 +267,16 @@ export class Kernel implements Sys, SignalActions {
     }
     const w = i >= 0 ? this.pool.splice(i, 1)[0] : this.newWorker();
     this.keptPages.delete(w);
-    if (this.pool.length < POOL_MIN) {
-      setTimeout(() => {
-        while (this.pool.length < POOL_MIN) this.pool.push(this.newWorker());
-      }, 0);
-    }
     return w;
+  }
+
+  /**
+   * Start workers until the pool has POOL_MIN. Called when the loop is about to
+   * sleep: creating a worker blocks this thread for milliseconds and its boot
+   * takes a core for tens, which must not land in the middle of a spawn.
+   */
+  private refillPool(): void {
+    while (this.pool.length < POOL_MIN) this.pool.push(this.newWorker());
   }
 
   /** A new process worker, its events routed to whichever process owns it. */
@@ -307,6 +317,7 @@ export class Kernel implements Sys, SignalActions {
       argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
     };
     w.postMessage(start);
+    this.lastStart = performance.now();
     this.ensureLoop();
   }
 
@@ -459,6 +470,12 @@ export class Kernel implements Sys, SignalActions {
     this.kick();
   }
 
+  track(work: Promise<unknown>): void {
+    this.inFlight++;
+    const done = (): void => { this.inFlight--; };
+    work.then(done, done);
+  }
+
   /** Wake the loop if it sleeps (from timers and host callbacks). */
   private kick(): void {
     Atomics.add(this.bellI32, Bell.RING, 1);
@@ -516,15 +533,24 @@ export class Kernel implements Sys, SignalActions {
       const sliceStart = last;
       let idle = false;
       for (let i = 1; ; i++) {
+        // A spawn or exec waits for promises (a cached program loads in a few
+        // microtasks): let them run now, not when the loop next sleeps.
+        if (this.inFlight > 0) await undefined;
         if (this.pollOnce()) {
           last = performance.now();
         } else if ((i & 31) === 0) {
           const now = performance.now();
-          if (now - last > SPIN_MS) { idle = true; break; }
+          // A process just handed to its worker makes its first calls within
+          // a millisecond or two: stay awake for them rather than pay a wake-up each.
+          const window = now - this.lastStart < START_MS ? START_MS : SPIN_MS;
+          if (now - last > window) { idle = true; break; }
           if (now - sliceStart > SLICE_MS) break;
         }
       }
-      if (idle) await this.sleep();
+      if (idle) {
+        this.refillPool();
+        await this.sleep();
+      }
       else await this.host.yieldToEventLoop();
     }
   }

@@ -24,6 +24,8 @@ export interface Sys {
   readonly pipeArena: PipeArena;
   /** Run this task's handler again soon (from the kernel loop, never re-entrantly). */
   retry(task: Task): void;
+  /** Asynchronous work a task waits for: the loop lets promise callbacks run until it settles. */
+  track(work: Promise<unknown>): void;
   /** End a process with a wait(2) status word; release what it holds; tell its parent. recycle: it exited itself (its worker can be reused). */
   exit(p: Process, waitStatus: number, error?: string, recycle?: boolean): void;
   /** Generate a signal for a process. */
@@ -113,10 +115,11 @@ export class Task {
     if (this.asyncResult) return this.asyncResult as { value: T };
     if (!this.asyncStarted) {
       this.asyncStarted = true;
-      void start().then((value) => {
+      const work = start().then((value) => {
         this.asyncResult = { value };
         this.sys.retry(this);
       });
+      this.sys.track(work);
     }
     return BLOCKED;
   }
