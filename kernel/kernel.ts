@@ -36,8 +36,8 @@ import type { Sys, Task } from './syscall/task.js';
 
 /** Idle time after which the loop stops spinning and sleeps. */
 const SPIN_MS = 0.2;
-/** How long the loop stays awake after handing a process to its worker. */
-const START_MS = 3;
+/** How long the loop stays awake after handing a process to its worker (ms). */
+const START_MS = 1;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
 /**

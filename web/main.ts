@@ -28,6 +28,9 @@ const SHELL = {
   cwd: '/root',
 };
 
+/** A performance mark set when the shell's first output (its prompt) is on the screen. */
+const PROMPT_MARK = 'tabkernel:first-prompt';
+
 const statusEl = document.getElementById('status')!;
 
 /** The status line; `state` (data-state) tells automation where the page is. */
@@ -82,7 +85,16 @@ async function main(): Promise<void> {
 
   // The PTY's output (the kernel's host stdout) → the screen, acknowledged once
   // drawn so that a fast writer waits for the screen; keys → the PTY.
-  kernel.onOutput((_fd, data) => term.write(data, () => kernel.ack(data.length)));
+  // The login shell's first output is its prompt: marked once drawn, for the
+  // boot.prompt benchmark (test/e2e/bench.js).
+  let prompted = false;
+  kernel.onOutput((_fd, data) => term.write(data, () => {
+    kernel.ack(data.length);
+    if (!prompted) {
+      prompted = true;
+      performance.mark(PROMPT_MARK);
+    }
+  }));
   term.onData((text) => kernel.input(text));
   // Some mouse reports are bytes, not text: one byte per char code.
   term.onBinary((text) => kernel.input(Uint8Array.from(text, (c) => c.charCodeAt(0))));

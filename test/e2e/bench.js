@@ -2,9 +2,8 @@
 // pages with Vite (index.html and web/bench.html) into node_modules/.cache,
 // serves the build cross-origin isolated with `vite preview` (vite.config.ts),
 // and drives Chromium through playwright-core:
-//  - boot.first_output: page load (navigation start) → the first byte of the
-//    demo program's output on index.html, in a fresh tab each sample (the
-//    stand-in for boot.prompt until the page has a terminal and a shell);
+//  - boot.prompt: page load (navigation start) → the login shell's prompt
+//    drawn in the terminal of index.html, in a fresh tab each sample;
 //  - every other case: web/bench.html runs bench/core/suite.ts in a Web Worker.
 // Prints progress, then the table; --json FILE writes issue 5's schema.
 // Usage: node test/e2e/bench.js [--quick] [--json FILE] [--only PREFIX,…]
@@ -30,29 +29,21 @@ const flag = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : und
 const jsonFile = flag('--json');
 const only = (flag('--only') ?? '').split(',').filter(Boolean);
 
-/** Records when #output first shows text, on the page's own clock (0 = navigation start). */
-/* global MutationObserver */
-function watchFirstOutput() {
-  new MutationObserver((_, observer) => {
-    const out = document.getElementById('output');
-    if (out && out.textContent) {
-      window.__firstOutput = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { subtree: true, childList: true, characterData: true });
-}
-
-/** boot.first_output: samples in fresh tabs, summarised by tinybench. */
+/** boot.prompt: navigation start → the login shell's prompt drawn, in fresh tabs (web/main.ts marks it). */
 async function bootCase(browser, url, samples) {
   const times = [];
   for (let i = 0; i < samples + 1; i++) {
     const page = await browser.newPage();
-    await page.addInitScript(watchFirstOutput);
     await page.goto(url);
-    await page.waitForFunction(() => window.__firstOutput !== undefined, null, { timeout: 30_000 });
-    const t = await page.evaluate(() => window.__firstOutput);
-    const text = await page.textContent('#output');
-    if (!text.startsWith('hello from hello')) throw new Error(`boot: unexpected output '${text}'`);
+    await page.waitForFunction(() => performance.getEntriesByName('tabkernel:first-prompt').length > 0, null, { timeout: 30_000 });
+    const t = await page.evaluate(() => performance.getEntriesByName('tabkernel:first-prompt')[0].startTime);
+    const text = await page.evaluate(() => {
+      const b = window.tabkernel.terminal.buffer.active;
+      let out = '';
+      for (let y = 0; y < b.length; y++) out += b.getLine(y).translateToString(true) + '\n';
+      return out;
+    });
+    if (!/tabkernel\$ /.test(text)) throw new Error(`boot: no prompt on the screen:\n${text}`);
     if (i > 0) times.push(t); // the first load fills the HTTP cache: a warm-up
     await page.close();
   }
@@ -61,7 +52,7 @@ async function bootCase(browser, url, samples) {
   bench.add('boot', () => ({ overriddenDuration: times[k++ % times.length] }));
   await bench.run();
   const l = bench.tasks[0].result.latency;
-  return { name: 'boot.first_output', unit: 'ms', median: l.p50, min: l.min, max: l.max, samples: l.samplesCount, subject: 'tabkernel' };
+  return { name: 'boot.prompt', unit: 'ms', median: l.p50, min: l.min, max: l.max, samples: l.samplesCount, subject: 'tabkernel' };
 }
 
 async function main() {
@@ -84,9 +75,9 @@ async function main() {
     const t0 = performance.now();
 
     const extra = [];
-    if (only.length === 0 || only.some((p) => 'boot.first_output'.startsWith(p) || p.startsWith('boot'))) {
+    if (only.length === 0 || only.some((p) => 'boot.prompt'.startsWith(p) || p.startsWith('boot'))) {
       const boot = await bootCase(browser, `${base}/`, quick ? 3 : 10);
-      console.log(`  boot.first_output      tabkernel    ${boot.median.toFixed(1)} ms  (${boot.samples} samples)`);
+      console.log(`  boot.prompt            tabkernel    ${boot.median.toFixed(1)} ms  (${boot.samples} samples)`);
       extra.push(boot);
     }
 
