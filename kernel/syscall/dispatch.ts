@@ -4,20 +4,28 @@
 // kernel carries on. TABKERNEL_TRACE turns on a one-line trace of every call.
 import { Errno, errnoName } from '../abi/errno.js';
 import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
-import { Arg, syscallNames, syscalls, type SyscallName } from '../abi/syscalls.js';
+import { Arg, syscallNames, syscalls } from '../abi/syscalls.js';
 import type { Process } from '../proc/process.js';
 import { table } from './table.js';
 import { BLOCKED, Task, type Result, type Sys } from './task.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+type AnyHandler = (t: Task, ...a: unknown[]) => Result;
+/** By call number: the name, the argument kinds and the handler (looked up once, not per call). */
+const MAX_ARGS = 9;
+const calls = syscallNames.map((name) => {
+  const kinds = syscalls[name] as readonly Arg[];
+  if (kinds.length > MAX_ARGS) throw new Error(`syscall ${name}: more than ${MAX_ARGS} arguments`);
+  return { name, kinds, handler: table[name] as AnyHandler };
+});
+
 /** Read the pending request of `p` into a task; an errno when it is malformed. */
 export function decode(sys: Sys, p: Process): Task | Errno {
   const page = p.page;
-  const nr = page.i32[Slot.NR];
-  const name = syscallNames[nr] as SyscallName | undefined;
-  if (name === undefined) return Errno.NOSYS;
-  const kinds: readonly Arg[] = syscalls[name];
+  const call = calls[page.i32[Slot.NR]];
+  if (call === undefined) return Errno.NOSYS;
+  const kinds = call.kinds;
   const args: unknown[] = new Array(kinds.length);
   let off = 0;
   for (let i = 0; i < kinds.length; i++) {
@@ -44,7 +52,7 @@ export function decode(sys: Sys, p: Process): Task | Errno {
       }
     }
   }
-  return new Task(p, name, args, off, sys);
+  return new Task(p, call.name, args, off, sys, call.handler);
 }
 
 /** Run (or re-run) a task's handler. True when the task finished and was answered. */
@@ -52,8 +60,9 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
   task.unpark();
   let result: Result;
   try {
-    const handler = table[task.name] as (t: Task, ...a: unknown[]) => Result;
-    result = handler(task, ...task.args);
+    // No spread: no declaration has more than MAX_ARGS arguments.
+    const a = task.args;
+    result = task.handler(task, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
   } catch (e) {
     console.error(`tabkernel: kernel bug in ${task.name}:`, e);
     result = Errno.IO;

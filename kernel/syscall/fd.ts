@@ -49,8 +49,11 @@ export function fd_fdstat_get(t: Task, fd: number): Result {
   view.setUint8(FDSTAT.FILETYPE + 1, 0);
   view.setUint16(FDSTAT.FLAGS, e.file.fdflags, true);
   view.setUint32(FDSTAT.FLAGS + 2, 0, true);
-  view.setBigUint64(FDSTAT.RIGHTS_BASE, BigInt(e.rightsBase), true);
-  view.setBigUint64(FDSTAT.RIGHTS_INHERITING, BigInt(e.rightsInheriting), true);
+  // Rights fit below 2^32 (abi/wasi.ts): two u32 halves, no BigInts.
+  view.setUint32(FDSTAT.RIGHTS_BASE, e.rightsBase >>> 0, true);
+  view.setUint32(FDSTAT.RIGHTS_BASE + 4, 0, true);
+  view.setUint32(FDSTAT.RIGHTS_INHERITING, e.rightsInheriting >>> 0, true);
+  view.setUint32(FDSTAT.RIGHTS_INHERITING + 4, 0, true);
   return Errno.SUCCESS;
 }
 

@@ -43,7 +43,8 @@ export interface Sys {
 export class Task {
   /** Bumped when the task finishes or re-runs, so stale waiters do nothing. */
   private generation = 0;
-  private parked: Array<[WaitQueue, Waiter]> = [];
+  /** Where the task is parked; null when nowhere (most calls never park). */
+  private parked: Array<[WaitQueue, Waiter]> | null = null;
   private timer: unknown = null;
   /** Where output bytes start in the data window (after the inputs, 8-aligned). */
   readonly outOffset: number;
@@ -60,6 +61,8 @@ export class Task {
     readonly args: unknown[],
     inputEnd: number,
     readonly sys: Sys,
+    /** The handler of `name` (syscall/table.ts). */
+    readonly handler: (t: Task, ...a: unknown[]) => Result,
   ) {
     this.outOffset = (inputEnd + 7) & ~7;
   }
@@ -78,7 +81,9 @@ export class Task {
   }
   /** A DataView of the output area, for writing WASI structs. */
   outView(): DataView {
-    const d = this.proc.page.data;
+    const page = this.proc.page;
+    if (this.outOffset === 0) return page.dataView;
+    const d = page.data;
     return new DataView(d.buffer, d.byteOffset + this.outOffset, d.byteLength - this.outOffset);
   }
 
@@ -99,6 +104,7 @@ export class Task {
     const wake: Waiter = () => {
       if (gen === this.generation) this.sys.retry(this);
     };
+    this.parked ??= [];
     for (const q of queues) {
       q.add(wake);
       this.parked.push([q, wake]);
@@ -127,8 +133,10 @@ export class Task {
   /** Forget every parking place (before a re-run, on completion, on kill). */
   unpark(): void {
     this.generation++;
-    for (const [q, w] of this.parked) q.remove(w);
-    this.parked = [];
+    if (this.parked !== null) {
+      for (const [q, w] of this.parked) q.remove(w);
+      this.parked = null;
+    }
     if (this.timer !== null) clearTimeout(this.timer as never);
     this.timer = null;
   }
