@@ -24,7 +24,7 @@ WASM_OPT_FLAGS=(-O2 --strip-debug --strip-producers)
 OUT=bench/programs/bin
 mkdir -p "$OUT"
 
-report() { printf '  %-40s %7d bytes\n' "$1" "$(stat -c %s "$1")"; }
+report() { chmod 755 "$1"; printf '  %-40s %7d bytes\n' "$1" "$(stat -c %s "$1")"; }
 
 # 1. Plain WASI programs.
 for src in bench/programs/*.c; do

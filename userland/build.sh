@@ -65,6 +65,7 @@ build_one() {
   "$CLANG" "${TARGET[@]}" "${LDFLAGS[@]}" "$obj" -o "$raw"
   "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   mv -f "$out.tmp" "$out"
+  chmod 755 "$out"   # a program: exec needs an execute bit
   printf '  %-40s %7d bytes\n' "$out" "$(stat -c %s "$out")"
 }
 

@@ -50,6 +50,8 @@ export class Loader {
     if (r.node === null) return err(Errno.NOENT);
     if (r.node instanceof DirInode) return err(Errno.ACCES);
     if (!(r.node instanceof FileInode)) return err(Errno.ACCES);
+    // exec needs an execute bit; root (the one user) needs just one of the three.
+    if ((r.node.getMode() & 0o111) === 0) return err(Errno.ACCES);
     return r.node;
   }
 

@@ -27,6 +27,13 @@ describe('chmod', () => {
     expect(r.stdout).toBe("700\n700\nmode of '/tmp/g' changed from 0644 to 0600\n");
   });
 
+  it('decides execution: exec needs an execute bit (126, Permission denied), and [ -x ] agrees', () => {
+    const r = sh('printf "#!/bin/sh\\necho ran\\n" > /tmp/s; /tmp/s; echo "status $?"; [ -x /tmp/s ] || echo not-x; ' +
+      'sh /tmp/s; chmod u+x /tmp/s; [ -x /tmp/s ] && echo is-x; /tmp/s; [ -x /tmp ] && echo dir-x');
+    expect(r.stdout).toBe('status 126\nnot-x\nran\nis-x\nran\ndir-x\n');
+    expect(r.stderr).toBe('sh: 1: /tmp/s: Permission denied\n');
+  });
+
   it('fails with status 1 on an invalid mode or a missing file', () => {
     const bad = sh('chmod 999 /tmp');
     expect(bad.status).toBe(1);
