@@ -4,9 +4,9 @@
 // it into a task and runs its handler (syscall/dispatch.ts). A handler that
 // must wait parks its task on wait queues and the loop moves on: blocking calls
 // never block the kernel. While calls keep coming the loop spins (a wake through
-// Atomics.wait costs tens of µs, a spin a fraction of one); after SPIN_MS without
-// work it sleeps on the doorbell with Atomics.waitAsync, which also lets the
-// host's messages and timers run.
+// Atomics.wait costs tens of µs, a spin a fraction of one); after an adaptive
+// idle spin (spinMs) without work it sleeps on the doorbell with
+// Atomics.waitAsync, which also lets the host's messages and timers run.
 //
 // This file also owns the life cycle: creating processes (first process,
 // spawn, fork), replacing programs (exec), and ending them (exit, signals).
@@ -34,8 +34,14 @@ import { answer, decode, run } from './syscall/dispatch.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
-/** Idle time after which the loop stops spinning and sleeps. */
-const SPIN_MS = 0.2;
+/**
+ * Idle time after which the loop stops spinning and sleeps, adapted between
+ * these bounds: halved each time the loop goes to sleep, doubled each time
+ * work turns up while it spins idle. With the cores oversubscribed calls come
+ * late, the loop sleeps sooner and leaves the processes the CPU.
+ */
+const SPIN_MAX_MS = 0.2;
+const SPIN_MIN_MS = 0.02;
 /** How long the loop stays awake after handing a process to its worker (ms). */
 const START_MS = 1;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
@@ -67,6 +73,8 @@ export class Kernel implements Sys, SignalActions {
   private inFlight = 0;
   /** When the last process was handed to its worker (performance.now()). */
   private lastStart = -Infinity;
+  /** The loop's current idle spin (SPIN_MIN_MS..SPIN_MAX_MS). */
+  private spinMs = SPIN_MAX_MS;
   private readonly pool: WorkerHandle[] = [];
   /** Pages of memory a pooled worker kept from its last program (runtime/mempool.ts). */
   private readonly keptPages = new Map<WorkerHandle, number>();
@@ -532,18 +540,27 @@ export class Kernel implements Sys, SignalActions {
       let last = performance.now();
       const sliceStart = last;
       let idle = false;
+      let idleChecks = 0;
       for (let i = 1; ; i++) {
         // A spawn or exec waits for promises (a cached program loads in a few
         // microtasks): let them run now, not when the loop next sleeps.
         if (this.inFlight > 0) await undefined;
         if (this.pollOnce()) {
           last = performance.now();
+          // Work turned up after the loop had spun idle a while: spinning paid.
+          if (idleChecks > 1 && this.spinMs < SPIN_MAX_MS) this.spinMs = Math.min(SPIN_MAX_MS, this.spinMs * 2);
+          idleChecks = 0;
         } else if ((i & 31) === 0) {
+          idleChecks++;
           const now = performance.now();
           // A process just handed to its worker makes its first calls within
           // a millisecond or two: stay awake for them rather than pay a wake-up each.
-          const window = now - this.lastStart < START_MS ? START_MS : SPIN_MS;
-          if (now - last > window) { idle = true; break; }
+          const window = now - this.lastStart < START_MS ? START_MS : this.spinMs;
+          if (now - last > window) {
+            this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
+            idle = true;
+            break;
+          }
           if (now - sliceStart > SLICE_MS) break;
         }
       }

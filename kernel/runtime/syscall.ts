@@ -1,11 +1,19 @@
 // The process end of the syscall page: marshal a call, ring the kernel, wait.
-// This is the only place a process blocks. It spins on the page's STATE for a
-// few microseconds before falling back to Atomics.wait, because a futex wake
-// costs tens of microseconds while most calls are answered within one.
+// This is the only place a process blocks. It spins on the page's STATE before
+// falling back to Atomics.wait, because a futex wake costs tens of microseconds
+// while most calls are answered within one — when the kernel's thread is
+// running. When it is not (more runnable threads than cores), spinning only
+// takes the core it needs, so the spin adapts: it doubles after a call
+// answered during the spin, and halves after a call answered soon after the
+// process gave up and slept (the kernel was slow, not the call blocking).
 import { Errno } from '../abi/errno.js';
 import { ARG_BASE, Bell, DATA_SIZE, PageViews, RET_BASE, Slot, State } from '../abi/page.js';
 
-const SPIN = 2000;
+/** Bounds of the spin, in loads of STATE (10–40 ns each on a 2-core VM). */
+const SPIN_MAX = 2000;
+const SPIN_MIN = 32;
+/** A wait shorter than this means the kernel answered late, not that the call blocked (ms). */
+const LATE_ANSWER_MS = 1;
 const encoder = new TextEncoder();
 
 export class SyscallClient {
@@ -13,6 +21,8 @@ export class SyscallClient {
   private readonly bell: Int32Array;
   /** Bytes of input written to the data window by the call being built. */
   private inputEnd = 0;
+  /** The current spin budget (loads of STATE before sleeping). */
+  private spin = SPIN_MAX;
 
   constructor(page: SharedArrayBuffer, bell: SharedArrayBuffer) {
     this.page = new PageViews(page);
@@ -67,15 +77,22 @@ export class SyscallClient {
     Atomics.add(this.bell, Bell.RING, 1);
     // Notify only a sleeping kernel: a notify is cheap, but not free.
     if (Atomics.load(this.bell, Bell.SLEEPING) !== 0) Atomics.notify(this.bell, Bell.RING);
+    const budget = this.spin;
     let s = Atomics.load(i32, Slot.STATE);
-    for (let n = 0; s === State.PENDING && n < SPIN; n++) s = Atomics.load(i32, Slot.STATE);
-    while (s === State.PENDING) {
-      // Announce the wait before re-checking STATE: the kernel stores DONE, then
-      // reads WAITING; with both seq-cst one side always sees the other.
-      Atomics.store(i32, Slot.WAITING, 1);
-      Atomics.wait(i32, Slot.STATE, State.PENDING);
-      Atomics.store(i32, Slot.WAITING, 0);
-      s = Atomics.load(i32, Slot.STATE);
+    for (let n = 0; s === State.PENDING && n < budget; n++) s = Atomics.load(i32, Slot.STATE);
+    if (s !== State.PENDING) {
+      if (budget < SPIN_MAX) this.spin = Math.min(SPIN_MAX, budget * 2);
+    } else {
+      const slept = performance.now();
+      while (s === State.PENDING) {
+        // Announce the wait before re-checking STATE: the kernel stores DONE, then
+        // reads WAITING; with both seq-cst one side always sees the other.
+        Atomics.store(i32, Slot.WAITING, 1);
+        Atomics.wait(i32, Slot.STATE, State.PENDING);
+        Atomics.store(i32, Slot.WAITING, 0);
+        s = Atomics.load(i32, Slot.STATE);
+      }
+      if (performance.now() - slept < LATE_ANSWER_MS) this.spin = Math.max(SPIN_MIN, budget >> 1);
     }
     Atomics.store(i32, Slot.STATE, State.IDLE);
     return i32[Slot.ERRNO] as Errno;
