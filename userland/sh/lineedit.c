@@ -67,6 +67,19 @@ static int get_byte(void) {
 }
 
 /* After ESC: a CSI or SS3 sequence, or ESC and one byte (Alt-key, ignored). */
+/* The final byte of a cursor-key sequence (ESC O x or ESC [ x). */
+static int cursor_key(int c) {
+  switch (c) {
+  case 'A': return K_UP;
+  case 'B': return K_DOWN;
+  case 'C': return K_RIGHT;
+  case 'D': return K_LEFT;
+  case 'H': return K_HOME;
+  case 'F': return K_END;
+  }
+  return K_NONE;
+}
+
 static int read_escape(void) {
   int c = get_byte();
   if (c < 0) return c;
@@ -77,15 +90,7 @@ static int read_escape(void) {
   if (c == 'O') {
     c = get_byte();
     if (c < 0) return c;
-    switch (c) {
-    case 'A': return K_UP;
-    case 'B': return K_DOWN;
-    case 'C': return K_RIGHT;
-    case 'D': return K_LEFT;
-    case 'H': return K_HOME;
-    case 'F': return K_END;
-    }
-    return K_NONE;
+    return cursor_key(c);
   }
   if (c != '[') return K_NONE;
   /* CSI: parameter bytes 0x30–0x3f, intermediate bytes 0x20–0x2f, a final byte 0x40–0x7e. */
@@ -100,14 +105,8 @@ static int read_escape(void) {
   }
   param[np] = 0;
   if (np == 0 || strcmp(param, "1") == 0) {
-    switch (c) {
-    case 'A': return K_UP;
-    case 'B': return K_DOWN;
-    case 'C': return K_RIGHT;
-    case 'D': return K_LEFT;
-    case 'H': return K_HOME;
-    case 'F': return K_END;
-    }
+    int k = cursor_key(c);
+    if (k != K_NONE) return k;
   }
   if (c == '~') {
     if (strcmp(param, "1") == 0 || strcmp(param, "7") == 0) return K_HOME;
