@@ -75,6 +75,11 @@ export class Pipe {
     Atomics.store(h, R.KWAIT, 0);
     Atomics.store(h, R.RNONBLOCK, 0);
     Atomics.store(h, R.WNONBLOCK, 0);
+    // A slot is reused only when no process holds an end, so nobody sleeps on it or
+    // holds its locks (unless a worker was terminated in the middle of a copy).
+    Atomics.store(h, R.SLEEPERS, 0);
+    Atomics.store(h, R.WLOCK, 0);
+    Atomics.store(h, R.RLOCK, 0);
     Atomics.add(h, R.GEN, 1);
     this.queue = new RingQueue(this.ring);
     if (slot !== null) arena?.live.add(this);

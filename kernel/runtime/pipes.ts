@@ -26,6 +26,7 @@ export class PipeFastPath {
   private readonly known = new Map<number, End | typeof SINK | null>();
   private readonly rings = new Map<number, Ring>();
   private readonly bell: Int32Array;
+  private readonly scratch = new Uint8Array(PIPE_BUF);
 
   constructor(private readonly sys: SyscallClient, private readonly arena: SharedArrayBuffer | undefined, bell: SharedArrayBuffer) {
     this.bell = new Int32Array(bell);
@@ -88,34 +89,59 @@ export class PipeFastPath {
   }
 
   /**
-   * Write all of `data`, waiting here for room while a reader exists (writes of
-   * up to PIPE_BUF go in whole); the count written, or null when the kernel must
-   * answer (EPIPE, O_NONBLOCK, a pending signal) — after a partial write, the
-   * count so far.
+   * Write all `total` bytes of the guest's iovecs (`vecs`, [ptr, len] pairs in
+   * `u8`), waiting here for room while a reader exists. A write of up to
+   * PIPE_BUF goes in whole; a longer one piece by piece as room appears. The
+   * count written, or null when the kernel must answer (EPIPE, O_NONBLOCK, a
+   * pending signal) — after a partial write, the count so far.
    */
-  write(fd: number, data: Uint8Array): number | null {
+  write(fd: number, u8: Uint8Array, vecs: ReadonlyArray<readonly [number, number]>, total: number): number | null {
     const e = this.end(fd);
-    if (!e || !e.writer || data.length === 0) return null;
+    if (!e || !e.writer || total === 0) return null;
     const ring = e.ring;
     const h = ring.h;
-    let total = 0;
+    const atomic = total <= PIPE_BUF;
+    // The bytes not yet written: the rest of vecs[v] from `within`, then vecs[v + 1...].
+    let v = 0;
+    let within = 0;
+    let done = 0;
+    while (vecs[v][1] === 0) v++;
+    const small = atomic ? (vecs.length === 1 ? u8.subarray(vecs[0][0], vecs[0][0] + total) : this.gather(u8, vecs, total)) : null;
     for (;;) {
       const events = Atomics.load(h, R.EVENTS);
-      if (Atomics.load(h, R.READERS) === 0) return total > 0 ? total : null;
-      const rest = data.subarray(total);
-      const atomic = rest.length <= PIPE_BUF;
-      if (ring.free >= (atomic ? rest.length : 1)) {
-        const n = atomic ? ring.writeAll(rest) : ring.write(rest);
-        if (n > 0) {
-          ring.kickKernel(this.bell);
-          total += n;
-          if (total === data.length) return total;
-          continue;
+      if (Atomics.load(h, R.READERS) === 0) return done > 0 ? done : null;
+      let n = 0;
+      if (small) {
+        if (ring.free >= total) n = ring.writeAll(small);
+      } else if (ring.free > 0) {
+        const [ptr, len] = vecs[v];
+        n = ring.write(u8.subarray(ptr + within, ptr + len));
+        within += n;
+        if (within === len) {
+          within = 0;
+          while (++v < vecs.length && vecs[v][1] === 0) { /* skip empty iovecs */ }
         }
       }
-      if (Atomics.load(h, R.WNONBLOCK) !== 0) return total > 0 ? total : null;
-      if (!this.wait(e, events)) return total > 0 ? total : null;
+      if (n > 0) {
+        ring.kickKernel(this.bell);
+        done += n;
+        if (done === total) return done;
+        continue;
+      }
+      if (Atomics.load(h, R.WNONBLOCK) !== 0) return done > 0 ? done : null;
+      if (!this.wait(e, events)) return done > 0 ? done : null;
     }
+  }
+
+  /** A write of up to PIPE_BUF bytes from several iovecs, in one piece (reused buffer). */
+  private gather(u8: Uint8Array, vecs: ReadonlyArray<readonly [number, number]>, total: number): Uint8Array {
+    const out = this.scratch.subarray(0, total);
+    let off = 0;
+    for (const [ptr, len] of vecs) {
+      out.set(u8.subarray(ptr, ptr + len), off);
+      off += len;
+    }
+    return out;
   }
 
   /**
@@ -127,7 +153,7 @@ export class PipeFastPath {
     Atomics.store(page, Slot.RINGWAIT, e.slot + 1);
     // SIGNAL is read after RINGWAIT is published; the kernel does the reverse.
     const ok = Atomics.load(page, Slot.SIGNAL) === 0;
-    if (ok) Atomics.wait(e.ring.h, R.EVENTS, events, 1000);
+    if (ok) e.ring.sleep(events, 1000);
     Atomics.store(page, Slot.RINGWAIT, 0);
     return ok;
   }

@@ -150,9 +150,8 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     if (!getMem().ok(nwrittenPtr >>> 0, 4)) return Errno.FAULT;
     const u8 = getMem().u8;
     const want = vecs.reduce((n, [, len]) => n + len, 0);
-    if (offset === undefined && want > 0 && want <= 65536) {
-      const data = vecs.length === 1 ? u8.subarray(vecs[0][0], vecs[0][0] + want) : gather(u8, vecs, want);
-      const n = pipes.write(fd, data);
+    if (offset === undefined && want > 0) {
+      const n = pipes.write(fd, u8, vecs, want);
       if (n !== null) return putU32(nwrittenPtr >>> 0, n);
     }
     let total = 0;
@@ -440,17 +439,6 @@ function scatter(u8: Uint8Array, vecs: Array<[number, number]>, piece: Uint8Arra
     off += k;
     skip = 0;
   }
-}
-
-/** The iovecs' bytes in one buffer. */
-function gather(u8: Uint8Array, vecs: Array<[number, number]>, total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const [ptr, len] of vecs) {
-    out.set(u8.subarray(ptr, ptr + len), off);
-    off += len;
-  }
-  return out;
 }
 
 /** The bytes of the whole dirents at the start of `data`, and the cookie after them. */
