@@ -14,6 +14,20 @@ describe('a terminal on a PTY', () => {
     expect((await done).status).toBe(0);
   });
 
+  it('keeps a utility\'s output to the terminal line-buffered: grep prints each match as its line is typed', async () => {
+    const { kernel, type, screen, until } = terminalKernel();
+    const done = kernel.run({ type: 'run', argv: ['grep', 'b'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
+    type('abc\r');
+    await until(() => screen() === 'abc\r\nabc\r\n');
+    expect(screen()).toBe('abc\r\nabc\r\n');   // before any more input, and before EOF
+    type('xyz\r');
+    type('ab\r');
+    await until(() => screen() === 'abc\r\nabc\r\nxyz\r\nab\r\nab\r\n');
+    expect(screen()).toBe('abc\r\nabc\r\nxyz\r\nab\r\nab\r\n');
+    type('\x04');
+    expect((await done).status).toBe(0);
+  });
+
   it('kills the foreground program with SIGINT on Ctrl-C (status 130)', async () => {
     const { kernel, type, screen, until } = terminalKernel();
     const done = kernel.run({ type: 'run', argv: ['sleep', '100'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });

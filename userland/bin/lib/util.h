@@ -22,6 +22,25 @@
 
 static const char *prog = "?";
 
+/*
+ * Larger stdio buffers. wasi-libc's are BUFSIZ (1 KiB), so a utility
+ * streaming through a pipe made a read or a write per KiB, each of which may
+ * wake the process at the other end (glibc sizes them by st_blksize, 4 KiB
+ * and up; coreutils reads and writes 128 KiB itself). stdin reads 64 KiB at
+ * a time; stdout buffers 64 KiB unless it is a terminal, where it stays
+ * line-buffered (the isatty() is the one wasi-libc makes at the first write
+ * anyway). stderr stays unbuffered. Output is flushed at exit, and before
+ * diagnostics (warnx_) and spawns, as before.
+ */
+__attribute__((constructor)) static void util_stdio_buffers(void) {
+  static char inbuf[8 + 65536], outbuf[8 + 65536];   /* musl keeps 8 bytes for ungetc */
+  int e = errno;
+  setvbuf(stdin, inbuf, _IOFBF, sizeof inbuf);
+  if (isatty(1)) setvbuf(stdout, NULL, _IOLBF, 0);
+  else setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+  errno = e;   /* isatty's ENOTTY is nobody's business */
+}
+
 /* "prog: MESSAGE\n" on stderr. */
 static inline void warnx_(const char *fmt, ...) {
   va_list ap;
