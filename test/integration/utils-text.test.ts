@@ -204,6 +204,25 @@ describe.skipIf(!haveUtils('seq', 'true', 'false'))('seq, true, false', () => {
     expect(out(util('seq', ['-w', '8', '10']))).toEqual(ok('08\n09\n10\n'));
     expect(out(util('seq', ['-f', '%03g', '2']))).toEqual(ok('001\n002\n'));
   });
+  it('seq formats integers itself, exactly as printf would, and stops at LAST however large INCR is', () => {
+    expect(out(util('seq', ['0', '1000000000', '999999999']))).toEqual(ok('0\n'));
+    expect(out(util('seq', ['4294967294', '4294967297']))).toEqual(ok('4294967294\n4294967295\n4294967296\n4294967297\n'));
+    expect(out(util('seq', ['--', '-4294967297', '4294967296', '4294967297']))).toEqual(ok('-4294967297\n-1\n4294967295\n'));
+    expect(out(util('seq', ['9007199254740990', '9007199254740992']))).toEqual(ok('9007199254740990\n9007199254740991\n9007199254740992\n'));
+    expect(out(util('seq', ['-w', '-10', '7', '5']))).toEqual(ok('-10\n-03\n004\n'));
+    expect(out(util('seq', ['-5', '-3']))).toEqual(ok('-5\n-4\n-3\n'));
+    expect(out(util('seq', ['5', '3']))).toEqual(ok(''));
+    expect(out(util('seq', ['1', '1e2', '250']))).toEqual(ok('1\n101\n201\n'));
+    const sep = 'x'.repeat(1500);   // longer than seq keeps in its own buffer
+    expect(out(util('seq', ['-s', sep, '3']))).toEqual(ok(`1${sep}2${sep}3\n`));
+  });
+  it('seq writes long sequences whole (64 KiB pieces through stdio)', () => {
+    const r = util('seq', ['1', '100000']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(588895);
+    expect(r.stdout.endsWith('99999\n100000\n')).toBe(true);
+    expect(r.stdout.split('\n').slice(0, -1).every((l, i) => l === String(i + 1))).toBe(true);
+  });
   it('seq refuses a zero increment', () => {
     expect(out(util('seq', ['1', '0', '2']))).toEqual({
       stdout: '', status: 1, stderr: "seq: invalid Zero increment value: '0'\nTry 'seq --help' for more information.\n",

@@ -27,6 +27,48 @@ static double number(const char *s) {
   return v;
 }
 
+/* |v| below 2^53: an integer a double holds exactly. */
+static int integral(double v) {
+  return v == trunc(v) && fabs(v) <= 9007199254740992.0;
+}
+
+/*
+ * Integer sequences without -f, formatted here instead of by printf (GNU seq
+ * has a similar fast path): printf's floating-point conversion was nearly
+ * all of seq's time, ~0.2 µs a number under WebAssembly (seq 1 1000000:
+ * ~200 ms, now ~22 ms). The output is what printf("%0*.0f") prints (zeros
+ * after the sign up to `width`), written through stdout in 64 KiB pieces.
+ * Integers compare exactly, so the sequence never passes LAST (the slack
+ * below made "seq 0 1000000000 999999999" print 1000000000).
+ */
+static void seq_integers(long long first, long long incr, long long last, int width, const char *sep) {
+  static char buf[65536];
+  size_t pos = 0, seplen = strlen(sep);
+  int longsep = seplen > 1024;   /* written by itself, after what is buffered */
+  size_t most = (longsep ? 0 : seplen) + 24 + (size_t)width;   /* one number and its separator */
+  for (long long v = first; incr > 0 ? v <= last : v >= last; v += incr) {
+    if (pos + most > sizeof buf || (longsep && v != first)) {
+      if (fwrite(buf, 1, pos, stdout) != pos) die_(1, "write error");
+      pos = 0;
+    }
+    if (v != first) {
+      if (longsep) { if (fputs(sep, stdout) == EOF) die_(1, "write error"); }
+      else { memcpy(buf + pos, sep, seplen); pos += seplen; }
+    }
+    char digits[24];
+    int nd = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    for (; u > 0xffffffffULL; u /= 10) digits[nd++] = (char)('0' + u % 10);
+    /* 32-bit divisions by 10 are multiplications; 64-bit ones are divisions in wasm32 */
+    uint32_t w = (uint32_t)u;
+    do { digits[nd++] = (char)('0' + w % 10); w /= 10; } while (w);
+    if (v < 0) buf[pos++] = '-';
+    for (int z = width - nd - (v < 0); z > 0; z--) buf[pos++] = '0';
+    while (nd) buf[pos++] = digits[--nd];
+  }
+  if (pos && fwrite(buf, 1, pos, stdout) != pos) die_(1, "write error");
+}
+
 int main(int argc, char **argv) {
   prog = "seq";
   const char *sep = "\n", *fmt = NULL;
@@ -73,8 +115,8 @@ int main(int argc, char **argv) {
     }
     if (!seen) diex_(1, "format '%s' has no %% directive", fmt);
   }
+  int width = 0, given = fmt != NULL;
   if (!fmt) {
-    int width = 0;
     if (equal) {
       char b[64];
       int w1 = snprintf(b, sizeof b, "%.*f", prec, first);
@@ -88,7 +130,9 @@ int main(int argc, char **argv) {
     snprintf(deffmt, sizeof deffmt, equal ? "%%0%d.%df" : "%%%d.%df", width, prec);
     fmt = deffmt;
   }
-  for (long long k = 0;; k++) {
+  if (!given && prec == 0 && width <= 1024 && integral(first) && integral(incr) && integral(last)) {
+    seq_integers((long long)first, (long long)incr, (long long)last, equal ? width : 0, sep);
+  } else for (long long k = 0;; k++) {
     double v = first + (double)k * incr;
     /* a little slack so 0 0.1 0.3 reaches 0.3 despite binary rounding */
     double slack = fabs(incr) * 1e-9;
