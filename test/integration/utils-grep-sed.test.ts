@@ -64,6 +64,23 @@ describe.skipIf(!haveUtils('grep'))('grep', () => {
     expect(out(util('grep', ['-m1', 'foo'], { input: text }))).toEqual(ok('foo bar\n'));
     expect(out(util('grep', ['foo', '-c'], { input: text }))).toEqual(ok('2\n'));
   });
+  it('searches patterns without special characters as fixed strings, with the same results', () => {
+    // metacharacters keep their meaning; plain text, -i, -w, -x, -o and -v are unchanged
+    expect(out(util('grep', ['a.c'], { input: 'a.c\nabc\n' }))).toEqual(ok('a.c\nabc\n'));
+    expect(out(util('grep', ['x(1)'], { input: 'x(1)\nx1\n' }))).toEqual(ok('x(1)\n'));
+    expect(out(util('grep', ['-E', 'x(1)'], { input: 'x(1)\nx1\n' }))).toEqual(ok('x1\n'));
+    expect(out(util('grep', ['-i', 'LO w'], { input: text }))).toEqual(ok('hello world\n'));
+    expect(out(util('grep', ['-ow', 'foo'], { input: 'foobar foo\n' }))).toEqual(ok('foo\n'));
+    expect(out(util('grep', ['-vx', 'foo'], { input: 'foo\nfoo \n' }))).toEqual(ok('foo \n'));
+  });
+  it('finds lines wherever they fall in its reads: long lines, a last line without a newline, NUL bytes', () => {
+    const long = 'x'.repeat(300000);
+    expect(out(util('grep', ['-c', 'y'], { input: `${long}y${long}\n${long}\nay` }))).toEqual(ok('2\n'));
+    expect(out(util('grep', ['7'], { input: 'a\nb7' }))).toEqual(ok('b7\n'));
+    const lines = Array.from({ length: 30000 }, (_, i) => `${i}\n`);
+    expect(out(util('grep', ['999'], { input: lines.join('') }))).toEqual(ok(lines.filter((l) => l.includes('999')).join('')));
+    expect(out(util('grep', ['7'], { input: 'a\0b\nc7\n' }))).toEqual({ stdout: '', stderr: 'grep: (standard input): binary file matches\n', status: 0 });
+  });
   it('reports a bad regex with status 2, in GNU words', () => {
     expect(out(util('grep', ['-E', '(a'], { input: text }))).toEqual({ stdout: '', stderr: 'grep: Unmatched ( or \\(\n', status: 2 });
   });
