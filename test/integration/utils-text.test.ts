@@ -99,6 +99,7 @@ describe.skipIf(!haveUtils('wc'))('wc', () => {
   });
   it('prints one unpadded count for one operand', () => {
     expect(out(util('wc', ['-l', 'f'], { files }))).toEqual(ok('2 f\n'));
+    expect(out(util('wc', ['-lc'], { input: 'a\n\nno newline' }))).toEqual(ok('      2      13\n'));
     expect(out(util('wc', ['-w'], { input: 'a b c' }))).toEqual(ok('3\n'));
   });
   it('pads to 7 columns for stdin', () => {

@@ -25,6 +25,14 @@ static int count(int fd, unsigned long long *c) {
   ssize_t n;
   int inword = 0;
   unsigned long long linelen = 0;
+  if (!show[WORDS] && !show[CHARS] && !show[MAXLEN]) {
+    /* lines and bytes only: no per-byte classification (wc -l is common) */
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+      c[BYTES] += (unsigned long long)n;
+      for (ssize_t i = 0; i < n; i++) c[LINES] += buf[i] == '\n';
+    }
+    return n < 0 ? -1 : 0;
+  }
   while ((n = read(fd, buf, sizeof buf)) > 0) {
     c[BYTES] += (unsigned long long)n;
     for (ssize_t i = 0; i < n; i++) {
