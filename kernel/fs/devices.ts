@@ -16,7 +16,7 @@ type DeviceKind = 'null' | 'zero' | 'random';
 /** A device node in a directory: opening it yields a fresh DeviceFile. */
 export class DeviceInode extends Inode {
   readonly filetype = Filetype.CHARACTER_DEVICE;
-  readonly meta: Meta;
+  override readonly meta: Meta;
 
   constructor(fs: MemFs, readonly kind: DeviceKind) {
     super();
@@ -25,9 +25,6 @@ export class DeviceInode extends Inode {
 
   stat(): Stat {
     return this.meta.stat(Filetype.CHARACTER_DEVICE, 0n);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.meta.setTimes(atim, mtim);
   }
   open(mode: OpenMode): OpenFile {
     return new DeviceFile(this, mode.read, mode.write);

@@ -34,11 +34,18 @@ export function allocDev(): bigint {
 export abstract class Inode {
   abstract readonly filetype: Filetype;
 
+  /**
+   * Where the inode's times and permission bits live: a Meta for the in-memory
+   * kinds (memfs.ts, devices.ts), the host file for host inodes
+   * (kernel/host/node/hostfs.ts); null for kinds that keep none.
+   */
+  readonly meta: MetaStore | null = null;
+
   abstract stat(): Stat | Err;
 
   /** Set access/modification times (ns); undefined leaves one unchanged. */
-  setTimes(_atim: bigint | undefined, _mtim: bigint | undefined): Errno {
-    return Errno.NOTSUP;
+  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
+    return this.meta ? this.meta.setTimes(atim, mtim) : Errno.NOTSUP;
   }
 
   /** An open file description for this inode. */
@@ -46,12 +53,20 @@ export abstract class Inode {
 
   /** Permission bits (0o7777). WASI has none; kinds without a store report their defaults. */
   getMode(): number {
-    return defaultMode(this.filetype);
+    return this.meta?.getMode() ?? defaultMode(this.filetype);
   }
   /** chmod(2). */
-  setMode(_mode: number): Errno {
-    return Errno.PERM;
+  setMode(mode: number): Errno {
+    return this.meta ? this.meta.setMode(mode & 0o7777) : Errno.PERM;
   }
+}
+
+/** An inode's times and permission bits, wherever they are kept. */
+export interface MetaStore {
+  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno;
+  /** Permission bits; null: the kind's default. */
+  getMode(): number | null;
+  setMode(mode: number): Errno;
 }
 
 export function defaultMode(t: Filetype): number {
@@ -97,7 +112,7 @@ export abstract class SymlinkInode extends Inode {
 }
 
 /** Timestamps and identity shared by the in-memory inode kinds. */
-export class Meta {
+export class Meta implements MetaStore {
   atim: bigint;
   mtim: bigint;
   ctim: bigint;
@@ -115,6 +130,16 @@ export class Meta {
 
   touchChanged(): void {
     this.ctim = realtimeNs();
+  }
+
+  getMode(): number | null {
+    return this.mode;
+  }
+
+  setMode(mode: number): Errno {
+    this.mode = mode;
+    this.touchChanged();
+    return Errno.SUCCESS;
   }
 
   setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {

@@ -3,7 +3,7 @@
 // directory not served by another file system.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, defaultMode, type OpenMode, type Stat } from './inode.js';
+import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, type OpenMode, type Stat } from './inode.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
@@ -23,7 +23,7 @@ export class MemFs {
 }
 
 export class MemDir extends DirInode {
-  readonly meta: Meta;
+  override readonly meta: Meta;
   private readonly entries = new Map<string, Inode>();
 
   constructor(readonly fs: MemFs, public parent: MemDir | null) {
@@ -34,17 +34,6 @@ export class MemDir extends DirInode {
 
   stat(): Stat {
     return this.meta.stat(Filetype.DIRECTORY, BigInt(this.entries.size));
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.meta.setTimes(atim, mtim);
-  }
-  override getMode(): number {
-    return this.meta.mode ?? defaultMode(this.filetype);
-  }
-  override setMode(mode: number): Errno {
-    this.meta.mode = mode & 0o7777;
-    this.meta.touchChanged();
-    return Errno.SUCCESS;
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
@@ -157,7 +146,7 @@ function isAncestor(dir: MemDir, of: MemDir): boolean {
 }
 
 export class MemFile extends FileInode implements FileData {
-  readonly meta: Meta;
+  override readonly meta: Meta;
   private bytes: Uint8Array = new Uint8Array(0);
   size = 0;
 
@@ -172,17 +161,6 @@ export class MemFile extends FileInode implements FileData {
 
   stat(): Stat {
     return this.meta.stat(Filetype.REGULAR_FILE, BigInt(this.size));
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.meta.setTimes(atim, mtim);
-  }
-  override getMode(): number {
-    return this.meta.mode ?? defaultMode(this.filetype);
-  }
-  override setMode(mode: number): Errno {
-    this.meta.mode = mode & 0o7777;
-    this.meta.touchChanged();
-    return Errno.SUCCESS;
   }
   open(mode: OpenMode): OpenFile | Err {
     return new RegularFileHandle(this, this, mode.read, mode.write);
@@ -235,7 +213,7 @@ export class MemFile extends FileInode implements FileData {
 const MAX_FILE = 1 << 30;
 
 export class MemSymlink extends SymlinkInode {
-  readonly meta: Meta;
+  override readonly meta: Meta;
 
   constructor(readonly fs: MemFs, readonly target: string) {
     super();
@@ -244,17 +222,6 @@ export class MemSymlink extends SymlinkInode {
 
   stat(): Stat {
     return this.meta.stat(Filetype.SYMBOLIC_LINK, BigInt(new TextEncoder().encode(this.target).length));
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.meta.setTimes(atim, mtim);
-  }
-  override getMode(): number {
-    return this.meta.mode ?? defaultMode(this.filetype);
-  }
-  override setMode(mode: number): Errno {
-    this.meta.mode = mode & 0o7777;
-    this.meta.touchChanged();
-    return Errno.SUCCESS;
   }
   readlink(): string {
     return this.target;

@@ -8,7 +8,7 @@ import { Errno, err, isErr, type Err } from '../../abi/errno.js';
 import { Filetype } from '../../abi/wasi.js';
 import { DirHandle } from '../../fs/dirhandle.js';
 import type { OpenFile } from '../../fs/file.js';
-import { DirInode, FileInode, Inode, SymlinkInode, type OpenMode, type Stat } from '../../fs/inode.js';
+import { DirInode, FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from '../../fs/inode.js';
 import { RegularFileHandle, type FileData } from '../../fs/regular.js';
 import { hostErrno } from './errno.js';
 
@@ -93,10 +93,27 @@ function inodeAt(path: string, readOnly: boolean): Inode | Err {
   return new HostFile(path, filetypeOf(st), readOnly);
 }
 
+/** A host inode's times and permission bits: the host file's own. */
+class HostMeta implements MetaStore {
+  constructor(readonly path: string, readonly readOnly: boolean) {}
+  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
+    return setTimesAt(this.path, atim, mtim);
+  }
+  getMode(): number {
+    return modeAt(this.path);
+  }
+  setMode(mode: number): Errno {
+    if (this.readOnly) return Errno.ROFS;
+    return hostE(() => fs.chmodSync(this.path, mode));
+  }
+}
+
 export class HostDir extends DirInode {
+  override readonly meta: HostMeta;
   /** readOnly: a view that refuses every change with EROFS (the root image). */
   constructor(readonly path: string, readonly readOnly = false) {
     super();
+    this.meta = new HostMeta(path, readOnly);
   }
 
   child(name: string): string {
@@ -105,16 +122,6 @@ export class HostDir extends DirInode {
 
   stat(): Stat | Err {
     return statPath(this.path);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return setTimesAt(this.path, atim, mtim);
-  }
-  override getMode(): number {
-    return modeAt(this.path);
-  }
-  override setMode(mode: number): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.chmodSync(this.path, mode & 0o7777));
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
@@ -175,22 +182,13 @@ export class HostDir extends DirInode {
 }
 
 export class HostSymlink extends SymlinkInode {
-  readonly readOnly = true; // chmod never changes a symlink itself
+  override readonly meta: HostMeta;
   constructor(readonly path: string) {
     super();
+    this.meta = new HostMeta(path, true); // chmod never changes a symlink itself
   }
   stat(): Stat | Err {
     return statPath(this.path);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return setTimesAt(this.path, atim, mtim);
-  }
-  override getMode(): number {
-    return modeAt(this.path);
-  }
-  override setMode(mode: number): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.chmodSync(this.path, mode & 0o7777));
   }
   readlink(): string | Err {
     return host(() => fs.readlinkSync(this.path));
@@ -198,21 +196,13 @@ export class HostSymlink extends SymlinkInode {
 }
 
 export class HostFile extends FileInode {
+  override readonly meta: HostMeta;
   constructor(readonly path: string, override readonly filetype: Filetype, readonly readOnly = false) {
     super();
+    this.meta = new HostMeta(path, readOnly);
   }
   stat(): Stat | Err {
     return statPath(this.path);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return setTimesAt(this.path, atim, mtim);
-  }
-  override getMode(): number {
-    return modeAt(this.path);
-  }
-  override setMode(mode: number): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.chmodSync(this.path, mode & 0o7777));
   }
   open(mode: OpenMode): OpenFile | Err {
     // Only regular files are opened: a host FIFO or device would block the kernel.
