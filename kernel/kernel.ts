@@ -356,15 +356,14 @@ export class Kernel implements Sys, SignalActions {
     if (!p.alive) return null;
     p.fds.closeOnExec();
     p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
-    this.releaseWorker(p, false);
-    p.worker = this.takeWorker();
     p.module = prog.module;
     p.argv = prog.argv;
     p.env = env;
-    p.task?.unpark();
-    p.task = null;
-    Atomics.store(p.page.i32, Slot.STATE, State.IDLE);
+    // The same worker runs the new program: the exec call succeeds, its runtime
+    // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and
+    // the worker takes the StartMessage queued behind it. No worker boots.
     Atomics.store(p.page.i32, Slot.SIGNAL, 0);
+    answer(p, Errno.SUCCESS);
     this.startWorker(p);
     return null;
   }

@@ -5,6 +5,7 @@ import { Errno, isErr } from '../abi/errno.js';
 import { NR } from '../abi/syscalls.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
+import { ProcExit } from './wasi.js';
 import type { PipeFastPath } from './pipes.js';
 
 type Fn = (...a: never[]) => number;
@@ -55,7 +56,11 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     },
     exec(path: number, pathLen: number, argv: number, argvLen: number, envp: number, envpLen: number): number {
       s.begin();
-      return bytes(0, path, pathLen) || bytes(1, argv, argvLen) || bytes(2, envp, envpLen) || call(NR.exec);
+      const e = bytes(0, path, pathLen) || bytes(1, argv, argvLen) || bytes(2, envp, envpLen) || call(NR.exec);
+      // Success: this program is gone. The kernel has sent the new one to this
+      // worker, which starts it once this one's stack is unwound.
+      if (e === Errno.SUCCESS) throw new ProcExit(null);
+      return e;
     },
     fork,
     wait(pid: number, options: number, statusOut: number, pidOut: number): number {

@@ -15,9 +15,12 @@ import type { PipeFastPath } from './pipes.js';
 import { EntropyPool } from './entropy.js';
 import { keepMemoryOnExit } from './mempool.js';
 
-/** Thrown to unwind the guest's stack once proc_exit has been sent. */
+/**
+ * Thrown to unwind the guest's stack once proc_exit has been sent, or once an
+ * exec succeeded (`code` null): the worker then runs the next program.
+ */
 export class ProcExit {
-  constructor(readonly code: number) {}
+  constructor(readonly code: number | null) {}
 }
 
 const encoder = new TextEncoder();

@@ -68,6 +68,22 @@ describe('processes', () => {
     expect(r.status).toBe(137);
   });
 
+  it('runs an exec\'d program in the worker of the program it replaces', async () => {
+    const { kernel, host, stdout } = captureKernel();
+    let terminated = 0;
+    const start = host.startProcessWorker.bind(host);
+    host.startProcessWorker = () => {
+      const w = start();
+      return { ...w, terminate: () => (terminated++, w.terminate()) };
+    };
+    const notice = await kernel.run({
+      type: 'run', argv: ['sh', '-c', 'exec sh -c "exec sh -c \'exec echo replaced\'"'], env: [], cwd: '/', mounts: [],
+    });
+    expect(stdout()).toBe('replaced\n');
+    expect(notice.status).toBe(0);
+    expect(terminated).toBe(0);
+  });
+
   it('leaves no process and no pipe behind after 1000 spawn/exit cycles and 100 pipelines', async () => {
     const { kernel, stdout } = captureKernel();
     const before = openPipes();

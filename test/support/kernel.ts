@@ -15,6 +15,7 @@ export function program(name: string): Uint8Array {
 
 export interface Captured {
   kernel: Kernel;
+  host: NodeHost;
   stdout: () => string;
   stderr: () => string;
 }
@@ -36,9 +37,10 @@ export function captureKernel(stdin = ''): Captured {
     { isatty: false, write: (d) => (out.push(d.slice()), true) },
     { isatty: false, write: (d) => (err.push(d.slice()), true) },
   ];
-  const kernel = new Kernel(new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs') }));
+  const host = new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs') });
+  const kernel = new Kernel(host);
   const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');
-  return { kernel, stdout: () => text(out), stderr: () => text(err) };
+  return { kernel, host, stdout: () => text(out), stderr: () => text(err) };
 }
 
 export function wasmFromBase64(b64: string): Uint8Array {
