@@ -30,7 +30,7 @@ import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
 import { deliver, postSignal, type SignalActions } from './proc/signals.js';
 import { ProcessTable } from './proc/table.js';
-import { answer, decode, run } from './syscall/dispatch.js';
+import { answer, decode, run, wakeups } from './syscall/dispatch.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
@@ -44,6 +44,12 @@ const SPIN_MAX_MS = 0.2;
 const SPIN_MIN_MS = 0.02;
 /** How long the loop stays awake after handing a process to its worker (ms). */
 const START_MS = 1;
+/**
+ * How long the loop stays awake after waking a sleeping process (ms): longer
+ * than the process takes to wake (a futex wake is 50–100 µs here), so its next
+ * call finds the kernel spinning — otherwise both sides sleep on every call.
+ */
+const WAKE_MS = 0.3;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
 /**
@@ -72,7 +78,9 @@ export class Kernel implements Sys, SignalActions {
   /** Promises tasks wait for (track). */
   private inFlight = 0;
   /** When the last process was handed to its worker (performance.now()). */
-  private lastStart = -Infinity;
+  /** The loop does not sleep before this time (performance.now()). */
+  private awakeUntil = -Infinity;
+  private wakeupsSeen = 0;
   /** The loop's current idle spin (SPIN_MIN_MS..SPIN_MAX_MS). */
   private spinMs = SPIN_MAX_MS;
   private readonly pool: WorkerHandle[] = [];
@@ -325,7 +333,7 @@ export class Kernel implements Sys, SignalActions {
       argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
     };
     w.postMessage(start);
-    this.lastStart = performance.now();
+    this.awakeUntil = Math.max(this.awakeUntil, performance.now() + START_MS);
     this.ensureLoop();
   }
 
@@ -546,16 +554,19 @@ export class Kernel implements Sys, SignalActions {
         if (this.inFlight > 0) await undefined;
         if (this.pollOnce()) {
           last = performance.now();
+          if (wakeups !== this.wakeupsSeen) {
+            this.wakeupsSeen = wakeups;
+            this.awakeUntil = Math.max(this.awakeUntil, last + WAKE_MS);
+          }
           // Work turned up after the loop had spun idle a while: spinning paid.
           if (idleChecks > 1 && this.spinMs < SPIN_MAX_MS) this.spinMs = Math.min(SPIN_MAX_MS, this.spinMs * 2);
           idleChecks = 0;
         } else if ((i & 31) === 0) {
           idleChecks++;
           const now = performance.now();
-          // A process just handed to its worker makes its first calls within
-          // a millisecond or two: stay awake for them rather than pay a wake-up each.
-          const window = now - this.lastStart < START_MS ? START_MS : this.spinMs;
-          if (now - last > window) {
+          // A process just handed to its worker, or just woken, calls soon:
+          // stay awake for it rather than make it pay a second wake-up.
+          if (now - last > this.spinMs && now > this.awakeUntil) {
             this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
             idle = true;
             break;

@@ -73,6 +73,9 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
   return true;
 }
 
+/** Answers that had to wake a sleeping process (the kernel loop watches this). */
+export let wakeups = 0;
+
 /** Complete the process's current request with `errno`. */
 export function answer(p: Process, errno: Errno): void {
   const page = p.page;
@@ -80,7 +83,10 @@ export function answer(p: Process, errno: Errno): void {
   p.task = null;
   Atomics.store(page.i32, Slot.STATE, State.DONE);
   // A notify costs a futex call: skip it while the process is still spinning.
-  if (Atomics.load(page.i32, Slot.WAITING) !== 0) Atomics.notify(page.i32, Slot.STATE);
+  if (Atomics.load(page.i32, Slot.WAITING) !== 0) {
+    Atomics.notify(page.i32, Slot.STATE);
+    wakeups++;
+  }
 }
 
 function fmtArg(a: unknown): string {
