@@ -3,17 +3,21 @@
 // falling back to Atomics.wait, because a futex wake costs tens of microseconds
 // while most calls are answered within one — when the kernel's thread is
 // running. When it is not (more runnable threads than cores), spinning only
-// takes the core it needs, so the spin adapts: it doubles after a call
-// answered during the spin, and halves after a call answered soon after the
-// process gave up and slept (the kernel was slow, not the call blocking).
+// takes the core the kernel needs. So the process keeps a running score of how
+// often a full spin was answered: while most are, it spins in full; when most
+// are not, it sleeps at once (after a token spin), and every PROBE_EVERY-th
+// call spins in full to see whether spinning pays again. Calls that waited
+// long (they blocked: a read of an empty terminal, waitpid) do not count.
 import { Errno } from '../abi/errno.js';
 import { ARG_BASE, Bell, DATA_SIZE, PageViews, RET_BASE, Slot, State } from '../abi/page.js';
 
-/** Bounds of the spin, in loads of STATE (10–40 ns each on a 2-core VM). */
-const SPIN_MAX = 2000;
-const SPIN_MIN = 32;
-/** A wait shorter than this means the kernel answered late, not that the call blocked (ms). */
-const LATE_ANSWER_MS = 1;
+/** A full spin and a token one, in loads of STATE (10–40 ns each on a 2-core VM). */
+const SPIN_FULL = 2000;
+const SPIN_TOKEN = 32;
+/** While spinning does not pay, one call in this many spins in full anyway (a power of 2). */
+const PROBE_EVERY = 8;
+/** A wait longer than this was a call that blocked, not a late kernel (ms). */
+const BLOCKED_MS = 1;
 const encoder = new TextEncoder();
 
 export class SyscallClient {
@@ -21,8 +25,9 @@ export class SyscallClient {
   private readonly bell: Int32Array;
   /** Bytes of input written to the data window by the call being built. */
   private inputEnd = 0;
-  /** The current spin budget (loads of STATE before sleeping). */
-  private spin = SPIN_MAX;
+  /** Running score (0–1) of full spins that were answered while spinning. */
+  private hits = 1;
+  private calls = 0;
 
   constructor(page: SharedArrayBuffer, bell: SharedArrayBuffer) {
     this.page = new PageViews(page);
@@ -77,11 +82,12 @@ export class SyscallClient {
     Atomics.add(this.bell, Bell.RING, 1);
     // Notify only a sleeping kernel: a notify is cheap, but not free.
     if (Atomics.load(this.bell, Bell.SLEEPING) !== 0) Atomics.notify(this.bell, Bell.RING);
-    const budget = this.spin;
+    const full = this.hits >= 0.5 || (++this.calls & (PROBE_EVERY - 1)) === 0;
+    const budget = full ? SPIN_FULL : SPIN_TOKEN;
     let s = Atomics.load(i32, Slot.STATE);
     for (let n = 0; s === State.PENDING && n < budget; n++) s = Atomics.load(i32, Slot.STATE);
     if (s !== State.PENDING) {
-      if (budget < SPIN_MAX) this.spin = Math.min(SPIN_MAX, budget * 2);
+      this.hits += (1 - this.hits) / 8;
     } else {
       const slept = performance.now();
       while (s === State.PENDING) {
@@ -92,7 +98,7 @@ export class SyscallClient {
         Atomics.store(i32, Slot.WAITING, 0);
         s = Atomics.load(i32, Slot.STATE);
       }
-      if (performance.now() - slept < LATE_ANSWER_MS) this.spin = Math.max(SPIN_MIN, budget >> 1);
+      if (full && performance.now() - slept < BLOCKED_MS) this.hits -= this.hits / 8;
     }
     Atomics.store(i32, Slot.STATE, State.IDLE);
     return i32[Slot.ERRNO] as Errno;
