@@ -129,8 +129,11 @@ const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node
 /** Run every selected case on `p`; a subject that fails is logged and left out. */
 export async function runSuite(p: Platform, o: Options): Promise<Result[]> {
   const results: Result[] = [];
-  // Start the kernel's worker pool before anything is timed (a worker boots in ~25 ms).
+  // Start the kernel's worker pool before anything is timed: the kernel starts
+  // pool workers when it goes idle, and each boots for ~25–50 ms of CPU; the
+  // second lets the background compilation of the first runs settle too.
   if ((await p.tabkernelShell('true; true')) !== '') throw new Error('tabkernel: sh -c true printed something');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   for (const c of CASES) {
     if (o.only.length > 0 && !o.only.some((prefix) => c.name.startsWith(prefix))) continue;
     const runners = c.run(p, o);
