@@ -12,7 +12,7 @@ interface Run {
 }
 declare global {
   interface Window {
-    tabkernelBench?: { run(req: SuiteRequest): Promise<Run>; table(results: Result[], extra?: Result[]): string };
+    tabkernelBench?: { run(req: PageRequest): Promise<Run>; table(results: Result[], extra?: Result[]): string };
   }
 }
 
@@ -24,7 +24,10 @@ function setStatus(text: string, error = false): void {
   $('status').classList.toggle('error', error);
 }
 
-function run(req: SuiteRequest): Promise<Run> {
+/** What the page asks for; it adds where the root image is. */
+type PageRequest = Omit<SuiteRequest, 'image'>;
+
+function run(req: PageRequest): Promise<Run> {
   const worker = new Worker(new URL('../bench/browser/suite-worker.ts', import.meta.url), { type: 'module' });
   $('log').textContent = '';
   setStatus(`running (${req.quick ? 'quick' : 'full'})…`);
@@ -36,7 +39,8 @@ function run(req: SuiteRequest): Promise<Run> {
       else resolve(m);
     };
     worker.onerror = (e) => reject(new Error(e.message || 'suite worker failed'));
-    worker.postMessage(req);
+    const full: SuiteRequest = { ...req, image: new URL(`${import.meta.env.BASE_URL}rootfs.json`, location.href).href };
+    worker.postMessage(full);
   }).then(
     (r) => {
       worker.terminate();

@@ -1,33 +1,20 @@
 // The browser platform for the suite (core/suite.ts), inside the suite's Web
 // Worker (suite-worker.ts): tabkernel is a Kernel on the browser host
 // (kernel/host/browser/host.ts) with its processes in nested Web Workers, as the
-// page's kernel worker builds it, plus a root image in memory holding the
-// programs the benchmarks run (sh, seq, grep, wc, true). node:wasi and native
-// do not exist here: the suite reports them as n/a.
+// page's kernel worker builds it, with the page's root image (rootfs.json,
+// kernel/host/browser/image.ts) for the programs the benchmarks run (sh, seq,
+// grep, wc, true). node:wasi and native do not exist here: the suite reports
+// them as n/a.
 import { Kernel } from '../../kernel/kernel.js';
 import { BrowserHost } from '../../kernel/host/browser/host.js';
 import type { DirInode } from '../../kernel/fs/inode.js';
-import { MemFile, MemFs } from '../../kernel/fs/memfs.js';
+import { fetchRootImage } from '../../kernel/host/browser/image.js';
 import type { OutputNotice } from '../../kernel/host/protocol.js';
 import { floorSab, type FloorMessage, type FloorMode, type FloorReply } from '../core/floor.js';
 import type { Sample } from '../core/stats.js';
 import type { Platform, Program } from '../core/suite.js';
 import syscallsUrl from '../programs/bin/syscalls.wasm?url';
 import procsUrl from '../programs/bin/procs.wasm?url';
-import shUrl from '../../userland/rootfs/bin/sh?url';
-import seqUrl from '../../userland/rootfs/bin/seq?url';
-import grepUrl from '../../userland/rootfs/bin/grep?url';
-import wcUrl from '../../userland/rootfs/bin/wc?url';
-import trueUrl from '../../userland/rootfs/bin/true?url';
-
-// The root image's programs. A build emits them as assets (`?url`); the dev
-// server would serve an extension-less file as a JavaScript module, so in
-// development they come through bench/programs/rootfs/NAME.wasm (symlinks),
-// a path built at run time so that Vite leaves it alone.
-const built: Record<string, string> = { sh: shUrl, seq: seqUrl, grep: grepUrl, wc: wcUrl, true: trueUrl };
-const dev = (import.meta as unknown as { env?: { DEV?: boolean } }).env?.DEV === true;
-const ROOT_BIN: Record<string, string> = Object.fromEntries(Object.entries(built).map(([name, url]) =>
-  [name, dev ? new URL(['..', 'programs', 'rootfs', `${name}.wasm`].join('/'), import.meta.url).href : url]));
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -42,16 +29,16 @@ export class BrowserPlatform implements Platform {
   private out: Uint8Array[] = [];
   private err: Uint8Array[] = [];
 
-  private constructor(private readonly wasm: Record<Program, Uint8Array>, bin: DirInode) {
+  private constructor(private readonly wasm: Record<Program, Uint8Array>, image: Array<[string, DirInode]>) {
     const host = new BrowserHost((msg: OutputNotice) => (msg.fd === 1 ? this.out : this.err).push(msg.data));
-    const withImage = Object.assign(host, { rootImage: (): Array<[string, DirInode]> => [['bin', bin]] });
+    const withImage = Object.assign(host, { rootImage: (): Array<[string, DirInode]> => image });
     this.kernel = new Kernel(withImage);
   }
 
-  static async create(): Promise<BrowserPlatform> {
-    const mem = new MemFs();
-    for (const [name, url] of Object.entries(ROOT_BIN)) mem.root.add(name, new MemFile(mem, await fetchBytes(url)));
-    return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, mem.root);
+  /** `imageUrl`: the root image's manifest, loaded as the page's kernel loads it. */
+  static async create(imageUrl: string): Promise<BrowserPlatform> {
+    const image = await fetchRootImage(imageUrl, () => {});
+    return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, image);
   }
 
   private take(): { stdout: string; stderr: string } {

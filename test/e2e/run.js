@@ -396,6 +396,20 @@ test('the dev server (npm start) serves the page isolated and its shell runs com
   await page.close();
 });
 
+test('the benchmark page runs the process cases and the pipeline in Chromium (web/bench.html)', async (ctx) => {
+  const page = await ctx.browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${ctx.devUrl}web/bench.html`);
+  await page.waitForFunction(() => window.tabkernelBench !== undefined, null, { timeout: 30_000 });
+  const run = await page.evaluate(() => window.tabkernelBench.run({ quick: true, only: ['spawn', 'fork.1m', 'pipeline'] }));
+  const got = run.results.filter((r) => r.subject === 'tabkernel').map((r) => r.name).sort();
+  assert.deepEqual(got, ['fork.1m', 'pipeline', 'spawn.true'], `results: ${JSON.stringify(run.results)}\nlog: ${await page.textContent('#log')}`);
+  for (const r of run.results) assert.ok(r.median > 0 && r.samples > 0, JSON.stringify(r));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('when the shell exits the page says so', async (ctx) => {
   const { page } = await openTerminal(ctx);
   await type(page, 'exit 3');
