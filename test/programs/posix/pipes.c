@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "../tk_test.h"
+#include "records.h"
 
 /* The byte at position i of a stream: not periodic in any power of two. */
 static unsigned char at(size_t i) {
@@ -107,17 +108,9 @@ static void test_writev_atomicity(void) {
     }
   }
   close(fds[1]);
-  static char buf[SIZE];
-  int records = 0, torn = 0;
-  size_t have = 0;
-  ssize_t r;
-  while ((r = read(fds[0], buf + have, SIZE - have)) > 0) {
-    have += (size_t)r;
-    if (have < SIZE) continue;
-    for (int i = 1; i < SIZE; i++) if (buf[i] != buf[0]) { torn++; break; }
-    records++;
-    have = 0;
-  }
+  struct records got = read_records(fds[0], SIZE);
+  int records = got.whole, torn = got.torn;
+  size_t have = got.rest;
   close(fds[0]);
   int bad = 0;
   for (int w = 0; w < WRITERS; w++) {
