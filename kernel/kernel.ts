@@ -539,6 +539,11 @@ export class Kernel implements Sys, SignalActions {
       p.task = t;
       this.runTask(t);
     }
+    // An answer woke a sleeping process: it calls again once awake.
+    if (wakeups !== this.wakeupsSeen) {
+      this.wakeupsSeen = wakeups;
+      this.awakeUntil = Math.max(this.awakeUntil, performance.now() + WAKE_MS);
+    }
     return worked;
   }
 
@@ -554,10 +559,6 @@ export class Kernel implements Sys, SignalActions {
         if (this.inFlight > 0) await undefined;
         if (this.pollOnce()) {
           last = performance.now();
-          if (wakeups !== this.wakeupsSeen) {
-            this.wakeupsSeen = wakeups;
-            this.awakeUntil = Math.max(this.awakeUntil, last + WAKE_MS);
-          }
           // Work turned up after the loop had spun idle a while: spinning paid.
           if (idleChecks > 1 && this.spinMs < SPIN_MAX_MS) this.spinMs = Math.min(SPIN_MAX_MS, this.spinMs * 2);
           idleChecks = 0;

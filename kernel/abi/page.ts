@@ -13,7 +13,7 @@
 
 /** Int32 slots at the start of the page (bytes 0-23). */
 export const enum Slot {
-  STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→DONE. Atomics only.
+  STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→PARKED→DONE or PENDING→DONE. Atomics only.
   NR = 1,      // P: syscall number (abi/syscalls.ts)
   ERRNO = 2,   // K: the call's errno
   SIGNAL = 3,  // K: set when a signal is pending for the process (Atomics; wakes sleeps)
@@ -21,7 +21,12 @@ export const enum Slot {
   RINGWAIT = 5, // P: 1 + the pipe ring slot the runtime waits on (0: none), so K can interrupt it
 }
 
-export const enum State { IDLE = 0, PENDING = 1, DONE = 2 }
+/**
+ * PARKED: K took the call but it must wait (a parked task: waitpid, a read with
+ * nothing to read…); P stops spinning and sleeps at once. K: PENDING→PARKED,
+ * then →DONE when it answers.
+ */
+export const enum State { IDLE = 0, PENDING = 1, DONE = 2, PARKED = 3 }
 
 /**
  * Argument and result slots: 8-byte cells viewed both as Float64 (integers up to

@@ -86,19 +86,23 @@ export class SyscallClient {
     const budget = full ? SPIN_FULL : SPIN_TOKEN;
     let s = Atomics.load(i32, Slot.STATE);
     for (let n = 0; s === State.PENDING && n < budget; n++) s = Atomics.load(i32, Slot.STATE);
-    if (s !== State.PENDING) {
+    if (s === State.DONE) {
       this.hits += (1 - this.hits) / 8;
     } else {
+      // Still PENDING after the spin, or PARKED: the kernel said the call
+      // waits (waitpid, an empty terminal), which says nothing about spinning.
+      let parked = false;
       const slept = performance.now();
-      while (s === State.PENDING) {
+      while (s !== State.DONE) {
+        if (s === State.PARKED) parked = true;
         // Announce the wait before re-checking STATE: the kernel stores DONE, then
         // reads WAITING; with both seq-cst one side always sees the other.
         Atomics.store(i32, Slot.WAITING, 1);
-        Atomics.wait(i32, Slot.STATE, State.PENDING);
+        Atomics.wait(i32, Slot.STATE, s);
         Atomics.store(i32, Slot.WAITING, 0);
         s = Atomics.load(i32, Slot.STATE);
       }
-      if (full && performance.now() - slept < BLOCKED_MS) this.hits -= this.hits / 8;
+      if (full && !parked && performance.now() - slept < BLOCKED_MS) this.hits -= this.hits / 8;
     }
     Atomics.store(i32, Slot.STATE, State.IDLE);
     return i32[Slot.ERRNO] as Errno;

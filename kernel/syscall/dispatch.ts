@@ -67,7 +67,11 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
     console.error(`tabkernel: kernel bug in ${task.name}:`, e);
     result = Errno.IO;
   }
-  if (result === BLOCKED) return false;
+  if (result === BLOCKED) {
+    // Tell a spinning process its call waits: it sleeps instead of spinning.
+    Atomics.compareExchange(task.proc.page.i32, Slot.STATE, State.PENDING, State.PARKED);
+    return false;
+  }
   if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoName[result]}`);
   answer(task.proc, result);
   return true;
