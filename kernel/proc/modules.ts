@@ -39,8 +39,17 @@ export async function digest(bytes: Uint8Array): Promise<string> {
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** missingImports' answers: a module's imports are read once, not at every spawn. */
+const missingOf = new WeakMap<WebAssembly.Module, string[]>();
+
 /** Imports of `module` that no process could be given, as "module::name". */
 export function missingImports(module: WebAssembly.Module): string[] {
+  let missing = missingOf.get(module);
+  if (!missing) missingOf.set(module, (missing = findMissing(module)));
+  return missing;
+}
+
+function findMissing(module: WebAssembly.Module): string[] {
   const missing: string[] = [];
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.kind === 'memory' && imp.module === MEMORY_IMPORT.module && imp.name === MEMORY_IMPORT.name && suppliedMemory.has(module)) continue;
