@@ -12,6 +12,7 @@ import { fetchRootImage } from '../../kernel/host/browser/image.js';
 import type { OutputNotice } from '../../kernel/host/protocol.js';
 import { floorSab, type FloorMessage, type FloorMode, type FloorReply } from '../core/floor.js';
 import type { Sample } from '../core/stats.js';
+import { KernelRunner } from '../core/runner.js';
 import type { Platform, Program } from '../core/suite.js';
 import syscallsUrl from '../programs/bin/syscalls.wasm?url';
 import procsUrl from '../programs/bin/procs.wasm?url';
@@ -25,14 +26,13 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 export class BrowserPlatform implements Platform {
   readonly name = 'chromium';
   readonly tmp = { guest: '/tmp', host: '' };
-  private readonly kernel: Kernel;
-  private out: Uint8Array[] = [];
-  private err: Uint8Array[] = [];
+  private readonly runner: KernelRunner;
 
-  private constructor(private readonly wasm: Record<Program, Uint8Array>, image: Array<[string, DirInode]>) {
-    const host = new BrowserHost((msg: OutputNotice) => (msg.fd === 1 ? this.out : this.err).push(msg.data));
-    const withImage = Object.assign(host, { rootImage: (): Array<[string, DirInode]> => image });
-    this.kernel = new Kernel(withImage);
+  private constructor(wasm: Record<Program, Uint8Array>, image: Array<[string, DirInode]>) {
+    this.runner = new KernelRunner(wasm, (output) => {
+      const host = new BrowserHost((msg: OutputNotice) => output(msg.fd, msg.data));
+      return new Kernel(Object.assign(host, { rootImage: (): Array<[string, DirInode]> => image }));
+    });
   }
 
   /** `imageUrl`: the root image's manifest, loaded as the page's kernel loads it. */
@@ -41,46 +41,12 @@ export class BrowserPlatform implements Platform {
     return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, image);
   }
 
-  private take(): { stdout: string; stderr: string } {
-    const text = (bufs: Uint8Array[]) => {
-      const d = new TextDecoder();
-      return bufs.map((b) => d.decode(b, { stream: true })).join('') + d.decode();
-    };
-    const r = { stdout: text(this.out), stderr: text(this.err) };
-    this.out = [];
-    this.err = [];
-    return r;
-  }
-
-  private async first(what: string, start: () => Promise<{ status: number; error?: string }>): Promise<string> {
-    this.take();
-    const exit = await start();
-    const { stdout, stderr } = this.take();
-    if (exit.status !== 0) throw new Error(`${what}: exit ${exit.status} ${exit.error ?? ''} ${stderr} ${stdout.slice(-300)}`);
-    return stdout;
-  }
-
   tabkernel(prog: Program, args: string[]): Promise<string> {
-    const k = this.kernel;
-    if (prog === 'procs') return this.first(prog, () => k.run({ type: 'run', wasm: this.wasm.procs, argv: [prog, ...args], env: [], cwd: '/', mounts: [] }));
-    return this.first(prog, async () => {
-      const p = await k.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
-      if (typeof p === 'string') return { status: 127, error: p };
-      return new Promise((resolve) => {
-        const prev = k.onExit;
-        k.onExit = (q, error) => {
-          prev?.(q, error);
-          if (q === p) {
-            k.onExit = prev;
-            resolve({ status: q.status, error });
-          }
-        };
-      });
-    });
+    return this.runner.program(prog, args);
   }
 
   tabkernelShell(script: string): Promise<string> {
-    return this.first('sh', () => this.kernel.run({ type: 'run', argv: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', mounts: [] }));
+    return this.runner.shell(script);
   }
 
   floor(mode: FloorMode, batches: number, targetMs: number): Promise<Sample[]> {

@@ -11,9 +11,9 @@ import { WASI } from 'node:wasi';
 import { Worker } from 'node:worker_threads';
 import { Kernel } from '../../kernel/kernel.js';
 import { NodeHost } from '../../kernel/host/node/host.js';
-import type { HostStream } from '../../kernel/host/host.js';
 import type { FloorMessage, FloorMode, FloorReply } from '../core/floor.js';
 import { floorSab } from '../core/floor.js';
+import { KernelRunner } from '../core/runner.js';
 import type { Sample } from '../core/stats.js';
 import type { Platform, Program } from '../core/suite.js';
 
@@ -24,28 +24,25 @@ const C_SRC = { syscalls: 'bench/programs/syscalls.c', procs: 'bench/programs/po
 export class NodePlatform implements Platform {
   readonly name = 'node';
   readonly tmp: { guest: string; host: string };
-  private readonly kernel: Kernel;
-  private out: Uint8Array[] = [];
-  private err: Uint8Array[] = [];
+  private readonly runner: KernelRunner;
   private readonly bin: string;
   private readonly wasm: Record<Program, Uint8Array>;
   private readonly modules = new Map<Program, WebAssembly.Module>();
 
   constructor(private readonly floorWorker: URL) {
-    const streams: [HostStream, HostStream, HostStream] = [
-      { isatty: false, read: (_max, done) => setTimeout(() => done(new Uint8Array(0)), 0) },
-      { isatty: false, write: (d) => (this.out.push(d.slice()), true) },
-      { isatty: false, write: (d) => (this.err.push(d.slice()), true) },
-    ];
-    this.kernel = new Kernel(new NodeHost({
+    this.wasm = { syscalls: fs.readFileSync(path.join(root, WASM.syscalls)), procs: fs.readFileSync(path.join(root, WASM.procs)) };
+    this.runner = new KernelRunner(this.wasm, (output) => new Kernel(new NodeHost({
       processWorker: new URL(`file://${root}/dist/process-worker.js`),
-      stdio: streams,
+      stdio: [
+        { isatty: false, read: (_max, done) => setTimeout(() => done(new Uint8Array(0)), 0) },
+        { isatty: false, write: (d) => (output(1, d), true) },
+        { isatty: false, write: (d) => (output(2, d), true) },
+      ],
       rootfs: path.join(root, 'userland/rootfs'),
-    }));
+    })));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabkernel-bench-'));
     this.bin = dir;
     this.tmp = { guest: '/tmp', host: dir };
-    this.wasm = { syscalls: fs.readFileSync(path.join(root, WASM.syscalls)), procs: fs.readFileSync(path.join(root, WASM.procs)) };
   }
 
   /** Build the native programs (gcc -O2); false when there is no gcc. */
@@ -58,48 +55,12 @@ export class NodePlatform implements Platform {
     }
   }
 
-  private take(): { stdout: string; stderr: string } {
-    const text = (b: Uint8Array[]) => Buffer.concat(b).toString('utf8');
-    const r = { stdout: text(this.out), stderr: text(this.err) };
-    this.out = [];
-    this.err = [];
-    return r;
-  }
-
-  /** Run one first process; its stdout, or an error naming its status and stderr. */
-  private async first(what: string, start: () => Promise<{ status: number; error?: string }>): Promise<string> {
-    this.take();
-    const exit = await start();
-    const { stdout, stderr } = this.take();
-    if (exit.status !== 0) throw new Error(`${what}: exit ${exit.status} ${exit.error ?? ''} ${stderr} ${stdout.slice(-300)}`);
-    return stdout;
-  }
-
   tabkernel(prog: Program, args: string[]): Promise<string> {
-    const k = this.kernel;
-    if (prog === 'procs') {
-      // kernel.run mounts the root image (for /bin/true).
-      return this.first(prog, () => k.run({ type: 'run', wasm: this.wasm.procs, argv: [prog, ...args], env: [], cwd: '/', mounts: [] }));
-    }
-    // The whole tree preopened as "/", so /dev/null and /tmp resolve.
-    return this.first(prog, async () => {
-      const p = await k.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
-      if (typeof p === 'string') return { status: 127, error: p };
-      return new Promise((resolve) => {
-        const prev = k.onExit;
-        k.onExit = (q, error) => {
-          prev?.(q, error);
-          if (q === p) {
-            k.onExit = prev;
-            resolve({ status: q.status, error });
-          }
-        };
-      });
-    });
+    return this.runner.program(prog, args);
   }
 
   tabkernelShell(script: string): Promise<string> {
-    return this.first('sh', () => this.kernel.run({ type: 'run', argv: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', mounts: [] }));
+    return this.runner.shell(script);
   }
 
   async nodeWasi(prog: Program, args: string[]): Promise<string> {
