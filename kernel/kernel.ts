@@ -5,7 +5,7 @@
 // must wait parks its task on wait queues and the loop moves on: blocking calls
 // never block the kernel. While calls keep coming the loop spins (a wake through
 // Atomics.wait costs tens of µs, a spin a fraction of one); after an adaptive
-// idle spin (spinMs) without work it sleeps on the doorbell with
+// idle spin (idle.ts) without work it sleeps on the doorbell with
 // Atomics.waitAsync, which also lets the host's messages and timers run.
 //
 // This file also owns the life cycle: creating processes (first process,
@@ -31,25 +31,10 @@ import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
 import { deliver, postSignal, type SignalActions } from './proc/signals.js';
 import { ProcessTable } from './proc/table.js';
 import { answer, decode, run, wakeups } from './syscall/dispatch.js';
+import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
-/**
- * Idle time after which the loop stops spinning and sleeps, adapted between
- * these bounds: halved each time the loop goes to sleep, doubled each time
- * work turns up while it spins idle. With the cores oversubscribed calls come
- * late, the loop sleeps sooner and leaves the processes the CPU.
- */
-const SPIN_MAX_MS = 0.2;
-const SPIN_MIN_MS = 0.02;
-/** How long the loop stays awake after handing a process to its worker (ms). */
-const START_MS = 1;
-/**
- * How long the loop stays awake after waking a sleeping process (ms): longer
- * than the process takes to wake (a futex wake is 50–100 µs here), so its next
- * call finds the kernel spinning — otherwise both sides sleep on every call.
- */
-const WAKE_MS = 0.3;
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
 /**
@@ -79,10 +64,8 @@ export class Kernel implements Sys, SignalActions {
   private inFlight = 0;
   /** When the last process was handed to its worker (performance.now()). */
   /** The loop does not sleep before this time (performance.now()). */
-  private awakeUntil = -Infinity;
+  private readonly idle = new IdlePolicy();
   private wakeupsSeen = 0;
-  /** The loop's current idle spin (SPIN_MIN_MS..SPIN_MAX_MS). */
-  private spinMs = SPIN_MAX_MS;
   private readonly pool: WorkerHandle[] = [];
   /** Pages of memory a pooled worker kept from its last program (runtime/mempool.ts). */
   private readonly keptPages = new Map<WorkerHandle, number>();
@@ -333,7 +316,7 @@ export class Kernel implements Sys, SignalActions {
       argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
     };
     w.postMessage(start);
-    this.awakeUntil = Math.max(this.awakeUntil, performance.now() + START_MS);
+    this.idle.stayAwake(START_MS);
     this.ensureLoop();
   }
 
@@ -542,7 +525,7 @@ export class Kernel implements Sys, SignalActions {
     // An answer woke a sleeping process: it calls again once awake.
     if (wakeups !== this.wakeupsSeen) {
       this.wakeupsSeen = wakeups;
-      this.awakeUntil = Math.max(this.awakeUntil, performance.now() + WAKE_MS);
+      this.idle.stayAwake(WAKE_MS);
     }
     return worked;
   }
@@ -551,7 +534,7 @@ export class Kernel implements Sys, SignalActions {
     for (;;) {
       let last = performance.now();
       const sliceStart = last;
-      let idle = false;
+      let sleep = false;
       let idleChecks = 0;
       for (let i = 1; ; i++) {
         // A spawn or exec waits for promises (a cached program loads in a few
@@ -559,23 +542,19 @@ export class Kernel implements Sys, SignalActions {
         if (this.inFlight > 0) await undefined;
         if (this.pollOnce()) {
           last = performance.now();
-          // Work turned up after the loop had spun idle a while: spinning paid.
-          if (idleChecks > 1 && this.spinMs < SPIN_MAX_MS) this.spinMs = Math.min(SPIN_MAX_MS, this.spinMs * 2);
+          if (idleChecks > 1) this.idle.paidOff();
           idleChecks = 0;
         } else if ((i & 31) === 0) {
           idleChecks++;
           const now = performance.now();
-          // A process just handed to its worker, or just woken, calls soon:
-          // stay awake for it rather than make it pay a second wake-up.
-          if (now - last > this.spinMs && now > this.awakeUntil) {
-            this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
-            idle = true;
+          if (this.idle.sleepNow(now, last)) {
+            sleep = true;
             break;
           }
           if (now - sliceStart > SLICE_MS) break;
         }
       }
-      if (idle) {
+      if (sleep) {
         this.refillPool();
         await this.sleep();
       }
