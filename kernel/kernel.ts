@@ -32,6 +32,7 @@ import { deliver, postSignal, type SignalActions } from './proc/signals.js';
 import { ProcessTable } from './proc/table.js';
 import { answer, decode, run, wakeups } from './syscall/dispatch.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
+import { monotonicOrigin } from './lib/time.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
@@ -314,6 +315,7 @@ export class Kernel implements Sys, SignalActions {
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
       argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
+      clockOrigin: monotonicOrigin(),
     };
     w.postMessage(start);
     this.idle.stayAwake(START_MS);

@@ -65,6 +65,8 @@ export interface StartMessage {
   memory?: MemoryType;
   /** The shared pipe rings (kernel/ipc/ring.ts). */
   pipes: SharedArrayBuffer;
+  /** The time origin CLOCK_MONOTONIC counts from (lib/time.ts: the kernel's). */
+  clockOrigin: number;
 }
 
 /** Bytes before the image in a ForkImage's snapshot: the busy flag, padded. */

@@ -1,6 +1,32 @@
 // Clocks in nanoseconds, as WASI counts them.
+//
+// CLOCK_MONOTONIC is one clock for the whole system: the kernel and every
+// process read the same count, so a deadline one process computes means the
+// same instant to the kernel (poll_oneoff's ABSTIME) and to other processes.
+// Where the host has a system-wide monotonic nanosecond clock (Node's
+// process.hrtime.bigint, the host's CLOCK_MONOTONIC) every thread reads it.
+// Elsewhere (browsers) performance.now() counts from each worker's own time
+// origin, so each thread shifts it to count from the kernel's origin
+// (alignMonotonic, called by a process worker with the kernel's origin).
 
 const NS_PER_MS = 1_000_000;
+
+/** The host's system-wide monotonic clock in ns, where there is one. */
+const hostMonotonic: (() => bigint) | undefined =
+  (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime?.bigint;
+
+/** Milliseconds to add to this thread's performance.now() to count from the kernel's time origin. */
+let shiftMs = 0;
+
+/** The time origin CLOCK_MONOTONIC counts from, to hand to other threads (the kernel's). */
+export function monotonicOrigin(): number {
+  return performance.timeOrigin - shiftMs;
+}
+
+/** Count CLOCK_MONOTONIC from `origin` (the kernel's monotonicOrigin()) in this thread. */
+export function alignMonotonic(origin: number): void {
+  shiftMs = performance.timeOrigin - origin;
+}
 
 /** Wall-clock time (CLOCK_REALTIME) in ns since the Unix epoch. */
 export function realtimeNs(): bigint {
@@ -12,19 +38,22 @@ export function realtimeNs(): bigint {
 
 /** Monotonic time (CLOCK_MONOTONIC) in ns since an arbitrary origin. */
 export function monotonicNs(): bigint {
-  // now() * 1e6 stays below 2^53 for 104 days of uptime: one conversion suffices.
-  return BigInt(Math.round(performance.now() * NS_PER_MS));
+  if (hostMonotonic) return hostMonotonic();
+  // (now + shift) * 1e6 stays below 2^53 for 104 days of uptime: one conversion suffices.
+  return BigInt(Math.round((performance.now() + shiftMs) * NS_PER_MS));
 }
 
 const TWO32 = 4294967296;
 
 /**
- * Store a clock reading at `ptr` as a little-endian u64 without BigInts (the
- * in-process clock path: clock_time_get costs about as much as node:wasi's).
- * Monotonic nanoseconds stay below 2^53 (exact in a Number) for 104 days.
+ * Store CLOCK_MONOTONIC at `ptr` as a little-endian u64 (the in-process
+ * clock path). From performance.now() it is built without BigInts: the
+ * nanoseconds stay below 2^53 (exact in a Number) for 104 days.
  */
 export function storeMonotonicNs(view: DataView, ptr: number): void {
-  const ns = Math.round(performance.now() * NS_PER_MS);
+  // V8 stores the host clock's BigInt without allocating it: the fastest path by far.
+  if (hostMonotonic) return view.setBigUint64(ptr, hostMonotonic(), true);
+  const ns = Math.round((performance.now() + shiftMs) * NS_PER_MS);
   const lo = ns % TWO32;
   view.setUint32(ptr, lo, true);
   view.setUint32(ptr + 4, (ns - lo) / TWO32, true);

@@ -41,6 +41,12 @@ export class GuestMemory {
     return ptr >= 0 && len >= 0 && ptr + len <= this.u8v.length;
   }
 
+  /** The whole-memory DataView when [ptr, ptr+len) lies inside memory, else null (one refresh: hot paths). */
+  viewAt(ptr: number, len: number): DataView | null {
+    this.refresh();
+    return ptr >= 0 && ptr + len <= this.u8v.length ? this.dv : null;
+  }
+
   /** A view of guest bytes, or FAULT. */
   bytes(ptr: number, len: number): Uint8Array | Err {
     if (!this.ok(ptr, len)) return err(Errno.FAULT);

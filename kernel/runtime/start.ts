@@ -4,6 +4,7 @@
 // (kernel/host/*/process-worker.ts) deliver the StartMessage and call runProcess.
 import { NR } from '../abi/syscalls.js';
 import type { ForkImage, StartMessage } from '../host/protocol.js';
+import { alignMonotonic } from '../lib/time.js';
 import { MEMORY_IMPORT } from '../proc/memimport.js';
 import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
@@ -20,6 +21,7 @@ export const TRAP_STATUS = 134;
 type ImportFn = (...a: never[]) => unknown;
 
 export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: ArrayBuffer[]) => void): void {
+  alignMonotonic(msg.clockOrigin);
   const sys = new SyscallClient(msg.page, msg.bell);
   let mem: GuestMemory | null = null;
   const getMem = (): GuestMemory => mem!;

@@ -216,11 +216,10 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
     clock_time_get(id: number, _precision: bigint, ptr: number): number {
       // The two common clocks skip BigInts: this call is in hot loops.
       if (id === Clockid.MONOTONIC || id === Clockid.REALTIME) {
-        const m = getMem();
-        ptr >>>= 0;
-        if (!m.ok(ptr, 8)) return Errno.FAULT;
-        if (id === Clockid.MONOTONIC) storeMonotonicNs(m.view, ptr);
-        else storeRealtimeNs(m.view, ptr);
+        const view = getMem().viewAt(ptr >>> 0, 8);
+        if (view === null) return Errno.FAULT;
+        if (id === Clockid.MONOTONIC) storeMonotonicNs(view, ptr >>> 0);
+        else storeRealtimeNs(view, ptr >>> 0);
         return Errno.SUCCESS;
       }
       const t = clockNow(id);

@@ -84,18 +84,18 @@ async function openPage(ctx, url) {
 }
 
 /** Run `wasm` in a kernel of its own (the page's holds the shell); its exit notice and decoded output. */
-function runInPage(page, wasm, argv, env = []) {
+function runInPage(page, wasm, argv, env = [], tty = undefined) {
   return page.evaluate(
-    async ({ bytes, argv, env }) => {
+    async ({ bytes, argv, env, tty }) => {
       const kernel = new window.tabkernel.BrowserKernel();
       const out = { 1: '', 2: '' };
       const decoder = { 1: new TextDecoder(), 2: new TextDecoder() };
       kernel.onOutput((fd, data) => (out[fd] += decoder[fd].decode(data, { stream: true })));
-      const exit = await kernel.run({ wasm: new Uint8Array(bytes), argv, env });
+      const exit = await kernel.run({ wasm: new Uint8Array(bytes), argv, env, tty });
       kernel.terminate();
       return { status: exit.status, error: exit.error ?? '', stdout: out[1], stderr: out[2] };
     },
-    { bytes: [...wasm], argv, env },
+    { bytes: [...wasm], argv, env, tty },
   );
 }
 
@@ -379,6 +379,13 @@ test('test programs run in Chromium as in Node: args, env, clocks, random, stdin
   // Without a terminal the page's stdin is at end of file: cat copies nothing and succeeds.
   const cat = await runInPage(page, await bin('stdio.wasm'), ['stdio.wasm', 'cat']);
   assert.deepEqual(cat, { status: 0, error: '', stdout: '', stderr: '' });
+
+  // Each worker has its own performance.now() origin, yet CLOCK_MONOTONIC is one
+  // clock: an absolute deadline beside an idle terminal (so the kernel decides
+  // the poll) must wait as long as the process asked.
+  const poll = await runInPage(page, await bin('poll.wasm'), ['poll.wasm', 'stdin-idle'], [], { rows: 24, cols: 80 });
+  assert.equal(poll.status, 0, poll.stdout + poll.stderr + poll.error);
+  assert.match(poll.stdout, /PASSED: 3 checks, 0 failed/);
 
   // A trap ends the process with 134 and says why; output before it survives.
   const trap = await runInPage(page, await bin('trap.wasm'), ['trap.wasm', 'unreachable']);

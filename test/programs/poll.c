@@ -166,6 +166,15 @@ static void test_stdin(const char *mode) {
     CHECK("stdin-idle.clock-fires", c && c->error == 0 && !r, "n=%d", n);
     CHECK("stdin-idle.waited", dt >= 150 * MS && dt < 3000 * MS, "dt=%llu",
           (unsigned long long)dt);
+    // An absolute deadline beside an fd goes to the kernel, which must read
+    // CLOCK_MONOTONIC as this process does: one clock for the whole system.
+    t0 = mono();
+    in[1] = clock_sub(3, __WASI_CLOCKID_MONOTONIC, t0 + 100 * MS, 1);
+    n = poll_n(in, ev, 2);
+    dt = mono() - t0;
+    c = n > 0 ? event_for(ev, n, 3) : NULL;
+    CHECK("stdin-idle.absolute-deadline", c && c->error == 0 && dt >= 100 * MS && dt < 3000 * MS,
+          "n=%d dt=%llu", n, (unsigned long long)dt);
   } else {
     CHECK("stdin.readable", r && r->error == 0 && r->type == __WASI_EVENTTYPE_FD_READ, "n=%d", n);
     CHECK("stdin.prompt", dt < 150 * MS, "dt=%llu", (unsigned long long)dt);
