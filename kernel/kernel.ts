@@ -23,7 +23,7 @@ import type { Pty } from './tty/pty.js';
 import { DevTtyInode, PtmxInode, PtsDir, PtySlave, PtyTable } from './tty/pts.js';
 import { Terminal } from './tty/terminal.js';
 import type { Host, WorkerHandle } from './host/host.js';
-import type { ExitNotice, MountSpec, RunRequest, StartMessage, ForkImage } from './host/protocol.js';
+import { releaseForkParent, type ExitNotice, type ForkImage, type ForkSource, type MountSpec, type RunRequest, type StartMessage } from './host/protocol.js';
 import { PipeArena } from './ipc/pipe.js';
 import { Loader } from './proc/loader.js';
 import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
@@ -288,9 +288,10 @@ export class Kernel implements Sys, SignalActions {
     });
     w.onMessage((msg) => {
       const p = this.workerOwner.get(w);
-      if (!p || (msg as { type?: string }).type !== 'fork-image') return;
-      p.forkImage = msg;
-      p.forkImageArrived.wake();
+      if (!p || (msg as { type?: string }).type !== 'fork-source') return;
+      const { source, gen } = msg as ForkSource;
+      p.forkSource = { source, gen };
+      p.forkSourceArrived.wake();
     });
     return w;
   }
@@ -352,6 +353,7 @@ export class Kernel implements Sys, SignalActions {
     p.module = prog.module;
     p.argv = prog.argv;
     p.env = env;
+    p.forkSource = null; // the new program's memory is another
     // The same worker runs the new program: the exec call succeeds, its runtime
     // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and
     // the worker takes the StartMessage queued behind it. No worker boots.
@@ -361,16 +363,20 @@ export class Kernel implements Sys, SignalActions {
     return null;
   }
 
-  fork(p: Process): Process | Err {
-    const image = p.forkImage as ForkImage | null;
-    if (!image) return err(Errno.AGAIN);
-    p.forkImage = null;
-    const child = this.createProcess(p, p.module, p.argv, p.env, image.bytes / 65536);
+  fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err {
+    const from = p.forkSource?.source;
+    const buffer = from instanceof SharedArrayBuffer ? from : from?.buffer;
+    if (!(buffer instanceof SharedArrayBuffer) || bytes % 65536 !== 0 || bytes > buffer.byteLength) return err(Errno.INVAL);
+    const image: ForkImage = { image: buffer, bytes, stackPointer, asyncifyData, parentPage: p.page.sab };
+    const child = this.createProcess(p, p.module, p.argv, p.env, bytes / 65536);
     child.fds = p.fds.clone(false);
     child.sigActions = p.sigActions.map((a) => ({ ...a }));
     child.pgid = p.pgid;
     child.sid = p.sid;
     this.procs.add(child);
+    // The parent waits until the child has copied its memory (abi/page.ts, FORK_CHILD).
+    Atomics.store(p.page.i32, Slot.FORK_CHILD, child.pid);
+    child.releaseParent = () => releaseForkParent(image.parentPage, child.pid);
     this.startWorker(child, image);
     return child;
   }
@@ -391,6 +397,9 @@ export class Kernel implements Sys, SignalActions {
     if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
     p.fds.closeAll();
     this.releaseWorker(p, recycle);
+    p.releaseParent?.();
+    p.releaseParent = null;
+    p.forkSource = null;
     p.task = null;
     // Orphans are adopted by the first process, or by nobody (then nobody waits for them).
     const init = this.procs.get(1);

@@ -11,7 +11,7 @@
 // exactly one side while the other is waiting on STATE, so STATE's seq-cst
 // Atomics operations order all plain accesses around them.
 
-/** Int32 slots at the start of the page (bytes 0-23). */
+/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 after the results (bytes 120-123). */
 export const enum Slot {
   STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→PARKED→DONE or PENDING→DONE. Atomics only.
   NR = 1,      // P: syscall number (abi/syscalls.ts)
@@ -19,6 +19,12 @@ export const enum Slot {
   SIGNAL = 3,  // K: set when a signal is pending for the process (Atomics; wakes sleeps)
   WAITING = 4, // P: 1 while blocked in Atomics.wait on STATE, so K notifies only then
   RINGWAIT = 5, // P: 1 + the pipe ring slot the runtime waits on (0: none), so K can interrupt it
+  /**
+   * K: the pid of a fork child that has yet to copy this process's memory, set
+   * before the fork call is answered; the child (or K, when the child ends
+   * first) swaps it back to 0 and notifies. P does not run while it is set.
+   */
+  FORK_CHILD = 30,
 }
 
 /**

@@ -68,7 +68,7 @@ export const syscalls = {
   // processes (syscall/process.ts)
   spawn: [STR, BUF, BUF, BUF, N, N, N, N], // path, argv, envp, file actions, attr flags, pgroup, sigdefault, sigmask → ret0: pid
   exec: [STR, BUF, BUF],                  // path, argv, envp (no answer on success)
-  fork: [],                               // → ret0: child pid (the memory image arrives by message)
+  fork: [N, N, N, N],                     // image source generation (ForkSource), image bytes, stack pointer, asyncify data address → ret0: child pid
   wait: [N, N],                           // pid, options → ret0: pid, ret1: status word
   getpid: [],                             // → ret0: pid, ret1: ppid
   setpgid: [N, N],                        // pid, pgid

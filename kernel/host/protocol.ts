@@ -1,5 +1,6 @@
 // Messages between the host's main thread (CLI or page) and the kernel worker,
 // and between the kernel worker and process workers. Plain structured-clone data.
+import { Slot } from '../abi/page.js';
 import type { MemoryType } from '../proc/memimport.js';
 
 /** One `--dir` as given on the command line. */
@@ -69,20 +70,34 @@ export interface StartMessage {
   clockOrigin: number;
 }
 
-/** Bytes before the image in a ForkImage's snapshot: the busy flag, padded. */
-export const SNAPSHOT_HEADER = 64;
+/**
+ * Process worker → kernel, before a fork call when what the child must copy
+ * changed: the program's shared memory itself (sent once per program: it
+ * stays the same object as it grows), or, for a program with a memory of its
+ * own, the shared buffer its image is copied into (sent when it is replaced by
+ * a larger one). The fork call names the generation it expects, so the kernel
+ * waits for this message if the call overtook it.
+ */
+export interface ForkSource {
+  type: 'fork-source';
+  source: WebAssembly.Memory | SharedArrayBuffer;
+  gen: number;
+}
 
-/** Process worker → kernel, just before the fork call: the parent's state. */
+/** Kernel → a fork child (in its StartMessage): its parent's state. */
 export interface ForkImage {
-  type: 'fork-image';
-  /**
-   * The parent's memory at `SNAPSHOT_HEADER`, `bytes` long. The buffer is the
-   * parent's, reused from fork to fork (touched memory copies ~10× faster than
-   * fresh): the Int32 at 0 is 1 until the child has copied the image out.
-   */
-  snapshot: SharedArrayBuffer;
+  /** The parent's memory (or its copy), `bytes` long from offset 0. */
+  image: SharedArrayBuffer;
   bytes: number;
   stackPointer: number;
   /** Address of the asyncify data area the child rewinds from. */
   asyncifyData: number;
+  /** The parent's syscall page: its Slot.FORK_CHILD holds the child's pid until the child has copied the image. */
+  parentPage: SharedArrayBuffer;
+}
+
+/** The fork child `pid` is done with its parent's image, or will never read it: the parent may run on. */
+export function releaseForkParent(parentPage: SharedArrayBuffer, pid: number): void {
+  const i32 = new Int32Array(parentPage, 0, Slot.FORK_CHILD + 1);
+  if (Atomics.compareExchange(i32, Slot.FORK_CHILD, pid, 0) === pid) Atomics.notify(i32, Slot.FORK_CHILD);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importMemory, MEMORY_IMPORT } from './memimport.js';
+import { importMemory, MAX_PAGES, MEMORY_IMPORT } from './memimport.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
@@ -20,13 +20,15 @@ describe('a module\'s memory made an import', () => {
     expect(r?.type).toEqual({ initial: 2, maximum: 5 });
     const m = new WebAssembly.Module(r!.bytes as Uint8Array<ArrayBuffer>);
     expect(WebAssembly.Module.imports(m)).toEqual([{ module: MEMORY_IMPORT.module, name: MEMORY_IMPORT.name, kind: 'memory' }]);
-    const memory = new WebAssembly.Memory({ initial: 2, maximum: 5 });
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 5, shared: true });
     const inst = new WebAssembly.Instance(m, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
     expect(inst.exports.memory).toBe(memory);
     expect(Buffer.from(new Uint8Array(memory.buffer, 16, 2)).toString()).toBe('hi');
-    // A memory whose maximum exceeds the declared one does not link: the type is really kept.
-    expect(() => new WebAssembly.Instance(m, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: new WebAssembly.Memory({ initial: 2, maximum: 9 }) } }))
-      .toThrow(WebAssembly.LinkError);
+    // A memory whose maximum exceeds the declared one does not link: the type is really kept;
+    // nor does one that is not shared (fork copies out of the shared buffer).
+    const link = (memory: WebAssembly.Memory) => () => new WebAssembly.Instance(m, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
+    expect(link(new WebAssembly.Memory({ initial: 2, maximum: 9, shared: true }))).toThrow(WebAssembly.LinkError);
+    expect(link(new WebAssembly.Memory({ initial: 2, maximum: 5 }))).toThrow(WebAssembly.LinkError);
   });
 
   it('adds the memory after the existing imports, keeping function indices', () => {
@@ -38,13 +40,13 @@ describe('a module\'s memory made an import', () => {
     const exps = section(7, [2, ...name('g'), 0x00, 1, ...name('memory'), 0x02, 0x00]);
     const code = section(10, [1, 7, 0, 0x10, 0, 0x41, 1, 0x6a, 0x0b]);
     const r = importMemory(module(types, imports, funcs, mem, exps, code));
-    expect(r?.type).toEqual({ initial: 1 });
+    expect(r?.type).toEqual({ initial: 1, maximum: MAX_PAGES });
     const m = new WebAssembly.Module(r!.bytes as Uint8Array<ArrayBuffer>);
     expect(WebAssembly.Module.imports(m).map((i) => `${i.module}.${i.name}:${i.kind}`))
       .toEqual(['env.f:function', `${MEMORY_IMPORT.module}.${MEMORY_IMPORT.name}:memory`]);
     const inst = new WebAssembly.Instance(m, {
       env: { f: () => 41 },
-      [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: new WebAssembly.Memory({ initial: 1 }) },
+      [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true }) },
     });
     expect((inst.exports.g as () => number)()).toBe(42);
   });

@@ -5,15 +5,26 @@
 // the memory section turned into an import of the same type, the runtime
 // supplies the memory itself — for a fork child, one already touched and of the
 // parent's size, kept from an earlier process of the same worker (runtime/start.ts).
-// The program cannot tell the difference: the memory has the type it declared,
-// starts zeroed, and is still exported under its own name.
-// Spec: WebAssembly binary format §5.5 (sections, imports, memory types).
+// The import is of a *shared* memory: its buffer is a SharedArrayBuffer, so a
+// fork child copies its parent's image straight out of the parent's memory —
+// one copy instead of two through a snapshot (runtime/fork.ts). A shared
+// memory must have a maximum: the declared one, or all 4 GiB of wasm32.
+// The program cannot tell the difference: the memory has the size it declared,
+// grows as far as it declared, starts zeroed, and is still exported under its
+// own name (a program has no instruction that tells shared from not).
+// Spec: WebAssembly binary format §5.5 (sections, imports, memory types);
+// threads proposal (shared limits, flag 0x03).
 
-/** The type of the memory the runtime must supply, in 64 KiB pages. */
+/** The type of the memory the runtime must supply (shared), in 64 KiB pages. */
 export interface MemoryType {
   initial: number;
-  maximum?: number;
+  maximum: number;
 }
+
+/** A wasm32 memory's largest size in pages (4 GiB): the maximum of a memory that declared none. */
+export const MAX_PAGES = 65536;
+/** Limits flags of a shared memory with a maximum. */
+const LIMITS_SHARED_MAX = 0x03;
 
 /** Where the runtime's memory import is found. */
 export const MEMORY_IMPORT = { module: 'tabkernel.memory', name: 'memory' } as const;
@@ -100,13 +111,12 @@ function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null 
   // The memory section: exactly one plain 32-bit memory.
   const m = new Reader(b, mem[0].body, mem[0].end);
   if (m.u32() !== 1) return null;
-  const limitsStart = m.pos;
   const flags = m.byte();
   if (flags !== 0 && flags !== 1) return null;
   const initial = m.u32();
-  const maximum = flags & 1 ? m.u32() : undefined;
-  if (m.pos !== mem[0].end) return null;
-  const limits = b.subarray(limitsStart, m.pos);
+  const maximum = flags & 1 ? m.u32() : MAX_PAGES;
+  if (m.pos !== mem[0].end || initial > maximum || maximum > MAX_PAGES) return null;
+  const limits = concat([Uint8Array.of(LIMITS_SHARED_MAX), leb(initial), leb(maximum)]);
 
   // The import section: no memory imported already; its entries are kept as they are.
   let count = 0;
@@ -152,7 +162,7 @@ function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null 
     if (s.id === SECTION_IMPORT || s.id === SECTION_MEMORY) continue;
     parts.push(b.subarray(s.start, s.end));
   }
-  return { bytes: concat(parts), type: maximum === undefined ? { initial } : { initial, maximum } };
+  return { bytes: concat(parts), type: { initial, maximum } };
 }
 
 function leb(v: number): Uint8Array {

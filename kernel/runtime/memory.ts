@@ -1,5 +1,5 @@
 // A process's view of its own linear memory, with the bounds checks that turn a
-// bad pointer into EFAULT. Views are refreshed when memory.grow detaches them.
+// bad pointer into EFAULT. Views are refreshed when memory.grow detaches or outgrows them.
 import { Errno, err, type Err } from '../abi/errno.js';
 
 export class GuestMemory {
@@ -7,23 +7,30 @@ export class GuestMemory {
   private u8v: Uint8Array = new Uint8Array(0);
   private dv: DataView = new DataView(new ArrayBuffer(0));
 
-  private readonly shared: boolean;
+  constructor(private readonly memory: WebAssembly.Memory) {}
 
-  constructor(private readonly memory: WebAssembly.Memory) {
-    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  /**
+   * Views that are live: reading memory.buffer is a host call (~50 ns), so it
+   * is read only when the views went to length 0 (a non-shared memory's grow
+   * detaches its buffer) or when a bounds check fails (a shared memory's old
+   * buffer stays valid but short after a grow; memories never shrink, so a
+   * view that covers a checked range is current enough for it).
+   */
+  private refresh(): void {
+    if (this.u8v.length === 0) this.reload();
   }
 
-  private refresh(): void {
-    // Reading memory.buffer is a host call: skip it while the views are live.
-    // Growing a non-shared memory detaches the old buffer (views go to length
-    // 0); a shared memory's old buffer stays valid but short, so check it always.
-    if (this.u8v.length !== 0 && !this.shared) return;
+  private reload(): void {
     const b = this.memory.buffer;
-    if (b !== this.buf) {
+    if (b !== this.buf || this.u8v.length !== b.byteLength) {
       this.buf = b;
       this.u8v = new Uint8Array(b);
       this.dv = new DataView(b);
     }
+  }
+
+  private covers(ptr: number, len: number): boolean {
+    return ptr >= 0 && len >= 0 && ptr + len <= this.u8v.length;
   }
 
   get u8(): Uint8Array {
@@ -35,16 +42,16 @@ export class GuestMemory {
     return this.dv;
   }
 
-  /** True when [ptr, ptr+len) lies inside memory. */
+  /** True when [ptr, ptr+len) lies inside memory; the views then cover it. */
   ok(ptr: number, len: number): boolean {
-    this.refresh();
-    return ptr >= 0 && len >= 0 && ptr + len <= this.u8v.length;
+    if (this.covers(ptr, len) && this.u8v.length !== 0) return true;
+    this.reload();
+    return this.covers(ptr, len);
   }
 
-  /** The whole-memory DataView when [ptr, ptr+len) lies inside memory, else null (one refresh: hot paths). */
+  /** The whole-memory DataView when [ptr, ptr+len) lies inside memory, else null (hot paths). */
   viewAt(ptr: number, len: number): DataView | null {
-    this.refresh();
-    return ptr >= 0 && ptr + len <= this.u8v.length ? this.dv : null;
+    return this.ok(ptr, len) ? this.dv : null;
   }
 
   /** A view of guest bytes, or FAULT. */
@@ -58,7 +65,8 @@ export class GuestMemory {
     const b = this.bytes(ptr, len);
     if (b instanceof Uint8Array) {
       try {
-        return utf8.decode(b);
+        // TextDecoder may refuse views of shared memory: decode a copy of those.
+        return utf8.decode(b.buffer instanceof ArrayBuffer ? b : b.slice());
       } catch {
         return err(Errno.ILSEQ);
       }

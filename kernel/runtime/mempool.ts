@@ -1,5 +1,5 @@
 // The linear memories a process worker supplies to the programs it runs
-// (proc/memimport.ts). A worker runs one program at a time and is reused after
+// (proc/memimport.ts): shared memories of the type the program declared. A worker runs one program at a time and is reused after
 // a clean exit; when it is, it keeps the memory of the program that ended, so a
 // fork child it runs next can take over memory whose pages are already touched
 // instead of faulting in fresh ones while it copies its parent's image. The
@@ -14,7 +14,7 @@ const MAX_KEPT_PAGES = 4096;
 
 interface Supplied {
   memory: WebAssembly.Memory;
-  maximum: number | undefined;
+  maximum: number;
 }
 
 let kept: Supplied | null = null;
@@ -30,8 +30,7 @@ export function supplyMemory(type: MemoryType, pages?: number): WebAssembly.Memo
     s = kept;
     kept = null;
   } else {
-    const initial = pages ?? type.initial;
-    const memory = new WebAssembly.Memory(type.maximum === undefined ? { initial } : { initial, maximum: type.maximum });
+    const memory = new WebAssembly.Memory({ initial: pages ?? type.initial, maximum: type.maximum, shared: true });
     s = { memory, maximum: type.maximum };
   }
   current = s;
@@ -60,6 +59,5 @@ export function keepMemoryOnExit(): number {
 
 /** A memory can stand in for an import of `type` if its maximum is within the import's. */
 function fits(s: Supplied, type: MemoryType): boolean {
-  if (type.maximum === undefined) return true;
-  return s.maximum !== undefined && s.maximum <= type.maximum;
+  return s.maximum <= type.maximum;
 }

@@ -3,7 +3,7 @@
 // starts from its parent's memory image instead. Host entries
 // (kernel/host/*/process-worker.ts) deliver the StartMessage and call runProcess.
 import { NR } from '../abi/syscalls.js';
-import type { ForkImage, StartMessage } from '../host/protocol.js';
+import type { ForkSource, StartMessage } from '../host/protocol.js';
 import { alignMonotonic } from '../lib/time.js';
 import { MEMORY_IMPORT } from '../proc/memimport.js';
 import { Forker } from './fork.js';
@@ -20,7 +20,7 @@ export const TRAP_STATUS = 134;
 
 type ImportFn = (...a: never[]) => unknown;
 
-export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: ArrayBuffer[]) => void): void {
+export function runProcess(msg: StartMessage, post: (m: ForkSource, transfer: ArrayBuffer[]) => void): void {
   alignMonotonic(msg.clockOrigin);
   const sys = new SyscallClient(msg.page, msg.bell);
   let mem: GuestMemory | null = null;
@@ -55,7 +55,7 @@ export function runProcess(msg: StartMessage, post: (m: ForkImage, transfer: Arr
       exitWith(sys, 1, `tabkernel: ${msg.argv[0]}: the module exports no _start function`);
       return;
     }
-    if (msg.fork) forker.adopt(msg.fork);
+    if (msg.fork) forker.adopt(msg.fork, msg.pid);
     do start(); while (forker.resumeAfterUnwind());
     exitWith(sys, 0, '');
   } catch (e) {

@@ -126,12 +126,16 @@ export function exec(t: Task, path: string, argvBuf: Uint8Array, envBuf: Uint8Ar
   return r.value ? r.value.errno : BLOCKED;
 }
 
-/** fork: the runtime posted its memory image just before this call. */
-export function fork(t: Task): Result {
+/**
+ * fork: the child copies the parent's memory from the source the runtime sent
+ * (generation `gen`; its message may still be on the way).
+ */
+export function fork(t: Task, gen: number, bytes: number, stackPointer: number, asyncifyData: number): Result {
   const p = t.proc;
   t.uninterruptible = true;
-  if (!p.forkImage) return t.block([p.forkImageArrived]);
-  const child = t.sys.fork(p);
+  if (!p.forkSource || p.forkSource.gen < gen) return t.block([p.forkSourceArrived]);
+  if (p.forkSource.gen !== gen) return Errno.INVAL;
+  const child = t.sys.fork(p, bytes, stackPointer, asyncifyData);
   if (isErr(child)) return child.errno;
   t.ret(0, child.pid);
   return Errno.SUCCESS;

@@ -36,8 +36,8 @@ export interface Sys {
   spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Promise<Process | Err>;
   /** Replace the program of `p` (exec); resolves with an error only on failure. */
   exec(p: Process, path: string, argv: string[], env: string[]): Promise<Err | null>;
-  /** Copy `p` into a new child from its posted memory image (fork). */
-  fork(p: Process): Process | Err;
+  /** A new child that copies the first `bytes` of `p`'s fork source and rewinds (fork). */
+  fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err;
 }
 
 export class Task {

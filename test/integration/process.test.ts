@@ -18,7 +18,13 @@ describe('processes', () => {
   it('passes the C checks of fork, exec, spawn, wait, pipes, signals, groups and orphans', () => {
     const r = tabkernel([path.join(root, 'test/programs/bin/process.wasm')]);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 48 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 49 checks, 0 failed');
+    expect(r.status).toBe(0);
+  });
+
+  it('forks from a program that replaced another with exec (the child copies the new program, not the old)', () => {
+    const r = tabkernel(['sh', '-c', 'exec sh -c "x=\\$(echo inner); echo got \\$x; (echo sub; exit 3); echo \\$?"']);
+    expect(r.stdout).toBe('got inner\nsub\n3\n');
     expect(r.status).toBe(0);
   });
 

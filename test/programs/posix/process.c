@@ -59,6 +59,22 @@ static void test_fork_copies_memory(void) {
   }
   CHECK("fork.repeated-children-see-parent-not-previous-child", fresh, "status=%#x", st);
   free(heap);
+  /* The child copies its parent's memory while the parent waits: what the
+     parent writes once fork has returned must not show in the child. */
+  size_t huge = 8u << 20;
+  char *h = malloc(huge);
+  memset(h, 'a', huge);
+  pid = fork();
+  if (pid == 0) {
+    size_t bad = h[huge - 1] != 'a';
+    for (size_t i = 0; i < huge; i += 4096) bad += h[i] != 'a';
+    _exit(bad ? 21 : 20);
+  }
+  if (pid > 0) memset(h, 'b', huge);
+  st = 0;
+  CHECK("fork.parent-writes-after-fork-unseen", pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+        WEXITSTATUS(st) == 20, "pid=%d status=%#x", pid, st);
+  free(h);
 }
 
 static void test_pipe_between_processes(void) {
