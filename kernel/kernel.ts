@@ -25,7 +25,7 @@ import { Terminal } from './tty/terminal.js';
 import type { Host, WorkerHandle } from './host/host.js';
 import { releaseForkParent, type ExitNotice, type ForkImage, type ForkSource, type MountSpec, type RunRequest, type StartMessage } from './host/protocol.js';
 import { PipeArena } from './ipc/pipe.js';
-import { Loader } from './proc/loader.js';
+import { Loader, type Program } from './proc/loader.js';
 import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
 import { deliver, postSignal, type SignalActions } from './proc/signals.js';
@@ -323,8 +323,14 @@ export class Kernel implements Sys, SignalActions {
     this.ensureLoop();
   }
 
-  async spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Promise<Process | Err> {
-    const prog = await this.loader.load(parent.cwd, path, argv);
+  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err> {
+    const prog = this.loader.load(parent.cwd, path, argv);
+    if (prog instanceof Promise) return prog.then((loaded) => this.startChild(parent, loaded, env, setup));
+    return this.startChild(parent, prog, env, setup);
+  }
+
+  /** The rest of spawn, once the program is loaded. */
+  private startChild(parent: Process, prog: Program | Err, env: string[], setup: (child: Process) => Errno): Process | Err {
     if (isErr(prog)) return prog;
     if (!parent.alive) return err(Errno.SRCH);
     const child = this.createProcess(parent, prog.module, prog.argv, env);
@@ -344,8 +350,14 @@ export class Kernel implements Sys, SignalActions {
     return child;
   }
 
-  async exec(p: Process, path: string, argv: string[], env: string[]): Promise<Err | null> {
-    const prog = await this.loader.load(p.cwd, path, argv);
+  exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null> {
+    const prog = this.loader.load(p.cwd, path, argv);
+    if (prog instanceof Promise) return prog.then((loaded) => this.replaceProgram(p, loaded, env));
+    return this.replaceProgram(p, prog, env);
+  }
+
+  /** The rest of exec, once the program is loaded. */
+  private replaceProgram(p: Process, prog: Program | Err, env: string[]): Err | null {
     if (isErr(prog)) return prog;
     if (!p.alive) return null;
     p.fds.closeOnExec();

@@ -1,6 +1,8 @@
 // Program loading for spawn and exec: find the file, read it, follow a `#!`
 // line to its interpreter, and compile — once per file version: compiled
 // modules are cached by (device, inode, size, mtime) and by content digest.
+// A program already compiled loads synchronously (no promise), so spawn and
+// exec of it finish within the call that asked for them.
 // Spec: POSIX exec(2) (ENOENT, EACCES, ENOEXEC, ENOTDIR); the `#!` convention.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { DirInode, FileInode, type Inode } from '../fs/inode.js';
@@ -18,22 +20,29 @@ export interface Program {
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const MAX_INTERPRETERS = 4;
 
+type Maybe<T> = T | Promise<T>;
+
 export class Loader {
   private readonly byVersion = new Map<string, Promise<WebAssembly.Module>>();
+  /** The modules of byVersion that are compiled and runnable (all imports known). */
+  private readonly ready = new Map<string, WebAssembly.Module>();
 
   constructor(private readonly vfs: Vfs, private readonly modules: ModuleCache) {}
 
-  /** Load `path` (relative to `cwd`) to run with `argv`. */
-  async load(cwd: string, path: string, argv: string[]): Promise<Program | Err> {
+  /** Load `path` (relative to `cwd`) to run with `argv`: at once when it is compiled already. */
+  load(cwd: string, path: string, argv: string[]): Maybe<Program | Err> {
     for (let depth = 0; depth <= MAX_INTERPRETERS; depth++) {
       const node = this.lookup(cwd, path);
       if (isErr(node)) return node;
+      const key = versionKey(node);
+      if (isErr(key)) return key;
+      const known = this.ready.get(key);
+      if (known) return { module: known, path, argv };
       const bytes = readAll(node, 4096);
       if (isErr(bytes)) return bytes;
       if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
-        const module = await this.compile(node);
-        if (isErr(module)) return module;
-        return { module, path, argv };
+        const p = path, a = argv;
+        return this.compile(node, key).then((module) => (isErr(module) ? module : { module, path: p, argv: a }));
       }
       const shebang = parseShebang(bytes);
       if (!shebang) return err(Errno.NOEXEC);
@@ -55,25 +64,31 @@ export class Loader {
     return r.node;
   }
 
-  private async compile(node: Inode): Promise<WebAssembly.Module | Err> {
-    const st = node.stat();
-    if (isErr(st)) return st;
-    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtim}`;
+  private async compile(node: Inode, key: string): Promise<WebAssembly.Module | Err> {
     let m = this.byVersion.get(key);
     if (!m) {
-      const bytes = readAll(node, Number(st.size));
+      const bytes = readAll(node, Infinity);
       if (isErr(bytes)) return bytes;
       m = this.modules.get(bytes);
       this.byVersion.set(key, m);
     }
     try {
       const module = await m;
-      return missingImports(module).length > 0 ? err(Errno.NOEXEC) : module;
+      if (missingImports(module).length > 0) return err(Errno.NOEXEC);
+      this.ready.set(key, module);
+      return module;
     } catch {
       this.byVersion.delete(key);
       return err(Errno.NOEXEC);
     }
   }
+}
+
+/** A file version's identity: a program compiled for it runs until the file changes. */
+function versionKey(node: Inode): string | Err {
+  const st = node.stat();
+  if (isErr(st)) return st;
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtim}`;
 }
 
 /** Up to `max` bytes from the start of a file. */

@@ -69,7 +69,9 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
   }
   if (result === BLOCKED) {
     // Tell a spinning process its call waits: it sleeps instead of spinning.
-    Atomics.compareExchange(task.proc.page.i32, Slot.STATE, State.PENDING, State.PARKED);
+    // Not when the handler answered it already (exec, exit): the page may
+    // carry the next program's first call by now, which is not parked.
+    if (task.proc.task === task) Atomics.compareExchange(task.proc.page.i32, Slot.STATE, State.PENDING, State.PARKED);
     return false;
   }
   if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoName[result]}`);

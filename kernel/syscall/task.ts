@@ -33,9 +33,9 @@ export interface Sys {
   /** Act on pending signals that just became unblocked. */
   deliverSignals(p: Process): void;
   /** Start a child running the program at `path` (spawn); `setup` prepares its fds. */
-  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Promise<Process | Err>;
-  /** Replace the program of `p` (exec); resolves with an error only on failure. */
-  exec(p: Process, path: string, argv: string[], env: string[]): Promise<Err | null>;
+  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err>;
+  /** Replace the program of `p` (exec); an error only on failure. A promise while the program compiles. */
+  exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null>;
   /** A new child that copies the first `bytes` of `p`'s fork source and rewinds (fork). */
   fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err;
 }
@@ -114,14 +114,17 @@ export class Task {
   }
 
   /**
-   * Run asynchronous kernel work (loading a program) on behalf of this call:
-   * BLOCKED until it settles, then its value on the re-run.
+   * Run kernel work that may have to wait (loading a program) on behalf of
+   * this call: its value at once when it needs no promise; else BLOCKED until
+   * the promise settles, then its value on the re-run.
    */
-  await<T>(start: () => Promise<T>): { value: T } | typeof BLOCKED {
+  await<T>(start: () => T | Promise<T>): { value: T } | typeof BLOCKED {
     if (this.asyncResult) return this.asyncResult as { value: T };
     if (!this.asyncStarted) {
       this.asyncStarted = true;
-      const work = start().then((value) => {
+      const now = start();
+      if (!(now instanceof Promise)) return (this.asyncResult = { value: now });
+      const work = now.then((value) => {
         this.asyncResult = { value };
         this.sys.retry(this);
       });
