@@ -60,6 +60,8 @@ export class Kernel implements Sys, SignalActions {
   private readonly bellI32 = new Int32Array(this.bell);
   private runnable: Task[] = [];
   private current: Task | null = null;
+  /** Programs handed to workers during the current call, posted once it is answered (see startWorker). */
+  private starts: Array<() => void> = [];
   private running = false;
   /** Promises tasks wait for (track). */
   private inFlight = 0;
@@ -318,7 +320,10 @@ export class Kernel implements Sys, SignalActions {
       argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
       clockOrigin: monotonicOrigin(),
     };
-    w.postMessage(start);
+    // Posting wakes the worker, which on a small machine may take the kernel's
+    // core for a while: inside a call (spawn, exec, fork), answer it first.
+    if (this.current) this.starts.push(() => w.postMessage(start));
+    else w.postMessage(start);
     this.idle.stayAwake(START_MS);
     this.ensureLoop();
   }
@@ -513,6 +518,11 @@ export class Kernel implements Sys, SignalActions {
     this.current = t;
     run(t, this.trace);
     this.current = null;
+    if (this.starts.length > 0) {
+      const starts = this.starts;
+      this.starts = [];
+      for (const post of starts) post();
+    }
   }
 
   /** Serve one round: parked tasks that were woken, then new requests. */

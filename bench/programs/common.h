@@ -2,9 +2,12 @@
  * What every benchmark program shares: the monotonic clock, batch calibration
  * and the output protocol the drivers (bench/subjects.ts) parse.
  *
- * A program runs one case in batches. It first doubles the batch size until a
- * batch takes at least TARGET_MS, runs one warm-up batch, then prints one line
- * per measured batch:   B <nanoseconds> <operations>
+ * A program runs one case in batches. It first warms up, running the
+ * operation for WARM_BATCHES × TARGET_MS (the first runs of an operation are
+ * slow everywhere: caches, and under tabkernel JIT tiers in the kernel and in
+ * each pooled worker, so the first spawns take milliseconds), then doubles
+ * the batch size until a batch takes at least TARGET_MS, runs one more warm-up
+ * batch, and prints one line per measured batch:   B <nanoseconds> <operations>
  * and at the end:        OK <check>   (or FAIL <why>, exit status 1)
  * The same source builds for wasm32-wasi (tabkernel and node:wasi) and for the
  * host with gcc (native), so each subject does exactly the same work.
@@ -33,7 +36,13 @@ static void fail(const char *why) {
 typedef int (*batch_fn)(long n);
 
 /* Calibrate, warm up, then print `batches` timed batches of the case. */
+/* How long the warm-up runs, in batches' worth of TARGET_MS. */
+#define WARM_BATCHES 10
+
 static void run_batches(batch_fn fn, long batches, double target_ms, long max_n) {
+  uint64_t warm_start = now_ns();
+  while ((double)(now_ns() - warm_start) / 1e6 < WARM_BATCHES * target_ms)
+    if (fn(1)) fail("check failed during warm-up");
   long n = 1;
   for (;;) {
     uint64_t t0 = now_ns();

@@ -43,7 +43,11 @@ export class Forker {
 
   constructor(private readonly sys: SyscallClient, private readonly post: (msg: ForkSource, transfer: ArrayBuffer[]) => void) {}
 
+  /** Fork the program just instantiated (a new process: nothing sent to the kernel yet). */
   attach(exports: WebAssembly.Exports): void {
+    this.unwinding = this.rewinding = false;
+    this.source = null;
+    this.gen = 0;
     const e = exports as Record<string, unknown>;
     const ok = ['asyncify_start_unwind', 'asyncify_stop_unwind', 'asyncify_start_rewind', 'asyncify_stop_rewind']
       .every((n) => typeof e[n] === 'function') && e.__stack_pointer instanceof WebAssembly.Global;

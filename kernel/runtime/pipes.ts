@@ -32,6 +32,11 @@ export class PipeFastPath {
     this.bell = new Int32Array(bell);
   }
 
+  /** A new process runs in this worker: it has fds of its own. */
+  reset(): void {
+    this.known.clear();
+  }
+
   /** The fd's number now means something else (closed, dup'ed onto, renumbered, newly opened). */
   forget(fd: number): void {
     this.known.delete(fd);

@@ -13,7 +13,9 @@ export class SignalRunner {
 
   constructor(private readonly sys: SyscallClient) {}
 
+  /** Run handlers through the trampoline of the program just instantiated. */
   attach(exports: WebAssembly.Exports): void {
+    this.running = false;
     const t = exports.__tk_sighandler;
     this.trampoline = typeof t === 'function' ? (t as (sig: number, handler: number) => void) : null;
   }
@@ -24,11 +26,11 @@ export class SignalRunner {
    * call); no import takes more than ten.
    */
   wrap<F extends (...a: never[]) => unknown>(f: F, blocked: () => boolean): F {
-    const i32 = this.sys.page.i32;
+    const sys = this.sys;
     const g = f as unknown as (...a: unknown[]) => unknown;
     return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f2: unknown, h: unknown, i: unknown, j: unknown, k: unknown) => {
       const r = g(a, b, c, d, e, f2, h, i, j, k);
-      if (Atomics.load(i32, Slot.SIGNAL) !== 0 && !blocked()) this.run();
+      if (Atomics.load(sys.page.i32, Slot.SIGNAL) !== 0 && !blocked()) this.run();
       return r;
     }) as unknown as F;
   }

@@ -21,7 +21,8 @@ const BLOCKED_MS = 1;
 const encoder = new TextEncoder();
 
 export class SyscallClient {
-  readonly page: PageViews;
+  /** The running process's page (a worker runs one process at a time: see attach). */
+  page: PageViews;
   private readonly bell: Int32Array;
   /** Bytes of input written to the data window by the call being built. */
   private inputEnd = 0;
@@ -32,6 +33,13 @@ export class SyscallClient {
   constructor(page: SharedArrayBuffer, bell: SharedArrayBuffer) {
     this.page = new PageViews(page);
     this.bell = new Int32Array(bell);
+  }
+
+  /** Call through the page of the next process this worker runs. */
+  attach(page: SharedArrayBuffer): void {
+    if (page !== this.page.sab) this.page = new PageViews(page);
+    this.hits = 1;
+    this.calls = 0;
   }
 
   /** Start building a call. */

@@ -27,10 +27,21 @@ const encoder = new TextEncoder();
 /** Nanoseconds the clocks actually resolve (performance.now() is µs-precise at best). */
 const CLOCK_RES = 1000n;
 
-export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: string[], env: string[], pipes: PipeFastPath): Record<string, (...a: never[]) => number | bigint | void> {
-  const args = argv.map((a) => encoder.encode(a + '\0'));
-  const envs = env.map((e) => encoder.encode(e + '\0'));
-  const started = monotonicNs();
+/** What the imports know of the program running now (a worker runs one after another). */
+export class ProgramInfo {
+  args: Uint8Array[] = [];
+  envs: Uint8Array[] = [];
+  /** When it started, for its CPU-time clocks. */
+  started = 0n;
+
+  set(argv: string[], env: string[]): void {
+    this.args = argv.map((a) => encoder.encode(a + '\0'));
+    this.envs = env.map((e) => encoder.encode(e + '\0'));
+    this.started = monotonicNs();
+  }
+}
+
+export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program: ProgramInfo, pipes: PipeFastPath): Record<string, (...a: never[]) => number | bigint | void> {
   const entropy = new EntropyPool();
 
   /** Write u32 `v` at `ptr` (checked). */
@@ -198,16 +209,16 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, argv: s
       case Clockid.MONOTONIC: return monotonicNs();
       // CPU time is not observable from JavaScript; time since start bounds it.
       case Clockid.PROCESS_CPUTIME_ID:
-      case Clockid.THREAD_CPUTIME_ID: return monotonicNs() - started;
+      case Clockid.THREAD_CPUTIME_ID: return monotonicNs() - program.started;
       default: return Errno.INVAL;
     }
   };
 
   return {
-    args_sizes_get: (c: number, z: number) => sizes(args, c, z),
-    args_get: (p: number, b: number) => strings(args, p, b),
-    environ_sizes_get: (c: number, z: number) => sizes(envs, c, z),
-    environ_get: (p: number, b: number) => strings(envs, p, b),
+    args_sizes_get: (c: number, z: number) => sizes(program.args, c, z),
+    args_get: (p: number, b: number) => strings(program.args, p, b),
+    environ_sizes_get: (c: number, z: number) => sizes(program.envs, c, z),
+    environ_get: (p: number, b: number) => strings(program.envs, p, b),
 
     clock_res_get(id: number, ptr: number): number {
       if (id < 0 || id > Clockid.THREAD_CPUTIME_ID) return Errno.INVAL;
