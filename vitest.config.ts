@@ -9,6 +9,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'dist/**', 'dist-web/**', 'test/e2e/**'],
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/diagnose.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

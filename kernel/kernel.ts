@@ -612,4 +612,23 @@ export class Kernel implements Sys, SignalActions {
   get processCount(): number {
     return this.procs.size;
   }
+
+  /**
+   * The state of every process and of the loop, one line each: what a test
+   * that timed out prints, so a hang says where it is.
+   */
+  describe(): string {
+    const state = ['running', 'stopped', 'zombie'];
+    const page = ['idle', 'pending', 'done', 'parked'];
+    const lines = [`loop: ${this.running ? 'running' : 'stopped'}, runnable ${this.runnable.length}, in flight ${this.inFlight}, ` +
+      `pool ${this.pool.length}, kernel ${Atomics.load(this.bellI32, Bell.SLEEPING) ? 'asleep' : 'awake'}`];
+    for (const p of this.procs.all()) {
+      const i32 = p.page.i32;
+      lines.push(`pid ${p.pid} (${p.argv.join(' ').slice(0, 60)}): ${state[p.state]}, call ${p.task?.name ?? '-'}, ` +
+        `page ${page[Atomics.load(i32, Slot.STATE)]} nr ${i32[Slot.NR]}${i32[Slot.WAITING] ? ' sleeping' : ''}` +
+        `${i32[Slot.SIGNAL] ? ' signal' : ''}${i32[Slot.RINGWAIT] ? ` ring ${i32[Slot.RINGWAIT] - 1}` : ''}` +
+        `${i32[Slot.FORK_CHILD] ? ` waits for child ${i32[Slot.FORK_CHILD]}` : ''}, parent ${p.parent?.pid ?? '-'}`);
+    }
+    return lines.join('\n');
+  }
 }

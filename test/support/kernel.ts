@@ -9,6 +9,9 @@ import type { HostStream } from '../../kernel/host/host.js';
 export const root = path.resolve(import.meta.dirname, '../..');
 export const processWorker = new URL(`file://${root}/dist/process-worker.js`);
 
+/** The kernels made since the current test began (test/support/diagnose.ts prints them when it fails). */
+export const liveKernels = new Set<Kernel>();
+
 export function program(name: string): Uint8Array {
   return fs.readFileSync(path.join(root, 'test/programs/bin', `${name}.wasm`));
 }
@@ -39,6 +42,7 @@ export function captureKernel(stdin = ''): Captured {
   ];
   const host = new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs') });
   const kernel = new Kernel(host);
+  liveKernels.add(kernel);
   const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');
   return { kernel, host, stdout: () => text(out), stderr: () => text(err) };
 }
