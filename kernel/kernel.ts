@@ -569,17 +569,24 @@ export class Kernel implements Sys, SignalActions {
       const sliceStart = last;
       let sleep = false;
       let idleChecks = 0;
+      // Whether a poll did work since the last idle check: the clock is read
+      // only at those checks (a read costs about as much as a no-op call).
+      let workedSinceCheck = false;
       for (let i = 1; ; i++) {
         // A spawn or exec waits for promises (a cached program loads in a few
         // microtasks): let them run now, not when the loop next sleeps.
         if (this.inFlight > 0) await undefined;
         if (this.pollOnce()) {
-          last = performance.now();
+          workedSinceCheck = true;
           if (idleChecks > 1) this.idle.paidOff();
           idleChecks = 0;
         } else if ((i & 31) === 0) {
           idleChecks++;
           const now = performance.now();
+          if (workedSinceCheck) {
+            last = now;
+            workedSinceCheck = false;
+          }
           if (this.idle.sleepNow(now, last)) {
             sleep = true;
             break;

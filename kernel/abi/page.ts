@@ -3,7 +3,8 @@
 //
 // Protocol (P = process runtime, K = kernel):
 //   P writes NR, the argument slots and the input bytes in the data window,
-//   then STATE IDLE→PENDING, rings the bell (Bell.RING += 1, notify) and waits on STATE.
+//   then STATE IDLE→PENDING, rings the bell if the kernel sleeps (Bell.RING += 1,
+//   notify; an awake kernel scans the pages) and waits on STATE.
 //   K serves the call (possibly much later: blocking calls are parked), writes
 //   ERRNO, the result slots and output bytes, then STATE PENDING→DONE and notifies.
 //   P reads the results and stores STATE DONE→IDLE.
@@ -52,7 +53,7 @@ export const PAGE_SIZE = DATA_OFFSET + DATA_SIZE;
 
 /** The kernel's doorbell: Int32 slots in a small SharedArrayBuffer of its own. */
 export const enum Bell {
-  RING = 0,   // P: Atomics.add after publishing a request; K waits on it
+  RING = 0,   // P: Atomics.add after publishing a request while SLEEPING; K waits on it
   SLEEPING = 1, // K: 1 while the kernel waits, so P notifies only then
   PIPES = 2,    // P: a runtime moved bytes of a pipe the kernel waits on (ipc/ring.ts)
 }

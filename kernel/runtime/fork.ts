@@ -97,8 +97,11 @@ export class Forker {
     const errno = this.sys.begin().num(0, this.gen).num(1, bytes).num(2, this.stackPointer).num(3, this.dataAddr).call(NR.fork);
     const pid = errno === Errno.SUCCESS ? this.sys.retNum(0) : 0;
     // The memory is the child's to read until it has copied it (abi/page.ts, FORK_CHILD).
+    // Wait on the value just read: one read again for the wait could see 0 and sleep for good.
     const i32 = this.sys.page.i32;
-    while (Atomics.load(i32, Slot.FORK_CHILD) !== 0) Atomics.wait(i32, Slot.FORK_CHILD, Atomics.load(i32, Slot.FORK_CHILD));
+    for (let child = Atomics.load(i32, Slot.FORK_CHILD); child !== 0; child = Atomics.load(i32, Slot.FORK_CHILD)) {
+      Atomics.wait(i32, Slot.FORK_CHILD, child);
+    }
     this.result = [errno, pid];
     this.rewind(this.dataAddr, this.stackPointer);
     return true;

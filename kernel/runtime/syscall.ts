@@ -87,9 +87,14 @@ export class SyscallClient {
     const i32 = this.page.i32;
     i32[Slot.NR] = nr;
     Atomics.store(i32, Slot.STATE, State.PENDING);
-    Atomics.add(this.bell, Bell.RING, 1);
-    // Notify only a sleeping kernel: a notify is cheap, but not free.
-    if (Atomics.load(this.bell, Bell.SLEEPING) !== 0) Atomics.notify(this.bell, Bell.RING);
+    // Ring only a sleeping kernel: an awake one scans the pages. Not writing
+    // the bell keeps its cache line shared instead of moving between cores on
+    // every call. (The kernel stores SLEEPING, then scans the pages once more:
+    // with both seq-cst, either it sees PENDING or this load sees SLEEPING.)
+    if (Atomics.load(this.bell, Bell.SLEEPING) !== 0) {
+      Atomics.add(this.bell, Bell.RING, 1);
+      Atomics.notify(this.bell, Bell.RING);
+    }
     const full = this.hits >= 0.5 || (++this.calls & (PROBE_EVERY - 1)) === 0;
     const budget = full ? SPIN_FULL : SPIN_TOKEN;
     let s = Atomics.load(i32, Slot.STATE);
