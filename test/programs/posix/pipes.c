@@ -91,35 +91,11 @@ static void test_large_writes(const char *name, const size_t *lens, int nvec, in
 
 /* Writers of PIPE_BUF bytes in three iovecs are never interleaved. */
 static void test_writev_atomicity(void) {
-  int fds[2];
-  pipe(fds);
   enum { WRITERS = 3, RECORDS = 60, SIZE = 4096 };
-  pid_t kids[WRITERS];
-  for (int w = 0; w < WRITERS; w++) {
-    kids[w] = fork();
-    if (kids[w] == 0) {
-      close(fds[0]);
-      static char rec[SIZE];
-      memset(rec, 'a' + w, SIZE);
-      struct iovec iov[3] = {{rec, 1000}, {rec + 1000, 96}, {rec + 1096, SIZE - 1096}};
-      for (int i = 0; i < RECORDS; i++)
-        if (writev(fds[1], iov, 3) != SIZE) _exit(1);
-      _exit(0);
-    }
-  }
-  close(fds[1]);
-  struct records got = read_records(fds[0], SIZE);
-  int records = got.whole, torn = got.torn;
-  size_t have = got.rest;
-  close(fds[0]);
-  int bad = 0;
-  for (int w = 0; w < WRITERS; w++) {
-    int st = 0;
-    waitpid(kids[w], &st, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) bad++;
-  }
-  CHECK("pipe.writev-up-to-pipe-buf-is-atomic", records == WRITERS * RECORDS && torn == 0 && have == 0 && bad == 0,
-        "records=%d torn=%d rest=%zu bad=%d", records, torn, have, bad);
+  struct records got = race_writers(WRITERS, RECORDS, SIZE, 1);
+  CHECK("pipe.writev-up-to-pipe-buf-is-atomic",
+        got.whole == WRITERS * RECORDS && got.torn == 0 && got.rest == 0 && got.failed == 0,
+        "records=%d torn=%d rest=%zu bad=%d", got.whole, got.torn, got.rest, got.failed);
 }
 
 int main(void) {

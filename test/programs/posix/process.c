@@ -339,28 +339,11 @@ static void test_groups_and_orphans(void) {
 
 // Writers of up to PIPE_BUF bytes are never interleaved, whichever path moved them.
 static void test_pipe_buf_atomicity(void) {
-  int fds[2];
-  pipe(fds);
   enum { WRITERS = 3, RECORDS = 60, SIZE = 4096 };
-  pid_t kids[WRITERS];
-  for (int w = 0; w < WRITERS; w++) {
-    kids[w] = fork();
-    if (kids[w] == 0) {
-      close(fds[0]);
-      static char rec[SIZE];
-      memset(rec, 'a' + w, SIZE);
-      for (int i = 0; i < RECORDS; i++) write(fds[1], rec, SIZE);
-      _exit(0);
-    }
-  }
-  close(fds[1]);
-  struct records got = read_records(fds[0], SIZE);
-  int records = got.whole, torn = got.torn;
-  size_t have = got.rest;
-  close(fds[0]);
-  for (int w = 0; w < WRITERS; w++) waitpid(kids[w], NULL, 0);
-  CHECK("pipe.writes-up-to-pipe-buf-are-atomic", records == WRITERS * RECORDS && torn == 0 && have == 0,
-        "records=%d torn=%d rest=%zu", records, torn, have);
+  struct records got = race_writers(WRITERS, RECORDS, SIZE, 0);
+  CHECK("pipe.writes-up-to-pipe-buf-are-atomic",
+        got.whole == WRITERS * RECORDS && got.torn == 0 && got.rest == 0 && got.failed == 0,
+        "records=%d torn=%d rest=%zu bad=%d", got.whole, got.torn, got.rest, got.failed);
 }
 
 /* Writes to /dev/null are completed inside the process (no kernel hop); they
