@@ -9,22 +9,6 @@
 static int by_bytes, all_but;
 static long long count = 10;
 
-/* Read the whole input (for "all but the last N"). */
-static char *slurp(int fd, size_t *len) {
-  size_t cap = 65536, n = 0;
-  char *buf = xmalloc(cap);
-  ssize_t r;
-  for (;;) {
-    if (n == cap) buf = xrealloc(buf, cap *= 2);
-    r = read(fd, buf + n, cap - n);
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  *len = n;
-  if (r < 0) { free(buf); return NULL; }
-  return buf;
-}
-
 static int head_fd(int fd) {
   if (all_but) {
     size_t len;

@@ -5,21 +5,6 @@
  */
 #include "lib/util.h"
 
-static char *slurp(int fd, size_t *len) {
-  size_t cap = 65536, n = 0;
-  char *buf = xmalloc(cap);
-  ssize_t r;
-  for (;;) {
-    if (n == cap) buf = xrealloc(buf, cap *= 2);
-    r = read(fd, buf + n, cap - n);
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  *len = n;
-  if (r < 0) { free(buf); return NULL; }
-  return buf;
-}
-
 int main(int argc, char **argv) {
   prog = "tac";
   int c, before = 0, status = 0;

@@ -11,21 +11,6 @@
 static int by_bytes, from_start;
 static long long count = 10;
 
-static char *slurp(int fd, size_t *len) {
-  size_t cap = 65536, n = 0;
-  char *buf = xmalloc(cap);
-  ssize_t r;
-  for (;;) {
-    if (n == cap) buf = xrealloc(buf, cap *= 2);
-    r = read(fd, buf + n, cap - n);
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  *len = n;
-  if (r < 0) { free(buf); return NULL; }
-  return buf;
-}
-
 /* Offset where the output starts within buf. */
 static size_t start_of(const char *buf, size_t len) {
   if (by_bytes) {

@@ -124,6 +124,22 @@ static inline int write_all(int fd, const void *buf, size_t n) {
   return 0;
 }
 
+/* The whole rest of `fd` in a malloc'd buffer (its length in *len); NULL on a read error. */
+static inline char *slurp(int fd, size_t *len) {
+  size_t cap = 65536, n = 0;
+  char *buf = xmalloc(cap);
+  ssize_t r;
+  for (;;) {
+    if (n == cap) buf = xrealloc(buf, cap *= 2);
+    r = read(fd, buf + n, cap - n);
+    if (r <= 0) break;
+    n += (size_t)r;
+  }
+  *len = n;
+  if (r < 0) { free(buf); return NULL; }
+  return buf;
+}
+
 /* Open a file operand for reading: "-" is stdin. -1 with errno on failure. */
 static inline int open_in(const char *name) {
   if (strcmp(name, "-") == 0) return 0;
