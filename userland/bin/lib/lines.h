@@ -19,16 +19,9 @@ struct lines {
 
 /* Append every line of fd (split on `term`); 0 or -1 with errno. */
 static inline int read_lines(int fd, struct lines *L, char term) {
-  size_t cap = 65536, n = 0;
-  char *buf = xmalloc(cap);
-  ssize_t r;
-  for (;;) {
-    if (n == cap) buf = xrealloc(buf, cap *= 2);
-    r = read(fd, buf + n, cap - n);
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  if (r < 0) { free(buf); return -1; }
+  size_t n;
+  char *buf = slurp(fd, &n);
+  if (!buf) return -1;
   buf = xrealloc(buf, n + 1);
   buf[n] = 0;
   size_t start = 0;
