@@ -130,6 +130,15 @@ describe.skipIf(!haveUtils('cp', 'mv', 'ln', 'touch'))('cp, mv, ln, touch', () =
     expect(exists(r2, 'd/a.txt') && exists(r2, 'd/b.bin')).toBe(true);
     expect(out(util('mv', ['d', 'd/e'], tree))).toEqual(fail("mv: cannot move 'd' to a subdirectory of itself, 'd/e/d'\n"));
   });
+  it('cp and mv -t DIR need a directory, and move or copy the sources into it', () => {
+    for (const u of ['cp', 'mv']) {
+      expect(out(util(u, ['-t', 'a.txt', 'b.bin'], tree))).toEqual(fail(`${u}: target directory 'a.txt': Not a directory\n`));
+      const r = util(u, ['-t', 'd', 'a.txt', 'b.bin'], tree);
+      expect(out(r)).toEqual(ok(''));
+      expect(readBack(r, 'd/a.txt')).toBe('hello\n');
+      expect(exists(r, 'b.bin')).toBe(u === 'cp');
+    }
+  });
   it('ln -s makes a symlink; -f replaces an existing name', () => {
     const r = util('ln', ['-s', 'a.txt', 's'], tree);
     expect(out(r)).toEqual(ok(''));

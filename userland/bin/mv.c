@@ -64,31 +64,11 @@ int main(int argc, char **argv) {
   }
   int n = argc - optind;
   char **ops = argv + optind;
-  if (n < 1) { warnx_("missing file operand"); usage_hint(); return 1; }
-  const char *dest = target_dir;
-  if (!dest) {
-    if (n < 2) { warnx_("missing destination file operand after '%s'", ops[0]); usage_hint(); return 1; }
-    dest = ops[--n];
-  }
-  struct stat st;
-  int dest_err = stat(dest, &st) == 0 ? 0 : errno;
-  int dest_is_dir = !no_target_dir && !dest_err && S_ISDIR(st.st_mode);
-  if (n > 1 && !dest_is_dir) {
-    if (no_target_dir) { warnx_("extra operand '%s'", ops[2]); usage_hint(); return 1; }
-    errno = dest_err ? dest_err : ENOTDIR;
-    warn_("target '%s'", dest);
-    return 1;
-  }
+  const char *dest;
+  int dest_is_dir;
+  if (copy_operands(&n, ops, target_dir, no_target_dir, &dest, &dest_is_dir) != 0) return 1;
   for (int i = 0; i < n; i++) {
-    char *to;
-    if (dest_is_dir) {
-      char *b = xmalloc(strlen(ops[i]) + 2);
-      base_name(ops[i], b, strlen(ops[i]) + 2);
-      to = path_join(dest, b);
-      free(b);
-    } else {
-      to = xstrdup(dest);
-    }
+    char *to = copy_target(ops[i], dest, dest_is_dir);
     if (move(ops[i], to) != 0) status = 1;
     free(to);
   }

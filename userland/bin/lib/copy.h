@@ -24,6 +24,43 @@ struct copy_opts {
   int verbose;      /* -v */
 };
 
+/*
+ * The operands of cp and mv: SOURCE DEST, SOURCE... DIR, or with -t DIR
+ * (target_dir) SOURCE...; -T (no_target_dir) takes DEST as a file even when
+ * it is a directory. Sets *n to the number of sources, *dest, and whether the
+ * sources go into it as a directory; 0, or 1 after a diagnostic.
+ */
+static inline int copy_operands(int *n, char **ops, const char *target_dir, int no_target_dir,
+                                const char **dest, int *into_dir) {
+  if (*n < 1) { warnx_("missing file operand"); usage_hint(); return 1; }
+  *dest = target_dir;
+  if (!*dest) {
+    if (*n < 2) { warnx_("missing destination file operand after '%s'", ops[0]); usage_hint(); return 1; }
+    *dest = ops[--*n];
+  }
+  struct stat st;
+  int dest_err = stat(*dest, &st) == 0 ? 0 : errno;
+  *into_dir = !no_target_dir && !dest_err && S_ISDIR(st.st_mode);
+  if (target_dir && !*into_dir) { errno = ENOTDIR; warn_("target directory '%s'", *dest); return 1; }
+  if (*n > 1 && !*into_dir) {
+    if (no_target_dir) { warnx_("extra operand '%s'", ops[2]); usage_hint(); return 1; }
+    errno = dest_err ? dest_err : ENOTDIR;
+    warn_("target '%s'", *dest);
+    return 1;
+  }
+  return 0;
+}
+
+/* Where source `src` goes: into `dest` under its own name, or `dest` itself (malloc'd). */
+static inline char *copy_target(const char *src, const char *dest, int into_dir) {
+  if (!into_dir) return xstrdup(dest);
+  char *b = xmalloc(strlen(src) + 2);
+  base_name(src, b, strlen(src) + 2);
+  char *to = path_join(dest, b);
+  free(b);
+  return to;
+}
+
 static inline void copy_times(const char *dst, const struct stat *st) {
   struct timespec ts[2] = {st->st_atim, st->st_mtim};
   utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
