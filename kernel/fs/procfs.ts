@@ -8,9 +8,9 @@ import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { ProcState, type Process } from '../proc/process.js';
 import type { ProcessTable } from '../proc/table.js';
-import { DirHandle } from './dirhandle.js';
 import type { OpenFile } from './file.js';
-import { DirInode, FileInode, SymlinkInode, allocDev, type Inode, type OpenMode, type Stat } from './inode.js';
+import { FileInode, SymlinkInode, allocDev, type Inode, type OpenMode, type Stat } from './inode.js';
+import { ReadOnlyDir } from './rodir.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 
 const dev = allocDev();
@@ -23,19 +23,6 @@ function stat(ino: bigint, filetype: Filetype, size = 0n): Stat {
 /** Inode numbers: pid in the high bits, the file in the low ones. */
 function inoOf(pid: number, file: number): bigint {
   return (BigInt(pid) << 8n) | BigInt(file);
-}
-
-abstract class ReadOnlyDir extends DirInode {
-  createFile(): Inode | Err { return err(Errno.ACCES); }
-  mkdir(): Errno { return Errno.ACCES; }
-  symlink(): Errno { return Errno.ACCES; }
-  link(): Errno { return Errno.ACCES; }
-  unlink(): Errno { return Errno.ACCES; }
-  rmdir(): Errno { return Errno.ACCES; }
-  rename(): Errno { return Errno.ACCES; }
-  open(mode: OpenMode): OpenFile | Err {
-    return mode.write ? err(Errno.ISDIR) : new DirHandle(this, this);
-  }
 }
 
 export class ProcRoot extends ReadOnlyDir {

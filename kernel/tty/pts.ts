@@ -4,9 +4,9 @@
 // Spec: POSIX posix_openpt(3); Linux pts(4) for the names.
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import { DirHandle } from '../fs/dirhandle.js';
 import type { OpenFile } from '../fs/file.js';
-import { DirInode, Inode, allocDev, type OpenMode, type Stat } from '../fs/inode.js';
+import { Inode, allocDev, type OpenMode, type Stat } from '../fs/inode.js';
+import { ReadOnlyDir } from '../fs/rodir.js';
 import { Pty, PtyMaster, PtySlave, type GroupSignaller } from './pty.js';
 
 const dev = allocDev();
@@ -71,15 +71,12 @@ class PtsInode extends Inode {
   }
 }
 
-export class PtsDir extends DirInode {
+export class PtsDir extends ReadOnlyDir {
   constructor(private readonly table: PtyTable) {
     super();
   }
   stat(): Stat {
     return { ...charStat(3n), filetype: Filetype.DIRECTORY };
-  }
-  open(mode: OpenMode): OpenFile | Err {
-    return mode.write ? err(Errno.ISDIR) : new DirHandle(this, this);
   }
   lookup(name: string): Inode | Err {
     const pty = /^[0-9]+$/.test(name) ? this.table.get(Number(name)) : undefined;
@@ -88,13 +85,6 @@ export class PtsDir extends DirInode {
   list(): Array<[string, Inode]> {
     return this.table.all().map((p) => [String(p.index), new PtsInode(p)]);
   }
-  createFile(): Inode | Err { return err(Errno.ACCES); }
-  mkdir(): Errno { return Errno.ACCES; }
-  symlink(): Errno { return Errno.ACCES; }
-  link(): Errno { return Errno.ACCES; }
-  unlink(): Errno { return Errno.ACCES; }
-  rmdir(): Errno { return Errno.ACCES; }
-  rename(): Errno { return Errno.ACCES; }
 }
 
 /** /dev/tty: opened through the opener's controlling terminal (syscall/path.ts). */
