@@ -1,46 +1,41 @@
 // Processes end to end: the POSIX process calls from C, the shell running
 // pipelines, SIGPIPE ending `yes | head`, and many spawn/exit cycles leaving
 // nothing behind.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from './wasi-cli.js';
 import { openPipes } from '../../kernel/ipc/pipe.js';
 import { captureKernel, root } from '../support/kernel.js';
 
-function tabkernel(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/tabkernel.js'), 'run', ...args], { input, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 describe('processes', () => {
   it('passes the C checks of fork, exec, spawn, wait, pipes, signals, groups and orphans', () => {
-    const r = tabkernel([path.join(root, 'test/programs/bin/process.wasm')]);
+    const r = run(path.join(root, 'test/programs/bin/process.wasm'), [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(r.stdout).toContain('PASSED: 50 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 
   it('forks from a program that replaced another with exec (the child copies the new program, not the old)', () => {
-    const r = tabkernel(['sh', '-c', 'exec sh -c "x=\\$(echo inner); echo got \\$x; (echo sub; exit 3); echo \\$?"']);
+    const r = run('sh', ['-c', 'exec sh -c "x=\\$(echo inner); echo got \\$x; (echo sub; exit 3); echo \\$?"'], { timeout: 60_000 });
     expect(r.stdout).toBe('got inner\nsub\n3\n');
     expect(r.status).toBe(0);
   });
 
   it('runs a three-process pipeline from the shell on the guest PATH', () => {
-    const r = tabkernel(['sh', '-c', 'seq 1 100000 | grep 7 | wc -l']);
+    const r = run('sh', ['-c', 'seq 1 100000 | grep 7 | wc -l'], { timeout: 60_000 });
     expect(r.stdout.trim()).toBe('40951');
     expect(r.status).toBe(0);
   });
 
   it('keeps every byte and its order through a pipe under load (several MiB, many writers\' chunk sizes)', () => {
-    const r = tabkernel(['sh', '-c', 'seq 1 300000 | cat | cat | wc -c; (seq 1 1000; seq 1001 2000) | tail -n 1']);
+    const r = run('sh', ['-c', 'seq 1 300000 | cat | cat | wc -c; (seq 1 1000; seq 1001 2000) | tail -n 1'], { timeout: 60_000 });
     expect(r.stdout).toBe('1988895\n2000\n');
   });
 
   it('ends `yes | head -n 1` through SIGPIPE', () => {
-    const r = tabkernel(['sh', '-c', 'yes | head -n 1; echo done']);
+    const r = run('sh', ['-c', 'yes | head -n 1; echo done'], { timeout: 60_000 });
     expect(r.stdout).toBe('y\ndone\n');
   });
 
@@ -48,29 +43,29 @@ describe('processes', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-script-'));
     fs.writeFileSync(path.join(dir, 'data.txt'), 'one\ntwo\nthree\n');
     const script = 'pwd\nwc -l < data.txt\nsort -r data.txt > sorted.txt\n';
-    const r = tabkernel(['--dir', dir, '--cwd', dir, '--env', 'PATH=/bin', 'sh'], script);
+    const r = run('sh', [], { dirs: [dir], cwd: dir, env: ['PATH=/bin'], input: script, timeout: 60_000 });
     expect(r.stdout).toBe(`${dir}\n3\n`);
     expect(fs.readFileSync(path.join(dir, 'sorted.txt'), 'utf8')).toBe('two\nthree\none\n');
   });
 
   it('kills a process that spins without system calls', () => {
     const bin = path.join(root, 'test/programs/bin');
-    const r = tabkernel(['--dir', `${bin}::/t`, 'sh', '-c', '/t/spin.wasm & sleep 0.2; kill -9 $!; wait $!; echo status $?']);
+    const r = run('sh', ['-c', '/t/spin.wasm & sleep 0.2; kill -9 $!; wait $!; echo status $?'], { dirs: [`${bin}::/t`], timeout: 60_000 });
     expect(r.stdout).toBe('status 137\n');
   });
 
   it('keeps SIGTERM pending for a stopped process until SIGCONT', () => {
-    const r = tabkernel(['sh', '-c', 'sleep 100 & p=$!; kill -STOP $p; sleep 0.2; kill -TERM $p; sleep 0.2; ps -o stat,comm | grep sleep; kill -CONT $p; wait $p; echo "status $?"']);
+    const r = run('sh', ['-c', 'sleep 100 & p=$!; kill -STOP $p; sleep 0.2; kill -TERM $p; sleep 0.2; ps -o stat,comm | grep sleep; kill -CONT $p; wait $p; echo "status $?"'], { timeout: 60_000 });
     expect(r.stdout).toBe('T    sleep\nstatus 143\n');
   });
 
   it('does not take /dev/null for a terminal', () => {
-    const r = tabkernel(['sh', '-c', 'if [ -t 1 ]; then echo tty >&2; else echo no >&2; fi >/dev/null']);
+    const r = run('sh', ['-c', 'if [ -t 1 ]; then echo tty >&2; else echo no >&2; fi >/dev/null'], { timeout: 60_000 });
     expect(r.stderr).toBe('no\n');
   });
 
   it('reports a signal death as 128 + the signal number', () => {
-    const r = tabkernel(['sh', '-c', 'kill -9 $$']);
+    const r = run('sh', ['-c', 'kill -9 $$'], { timeout: 60_000 });
     expect(r.status).toBe(137);
   });
 
