@@ -1,8 +1,22 @@
-// Host directories mounted into the VFS (`--dir HOST::GUEST`). Every inode is a
-// host path; lookups use lstat, so symlinks come back to the kernel's own path
-// resolution (fs/path.ts) and are confined like any other: nothing here ever
-// follows a host symlink or a `..`, so a guest cannot leave the mounted root.
-// Open regular files hold a host fd for their lifetime.
+// Host directories mounted into the VFS (`--dir HOST::GUEST`, the root image).
+//
+// Confinement. The kernel's walk (fs/path.ts) resolves every component itself,
+// so the host must never resolve more than one: each host call names a single
+// entry of a directory the kernel holds open, as `/proc/self/fd/N/NAME` — Linux
+// resolves the magic link `/proc/self/fd/N` to the open directory itself,
+// whatever its path has become (Node has no openat(2); this is its equivalent).
+// The last component is never followed either: lstat, lutimes, O_NOFOLLOW opens,
+// chmod through an O_PATH fd. So a directory renamed, or replaced by a symlink,
+// while a guest holds it cannot carry a later call outside the mount: a held
+// directory is the directory (POSIX's semantics for an open directory fd), and
+// a name is looked up in it and nowhere else.
+//
+// Directory handles. A HostDir holds an O_PATH fd of its directory, opened from
+// its parent's with O_DIRECTORY|O_NOFOLLOW and checked against the (dev, ino)
+// its lookup saw. The mount root and directories a guest has open are pinned;
+// the rest are cached per mount, least recently used closed first, and reopened
+// from their parent on demand (ENOENT if that name no longer holds the same
+// directory). Open regular files hold a host fd for their lifetime.
 import fs from 'node:fs';
 import { Errno, err, isErr, type Err } from '../../abi/errno.js';
 import { Filetype } from '../../abi/wasi.js';
@@ -11,6 +25,14 @@ import type { OpenFile } from '../../fs/file.js';
 import { DirInode, FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from '../../fs/inode.js';
 import { RegularFileHandle, type FileData } from '../../fs/regular.js';
 import { hostErrno } from './errno.js';
+
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+/** Linux's O_PATH (x86-64 and arm64): a handle for naming, not for I/O. Node does not export it. */
+const O_PATH = 0o10000000;
+/** Unpinned directory handles kept open per mount. */
+const DIR_CACHE = 64;
+/** Deepest chain of parents reopened to reach one directory. */
+const MAX_REOPEN_DEPTH = 4096;
 
 /** Run a host call, turning a thrown error into its errno. */
 function host<T>(f: () => T): T | Err {
@@ -39,6 +61,9 @@ function filetypeOf(st: fs.BigIntStats | fs.Stats): Filetype {
   return Filetype.UNKNOWN;
 }
 
+const identity = (st: fs.BigIntStats): string => `${st.dev}:${st.ino}`;
+const fdPath = (fd: number): string => `/proc/self/fd/${fd}`;
+
 /**
  * Node sets file times only as floating-point seconds (about µs precision), but
  * WASI promises nanoseconds. So the exact times a guest set are remembered, with
@@ -47,7 +72,7 @@ function filetypeOf(st: fs.BigIntStats | fs.Stats): Filetype {
 const exactTimes = new Map<string, { atimHost: bigint; atim: bigint; mtimHost: bigint; mtim: bigint }>();
 
 function toStat(st: fs.BigIntStats): Stat {
-  const exact = exactTimes.get(`${st.dev}:${st.ino}`);
+  const exact = exactTimes.get(identity(st));
   return {
     dev: st.dev, ino: st.ino, filetype: filetypeOf(st), nlink: st.nlink, size: st.size,
     atim: exact && exact.atimHost === st.atimeNs ? exact.atim : st.atimeNs,
@@ -56,160 +81,369 @@ function toStat(st: fs.BigIntStats): Stat {
   };
 }
 
-function statPath(path: string): Stat | Err {
-  return host(() => toStat(fs.lstatSync(path, { bigint: true })));
-}
+/**
+ * One mounted host directory tree: whether it is read-only, and its cache of
+ * open directory handles. Renames and links never cross from one mount to
+ * another (EXDEV), even two mounts of the same host tree, as on Linux.
+ */
+class HostMount {
+  /** Directories with an open handle, by host (dev, ino): a held fd keeps the inode number from reuse. */
+  readonly dirs = new Map<string, HostDir>();
+  /** The unpinned ones, least recently used first. */
+  private readonly lru = new Set<HostDir>();
 
-/** utimes with nanosecond times; an undefined time keeps the current one. */
-function modeAt(path: string): number {
-  try {
-    return fs.lstatSync(path).mode & 0o7777;
-  } catch {
-    return 0;
+  constructor(readonly readOnly: boolean) {}
+
+  /** `dir` was just used: it goes to the back of the queue; the oldest beyond the cache size are closed. */
+  used(dir: HostDir): void {
+    if (dir.pinned) return;
+    this.lru.delete(dir);
+    this.lru.add(dir);
+    while (this.lru.size > DIR_CACHE) {
+      const oldest = this.lru.values().next().value!;
+      this.lru.delete(oldest);
+      if (this.dirs.get(oldest.key) === oldest) this.dirs.delete(oldest.key);
+      oldest.close();
+    }
+  }
+  pinned(dir: HostDir): void {
+    this.lru.delete(dir);
+  }
+
+  /** The inode for the entry `name` of `parent`, whose lstat is `st`. */
+  inode(parent: HostDir, name: string, st: fs.BigIntStats): Inode {
+    if (st.isDirectory()) return this.dirs.get(identity(st)) ?? new HostDir(this, parent, name, identity(st));
+    const entry = new HostEntry(parent, name);
+    if (st.isSymbolicLink()) return new HostSymlink(entry);
+    return new HostFile(entry, filetypeOf(st));
   }
 }
 
-function setTimesAt(path: string, atim: bigint | undefined, mtim: bigint | undefined): Errno {
-  const cur = host(() => fs.lstatSync(path, { bigint: true }));
-  if (isErr(cur)) return cur.errno;
-  const sec = (ns: bigint): number => Number(ns) / 1e9;
-  const e = hostE(() => fs.lutimesSync(path, sec(atim ?? cur.atimeNs), sec(mtim ?? cur.mtimeNs)));
-  if (e !== Errno.SUCCESS) return e;
-  const now = host(() => fs.lstatSync(path, { bigint: true }));
-  if (isErr(now)) return Errno.SUCCESS;
-  const before = toStat(cur);
-  exactTimes.set(`${now.dev}:${now.ino}`, {
-    atimHost: now.atimeNs, atim: atim ?? before.atim, mtimHost: now.mtimeNs, mtim: mtim ?? before.mtim,
-  });
-  return Errno.SUCCESS;
-}
-
-/** The inode for whatever is at `path` now. */
-function inodeAt(path: string, readOnly: boolean): Inode | Err {
-  const st = host(() => fs.lstatSync(path));
-  if (isErr(st)) return st;
-  if (st.isDirectory()) return new HostDir(path, readOnly);
-  if (st.isSymbolicLink()) return new HostSymlink(path);
-  return new HostFile(path, filetypeOf(st), readOnly);
+/** Where a host inode is, for the operations on its metadata. */
+interface HostPlace {
+  readonly mount: HostMount;
+  lstat(): fs.BigIntStats | Err;
+  /** Set times on the object itself (never a symlink's target). */
+  utimes(atimeSec: number, mtimeSec: number): Errno;
+  chmod(mode: number): Errno;
 }
 
 /** A host inode's times and permission bits: the host file's own. */
 class HostMeta implements MetaStore {
-  constructor(readonly path: string, readonly readOnly: boolean) {}
+  constructor(readonly place: HostPlace) {}
+
   setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return setTimesAt(this.path, atim, mtim);
+    if (this.place.mount.readOnly) return Errno.ROFS;
+    const cur = this.place.lstat();
+    if (isErr(cur)) return cur.errno;
+    const before = toStat(cur);
+    const sec = (ns: bigint): number => Number(ns) / 1e9;
+    const e = this.place.utimes(sec(atim ?? before.atim), sec(mtim ?? before.mtim));
+    if (e !== Errno.SUCCESS) return e;
+    const now = this.place.lstat();
+    if (isErr(now)) return Errno.SUCCESS;
+    exactTimes.set(identity(now), {
+      atimHost: now.atimeNs, atim: atim ?? before.atim, mtimHost: now.mtimeNs, mtim: mtim ?? before.mtim,
+    });
+    return Errno.SUCCESS;
   }
   getMode(): number {
-    return modeAt(this.path);
+    const st = this.place.lstat();
+    return isErr(st) ? 0 : Number(st.mode) & 0o7777;
   }
+  /** chmod(2), limited to the permission bits (and sticky on directories): a guest never makes a host file setuid or setgid. */
   setMode(mode: number): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.chmodSync(this.path, mode));
+    if (this.place.mount.readOnly) return Errno.ROFS;
+    return this.place.chmod(mode);
   }
 }
 
-export class HostDir extends DirInode {
+export class HostDir extends DirInode implements HostPlace {
   override readonly meta: HostMeta;
-  /** readOnly: a view that refuses every change with EROFS (the root image). */
-  constructor(readonly path: string, readonly readOnly = false) {
+  /** The O_PATH fd of this directory; -1 while closed. */
+  private fd = -1;
+  private pins = 0;
+
+  /**
+   * parent and name: where the directory was found, for reopening it (null for
+   * the mount root, whose handle is never closed). key: its host (dev, ino).
+   */
+  constructor(readonly mount: HostMount, private readonly parent: HostDir | null, private readonly name: string, readonly key: string) {
     super();
-    this.meta = new HostMeta(path, readOnly);
+    this.meta = new HostMeta(this);
   }
 
-  child(name: string): string {
-    return this.path === '/' ? `/${name}` : `${this.path}/${name}`;
+  get pinned(): boolean {
+    return this.pins > 0;
+  }
+  /** Keep the handle open (an open directory fd of a guest, a mount root). */
+  pin(): Errno {
+    const fd = this.handle();
+    if (isErr(fd)) return fd.errno;
+    this.pins++;
+    this.mount.pinned(this);
+    return Errno.SUCCESS;
+  }
+  unpin(): void {
+    if (--this.pins === 0) this.mount.used(this);
+  }
+  /** Called by the mount when it evicts this handle from its cache. */
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+  /** Adopt an fd already opened and checked (the mount root). */
+  adopt(fd: number): void {
+    this.fd = fd;
+    this.mount.dirs.set(this.key, this);
+  }
+
+  /** This directory's open handle, reopened through the parent if the cache closed it. */
+  handle(depth = 0): number | Err {
+    if (this.fd >= 0) {
+      this.mount.used(this);
+      return this.fd;
+    }
+    if (!this.parent || depth > MAX_REOPEN_DEPTH) return err(Errno.NOENT);
+    const dir = this.parent.handle(depth + 1);
+    if (isErr(dir)) return dir;
+    const fd = host(() => fs.openSync(`${fdPath(dir)}/${this.name}`, O_PATH | O_DIRECTORY | O_NOFOLLOW));
+    if (isErr(fd)) return fd.errno === Errno.LOOP ? err(Errno.NOENT) : fd;
+    const st = host(() => fs.fstatSync(fd, { bigint: true }));
+    // Another directory now has this name: the one this inode was is gone from here.
+    if (isErr(st) || identity(st) !== this.key) {
+      fs.closeSync(fd);
+      return err(Errno.NOENT);
+    }
+    this.fd = fd;
+    if (!this.mount.dirs.has(this.key)) this.mount.dirs.set(this.key, this);
+    this.mount.used(this);
+    return fd;
+  }
+
+  /** The host path of entry `name` (one component) of this directory, resolved by the host through the held handle. */
+  at(name: string): string | Err {
+    // The walk hands over single components only; anything else would let the host resolve.
+    if (name === '' || name === '.' || name === '..' || name.includes('/')) return err(Errno.INVAL);
+    const fd = this.handle();
+    return isErr(fd) ? fd : `${fdPath(fd)}/${name}`;
+  }
+
+  /** Run `f` with this directory and `other` both held open (no eviction between computing their paths and using them). */
+  private withBoth<T>(other: HostDir, f: () => T): T | Err {
+    const a = this.pin();
+    if (a !== Errno.SUCCESS) return err(a);
+    const b = other.pin();
+    if (b !== Errno.SUCCESS) {
+      this.unpin();
+      return err(b);
+    }
+    try {
+      return f();
+    } finally {
+      other.unpin();
+      this.unpin();
+    }
+  }
+
+  lstat(): fs.BigIntStats | Err {
+    const fd = this.handle();
+    return isErr(fd) ? fd : host(() => fs.fstatSync(fd, { bigint: true }));
+  }
+  utimes(atimeSec: number, mtimeSec: number): Errno {
+    // Through the magic link, which names the directory itself.
+    const fd = this.handle();
+    return isErr(fd) ? fd.errno : hostE(() => fs.utimesSync(fdPath(fd), atimeSec, mtimeSec));
+  }
+  chmod(mode: number): Errno {
+    const fd = this.handle();
+    return isErr(fd) ? fd.errno : hostE(() => fs.chmodSync(fdPath(fd), mode & 0o1777));
   }
 
   stat(): Stat | Err {
-    return statPath(this.path);
+    const st = this.lstat();
+    return isErr(st) ? st : toStat(st);
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
-    return new DirHandle(this, new HostDir(this.child('..')));
+    const e = this.pin();
+    if (e !== Errno.SUCCESS) return err(e);
+    return new HostDirHandle(this, this.parent ?? this);
   }
 
   lookup(name: string): Inode | Err {
-    return inodeAt(this.child(name), this.readOnly);
+    const p = this.at(name);
+    if (isErr(p)) return p;
+    const st = host(() => fs.lstatSync(p, { bigint: true }));
+    return isErr(st) ? st : this.mount.inode(this, name, st);
   }
   list(): Array<[string, Inode]> | Err {
-    const names = host(() => fs.readdirSync(this.path));
+    const fd = this.handle();
+    if (isErr(fd)) return fd;
+    const names = host(() => fs.readdirSync(fdPath(fd)));
     if (isErr(names)) return names;
     const out: Array<[string, Inode]> = [];
     for (const name of names) {
-      const node = inodeAt(this.child(name), this.readOnly);
+      const node = this.lookup(name);
       if (!isErr(node)) out.push([name, node]);
     }
     return out;
   }
   createFile(name: string): Inode | Err {
-    if (this.readOnly) return err(Errno.ROFS);
-    const p = this.child(name);
-    const fd = host(() => fs.openSync(p, 'wx', 0o666));
+    if (this.mount.readOnly) return err(Errno.ROFS);
+    const p = this.at(name);
+    if (isErr(p)) return p;
+    // O_EXCL: never through a symlink that appeared at this name.
+    const fd = host(() => fs.openSync(p, O_WRONLY | O_CREAT | O_EXCL, 0o666));
     if (isErr(fd)) return fd;
     fs.closeSync(fd);
-    return new HostFile(p, Filetype.REGULAR_FILE);
+    return new HostFile(new HostEntry(this, name), Filetype.REGULAR_FILE);
   }
   mkdir(name: string): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.mkdirSync(this.child(name), 0o777));
+    if (this.mount.readOnly) return Errno.ROFS;
+    const p = this.at(name);
+    return isErr(p) ? p.errno : hostE(() => fs.mkdirSync(p, 0o777));
   }
   symlink(name: string, target: string): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.symlinkSync(target, this.child(name)));
+    if (this.mount.readOnly) return Errno.ROFS;
+    const p = this.at(name);
+    return isErr(p) ? p.errno : hostE(() => fs.symlinkSync(target, p));
   }
   link(name: string, target: Inode): Errno {
-    if (this.readOnly) return Errno.ROFS;
+    if (this.mount.readOnly) return Errno.ROFS;
     if (!(target instanceof HostFile || target instanceof HostSymlink)) {
       return target instanceof DirInode ? Errno.PERM : Errno.XDEV;
     }
-    return hostE(() => fs.linkSync(target.path, this.child(name)));
+    const from = target.entry;
+    if (from.mount !== this.mount) return Errno.XDEV;
+    const r = this.withBoth(from.dir, () => {
+      const src = from.path();
+      const dst = this.at(name);
+      if (isErr(src)) return src.errno;
+      if (isErr(dst)) return dst.errno;
+      // link(2) does not follow a symlink at `src`.
+      return hostE(() => fs.linkSync(src, dst));
+    });
+    return isErr(r) ? r.errno : r;
   }
   unlink(name: string): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    const e = hostE(() => fs.unlinkSync(this.child(name)));
+    if (this.mount.readOnly) return Errno.ROFS;
+    const p = this.at(name);
+    if (isErr(p)) return p.errno;
+    const e = hostE(() => fs.unlinkSync(p));
     // Linux says EISDIR for unlink(2) on a directory; some systems say EPERM.
-    return e === Errno.PERM && fs.lstatSync(this.child(name), { throwIfNoEntry: false })?.isDirectory() ? Errno.ISDIR : e;
+    return e === Errno.PERM && fs.lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ? Errno.ISDIR : e;
   }
   rmdir(name: string): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    return hostE(() => fs.rmdirSync(this.child(name)));
+    if (this.mount.readOnly) return Errno.ROFS;
+    const p = this.at(name);
+    return isErr(p) ? p.errno : hostE(() => fs.rmdirSync(p));
   }
   rename(name: string, to: DirInode, toName: string): Errno {
-    if (this.readOnly) return Errno.ROFS;
-    if (!(to instanceof HostDir)) return Errno.XDEV;
-    return hostE(() => fs.renameSync(this.child(name), to.child(toName)));
+    if (this.mount.readOnly) return Errno.ROFS;
+    if (!(to instanceof HostDir) || to.mount !== this.mount) return Errno.XDEV;
+    const r = this.withBoth(to, () => {
+      const src = this.at(name);
+      const dst = to.at(toName);
+      if (isErr(src)) return src.errno;
+      if (isErr(dst)) return dst.errno;
+      return hostE(() => fs.renameSync(src, dst));
+    });
+    return isErr(r) ? r.errno : r;
+  }
+}
+
+/** An open host directory: its handle stays pinned until the last fd closes. */
+class HostDirHandle extends DirHandle {
+  constructor(readonly hostDir: HostDir, parent: DirInode) {
+    super(hostDir, parent);
+  }
+  override release(): void {
+    this.hostDir.unpin();
+  }
+}
+
+/** A non-directory: a name in a held directory. */
+class HostEntry implements HostPlace {
+  constructor(readonly dir: HostDir, readonly name: string) {}
+
+  get mount(): HostMount {
+    return this.dir.mount;
+  }
+  path(): string | Err {
+    return this.dir.at(this.name);
+  }
+  lstat(): fs.BigIntStats | Err {
+    const p = this.path();
+    return isErr(p) ? p : host(() => fs.lstatSync(p, { bigint: true }));
+  }
+  utimes(atimeSec: number, mtimeSec: number): Errno {
+    const p = this.path();
+    return isErr(p) ? p.errno : hostE(() => fs.lutimesSync(p, atimeSec, mtimeSec));
+  }
+  chmod(mode: number): Errno {
+    // chmod(2) follows symlinks and Linux has no lchmod: change the mode
+    // through an O_PATH handle of the entry itself, refusing a symlink.
+    const p = this.path();
+    if (isErr(p)) return p.errno;
+    const fd = host(() => fs.openSync(p, O_PATH | O_NOFOLLOW));
+    if (isErr(fd)) return fd.errno;
+    try {
+      const st = host(() => fs.fstatSync(fd));
+      if (isErr(st)) return st.errno;
+      if (st.isSymbolicLink()) return Errno.NOTSUP;
+      return hostE(() => fs.chmodSync(fdPath(fd), mode & 0o777));
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }
 
 export class HostSymlink extends SymlinkInode {
   override readonly meta: HostMeta;
-  constructor(readonly path: string) {
+  constructor(readonly entry: HostEntry) {
     super();
-    this.meta = new HostMeta(path, true); // chmod never changes a symlink itself
+    this.meta = new HostMeta(entry);
   }
   stat(): Stat | Err {
-    return statPath(this.path);
+    const st = this.entry.lstat();
+    return isErr(st) ? st : toStat(st);
+  }
+  override setMode(): Errno {
+    return Errno.NOTSUP; // Linux: a symlink's mode cannot be changed
   }
   readlink(): string | Err {
-    return host(() => fs.readlinkSync(this.path));
+    const p = this.entry.path();
+    return isErr(p) ? p : host(() => fs.readlinkSync(p));
   }
 }
 
 export class HostFile extends FileInode {
   override readonly meta: HostMeta;
-  constructor(readonly path: string, override readonly filetype: Filetype, readonly readOnly = false) {
+  constructor(readonly entry: HostEntry, override readonly filetype: Filetype) {
     super();
-    this.meta = new HostMeta(path, readOnly);
+    this.meta = new HostMeta(entry);
   }
   stat(): Stat | Err {
-    return statPath(this.path);
+    const st = this.entry.lstat();
+    return isErr(st) ? st : toStat(st);
   }
   open(mode: OpenMode): OpenFile | Err {
     // Only regular files are opened: a host FIFO or device would block the kernel.
     if (this.filetype !== Filetype.REGULAR_FILE) return err(Errno.NXIO);
-    if (mode.write && this.readOnly) return err(Errno.ROFS);
-    const fd = host(() => fs.openSync(this.path, mode.write ? 'r+' : 'r'));
+    if (mode.write && this.entry.mount.readOnly) return err(Errno.ROFS);
+    const p = this.entry.path();
+    if (isErr(p)) return p;
+    const access = mode.write ? (mode.read ? O_RDWR : O_WRONLY) : O_RDONLY;
+    // O_NOFOLLOW: a symlink put at this name since the lookup is not followed;
+    // O_NONBLOCK: nor does a FIFO put there block the kernel before the check below.
+    const fd = host(() => fs.openSync(p, access | O_NOFOLLOW | O_NONBLOCK));
     if (isErr(fd)) return fd;
+    const st = host(() => fs.fstatSync(fd));
+    if (isErr(st) || !st.isFile()) {
+      fs.closeSync(fd);
+      return err(isErr(st) ? st.errno : Errno.NXIO);
+    }
     return new HostFileHandle(this, new HostFileData(fd), mode.read, mode.write);
   }
 }
@@ -250,13 +484,20 @@ class HostFileHandle extends RegularFileHandle {
   }
 }
 
-/** The root of a mount: a real directory, path made canonical. */
+/** The root of a mount: a real directory, held open for the kernel's lifetime. */
 export function hostDirectory(hostPath: string, readOnly = false): DirInode | Error {
+  if (!fs.existsSync('/proc/self/fd')) return new Error('host directories need Linux /proc');
+  let fd = -1;
   try {
-    const real = fs.realpathSync(hostPath);
-    if (!fs.statSync(real).isDirectory()) return new Error('not a directory');
-    return new HostDir(real, readOnly);
+    fd = fs.openSync(fs.realpathSync(hostPath), O_PATH | O_DIRECTORY);
+    const st = fs.fstatSync(fd, { bigint: true });
+    const root = new HostDir(new HostMount(readOnly), null, '', identity(st));
+    root.adopt(fd);
+    root.pin();
+    return root;
   } catch (e) {
-    return new Error((e as Error).message);
+    if (fd >= 0) fs.closeSync(fd);
+    const code = (e as { code?: string }).code;
+    return new Error(code === 'ENOTDIR' ? 'not a directory' : (e as Error).message);
   }
 }
