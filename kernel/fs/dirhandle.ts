@@ -1,7 +1,10 @@
 // Open directories: fd_readdir's view of a DirInode. Cookies are positions in
 // the listing `.`, `..`, then the entries in the directory's own order; an entry's
-// d_next is the cookie of the one after it. A directory changed between calls
-// may skip or repeat entries, as POSIX allows for readdir(3).
+// d_next is the cookie of the one after it. The listing is taken once, when
+// reading starts at cookie 0 (opendir, rewinddir), and later calls page through
+// it: listing a directory of N entries costs N lookups, not N per call. Entries
+// made or removed since then show up after the next rewind, as POSIX allows
+// for readdir(3).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { OpenFile, type DirEntry } from './file.js';
@@ -9,6 +12,9 @@ import type { DirInode, Inode } from './inode.js';
 
 export class DirHandle extends OpenFile {
   readonly filetype = Filetype.DIRECTORY;
+
+  /** The listing being paged through; null until the first read. */
+  private listing: DirEntry[] | null = null;
 
   constructor(readonly dir: DirInode, readonly parent: DirInode) {
     super(true, false);
@@ -28,6 +34,16 @@ export class DirHandle extends OpenFile {
     return err(Errno.ISDIR);
   }
   override readdir(cookie: bigint): DirEntry[] | Err {
+    if (cookie === 0n || this.listing === null) {
+      const all = this.list();
+      if (isErr(all)) return all;
+      this.listing = all;
+    }
+    if (cookie >= BigInt(this.listing.length)) return [];
+    return this.listing.slice(Number(cookie));
+  }
+
+  private list(): DirEntry[] | Err {
     const entries = this.dir.list();
     if (isErr(entries)) return entries;
     const all: DirEntry[] = [dotEntry('.', this.dir), dotEntry('..', this.parent)];
@@ -35,8 +51,7 @@ export class DirHandle extends OpenFile {
       const st = node.stat();
       all.push({ name, ino: isErr(st) ? 0n : st.ino, filetype: node.filetype });
     }
-    if (cookie >= BigInt(all.length)) return [];
-    return all.slice(Number(cookie));
+    return all;
   }
 }
 
