@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Errno } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
-import { FdTable } from './fdtable.js';
+import { FD_LIMIT, FdTable } from './fdtable.js';
 
 class Probe extends OpenFile {
   readonly filetype = Filetype.UNKNOWN;
@@ -22,6 +22,17 @@ describe('fd table', () => {
     expect(t.alloc(entry(f))).toBe(1);
     t.close(0);
     expect(t.alloc(entry(f))).toBe(0);
+  });
+
+  it('refuses a lowest fd below 0 or at the limit with EINVAL, and hands out none', () => {
+    const t = new FdTable();
+    const f = new Probe(true, true);
+    expect(t.alloc(entry(f), -1)).toEqual({ errno: Errno.INVAL });
+    expect(t.alloc(entry(f), -1_000_000)).toEqual({ errno: Errno.INVAL });
+    expect(t.alloc(entry(f), FD_LIMIT)).toEqual({ errno: Errno.INVAL });
+    expect(t.alloc(entry(f), FD_LIMIT - 1)).toBe(FD_LIMIT - 1);
+    expect(t.alloc(entry(f), FD_LIMIT - 1)).toEqual({ errno: Errno.MFILE });
+    expect(f.refs).toBe(1);
   });
 
   it('releases a description only when its last fd closes', () => {

@@ -25,8 +25,12 @@ export class FdTable {
     return this.fds.get(fd);
   }
 
-  /** Install `entry` at the lowest free fd ≥ `min`. */
+  /**
+   * Install `entry` at the lowest free fd ≥ `min`: EMFILE when none is free,
+   * EINVAL for a `min` outside [0, FD_LIMIT) (fcntl(2) F_DUPFD's rule).
+   */
   alloc(entry: FdEntry, min = 0): number | Err {
+    if (!Number.isInteger(min) || min < 0 || min >= FD_LIMIT) return err(Errno.INVAL);
     for (let fd = min; fd < FD_LIMIT; fd++) {
       if (!this.fds.has(fd)) {
         this.set(fd, entry);

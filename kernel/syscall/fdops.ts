@@ -39,7 +39,6 @@ export function pipe(t: Task, flags: number): Result {
 export function dup(t: Task, fd: number, min: number, cloexec: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  if (min < 0 || min >= FD_LIMIT) return Errno.INVAL;
   const n = t.proc.fds.alloc({ file: e.file, rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, cloexec: cloexec !== 0 }, min);
   if (isErr(n)) return n.errno;
   t.ret(0, n);
