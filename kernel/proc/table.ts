@@ -27,8 +27,13 @@ export class ProcessTable {
   }
 
   /** Live members of a process group. */
+  /**
+   * The members of process group `pgid`, zombies included: on Linux a group
+   * lives until its last member is reaped, so a pipeline's later commands can
+   * join the group of a first command that has already exited.
+   */
   group(pgid: number): Process[] {
-    return [...this.byPid.values()].filter((p) => p.pgid === pgid && p.alive);
+    return [...this.byPid.values()].filter((p) => p.pgid === pgid);
   }
 
   all(): IterableIterator<Process> {

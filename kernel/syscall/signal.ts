@@ -8,14 +8,18 @@ import { SIG_DFL, SIG_IGN, sigbit, type Process } from '../proc/process.js';
 import { blockable, isValidSignal, takeSignal } from '../proc/signals.js';
 import type { Result, Task } from './task.js';
 
-/** kill: pid > 0 one process, 0 our group, -1 everyone but init, < -1 group -pid. */
+/**
+ * kill: pid > 0 one process, 0 our group, -1 everyone but init, < -1 group -pid.
+ * A zombie not yet reaped still exists (kill(pid, 0) is 0), as on Linux; a
+ * signal sent to it is discarded (postSignal).
+ */
 export function kill(t: Task, pid: number, sig: number): Result {
   if (!isValidSignal(sig)) return Errno.INVAL;
   const p = t.proc;
   let targets: Process[];
   if (pid > 0) {
     const q = t.sys.procs.get(pid);
-    targets = q && q.alive ? [q] : [];
+    targets = q ? [q] : [];
   } else if (pid === 0) {
     targets = t.sys.procs.group(p.pgid);
   } else if (pid === -1) {

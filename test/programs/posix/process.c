@@ -352,6 +352,43 @@ static void test_groups_and_orphans(void) {
   while (waitpid(-1, NULL, 0) > 0) {}
 }
 
+// A group lives while any member does, a zombie leader included (Linux): the
+// shell spawns a pipeline's later commands into the group of its first, which
+// may have exited already.
+static void test_zombie_leader_keeps_group(void) {
+  int fds[2];
+  pipe(fds);
+  pid_t leader = fork();
+  if (leader == 0) {
+    setpgid(0, 0);
+    close(fds[0]);
+    write(fds[1], "L", 1);
+    _exit(7);
+  }
+  setpgid(leader, leader); /* as a shell does, from both sides */
+  close(fds[1]);
+  char c;
+  read(fds[0], &c, 1);
+  /* EOF on the pipe: the leader has exited and not been reaped. */
+  CHECK("groups.leader-exited", read(fds[0], &c, 1) == 0, "errno=%d", errno);
+  close(fds[0]);
+  CHECK("groups.kill-0-zombie", kill(leader, 0) == 0, "errno=%d", errno);
+  CHECK("groups.kill-0-zombie-group", kill(-leader, 0) == 0, "errno=%d", errno);
+  pid_t member = fork();
+  if (member == 0) {
+    int ok = setpgid(0, leader) == 0 && getpgrp() == leader;
+    _exit(ok ? 0 : 10 + errno % 100);
+  }
+  int st = 0;
+  waitpid(member, &st, 0);
+  CHECK("groups.join-zombie-leaders-group", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status=%#x", st);
+  waitpid(leader, &st, 0);
+  CHECK("groups.leader-status", WIFEXITED(st) && WEXITSTATUS(st) == 7, "status=%#x", st);
+  /* Reaped, and its group empty: joining it is EPERM, signalling it ESRCH. */
+  CHECK("groups.gone-after-reap", setpgid(0, leader) == -1 && errno == EPERM, "errno=%d", errno);
+  CHECK("groups.kill-gone", kill(-leader, 0) == -1 && errno == ESRCH, "errno=%d", errno);
+}
+
 // Writers of up to PIPE_BUF bytes are never interleaved, whichever path moved them.
 static void test_pipe_buf_atomicity(void) {
   enum { WRITERS = 3, RECORDS = 60, SIZE = 4096 };
@@ -418,6 +455,7 @@ int main(void) {
   test_sigpipe();
   test_handlers();
   test_kill_pipeline_middle();
+  test_zombie_leader_keeps_group();
   test_groups_and_orphans();
   return tk_done();
 }
