@@ -26,10 +26,11 @@ cd "$ROOT"
 
 CLANG=${CLANG:-clang-14}
 WASM_OPT=${WASM_OPT:-wasm-opt}
+WASM_OBJDUMP=${WASM_OBJDUMP:-wasm-objdump}
 WASI_INCLUDE=${WASI_SYSROOT_INCLUDE:-/usr/include/wasm32-wasi}
 WASI_LIB=${WASI_SYSROOT_LIB:-/usr/lib/wasm32-wasi}
 
-for tool in "$CLANG" "$WASM_OPT"; do
+for tool in "$CLANG" "$WASM_OPT" "$WASM_OBJDUMP"; do
   command -v "$tool" >/dev/null || { echo "build.sh: $tool not found" >&2; exit 1; }
 done
 [ -d "$WASI_INCLUDE" ] && [ -d "$WASI_LIB" ] || {
@@ -94,7 +95,10 @@ build_dir test/programs test/programs/bin -Itest/programs -Wno-unused-result
 #    their stack pointer, which fork carries to the child, and get a 1 MiB
 #    stack (wasm-ld's 64 KiB default overflows silently into static data).
 LIBC_INC=(-Iuserland/libc/include -mmutable-globals)
-USER_LDFLAGS=(-Wl,--export=__stack_pointer -Wl,-z,stack-size=1048576)
+#    The function table and __tk_sigtramp (the signal trampoline's index,
+#    userland/libc/signal.c) are exported for the runtime to run handlers.
+USER_LDFLAGS=(-Wl,--export=__stack_pointer -Wl,-z,stack-size=1048576
+  -Wl,--export-table -Wl,--export-if-defined=__tk_sigtramp)
 LIBTK=$WORK/libtk
 build_libc() {
   mkdir -p "$LIBTK"
@@ -105,6 +109,19 @@ build_libc() {
   local members=()
   for src in "$LIBTK"/*.o; do [ "$(basename "$src")" = cwd.o ] || members+=("$src"); done
   llvm-ar-14 rcsD "$LIBTK/libtk.a" "${members[@]}"
+}
+
+# check_exports WASM: a command module exports no function but _start. wasm-ld
+# wraps any other exported function in __wasm_call_ctors/__wasm_call_dtors, so
+# calling it reruns the constructors and the exit code (a signal trampoline
+# exported that way did both on every signal).
+check_exports() {
+  local bad
+  bad=$("$WASM_OBJDUMP" -x -j Export "$1" | sed -n 's/.*func\[[0-9]*\] <\(.*\)> -> "\(.*\)"/\2/p; s/.*func\[[0-9]*\] -> "\(.*\)"/\1/p' | grep -vx _start || true)
+  if [ -n "$bad" ]; then
+    echo "build.sh: $1 exports functions other than _start (wrapped in ctors/dtors by wasm-ld): $bad" >&2
+    exit 1
+  fi
 }
 
 # build_prog OUT [--asyncify] SRC...: C files → one program of the root image.
@@ -127,6 +144,7 @@ build_prog() {
   local raw=$WORK/raw/$name.wasm
   mkdir -p "$WORK/raw"
   "$CLANG" "${TARGET[@]}" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a" -o "$raw"
+  check_exports "$raw"
   if [ $async = 1 ]; then
     "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@tabkernel.fork "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   else

@@ -1,8 +1,14 @@
 // Running signal handlers inside the process. When the kernel leaves a signal
 // for a handler it raises the page's SIGNAL slot; after every import returns,
 // the runtime checks the slot and, while the kernel hands out signals
-// (sigtake), calls the handler through the libc's exported trampoline
-// `__tk_sighandler(sig, handler)` and restores the mask (sigreturn).
+// (sigtake), calls the handler through the libc's trampoline and restores the
+// mask (sigreturn). The trampoline is found through data, not an exported
+// function (which wasm-ld would wrap in the program's constructors and exit
+// code): the exported global `__tk_sigtramp` is the address of the
+// trampoline's function-table index, and the table is exported
+// (userland/libc/signal.c). A program without it cannot run handlers, so
+// installing one is refused (sigaction: ENOTSUP) instead of leaving signals
+// pending for ever.
 import { Slot } from '../abi/page.js';
 import { NR } from '../abi/syscalls.js';
 import type { SyscallClient } from './syscall.js';
@@ -16,8 +22,12 @@ export class SignalRunner {
   /** Run handlers through the trampoline of the program just instantiated. */
   attach(exports: WebAssembly.Exports): void {
     this.running = false;
-    const t = exports.__tk_sighandler;
-    this.trampoline = typeof t === 'function' ? (t as (sig: number, handler: number) => void) : null;
+    this.trampoline = findTrampoline(exports);
+  }
+
+  /** Whether this program can run signal handlers at all. */
+  get canRunHandlers(): boolean {
+    return this.trampoline !== null;
   }
 
   /**
@@ -63,4 +73,17 @@ export class SignalRunner {
       this.running = false;
     }
   }
+}
+
+/** The libc's trampoline: the table entry whose index is stored at `__tk_sigtramp`. */
+function findTrampoline(exports: WebAssembly.Exports): ((sig: number, handler: number) => void) | null {
+  const at = exports.__tk_sigtramp;
+  const table = exports.__indirect_function_table;
+  const memory = exports.memory;
+  if (!(at instanceof WebAssembly.Global && table instanceof WebAssembly.Table && memory instanceof WebAssembly.Memory)) return null;
+  const addr = Number(at.value);
+  if (!(addr >= 0 && addr + 4 <= memory.buffer.byteLength)) return null;
+  const index = new DataView(memory.buffer).getUint32(addr, true);
+  const f: unknown = index < table.length ? table.get(index) : null;
+  return typeof f === 'function' ? (f as (sig: number, handler: number) => void) : null;
 }

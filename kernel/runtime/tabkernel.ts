@@ -10,7 +10,12 @@ import type { PipeFastPath } from './pipes.js';
 
 type Fn = (...a: never[]) => number;
 
-export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: Fn, pipes: PipeFastPath): Record<string, Fn> {
+/** Handler values that are not functions: SIG_DFL, SIG_IGN, and "no change". */
+const SIG_DFL = 0;
+const SIG_IGN = 0xfffffffe;
+const SIG_QUERY = 0xffffffff;
+
+export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: Fn, pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
   const m = getMem;
   /** Store results into guest pointers (0 = not wanted); FAULT if any is bad. */
   const outs = (...pairs: Array<[number, number, 'u32' | 'u64' | 'u16']>): Errno => {
@@ -92,6 +97,9 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     },
     kill: (pid: number, sig: number) => s.begin().num(0, pid).num(1, sig).call(NR.kill),
     sigaction(sig: number, handler: number, flags: number, sigmask: bigint, oh: number, of: number, om: number): number {
+      const h = handler >>> 0;
+      // A handler this program has no trampoline to run would stay pending for ever.
+      if (h !== SIG_DFL && h !== SIG_IGN && h !== SIG_QUERY && !signals.canRunHandlers) return Errno.NOTSUP;
       const r = s.begin().num(0, sig).num(1, handler >>> 0).num(2, flags >>> 0).num(3, mask(sigmask)).call(NR.sigaction);
       return r || outs([oh, s.retNum(0), 'u32'], [of, s.retNum(1), 'u32'], [om, s.retNum(2), 'u64']);
     },

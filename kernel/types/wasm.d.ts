@@ -28,6 +28,7 @@ declare namespace WebAssembly {
   }
   class Table {
     readonly length: number;
+    get(index: number): unknown;
   }
   class RuntimeError extends Error {}
   class CompileError extends Error {}

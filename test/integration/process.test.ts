@@ -17,6 +17,23 @@ describe('processes', () => {
     expect(r.status).toBe(0);
   });
 
+  it('runs a signal handler without rerunning constructors or exit code, leaking nothing', () => {
+    const r = run(path.join(root, 'test/programs/bin/sighandler.wasm'));
+    expect(r.stdout).toBe('ctors=1\nhandler\nafter raise: ctors=1\nfds unchanged\nread after handlers: \'abc\'\natexit (ctors=1)\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('refuses a handler from a program that has no signal trampoline with ENOTSUP', () => {
+    const r = run(path.join(root, 'test/programs/bin/nohandler.wasm'));
+    expect(r.stdout).toContain('PASSED: 6 checks, 0 failed');
+    expect(r.status).toBe(0);
+  });
+
+  it('keeps the shell\'s descriptors as they were across trapped signals', () => {
+    const r = run('sh', ['-c', 'a=$(ls /proc/$$/fd); trap "echo caught" USR1; for i in 1 2 3 4 5; do kill -USR1 $$; done; b=$(ls /proc/$$/fd); [ "$a" = "$b" ] && echo same || echo "$a" / "$b"']);
+    expect(r.stdout).toBe('caught\n'.repeat(5) + 'same\n');
+  });
+
   it('forks from a program that replaced another with exec (the child copies the new program, not the old)', () => {
     const r = run('sh', ['-c', 'exec sh -c "x=\\$(echo inner); echo got \\$x; (echo sub; exit 3); echo \\$?"'], { timeout: 60_000 });
     expect(r.stdout).toBe('got inner\nsub\n3\n');

@@ -1,7 +1,13 @@
 /*
  * Signals: sigaction and friends over the "tabkernel" imports. Handlers are
- * function-table indices; the runtime calls them through __tk_sighandler
- * when the kernel leaves a signal pending (kernel/runtime/signals.ts).
+ * function-table indices; when the kernel leaves a signal pending, the runtime
+ * (kernel/runtime/signals.ts) calls the trampoline below through the exported
+ * function table, finding its index in the exported data symbol __tk_sigtramp.
+ * The trampoline is deliberately not an exported function: wasm-ld wraps every
+ * function a command module exports in __wasm_call_ctors/__wasm_call_dtors, so
+ * each signal would rerun the constructors and run the exit code (atexit,
+ * stdio flush). userland/build.sh fails the build on any exported function
+ * other than _start.
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,8 +22,8 @@ static int fail(int e) {
 
 static int flags_of[NSIG];
 
-/* The runtime calls this to run a handler. */
-__attribute__((export_name("__tk_sighandler"))) void __tk_sighandler(int sig, unsigned handler) {
+/* The runtime calls this, through the function table, to run a handler. */
+static void trampoline(int sig, unsigned handler) {
   if (sig > 0 && sig < NSIG && (flags_of[sig] & SA_SIGINFO)) {
     siginfo_t info;
     memset(&info, 0, sizeof info);
@@ -27,6 +33,9 @@ __attribute__((export_name("__tk_sighandler"))) void __tk_sighandler(int sig, un
     ((void (*)(int))handler)(sig);
   }
 }
+
+/* Where the runtime finds the trampoline: linked with --export-if-defined=__tk_sigtramp. */
+void (*const __tk_sigtramp)(int, unsigned) = trampoline;
 
 static uint64_t to_mask(const sigset_t *s) {
   return (uint64_t)(uint32_t)s->__bits[0];

@@ -50,7 +50,9 @@ int32_t tk_dup2(int32_t fd, int32_t newfd, int32_t flags) TK_IMPORT(dup2);
 int32_t tk_fd_cloexec(int32_t fd, int32_t set, int32_t *old) TK_IMPORT(fd_cloexec);
 int32_t tk_getpid(int32_t *pid, int32_t *ppid) TK_IMPORT(getpid);
 int32_t tk_kill(int32_t pid, int32_t sig) TK_IMPORT(kill);
-/* handler: 0 = SIG_DFL, 1 = SIG_IGN, otherwise a function table index. */
+/* handler: 0 = SIG_DFL, 0xfffffffe = SIG_IGN (signal.h: (void (*)(int))-2), 0xffffffff =
+   leave it unchanged, otherwise a function table index (ENOTSUP in a program
+   that does not export the trampoline __tk_sigtramp, userland/libc/signal.c). */
 int32_t tk_sigaction(int32_t sig, uint32_t handler, uint32_t flags, uint64_t mask,
                      uint32_t *old_handler, uint32_t *old_flags, uint64_t *old_mask) TK_IMPORT(sigaction);
 int32_t tk_sigprocmask(int32_t how, uint64_t set, uint64_t *old) TK_IMPORT(sigprocmask);
