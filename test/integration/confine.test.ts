@@ -99,3 +99,20 @@ describe('host file metadata', () => {
     expect(fs.statSync(sh).mtimeMs).toBe(before);
   });
 });
+
+describe('host file names', () => {
+  it('lists, opens, renames and links names that are not UTF-8 (each stray byte as U+EF80 + byte - 0x80)', () => {
+    const dir = scratch('names');
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9]); // "café" in Latin-1
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), latin1]), 'latin-1 name\n');
+    const r = run(path.join(root, 'userland/rootfs/bin/sh'),
+      ['-c', 'for f in /data/*; do printf "%s\\n" "$f" | od -An -c | tr -s " "; cat "$f"; mv "$f" "$f.old"; ln -s "$(basename "$f").old" "$f"; done; ls /data | wc -l'],
+      { dirs: [`${dir}::/data`] });
+    expect(r.status, r.stderr).toBe(0);
+    // U+EFE9 in UTF-8 is ee bf a9.
+    expect(r.stdout).toBe(' / d a t a / c a f 356 277 251 \\n\nlatin-1 name\n2\n');
+    const names = fs.readdirSync(dir, { encoding: 'buffer' }).map((b) => b.toString('latin1')).sort();
+    expect(names).toEqual(['caf\xe9', 'caf\xe9.old']);
+    expect(fs.readlinkSync(Buffer.concat([Buffer.from(`${dir}/`), latin1]), { encoding: 'buffer' }).toString('latin1')).toBe('caf\xe9.old');
+  });
+});

@@ -17,6 +17,8 @@
 // the rest are cached per mount, least recently used closed first, and reopened
 // from their parent on demand (ENOENT if that name no longer holds the same
 // directory). Open regular files hold a host fd for their lifetime.
+// Names and symlink targets are host bytes; hostname.ts maps those that are
+// not UTF-8 to names a guest can see and use.
 import fs from 'node:fs';
 import { Errno, err, isErr, type Err } from '../../abi/errno.js';
 import { Filetype } from '../../abi/wasi.js';
@@ -25,6 +27,7 @@ import type { OpenFile } from '../../fs/file.js';
 import { DirInode, FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from '../../fs/inode.js';
 import { RegularFileHandle, type FileData } from '../../fs/regular.js';
 import { hostErrno } from './errno.js';
+import { fromHostName, toHostName } from './hostname.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 /** Linux's O_PATH (x86-64 and arm64): a handle for naming, not for I/O. Node does not export it. */
@@ -222,11 +225,13 @@ export class HostDir extends DirInode implements HostPlace {
   }
 
   /** The host path of entry `name` (one component) of this directory, resolved by the host through the held handle. */
-  at(name: string): string | Err {
+  at(name: string): fs.PathLike | Err {
     // The walk hands over single components only; anything else would let the host resolve.
     if (name === '' || name === '.' || name === '..' || name.includes('/')) return err(Errno.INVAL);
     const fd = this.handle();
-    return isErr(fd) ? fd : `${fdPath(fd)}/${name}`;
+    if (isErr(fd)) return fd;
+    const host = toHostName(name);
+    return typeof host === 'string' ? `${fdPath(fd)}/${host}` : Buffer.concat([Buffer.from(`${fdPath(fd)}/`), host]);
   }
 
   /** Run `f` with this directory and `other` both held open (no eviction between computing their paths and using them). */
@@ -280,10 +285,10 @@ export class HostDir extends DirInode implements HostPlace {
   list(): Array<[string, Inode]> | Err {
     const fd = this.handle();
     if (isErr(fd)) return fd;
-    const names = host(() => fs.readdirSync(fdPath(fd)));
-    if (isErr(names)) return names;
+    const raw = host(() => fs.readdirSync(fdPath(fd), { encoding: 'buffer' }));
+    if (isErr(raw)) return raw;
     const out: Array<[string, Inode]> = [];
-    for (const name of names) {
+    for (const name of raw.map(fromHostName)) {
       const node = this.lookup(name);
       if (!isErr(node)) out.push([name, node]);
     }
@@ -307,7 +312,7 @@ export class HostDir extends DirInode implements HostPlace {
   symlink(name: string, target: string): Errno {
     if (this.mount.readOnly) return Errno.ROFS;
     const p = this.at(name);
-    return isErr(p) ? p.errno : hostE(() => fs.symlinkSync(target, p));
+    return isErr(p) ? p.errno : hostE(() => fs.symlinkSync(toHostName(target), p));
   }
   link(name: string, target: Inode): Errno {
     if (this.mount.readOnly) return Errno.ROFS;
@@ -370,7 +375,7 @@ class HostEntry implements HostPlace {
   get mount(): HostMount {
     return this.dir.mount;
   }
-  path(): string | Err {
+  path(): fs.PathLike | Err {
     return this.dir.at(this.name);
   }
   lstat(): fs.BigIntStats | Err {
@@ -414,7 +419,7 @@ export class HostSymlink extends SymlinkInode {
   }
   readlink(): string | Err {
     const p = this.entry.path();
-    return isErr(p) ? p : host(() => fs.readlinkSync(p));
+    return isErr(p) ? p : host(() => fromHostName(fs.readlinkSync(p, { encoding: 'buffer' })));
   }
 }
 
