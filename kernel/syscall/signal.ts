@@ -108,11 +108,22 @@ export function alarm(t: Task, seconds: number): Result {
   p.alarmTimer = null;
   if (seconds > 0) {
     p.alarmDeadline = performance.now() + seconds * 1000;
-    p.alarmTimer = setTimeout(() => {
-      p.alarmTimer = null;
-      t.sys.signal(p, Signal.ALRM);
-    }, seconds * 1000);
+    armAlarm(t, p);
   }
   t.ret(0, left);
   return Errno.SUCCESS;
+}
+
+/** The longest delay a host timer keeps: Node and browsers run a longer one after 1 ms. */
+const MAX_TIMER_MS = 0x7fffffff;
+
+/** Wait for p.alarmDeadline in timers of at most MAX_TIMER_MS (alarm takes up to 2^32-1 s, 136 years). */
+function armAlarm(t: Task, p: Process): void {
+  const left = Math.max(0, p.alarmDeadline - performance.now());
+  const last = left <= MAX_TIMER_MS;
+  p.alarmTimer = setTimeout(() => {
+    p.alarmTimer = null;
+    if (last) t.sys.signal(p, Signal.ALRM);
+    else armAlarm(t, p);
+  }, last ? left : MAX_TIMER_MS);
 }
