@@ -110,9 +110,25 @@ function exitWith(sys: SyscallClient, status: number, message: string): void {
 function trapMessage(prog: string, e: unknown): string {
   if (e instanceof Error) {
     const kind = e instanceof WebAssembly.RuntimeError || e instanceof RangeError ? 'wasm trap' : e.name;
-    return `Error: failed to run main module \`${prog}\`\n\nCaused by:\n    ${kind}: ${e.message}\n${e.stack ?? ''}`;
+    return `Error: failed to run main module \`${prog}\`\n\nCaused by:\n    ${kind}: ${e.message}\n${wasmBacktrace(e.stack ?? '')}`;
   }
   return `Error: failed to run main module \`${prog}\`: ${String(e)}`;
+}
+
+/**
+ * The guest's frames of a trap, innermost first, as wasmtime lists them
+ * ("0: 0x58c3 - <wasm function 30>", with the function's name when the module
+ * has a name section); the runtime's own JavaScript frames are left out.
+ */
+export function wasmBacktrace(stack: string): string {
+  const frames: string[] = [];
+  for (const line of stack.split('\n')) {
+    const m = /^\s*at (?:(.+?) \()?wasm:\/\/wasm\/[^:]*:wasm-function\[(\d+)\]:(0x[0-9a-f]+)\)?$/.exec(line);
+    if (!m) continue;
+    const [, name, index, offset] = m;
+    frames.push(`        ${frames.length}: ${offset} - ${name ?? `<wasm function ${index}>`}`);
+  }
+  return frames.length > 0 ? `    wasm backtrace:\n${frames.join('\n')}\n` : '';
 }
 
 /**

@@ -68,6 +68,9 @@ describe('traps (trap)', () => {
       expect(r.status).toBe(134);
       expect(r.stdout).toBe('ok before-trap\n');
       expect(r.stderr).toMatch(message);
+      // The guest's frames (function index and code offset), none of the runtime's JavaScript.
+      expect(r.stderr).toMatch(/wasm backtrace:\n\s+0: 0x[0-9a-f]+ - /);
+      expect(r.stderr).not.toMatch(/node:internal|file:\/\/|process-worker/);
     });
   }
 });
