@@ -22,14 +22,15 @@ import type { MemDir } from './fs/memfs.js';
 import type { Pty } from './tty/pty.js';
 import { DevTtyInode, PtmxInode, PtsDir, PtySlave, PtyTable } from './tty/pts.js';
 import { Terminal } from './tty/terminal.js';
-import type { Host, WorkerHandle } from './host/host.js';
-import { releaseForkParent, type ExitNotice, type ForkImage, type ForkSource, type MountSpec, type RunRequest, type StartMessage } from './host/protocol.js';
+import type { Host } from './host/host.js';
+import { releaseForkParent, type ExitNotice, type ForkImage, type MountSpec, type RunRequest, type StartMessage } from './host/protocol.js';
 import { PipeArena } from './ipc/pipe.js';
 import { Loader, type Program } from './proc/loader.js';
 import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
 import { deliver, postSignal, type SignalActions } from './proc/signals.js';
 import { ProcessTable } from './proc/table.js';
+import { WorkerPool } from './proc/workers.js';
 import { answer, wakeups } from './proc/answer.js';
 import { decode, run } from './syscall/dispatch.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
@@ -39,14 +40,6 @@ import type { Sys, Task } from './syscall/task.js';
 
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
-/**
- * Process workers kept started ahead of need (a worker takes ~25 ms to boot):
- * at least POOL_MIN fresh ones, and up to POOL_MAX recycled from processes that
- * exited normally (a worker whose program returned is clean and reusable).
- */
-const POOL_MIN = 2;
-const POOL_MAX = 8;
-
 export interface KernelOptions {
   trace?: boolean;
 }
@@ -70,10 +63,7 @@ export class Kernel implements Sys, SignalActions {
   /** The loop does not sleep before this time (performance.now()). */
   private readonly idle = new IdlePolicy();
   private wakeupsSeen = 0;
-  private readonly pool: WorkerHandle[] = [];
-  /** Pages of memory a pooled worker kept from its last program (runtime/mempool.ts). */
-  private readonly keptPages = new Map<WorkerHandle, number>();
-  private readonly workerOwner = new Map<WorkerHandle, Process>();
+  private readonly workers: WorkerPool;
   /** The host's console as a terminal (when the host streams are ttys). */
   readonly console = new Terminal();
   private readonly trace: ((line: string) => void) | null;
@@ -88,6 +78,7 @@ export class Kernel implements Sys, SignalActions {
 
   constructor(readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
+    this.workers = new WorkerPool(host, (p, e) => this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
     this.vfs.mount('/proc', new ProcRoot(this.procs));
     const dev = this.vfs.mem.root.lookup('dev') as MemDir;
     dev.add('ptmx', new PtmxInode(this.ptys));
@@ -249,7 +240,7 @@ export class Kernel implements Sys, SignalActions {
 
   private createProcess(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
     const page = new SharedArrayBuffer(PAGE_SIZE);
-    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.takeWorker(forkPages), module);
+    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.workers.take(forkPages), module);
     if (parent) {
       p.cwd = parent.cwd;
       p.umask = parent.umask;
@@ -258,64 +249,10 @@ export class Kernel implements Sys, SignalActions {
     return p;
   }
 
-  /**
-   * A worker from the pool: for a fork child of `pages` pages, one that kept a
-   * memory of just that size (runtime/mempool.ts), else the most recent.
-   */
-  private takeWorker(pages?: number): WorkerHandle {
-    let i = this.pool.length - 1;
-    if (pages !== undefined) {
-      const match = this.pool.findLastIndex((w) => this.keptPages.get(w) === pages);
-      if (match >= 0) i = match;
-    }
-    const w = i >= 0 ? this.pool.splice(i, 1)[0] : this.newWorker();
-    this.keptPages.delete(w);
-    return w;
-  }
-
-  /**
-   * Start workers until the pool has POOL_MIN. Called when the loop is about to
-   * sleep: creating a worker blocks this thread for milliseconds and its boot
-   * takes a core for tens, which must not land in the middle of a spawn.
-   */
-  private refillPool(): void {
-    while (this.pool.length < POOL_MIN) this.pool.push(this.newWorker());
-  }
-
-  /** A new process worker, its events routed to whichever process owns it. */
-  private newWorker(): WorkerHandle {
-    const w = this.host.startProcessWorker();
-    w.onError((e) => {
-      const p = this.workerOwner.get(w);
-      if (p) this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`);
-    });
-    w.onMessage((msg) => {
-      const p = this.workerOwner.get(w);
-      if (!p || (msg as { type?: string }).type !== 'fork-source') return;
-      const { source, gen } = msg as ForkSource;
-      p.forkSource = { source, gen };
-      p.forkSourceArrived.wake();
-    });
-    return w;
-  }
-
-  /** Stop a process's worker, or keep it for another process when `recycle` (a clean exit). */
-  private releaseWorker(p: Process, recycle: boolean): void {
-    const w = p.worker;
-    this.workerOwner.delete(w);
-    if (recycle && this.pool.length < POOL_MAX) {
-      answer(p, Errno.SUCCESS); // the runtime returns and the worker waits for its next program
-      if (p.keptPages > 0) this.keptPages.set(w, p.keptPages);
-      this.pool.push(w);
-    } else {
-      w.terminate();
-    }
-  }
-
   /** Hand the process's program to its worker. */
   private startWorker(p: Process, fork?: ForkImage): void {
     const w = p.worker;
-    this.workerOwner.set(w, p);
+    this.workers.bind(w, p);
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
       argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
@@ -348,7 +285,7 @@ export class Kernel implements Sys, SignalActions {
     if (e === Errno.SUCCESS) child.fds.closeOnExec();
     if (e !== Errno.SUCCESS) {
       child.fds.closeAll();
-      this.pool.push(child.worker); // never started: still clean
+      this.workers.giveBack(child.worker);
       return err(e);
     }
     this.procs.add(child);
@@ -414,7 +351,8 @@ export class Kernel implements Sys, SignalActions {
     p.task?.unpark();
     if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
     p.fds.closeAll();
-    this.releaseWorker(p, recycle);
+    // A kept worker's runtime returns once the exit call is answered and waits for its next program.
+    if (this.workers.release(p.worker, recycle, p.keptPages)) answer(p, Errno.SUCCESS);
     p.releaseParent?.();
     p.releaseParent = null;
     p.forkSource = null;
@@ -596,7 +534,7 @@ export class Kernel implements Sys, SignalActions {
         }
       }
       if (sleep) {
-        this.refillPool();
+        this.workers.refill();
         await this.sleep();
       }
       else await this.host.yieldToEventLoop();
@@ -629,7 +567,7 @@ export class Kernel implements Sys, SignalActions {
     const state = ['running', 'stopped', 'zombie'];
     const page = ['idle', 'pending', 'done', 'parked'];
     const lines = [`loop: ${this.running ? 'running' : 'stopped'}, runnable ${this.runnable.length}, in flight ${this.inFlight}, ` +
-      `pool ${this.pool.length}, kernel ${Atomics.load(this.bellI32, Bell.SLEEPING) ? 'asleep' : 'awake'}`];
+      `pool ${this.workers.size}, kernel ${Atomics.load(this.bellI32, Bell.SLEEPING) ? 'asleep' : 'awake'}`];
     for (const p of this.procs.all()) {
       const i32 = p.page.i32;
       lines.push(`pid ${p.pid} (${p.argv.join(' ').slice(0, 60)}): ${state[p.state]}, call ${p.task?.name ?? '-'}, ` +
