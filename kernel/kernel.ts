@@ -8,10 +8,11 @@
 // idle spin (idle.ts) without work it sleeps on the doorbell with
 // Atomics.waitAsync, which also lets the host's messages and timers run.
 //
-// This file also owns the life cycle: creating processes (first process,
-// spawn, fork), replacing programs (exec), and ending them (exit, signals).
+// The life cycle of processes is proc/lifecycle.ts, the pool of workers that
+// run them proc/workers.ts; this file builds them and serves the loop they
+// post programs through (launch).
 import { Errno, err, isErr, type Err } from './abi/errno.js';
-import { BELL_SIZE, Bell, PAGE_SIZE, Slot, State } from './abi/page.js';
+import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
@@ -23,28 +24,28 @@ import type { Pty } from './tty/pty.js';
 import { DevTtyInode, PtmxInode, PtsDir, PtySlave, PtyTable } from './tty/pts.js';
 import { Terminal } from './tty/terminal.js';
 import type { Host } from './host/host.js';
-import { releaseForkParent, type ExitNotice, type ForkImage, type MountSpec, type RunRequest, type StartMessage } from './host/protocol.js';
+import type { ExitNotice, MountSpec, RunRequest } from './host/protocol.js';
 import { PipeArena } from './ipc/pipe.js';
-import { Loader, type Program } from './proc/loader.js';
-import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
-import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
-import { deliver, postSignal, type SignalActions } from './proc/signals.js';
+import { Loader } from './proc/loader.js';
+import { ModuleCache, missingImports } from './proc/modules.js';
+import { ProcState, type Process } from './proc/process.js';
 import { ProcessTable } from './proc/table.js';
 import { WorkerPool } from './proc/workers.js';
+import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
 import { answer, wakeups } from './proc/answer.js';
 import { decode, run } from './syscall/dispatch.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
-import { monotonicOrigin } from './lib/time.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Sys, Task } from './syscall/task.js';
 
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
+
 export interface KernelOptions {
   trace?: boolean;
 }
 
-export class Kernel implements Sys, SignalActions {
+export class Kernel implements Sys {
   readonly vfs = new Vfs();
   readonly procs = new ProcessTable();
   readonly pipeArena = new PipeArena();
@@ -54,31 +55,37 @@ export class Kernel implements Sys, SignalActions {
   private readonly bellI32 = new Int32Array(this.bell);
   private runnable: Task[] = [];
   private current: Task | null = null;
-  /** Programs handed to workers during the current call, posted once it is answered (see startWorker). */
+  /** Programs handed to workers during the current call, posted once it is answered (see launch). */
   private starts: Array<() => void> = [];
   private running = false;
   /** Promises tasks wait for (track). */
   private inFlight = 0;
-  /** When the last process was handed to its worker (performance.now()). */
-  /** The loop does not sleep before this time (performance.now()). */
+  /** When the loop may stop spinning and sleep (idle.ts). */
   private readonly idle = new IdlePolicy();
   private wakeupsSeen = 0;
   private readonly workers: WorkerPool;
+  /** Making, replacing and ending processes, and the default actions of signals. */
+  readonly lifecycle: Lifecycle;
   /** The host's console as a terminal (when the host streams are ttys). */
   readonly console = new Terminal();
   private readonly trace: ((line: string) => void) | null;
-  /** Called when a process ends. */
-  onExit: ((p: Process, error?: string) => void) | null = null;
 
   readonly ptys = new PtyTable((pgid, sig) => {
-    for (const q of this.procs.group(pgid)) this.signal(q, sig);
+    for (const q of this.procs.group(pgid)) this.lifecycle.signal(q, sig);
   });
   /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
   consolePty: Pty | null = null;
 
   constructor(readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
-    this.workers = new WorkerPool(host, (p, e) => this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
+    this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
+    const sched: Scheduler = {
+      launch: (post) => this.launch(post),
+      serving: (t) => t === this.current,
+      retry: (t) => this.retry(t),
+      kick: () => this.kick(),
+    };
+    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null });
     this.vfs.mount('/proc', new ProcRoot(this.procs));
     const dev = this.vfs.mem.root.lookup('dev') as MemDir;
     dev.add('ptmx', new PtmxInode(this.ptys));
@@ -107,7 +114,7 @@ export class Kernel implements Sys, SignalActions {
       module = prog.module;
       argv = prog.argv;
     }
-    const p = this.createProcess(null, module, argv, req.env);
+    const p = this.lifecycle.create(null, module, argv, req.env);
     p.cwd = req.cwd;
     // Guest programs, and any program built on tabkernel's libc (it imports the
     // `tabkernel` module), see the whole tree as Unix programs do: the "/"
@@ -120,10 +127,10 @@ export class Kernel implements Sys, SignalActions {
       p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
     }
     this.procs.add(p);
-    this.startWorker(p);
+    this.lifecycle.start(p);
     return new Promise((resolve) => {
-      const prev = this.onExit;
-      this.onExit = (q, error) => {
+      const prev = this.lifecycle.onExit;
+      this.lifecycle.onExit = (q, error) => {
         prev?.(q, error);
         if (q === p) resolve({ type: 'exit', status: q.status, error });
       };
@@ -134,13 +141,13 @@ export class Kernel implements Sys, SignalActions {
   async spawn0(wasm: Uint8Array, argv: string[], env: string[], preopens: Array<[string, DirInode]>): Promise<Process | string> {
     const m = await this.compileFirst(wasm, argv[0]);
     if (typeof m === 'string') return m;
-    const p = this.createProcess(null, m, argv, env);
+    const p = this.lifecycle.create(null, m, argv, env);
     this.installStdio(p);
     for (const [name, dir] of preopens) {
       p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
     }
     this.procs.add(p);
-    this.startWorker(p);
+    this.lifecycle.start(p);
     return p;
   }
 
@@ -236,198 +243,6 @@ export class Kernel implements Sys, SignalActions {
     });
   }
 
-  // ---- creating and replacing processes ------------------------------------
-
-  private createProcess(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
-    const page = new SharedArrayBuffer(PAGE_SIZE);
-    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.workers.take(forkPages), module);
-    if (parent) {
-      p.cwd = parent.cwd;
-      p.umask = parent.umask;
-      p.sigBlocked = parent.sigBlocked;
-    }
-    return p;
-  }
-
-  /** Hand the process's program to its worker. */
-  private startWorker(p: Process, fork?: ForkImage): void {
-    const w = p.worker;
-    this.workers.bind(w, p);
-    const start: StartMessage = {
-      type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
-      argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
-      clockOrigin: monotonicOrigin(),
-    };
-    // Posting wakes the worker, which on a small machine may take the kernel's
-    // core for a while: inside a call (spawn, exec, fork), answer it first.
-    if (this.current) this.starts.push(() => w.postMessage(start));
-    else w.postMessage(start);
-    this.idle.stayAwake(START_MS);
-    this.ensureLoop();
-  }
-
-  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err> {
-    const prog = this.loader.load(parent.cwd, path, argv);
-    if (prog instanceof Promise) return prog.then((loaded) => this.startChild(parent, loaded, env, setup));
-    return this.startChild(parent, prog, env, setup);
-  }
-
-  /** The rest of spawn, once the program is loaded. */
-  private startChild(parent: Process, prog: Program | Err, env: string[], setup: (child: Process) => Errno): Process | Err {
-    if (isErr(prog)) return prog;
-    if (!parent.alive) return err(Errno.SRCH);
-    const child = this.createProcess(parent, prog.module, prog.argv, env);
-    // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
-    child.fds = parent.fds.clone(false);
-    // Caught signals revert to the default in the new program; ignored ones stay ignored.
-    child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
-    const e = setup(child);
-    if (e === Errno.SUCCESS) child.fds.closeOnExec();
-    if (e !== Errno.SUCCESS) {
-      child.fds.closeAll();
-      this.workers.giveBack(child.worker);
-      return err(e);
-    }
-    this.procs.add(child);
-    this.startWorker(child);
-    return child;
-  }
-
-  exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null> {
-    const prog = this.loader.load(p.cwd, path, argv);
-    if (prog instanceof Promise) return prog.then((loaded) => this.replaceProgram(p, loaded, env));
-    return this.replaceProgram(p, prog, env);
-  }
-
-  /** The rest of exec, once the program is loaded. */
-  private replaceProgram(p: Process, prog: Program | Err, env: string[]): Err | null {
-    if (isErr(prog)) return prog;
-    if (!p.alive) return null;
-    p.fds.closeOnExec();
-    p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
-    p.module = prog.module;
-    p.argv = prog.argv;
-    p.env = env;
-    p.forkSource = null; // the new program's memory is another
-    // The same worker runs the new program: the exec call succeeds, its runtime
-    // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and
-    // the worker takes the StartMessage queued behind it. No worker boots.
-    Atomics.store(p.page.i32, Slot.SIGNAL, 0);
-    answer(p, Errno.SUCCESS);
-    this.startWorker(p);
-    return null;
-  }
-
-  fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err {
-    const from = p.forkSource?.source;
-    const buffer = from instanceof SharedArrayBuffer ? from : from?.buffer;
-    if (!(buffer instanceof SharedArrayBuffer) || bytes % 65536 !== 0 || bytes > buffer.byteLength) return err(Errno.INVAL);
-    const image: ForkImage = { image: buffer, bytes, stackPointer, asyncifyData, parentPage: p.page.sab };
-    const child = this.createProcess(p, p.module, p.argv, p.env, bytes / 65536);
-    child.fds = p.fds.clone(false);
-    child.sigActions = p.sigActions.map((a) => ({ ...a }));
-    child.pgid = p.pgid;
-    child.sid = p.sid;
-    this.procs.add(child);
-    // The parent waits until the child has copied its memory (abi/page.ts, FORK_CHILD).
-    Atomics.store(p.page.i32, Slot.FORK_CHILD, child.pid);
-    child.releaseParent = () => releaseForkParent(image.parentPage, child.pid);
-    this.startWorker(child, image);
-    return child;
-  }
-
-  // ---- ending processes and signals ----------------------------------------
-
-  /**
-   * End a process: drop its call, release its fds, stop its worker (or keep it
-   * for reuse when the process itself asked to exit), tell its parent.
-   */
-  exit(p: Process, waitStatus: number, error?: string, recycle = false): void {
-    if (!p.alive) return;
-    p.state = ProcState.ZOMBIE;
-    p.waitStatus = waitStatus;
-    const sig = waitStatus & 0x7f;
-    p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
-    p.task?.unpark();
-    if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
-    p.fds.closeAll();
-    // A kept worker's runtime returns once the exit call is answered and waits for its next program.
-    if (this.workers.release(p.worker, recycle, p.keptPages)) answer(p, Errno.SUCCESS);
-    p.releaseParent?.();
-    p.releaseParent = null;
-    p.forkSource = null;
-    p.task = null;
-    // Orphans are adopted by the first process, or by nobody (then nobody waits for them).
-    const init = this.procs.get(1);
-    for (const c of p.children) {
-      c.parent = init && init !== p && init.alive ? init : null;
-      if (c.parent) c.parent.children.add(c);
-      else if (!c.alive) this.procs.remove(c);
-    }
-    p.children.clear();
-    const parent = p.parent;
-    if (!parent || !parent.alive || parent.action(Signal.CHLD).handler === SIG_IGN) {
-      this.procs.remove(p); // nobody will reap it
-    } else {
-      parent.childEvents.wake();
-      this.signal(parent, Signal.CHLD);
-    }
-    this.onExit?.(p, error);
-  }
-
-  signal(p: Process, sig: number): void {
-    postSignal(this, p, sig);
-  }
-
-  deliverSignals(p: Process): void {
-    deliver(this, p);
-  }
-
-  terminate(p: Process, sig: number): void {
-    this.exit(p, sig);
-  }
-
-  stop(p: Process, sig: number): void {
-    if (p.state !== ProcState.RUNNING) return;
-    p.state = ProcState.STOPPED;
-    p.unreportedStop = sig;
-    p.unreportedContinue = false;
-    if (p.parent?.alive) {
-      p.parent.childEvents.wake();
-      if (!(p.parent.action(Signal.CHLD).flags & 1 /* SA_NOCLDSTOP */)) this.signal(p.parent, Signal.CHLD);
-    }
-  }
-
-  resume(p: Process): void {
-    if (p.state !== ProcState.STOPPED) return;
-    p.state = ProcState.RUNNING;
-    p.unreportedStop = 0;
-    p.unreportedContinue = true;
-    if (p.task) this.retry(p.task);
-    this.deliverSignals(p); // what arrived while it was stopped
-    if (p.parent?.alive) {
-      p.parent.childEvents.wake();
-      if (!(p.parent.action(Signal.CHLD).flags & 1)) this.signal(p.parent, Signal.CHLD);
-    }
-    this.kick();
-  }
-
-  /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */
-  interrupt(p: Process): void {
-    // A runtime waiting on a pipe ring by itself re-checks and sees the signal.
-    const ring = Atomics.load(p.page.i32, Slot.RINGWAIT);
-    if (ring > 0) this.pipeArena.poke(ring - 1);
-    const t = p.task;
-    if (!t || t === this.current || t.uninterruptible) return;
-    t.unpark();
-    if (t.progress > 0) {
-      t.ret(0, t.progress);
-      answer(p, Errno.SUCCESS);
-    } else {
-      answer(p, Errno.INTR);
-    }
-  }
-
   // ---- the loop ------------------------------------------------------------
 
   retry(task: Task): void {
@@ -439,6 +254,18 @@ export class Kernel implements Sys, SignalActions {
     this.inFlight++;
     const done = (): void => { this.inFlight--; };
     work.then(done, done);
+  }
+
+  /**
+   * Post a program to its worker. Posting wakes the worker, which on a small
+   * machine may take the kernel's core for a while: inside a call (spawn,
+   * exec, fork), answer it first. The loop stays awake for its first calls.
+   */
+  private launch(post: () => void): void {
+    if (this.current) this.starts.push(post);
+    else post();
+    this.idle.stayAwake(START_MS);
+    this.ensureLoop();
   }
 
   /** Wake the loop if it sleeps (from timers and host callbacks). */

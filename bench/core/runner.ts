@@ -44,11 +44,11 @@ export class KernelRunner {
       const p = await k.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
       if (typeof p === 'string') return { status: 127, error: p };
       return new Promise((resolve) => {
-        const prev = k.onExit;
-        k.onExit = (q, error) => {
+        const prev = k.lifecycle.onExit;
+        k.lifecycle.onExit = (q, error) => {
           prev?.(q, error);
           if (q === p) {
-            k.onExit = prev;
+            k.lifecycle.onExit = prev;
             resolve({ status: q.status, error });
           }
         };

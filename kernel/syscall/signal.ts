@@ -24,7 +24,7 @@ export function kill(t: Task, pid: number, sig: number): Result {
     targets = t.sys.procs.group(-pid);
   }
   if (targets.length === 0) return Errno.SRCH;
-  for (const q of targets) t.sys.signal(q, sig);
+  for (const q of targets) t.sys.lifecycle.signal(q, sig);
   return Errno.SUCCESS;
 }
 
@@ -59,7 +59,7 @@ export function sigprocmask(t: Task, how: number, set: number): Result {
     case SIG_QUERY: return Errno.SUCCESS;
     default: return Errno.INVAL;
   }
-  t.sys.deliverSignals(p);
+  t.sys.lifecycle.deliverSignals(p);
   return Errno.SUCCESS;
 }
 
@@ -75,7 +75,7 @@ export function sigsuspend(t: Task, mask: number): Result {
     t.ret(0, p.sigBlocked);
     t.progress = -1; // marks "mask swapped"; a retry must not swap again
     p.sigBlocked = blockable(mask);
-    t.sys.deliverSignals(p);
+    t.sys.lifecycle.deliverSignals(p);
     if (!p.alive) return Errno.INTR;
   }
   if (p.sigPending & ~p.sigBlocked) return Errno.INTR;
@@ -92,7 +92,7 @@ export function sigtake(t: Task): Result {
 
 export function sigreturn(t: Task, mask: number): Result {
   t.proc.sigBlocked = blockable(mask);
-  t.sys.deliverSignals(t.proc);
+  t.sys.lifecycle.deliverSignals(t.proc);
   return Errno.SUCCESS;
 }
 
@@ -106,7 +106,7 @@ export function alarm(t: Task, seconds: number): Result {
     p.alarmDeadline = performance.now() + seconds * 1000;
     p.alarmTimer = setTimeout(() => {
       p.alarmTimer = null;
-      t.sys.signal(p, Signal.ALRM);
+      t.sys.lifecycle.signal(p, Signal.ALRM);
     }, seconds * 1000);
   }
   t.ret(0, left);

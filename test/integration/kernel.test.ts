@@ -12,8 +12,8 @@ const UNKNOWN_IMPORT_WASM = 'AGFzbQEAAAABBAFgAAACEgEDZW52CmZyb2JuaWNhdGUAAAMCAQA
 
 function exited(kernel: ReturnType<typeof captureKernel>['kernel'], p: Process): Promise<number> {
   return new Promise((resolve) => {
-    const prev = kernel.onExit;
-    kernel.onExit = (q, e) => {
+    const prev = kernel.lifecycle.onExit;
+    kernel.lifecycle.onExit = (q, e) => {
       prev?.(q, e);
       if (q === p) resolve(q.status);
     };
