@@ -25,7 +25,7 @@ let kernel: Kernel | null = null;
 
 port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'; data: Uint8Array | null }) => {
   if (msg.type === 'resize') {
-    kernel?.resizeConsole(msg.rows, msg.cols);
+    kernel?.boot.resizeConsole(msg.rows, msg.cols);
     return;
   }
   if (msg.type === 'stdin-data') {
@@ -35,6 +35,6 @@ port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'
     return;
   }
   kernel = new Kernel(new NodeHost({ stdio: [stdin, outputStream(1), outputStream(2)] }), { trace: !!process.env.TABKERNEL_TRACE });
-  const notice = await kernel.run(msg);
+  const notice = await kernel.boot.run(msg);
   port.postMessage(notice);
 });
