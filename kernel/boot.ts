@@ -2,15 +2,16 @@
 // and the host directories (`--dir`), compiles the program (bytes given by the
 // host) or finds it on PATH in the guest tree, gives it stdio — the host's
 // streams, or a PTY whose master the host's terminal types into — and its
-// preopens, starts it, and resolves when it ends. The process itself is made
-// and started by the life cycle (proc/lifecycle.ts); the kernel (kernel.ts)
-// builds the pieces this file is given.
+// preopens, starts it, and resolves when it ends and its output has reached
+// the host (host streams queue output: host/node/output.ts). The process
+// itself is made and started by the life cycle (proc/lifecycle.ts); the
+// kernel (kernel.ts) builds the pieces this file is given.
 import { Errno, err, isErr, type Err } from './abi/errno.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import type { DirInode } from './fs/inode.js';
 import type { Vfs } from './fs/vfs.js';
-import type { Host } from './host/host.js';
+import type { Host, HostStream } from './host/host.js';
 import type { ExitNotice, MountSpec, RunRequest } from './host/protocol.js';
 import type { Lifecycle } from './proc/lifecycle.js';
 import type { Loader } from './proc/loader.js';
@@ -21,6 +22,9 @@ import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
 import type { Pty } from './tty/pty.js';
 import { PtySlave, type PtyTable } from './tty/pts.js';
 import { Terminal } from './tty/terminal.js';
+
+/** Held console output goes to the host at most this much per write. */
+const CONSOLE_SLICE = 64 * 1024;
 
 /** The kernel's pieces boot works with (kernel.ts builds them). */
 export interface BootContext {
@@ -73,7 +77,9 @@ export class Boot {
     else this.installStdio(p);
     const ended = this.whenEnded(p);
     this.startFirst(p, pre);
-    return ended;
+    const notice = await ended;
+    await this.flushOutput();
+    return notice;
   }
 
   /** Spawn a program (bytes) as a process of no parent, with the host's stdio and these preopens. */
@@ -90,6 +96,19 @@ export class Boot {
   resizeConsole(rows: number, cols: number): void {
     this.consolePty?.resize(rows, cols);
     this.k.kick();
+  }
+
+  /**
+   * Everything the first process's programs wrote reaches the host before its
+   * exit notice (the CLI exits on it): held console output, then the host's queues.
+   */
+  private async flushOutput(): Promise<void> {
+    const output = this.k.host.stdio[1];
+    const pty = this.consolePty;
+    if (pty && pty.sink === null && output.writable) {
+      while (pty.pendingOutput > 0) output.write?.(pty.takeOutput(CONSOLE_SLICE));
+    }
+    await Promise.all(this.k.host.stdio.map((s) => s.flushed?.()));
   }
 
   /** Give `p` its preopens, enter it in the table, start it. */
@@ -171,7 +190,11 @@ export class Boot {
     pty.terminal.rows = rows;
     pty.terminal.cols = cols;
     const [input, output] = this.k.host.stdio;
-    pty.sink = (bytes) => void output.write?.(bytes);
+    const sink = (bytes: Uint8Array): void => {
+      output.write?.(bytes);
+      if (output.writable?.() === false) this.holdConsole(pty, output, sink);
+    };
+    pty.sink = sink;
     const pump = (): void => input.read?.(65536, (data) => {
       if (!data || data.length === 0) return; // host stdin closed: no more typing
       pty.input(data);
@@ -186,6 +209,21 @@ export class Boot {
     pty.terminal.sid = p.sid;
     pty.terminal.fgPgrp = p.pgid;
     p.ctty = pty.terminal;
+  }
+
+  /**
+   * The host's terminal is behind (its queue is full): the PTY holds the
+   * output, as a PTY does whose master nobody reads — its writers wait once
+   * it is full (tty/pty.ts) — and hands it over as the host catches up.
+   */
+  private holdConsole(pty: Pty, output: HostStream, sink: (bytes: Uint8Array) => void): void {
+    pty.sink = null;
+    const release = (): void => {
+      while (pty.pendingOutput > 0 && output.writable?.() !== false) output.write?.(pty.takeOutput(CONSOLE_SLICE));
+      if (pty.pendingOutput > 0) output.onWritable?.(release);
+      else pty.sink = sink;
+    };
+    output.onWritable?.(release);
   }
 
   /** The host's streams as fds 0-2; the host's terminal becomes the process's controlling terminal. */
