@@ -1,4 +1,10 @@
-// The kernel: the process table, the VFS and the loop that serves syscalls.
+// The kernel: builds the subsystems and runs the loop that serves syscalls.
+//
+// As the composition root it owns the VFS (with /proc and /dev's terminals),
+// the process table, the pipe arena and the PTYs, and wires together the
+// worker pool (proc/workers.ts), the process life cycle (proc/lifecycle.ts)
+// and the boot of the first process (boot.ts). Handlers reach them as `Sys`
+// (syscall/task.ts).
 //
 // The loop scans every process's syscall page for a PENDING request, decodes
 // it into a task and runs its handler (syscall/dispatch.ts). A handler that
@@ -6,487 +12,86 @@
 // never block the kernel. While calls keep coming the loop spins (a wake through
 // Atomics.wait costs tens of µs, a spin a fraction of one); after an adaptive
 // idle spin (idle.ts) without work it sleeps on the doorbell with
-// Atomics.waitAsync, which also lets the host's messages and timers run.
-//
-// This file also owns the life cycle: creating processes (first process,
-// spawn, fork), replacing programs (exec), and ending them (exit, signals).
-import { Errno, err, isErr, type Err } from './abi/errno.js';
-import { BELL_SIZE, Bell, PAGE_SIZE, Slot, State } from './abi/page.js';
+// Atomics.waitAsync, which also lets the host's messages and timers run. The
+// life cycle reaches the loop only through its Scheduler (launch, serving,
+// retry, kick); the loop refills the worker pool when it is about to sleep.
+import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
-import { HostStreamFile } from './fs/devices.js';
-import { DirHandle } from './fs/dirhandle.js';
-import type { DirInode } from './fs/inode.js';
+import { Boot } from './boot.js';
+import type { MemDir } from './fs/memfs.js';
 import { ProcRoot } from './fs/procfs.js';
 import { Vfs } from './fs/vfs.js';
-import type { MemDir } from './fs/memfs.js';
-import type { Pty } from './tty/pty.js';
-import { DevTtyInode, PtmxInode, PtsDir, PtySlave, PtyTable } from './tty/pts.js';
-import { Terminal } from './tty/terminal.js';
-import type { Host, WorkerHandle } from './host/host.js';
-import { releaseForkParent, type ExitNotice, type ForkImage, type ForkSource, type MountSpec, type RunRequest, type StartMessage } from './host/protocol.js';
-import { PipeArena } from './ipc/pipe.js';
-import { Loader, type Program } from './proc/loader.js';
-import { ModuleCache, memoryTypeOf, missingImports } from './proc/modules.js';
-import { ProcState, Process, SIG_DFL, SIG_IGN } from './proc/process.js';
-import { deliver, postSignal, type SignalActions } from './proc/signals.js';
-import { ProcessTable } from './proc/table.js';
-import { answer, decode, run, wakeups } from './syscall/dispatch.js';
+import type { Host } from './host/host.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
-import { monotonicOrigin } from './lib/time.js';
-import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
+import { PipeArena } from './ipc/pipe.js';
+import { answer, wakeups } from './proc/answer.js';
+import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
+import { Loader } from './proc/loader.js';
+import { ModuleCache } from './proc/modules.js';
+import { ProcState } from './proc/process.js';
+import { ProcessTable } from './proc/table.js';
+import { WorkerPool } from './proc/workers.js';
+import { decode, run } from './syscall/dispatch.js';
 import type { Sys, Task } from './syscall/task.js';
+import { DevTtyInode, PtmxInode, PtsDir, PtyTable } from './tty/pts.js';
 
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
-/**
- * Process workers kept started ahead of need (a worker takes ~25 ms to boot):
- * at least POOL_MIN fresh ones, and up to POOL_MAX recycled from processes that
- * exited normally (a worker whose program returned is clean and reusable).
- */
-const POOL_MIN = 2;
-const POOL_MAX = 8;
 
 export interface KernelOptions {
   trace?: boolean;
 }
 
-export class Kernel implements Sys, SignalActions {
+export class Kernel implements Sys {
+  // The subsystems.
   readonly vfs = new Vfs();
   readonly procs = new ProcessTable();
   readonly pipeArena = new PipeArena();
+  readonly ptys = new PtyTable((pgid, sig) => {
+    for (const q of this.procs.group(pgid)) this.lifecycle.signal(q, sig);
+  });
   private readonly modules = new ModuleCache();
   private readonly loader = new Loader(this.vfs, this.modules);
+  private readonly workers: WorkerPool;
+  /** Making, replacing and ending processes, and the default actions of signals. */
+  readonly lifecycle: Lifecycle;
+  /** The first process: run(), spawn0(), the console (boot.ts). */
+  readonly boot: Boot;
+
+  // The loop.
   private readonly bell = new SharedArrayBuffer(BELL_SIZE);
   private readonly bellI32 = new Int32Array(this.bell);
   private runnable: Task[] = [];
   private current: Task | null = null;
-  /** Programs handed to workers during the current call, posted once it is answered (see startWorker). */
+  /** Programs handed to workers during the current call, posted once it is answered (see launch). */
   private starts: Array<() => void> = [];
   private running = false;
   /** Promises tasks wait for (track). */
   private inFlight = 0;
-  /** When the last process was handed to its worker (performance.now()). */
-  /** The loop does not sleep before this time (performance.now()). */
+  /** When the loop may stop spinning and sleep (idle.ts). */
   private readonly idle = new IdlePolicy();
   private wakeupsSeen = 0;
-  private readonly pool: WorkerHandle[] = [];
-  /** Pages of memory a pooled worker kept from its last program (runtime/mempool.ts). */
-  private readonly keptPages = new Map<WorkerHandle, number>();
-  private readonly workerOwner = new Map<WorkerHandle, Process>();
-  /** The host's console as a terminal (when the host streams are ttys). */
-  readonly console = new Terminal();
   private readonly trace: ((line: string) => void) | null;
-  /** Called when a process ends. */
-  onExit: ((p: Process, error?: string) => void) | null = null;
 
-  readonly ptys = new PtyTable((pgid, sig) => {
-    for (const q of this.procs.group(pgid)) this.signal(q, sig);
-  });
-  /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
-  consolePty: Pty | null = null;
-
-  constructor(readonly host: Host, opts: KernelOptions = {}) {
+  constructor(private readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
+    this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
+    const sched: Scheduler = {
+      launch: (post) => this.launch(post),
+      serving: (t) => t === this.current,
+      retry: (t) => this.retry(t),
+      kick: () => this.kick(),
+    };
+    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null });
     this.vfs.mount('/proc', new ProcRoot(this.procs));
     const dev = this.vfs.mem.root.lookup('dev') as MemDir;
     dev.add('ptmx', new PtmxInode(this.ptys));
     dev.add('pts', new PtsDir(this.ptys));
     dev.add('tty', new DevTtyInode());
-  }
-
-  // ---- the first process ----------------------------------------------------
-
-  /** Run a program as the first process; resolves when it ends. */
-  async run(req: RunRequest): Promise<ExitNotice> {
-    const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
-    const pre = this.mountAll(req.mounts);
-    if (typeof pre === 'string') return fail(pre);
-    let module: WebAssembly.Module;
-    let argv = req.argv;
-    if (req.wasm) {
-      const m = await this.compileFirst(req.wasm, argv[0]);
-      if (typeof m === 'string') return fail(m);
-      module = m;
-    } else {
-      // A guest program: the whole tree is the program's, preopened as "/".
-      pre.unshift(['/', this.vfs.root]);
-      const prog = await this.loadFromPath(req.argv[0], req.env, req.cwd, argv);
-      if (typeof prog === 'string') return { type: 'exit', status: 127, error: prog };
-      module = prog.module;
-      argv = prog.argv;
-    }
-    const p = this.createProcess(null, module, argv, req.env);
-    p.cwd = req.cwd;
-    // Guest programs, and any program built on tabkernel's libc (it imports the
-    // `tabkernel` module), see the whole tree as Unix programs do: the "/"
-    // preopen of openroot, absolute symlinks. Plain WASI programs see only
-    // their preopens, as under wasmtime.
-    p.unixPaths = !req.wasm || WebAssembly.Module.imports(module).some((i) => i.module === 'tabkernel');
-    if (req.tty) this.attachConsolePty(p, req.tty.rows, req.tty.cols);
-    else this.installStdio(p);
-    for (const [name, dir] of pre) {
-      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
-    }
-    this.procs.add(p);
-    this.startWorker(p);
-    return new Promise((resolve) => {
-      const prev = this.onExit;
-      this.onExit = (q, error) => {
-        prev?.(q, error);
-        if (q === p) resolve({ type: 'exit', status: q.status, error });
-      };
+    this.boot = new Boot({
+      host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
+      lifecycle: this.lifecycle, kick: () => this.kick(),
     });
-  }
-
-  /** Spawn a program (bytes) as a process of no parent, with the host's stdio and these preopens. */
-  async spawn0(wasm: Uint8Array, argv: string[], env: string[], preopens: Array<[string, DirInode]>): Promise<Process | string> {
-    const m = await this.compileFirst(wasm, argv[0]);
-    if (typeof m === 'string') return m;
-    const p = this.createProcess(null, m, argv, env);
-    this.installStdio(p);
-    for (const [name, dir] of preopens) {
-      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
-    }
-    this.procs.add(p);
-    this.startWorker(p);
-    return p;
-  }
-
-  private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
-    let module: WebAssembly.Module;
-    try {
-      module = await this.modules.get(wasm);
-    } catch (e) {
-      return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
-    }
-    const missing = missingImports(module);
-    if (missing.length > 0) return `tabkernel: ${name}: unknown import${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
-    return module;
-  }
-
-  /** Find a guest program: a path, or a name looked up on PATH (default /bin:/usr/bin). */
-  private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | string> {
-    const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
-    const candidates = name.includes('/') ? [name] : pathVar.split(':').map((d) => `${d || '.'}/${name}`);
-    let last: Err = err(Errno.NOENT);
-    for (const c of candidates) {
-      const prog = await this.loader.load(cwd, c, argv);
-      if (!isErr(prog)) return { module: prog.module, argv: prog.argv };
-      if (prog.errno !== Errno.NOENT) last = prog;
-    }
-    return last.errno === Errno.NOENT ? `tabkernel: ${name}: command not found` : `tabkernel: ${name}: cannot execute (errno ${last.errno})`;
-  }
-
-  /** Mount the host directories; the preopens they become, in order. */
-  private mountAll(mounts: MountSpec[]): Array<[string, DirInode]> | string {
-    const out: Array<[string, DirInode]> = [];
-    const image = this.host.rootImage?.();
-    if (image && !(image instanceof Error)) {
-      for (const [name, dir] of image) this.vfs.mount(`/${name}`, dir);
-    }
-    for (const m of mounts) {
-      if (!this.host.hostDirectory) return `tabkernel: --dir is not available on this host`;
-      const root = this.host.hostDirectory(m.host);
-      if (root instanceof Error) return `tabkernel: --dir ${m.host}: ${root.message}`;
-      // An absolute guest path also appears in the tree; a relative one is a preopen only.
-      if (m.guest.startsWith('/')) {
-        const e = this.vfs.mount(m.guest, root);
-        if (e !== Errno.SUCCESS) return `tabkernel: cannot mount ${m.host} on ${m.guest}`;
-      }
-      out.push([m.guest, root]);
-    }
-    return out;
-  }
-
-  /**
-   * The host's terminal on a PTY: the host's stdin is typed into its master,
-   * its output goes to the host's stdout; the first process gets the slave as
-   * stdio and as its controlling terminal.
-   */
-  private attachConsolePty(p: Process, rows: number, cols: number): void {
-    const pty = this.ptys.create();
-    this.consolePty = pty;
-    pty.terminal.rows = rows;
-    pty.terminal.cols = cols;
-    const [input, output] = this.host.stdio;
-    pty.sink = (bytes) => void output.write?.(bytes);
-    const pump = (): void => input.read?.(65536, (data) => {
-      if (!data || data.length === 0) return; // host stdin closed: no more typing
-      pty.input(data);
-      pump();
-    });
-    pump();
-    for (const fd of [0, 1, 2]) {
-      const file = new PtySlave(pty, fd === 0, fd !== 0);
-      const { base, inheriting } = rightsFor(file);
-      p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
-    }
-    pty.terminal.sid = p.sid;
-    pty.terminal.fgPgrp = p.pgid;
-    p.ctty = pty.terminal;
-  }
-
-  /** The host's terminal changed size. */
-  resizeConsole(rows: number, cols: number): void {
-    this.consolePty?.resize(rows, cols);
-    this.kick();
-  }
-
-  private installStdio(p: Process): void {
-    // The host's terminal becomes the first process's controlling terminal.
-    this.console.sid = p.sid;
-    this.console.fgPgrp = p.pgid;
-    if (this.host.stdio.some((s) => s.isatty)) p.ctty = this.console;
-    this.host.stdio.forEach((stream, fd) => {
-      const file = new HostStreamFile(stream, fd === 0, fd !== 0, this.console);
-      const { base, inheriting } = rightsFor(file);
-      p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
-    });
-  }
-
-  // ---- creating and replacing processes ------------------------------------
-
-  private createProcess(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
-    const page = new SharedArrayBuffer(PAGE_SIZE);
-    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.takeWorker(forkPages), module);
-    if (parent) {
-      p.cwd = parent.cwd;
-      p.umask = parent.umask;
-      p.sigBlocked = parent.sigBlocked;
-    }
-    return p;
-  }
-
-  /**
-   * A worker from the pool: for a fork child of `pages` pages, one that kept a
-   * memory of just that size (runtime/mempool.ts), else the most recent.
-   */
-  private takeWorker(pages?: number): WorkerHandle {
-    let i = this.pool.length - 1;
-    if (pages !== undefined) {
-      const match = this.pool.findLastIndex((w) => this.keptPages.get(w) === pages);
-      if (match >= 0) i = match;
-    }
-    const w = i >= 0 ? this.pool.splice(i, 1)[0] : this.newWorker();
-    this.keptPages.delete(w);
-    return w;
-  }
-
-  /**
-   * Start workers until the pool has POOL_MIN. Called when the loop is about to
-   * sleep: creating a worker blocks this thread for milliseconds and its boot
-   * takes a core for tens, which must not land in the middle of a spawn.
-   */
-  private refillPool(): void {
-    while (this.pool.length < POOL_MIN) this.pool.push(this.newWorker());
-  }
-
-  /** A new process worker, its events routed to whichever process owns it. */
-  private newWorker(): WorkerHandle {
-    const w = this.host.startProcessWorker();
-    w.onError((e) => {
-      const p = this.workerOwner.get(w);
-      if (p) this.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`);
-    });
-    w.onMessage((msg) => {
-      const p = this.workerOwner.get(w);
-      if (!p || (msg as { type?: string }).type !== 'fork-source') return;
-      const { source, gen } = msg as ForkSource;
-      p.forkSource = { source, gen };
-      p.forkSourceArrived.wake();
-    });
-    return w;
-  }
-
-  /** Stop a process's worker, or keep it for another process when `recycle` (a clean exit). */
-  private releaseWorker(p: Process, recycle: boolean): void {
-    const w = p.worker;
-    this.workerOwner.delete(w);
-    if (recycle && this.pool.length < POOL_MAX) {
-      answer(p, Errno.SUCCESS); // the runtime returns and the worker waits for its next program
-      if (p.keptPages > 0) this.keptPages.set(w, p.keptPages);
-      this.pool.push(w);
-    } else {
-      w.terminate();
-    }
-  }
-
-  /** Hand the process's program to its worker. */
-  private startWorker(p: Process, fork?: ForkImage): void {
-    const w = p.worker;
-    this.workerOwner.set(w, p);
-    const start: StartMessage = {
-      type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.bell,
-      argv: p.argv, env: p.env, trace: this.trace !== null, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
-      clockOrigin: monotonicOrigin(),
-    };
-    // Posting wakes the worker, which on a small machine may take the kernel's
-    // core for a while: inside a call (spawn, exec, fork), answer it first.
-    if (this.current) this.starts.push(() => w.postMessage(start));
-    else w.postMessage(start);
-    this.idle.stayAwake(START_MS);
-    this.ensureLoop();
-  }
-
-  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err> {
-    const prog = this.loader.load(parent.cwd, path, argv);
-    if (prog instanceof Promise) return prog.then((loaded) => this.startChild(parent, loaded, env, setup));
-    return this.startChild(parent, prog, env, setup);
-  }
-
-  /** The rest of spawn, once the program is loaded. */
-  private startChild(parent: Process, prog: Program | Err, env: string[], setup: (child: Process) => Errno): Process | Err {
-    if (isErr(prog)) return prog;
-    if (!parent.alive) return err(Errno.SRCH);
-    const child = this.createProcess(parent, prog.module, prog.argv, env);
-    // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
-    child.fds = parent.fds.clone(false);
-    // Caught signals revert to the default in the new program; ignored ones stay ignored.
-    child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
-    const e = setup(child);
-    if (e === Errno.SUCCESS) child.fds.closeOnExec();
-    if (e !== Errno.SUCCESS) {
-      child.fds.closeAll();
-      this.pool.push(child.worker); // never started: still clean
-      return err(e);
-    }
-    this.procs.add(child);
-    this.startWorker(child);
-    return child;
-  }
-
-  exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null> {
-    const prog = this.loader.load(p.cwd, path, argv);
-    if (prog instanceof Promise) return prog.then((loaded) => this.replaceProgram(p, loaded, env));
-    return this.replaceProgram(p, prog, env);
-  }
-
-  /** The rest of exec, once the program is loaded. */
-  private replaceProgram(p: Process, prog: Program | Err, env: string[]): Err | null {
-    if (isErr(prog)) return prog;
-    if (!p.alive) return null;
-    p.fds.closeOnExec();
-    p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
-    p.module = prog.module;
-    p.argv = prog.argv;
-    p.env = env;
-    p.forkSource = null; // the new program's memory is another
-    // The same worker runs the new program: the exec call succeeds, its runtime
-    // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and
-    // the worker takes the StartMessage queued behind it. No worker boots.
-    Atomics.store(p.page.i32, Slot.SIGNAL, 0);
-    answer(p, Errno.SUCCESS);
-    this.startWorker(p);
-    return null;
-  }
-
-  fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err {
-    const from = p.forkSource?.source;
-    const buffer = from instanceof SharedArrayBuffer ? from : from?.buffer;
-    if (!(buffer instanceof SharedArrayBuffer) || bytes % 65536 !== 0 || bytes > buffer.byteLength) return err(Errno.INVAL);
-    const image: ForkImage = { image: buffer, bytes, stackPointer, asyncifyData, parentPage: p.page.sab };
-    const child = this.createProcess(p, p.module, p.argv, p.env, bytes / 65536);
-    child.fds = p.fds.clone(false);
-    child.sigActions = p.sigActions.map((a) => ({ ...a }));
-    child.pgid = p.pgid;
-    child.sid = p.sid;
-    this.procs.add(child);
-    // The parent waits until the child has copied its memory (abi/page.ts, FORK_CHILD).
-    Atomics.store(p.page.i32, Slot.FORK_CHILD, child.pid);
-    child.releaseParent = () => releaseForkParent(image.parentPage, child.pid);
-    this.startWorker(child, image);
-    return child;
-  }
-
-  // ---- ending processes and signals ----------------------------------------
-
-  /**
-   * End a process: drop its call, release its fds, stop its worker (or keep it
-   * for reuse when the process itself asked to exit), tell its parent.
-   */
-  exit(p: Process, waitStatus: number, error?: string, recycle = false): void {
-    if (!p.alive) return;
-    p.state = ProcState.ZOMBIE;
-    p.waitStatus = waitStatus;
-    const sig = waitStatus & 0x7f;
-    p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
-    p.task?.unpark();
-    if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
-    p.fds.closeAll();
-    this.releaseWorker(p, recycle);
-    p.releaseParent?.();
-    p.releaseParent = null;
-    p.forkSource = null;
-    p.task = null;
-    // Orphans are adopted by the first process, or by nobody (then nobody waits for them).
-    const init = this.procs.get(1);
-    for (const c of p.children) {
-      c.parent = init && init !== p && init.alive ? init : null;
-      if (c.parent) c.parent.children.add(c);
-      else if (!c.alive) this.procs.remove(c);
-    }
-    p.children.clear();
-    const parent = p.parent;
-    if (!parent || !parent.alive || parent.action(Signal.CHLD).handler === SIG_IGN) {
-      this.procs.remove(p); // nobody will reap it
-    } else {
-      parent.childEvents.wake();
-      this.signal(parent, Signal.CHLD);
-    }
-    this.onExit?.(p, error);
-  }
-
-  signal(p: Process, sig: number): void {
-    postSignal(this, p, sig);
-  }
-
-  deliverSignals(p: Process): void {
-    deliver(this, p);
-  }
-
-  terminate(p: Process, sig: number): void {
-    this.exit(p, sig);
-  }
-
-  stop(p: Process, sig: number): void {
-    if (p.state !== ProcState.RUNNING) return;
-    p.state = ProcState.STOPPED;
-    p.unreportedStop = sig;
-    p.unreportedContinue = false;
-    if (p.parent?.alive) {
-      p.parent.childEvents.wake();
-      if (!(p.parent.action(Signal.CHLD).flags & 1 /* SA_NOCLDSTOP */)) this.signal(p.parent, Signal.CHLD);
-    }
-  }
-
-  resume(p: Process): void {
-    if (p.state !== ProcState.STOPPED) return;
-    p.state = ProcState.RUNNING;
-    p.unreportedStop = 0;
-    p.unreportedContinue = true;
-    if (p.task) this.retry(p.task);
-    this.deliverSignals(p); // what arrived while it was stopped
-    if (p.parent?.alive) {
-      p.parent.childEvents.wake();
-      if (!(p.parent.action(Signal.CHLD).flags & 1)) this.signal(p.parent, Signal.CHLD);
-    }
-    this.kick();
-  }
-
-  /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */
-  interrupt(p: Process): void {
-    // A runtime waiting on a pipe ring by itself re-checks and sees the signal.
-    const ring = Atomics.load(p.page.i32, Slot.RINGWAIT);
-    if (ring > 0) this.pipeArena.poke(ring - 1);
-    const t = p.task;
-    if (!t || t === this.current || t.uninterruptible) return;
-    t.unpark();
-    if (t.progress > 0) {
-      t.ret(0, t.progress);
-      answer(p, Errno.SUCCESS);
-    } else {
-      answer(p, Errno.INTR);
-    }
   }
 
   // ---- the loop ------------------------------------------------------------
@@ -500,6 +105,18 @@ export class Kernel implements Sys, SignalActions {
     this.inFlight++;
     const done = (): void => { this.inFlight--; };
     work.then(done, done);
+  }
+
+  /**
+   * Post a program to its worker. Posting wakes the worker, which on a small
+   * machine may take the kernel's core for a while: inside a call (spawn,
+   * exec, fork), answer it first. The loop stays awake for its first calls.
+   */
+  private launch(post: () => void): void {
+    if (this.current) this.starts.push(post);
+    else post();
+    this.idle.stayAwake(START_MS);
+    this.ensureLoop();
   }
 
   /** Wake the loop if it sleeps (from timers and host callbacks). */
@@ -595,7 +212,7 @@ export class Kernel implements Sys, SignalActions {
         }
       }
       if (sleep) {
-        this.refillPool();
+        this.workers.refill();
         await this.sleep();
       }
       else await this.host.yieldToEventLoop();
@@ -628,7 +245,7 @@ export class Kernel implements Sys, SignalActions {
     const state = ['running', 'stopped', 'zombie'];
     const page = ['idle', 'pending', 'done', 'parked'];
     const lines = [`loop: ${this.running ? 'running' : 'stopped'}, runnable ${this.runnable.length}, in flight ${this.inFlight}, ` +
-      `pool ${this.pool.length}, kernel ${Atomics.load(this.bellI32, Bell.SLEEPING) ? 'asleep' : 'awake'}`];
+      `pool ${this.workers.size}, kernel ${Atomics.load(this.bellI32, Bell.SLEEPING) ? 'asleep' : 'awake'}`];
     for (const p of this.procs.all()) {
       const i32 = p.page.i32;
       lines.push(`pid ${p.pid} (${p.argv.join(' ').slice(0, 60)}): ${state[p.state]}, call ${p.task?.name ?? '-'}, ` +

@@ -35,20 +35,20 @@ export class KernelRunner {
     return stdout;
   }
 
-  /** A benchmark program: `procs` through kernel.run (the root image, for /bin/true), the others with the whole tree as "/". */
+  /** A benchmark program: `procs` through kernel.boot.run (the root image, for /bin/true), the others with the whole tree as "/". */
   program(prog: Program, args: string[]): Promise<string> {
     const k = this.kernel;
-    if (prog === 'procs') return this.first(prog, () => k.run({ type: 'run', wasm: this.wasm.procs, argv: [prog, ...args], env: [], cwd: '/', mounts: [] }));
+    if (prog === 'procs') return this.first(prog, () => k.boot.run({ type: 'run', wasm: this.wasm.procs, argv: [prog, ...args], env: [], cwd: '/', mounts: [] }));
     // The whole tree preopened as "/", so /dev/null and /tmp resolve.
     return this.first(prog, async () => {
-      const p = await k.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
+      const p = await k.boot.spawn0(this.wasm[prog], [prog, ...args], [], [['/', k.vfs.root]]);
       if (typeof p === 'string') return { status: 127, error: p };
       return new Promise((resolve) => {
-        const prev = k.onExit;
-        k.onExit = (q, error) => {
+        const prev = k.lifecycle.onExit;
+        k.lifecycle.onExit = (q, error) => {
           prev?.(q, error);
           if (q === p) {
-            k.onExit = prev;
+            k.lifecycle.onExit = prev;
             resolve({ status: q.status, error });
           }
         };
@@ -58,6 +58,6 @@ export class KernelRunner {
 
   /** `sh -c SCRIPT` from the root image. */
   shell(script: string): Promise<string> {
-    return this.first('sh', () => this.kernel.run({ type: 'run', argv: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', mounts: [] }));
+    return this.first('sh', () => this.kernel.boot.run({ type: 'run', argv: ['sh', '-c', script], env: ['PATH=/bin'], cwd: '/', mounts: [] }));
   }
 }

@@ -83,7 +83,8 @@ export function randomBytes(n: number): Uint8Array {
 /**
  * One of the host's streams. Reads are fetched from the host asynchronously
  * when a reader finds the buffer empty, so a read parks instead of blocking
- * the kernel; writes go straight to the host.
+ * the kernel; writes are handed to the host, which queues them, and park
+ * while its queue is full (a slow reader), until the host says it drained.
  */
 export class HostStreamFile extends OpenFile {
   readonly filetype: Filetype;
@@ -91,6 +92,8 @@ export class HostStreamFile extends OpenFile {
   private buffered: Uint8Array = new Uint8Array(0);
   private eof = false;
   private fetching = false;
+  /** Waiting for the host to take writes again (HostStream.onWritable). */
+  private draining = false;
 
   constructor(readonly stream: HostStream, readable: boolean, writable: boolean, private readonly tty: Terminal | null = null) {
     super(readable, writable);
@@ -115,6 +118,17 @@ export class HostStreamFile extends OpenFile {
   override readReady(): boolean {
     if (this.buffered.length > 0 || this.eof || !this.stream.read) return true;
     this.fetch();
+    return false;
+  }
+  override writeReady(): boolean {
+    if (!this.stream.writable || this.stream.writable()) return true;
+    if (!this.draining) {
+      this.draining = true;
+      this.stream.onWritable?.(() => {
+        this.draining = false;
+        this.waiters.wake();
+      });
+    }
     return false;
   }
   override readableBytes(): bigint {

@@ -19,8 +19,18 @@ export interface HostStream {
   readonly isatty: boolean;
   /** Deliver up to `max` bytes; an empty array means end of file. */
   read?(max: number, done: (data: Uint8Array | null) => void): void;
-  /** Write all of `data`; false on a broken stream (EPIPE). */
+  /**
+   * Take all of `data` (copying what it keeps: `data` may be reused at once);
+   * false on a broken stream (EPIPE). Never blocks: a stream that cannot pass
+   * the bytes on yet queues them, and says when it holds enough (writable).
+   */
   write?(data: Uint8Array): boolean;
+  /** Whether the stream takes more now; false while its queue is full (writers wait). Absent: always. */
+  writable?(): boolean;
+  /** Call `cb` once the stream takes writes again (or is broken). */
+  onWritable?(cb: () => void): void;
+  /** Resolve once everything taken so far has reached the host (or the stream broke). */
+  flushed?(): Promise<void>;
 }
 
 export interface Host {

@@ -2,9 +2,11 @@
 // declaration (abi/syscalls.ts), run the handler, and answer. A throw from a
 // handler is a kernel bug: it is logged and the call fails with EIO, and the
 // kernel carries on. TABKERNEL_TRACE turns on a one-line trace of every call.
+// The answer itself (the page handshake) is proc/answer.ts.
 import { Errno, errnoName } from '../abi/errno.js';
 import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
 import { Arg, syscallNames, syscalls } from '../abi/syscalls.js';
+import { answer } from '../proc/answer.js';
 import type { Process } from '../proc/process.js';
 import { table } from './table.js';
 import { BLOCKED, Task, type Result, type Sys } from './task.js';
@@ -77,22 +79,6 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
   if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoName[result]}`);
   answer(task.proc, result);
   return true;
-}
-
-/** Answers that had to wake a sleeping process (the kernel loop watches this). */
-export let wakeups = 0;
-
-/** Complete the process's current request with `errno`. */
-export function answer(p: Process, errno: Errno): void {
-  const page = p.page;
-  page.i32[Slot.ERRNO] = errno;
-  p.task = null;
-  Atomics.store(page.i32, Slot.STATE, State.DONE);
-  // A notify costs a futex call: skip it while the process is still spinning.
-  if (Atomics.load(page.i32, Slot.WAITING) !== 0) {
-    Atomics.notify(page.i32, Slot.STATE);
-    wakeups++;
-  }
 }
 
 function fmtArg(a: unknown): string {

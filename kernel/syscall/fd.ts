@@ -184,7 +184,7 @@ export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
     }
     const n = file.write(rest);
     if (isErr(n)) {
-      if (n.errno === Errno.PIPE) t.sys.signal(t.proc, Signal.PIPE);
+      if (n.errno === Errno.PIPE) t.sys.lifecycle.signal(t.proc, Signal.PIPE);
       return t.progress > 0 ? wrote(t) : n.errno;
     }
     t.progress += n;
@@ -262,6 +262,6 @@ function backgroundAccess(t: Task, file: OpenFile, sig: Signal.TTIN | Signal.TTO
   if (sig === Signal.TTOU && !(tty.pty && (tty.pty.ldisc.termios.lflag & L.TOSTOP))) return null;
   const act = p.action(sig);
   if (act.handler === SIG_IGN || (p.sigBlocked & sigbit(sig))) return sig === Signal.TTIN ? Errno.IO : null;
-  for (const q of t.sys.procs.group(p.pgid)) t.sys.signal(q, sig);
+  for (const q of t.sys.procs.group(p.pgid)) t.sys.lifecycle.signal(q, sig);
   return t.block([]);
 }

@@ -12,14 +12,14 @@ import { BLOCKED, type Result, type Task } from './task.js';
 export function proc_exit(t: Task, status: number, trap: string, keptPages: number): Result {
   t.proc.keptPages = keptPages;
   // A trap ends the process as abort() would: killed by SIGABRT (status 134).
-  if (trap !== '') t.sys.exit(t.proc, Signal.ABRT, trap, true);
-  else t.sys.exit(t.proc, (status & 0xff) << 8, undefined, true);
+  if (trap !== '') t.sys.lifecycle.exit(t.proc, Signal.ABRT, trap, true);
+  else t.sys.lifecycle.exit(t.proc, (status & 0xff) << 8, undefined, true);
   return BLOCKED;
 }
 
 /** proc_raise: raise(3) — the signal's action applies (a handler runs when this call returns). */
 export function proc_raise(t: Task, sig: number): Result {
   if (sig <= Signal.NONE || sig > Signal.SYS) return Errno.INVAL;
-  t.sys.signal(t.proc, sig);
+  t.sys.lifecycle.signal(t.proc, sig);
   return t.proc.alive ? Errno.SUCCESS : BLOCKED;
 }

@@ -58,7 +58,7 @@ export function spawn(
   if (typeof actions === 'number') return actions;
   const argv = strings(argvBuf);
   const env = strings(envBuf);
-  const r = t.await(() => t.sys.spawn(p, path, argv, env, (child) => {
+  const r = t.await(() => t.sys.lifecycle.spawn(p, path, argv, env, (child) => {
     if (flags & SPAWN_SETSID) {
       child.sid = child.pgid = child.pid;
       child.ctty = null;
@@ -121,7 +121,7 @@ export function exec(t: Task, path: string, argvBuf: Uint8Array, envBuf: Uint8Ar
   t.uninterruptible = true;
   const argv = strings(argvBuf);
   const env = strings(envBuf);
-  const r = t.await(() => t.sys.exec(t.proc, path, argv, env));
+  const r = t.await(() => t.sys.lifecycle.exec(t.proc, path, argv, env));
   if (r === BLOCKED) return BLOCKED;
   return r.value ? r.value.errno : BLOCKED;
 }
@@ -146,7 +146,7 @@ export function fork(t: Task, gen: number, bytes: number, stackPointer: number, 
     growthWaits.set(t, tries);
     if (tries <= 20) return t.block([], 1);
   }
-  const child = t.sys.fork(p, bytes, stackPointer, asyncifyData);
+  const child = t.sys.lifecycle.fork(p, bytes, stackPointer, asyncifyData);
   if (isErr(child)) return child.errno;
   t.ret(0, child.pid);
   return Errno.SUCCESS;

@@ -28,7 +28,7 @@ export function kill(t: Task, pid: number, sig: number): Result {
     targets = t.sys.procs.group(-pid);
   }
   if (targets.length === 0) return Errno.SRCH;
-  for (const q of targets) t.sys.signal(q, sig);
+  for (const q of targets) t.sys.lifecycle.signal(q, sig);
   return Errno.SUCCESS;
 }
 
@@ -63,7 +63,7 @@ export function sigprocmask(t: Task, how: number, set: number): Result {
     case SIG_QUERY: return Errno.SUCCESS;
     default: return Errno.INVAL;
   }
-  t.sys.deliverSignals(p);
+  t.sys.lifecycle.deliverSignals(p);
   return Errno.SUCCESS;
 }
 
@@ -79,7 +79,7 @@ export function sigsuspend(t: Task, mask: number): Result {
     t.ret(0, p.sigBlocked);
     t.progress = -1; // marks "mask swapped"; a retry must not swap again
     p.sigBlocked = blockable(mask);
-    t.sys.deliverSignals(p);
+    t.sys.lifecycle.deliverSignals(p);
     if (!p.alive) return Errno.INTR;
   }
   if (p.sigPending & ~p.sigBlocked) return Errno.INTR;
@@ -96,7 +96,7 @@ export function sigtake(t: Task): Result {
 
 export function sigreturn(t: Task, mask: number): Result {
   t.proc.sigBlocked = blockable(mask);
-  t.sys.deliverSignals(t.proc);
+  t.sys.lifecycle.deliverSignals(t.proc);
   return Errno.SUCCESS;
 }
 
@@ -123,7 +123,7 @@ function armAlarm(t: Task, p: Process): void {
   const last = left <= MAX_TIMER_MS;
   p.alarmTimer = setTimeout(() => {
     p.alarmTimer = null;
-    if (last) t.sys.signal(p, Signal.ALRM);
+    if (last) t.sys.lifecycle.signal(p, Signal.ALRM);
     else armAlarm(t, p);
   }, last ? left : MAX_TIMER_MS);
 }

@@ -5,10 +5,10 @@
 import { Errno } from '../abi/errno.js';
 import { RET_BASE } from '../abi/page.js';
 import type { SyscallName } from '../abi/syscalls.js';
+import type { Lifecycle } from '../proc/lifecycle.js';
 import type { Process } from '../proc/process.js';
 import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
 import type { Vfs } from '../fs/vfs.js';
-import type { Err } from '../abi/errno.js';
 import type { ProcessTable } from '../proc/table.js';
 import type { PipeArena } from '../ipc/pipe.js';
 
@@ -26,18 +26,8 @@ export interface Sys {
   retry(task: Task): void;
   /** Asynchronous work a task waits for: the loop lets promise callbacks run until it settles. */
   track(work: Promise<unknown>): void;
-  /** End a process with a wait(2) status word; release what it holds; tell its parent. recycle: it exited itself (its worker can be reused). */
-  exit(p: Process, waitStatus: number, error?: string, recycle?: boolean): void;
-  /** Generate a signal for a process. */
-  signal(p: Process, sig: number): void;
-  /** Act on pending signals that just became unblocked. */
-  deliverSignals(p: Process): void;
-  /** Start a child running the program at `path` (spawn); `setup` prepares its fds. */
-  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err>;
-  /** Replace the program of `p` (exec); an error only on failure. A promise while the program compiles. */
-  exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null>;
-  /** A new child that copies the first `bytes` of `p`'s fork source and rewinds (fork). */
-  fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err;
+  /** Making, replacing and ending processes; signals (proc/lifecycle.ts). */
+  readonly lifecycle: Lifecycle;
 }
 
 export class Task {

@@ -39,7 +39,7 @@ export function winsize(t: Task, fd: number, op: number, rows: number, cols: num
     const changed = tty.rows !== rows || tty.cols !== cols;
     tty.rows = rows;
     tty.cols = cols;
-    if (changed && tty.fgPgrp) for (const q of t.sys.procs.group(tty.fgPgrp)) t.sys.signal(q, Signal.WINCH);
+    if (changed && tty.fgPgrp) for (const q of t.sys.procs.group(tty.fgPgrp)) t.sys.lifecycle.signal(q, Signal.WINCH);
   }
   t.ret(0, tty.rows);
   t.ret(1, tty.cols);

@@ -12,8 +12,8 @@ const UNKNOWN_IMPORT_WASM = 'AGFzbQEAAAABBAFgAAACEgEDZW52CmZyb2JuaWNhdGUAAAMCAQA
 
 function exited(kernel: ReturnType<typeof captureKernel>['kernel'], p: Process): Promise<number> {
   return new Promise((resolve) => {
-    const prev = kernel.onExit;
-    kernel.onExit = (q, e) => {
+    const prev = kernel.lifecycle.onExit;
+    kernel.lifecycle.onExit = (q, e) => {
       prev?.(q, e);
       if (q === p) resolve(q.status);
     };
@@ -24,7 +24,7 @@ describe('kernel', () => {
   it('runs a program with arguments and stdin, and reports its exit status', async () => {
     const { kernel, stdout } = captureKernel('piped input\n');
     const scratch = new MemDir(kernel.vfs.mem, null);
-    const p = await kernel.spawn0(program('procs'), ['procs', '7', 'f1'], [], [['scratch', scratch]]);
+    const p = await kernel.boot.spawn0(program('procs'), ['procs', '7', 'f1'], [], [['scratch', scratch]]);
     expect(typeof p).not.toBe('string');
     const status = await exited(kernel, p as Process);
     expect(status).toBe(7);
@@ -36,7 +36,7 @@ describe('kernel', () => {
     const { kernel, stdout } = captureKernel();
     const scratch = new MemDir(kernel.vfs.mem, null);
     const procs = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => kernel.spawn0(program('procs'), ['procs', String(i), `file${i}`], [], [['scratch', scratch]])),
+      Array.from({ length: 24 }, (_, i) => kernel.boot.spawn0(program('procs'), ['procs', String(i), `file${i}`], [], [['scratch', scratch]])),
     );
     const statuses = await Promise.all(procs.map((p) => exited(kernel, p as Process)));
     expect(statuses).toEqual(Array.from({ length: 24 }, (_, i) => i));
@@ -47,19 +47,19 @@ describe('kernel', () => {
 
   it('answers out-of-bounds pointers with EFAULT instead of failing', async () => {
     const { kernel } = captureKernel();
-    const p = await kernel.spawn0(wasmFromBase64(EFAULT_WASM), ['efault'], [], []);
+    const p = await kernel.boot.spawn0(wasmFromBase64(EFAULT_WASM), ['efault'], [], []);
     expect(await exited(kernel, p as Process)).toBe(42);
   });
 
   it('refuses to start a program whose imports it cannot satisfy, naming them', async () => {
     const { kernel } = captureKernel();
-    const r = await kernel.spawn0(wasmFromBase64(UNKNOWN_IMPORT_WASM), ['u'], [], []);
+    const r = await kernel.boot.spawn0(wasmFromBase64(UNKNOWN_IMPORT_WASM), ['u'], [], []);
     expect(r).toMatch(/unknown import: env::frobnicate/);
   });
 
   it('refuses bytes that are not WebAssembly with a clear message', async () => {
     const { kernel } = captureKernel();
-    const r = await kernel.spawn0(new TextEncoder().encode('#!/bin/sh\n'), ['x'], [], []);
+    const r = await kernel.boot.spawn0(new TextEncoder().encode('#!/bin/sh\n'), ['x'], [], []);
     expect(r).toMatch(/not a valid WebAssembly module/);
   });
 });

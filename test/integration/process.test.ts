@@ -94,7 +94,7 @@ describe('processes', () => {
       const w = start();
       return { ...w, terminate: () => (terminated++, w.terminate()) };
     };
-    const notice = await kernel.run({
+    const notice = await kernel.boot.run({
       type: 'run', argv: ['sh', '-c', 'exec sh -c "exec sh -c \'exec echo replaced\'"'], env: [], cwd: '/', mounts: [],
     });
     expect(stdout()).toBe('replaced\n');
@@ -105,7 +105,7 @@ describe('processes', () => {
   it('leaves no process and no pipe behind after 1000 spawn/exit cycles and 100 pipelines', async () => {
     const { kernel, stdout } = captureKernel();
     const before = openPipes();
-    const notice = await kernel.run({
+    const notice = await kernel.boot.run({
       type: 'run', argv: ['sh', '-c', 'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done; j=0; while [ $j -lt 100 ]; do echo x | cat >/dev/null; j=$((j+1)); done; echo $i $j'],
       env: [], cwd: '/', mounts: [],
     });

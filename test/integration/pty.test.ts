@@ -6,7 +6,7 @@ import { terminalKernel } from '../support/terminal.js';
 describe('a terminal on a PTY', () => {
   it('echoes typed input, hands cat whole lines, and ends cat with Ctrl-D', async () => {
     const { kernel, type, screen, until } = terminalKernel();
-    const done = kernel.run({ type: 'run', argv: ['cat'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
+    const done = kernel.boot.run({ type: 'run', argv: ['cat'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
     type('hello\r');
     await until(() => screen().includes('hello\r\nhello\r\n'));
     expect(screen()).toBe('hello\r\nhello\r\n');
@@ -16,7 +16,7 @@ describe('a terminal on a PTY', () => {
 
   it('keeps a utility\'s output to the terminal line-buffered: grep prints each match as its line is typed', async () => {
     const { kernel, type, screen, until } = terminalKernel();
-    const done = kernel.run({ type: 'run', argv: ['grep', 'b'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
+    const done = kernel.boot.run({ type: 'run', argv: ['grep', 'b'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
     type('abc\r');
     await until(() => screen() === 'abc\r\nabc\r\n');
     expect(screen()).toBe('abc\r\nabc\r\n');   // before any more input, and before EOF
@@ -30,7 +30,7 @@ describe('a terminal on a PTY', () => {
 
   it('kills the foreground program with SIGINT on Ctrl-C (status 130)', async () => {
     const { kernel, type, screen, until } = terminalKernel();
-    const done = kernel.run({ type: 'run', argv: ['sleep', '100'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
+    const done = kernel.boot.run({ type: 'run', argv: ['sleep', '100'], env: [], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 } });
     await new Promise((r) => setTimeout(r, 300));
     type('\x03');
     const notice = await done;
@@ -41,9 +41,9 @@ describe('a terminal on a PTY', () => {
 
   it('reports the window size and changes it on resize', async () => {
     const { kernel, type, screen, until } = terminalKernel();
-    const done = kernel.run({ type: 'run', argv: ['sh', '-c', 'stty size; read x; stty size'], env: [], cwd: '/', mounts: [], tty: { rows: 30, cols: 100 } });
+    const done = kernel.boot.run({ type: 'run', argv: ['sh', '-c', 'stty size; read x; stty size'], env: [], cwd: '/', mounts: [], tty: { rows: 30, cols: 100 } });
     await until(() => screen().includes('30 100'));
-    kernel.resizeConsole(40, 120);
+    kernel.boot.resizeConsole(40, 120);
     type('\r');
     await done;
     expect(screen()).toContain('30 100\r\n');

@@ -15,7 +15,7 @@ const ctrl = (c: string) => String.fromCharCode(c.charCodeAt(0) & 0x1f);
 /** An interactive `sh` on a PTY `cols` wide, at its first prompt. */
 async function shell(cols = 80) {
   const t = terminalKernel();
-  const done = t.kernel.run({
+  const done = t.kernel.boot.run({
     type: 'run', argv: ['sh'], env: [`PS1=${PS1}`, 'PATH=/bin', 'HOME=/'], cwd: '/', mounts: [], tty: { rows: 24, cols },
   });
   const rows = () => render(t.screen(), cols);
@@ -166,7 +166,7 @@ describe('sh line editing on a terminal', () => {
     const sh = await shell();
     sh.type('echo wi');
     await sh.waitFor('the typed line', () => sh.rows().at(-1) === 'tk$ echo wi');
-    sh.kernel.resizeConsole(30, 60);
+    sh.kernel.boot.resizeConsole(30, 60);
     await new Promise((r) => setTimeout(r, 100));
     await sh.enter('nch\r');
     expect(sh.rows()).toEqual(['tk$ echo winch', 'winch', 'tk$']);
@@ -200,7 +200,7 @@ describe('sh line editing on a terminal', () => {
 describe('sh -i reading from a pipe', () => {
   it('reads in blocks as before: prompts on stderr, no line editing', async () => {
     const { kernel, stdout, stderr } = captureKernel('echo hi\nhistory\n');
-    const exit = await kernel.run({ type: 'run', argv: ['sh', '-i'], env: ['PS1=$ '], cwd: '/', mounts: [] });
+    const exit = await kernel.boot.run({ type: 'run', argv: ['sh', '-i'], env: ['PS1=$ '], cwd: '/', mounts: [] });
     expect(exit.status).toBe(0);
     expect(stdout()).toBe('hi\n');
     expect(stderr()).toBe('$ $ \n');

@@ -1,6 +1,6 @@
 // The page's keyboard as the host's standard input. The page posts what xterm.js
 // reports as typed (InputRequest, messages.ts); the bytes queue here until the
-// kernel asks for them. The kernel's console pump (Kernel.attachConsolePty)
+// kernel asks for them. The kernel's console pump (Boot.attachConsolePty, kernel/boot.ts)
 // keeps one read outstanding and types each chunk into the console PTY, whose
 // line discipline does the echo, editing and signal keys.
 // Until a terminal is attached (a RunRequest with `tty`) stdin is at end of

@@ -22,7 +22,7 @@ const post = (msg: KernelToPage, transfer: Transferable[] = []): void => scope.p
 const input = new PageInput();
 const output = new ConsoleOutput(
   (data) => post({ type: 'output', fd: 1, data }, [data.buffer]),
-  (): Pty | null => kernel.consolePty,
+  (): Pty | null => kernel.boot.consolePty,
 );
 const host = new BrowserHost(post, { stdin: input, stdout: output });
 // client.ts names the worker "tabkernel-kernel trace" to turn tracing on.
@@ -56,7 +56,7 @@ async function run(req: RunRequest): Promise<void> {
   }
   let exit: ExitNotice;
   try {
-    exit = await kernel.run(req);
+    exit = await kernel.boot.run(req);
   } catch (err) {
     // A kernel bug, not the program's failure: report it as a failed start.
     exit = { type: 'exit', status: 1, error: `tabkernel: kernel error: ${String(err)}` };
@@ -74,6 +74,6 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
     case 'ack': return output.ack(msg.bytes);
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
-      return kernel.resizeConsole(msg.rows, msg.cols);
+      return kernel.boot.resizeConsole(msg.rows, msg.cols);
   }
 });

@@ -1,5 +1,6 @@
 // The Node host: process workers are worker_threads, the host's stdio are file
-// descriptors 0-2 of this OS process, host directories can be mounted.
+// descriptors 0-2 of this OS process (output queued and written off the kernel
+// thread: output.ts), host directories can be mounted.
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../host.js';
 import { hostDirectory } from './hostfs.js';
+import { outputStreams } from './output.js';
 
 /** Read the host fd asynchronously (libuv's thread pool), never blocking the kernel. */
 function inputStream(fd: number): HostStream {
@@ -28,31 +30,6 @@ function inputStream(fd: number): HostStream {
   };
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/** Write synchronously, so output is complete and ordered when a process exits. */
-export function outputStream(fd: number): HostStream {
-  return {
-    isatty: tty.isatty(fd),
-    write(data) {
-      let off = 0;
-      while (off < data.length) {
-        try {
-          off += fs.writeSync(fd, data, off, data.length - off);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'EAGAIN') {
-            Atomics.wait(pause, 0, 0, 1); // a full non-blocking pipe: let the reader drain it
-            continue;
-          }
-          return false; // EPIPE and the like
-        }
-      }
-      return true;
-    },
-  };
-}
-
 export interface NodeHostOptions {
   /** The bundled process worker (default: beside this bundle, dist/process-worker.js). */
   processWorker?: URL;
@@ -69,7 +46,7 @@ export class NodeHost implements Host {
   private readonly rootfs: string;
 
   constructor(opts: NodeHostOptions = {}) {
-    this.stdio = opts.stdio ?? [inputStream(0), outputStream(1), outputStream(2)];
+    this.stdio = opts.stdio ?? [inputStream(0), ...outputStreams()];
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
   }

@@ -7,7 +7,8 @@ import tty from 'node:tty';
 import { Kernel } from '../../kernel.js';
 import type { HostStream } from '../host.js';
 import type { ResizeRequest, RunRequest } from '../protocol.js';
-import { NodeHost, outputStream } from './host.js';
+import { NodeHost } from './host.js';
+import { outputStreams } from './output.js';
 
 const port = parentPort!;
 let pending: ((data: Uint8Array | null) => void) | null = null;
@@ -25,7 +26,7 @@ let kernel: Kernel | null = null;
 
 port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'; data: Uint8Array | null }) => {
   if (msg.type === 'resize') {
-    kernel?.resizeConsole(msg.rows, msg.cols);
+    kernel?.boot.resizeConsole(msg.rows, msg.cols);
     return;
   }
   if (msg.type === 'stdin-data') {
@@ -34,7 +35,7 @@ port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'
     done?.(msg.data);
     return;
   }
-  kernel = new Kernel(new NodeHost({ stdio: [stdin, outputStream(1), outputStream(2)] }), { trace: !!process.env.TABKERNEL_TRACE });
-  const notice = await kernel.run(msg);
+  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()] }), { trace: !!process.env.TABKERNEL_TRACE });
+  const notice = await kernel.boot.run(msg);
   port.postMessage(notice);
 });

@@ -1,0 +1,240 @@
+// Boot: the first process. From the host's RunRequest it mounts the root image
+// and the host directories (`--dir`), compiles the program (bytes given by the
+// host) or finds it on PATH in the guest tree, gives it stdio — the host's
+// streams, or a PTY whose master the host's terminal types into — and its
+// preopens, starts it, and resolves when it ends and its output has reached
+// the host (host streams queue output: host/node/output.ts). The process
+// itself is made and started by the life cycle (proc/lifecycle.ts); the
+// kernel (kernel.ts) builds the pieces this file is given.
+import { Errno, err, isErr, type Err } from './abi/errno.js';
+import { HostStreamFile } from './fs/devices.js';
+import { DirHandle } from './fs/dirhandle.js';
+import type { DirInode } from './fs/inode.js';
+import type { Vfs } from './fs/vfs.js';
+import type { Host, HostStream } from './host/host.js';
+import type { ExitNotice, MountSpec, RunRequest } from './host/protocol.js';
+import type { Lifecycle } from './proc/lifecycle.js';
+import type { Loader } from './proc/loader.js';
+import { missingImports, type ModuleCache } from './proc/modules.js';
+import type { Process } from './proc/process.js';
+import type { ProcessTable } from './proc/table.js';
+import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
+import type { Pty } from './tty/pty.js';
+import { PtySlave, type PtyTable } from './tty/pts.js';
+import { Terminal } from './tty/terminal.js';
+
+/** Held console output goes to the host at most this much per write. */
+const CONSOLE_SLICE = 64 * 1024;
+
+/** The kernel's pieces boot works with (kernel.ts builds them). */
+export interface BootContext {
+  host: Host;
+  vfs: Vfs;
+  procs: ProcessTable;
+  modules: ModuleCache;
+  loader: Loader;
+  ptys: PtyTable;
+  lifecycle: Lifecycle;
+  /** Wake the kernel loop (a resize may wake a process). */
+  kick(): void;
+}
+
+export class Boot {
+  /** The host's console as a terminal (when the host streams are ttys). */
+  readonly console = new Terminal();
+  /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
+  consolePty: Pty | null = null;
+
+  constructor(private readonly k: BootContext) {}
+
+  /** Run a program as the first process; resolves when it ends. */
+  async run(req: RunRequest): Promise<ExitNotice> {
+    const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
+    const pre = this.mountAll(req.mounts);
+    if (typeof pre === 'string') return fail(pre);
+    let module: WebAssembly.Module;
+    let argv = req.argv;
+    if (req.wasm) {
+      const m = await this.compileFirst(req.wasm, argv[0]);
+      if (typeof m === 'string') return fail(m);
+      module = m;
+    } else {
+      // A guest program: the whole tree is the program's, preopened as "/".
+      pre.unshift(['/', this.k.vfs.root]);
+      const prog = await this.loadFromPath(req.argv[0], req.env, req.cwd, argv);
+      if (typeof prog === 'string') return { type: 'exit', status: 127, error: prog };
+      module = prog.module;
+      argv = prog.argv;
+    }
+    const p = this.k.lifecycle.create(null, module, argv, req.env);
+    p.cwd = req.cwd;
+    // Guest programs, and any program built on tabkernel's libc (it imports the
+    // `tabkernel` module), see the whole tree as Unix programs do: the "/"
+    // preopen of openroot, absolute symlinks. Plain WASI programs see only
+    // their preopens, as under wasmtime.
+    p.unixPaths = !req.wasm || WebAssembly.Module.imports(module).some((i) => i.module === 'tabkernel');
+    if (req.tty) this.attachConsolePty(p, req.tty.rows, req.tty.cols);
+    else this.installStdio(p);
+    const ended = this.whenEnded(p);
+    this.startFirst(p, pre);
+    const notice = await ended;
+    await this.flushOutput();
+    return notice;
+  }
+
+  /** Spawn a program (bytes) as a process of no parent, with the host's stdio and these preopens. */
+  async spawn0(wasm: Uint8Array, argv: string[], env: string[], preopens: Array<[string, DirInode]>): Promise<Process | string> {
+    const m = await this.compileFirst(wasm, argv[0]);
+    if (typeof m === 'string') return m;
+    const p = this.k.lifecycle.create(null, m, argv, env);
+    this.installStdio(p);
+    this.startFirst(p, preopens);
+    return p;
+  }
+
+  /** The host's terminal changed size. */
+  resizeConsole(rows: number, cols: number): void {
+    this.consolePty?.resize(rows, cols);
+    this.k.kick();
+  }
+
+  /**
+   * Everything the first process's programs wrote reaches the host before its
+   * exit notice (the CLI exits on it): held console output, then the host's queues.
+   */
+  private async flushOutput(): Promise<void> {
+    const output = this.k.host.stdio[1];
+    const pty = this.consolePty;
+    if (pty && pty.sink === null && output.writable) {
+      while (pty.pendingOutput > 0) output.write?.(pty.takeOutput(CONSOLE_SLICE));
+    }
+    await Promise.all(this.k.host.stdio.map((s) => s.flushed?.()));
+  }
+
+  /** Give `p` its preopens, enter it in the table, start it. */
+  private startFirst(p: Process, preopens: Array<[string, DirInode]>): void {
+    for (const [name, dir] of preopens) {
+      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
+    }
+    this.k.procs.add(p);
+    this.k.lifecycle.start(p);
+  }
+
+  /** The exit notice of `p`, once it ends. */
+  private whenEnded(p: Process): Promise<ExitNotice> {
+    const life = this.k.lifecycle;
+    return new Promise((resolve) => {
+      const prev = life.onExit;
+      life.onExit = (q, error) => {
+        prev?.(q, error);
+        if (q === p) resolve({ type: 'exit', status: q.status, error });
+      };
+    });
+  }
+
+  private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
+    let module: WebAssembly.Module;
+    try {
+      module = await this.k.modules.get(wasm);
+    } catch (e) {
+      return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
+    }
+    const missing = missingImports(module);
+    if (missing.length > 0) return `tabkernel: ${name}: unknown import${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
+    return module;
+  }
+
+  /** Find a guest program: a path, or a name looked up on PATH (default /bin:/usr/bin). */
+  private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | string> {
+    const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
+    const candidates = name.includes('/') ? [name] : pathVar.split(':').map((d) => `${d || '.'}/${name}`);
+    let last: Err = err(Errno.NOENT);
+    for (const c of candidates) {
+      const prog = await this.k.loader.load(cwd, c, argv);
+      if (!isErr(prog)) return { module: prog.module, argv: prog.argv };
+      if (prog.errno !== Errno.NOENT) last = prog;
+    }
+    return last.errno === Errno.NOENT ? `tabkernel: ${name}: command not found` : `tabkernel: ${name}: cannot execute (errno ${last.errno})`;
+  }
+
+  /** Mount the root image and the host directories; the preopens they become, in order. */
+  private mountAll(mounts: MountSpec[]): Array<[string, DirInode]> | string {
+    const { host, vfs } = this.k;
+    const out: Array<[string, DirInode]> = [];
+    const image = host.rootImage?.();
+    if (image && !(image instanceof Error)) {
+      for (const [name, dir] of image) vfs.mount(`/${name}`, dir);
+    }
+    for (const m of mounts) {
+      if (!host.hostDirectory) return `tabkernel: --dir is not available on this host`;
+      const root = host.hostDirectory(m.host);
+      if (root instanceof Error) return `tabkernel: --dir ${m.host}: ${root.message}`;
+      // An absolute guest path also appears in the tree; a relative one is a preopen only.
+      if (m.guest.startsWith('/')) {
+        const e = vfs.mount(m.guest, root);
+        if (e !== Errno.SUCCESS) return `tabkernel: cannot mount ${m.host} on ${m.guest}`;
+      }
+      out.push([m.guest, root]);
+    }
+    return out;
+  }
+
+  /**
+   * The host's terminal on a PTY: the host's stdin is typed into its master,
+   * its output goes to the host's stdout; the first process gets the slave as
+   * stdio and as its controlling terminal.
+   */
+  private attachConsolePty(p: Process, rows: number, cols: number): void {
+    const pty = this.k.ptys.create();
+    this.consolePty = pty;
+    pty.terminal.rows = rows;
+    pty.terminal.cols = cols;
+    const [input, output] = this.k.host.stdio;
+    const sink = (bytes: Uint8Array): void => {
+      output.write?.(bytes);
+      if (output.writable?.() === false) this.holdConsole(pty, output, sink);
+    };
+    pty.sink = sink;
+    const pump = (): void => input.read?.(65536, (data) => {
+      if (!data || data.length === 0) return; // host stdin closed: no more typing
+      pty.input(data);
+      pump();
+    });
+    pump();
+    for (const fd of [0, 1, 2]) {
+      const file = new PtySlave(pty, fd === 0, fd !== 0);
+      const { base, inheriting } = rightsFor(file);
+      p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
+    }
+    pty.terminal.sid = p.sid;
+    pty.terminal.fgPgrp = p.pgid;
+    p.ctty = pty.terminal;
+  }
+
+  /**
+   * The host's terminal is behind (its queue is full): the PTY holds the
+   * output, as a PTY does whose master nobody reads — its writers wait once
+   * it is full (tty/pty.ts) — and hands it over as the host catches up.
+   */
+  private holdConsole(pty: Pty, output: HostStream, sink: (bytes: Uint8Array) => void): void {
+    pty.sink = null;
+    const release = (): void => {
+      while (pty.pendingOutput > 0 && output.writable?.() !== false) output.write?.(pty.takeOutput(CONSOLE_SLICE));
+      if (pty.pendingOutput > 0) output.onWritable?.(release);
+      else pty.sink = sink;
+    };
+    output.onWritable?.(release);
+  }
+
+  /** The host's streams as fds 0-2; the host's terminal becomes the process's controlling terminal. */
+  private installStdio(p: Process): void {
+    this.console.sid = p.sid;
+    this.console.fgPgrp = p.pgid;
+    if (this.k.host.stdio.some((s) => s.isatty)) p.ctty = this.console;
+    this.k.host.stdio.forEach((stream, fd) => {
+      const file = new HostStreamFile(stream, fd === 0, fd !== 0, this.console);
+      const { base, inheriting } = rightsFor(file);
+      p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
+    });
+  }
+}

@@ -1,0 +1,260 @@
+// The process life cycle: making processes (spawn, fork, and the first one for
+// boot.ts), replacing their program (exec), and ending them (exit), with what
+// signals do by default (proc/signals.ts calls terminate, stop, resume and
+// interrupt here). The syscall handlers (syscall/process.ts, proc.ts,
+// signal.ts) validate and decode, then call in; the pool of workers that run
+// the programs is proc/workers.ts; the loop that serves calls is kernel.ts,
+// reached only through the Scheduler below.
+// Spec: POSIX posix_spawn (file actions run after the fds are copied, then
+// FD_CLOEXEC), exec (caught signals reset to SIG_DFL), _exit (orphans, SIGCHLD).
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { PAGE_SIZE, Slot } from '../abi/page.js';
+import { Signal } from '../abi/wasi.js';
+import { releaseForkParent, type ForkImage, type StartMessage } from '../host/protocol.js';
+import type { PipeArena } from '../ipc/pipe.js';
+import { monotonicOrigin } from '../lib/time.js';
+import type { Task } from '../syscall/task.js';
+import { answer } from './answer.js';
+import type { Loader, Program } from './loader.js';
+import { memoryTypeOf } from './modules.js';
+import { ProcState, Process, SIG_DFL, SIG_IGN } from './process.js';
+import { deliver, postSignal, type SignalActions } from './signals.js';
+import type { ProcessTable } from './table.js';
+import type { WorkerPool } from './workers.js';
+
+/** SA_NOCLDSTOP (sigaction flags): no SIGCHLD when a child stops or continues. */
+const SA_NOCLDSTOP = 1;
+
+/** What the life cycle needs from the kernel loop (kernel.ts). */
+export interface Scheduler {
+  /**
+   * Post a program to its worker: now, or after the call being served is
+   * answered (waking the worker may take the kernel's core on a small
+   * machine); the loop stays awake for the program's first calls.
+   */
+  launch(post: () => void): void;
+  /** Whether `task`'s handler is running right now (a process signalling itself). */
+  serving(task: Task): boolean;
+  /** Run a parked task's handler again soon. */
+  retry(task: Task): void;
+  /** Wake the loop if it sleeps. */
+  kick(): void;
+}
+
+/** What every StartMessage carries besides the process. */
+export interface StartContext {
+  /** The kernel's doorbell (abi/page.ts, Bell). */
+  bell: SharedArrayBuffer;
+  trace: boolean;
+}
+
+export class Lifecycle implements SignalActions {
+  /** Called when a process ends (boot.ts waits for the first one; tests watch). */
+  onExit: ((p: Process, error?: string) => void) | null = null;
+
+  constructor(
+    private readonly procs: ProcessTable,
+    private readonly loader: Loader,
+    private readonly workers: WorkerPool,
+    private readonly pipeArena: PipeArena,
+    private readonly sched: Scheduler,
+    private readonly ctx: StartContext,
+  ) {}
+
+  // ---- creating and replacing processes ------------------------------------
+
+  /** A process of `parent` (or of none) running `module`, not yet in the table nor started. */
+  create(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
+    const page = new SharedArrayBuffer(PAGE_SIZE);
+    const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.workers.take(forkPages), module);
+    if (parent) {
+      p.cwd = parent.cwd;
+      p.umask = parent.umask;
+      p.sigBlocked = parent.sigBlocked;
+    }
+    return p;
+  }
+
+  /** Hand the process's program to its worker. */
+  start(p: Process, fork?: ForkImage): void {
+    const w = p.worker;
+    this.workers.bind(w, p);
+    const start: StartMessage = {
+      type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.ctx.bell,
+      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
+      clockOrigin: monotonicOrigin(),
+    };
+    this.sched.launch(() => w.postMessage(start));
+  }
+
+  spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err> {
+    const prog = this.loader.load(parent.cwd, path, argv);
+    if (prog instanceof Promise) return prog.then((loaded) => this.startChild(parent, loaded, env, setup));
+    return this.startChild(parent, prog, env, setup);
+  }
+
+  /** The rest of spawn, once the program is loaded. */
+  private startChild(parent: Process, prog: Program | Err, env: string[], setup: (child: Process) => Errno): Process | Err {
+    if (isErr(prog)) return prog;
+    if (!parent.alive) return err(Errno.SRCH);
+    const child = this.create(parent, prog.module, prog.argv, env);
+    // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
+    child.fds = parent.fds.clone(false);
+    // Caught signals revert to the default in the new program; ignored ones stay ignored.
+    child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
+    const e = setup(child);
+    if (e === Errno.SUCCESS) child.fds.closeOnExec();
+    if (e !== Errno.SUCCESS) {
+      child.fds.closeAll();
+      this.workers.giveBack(child.worker);
+      return err(e);
+    }
+    this.procs.add(child);
+    this.start(child);
+    return child;
+  }
+
+  exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null> {
+    const prog = this.loader.load(p.cwd, path, argv);
+    if (prog instanceof Promise) return prog.then((loaded) => this.replaceProgram(p, loaded, env));
+    return this.replaceProgram(p, prog, env);
+  }
+
+  /** The rest of exec, once the program is loaded. */
+  private replaceProgram(p: Process, prog: Program | Err, env: string[]): Err | null {
+    if (isErr(prog)) return prog;
+    if (!p.alive) return null;
+    p.fds.closeOnExec();
+    p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
+    p.module = prog.module;
+    p.argv = prog.argv;
+    p.env = env;
+    p.forkSource = null; // the new program's memory is another
+    // The same worker runs the new program: the exec call succeeds, its runtime
+    // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and
+    // the worker takes the StartMessage queued behind it. No worker boots.
+    Atomics.store(p.page.i32, Slot.SIGNAL, 0);
+    answer(p, Errno.SUCCESS);
+    this.start(p);
+    return null;
+  }
+
+  fork(p: Process, bytes: number, stackPointer: number, asyncifyData: number): Process | Err {
+    const from = p.forkSource?.source;
+    const buffer = from instanceof SharedArrayBuffer ? from : from?.buffer;
+    if (!(buffer instanceof SharedArrayBuffer) || bytes % 65536 !== 0 || bytes > buffer.byteLength) return err(Errno.INVAL);
+    const image: ForkImage = { image: buffer, bytes, stackPointer, asyncifyData, parentPage: p.page.sab };
+    const child = this.create(p, p.module, p.argv, p.env, bytes / 65536);
+    child.fds = p.fds.clone(false);
+    child.sigActions = p.sigActions.map((a) => ({ ...a }));
+    child.pgid = p.pgid;
+    child.sid = p.sid;
+    this.procs.add(child);
+    // The parent waits until the child has copied its memory (abi/page.ts, FORK_CHILD).
+    Atomics.store(p.page.i32, Slot.FORK_CHILD, child.pid);
+    child.releaseParent = () => releaseForkParent(image.parentPage, child.pid);
+    this.start(child, image);
+    return child;
+  }
+
+  // ---- ending processes ------------------------------------------------------
+
+  /**
+   * End a process: drop its call, release its fds, stop its worker (or keep it
+   * for reuse when the process itself asked to exit), tell its parent.
+   */
+  exit(p: Process, waitStatus: number, error?: string, recycle = false): void {
+    if (!p.alive) return;
+    p.state = ProcState.ZOMBIE;
+    p.waitStatus = waitStatus;
+    const sig = waitStatus & 0x7f;
+    p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
+    p.task?.unpark();
+    if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
+    p.fds.closeAll();
+    // A kept worker's runtime returns once the exit call is answered and waits for its next program.
+    if (this.workers.release(p.worker, recycle, p.keptPages)) answer(p, Errno.SUCCESS);
+    p.releaseParent?.();
+    p.releaseParent = null;
+    p.forkSource = null;
+    p.task = null;
+    this.reparentChildren(p);
+    const parent = p.parent;
+    if (!parent || !parent.alive || parent.action(Signal.CHLD).handler === SIG_IGN) {
+      this.procs.remove(p); // nobody will reap it
+    } else {
+      parent.childEvents.wake();
+      this.signal(parent, Signal.CHLD);
+    }
+    this.onExit?.(p, error);
+  }
+
+  /** Orphans are adopted by the first process, or by nobody (then nobody waits for them). */
+  private reparentChildren(p: Process): void {
+    const init = this.procs.get(1);
+    for (const c of p.children) {
+      c.parent = init && init !== p && init.alive ? init : null;
+      if (c.parent) c.parent.children.add(c);
+      else if (!c.alive) this.procs.remove(c);
+    }
+    p.children.clear();
+  }
+
+  // ---- signals ---------------------------------------------------------------
+
+  /** Generate a signal for a process (kill, SIGPIPE, SIGCHLD, the terminal). */
+  signal(p: Process, sig: number): void {
+    postSignal(this, p, sig);
+  }
+
+  /** Act on pending signals that just became unblocked. */
+  deliverSignals(p: Process): void {
+    deliver(this, p);
+  }
+
+  terminate(p: Process, sig: number): void {
+    this.exit(p, sig);
+  }
+
+  stop(p: Process, sig: number): void {
+    if (p.state !== ProcState.RUNNING) return;
+    p.state = ProcState.STOPPED;
+    p.unreportedStop = sig;
+    p.unreportedContinue = false;
+    this.tellParent(p);
+  }
+
+  resume(p: Process): void {
+    if (p.state !== ProcState.STOPPED) return;
+    p.state = ProcState.RUNNING;
+    p.unreportedStop = 0;
+    p.unreportedContinue = true;
+    if (p.task) this.sched.retry(p.task);
+    this.deliverSignals(p); // what arrived while it was stopped
+    this.tellParent(p);
+    this.sched.kick();
+  }
+
+  /** A child stopped or continued: wake its parent's waits, and SIGCHLD unless SA_NOCLDSTOP. */
+  private tellParent(p: Process): void {
+    if (!p.parent?.alive) return;
+    p.parent.childEvents.wake();
+    if (!(p.parent.action(Signal.CHLD).flags & SA_NOCLDSTOP)) this.signal(p.parent, Signal.CHLD);
+  }
+
+  /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */
+  interrupt(p: Process): void {
+    // A runtime waiting on a pipe ring by itself re-checks and sees the signal.
+    const ring = Atomics.load(p.page.i32, Slot.RINGWAIT);
+    if (ring > 0) this.pipeArena.poke(ring - 1);
+    const t = p.task;
+    if (!t || this.sched.serving(t) || t.uninterruptible) return;
+    t.unpark();
+    if (t.progress > 0) {
+      t.ret(0, t.progress);
+      answer(p, Errno.SUCCESS);
+    } else {
+      answer(p, Errno.INTR);
+    }
+  }
+}

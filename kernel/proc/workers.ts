@@ -1,0 +1,104 @@
+// The worker pool: the host's process workers, started ahead of need (a
+// worker takes ~25 ms to boot, a program posted to a started one instantiates
+// in a fraction of a millisecond), and recycled when their process exits by
+// itself (its runtime returned, so the worker is clean and waits for the next
+// program). A worker's events are routed to whichever process owns it now: a
+// crash to `onCrash`, a fork source (abi/messages.ts ForkSource) to the
+// process, which may be parked waiting for it (syscall/process.ts, fork).
+// The life cycle (proc/lifecycle.ts) takes, binds and releases workers; the
+// kernel loop refills the pool when it is about to sleep (kernel.ts).
+import type { ForkSource } from '../host/protocol.js';
+import type { Host, WorkerHandle } from '../host/host.js';
+import type { Process } from './process.js';
+
+/**
+ * Workers kept started ahead of need: at least POOL_MIN fresh ones, and up to
+ * POOL_MAX recycled from processes that exited normally.
+ */
+const POOL_MIN = 2;
+const POOL_MAX = 8;
+
+export class WorkerPool {
+  private readonly idle: WorkerHandle[] = [];
+  /** Pages of memory an idle worker kept from its last program (runtime/mempool.ts). */
+  private readonly keptPages = new Map<WorkerHandle, number>();
+  private readonly owner = new Map<WorkerHandle, Process>();
+
+  constructor(
+    private readonly host: Pick<Host, 'startProcessWorker'>,
+    /** A process's worker failed (it died, or the runtime threw): end the process. */
+    private readonly onCrash: (p: Process, error: Error) => void,
+  ) {}
+
+  /** Idle workers (for Kernel.describe). */
+  get size(): number {
+    return this.idle.length;
+  }
+
+  /**
+   * A worker for a new process: for a fork child of `pages` pages, one that
+   * kept a memory of just that size (runtime/mempool.ts), else the most recent.
+   */
+  take(pages?: number): WorkerHandle {
+    let i = this.idle.length - 1;
+    if (pages !== undefined) {
+      const match = this.idle.findLastIndex((w) => this.keptPages.get(w) === pages);
+      if (match >= 0) i = match;
+    }
+    const w = i >= 0 ? this.idle.splice(i, 1)[0] : this.start();
+    this.keptPages.delete(w);
+    return w;
+  }
+
+  /**
+   * Start workers until POOL_MIN are idle. Called when the kernel loop is
+   * about to sleep: creating a worker blocks this thread for milliseconds and
+   * its boot takes a core for tens, which must not land in the middle of a spawn.
+   */
+  refill(): void {
+    while (this.idle.length < POOL_MIN) this.idle.push(this.start());
+  }
+
+  /** `w` now runs `p`: its events go to `p`. */
+  bind(w: WorkerHandle, p: Process): void {
+    this.owner.set(w, p);
+  }
+
+  /** A worker taken but never started (a spawn whose file actions failed): still clean. */
+  giveBack(w: WorkerHandle): void {
+    this.idle.push(w);
+  }
+
+  /**
+   * The process of `w` ended. Keep the worker for another process when `clean`
+   * (its process exited by itself; `keptPages` of memory stay with it) and
+   * the pool has room, and say so; else terminate it.
+   */
+  release(w: WorkerHandle, clean: boolean, keptPages: number): boolean {
+    this.owner.delete(w);
+    if (!clean || this.idle.length >= POOL_MAX) {
+      w.terminate();
+      return false;
+    }
+    if (keptPages > 0) this.keptPages.set(w, keptPages);
+    this.idle.push(w);
+    return true;
+  }
+
+  /** A new worker, its events routed to whichever process owns it. */
+  private start(): WorkerHandle {
+    const w = this.host.startProcessWorker();
+    w.onError((e) => {
+      const p = this.owner.get(w);
+      if (p) this.onCrash(p, e);
+    });
+    w.onMessage((msg) => {
+      const p = this.owner.get(w);
+      if (!p || (msg as { type?: string }).type !== 'fork-source') return;
+      const { source, gen } = msg as ForkSource;
+      p.forkSource = { source, gen };
+      p.forkSourceArrived.wake();
+    });
+    return w;
+  }
+}
