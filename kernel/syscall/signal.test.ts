@@ -8,7 +8,7 @@ import type { Task } from './task.js';
 function task(): { t: Task; sent: number[] } {
   const sent: number[] = [];
   const proc = { alarmTimer: null, alarmDeadline: 0 } as unknown as Process;
-  const t = { proc, ret: () => {}, sys: { signal: (_p: Process, sig: number) => sent.push(sig) } } as unknown as Task;
+  const t = { proc, ret: () => {}, sys: { lifecycle: { signal: (_p: Process, sig: number) => sent.push(sig) } } } as unknown as Task;
   return { t, sent };
 }
 
