@@ -24,6 +24,8 @@ import type { WorkerPool } from './workers.js';
 
 /** SA_NOCLDSTOP (sigaction flags): no SIGCHLD when a child stops or continues. */
 const SA_NOCLDSTOP = 1;
+/** SA_NOCLDWAIT: children are not left as zombies (as with SIGCHLD ignored). */
+const SA_NOCLDWAIT = 2;
 
 /** What the life cycle needs from the kernel loop (kernel.ts). */
 export interface Scheduler {
@@ -180,11 +182,15 @@ export class Lifecycle implements SignalActions {
     p.task = null;
     this.reparentChildren(p);
     const parent = p.parent;
-    if (!parent || !parent.alive || parent.action(Signal.CHLD).handler === SIG_IGN) {
+    if (!parent || !parent.alive) {
       this.procs.remove(p); // nobody will reap it
     } else {
+      // SIGCHLD ignored (or SA_NOCLDWAIT): reaped at once, as on Linux; a waiting
+      // parent still wakes, to wait for its other children or fail with ECHILD.
+      const chld = parent.action(Signal.CHLD);
+      if (chld.handler === SIG_IGN || (chld.flags & SA_NOCLDWAIT)) this.procs.remove(p);
       parent.childEvents.wake();
-      this.signal(parent, Signal.CHLD);
+      if (chld.handler !== SIG_IGN) this.signal(parent, Signal.CHLD);
     }
     this.onExit?.(p, error);
   }

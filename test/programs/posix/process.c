@@ -389,6 +389,38 @@ static void test_zombie_leader_keeps_group(void) {
   CHECK("groups.kill-gone", kill(-leader, 0) == -1 && errno == ESRCH, "errno=%d", errno);
 }
 
+// With SIGCHLD ignored (or SA_NOCLDWAIT), children are reaped as they exit: a
+// waiting parent wakes when the last one is gone and fails with ECHILD (Linux).
+static void test_sigchld_ignored(void) {
+  struct sigaction ign, old;
+  memset(&ign, 0, sizeof ign);
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGCHLD, &ign, &old);
+  pid_t a = fork();
+  if (a == 0) _exit(1);
+  pid_t b = fork();
+  if (b == 0) {
+    struct timespec t = {0, 50 * 1000 * 1000};
+    nanosleep(&t, NULL);
+    _exit(2);
+  }
+  int st = 0;
+  pid_t r = waitpid(-1, &st, 0);
+  CHECK("sigchld-ignored.wait-echild", r == -1 && errno == ECHILD, "r=%d errno=%d", r, errno);
+  CHECK("sigchld-ignored.no-zombie", kill(a, 0) == -1 && kill(b, 0) == -1, "a child is still there");
+
+  struct sigaction nocldwait;
+  memset(&nocldwait, 0, sizeof nocldwait);
+  nocldwait.sa_handler = SIG_DFL;
+  nocldwait.sa_flags = SA_NOCLDWAIT;
+  sigaction(SIGCHLD, &nocldwait, NULL);
+  pid_t c = fork();
+  if (c == 0) _exit(3);
+  r = waitpid(c, &st, 0);
+  CHECK("sa-nocldwait.wait-echild", r == -1 && errno == ECHILD, "r=%d errno=%d", r, errno);
+  sigaction(SIGCHLD, &old, NULL);
+}
+
 // Writers of up to PIPE_BUF bytes are never interleaved, whichever path moved them.
 static void test_pipe_buf_atomicity(void) {
   enum { WRITERS = 3, RECORDS = 60, SIZE = 4096 };
@@ -456,6 +488,7 @@ int main(void) {
   test_handlers();
   test_kill_pipeline_middle();
   test_zombie_leader_keeps_group();
+  test_sigchld_ignored();
   test_groups_and_orphans();
   return tk_done();
 }
