@@ -9,7 +9,8 @@
 import { Errno, err, isErr, type Err } from './abi/errno.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
-import type { DirInode } from './fs/inode.js';
+import { DirInode } from './fs/inode.js';
+import { resolveAbsolute } from './fs/path.js';
 import type { Vfs } from './fs/vfs.js';
 import type { Host, HostStream } from './host/host.js';
 import type { ExitNotice, MountSpec, RunRequest } from './host/protocol.js';
@@ -52,6 +53,10 @@ export class Boot {
     const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
     const pre = this.mountAll(req.mounts);
     if (typeof pre === 'string') return fail(pre);
+    const cwd = resolveAbsolute(this.k.vfs, '/', req.cwd, true);
+    if (isErr(cwd) || !(cwd.node instanceof DirInode)) {
+      return fail(`tabkernel: --cwd ${req.cwd}: ${isErr(cwd) ? execError(cwd.errno) : cwd.node ? 'Not a directory' : 'No such file or directory'}`);
+    }
     let module: WebAssembly.Module;
     let argv = req.argv;
     if (req.wasm) {
@@ -62,7 +67,7 @@ export class Boot {
       // A guest program: the whole tree is the program's, preopened as "/".
       pre.unshift(['/', this.k.vfs.root]);
       const prog = await this.loadFromPath(req.argv[0], req.env, req.cwd, argv);
-      if (typeof prog === 'string') return { type: 'exit', status: 127, error: prog };
+      if ('error' in prog) return { type: 'exit', ...prog };
       module = prog.module;
       argv = prog.argv;
     }
@@ -75,6 +80,7 @@ export class Boot {
     p.unixPaths = !req.wasm || WebAssembly.Module.imports(module).some((i) => i.module === 'tabkernel');
     if (req.tty) this.attachConsolePty(p, req.tty.rows, req.tty.cols);
     else this.installStdio(p);
+    p.hostReportsExit = true;
     const ended = this.whenEnded(p);
     this.startFirst(p, pre);
     const notice = await ended;
@@ -145,16 +151,21 @@ export class Boot {
   }
 
   /** Find a guest program: a path, or a name looked up on PATH (default /bin:/usr/bin). */
-  private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | string> {
+  private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | { status: number; error: string }> {
     const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
     const candidates = name.includes('/') ? [name] : pathVar.split(':').map((d) => `${d || '.'}/${name}`);
     let last: Err = err(Errno.NOENT);
+    let lastPath = name;
     for (const c of candidates) {
       const prog = await this.k.loader.load(cwd, c, argv);
       if (!isErr(prog)) return { module: prog.module, argv: prog.argv };
-      if (prog.errno !== Errno.NOENT) last = prog;
+      if (prog.errno !== Errno.NOENT) [last, lastPath] = [prog, c];
     }
-    return last.errno === Errno.NOENT ? `tabkernel: ${name}: command not found` : `tabkernel: ${name}: cannot execute (errno ${last.errno})`;
+    if (last.errno === Errno.NOENT) return { status: 127, error: `tabkernel: ${name}: ${name.includes('/') ? 'No such file or directory' : 'command not found'}` };
+    // As a shell says it: 126 for a file found that cannot be run.
+    const r = resolveAbsolute(this.k.vfs, cwd, lastPath, true);
+    const why = !isErr(r) && r.node instanceof DirInode ? 'Is a directory' : execError(last.errno);
+    return { status: 126, error: `tabkernel: ${name}: ${why}` };
   }
 
   /** Mount the root image and the host directories; the preopens they become, in order. */
@@ -236,5 +247,18 @@ export class Boot {
       const { base, inheriting } = rightsFor(file);
       p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
     });
+  }
+}
+
+/** What a shell says when a program cannot be run. */
+function execError(e: Errno): string {
+  switch (e) {
+    case Errno.ACCES: return 'Permission denied';
+    case Errno.NOEXEC: return 'cannot execute binary file: Exec format error';
+    case Errno.NOMEM: return 'Cannot allocate memory (larger than the 1 GiB a program may be)';
+    case Errno.NOTDIR: return 'Not a directory';
+    case Errno.LOOP: return 'Too many levels of symbolic links';
+    case Errno.NOENT: return 'No such file or directory';
+    default: return `cannot execute (errno ${e})`;
   }
 }

@@ -19,6 +19,12 @@ export interface Program {
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const MAX_INTERPRETERS = 4;
+/**
+ * The largest program file loaded: V8's own limit on a module (1 GiB). A larger
+ * file fails with ENOMEM before a byte of it is read, so exec of a huge (even
+ * sparse) file cannot fill the kernel's memory.
+ */
+export const MAX_PROGRAM_BYTES = 1 << 30;
 
 type Maybe<T> = T | Promise<T>;
 
@@ -67,7 +73,10 @@ export class Loader {
   private async compile(node: Inode, key: string): Promise<WebAssembly.Module | Err> {
     let m = this.byVersion.get(key);
     if (!m) {
-      const bytes = readAll(node, Infinity);
+      const st = node.stat();
+      if (isErr(st)) return st;
+      if (st.size > BigInt(MAX_PROGRAM_BYTES)) return err(Errno.NOMEM);
+      const bytes = readAll(node, MAX_PROGRAM_BYTES);
       if (isErr(bytes)) return bytes;
       m = this.modules.get(bytes);
       this.byVersion.set(key, m);

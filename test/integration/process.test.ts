@@ -35,6 +35,23 @@ describe('processes', () => {
     expect(r.status).toBe(0);
   });
 
+  it('refuses to exec a program file over 1 GiB with ENOMEM before reading it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-huge-'));
+    const big = path.join(dir, 'big.wasm');
+    fs.writeFileSync(big, Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    fs.truncateSync(big, 3 * 2 ** 30); // sparse: 3 GiB that take no disk
+    fs.chmodSync(big, 0o755);
+    try {
+      const r = run('sh', ['-c', '/data/big.wasm; echo status $?'], { dirs: [`${dir}::/data`] });
+      expect(r.stdout).toBe('status 126\n');
+      expect(r.stderr).toMatch(/big.wasm: Out of memory/); // wasi-libc says ENOMEM so
+      const direct = run(big);
+      expect(direct.status).toBe(126);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   it('keeps the shell\'s descriptors as they were across trapped signals', () => {
     const r = run('sh', ['-c', 'a=$(ls /proc/$$/fd); trap "echo caught" USR1; for i in 1 2 3 4 5; do kill -USR1 $$; done; b=$(ls /proc/$$/fd); [ "$a" = "$b" ] && echo same || echo "$a" / "$b"']);
     expect(r.stdout).toBe('caught\n'.repeat(5) + 'same\n');

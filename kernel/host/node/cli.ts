@@ -4,6 +4,7 @@
 // the exit status is the program's.
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
 import type { ExitNotice, MountSpec, RunRequest } from '../protocol.js';
 
 const VERSION = '0.1.0';
@@ -84,7 +85,11 @@ export function main(argv: string[]): void {
   const opts = parseArgs(argv);
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let wasm: Uint8Array | undefined;
-  if (fs.existsSync(opts.program) && fs.statSync(opts.program).isFile()) {
+  const st = fs.statSync(opts.program, { throwIfNoEntry: false });
+  // A host directory named as the program: what a shell says (it is not looked up on the guest's PATH).
+  if (st?.isDirectory() && opts.program.includes('/')) fail(`tabkernel: ${opts.program}: Is a directory`, 126);
+  if (st?.isFile()) {
+    if (st.size > MAX_PROGRAM_BYTES) fail(`tabkernel: ${opts.program}: Cannot allocate memory (larger than the 1 GiB a program may be)`, 126);
     try {
       wasm = fs.readFileSync(opts.program);
     } catch (e) {
