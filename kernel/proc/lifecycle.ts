@@ -173,6 +173,7 @@ export class Lifecycle implements SignalActions {
     p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
     p.task?.unpark();
     if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
+    if (error && !p.hostReportsExit) tellStderr(p, error);
     p.fds.closeAll();
     // A kept worker's runtime returns once the exit call is answered and waits for its next program.
     if (this.workers.release(p.worker, recycle, p.keptPages)) answer(p, Errno.SUCCESS);
@@ -263,4 +264,16 @@ export class Lifecycle implements SignalActions {
       answer(p, Errno.INTR);
     }
   }
+}
+
+/**
+ * Why a process failed (a trap, a program that could not start), on its own
+ * stderr, as wasmtime prints it on its own: a trap in a shell's child is then
+ * explained, not just "Aborted". Best effort: what does not fit now is dropped.
+ */
+function tellStderr(p: Process, message: string): void {
+  const file = p.fds.get(2)?.file;
+  if (!file || !file.writable) return;
+  const bytes = new TextEncoder().encode(message.endsWith('\n') ? message : `${message}\n`);
+  if (file.canWrite(bytes.length)) file.write(bytes);
 }

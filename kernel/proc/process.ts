@@ -52,6 +52,8 @@ export class Process {
   umask = 0o022;
   /** Paths resolve as on Unix (absolute symlinks allowed): a program of the root image. */
   unixPaths = false;
+  /** The host reports why this process failed (the first process); any other writes it to its own stderr. */
+  hostReportsExit = false;
 
   // Signals: bit masks (sigbit) and per-signal actions, index = signal number.
   sigPending = 0;

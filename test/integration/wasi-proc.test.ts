@@ -75,6 +75,36 @@ describe('traps (trap)', () => {
   }
 });
 
+describe('traps in a child process', () => {
+  it('explain themselves on the child\'s stderr, not only by the status', () => {
+    const r = run('sh', ['-c', '/t/trap.wasm unreachable; echo status $?'], { dirs: [`${path.dirname(prog('trap'))}::/t`] });
+    expect(r.stdout).toBe('ok before-trap\nstatus 134\n');
+    expect(r.stderr).toMatch(/failed to run main module `\/t\/trap.wasm`[\s\S]*wasm trap: unreachable[\s\S]*wasm backtrace:/);
+  });
+});
+
+describe('the command line', () => {
+  it('refuses a --cwd that is missing or not a directory, with status 1', () => {
+    let r = run('sh', ['-c', 'pwd'], { cwd: '/nope' });
+    expect([r.status, r.stderr]).toEqual([1, 'tabkernel: --cwd /nope: No such file or directory\n']);
+    r = run('sh', ['-c', 'pwd'], { cwd: '/bin/sh' });
+    expect([r.status, r.stderr]).toEqual([1, 'tabkernel: --cwd /bin/sh: Not a directory\n']);
+  });
+
+  it('says a directory is one, with status 126, as a shell does', () => {
+    const dir = scratch('isdir');
+    const r = run(dir);
+    expect([r.status, r.stderr]).toEqual([126, `tabkernel: ${dir}: Is a directory\n`]);
+    const g = run('/root');
+    expect([g.status, g.stderr]).toEqual([126, 'tabkernel: /root: Is a directory\n']);
+  });
+
+  it('tells a missing command (127) from a missing path (127) by message', () => {
+    expect(run('no-such-command').stderr).toBe('tabkernel: no-such-command: command not found\n');
+    expect(run('/no/such/file').stderr).toBe('tabkernel: /no/such/file: No such file or directory\n');
+  });
+});
+
 describe('unknown imports', () => {
   it('fails at start, naming every missing import', () => {
     const dir = scratch('imports');
