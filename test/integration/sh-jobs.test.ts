@@ -7,7 +7,7 @@ import { terminalKernel } from '../support/terminal.js';
 describe('sh job control on a terminal', () => {
   it('runs pipelines whose group leader exits at once, every time', async () => {
     const t = terminalKernel();
-    const done = t.kernel.run({
+    const done = t.kernel.boot.run({
       type: 'run', argv: ['sh'], env: ['PS1=$ ', 'PATH=/bin', 'HOME=/'], cwd: '/', mounts: [], tty: { rows: 24, cols: 80 },
     });
     const prompts = () => t.screen().split('$ ').length - 1;
