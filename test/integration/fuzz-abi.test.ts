@@ -99,6 +99,9 @@ async function check(script: Script): Promise<string | null> {
     // A second program in the same kernel.
     const sh = await runFor({ ...request(['sh', '-c', 'echo ok'], '/'), wasm: undefined }, 20_000);
     if (!sh || sh.status !== 0 || sh.out !== 'ok\n' || sh.err) return `a second program failed afterwards: ${JSON.stringify(sh)}`;
+    // Fork children _exit at once, but may not have had a core yet.
+    for (let i = 0; i < 500 && k.kernel.processCount !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (k.kernel.processCount !== 0) return `${k.kernel.processCount} processes left behind: ${k.kernel.describe()}`;
     return null;
   } finally {
     for (const s of spies) s.mockRestore();
