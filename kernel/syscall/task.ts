@@ -30,6 +30,9 @@ export interface Sys {
   readonly lifecycle: Lifecycle;
 }
 
+/** The longest delay Node's and browsers' setTimeout keeps (2^31-1 ms, 24.8 days). */
+const MAX_TIMER_MS = 0x7fffffff;
+
 export class Task {
   /** Bumped when the task finishes or re-runs, so stale waiters do nothing. */
   private generation = 0;
@@ -99,7 +102,9 @@ export class Task {
       q.add(wake);
       this.parked.push([q, wake]);
     }
-    if (timeoutMs !== undefined) this.timer = setTimeout(wake, Math.max(0, timeoutMs));
+    // A host timer keeps at most MAX_TIMER_MS (a longer one runs after 1 ms):
+    // the handler runs again then, finds its deadline ahead and blocks anew.
+    if (timeoutMs !== undefined) this.timer = setTimeout(wake, Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
     return BLOCKED;
   }
 
