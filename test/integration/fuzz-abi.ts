@@ -49,7 +49,7 @@ const i64 = fc.oneof(
   fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
 ).map(raw);
 const rights = fc.oneof(fc.constantFrom(0n, 0x1fffffffn, -1n), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })).map(raw);
-/** fds: the driver's own (0..6), just past them, -1, the table's end, huge. Never fuzz.c's OUT_FD (500). */
+/** fds: the driver's own (0..7), just past them, -1, the table's end, huge. Never fuzz.c's OUT_FD (500). */
 const FD_EDGES = [-1, 1023, 1024, 0x7fffffff, -0x80000000, 200];
 const fd = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 10 }) },
@@ -115,6 +115,9 @@ const enc = new TextEncoder();
 function bytesOf(name: string): Uint8Array {
   return name === '\xff' ? new Uint8Array([0xff, 0xfe]) : enc.encode(name);
 }
+/** Names outside the scratch directory, for calls that change nothing: /proc, devices. */
+const LOOKUPS = [...NAMES, '\xff', '/proc', '/proc/self', '/proc/self/fd', '/proc/self/fd/3', '/proc/1/status',
+  '/dev/null', '/dev/zero', '/dev/ptmx', '/dev/pts'];
 /** The names that exist when the script starts. */
 const EXISTING = ['f', 'd', 'l', '.', 'd/../f', 'x', 'new'];
 function pathArg(name = 'path', names = [...NAMES, '\xff']): fc.Arbitrary<Arg[]> {
@@ -134,7 +137,7 @@ function pathArg(name = 'path', names = [...NAMES, '\xff']): fc.Arbitrary<Arg[]>
 /** Arbitrary bytes in the region (argv, termios, spawn attributes), or a bad pointer. */
 function blob(name: string, maxLength: number, withLen: boolean): fc.Arbitrary<Arg[]> {
   return fc.tuple(fc.uint8Array({ maxLength }), fc.constantFrom('blob', 'blob', 'blob', 'null', 'end', 'bad'), lenOf).map(([bytes, where, junk]) => {
-    const ptr: Val = where === 'blob' ? { k: 'blob', what: `${bytes.length} bytes`, bytes, relocs: [] }
+    const ptr: Val = where === 'blob' ? { k: 'blob', what: `bytes ${Buffer.from(bytes).toString('hex') || '(none)'}`, bytes, relocs: [] }
       : where === 'null' ? raw(0) : where === 'end' ? { k: 'end', d: -8 } : raw(0xfffffff0);
     const args = [a(name, ptr)];
     if (withLen) args.push(a(`${name}_len`, where === 'blob' ? raw(bytes.length) : junk));
@@ -162,7 +165,8 @@ function subscriptions(): fc.Arbitrary<Arg[]> {
       }
     });
     const count = n === -1 ? subs.length : n;
-    return [a('in', { k: 'blob', what: `${subs.length} subscriptions`, bytes, relocs: [] }), a('out', out), a('nsubs', raw(count)), a('nevents', nev)];
+    const what = `[${subs.map((s) => (s.tag === 0 ? `clock(id=${s.clock}, timeout=${s.timeout}, flags=${s.flags})` : `tag${s.tag}(fd=${s.fd})`)).join(', ')}]`;
+    return [a('in', { k: 'blob', what, bytes, relocs: [] }), a('out', out), a('nsubs', raw(count)), a('nevents', nev)];
   });
 }
 
@@ -214,7 +218,8 @@ function fileActions(): fc.Arbitrary<Arg[]> {
       const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
       let o = 0;
       for (const p of parts) { bytes.set(p, o); o += p.length; }
-      return [a('actions', { k: 'blob', what: `${acts.length} file actions`, bytes, relocs: [] }), a('actions_len', raw(bytes.length))];
+      const what = `[${acts.map(([op, f, nf, ofl, p]) => `op${op}(fd=${f}, newfd=${nf}, oflags=${ofl}, path=${JSON.stringify(p)})`).join(', ')}]`;
+      return [a('actions', { k: 'blob', what, bytes, relocs: [] }), a('actions_len', raw(bytes.length))];
     }),
     blob('actions', 64, true),
   );
@@ -260,11 +265,11 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   fd_tell: args(FD(), OUT('out', 8)),
   fd_write: args(FD(), iovecs(), OUT('nwritten', 4)),
   path_create_directory: args(DIRFD(), pathArg()),
-  path_filestat_get: args(DIRFD(), one('flags', bits(1)), pathArg(), OUT('out', 64)),
+  path_filestat_get: args(DIRFD(), one('flags', bits(1)), pathArg('path', LOOKUPS), OUT('out', 64)),
   path_filestat_set_times: args(DIRFD(), one('flags', bits(1)), pathArg(), wide('atim', i64), wide('mtim', i64), one('fst_flags', bits(4))),
   path_link: args(DIRFD('old_fd'), one('old_flags', bits(1)), pathArg('old_path'), DIRFD('new_fd'), pathArg('new_path')),
-  path_open: args(DIRFD(), one('dirflags', bits(1)), pathArg(), one('oflags', bits(4)), wide('base', rights), wide('inheriting', rights), one('fdflags', bits(5)), OUT('fd_out', 4)),
-  path_readlink: args(DIRFD(), pathArg(), buffer('buf'), OUT('bufused', 4)),
+  path_open: args(DIRFD(), one('dirflags', bits(1)), pathArg('path', LOOKUPS), one('oflags', bits(4)), wide('base', rights), wide('inheriting', rights), one('fdflags', bits(5)), OUT('fd_out', 4)),
+  path_readlink: args(DIRFD(), pathArg('path', LOOKUPS), buffer('buf'), OUT('bufused', 4)),
   path_remove_directory: args(DIRFD(), pathArg()),
   path_rename: args(DIRFD(), pathArg('old_path'), DIRFD('new_fd'), pathArg('new_path')),
   path_symlink: args(pathArg('old_path'), DIRFD(), pathArg('new_path')),
@@ -310,7 +315,7 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   openroot: args(one('min', fd), OUT('fd', 4)),
   chmod: args(DIRFD('dirfd'), pathArg(), one('mode', i32), one('follow', u32(2))),
   fchmod: args(FD(), one('mode', i32)),
-  getmode: args(DIRFD('dirfd'), pathArg(), one('follow', u32(2)), OUT('mode', 4)),
+  getmode: args(DIRFD('dirfd'), pathArg('path', LOOKUPS), one('follow', u32(2)), OUT('mode', 4)),
   fgetmode: args(FD(), OUT('mode', 4)),
 };
 

@@ -366,26 +366,28 @@ static void read_script(const char *path) {
   close(fd);
 }
 
-// The files the calls find: in DIR, a file, a directory, a symlink, and a pipe;
+// The files the calls find: in DIR, a file, a directory, a symlink; a pipe, a PTY;
 // stdout the file "o", stderr /dev/null. The script was read before.
 static void setup(const char *dir) {
   if (mkdir(dir, 0755) != 0 || chdir(dir) != 0) die("cannot make the scratch directory");
   if (dup2(1, OUT_FD) != OUT_FD) die("cannot dup stdout");
-  int fds[4];
+  int fds[5];
   fds[0] = open(".", O_RDONLY | O_DIRECTORY);
+  fds[4] = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+  if (fds[4] < 0) die("cannot open a PTY");
   fds[1] = open("f", O_RDWR | O_CREAT, 0644);
   if (fds[0] < 0 || fds[1] < 0 || write(fds[1], "0123456789", 10) != 10) die("cannot make the scratch files");
   if (mkdir("d", 0755) != 0 || symlink("f", "l") != 0) die("cannot make the scratch tree");
   if (pipe(fds + 2) != 0) die("cannot make a pipe");
   // At fixed numbers, whatever preopens were there: 3 the directory, 4 the
-  // file, 5 and 6 the pipe's ends.
-  for (int i = 0; i < 4; i++) {
+  // file, 5 and 6 the pipe's ends, 7 a PTY's master.
+  for (int i = 0; i < 5; i++) {
     int high = fcntl(fds[i], F_DUPFD, 100 + i);
     if (high < 0) die("cannot move an fd");
     close(fds[i]);
     fds[i] = high;
   }
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     if (dup2(fds[i], 3 + i) != 3 + i) die("cannot place an fd");
     close(fds[i]);
   }
