@@ -120,7 +120,9 @@ describe('syscall ABI fuzzing (fuzz.wasm)', () => {
   });
 
   afterAll(() => {
-    console.log(`fuzz: ${runs} scripts, ${callsMade} calls of ${byImport.size} imports`);
+    const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+    const m = process.memoryUsage();
+    console.log(`fuzz: ${runs} scripts, ${callsMade} calls of ${byImport.size} imports (rss ${mb(m.rss)}, heap ${mb(m.heapUsed)})`);
     if (LONG) console.log([...byImport].sort((x, y) => y[1] - x[1]).map(([n, c]) => `${n} ${okByImport.get(n) ?? 0}/${c}`).join(', '));
   });
 
