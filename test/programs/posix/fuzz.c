@@ -379,8 +379,14 @@ static void setup(const char *dir) {
   if (fds[0] < 0 || fds[1] < 0 || write(fds[1], "0123456789", 10) != 10) die("cannot make the scratch files");
   if (mkdir("d", 0755) != 0 || symlink("f", "l") != 0) die("cannot make the scratch tree");
   if (pipe(fds + 2) != 0) die("cannot make a pipe");
-  // At fixed numbers, whatever preopens were there: 3 the directory, 4 the
-  // file, 5 and 6 the pipe's ends, 7 a PTY's master.
+  // What the calls write to stdout and stderr must not mix with the results.
+  int o = open("o", O_WRONLY | O_CREAT | O_APPEND, 0644), n = open("/dev/null", O_RDWR);
+  if (o < 0 || n < 0 || dup2(o, 1) != 1 || dup2(n, 2) != 2) die("cannot redirect stdout and stderr");
+  close(o);
+  close(n);
+  // At fixed numbers, whatever preopens were there (so no path is opened
+  // after this): 3 the directory, 4 the file, 5 and 6 the pipe's ends, 7 a
+  // PTY's master.
   for (int i = 0; i < 5; i++) {
     int high = fcntl(fds[i], F_DUPFD, 100 + i);
     if (high < 0) die("cannot move an fd");
@@ -391,11 +397,6 @@ static void setup(const char *dir) {
     if (dup2(fds[i], 3 + i) != 3 + i) die("cannot place an fd");
     close(fds[i]);
   }
-  // What the calls write to stdout and stderr must not mix with the results.
-  int o = open("o", O_WRONLY | O_CREAT | O_APPEND, 0644), n = open("/dev/null", O_RDWR);
-  if (o < 0 || n < 0 || dup2(o, 1) != 1 || dup2(n, 2) != 2) die("cannot redirect stdout and stderr");
-  close(o);
-  close(n);
 }
 
 // What the driver needs before each call: its SIGALRM handler, SIGALRM
