@@ -78,6 +78,8 @@ export const syscalls = {
   chdir: [STR],                           // absolute path
   getcwd: [],                             // → out: path; ret0: length
   umask: [N],                             // mask → ret0: old mask
+  // resource limits (syscall/limits.ts); -1 stands for RLIM_INFINITY
+  prlimit: [N, N, N, N, N],               // pid (0: self), resource, set?, new soft, new hard → ret0: old soft, ret1: old hard
   // permission bits (syscall/mode.ts)
   chmod: [N, STR, N, N],                  // dirfd, path, mode, follow symlinks
   fchmod: [N, N],                         // fd, mode

@@ -53,11 +53,12 @@ class ProcDir extends ReadOnlyDir {
       case 'cmdline': return new ProcText(inoOf(this.p.pid, 1), () => this.p.argv.map((a) => a + '\0').join(''));
       case 'status': return new ProcText(inoOf(this.p.pid, 2), () => statusOf(this.p));
       case 'fd': return new FdDir(this.p);
+      case 'limits': return new ProcText(inoOf(this.p.pid, 4), () => this.p.limits.describe());
       default: return err(Errno.NOENT);
     }
   }
   list(): Array<[string, Inode]> {
-    return ['cmdline', 'status', 'fd'].map((n) => [n, this.lookup(n) as Inode]);
+    return ['cmdline', 'status', 'fd', 'limits'].map((n) => [n, this.lookup(n) as Inode]);
   }
 }
 

@@ -29,6 +29,11 @@ export class RegularFileHandle extends OpenFile {
     return this.file;
   }
 
+  /** Where the next write(2) goes: the offset, or the end under O_APPEND. */
+  get writeOffset(): bigint {
+    return this.append ? BigInt(this.node.fileSize()) : this.pos;
+  }
+
   override read(max: number): Uint8Array | Err {
     if (!this.readable) return err(Errno.BADF);
     const data = this.node.readAt(Number(this.pos), max);

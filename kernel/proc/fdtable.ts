@@ -20,18 +20,20 @@ export const FD_LIMIT = 1024;
 
 export class FdTable {
   private readonly fds = new Map<number, FdEntry>();
+  /** RLIMIT_NOFILE's soft limit (proc/limits.ts): new fds are below it. */
+  limit = FD_LIMIT;
 
   get(fd: number): FdEntry | undefined {
     return this.fds.get(fd);
   }
 
   /**
-   * Install `entry` at the lowest free fd ≥ `min`: EMFILE when none is free,
-   * EINVAL for a `min` outside [0, FD_LIMIT) (fcntl(2) F_DUPFD's rule).
+   * Install `entry` at the lowest free fd ≥ `min`: EMFILE when none is free
+   * below the limit, EINVAL for a `min` outside [0, limit) (fcntl(2) F_DUPFD's rule).
    */
   alloc(entry: FdEntry, min = 0): number | Err {
-    if (!Number.isInteger(min) || min < 0 || min >= FD_LIMIT) return err(Errno.INVAL);
-    for (let fd = min; fd < FD_LIMIT; fd++) {
+    if (!Number.isInteger(min) || min < 0 || min >= this.limit) return err(Errno.INVAL);
+    for (let fd = min; fd < this.limit; fd++) {
       if (!this.fds.has(fd)) {
         this.set(fd, entry);
         return fd;
@@ -69,6 +71,7 @@ export class FdTable {
   /** A copy for a child: every description shared (fork), or all but close-on-exec ones (spawn, exec). */
   clone(dropCloexec: boolean): FdTable {
     const t = new FdTable();
+    t.limit = this.limit;
     for (const [fd, e] of this.fds) {
       if (dropCloexec && e.cloexec) continue;
       t.set(fd, { ...e });

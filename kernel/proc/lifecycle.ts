@@ -17,6 +17,7 @@ import type { Task } from '../syscall/task.js';
 import { answer } from './answer.js';
 import type { Loader, Program } from './loader.js';
 import { memoryTypeOf } from './modules.js';
+import { Limits } from './limits.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN } from './process.js';
 import { deliver, postSignal, type SignalActions } from './signals.js';
 import type { ProcessTable } from './table.js';
@@ -72,6 +73,7 @@ export class Lifecycle implements SignalActions {
     if (parent) {
       p.cwd = parent.cwd;
       p.umask = parent.umask;
+      p.limits = new Limits(parent.limits);
       p.sigBlocked = parent.sigBlocked;
     }
     return p;

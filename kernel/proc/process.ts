@@ -8,6 +8,7 @@ import type { WorkerHandle } from '../host/host.js';
 import type { Task } from '../syscall/task.js';
 import type { Terminal } from '../tty/terminal.js';
 import { FdTable } from './fdtable.js';
+import { Limits } from './limits.js';
 import { WaitQueue } from './waitqueue.js';
 
 export const enum ProcState { RUNNING, STOPPED, ZOMBIE }
@@ -29,6 +30,8 @@ export function sigbit(sig: number): number {
 
 export class Process {
   fds = new FdTable();
+  /** getrlimit/setrlimit (proc/limits.ts); fds.limit follows RLIMIT_NOFILE. */
+  limits = new Limits();
   readonly page: PageViews;
   state = ProcState.RUNNING;
   /** The wait(2) status word (Linux layout): code << 8, or the signal number. */

@@ -187,6 +187,13 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       const r = s.begin().num(0, min).call(NR.openroot);
       return r || outs([out, s.retNum(0), 'u32']);
     },
+    prlimit(pid: number, resource: number, set: number, cur: bigint, max: bigint, oldCur: number, oldMax: number): number {
+      // Limits travel as doubles: ~0 (RLIM_INFINITY) as -1, anything past 2^53 as unlimited too.
+      const num = (v: bigint): number => (BigInt.asUintN(64, v) >= 2n ** 53n ? -1 : Number(v));
+      const r = s.begin().num(0, pid).num(1, resource).num(2, set ? 1 : 0).num(3, num(cur)).num(4, num(max)).call(NR.prlimit);
+      // -1 back is stored as ~0 (setBigUint64 wraps).
+      return r || outs([oldCur, s.retNum(0), 'u64'], [oldMax, s.retNum(1), 'u64']);
+    },
     umask(mask: number, old: number): number {
       const r = s.begin().num(0, mask).call(NR.umask);
       return r || outs([old, s.retNum(0), 'u32']);

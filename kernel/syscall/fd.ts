@@ -8,6 +8,8 @@ import { realtimeNs } from '../lib/time.js';
 import { getFd, getFile, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
 import type { OpenFile } from '../fs/file.js';
+import { RegularFileHandle } from '../fs/regular.js';
+import { Rlimit } from '../proc/limits.js';
 import { SIG_IGN, sigbit } from '../proc/process.js';
 import { L } from '../tty/termios.js';
 
@@ -92,7 +94,21 @@ export function fd_filestat_set_size(t: Task, fd: number, size: bigint): Result 
   const file = getFile(t.proc, fd, 0);
   if (isErr(file)) return file.errno;
   if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
+  if (file instanceof RegularFileHandle && size > 0n && underFsize(t, size - 1n, 1) === Errno.FBIG) return Errno.FBIG;
   return file.setSize(size);
+}
+
+/**
+ * RLIMIT_FSIZE: how many of `len` bytes may be written to a regular file at
+ * `at`. None: EFBIG, and SIGXFSZ is raised (its default ends the process).
+ */
+function underFsize(t: Task, at: bigint, len: number): number | Errno.FBIG {
+  const limit = t.proc.limits.soft(Rlimit.FSIZE);
+  if (limit === Infinity || len === 0) return len;
+  const room = BigInt(limit) - at;
+  if (room > 0n) return room >= BigInt(len) ? len : Number(room);
+  t.sys.lifecycle.signal(t.proc, Signal.XFSZ);
+  return Errno.FBIG;
 }
 
 export function fd_filestat_set_times(t: Task, fd: number, atim: bigint, mtim: bigint, flags: number): Result {
@@ -117,6 +133,11 @@ export function fd_pread(t: Task, fd: number, max: number, offset: bigint): Resu
 export function fd_pwrite(t: Task, fd: number, data: Uint8Array, offset: bigint): Result {
   const file = getFile(t.proc, fd, Rights.FD_WRITE);
   if (isErr(file)) return file.errno;
+  if (file instanceof RegularFileHandle) {
+    const fits = underFsize(t, offset, data.length);
+    if (fits === Errno.FBIG) return fits;
+    data = data.subarray(0, fits);
+  }
   const n = file.pwrite(data, offset);
   if (isErr(n)) return n.errno;
   t.ret(0, n);
@@ -175,6 +196,11 @@ export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
   if (t.progress === 0) {
     const bg = backgroundAccess(t, file, Signal.TTOU);
     if (bg !== null) return bg;
+  }
+  if (file instanceof RegularFileHandle) {
+    const fits = underFsize(t, file.writeOffset, data.length);
+    if (fits === Errno.FBIG) return fits;
+    data = data.subarray(0, fits);
   }
   for (;;) {
     const rest = data.subarray(t.progress);

@@ -5,7 +5,6 @@ import { PIPE_INFO_SINK } from '../abi/syscalls.js';
 import { Fdflags, Rights } from '../abi/wasi.js';
 import { DeviceFile } from '../fs/devices.js';
 import { Pipe, PipeReader, PipeWriter } from '../ipc/pipe.js';
-import { FD_LIMIT } from '../proc/fdtable.js';
 import { getFd, rightsFor } from './helpers.js';
 import type { Result, Task } from './task.js';
 
@@ -49,7 +48,7 @@ export function dup(t: Task, fd: number, min: number, cloexec: number): Result {
 export function dup2(t: Task, fd: number, newfd: number, cloexec: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  if (newfd < 0 || newfd >= FD_LIMIT) return Errno.BADF;
+  if (newfd < 0 || newfd >= t.proc.fds.limit) return Errno.BADF;
   if (fd === newfd) return Errno.SUCCESS;
   t.proc.fds.set(newfd, { file: e.file, rightsBase: e.rightsBase, rightsInheriting: e.rightsInheriting, cloexec: cloexec !== 0 });
   return Errno.SUCCESS;

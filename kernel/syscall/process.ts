@@ -7,6 +7,7 @@ import { DirInode } from '../fs/inode.js';
 import { fromLibcFlags, openResolved } from '../fs/open.js';
 import { resolveAbsolute } from '../fs/path.js';
 import { FD_LIMIT } from '../proc/fdtable.js';
+import { Rlimit } from '../proc/limits.js';
 import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
 import { blockable, NSIG } from '../proc/signals.js';
 import { PREOPEN_RIGHTS, rightsFor } from './helpers.js';
@@ -47,6 +48,15 @@ function fileActions(buf: Uint8Array): FileAction[] | Errno {
   return out;
 }
 
+/**
+ * RLIMIT_NPROC: spawn and fork fail with EAGAIN once the system holds that many
+ * processes (zombies count until reaped). Enforced although every process is
+ * root, where Linux would not: it is what stops a fork bomb (docs/LIMITS.md).
+ */
+function atProcessLimit(t: Task): boolean {
+  return t.sys.procs.size >= t.proc.limits.soft(Rlimit.NPROC);
+}
+
 /** posix_spawn: the child gets the parent's fds (less close-on-exec), then the file actions. */
 export function spawn(
   t: Task, path: string, argvBuf: Uint8Array, envBuf: Uint8Array, actionsBuf: Uint8Array,
@@ -54,6 +64,7 @@ export function spawn(
 ): Result {
   const p = t.proc;
   t.uninterruptible = true;
+  if (atProcessLimit(t)) return Errno.AGAIN;
   const actions = fileActions(actionsBuf);
   if (typeof actions === 'number') return actions;
   const argv = strings(argvBuf);
@@ -136,6 +147,7 @@ const growthWaits = new WeakMap<Task, number>();
 export function fork(t: Task, gen: number, bytes: number, stackPointer: number, asyncifyData: number): Result {
   const p = t.proc;
   t.uninterruptible = true;
+  if (atProcessLimit(t)) return Errno.AGAIN;
   if (!p.forkSource || p.forkSource.gen < gen) return t.block([p.forkSourceArrived]);
   if (p.forkSource.gen !== gen) return Errno.INVAL;
   // A shared memory grown by the process reaches this thread's view of it at

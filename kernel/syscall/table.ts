@@ -12,6 +12,7 @@ import * as sig from './signal.js';
 import * as fdops from './fdops.js';
 import * as tty from './tty.js';
 import * as mode from './mode.js';
+import { prlimit } from './limits.js';
 import type { Result, Task } from './task.js';
 
 export type Handler<N extends SyscallName> = (t: Task, ...args: ArgTypes<(typeof syscalls)[N]>) => Result;
@@ -68,6 +69,7 @@ export const table = {
   chdir: proc.chdir,
   getcwd: proc.getcwd,
   umask: proc.umask,
+  prlimit,
   openroot: proc.openroot,
   chmod: mode.chmod,
   fchmod: mode.fchmod,

@@ -52,6 +52,29 @@ describe('processes', () => {
     }
   });
 
+  it('enforces and inherits resource limits (NOFILE, NPROC, FSIZE; fork and exec)', () => {
+    const r = run(path.join(root, 'test/programs/bin/limits.wasm'), [], { timeout: 60_000 });
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(r.stdout).toContain('PASSED: 21 checks, 0 failed');
+  });
+
+  it('sets and shows limits with the shell\'s ulimit, as dash does', () => {
+    const r = run('sh', ['-c', [
+      'ulimit -n 100; ulimit -n; ulimit -Hn',
+      'ulimit -S -n 50; ulimit -n; ulimit -Hn',
+      'ulimit -f 2; ulimit; ulimit -Hf; grep "Max file size" /proc/$$/limits',
+      'ulimit -u; ulimit -a | grep -c .',
+      'ulimit -n 5000; echo status $?',
+      'ulimit -x; echo status $?',
+    ].join('; ')]);
+    expect(r.stdout).toBe([
+      '100', '100', '50', '100', '2', '2',
+      'Max file size             1024                 1024                 bytes',
+      '256', '12', 'status 2', 'status 2', '',
+    ].join('\n'));
+    expect(r.stderr).toBe('sh: 1: ulimit: error setting limit (Operation not permitted)\nsh: 1: ulimit: Illegal option -x\n');
+  });
+
   it('keeps the shell\'s descriptors as they were across trapped signals', () => {
     const r = run('sh', ['-c', 'a=$(ls /proc/$$/fd); trap "echo caught" USR1; for i in 1 2 3 4 5; do kill -USR1 $$; done; b=$(ls /proc/$$/fd); [ "$a" = "$b" ] && echo same || echo "$a" / "$b"']);
     expect(r.stdout).toBe('caught\n'.repeat(5) + 'same\n');

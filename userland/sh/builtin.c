@@ -472,7 +472,7 @@ int run_builtin(int id, int argc, char **argv) {
   case B_UNALIAS: status = b_unalias(argc, argv); break;
   case B_LOCAL: status = b_local(argc, argv); break;
   case B_HASH: status = 0; break;
-  case B_ULIMIT: out_str(1, "unlimited\n"); status = 0; break;
+  case B_ULIMIT: status = b_ulimit(argc, argv); break;
   case B_HISTORY: status = b_history(argc, argv); break;
   }
   if (out_take_error()) {

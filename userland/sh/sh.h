@@ -389,6 +389,7 @@ int b_pwd(int argc, char **argv);
 int b_read(int argc, char **argv);
 int b_getopts(int argc, char **argv);
 int b_umask(int argc, char **argv);
+int b_ulimit(int argc, char **argv);
 int b_alias(int argc, char **argv);
 int b_unalias(int argc, char **argv);
 int b_kill(int argc, char **argv);

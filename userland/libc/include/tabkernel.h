@@ -77,6 +77,10 @@ int32_t tk_ptsname(int32_t fd, uint32_t *n) TK_IMPORT(ptsname);
 int32_t tk_chdir(const char *path, size_t len) TK_IMPORT(chdir);
 int32_t tk_getcwd(char *buf, size_t len, size_t *used) TK_IMPORT(getcwd);
 int32_t tk_umask(uint32_t mask, uint32_t *old) TK_IMPORT(umask);
+/* Resource limits of pid (0: self): the old ones in *old_cur and *old_max; replaced when set != 0.
+   ~0 is RLIM_INFINITY. Errors: EINVAL, EPERM (RLIMIT_NOFILE past 1024), ESRCH. */
+int32_t tk_prlimit(int32_t pid, int32_t resource, int32_t set, uint64_t cur, uint64_t max,
+                   uint64_t *old_cur, uint64_t *old_max) TK_IMPORT(prlimit);
 /* Permission bits, relative to a directory fd as wasi-libc resolves paths. */
 int32_t tk_chmod(int32_t dirfd, const char *path, size_t len, uint32_t mode, int32_t follow) TK_IMPORT(chmod);
 int32_t tk_fchmod(int32_t fd, uint32_t mode) TK_IMPORT(fchmod);
