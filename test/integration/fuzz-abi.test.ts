@@ -7,7 +7,8 @@
 // program then runs correctly in the same kernel.
 //
 // npm test runs a seeded, bounded search; `npm run fuzz` a long one
-// (FUZZ_RUNS runs of up to FUZZ_CALLS calls, FUZZ_SEED to replay a failure).
+// (FUZZ_RUNS runs of up to FUZZ_CALLS calls; FUZZ_SEED and FUZZ_PATH, as a
+// failure prints them, replay it).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tabkernelImportNames, wasiImportNames } from '../../kernel/abi/imports.js';
@@ -143,7 +144,7 @@ describe('syscall ABI fuzzing (fuzz.wasm)', () => {
     await fc.assert(fc.asyncProperty(scripts(MAX_CALLS), async (s) => {
       const why = await check(s);
       if (why) throw new Error(why);
-    }), { seed: SEED, numRuns: RUNS });
+    }), { seed: SEED, numRuns: RUNS, path: process.env.FUZZ_PATH });
     expect(runs).toBeGreaterThan(0);
   }, LONG ? 24 * 3600_000 : 300_000);
 });

@@ -110,11 +110,17 @@ function iovecs(): fc.Arbitrary<Arg[]> {
 // Names in and around the scratch directory (fd 3, the cwd). None is a program
 // on PATH or a directory the kernel needs ("/" and "../.." are the root).
 const NAMES = ['f', 'd', 'l', 'd/f', '.', '..', '', 'f/', '../..', 'x', 'd/../f', 'new', 'd/new',
-  'l/', '/', 'a'.repeat(300), 'f\0g', 'd/'.repeat(40) + 'f'];
+  'l/', '/', 'a'.repeat(300), 'f\0g', 'd/'.repeat(40) + 'f', 'a'.repeat(5000), './'.repeat(2100) + 'f'];
 const enc = new TextEncoder();
 function bytesOf(name: string): Uint8Array {
   return name === '\xff' ? new Uint8Array([0xff, 0xfe]) : enc.encode(name);
 }
+/**
+ * Input the kernel only reads may lie anywhere in memory: the driver's own
+ * data, as long as the syscall page's data window (256 KiB) and beyond.
+ */
+const DRIVER_DATA = raw(1024);
+const hugeLen = fc.constantFrom(4096, 256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1, 1 << 20);
 /** Names outside the scratch directory, for calls that change nothing: /proc, devices. */
 const LOOKUPS = [...NAMES, '\xff', '/proc', '/proc/self', '/proc/self/fd', '/proc/self/fd/3', '/proc/1/status',
   '/dev/null', '/dev/zero', '/dev/ptmx', '/dev/pts'];
@@ -126,7 +132,8 @@ function pathArg(name = 'path', names = [...NAMES, '\xff']): fc.Arbitrary<Arg[]>
   return fc.tuple(pick, fc.oneof(
     { weight: 10, arbitrary: fc.constant(0) },
     { weight: 1, arbitrary: fc.constantFrom(-1, 1, 0x7fffffff, 0xffffffff) },
-  ), fc.oneof({ weight: 10, arbitrary: fc.constant('blob') }, { weight: 1, arbitrary: fc.constantFrom('end', 'bad') })).map(([n, dlen, where]) => {
+  ), fc.oneof({ weight: 10, arbitrary: fc.constant('blob') }, { weight: 1, arbitrary: fc.constantFrom('end', 'bad', 'huge') }), hugeLen).map(([n, dlen, where, huge]) => {
+    if (where === 'huge') return [a(name, DRIVER_DATA), a(`${name}_len`, raw(huge))];
     const bytes = bytesOf(n);
     const ptr: Val = where === 'blob' ? { k: 'blob', what: JSON.stringify(n), bytes, relocs: [] }
       : where === 'end' ? { k: 'end', d: -2 } : raw(0xfffffff0);
@@ -136,7 +143,8 @@ function pathArg(name = 'path', names = [...NAMES, '\xff']): fc.Arbitrary<Arg[]>
 }
 /** Arbitrary bytes in the region (argv, termios, spawn attributes), or a bad pointer. */
 function blob(name: string, maxLength: number, withLen: boolean): fc.Arbitrary<Arg[]> {
-  return fc.tuple(fc.uint8Array({ maxLength }), fc.constantFrom('blob', 'blob', 'blob', 'null', 'end', 'bad'), lenOf).map(([bytes, where, junk]) => {
+  return fc.tuple(fc.uint8Array({ maxLength }), fc.constantFrom('blob', 'blob', 'blob', 'null', 'end', 'bad', 'huge'), lenOf, hugeLen).map(([bytes, where, junk, huge]) => {
+    if (where === 'huge') return withLen ? [a(name, DRIVER_DATA), a(`${name}_len`, raw(huge))] : [a(name, DRIVER_DATA)];
     const ptr: Val = where === 'blob' ? { k: 'blob', what: `bytes ${Buffer.from(bytes).toString('hex') || '(none)'}`, bytes, relocs: [] }
       : where === 'null' ? raw(0) : where === 'end' ? { k: 'end', d: -8 } : raw(0xfffffff0);
     const args = [a(name, ptr)];
