@@ -5,6 +5,7 @@
 // the page, never inside a worker.
 import type { ExitNotice, OutputNotice, RunRequest } from '../protocol.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
+import { ProcessWorkers } from './process-workers.js';
 
 /** What to run; everything has a default but the program. */
 export interface RunOptions {
@@ -22,6 +23,10 @@ export type ImageListener = (progress: ImageNotice) => void;
 
 export class BrowserKernel {
   private readonly worker: Worker;
+  /** Who starts this kernel's process workers (see the constructor). */
+  readonly workers: 'nested' | 'page';
+  /** The kernel's process workers, which the page starts (page-workers.ts). */
+  private readonly processWorkers: ProcessWorkers;
   private readonly outputListeners = new Set<OutputListener>();
   private readonly imageListeners = new Set<ImageListener>();
   /** The run in flight; the kernel runs one first process at a time. */
@@ -32,11 +37,17 @@ export class BrowserKernel {
   /** Bytes drawn since the last AckRequest; sent once per task. */
   private drawn = 0;
 
-  /** `trace` logs every syscall to the console (TABKERNEL_TRACE=1 in Node). */
-  constructor(opts: { trace?: boolean } = {}) {
+  /**
+   * `trace` logs every syscall to the console (TABKERNEL_TRACE=1 in Node).
+   * `workers`: who starts the process workers — the kernel worker ('nested',
+   * the default) or the page ('page', page-workers.ts says why: the default in Firefox).
+   */
+  constructor(opts: { trace?: boolean; workers?: 'nested' | 'page' } = {}) {
     // kernel-worker.ts reads the options from the worker's name.
-    const name = opts.trace ? 'tabkernel-kernel trace' : 'tabkernel-kernel';
+    this.workers = opts.workers ?? (isGecko() ? 'page' : 'nested');
+    const name = ['tabkernel-kernel', ...(opts.trace ? ['trace'] : []), ...(this.workers === 'page' ? ['page-workers'] : [])].join(' ');
     this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
+    this.processWorkers = new ProcessWorkers((msg, transfer = []) => this.worker.postMessage(msg, transfer));
     this.worker.addEventListener('message', (e: MessageEvent<KernelToPage>) => this.receive(e.data));
     this.worker.addEventListener('error', (e) => {
       e.preventDefault();
@@ -110,6 +121,7 @@ export class BrowserKernel {
   /** Stop the kernel worker and, with it, every process worker it started. */
   terminate(): void {
     this.worker.terminate();
+    this.processWorkers.terminateAll();
     this.finish({ type: 'exit', status: 137, error: 'kernel terminated' });
   }
 
@@ -118,6 +130,7 @@ export class BrowserKernel {
   }
 
   private receive(msg: KernelToPage): void {
+    if (this.processWorkers.receive(msg)) return;
     if (msg.type === 'output') {
       for (const listener of this.outputListeners) listener(msg.fd, msg.data);
     } else if (msg.type === 'image') {
@@ -132,4 +145,14 @@ export class BrowserKernel {
     this.current = null;
     current?.resolve(exit);
   }
+}
+
+/**
+ * Firefox (Gecko): a worker that starts a worker there blocks until the main
+ * thread has registered it with the worker debugger whenever a debugger
+ * listens, and could wait for ever (page-workers.ts). There is no feature to
+ * test for, so the engine is told by its user agent.
+ */
+function isGecko(): boolean {
+  return /\bGecko\/\d/.test(navigator.userAgent) && !/\b(Chrome|Chromium|AppleWebKit)\//.test(navigator.userAgent);
 }

@@ -1,6 +1,7 @@
 // The browser host: what the kernel needs from a Web Worker inside a
 // cross-origin-isolated page. Process workers are nested dedicated workers
-// started from the kernel worker (process-worker.ts); the page's terminal is
+// started from the kernel worker (process-worker.ts) or, for the page's kernel
+// worker, by the page (page-workers.ts); the page's terminal is
 // the host stdio: output reaches it as OutputNotice messages (protocol.ts) to
 // the page (client.ts), input comes from it through a PageInput (input.ts) when
 // the kernel worker gives one, and reads end of file otherwise. The root image
@@ -82,15 +83,22 @@ export interface BrowserHostOptions {
   stdin?: HostStream;
   /** Standard output (default: each write posted as an OutputNotice). */
   stdout?: HostStream;
+  /**
+   * Starts a process worker (default: a worker nested in this one). The kernel
+   * worker has the page start them (page-workers.ts), which Firefox needs.
+   */
+  startWorker?: () => WorkerHandle;
 }
 
 export class BrowserHost implements Host {
   readonly stdio: readonly [HostStream, HostStream, HostStream];
+  private readonly startWorker: (() => WorkerHandle) | undefined;
   /** The root image's top-level directories, once fetched (image.ts); empty until then. */
   image: Array<[string, DirInode]> = [];
 
   constructor(post: PostToPage, opts: BrowserHostOptions = {}) {
     this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];
+    this.startWorker = opts.startWorker;
   }
 
   rootImage(): Array<[string, DirInode]> {
@@ -98,6 +106,7 @@ export class BrowserHost implements Host {
   }
 
   startProcessWorker(): WorkerHandle {
+    if (this.startWorker) return this.startWorker();
     // Vite bundles the nested worker from this literal `new URL(…, import.meta.url)`.
     const worker = new Worker(new URL('./process-worker.ts', import.meta.url), { type: 'module' });
     return new WebWorkerHandle(worker);

@@ -6,7 +6,7 @@
 // pump), paces the console's output by the page's acknowledgements
 // (AckRequest → ConsoleOutput) and passes on window size changes
 // (ResizeRequest). Started by client.ts; starts the process workers itself
-// (host.ts).
+// (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
 import type { Pty } from '../../tty/pty.js';
@@ -15,6 +15,7 @@ import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { fetchRootImage } from './image.js';
 import { PageInput } from './input.js';
+import { PageWorkers } from './page-workers.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -24,9 +25,12 @@ const output = new ConsoleOutput(
   (data) => post({ type: 'output', fd: 1, data }, [data.buffer]),
   (): Pty | null => kernel.boot.consolePty,
 );
-const host = new BrowserHost(post, { stdin: input, stdout: output });
-// client.ts names the worker "tabkernel-kernel trace" to turn tracing on.
-const kernel = new Kernel(host, { trace: scope.name.split(' ').includes('trace') });
+// client.ts names the worker "tabkernel-kernel [trace] [page-workers]": the
+// options. With page-workers the page starts the process workers (page-workers.ts).
+const options = scope.name.split(' ');
+const workers = options.includes('page-workers') ? new PageWorkers(post) : null;
+const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: workers ? () => workers.start() : undefined });
+const kernel = new Kernel(host, { trace: options.includes('trace') });
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
 
@@ -67,6 +71,7 @@ async function run(req: RunRequest): Promise<void> {
 
 scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
   const msg = e.data;
+  if (workers?.receive(msg)) return;
   switch (msg?.type) {
     case 'load-image': return loadImage(msg.url);
     case 'run': return void run(msg);

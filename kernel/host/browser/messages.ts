@@ -2,7 +2,8 @@
 // kernel worker (kernel-worker.ts), on top of the shared ones in ../protocol.ts
 // (RunRequest, ResizeRequest, OutputNotice, ExitNotice): the root image to
 // load, keystrokes for the console PTY, acknowledgements of its output (flow
-// control, console.ts), and the image's loading progress.
+// control, console.ts), the image's loading progress, and the process workers
+// the page starts for the kernel (page-workers.ts, process-workers.ts).
 import type { KernelToHost, ResizeRequest, RunRequest } from '../protocol.js';
 
 /** Page → kernel: fetch the root image described by this manifest (image.ts) before any run. */
@@ -38,5 +39,33 @@ export interface ImageNotice {
   error?: string;
 }
 
-export type PageToKernel = RunRequest | ResizeRequest | LoadImageRequest | InputRequest | AckRequest;
-export type KernelToPage = KernelToHost | ImageNotice;
+/** Kernel → page: start process worker `id` (page-workers.ts, process-workers.ts). */
+export interface WorkerStartRequest {
+  type: 'worker-start';
+  id: number;
+}
+
+/** Kernel → page: stop process worker `id`. */
+export interface WorkerTerminateRequest {
+  type: 'worker-terminate';
+  id: number;
+}
+
+/** Kernel ↔ page: a message to or from process worker `id`, relayed by the page; `transfer` as given to postMessage. */
+export interface WorkerMessage {
+  type: 'worker-message';
+  id: number;
+  msg: unknown;
+  transfer?: ArrayBuffer[];
+}
+
+/** Page → kernel: process worker `id` failed to load or threw. */
+export interface WorkerErrorNotice {
+  type: 'worker-error';
+  id: number;
+  message: string;
+}
+
+export type PageToKernel =
+  | RunRequest | ResizeRequest | LoadImageRequest | InputRequest | AckRequest | WorkerMessage | WorkerErrorNotice;
+export type KernelToPage = KernelToHost | ImageNotice | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;
