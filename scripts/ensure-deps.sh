@@ -2,7 +2,9 @@
 # Installs what `npm start` and `npm test` need when it is missing, so each of
 # them works as the first command on a fresh machine:
 #   - node_modules (npm ci) when absent or older than package-lock.json;
-#   - with --browser: Debian's chromium for the Playwright tests (apt-get, as root).
+#   - with --browser: the browsers the e2e suite runs in, Debian's chromium
+#     (driven by playwright-core) and firefox-esr (driven by puppeteer-core over
+#     WebDriver BiDi), with apt-get, as root.
 # Run by the `prestart`, `pretest` and `pretest:e2e` npm scripts; a no-op when
 # everything is present. The C toolchain is not needed: the wasm binaries are committed.
 set -eu
@@ -14,14 +16,17 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 if [ "${1:-}" = "--browser" ]; then
-  chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  if [ ! -x "$chromium" ]; then
+  missing=""
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$missing chromium"
+  [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing="$missing firefox-esr"
+  if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "ensure-deps: installing chromium (apt-get)"
+      echo "ensure-deps: installing$missing (apt-get)"
       DEBIAN_FRONTEND=noninteractive apt-get update -q
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+      # shellcheck disable=SC2086 # one word per package
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
     else
-      echo "ensure-deps: no Chromium at $chromium; install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM_PATH" >&2
+      echo "ensure-deps: missing$missing; install Debian's packages (sudo apt-get install$missing) or set CHROMIUM_PATH / FIREFOX_PATH" >&2
       exit 1
     fi
   fi

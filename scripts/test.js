@@ -1,7 +1,8 @@
 // `npm test`: the whole suite, with one closing count across its two runners.
 //   1. build the Node bundle (scripts/build.js) the integration tests start workers from;
 //   2. Vitest: unit tests beside their sources and test/integration (Node);
-//   3. the browser tests (test/e2e/run.js, Playwright + Chromium).
+//   3. the browser tests (test/e2e/run.js): every case in Chromium (playwright-core)
+//      and in Firefox (puppeteer-core over WebDriver BiDi), counted per browser.
 // Every stage runs even when an earlier one failed, so one run shows everything;
 // the last line is `total: N passed, N failed` and the exit status is non-zero
 // on any failure. Arguments go to Vitest (e.g. `npm test -- kernel/fs`), and then
@@ -68,9 +69,20 @@ const vitest = run(process.execPath, [
 ]);
 stages.push(['vitest', vitestCounts(vitest.status)]);
 
+/** The e2e runner's `e2e BROWSER: passed N, failed N` lines, as stages. */
+function browserCounts(stdout) {
+  return [...stdout.matchAll(/^e2e (\w+): passed (\d+), failed (\d+)$/gm)]
+    .map((m) => [`e2e ${m[1]}`, { passed: Number(m[2]), failed: Number(m[3]) }]);
+}
+
 if (extra.length === 0) {
   const e2e = run(process.execPath, ['test/e2e/run.js'], true);
-  stages.push(['e2e', closingCounts(e2e.stdout, e2e.status)]);
+  const total = closingCounts(e2e.stdout, e2e.status);
+  const perBrowser = browserCounts(e2e.stdout);
+  const sum = perBrowser.reduce((n, [, c]) => n + c.passed + c.failed, 0);
+  // Per browser when the lines add up to the total; else the total alone (the runner died early).
+  if (perBrowser.length > 0 && sum === total.passed + total.failed) stages.push(...perBrowser);
+  else stages.push(['e2e', total]);
 }
 
 let passed = 0;
@@ -80,7 +92,7 @@ for (const [name, counts] of stages) {
   passed += counts.passed;
   failed += counts.failed;
   // Not in the `N passed, N failed` shape: only the total is the closing line.
-  if (name !== 'build') console.log(`  ${name.padEnd(7)} passed ${counts.passed}, failed ${counts.failed}`);
+  if (name !== 'build') console.log(`  ${name.padEnd(12)} passed ${counts.passed}, failed ${counts.failed}`);
   else if (counts.failed) console.log('  build: FAILED');
 }
 console.log(`total: ${passed} passed, ${failed} failed`);
