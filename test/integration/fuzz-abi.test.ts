@@ -52,6 +52,11 @@ async function runFor(req: RunRequest, ms: number): Promise<{ status: number; er
   const hang = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
   const exit = await Promise.race([k.kernel.boot.run(req), hang]);
   clearTimeout(timer);
+  // Boot.whenEnded (kernel/boot.ts) wraps lifecycle.onExit in a new hook for
+  // every run and never unwraps it, keeping every first process (its 256 KiB
+  // syscall page and all) alive: a long run grew by 0.5 MiB a script. Runs
+  // here are one at a time, so the chain can be cut after each.
+  k.kernel.lifecycle.onExit = null;
   if (!exit) {
     // Leave no hung process behind for the next script (or the shrinker).
     for (const p of k.kernel.procs.all()) k.kernel.lifecycle.terminate(p, SIGKILL);
