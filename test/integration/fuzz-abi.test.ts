@@ -9,6 +9,9 @@
 // npm test runs a seeded, bounded search; `npm run fuzz` a long one
 // (FUZZ_RUNS runs of up to FUZZ_CALLS calls; FUZZ_SEED and FUZZ_PATH, as a
 // failure prints them, replay it).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tabkernelImportNames, wasiImportNames } from '../../kernel/abi/imports.js';
@@ -40,8 +43,15 @@ const byImport = new Map<string, number>();
 /** Calls that succeeded, by import. */
 const okByImport = new Map<string, number>();
 
+// Host directory mounted at /h for scripts whose scratch directory is on the
+// host: two levels down in a directory of its own, so that even an escape
+// through the generated "../.." would stay in it.
+const hostTop = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-fuzz-'));
+const hostDir = path.join(hostTop, 'a', 'b');
+fs.mkdirSync(hostDir, { recursive: true });
+
 function request(argv: string[], cwd = '/tmp'): RunRequest {
-  return { type: 'run', wasm, argv, env: [], cwd, mounts: [] };
+  return { type: 'run', wasm, argv, env: [], cwd, mounts: [{ host: hostDir, guest: '/h' }] };
 }
 
 /** Run a request to its end; null when it has not ended within `ms`. */
@@ -78,7 +88,8 @@ async function check(script: Script): Promise<string | null> {
   process.on('warning', warned);
   try {
     // A call that blocks is ended by the driver's alarm(1): allow for every call doing so.
-    const r = await runFor(request(['fuzz', `/tmp/fz${n}`, `/tmp/fz${n}.script`]), 15_000 + 1_500 * script.calls.length);
+    const dir = `${script.onHost ? '/h' : '/tmp'}/fz${n}`;
+    const r = await runFor(request(['fuzz', dir, `/tmp/fz${n}.script`]), 15_000 + 1_500 * script.calls.length);
     if (!r) return 'the driver did not finish (hang)';
     if (logged.length) return `the kernel logged: ${logged.join('\n')}`;
     if (r.err) return `stderr: ${r.err}`;
@@ -126,6 +137,7 @@ describe('syscall ABI fuzzing (fuzz.wasm)', () => {
   });
 
   afterAll(() => {
+    fs.rmSync(hostTop, { recursive: true, force: true });
     const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
     const m = process.memoryUsage();
     console.log(`fuzz: ${runs} scripts, ${callsMade} calls of ${byImport.size} imports (rss ${mb(m.rss)}, heap ${mb(m.heapUsed)})`);

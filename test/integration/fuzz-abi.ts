@@ -335,9 +335,11 @@ export function signatureOf(args: Arg[]): string {
 // ---- scripts ----------------------------------------------------------------------
 /** A list of calls; prints as one call per line (fast-check shows it on failure). */
 export class Script {
-  constructor(readonly calls: Call[]) {}
+  /** onHost: the scratch directory is on a host directory (hostfs), not in memory. */
+  constructor(readonly calls: Call[], readonly onHost = false) {}
   [fc.toStringMethod](): string {
-    return `Script[\n${this.calls.map((c, i) => `  ${i}: ${formatCall(c)}`).join('\n')}\n]`;
+    const where = this.onHost ? 'scratch on a host mount' : 'scratch in memory';
+    return `Script(${where})[\n${this.calls.map((c, i) => `  ${i}: ${formatCall(c)}`).join('\n')}\n]`;
   }
 }
 
@@ -346,8 +348,8 @@ export function scripts(maxCalls: number): fc.Arbitrary<Script> {
   const names = Object.keys(table).filter((n) => n !== 'proc_exit');
   const call = fc.constantFrom(...names).chain((name) => table[name].map((args): Call => ({ name, args })));
   const exit = table.proc_exit.map((args): Call => ({ name: 'proc_exit', args }));
-  return fc.tuple(fc.array(call, { maxLength: maxCalls, size: 'max' }), fc.option(exit, { freq: 10 }))
-    .map(([calls, last]) => new Script(last ? [...calls, last] : calls));
+  return fc.tuple(fc.array(call, { maxLength: maxCalls, size: 'max' }), fc.option(exit, { freq: 10 }), fc.boolean())
+    .map(([calls, last, onHost]) => new Script(last ? [...calls, last] : calls, onHost));
 }
 
 function formatVal(v: Val): string {
