@@ -46,10 +46,10 @@ export default defineConfig(
     },
   },
   {
-    // Playwright tests: the callbacks given to page.evaluate run in the page.
+    // Browser tests: the callbacks given to page.evaluate run in the page.
     files: ['test/e2e/**/*.js'],
     languageOptions: {
-      globals: { self: 'readonly', window: 'readonly', document: 'readonly', SharedArrayBuffer: 'readonly' },
+      globals: { self: 'readonly', window: 'readonly', document: 'readonly', location: 'readonly', SharedArrayBuffer: 'readonly' },
     },
   },
 );

@@ -20,6 +20,7 @@ import './cases/boot.js';
 import './cases/terminal.js';
 import './cases/jobs.js';
 import './cases/programs.js';
+import './cases/workers.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');
