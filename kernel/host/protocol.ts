@@ -1,7 +1,7 @@
 // Messages between the host's main thread (CLI or page) and the kernel worker,
 // and between the kernel worker and process workers. Plain structured-clone data.
 import { Slot } from '../abi/page.js';
-import type { MemoryType } from '../proc/memimport.js';
+import type { MemoryType } from '../abi/imports.js';
 
 /** One `--dir` as given on the command line. */
 export interface MountSpec {

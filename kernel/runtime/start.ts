@@ -11,7 +11,7 @@
 import { NR } from '../abi/syscalls.js';
 import type { ForkSource, StartMessage } from '../host/protocol.js';
 import { alignMonotonic } from '../lib/time.js';
-import { MEMORY_IMPORT } from '../proc/memimport.js';
+import { MEMORY_IMPORT } from '../abi/imports.js';
 import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
 import { GuestMemory } from './memory.js';
