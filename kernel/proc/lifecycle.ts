@@ -8,9 +8,9 @@
 // Spec: POSIX posix_spawn (file actions run after the fds are copied, then
 // FD_CLOEXEC), exec (caught signals reset to SIG_DFL), _exit (orphans, SIGCHLD).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
-import { PAGE_SIZE, Slot } from '../abi/page.js';
+import { PAGE_SIZE, Slot, releaseForkParent } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';
-import { releaseForkParent, type ForkImage, type StartMessage } from '../host/protocol.js';
+import type { ForkImage, StartMessage } from '../abi/messages.js';
 import type { PipeArena } from '../ipc/pipe.js';
 import { monotonicOrigin } from '../lib/time.js';
 import type { Task } from '../syscall/task.js';

@@ -62,7 +62,7 @@ export class Process {
 
   /** For a fork child: lets its parent run on if it still waits for the child to copy its image (called when the child ends). */
   releaseParent: (() => void) | null = null;
-  /** Where fork children copy this process's memory from (host/protocol.ts ForkSource), as last sent. */
+  /** Where fork children copy this process's memory from (abi/messages.ts ForkSource), as last sent. */
   forkSource: { source: WebAssembly.Memory | SharedArrayBuffer; gen: number } | null = null;
   /** Pages of memory its worker keeps for a fork child after a clean exit (runtime/mempool.ts). */
   keptPages = 0;

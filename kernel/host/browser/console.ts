@@ -1,5 +1,5 @@
 // The host's stdout in the browser, with flow control for the console PTY.
-// Each write goes to the page as an OutputNotice (protocol.ts). xterm.js draws
+// Each write goes to the page as an OutputNotice (abi/messages.ts). xterm.js draws
 // some MB/s; a program such as `yes` writes faster, and unread messages would
 // pile up in the page (xterm drops data past 50 MB, with an error). So the page
 // acknowledges the bytes it has drawn (AckRequest, messages.ts), and while more

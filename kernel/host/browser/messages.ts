@@ -1,9 +1,9 @@
 // Messages only the browser host needs, between the page (client.ts) and the
-// kernel worker (kernel-worker.ts), on top of the shared ones in ../protocol.ts
+// kernel worker (kernel-worker.ts), on top of the shared ones in abi/messages.ts
 // (RunRequest, ResizeRequest, OutputNotice, ExitNotice): the root image to
 // load, keystrokes for the console PTY, acknowledgements of its output (flow
 // control, console.ts), and the image's loading progress.
-import type { KernelToHost, ResizeRequest, RunRequest } from '../protocol.js';
+import type { KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 
 /** Page → kernel: fetch the root image described by this manifest (image.ts) before any run. */
 export interface LoadImageRequest {

@@ -4,7 +4,7 @@
 // the exit status is the program's.
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { ExitNotice, MountSpec, RunRequest } from '../protocol.js';
+import type { ExitNotice, MountSpec, RunRequest } from '../../abi/messages.js';
 
 const VERSION = '0.1.0';
 

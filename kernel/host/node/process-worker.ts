@@ -2,7 +2,7 @@
 // A worker is reused after its program exits (runProcess returns), so it
 // listens for the next StartMessage rather than just one.
 import { parentPort } from 'node:worker_threads';
-import type { StartMessage } from '../protocol.js';
+import type { StartMessage } from '../../abi/messages.js';
 import { runProcess } from '../../runtime/start.js';
 
 const port = parentPort!;
