@@ -11,7 +11,7 @@ import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import type { DirInode } from './fs/inode.js';
 import type { Vfs } from './fs/vfs.js';
-import type { Host, HostStream } from './host/host.js';
+import type { Host, HostStream } from './hostapi.js';
 import type { ExitNotice, MountSpec, RunRequest } from './abi/messages.js';
 import type { Lifecycle } from './proc/lifecycle.js';
 import type { Loader } from './proc/loader.js';

@@ -21,7 +21,7 @@ import { Boot } from './boot.js';
 import type { MemDir } from './fs/memfs.js';
 import { ProcRoot } from './fs/procfs.js';
 import { Vfs } from './fs/vfs.js';
-import type { Host } from './host/host.js';
+import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
 import { PipeArena } from './ipc/pipe.js';
 import { answer, wakeups } from './proc/answer.js';

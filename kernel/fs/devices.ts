@@ -4,7 +4,7 @@
 // Spec: POSIX "Special Files" (/dev/null, /dev/tty); Linux random(4).
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import type { HostStream } from '../host/host.js';
+import type { HostStream } from '../hostapi.js';
 import { WaitQueue } from '../proc/waitqueue.js';
 import type { Terminal } from '../tty/terminal.js';
 import { OpenFile } from './file.js';

@@ -4,7 +4,7 @@
 // exec, exit, reaping) are in proc/lifecycle.ts; signal delivery in proc/signals.ts;
 // the code running inside the worker is runtime/.
 import { PageViews } from '../abi/page.js';
-import type { WorkerHandle } from '../host/host.js';
+import type { WorkerHandle } from '../hostapi.js';
 import type { Task } from '../syscall/task.js';
 import type { Terminal } from '../tty/terminal.js';
 import { FdTable } from './fdtable.js';

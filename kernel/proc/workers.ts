@@ -8,7 +8,7 @@
 // The life cycle (proc/lifecycle.ts) takes, binds and releases workers; the
 // kernel loop refills the pool when it is about to sleep (kernel.ts).
 import type { ForkSource } from '../abi/messages.js';
-import type { Host, WorkerHandle } from '../host/host.js';
+import type { Host, WorkerHandle } from '../hostapi.js';
 import type { Process } from './process.js';
 
 /**

@@ -10,7 +10,7 @@
 // and, once none is left and the page has caught up, turn pushing back on.
 // Signal keys are unaffected: input still reaches the line discipline at once,
 // so Ctrl-C stops `yes` even while its output waits.
-import type { HostStream } from '../host.js';
+import type { HostStream } from '../../hostapi.js';
 import type { Pty } from '../../tty/pty.js';
 
 /** Unacknowledged bytes above which the console's output is held in its PTY. */

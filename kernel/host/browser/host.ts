@@ -5,9 +5,9 @@
 // the page (client.ts), input comes from it through a PageInput (input.ts) when
 // the kernel worker gives one, and reads end of file otherwise. The root image
 // is whatever image.ts fetched, once the kernel worker sets it.
-// Mirrors kernel/host/node/host.ts; the contract is kernel/host/host.ts.
+// Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
 import type { DirInode } from '../../fs/inode.js';
-import type { Host, HostStream, WorkerHandle } from '../host.js';
+import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import type { OutputNotice } from '../../abi/messages.js';
 
 /** Where the kernel worker's messages to the page go (the worker's global `postMessage`). */
