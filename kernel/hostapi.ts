@@ -45,6 +45,12 @@ export interface Host {
   hostDirectory?(hostPath: string): DirInode | Error;
   /** The built-in root image: top-level directories mounted at /NAME (bin, etc…). */
   rootImage?(): Array<[string, DirInode]> | Error;
+  /**
+   * A system-wide monotonic clock in ns that every thread reads alike (Node's
+   * process.hrtime.bigint); the host's process workers use it too. Absent:
+   * each thread's performance.now(), aligned to the kernel's time origin (lib/time.ts).
+   */
+  readonly monotonicClock?: () => bigint;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

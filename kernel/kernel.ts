@@ -23,6 +23,7 @@ import { ProcRoot } from './fs/procfs.js';
 import { Vfs } from './fs/vfs.js';
 import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
+import { useMonotonicClock } from './lib/time.js';
 import { PipeArena } from './ipc/pipe.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
@@ -75,6 +76,7 @@ export class Kernel implements Sys {
 
   constructor(private readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
+    if (host.monotonicClock) useMonotonicClock(host.monotonicClock);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
     const sched: Scheduler = {
       launch: (post) => this.launch(post),

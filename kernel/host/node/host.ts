@@ -61,6 +61,9 @@ export class NodeHost implements Host {
     };
   }
 
+  /** The host's CLOCK_MONOTONIC, the same in every thread (process-worker.ts uses it too). */
+  readonly monotonicClock = process.hrtime.bigint;
+
   hostDirectory = (p: string): DirInode | Error => hostDirectory(p);
 
   /** The built-in root image: userland/rootfs, read-only, each top-level directory mounted at /NAME. */
