@@ -14,7 +14,7 @@
 // idle spin (idle.ts) without work it sleeps on the doorbell with
 // Atomics.waitAsync, which also lets the host's messages and timers run. The
 // life cycle reaches the loop only through its Scheduler (launch, serving,
-// retry, kick); the loop refills the worker pool when it is about to sleep.
+// kick); the loop refills the worker pool when it is about to sleep.
 import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
@@ -80,8 +80,7 @@ export class Kernel implements Sys {
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
     const sched: Scheduler = {
       launch: (post) => this.launch(post),
-      serving: (t) => t === this.current,
-      retry: (t) => this.retry(t),
+      serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
     this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null });
