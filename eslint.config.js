@@ -30,6 +30,59 @@ export default defineConfig(
       ],
     },
   },
+  // The kernel's layers (docs/ARCHITECTURE.md), from the bottom: abi/ (what
+  // both sides of shared memory and of each message agree on) imports nothing;
+  // runtime/ (inside the process workers) only abi/, lib/ and the pipe ring;
+  // fs/, ipc/, tty/ and proc/ never reach up into syscall/, kernel.ts, boot.ts
+  // or host/; and no core code imports host/, the top floor (its contract is
+  // kernel/hostapi.ts). Type-only imports count: they are what ties layers into cycles.
+  {
+    files: ['kernel/**/*.ts'],
+    ignores: ['kernel/host/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '(^|/)host/', message: 'host/ is the top floor: the core sees the host only through kernel/hostapi.ts.' },
+          { regex: '^node:', message: 'Only kernel/host/ may use Node modules.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['kernel/abi/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!\\./)', message: 'abi/ imports nothing outside abi/: both sides build on it.' }],
+      }],
+    },
+  },
+  {
+    files: ['kernel/runtime/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(?!\\./|\\.\\./abi/|\\.\\./lib/|\\.\\./ipc/ring\\.js$)',
+          message: 'runtime/ runs in the process workers: it may import only abi/, lib/ and ipc/ring.ts.',
+        }],
+      }],
+    },
+  },
+  {
+    files: ['kernel/fs/**/*.ts', 'kernel/ipc/**/*.ts', 'kernel/tty/**/*.ts', 'kernel/proc/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^\\.\\./syscall/', message: 'fs, ipc, tty and proc are below syscall/: the handlers call them, not the other way round.' },
+          { regex: '^\\.\\./(kernel|boot)\\.js$', message: 'fs, ipc, tty and proc are below the kernel: take what you need as a parameter or callback.' },
+          { regex: '(^|/)host/', message: 'host/ is the top floor: the core sees the host only through kernel/hostapi.ts.' },
+          { regex: '^node:', message: 'Only kernel/host/ may use Node modules.' },
+        ],
+      }],
+    },
+  },
   {
     // Plain JavaScript run by Node (scripts, the CLI shim, the e2e runner).
     files: ['**/*.js', '**/*.mjs'],

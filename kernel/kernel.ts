@@ -14,15 +14,16 @@
 // idle spin (idle.ts) without work it sleeps on the doorbell with
 // Atomics.waitAsync, which also lets the host's messages and timers run. The
 // life cycle reaches the loop only through its Scheduler (launch, serving,
-// retry, kick); the loop refills the worker pool when it is about to sleep.
+// kick); the loop refills the worker pool when it is about to sleep.
 import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
 import type { MemDir } from './fs/memfs.js';
 import { ProcRoot } from './fs/procfs.js';
 import { Vfs } from './fs/vfs.js';
-import type { Host } from './host/host.js';
+import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
+import { useMonotonicClock } from './lib/time.js';
 import { PipeArena } from './ipc/pipe.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
@@ -75,11 +76,11 @@ export class Kernel implements Sys {
 
   constructor(private readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
+    if (host.monotonicClock) useMonotonicClock(host.monotonicClock);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
     const sched: Scheduler = {
       launch: (post) => this.launch(post),
-      serving: (t) => t === this.current,
-      retry: (t) => this.retry(t),
+      serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
     this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null });

@@ -9,7 +9,7 @@ import { Kernel } from '../../kernel/kernel.js';
 import { BrowserHost } from '../../kernel/host/browser/host.js';
 import type { DirInode } from '../../kernel/fs/inode.js';
 import { fetchRootImage } from '../../kernel/host/browser/image.js';
-import type { OutputNotice } from '../../kernel/host/protocol.js';
+import type { OutputNotice } from '../../kernel/abi/messages.js';
 import { floorSab, type FloorMessage, type FloorMode, type FloorReply } from '../core/floor.js';
 import type { Sample } from '../core/stats.js';
 import { KernelRunner } from '../core/runner.js';

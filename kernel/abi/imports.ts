@@ -1,5 +1,7 @@
 // The import names the process runtime provides (runtime/wasi.ts), so the kernel
-// can refuse a program whose imports cannot all be met before starting it.
+// can refuse a program whose imports cannot all be met before starting it, and
+// the memory import through which the runtime supplies a program's memory
+// (proc/memimport.ts makes it, runtime/mempool.ts fills it).
 
 export const wasiImportNames: ReadonlySet<string> = new Set([
   'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get',
@@ -12,6 +14,15 @@ export const wasiImportNames: ReadonlySet<string> = new Set([
   'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get',
   'sock_accept', 'sock_recv', 'sock_send', 'sock_shutdown',
 ]);
+
+/** Where the runtime's memory import is found. */
+export const MEMORY_IMPORT = { module: 'tabkernel.memory', name: 'memory' } as const;
+
+/** The type of the memory the runtime must supply (shared), in 64 KiB pages. */
+export interface MemoryType {
+  initial: number;
+  maximum: number;
+}
 
 /** tabkernel's own import module (userland/libc/include/tabkernel.h). */
 export const tabkernelImportNames: ReadonlySet<string> = new Set([

@@ -77,3 +77,9 @@ export class PageViews {
     this.dataView = new DataView(sab, DATA_OFFSET, DATA_SIZE);
   }
 }
+
+/** The fork child `pid` is done with its parent's image, or will never read it: the parent may run on. */
+export function releaseForkParent(parentPage: SharedArrayBuffer, pid: number): void {
+  const i32 = new Int32Array(parentPage, 0, Slot.FORK_CHILD + 1);
+  if (Atomics.compareExchange(i32, Slot.FORK_CHILD, pid, 0) === pid) Atomics.notify(i32, Slot.FORK_CHILD);
+}

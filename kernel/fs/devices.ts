@@ -4,10 +4,9 @@
 // Spec: POSIX "Special Files" (/dev/null, /dev/tty); Linux random(4).
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import type { HostStream } from '../host/host.js';
+import type { HostStream } from '../hostapi.js';
 import { WaitQueue } from '../proc/waitqueue.js';
-import type { Terminal } from '../tty/terminal.js';
-import { OpenFile } from './file.js';
+import { OpenFile, type JobControl } from './file.js';
 import { Inode, Meta, type OpenMode, type Stat } from './inode.js';
 import type { MemFs } from './memfs.js';
 
@@ -95,7 +94,7 @@ export class HostStreamFile extends OpenFile {
   /** Waiting for the host to take writes again (HostStream.onWritable). */
   private draining = false;
 
-  constructor(readonly stream: HostStream, readable: boolean, writable: boolean, private readonly tty: Terminal | null = null) {
+  constructor(readonly stream: HostStream, readable: boolean, writable: boolean, private readonly tty: JobControl | null = null) {
     super(readable, writable);
     // wasmtime reports stdio as a character device only when it is a terminal.
     this.filetype = stream.isatty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
@@ -111,7 +110,7 @@ export class HostStreamFile extends OpenFile {
   override get queue(): WaitQueue {
     return this.waiters;
   }
-  override get terminal(): Terminal | null {
+  override get terminal(): JobControl | null {
     return this.stream.isatty ? this.tty : null;
   }
 

@@ -6,13 +6,27 @@
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype, Whence, Fdflags } from '../abi/wasi.js';
 import type { WaitQueue } from '../proc/waitqueue.js';
-import type { Terminal } from '../tty/terminal.js';
 import type { Inode, Stat } from './inode.js';
 
 export interface DirEntry {
   name: string;
   ino: bigint;
   filetype: Filetype;
+}
+
+/**
+ * A terminal as its open files show it: the job-control state reads and writes
+ * are checked against (the session, the foreground group) and the window
+ * size. tty/terminal.ts implements it, with the PTY behind it; naming only
+ * this keeps fs/ from depending on tty/.
+ */
+export interface JobControl {
+  /** Session that has this as its controlling terminal (0: none yet). */
+  sid: number;
+  /** Foreground process group (0: none yet). */
+  fgPgrp: number;
+  rows: number;
+  cols: number;
 }
 
 export abstract class OpenFile {
@@ -104,7 +118,7 @@ export abstract class OpenFile {
     return undefined;
   }
   /** The terminal behind this file, if it is one (isatty, tcsetpgrp, TIOCGWINSZ). */
-  get terminal(): Terminal | null {
+  get terminal(): JobControl | null {
     return null;
   }
   /** Whether a write of `n` bytes can proceed now (pipes make short writes wait). */

@@ -12,9 +12,7 @@ import { Fdflags, Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { WaitQueue, type Waiter } from '../proc/waitqueue.js';
-import { ARENA_RINGS, ARENA_SIZE, R, RING_SIZE, Ring } from './ring.js';
-
-export const PIPE_BUF = 4096;
+import { ARENA_RINGS, ARENA_SIZE, PIPE_BUF, R, RING_SIZE, Ring } from './ring.js';
 
 let nextPipeIno = 1n;
 /** Pipes with at least one end open (for leak checks). */

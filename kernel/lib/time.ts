@@ -4,16 +4,26 @@
 // process read the same count, so a deadline one process computes means the
 // same instant to the kernel (poll_oneoff's ABSTIME) and to other processes.
 // Where the host has a system-wide monotonic nanosecond clock (Node's
-// process.hrtime.bigint, the host's CLOCK_MONOTONIC) every thread reads it.
-// Elsewhere (browsers) performance.now() counts from each worker's own time
-// origin, so each thread shifts it to count from the kernel's origin
-// (alignMonotonic, called by a process worker with the kernel's origin).
+// process.hrtime.bigint, the host's CLOCK_MONOTONIC) it hands it to every
+// thread (useMonotonicClock: Host.monotonicClock for the kernel's, the host's
+// process worker for its own), and every thread reads it. Elsewhere (browsers)
+// performance.now() counts from each worker's own time origin, so each thread
+// shifts it to count from the kernel's origin (alignMonotonic, called by a
+// process worker with the kernel's origin).
 
 const NS_PER_MS = 1_000_000;
 
-/** The host's system-wide monotonic clock in ns, where there is one. */
-const hostMonotonic: (() => bigint) | undefined =
-  (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime?.bigint;
+/** The host's system-wide monotonic clock in ns, where there is one (useMonotonicClock). */
+let hostMonotonic: (() => bigint) | undefined;
+
+/**
+ * Read CLOCK_MONOTONIC from the host's system-wide clock in this thread. The
+ * host calls it in every thread it starts (the kernel's and each process
+ * worker's) or in none: all threads must count alike.
+ */
+export function useMonotonicClock(clock: () => bigint): void {
+  hostMonotonic = clock;
+}
 
 /** Milliseconds to add to this thread's performance.now() to count from the kernel's time origin. */
 let shiftMs = 0;

@@ -4,21 +4,21 @@
 // interrupt here). The syscall handlers (syscall/process.ts, proc.ts,
 // signal.ts) validate and decode, then call in; the pool of workers that run
 // the programs is proc/workers.ts; the loop that serves calls is kernel.ts,
-// reached only through the Scheduler below.
+// reached only through the Scheduler below, and the call in flight only as a
+// CurrentCall (proc/process.ts).
 // Spec: POSIX posix_spawn (file actions run after the fds are copied, then
 // FD_CLOEXEC), exec (caught signals reset to SIG_DFL), _exit (orphans, SIGCHLD).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
-import { PAGE_SIZE, Slot } from '../abi/page.js';
+import { PAGE_SIZE, Slot, releaseForkParent } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';
-import { releaseForkParent, type ForkImage, type StartMessage } from '../host/protocol.js';
+import type { ForkImage, StartMessage } from '../abi/messages.js';
 import type { PipeArena } from '../ipc/pipe.js';
 import { monotonicOrigin } from '../lib/time.js';
-import type { Task } from '../syscall/task.js';
 import { answer } from './answer.js';
 import type { Loader, Program } from './loader.js';
 import { memoryTypeOf } from './modules.js';
 import { Limits } from './limits.js';
-import { ProcState, Process, SIG_DFL, SIG_IGN } from './process.js';
+import { ProcState, Process, SIG_DFL, SIG_IGN, type CurrentCall } from './process.js';
 import { deliver, postSignal, type SignalActions } from './signals.js';
 import type { ProcessTable } from './table.js';
 import type { WorkerPool } from './workers.js';
@@ -36,10 +36,8 @@ export interface Scheduler {
    * machine); the loop stays awake for the program's first calls.
    */
   launch(post: () => void): void;
-  /** Whether `task`'s handler is running right now (a process signalling itself). */
-  serving(task: Task): boolean;
-  /** Run a parked task's handler again soon. */
-  retry(task: Task): void;
+  /** Whether `call`'s handler is running right now (a process signalling itself). */
+  serving(call: CurrentCall): boolean;
   /** Wake the loop if it sleeps. */
   kick(): void;
 }
@@ -238,7 +236,7 @@ export class Lifecycle implements SignalActions {
     p.state = ProcState.RUNNING;
     p.unreportedStop = 0;
     p.unreportedContinue = true;
-    if (p.task) this.sched.retry(p.task);
+    p.task?.rerun();
     this.deliverSignals(p); // what arrived while it was stopped
     this.tellParent(p);
     this.sched.kick();

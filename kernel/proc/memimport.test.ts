@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importMemory, MAX_PAGES, MEMORY_IMPORT } from './memimport.js';
+import { MEMORY_IMPORT } from '../abi/imports.js';
+import { importMemory, MAX_PAGES } from './memimport.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const name = (s: string): number[] => [s.length, ...Buffer.from(s)];

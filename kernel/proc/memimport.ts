@@ -14,20 +14,12 @@
 // own name (a program has no instruction that tells shared from not).
 // Spec: WebAssembly binary format §5.5 (sections, imports, memory types);
 // threads proposal (shared limits, flag 0x03).
-
-/** The type of the memory the runtime must supply (shared), in 64 KiB pages. */
-export interface MemoryType {
-  initial: number;
-  maximum: number;
-}
+import { MEMORY_IMPORT, type MemoryType } from '../abi/imports.js';
 
 /** A wasm32 memory's largest size in pages (4 GiB): the maximum of a memory that declared none. */
 export const MAX_PAGES = 65536;
 /** Limits flags of a shared memory with a maximum. */
 const LIMITS_SHARED_MAX = 0x03;
-
-/** Where the runtime's memory import is found. */
-export const MEMORY_IMPORT = { module: 'tabkernel.memory', name: 'memory' } as const;
 
 const SECTION_IMPORT = 2;
 const SECTION_MEMORY = 5;

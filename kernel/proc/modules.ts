@@ -2,7 +2,8 @@
 // once and every process running it instantiates the same WebAssembly.Module.
 // This file also knows which imports the process runtime can satisfy.
 import { tabkernelImportNames, wasiImportNames } from '../abi/imports.js';
-import { importMemory, MEMORY_IMPORT, type MemoryType } from './memimport.js';
+import { MEMORY_IMPORT, type MemoryType } from '../abi/imports.js';
+import { importMemory } from './memimport.js';
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();

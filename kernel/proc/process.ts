@@ -4,8 +4,7 @@
 // exec, exit, reaping) are in proc/lifecycle.ts; signal delivery in proc/signals.ts;
 // the code running inside the worker is runtime/.
 import { PageViews } from '../abi/page.js';
-import type { WorkerHandle } from '../host/host.js';
-import type { Task } from '../syscall/task.js';
+import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
 import { FdTable } from './fdtable.js';
 import { Limits } from './limits.js';
@@ -23,6 +22,24 @@ export const SIG_DFL = 0;
 /** SIG_IGN: not 1, which in wasm is a valid function-table index. */
 export const SIG_IGN = 0xfffffffe;
 
+/**
+ * The call a process has in the kernel (syscall/task.ts's Task), as the life
+ * cycle and signals see it: they end it or run it again, never decode it.
+ */
+export interface CurrentCall {
+  readonly name: string;
+  /** Bytes a partial write already moved (a signal then ends it with that count). */
+  readonly progress: number;
+  /** Set for calls a signal must not cut short (spawn, exec, fork). */
+  readonly uninterruptible: boolean;
+  /** Set a result cell. */
+  ret(k: number, v: number): void;
+  /** Forget every wait queue and timer it is parked on. */
+  unpark(): void;
+  /** Run its handler again soon (its process was continued). */
+  rerun(): void;
+}
+
 /** Signal bit for a set: bit (sig - 1), as in the C library's sigset_t. */
 export function sigbit(sig: number): number {
   return 2 ** (sig - 1);
@@ -39,7 +56,7 @@ export class Process {
   /** Exit status as a shell reports it: the code, or 128 + signal. */
   status = 0;
   /** The call being served (or parked) right now, if any. */
-  task: Task | null = null;
+  task: CurrentCall | null = null;
   /** Woken when a child changes state (exits, stops, continues). */
   readonly childEvents = new WaitQueue();
   readonly children = new Set<Process>();
@@ -67,7 +84,7 @@ export class Process {
 
   /** For a fork child: lets its parent run on if it still waits for the child to copy its image (called when the child ends). */
   releaseParent: (() => void) | null = null;
-  /** Where fork children copy this process's memory from (host/protocol.ts ForkSource), as last sent. */
+  /** Where fork children copy this process's memory from (abi/messages.ts ForkSource), as last sent. */
   forkSource: { source: WebAssembly.Memory | SharedArrayBuffer; gen: number } | null = null;
   /** Pages of memory its worker keeps for a fork child after a clean exit (runtime/mempool.ts). */
   keptPages = 0;

@@ -7,8 +7,8 @@
 // process, which may be parked waiting for it (syscall/process.ts, fork).
 // The life cycle (proc/lifecycle.ts) takes, binds and releases workers; the
 // kernel loop refills the pool when it is about to sleep (kernel.ts).
-import type { ForkSource } from '../host/protocol.js';
-import type { Host, WorkerHandle } from '../host/host.js';
+import type { ForkSource } from '../abi/messages.js';
+import type { Host, WorkerHandle } from '../hostapi.js';
 import type { Process } from './process.js';
 
 /**

@@ -15,9 +15,9 @@
 // next fork (touched pages copy ~10× faster than fresh ones).
 // Spec: POSIX fork(2); Binaryen's Asyncify (start/stop_unwind, start/stop_rewind).
 import { Errno } from '../abi/errno.js';
-import { Slot } from '../abi/page.js';
+import { Slot, releaseForkParent } from '../abi/page.js';
 import { NR } from '../abi/syscalls.js';
-import { releaseForkParent, type ForkImage, type ForkSource } from '../host/protocol.js';
+import type { ForkImage, ForkSource } from '../abi/messages.js';
 import type { SyscallClient } from './syscall.js';
 
 interface AsyncifyExports {

@@ -6,7 +6,7 @@
 // kernel learns the kept size from proc_exit and sends fork children of that
 // size to this worker. A kept memory is only ever given to a fork child, whose
 // parent's image then overwrites every byte of it.
-import type { MemoryType } from '../proc/memimport.js';
+import type { MemoryType } from '../abi/imports.js';
 
 const PAGE = 65536;
 /** The largest memory a worker keeps for reuse (256 MiB). */

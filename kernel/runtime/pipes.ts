@@ -8,8 +8,7 @@
 import { Errno } from '../abi/errno.js';
 import { NR, PIPE_INFO_SINK } from '../abi/syscalls.js';
 import { Slot } from '../abi/page.js';
-import { PIPE_BUF } from '../ipc/pipe.js';
-import { R, RING_SIZE, Ring } from '../ipc/ring.js';
+import { PIPE_BUF, R, RING_SIZE, Ring } from '../ipc/ring.js';
 import type { SyscallClient } from './syscall.js';
 
 interface End {

@@ -9,9 +9,9 @@
 // (its syscall page, arguments, memory): building them took ~0.2 ms of every
 // spawn, since code that runs once per process never gets optimised.
 import { NR } from '../abi/syscalls.js';
-import type { ForkSource, StartMessage } from '../host/protocol.js';
+import type { ForkSource, StartMessage } from '../abi/messages.js';
 import { alignMonotonic } from '../lib/time.js';
-import { MEMORY_IMPORT } from '../proc/memimport.js';
+import { MEMORY_IMPORT } from '../abi/imports.js';
 import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
 import { GuestMemory } from './memory.js';

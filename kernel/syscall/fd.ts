@@ -5,7 +5,7 @@
 import { Errno, isErr } from '../abi/errno.js';
 import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Signal, Whence } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
-import { getFd, getFile, timesFrom, writeFilestat } from './helpers.js';
+import { getFd, getFile, terminalOf, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
 import type { OpenFile } from '../fs/file.js';
 import { RegularFileHandle } from '../fs/regular.js';
@@ -173,7 +173,7 @@ export function fd_read(t: Task, fd: number, max: number): Result {
     return t.block(file.queue ? [file.queue] : []);
   }
   // A raw terminal with VMIN 0 and VTIME set waits up to VTIME for a first byte.
-  const pty = file.terminal?.pty;
+  const pty = terminalOf(file)?.pty;
   if (pty && pty.ldisc.available() === 0 && pty.ldisc.timeoutMs > 0 && t.progress === 0 && !file.nonblock) {
     t.progress = -1;
     return t.block([pty.queue], pty.ldisc.timeoutMs);
@@ -283,7 +283,7 @@ export function fd_tell(t: Task, fd: number): Result {
  */
 function backgroundAccess(t: Task, file: OpenFile, sig: Signal.TTIN | Signal.TTOU): Result | null {
   const p = t.proc;
-  const tty = file.terminal;
+  const tty = terminalOf(file);
   if (!tty || p.ctty !== tty || !tty.fgPgrp || p.pgid === tty.fgPgrp) return null;
   if (sig === Signal.TTOU && !(tty.pty && (tty.pty.ldisc.termios.lflag & L.TOSTOP))) return null;
   const act = p.action(sig);

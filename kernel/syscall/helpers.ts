@@ -8,6 +8,13 @@ import { resolve, type Resolved } from '../fs/path.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
+import { Terminal } from '../tty/terminal.js';
+
+/** The terminal behind an open file, with its PTY (termios, VTIME, /dev/tty), or null. */
+export function terminalOf(file: OpenFile): Terminal | null {
+  const tty = file.terminal;
+  return tty instanceof Terminal ? tty : null;
+}
 
 /** The fd's entry, or BADF. */
 export function getFd(p: Process, fd: number): FdEntry | Err {

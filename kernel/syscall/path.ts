@@ -12,7 +12,7 @@ import { Lookupflags, Rights } from '../abi/wasi.js';
 import { openResolved } from '../fs/open.js';
 import { DirInode, SymlinkInode } from '../fs/inode.js';
 import { realtimeNs } from '../lib/time.js';
-import { lookup, rightsFor, timesFrom, writeFilestat } from './helpers.js';
+import { lookup, rightsFor, terminalOf, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
 
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
@@ -33,7 +33,7 @@ export function path_open(
   const file = r.node instanceof DevTtyInode ? openControllingTty(p, read, write) : openResolved(r, { oflags, read, write, fdflags });
   if (isErr(file)) return file.errno;
   // A session leader without a terminal acquires the first one it opens (POSIX leaves this to the system; Linux does it).
-  const tty = file.terminal;
+  const tty = terminalOf(file);
   if (tty && p.pid === p.sid && !p.ctty && tty.sid === 0) {
     tty.sid = p.sid;
     tty.fgPgrp = p.pgid;

@@ -6,7 +6,7 @@ import { Errno } from '../abi/errno.js';
 import { RET_BASE } from '../abi/page.js';
 import type { SyscallName } from '../abi/syscalls.js';
 import type { Lifecycle } from '../proc/lifecycle.js';
-import type { Process } from '../proc/process.js';
+import type { CurrentCall, Process } from '../proc/process.js';
 import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { ProcessTable } from '../proc/table.js';
@@ -33,7 +33,7 @@ export interface Sys {
 /** The longest delay Node's and browsers' setTimeout keeps (2^31-1 ms, 24.8 days). */
 const MAX_TIMER_MS = 0x7fffffff;
 
-export class Task {
+export class Task implements CurrentCall {
   /** Bumped when the task finishes or re-runs, so stale waiters do nothing. */
   private generation = 0;
   /** Where the task is parked; null when nowhere (most calls never park). */
@@ -126,6 +126,11 @@ export class Task {
       this.sys.track(work);
     }
     return BLOCKED;
+  }
+
+  /** Run the handler again soon, from the kernel loop (a stopped process was continued). */
+  rerun(): void {
+    this.sys.retry(this);
   }
 
   /** Forget every parking place (before a re-run, on completion, on kill). */

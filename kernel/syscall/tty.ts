@@ -6,13 +6,13 @@ import { Signal } from '../abi/wasi.js';
 import type { Terminal } from '../tty/terminal.js';
 import { PtyMaster } from '../tty/pty.js';
 import { TERMIOS, Termios } from '../tty/termios.js';
-import { getFd } from './helpers.js';
+import { getFd, terminalOf } from './helpers.js';
 import type { Result, Task } from './task.js';
 
 function getTerminal(t: Task, fd: number): Terminal | Errno {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  return e.file.terminal ?? Errno.NOTTY;
+  return terminalOf(e.file) ?? Errno.NOTTY;
 }
 
 export function tcsetpgrp(t: Task, fd: number, pgid: number): Result {

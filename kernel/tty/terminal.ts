@@ -1,10 +1,13 @@
 // A terminal's job-control state: its session, foreground process group and
-// window size. The host's console has one; PTYs (a later issue) will too.
+// window size, and the PTY behind it. The host's console has one (boot.ts),
+// each PTY another (pty.ts). Open files show it only as fs/file.ts's narrow
+// JobControl; the syscall layer gets the whole (syscall/helpers.ts terminalOf).
 // Spec: POSIX "General Terminal Interface" (controlling terminal, tcsetpgrp).
 
+import type { JobControl } from '../fs/file.js';
 import type { Pty } from './pty.js';
 
-export class Terminal {
+export class Terminal implements JobControl {
   /** The PTY behind this terminal (the host console has none: its line discipline is the host's). */
   pty: Pty | null = null;
   /** Session that has this as its controlling terminal (0: none yet). */

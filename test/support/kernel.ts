@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kernel } from '../../kernel/kernel.js';
 import { NodeHost } from '../../kernel/host/node/host.js';
-import type { HostStream } from '../../kernel/host/host.js';
+import type { HostStream } from '../../kernel/hostapi.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const processWorker = new URL(`file://${root}/dist/process-worker.js`);

@@ -4,7 +4,7 @@
 // model of the terminal (enough of ECMA-48 for the shell's line editor).
 import path from 'node:path';
 import { NodeHost } from '../../kernel/host/node/host.js';
-import type { HostStream } from '../../kernel/host/host.js';
+import type { HostStream } from '../../kernel/hostapi.js';
 import { Kernel } from '../../kernel/kernel.js';
 import { processWorker, root } from './kernel.js';
 

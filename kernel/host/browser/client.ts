@@ -3,7 +3,7 @@
 // turns its notices (OutputNotice, ExitNotice, ImageNotice) into callbacks and
 // promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
-import type { ExitNotice, OutputNotice, RunRequest } from '../protocol.js';
+import type { ExitNotice, OutputNotice, RunRequest } from '../../abi/messages.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
 import { ProcessWorkers } from './process-workers.js';
 

@@ -1,5 +1,5 @@
 // The host's stdout in the browser, with flow control for the console PTY.
-// Each write goes to the page as an OutputNotice (protocol.ts). xterm.js draws
+// Each write goes to the page as an OutputNotice (abi/messages.ts). xterm.js draws
 // some MB/s; a program such as `yes` writes faster, and unread messages would
 // pile up in the page (xterm drops data past 50 MB, with an error). So the page
 // acknowledges the bytes it has drawn (AckRequest, messages.ts), and while more
@@ -10,7 +10,7 @@
 // and, once none is left and the page has caught up, turn pushing back on.
 // Signal keys are unaffected: input still reaches the line discipline at once,
 // so Ctrl-C stops `yes` even while its output waits.
-import type { HostStream } from '../host.js';
+import type { HostStream } from '../../hostapi.js';
 import type { Pty } from '../../tty/pty.js';
 
 /** Unacknowledged bytes above which the console's output is held in its PTY. */

@@ -2,14 +2,14 @@
 // cross-origin-isolated page. Process workers are nested dedicated workers
 // started from the kernel worker (process-worker.ts) or, for the page's kernel
 // worker, by the page (page-workers.ts); the page's terminal is
-// the host stdio: output reaches it as OutputNotice messages (protocol.ts) to
+// the host stdio: output reaches it as OutputNotice messages (abi/messages.ts) to
 // the page (client.ts), input comes from it through a PageInput (input.ts) when
 // the kernel worker gives one, and reads end of file otherwise. The root image
 // is whatever image.ts fetched, once the kernel worker sets it.
-// Mirrors kernel/host/node/host.ts; the contract is kernel/host/host.ts.
+// Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
 import type { DirInode } from '../../fs/inode.js';
-import type { Host, HostStream, WorkerHandle } from '../host.js';
-import type { OutputNotice } from '../protocol.js';
+import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
+import type { OutputNotice } from '../../abi/messages.js';
 
 /** Where the kernel worker's messages to the page go (the worker's global `postMessage`). */
 export type PostToPage = (msg: OutputNotice, transfer: Transferable[]) => void;

@@ -6,7 +6,7 @@
 // Until a terminal is attached (a RunRequest with `tty`) stdin is at end of
 // file, as it was before the page had a terminal: a program run without one
 // must not wait for keys nobody will type.
-import type { HostStream } from '../host.js';
+import type { HostStream } from '../../hostapi.js';
 
 export class PageInput implements HostStream {
   readonly isatty = false;

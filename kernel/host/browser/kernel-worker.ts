@@ -10,7 +10,7 @@
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
 import type { Pty } from '../../tty/pty.js';
-import type { ExitNotice, RunRequest } from '../protocol.js';
+import type { ExitNotice, RunRequest } from '../../abi/messages.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { fetchRootImage } from './image.js';

@@ -1,10 +1,10 @@
 // Messages only the browser host needs, between the page (client.ts) and the
-// kernel worker (kernel-worker.ts), on top of the shared ones in ../protocol.ts
+// kernel worker (kernel-worker.ts), on top of the shared ones in abi/messages.ts
 // (RunRequest, ResizeRequest, OutputNotice, ExitNotice): the root image to
 // load, keystrokes for the console PTY, acknowledgements of its output (flow
 // control, console.ts), the image's loading progress, and the process workers
 // the page starts for the kernel (page-workers.ts, process-workers.ts).
-import type { KernelToHost, ResizeRequest, RunRequest } from '../protocol.js';
+import type { KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 
 /** Page → kernel: fetch the root image described by this manifest (image.ts) before any run. */
 export interface LoadImageRequest {

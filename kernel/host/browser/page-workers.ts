@@ -8,7 +8,7 @@
 // kernel worker's to talk to directly, and Firefox will not carry a
 // SharedArrayBuffer or a WebAssembly.Module through a MessagePort between
 // workers: the page relays each message, both ways.
-import type { WorkerHandle } from '../host.js';
+import type { WorkerHandle } from '../../hostapi.js';
 import type { WorkerErrorNotice, WorkerMessage, WorkerStartRequest, WorkerTerminateRequest } from './messages.js';
 
 type Post = (msg: WorkerStartRequest | WorkerTerminateRequest | WorkerMessage, transfer?: Transferable[]) => void;

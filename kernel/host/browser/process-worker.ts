@@ -1,9 +1,9 @@
-// A process's Web Worker: waits for the kernel's StartMessage (protocol.ts) and
+// A process's Web Worker: waits for the kernel's StartMessage (abi/messages.ts) and
 // becomes that process through the shared runtime (kernel/runtime/start.ts),
 // which blocks this worker in Atomics.wait on every syscall. Started by the
 // kernel worker (host.ts). Mirrors kernel/host/node/process-worker.ts.
 import { runProcess } from '../../runtime/start.js';
-import type { StartMessage } from '../protocol.js';
+import type { StartMessage } from '../../abi/messages.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
-import type { ExitNotice, MountSpec, RunRequest } from '../protocol.js';
+import type { ExitNotice, MountSpec, RunRequest } from '../../abi/messages.js';
 
 const VERSION = '0.1.0';
 

@@ -6,7 +6,7 @@ import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DirInode } from '../../fs/inode.js';
-import type { Host, HostStream, WorkerHandle } from '../host.js';
+import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
 
@@ -60,6 +60,9 @@ export class NodeHost implements Host {
       terminate: () => void w.terminate(),
     };
   }
+
+  /** The host's CLOCK_MONOTONIC, the same in every thread (process-worker.ts uses it too). */
+  readonly monotonicClock = process.hrtime.bigint;
 
   hostDirectory = (p: string): DirInode | Error => hostDirectory(p);
 

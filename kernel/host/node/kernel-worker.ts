@@ -5,8 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import tty from 'node:tty';
 import { Kernel } from '../../kernel.js';
-import type { HostStream } from '../host.js';
-import type { ResizeRequest, RunRequest } from '../protocol.js';
+import type { HostStream } from '../../hostapi.js';
+import type { ResizeRequest, RunRequest } from '../../abi/messages.js';
 import { NodeHost } from './host.js';
 import { outputStreams } from './output.js';
 

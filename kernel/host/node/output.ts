@@ -11,7 +11,7 @@
 // kernel waits for `flushed()` (boot.ts), so output is complete when the CLI exits.
 import fs from 'node:fs';
 import tty from 'node:tty';
-import type { HostStream } from '../host.js';
+import type { HostStream } from '../../hostapi.js';
 
 /** Queued bytes at which a stream stops taking writes... */
 const HIGH = 1024 * 1024;

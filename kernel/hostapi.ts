@@ -1,7 +1,10 @@
-// The host layer's contract: everything the kernel needs from where it runs.
+// The host's contract: everything the kernel core needs from where it runs.
 // kernel/host/node and kernel/host/browser implement it; no other kernel code
-// touches `node:*`, `window`, `fetch` or `indexedDB`.
-import type { DirInode } from '../fs/inode.js';
+// touches `node:*`, `window`, `fetch` or `indexedDB`. It lives in the core,
+// not in host/, so the core depends only on this contract and host/ is purely
+// the top floor (eslint.config.js enforces both); not in abi/, because it is
+// no shared-memory data but objects and callbacks that name kernel types.
+import type { DirInode } from './fs/inode.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
 export interface WorkerHandle {
@@ -42,6 +45,12 @@ export interface Host {
   hostDirectory?(hostPath: string): DirInode | Error;
   /** The built-in root image: top-level directories mounted at /NAME (bin, etc…). */
   rootImage?(): Array<[string, DirInode]> | Error;
+  /**
+   * A system-wide monotonic clock in ns that every thread reads alike (Node's
+   * process.hrtime.bigint); the host's process workers use it too. Absent:
+   * each thread's performance.now(), aligned to the kernel's time origin (lib/time.ts).
+   */
+  readonly monotonicClock?: () => bigint;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

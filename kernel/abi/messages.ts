@@ -1,7 +1,8 @@
 // Messages between the host's main thread (CLI or page) and the kernel worker,
-// and between the kernel worker and process workers. Plain structured-clone data.
-import { Slot } from '../abi/page.js';
-import type { MemoryType } from '../proc/memimport.js';
+// and between the kernel worker and process workers. Plain structured-clone
+// data, declared once for both ends (the browser host adds its own in
+// host/browser/messages.ts).
+import type { MemoryType } from './imports.js';
 
 /** One `--dir` as given on the command line. */
 export interface MountSpec {
@@ -94,10 +95,4 @@ export interface ForkImage {
   asyncifyData: number;
   /** The parent's syscall page: its Slot.FORK_CHILD holds the child's pid until the child has copied the image. */
   parentPage: SharedArrayBuffer;
-}
-
-/** The fork child `pid` is done with its parent's image, or will never read it: the parent may run on. */
-export function releaseForkParent(parentPage: SharedArrayBuffer, pid: number): void {
-  const i32 = new Int32Array(parentPage, 0, Slot.FORK_CHILD + 1);
-  if (Atomics.compareExchange(i32, Slot.FORK_CHILD, pid, 0) === pid) Atomics.notify(i32, Slot.FORK_CHILD);
 }
