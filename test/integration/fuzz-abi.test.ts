@@ -20,7 +20,7 @@ import type { RunRequest } from '../../kernel/abi/messages.js';
 import { captureKernel, program } from '../support/kernel.js';
 import { encode, formatCall, type Script, scripts, signatureOf, table } from './fuzz-abi.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const MAX_CALLS = Number(process.env.FUZZ_CALLS ?? 30);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
 const LONG = process.env.FUZZ_RUNS !== undefined;

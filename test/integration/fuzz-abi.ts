@@ -180,9 +180,9 @@ function subscriptions(): fc.Arbitrary<Arg[]> {
 
 // ---- signals and processes ------------------------------------------------------
 // Signals that may reach the driver: those whose default action neither ends
-// nor stops it (CHLD 16, CONT 17, URG 22, WINCH 27), SIGPIPE (13, ignored)
-// and SIGALRM (14, caught). WASI numbers.
-const SAFE_SIGS = [0, 13, 14, 16, 17, 22, 27];
+// nor stops it (CHLD 16, CONT 17, URG 22, WINCH 27), SIGPIPE (13) and SIGXFSZ
+// (24), ignored, and SIGALRM (14, caught). WASI numbers.
+const SAFE_SIGS = [0, 13, 14, 16, 17, 22, 24, 27];
 const BAD_SIGS = [-1, 31, 64, 65, 0x7fffffff, -0x80000000];
 const safeSig = fc.constantFrom(...SAFE_SIGS, ...BAD_SIGS).map(raw);
 /** pids of processes that do not exist (any signal may go there). */
@@ -325,6 +325,7 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   fchmod: args(FD(), one('mode', i32)),
   getmode: args(DIRFD('dirfd'), pathArg('path', LOOKUPS), one('follow', u32(2)), OUT('mode', 4)),
   fgetmode: args(FD(), OUT('mode', 4)),
+  prlimit: args(one('pid', pid), one('resource', u32(16)), one('set', u32(2)), wide('cur', i64), wide('max', i64), OUT('old_cur', 8), OUT('old_max', 8)),
 };
 
 /** The signature the table's arguments make (fuzz --list's SIG column). */

@@ -21,7 +21,7 @@
 // stdout that no generated fd names): "r ERRNO" per call ("r skip" for a call
 // that might block when no SIGALRM handler can be installed), then "end N".
 //
-// What keeps the driver alive: SIGPIPE is ignored and SIGALRM caught, both
+// What keeps the driver alive: SIGPIPE and SIGXFSZ are ignored and SIGALRM caught, all
 // restored (and SIGALRM unblocked) after every sigaction or sigprocmask call;
 // every call runs under alarm(1), so a call that blocks ends with EINTR;
 // sigsuspend's mask never blocks SIGALRM, and SIGALRM is made pending first
@@ -76,7 +76,7 @@ typedef int64_t i64;
   X(T, chdir, "ii") X(T, getcwd, "iii") X(T, umask, "ii")                   \
   X(T, tcgetattr, "ii") X(T, tcsetattr, "iii") X(T, ptsname, "ii")          \
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
-  X(T, getmode, "iiiii") X(T, fgetmode, "ii")
+  X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
 W(args_get) i32 z_args_get(i32, i32);
@@ -158,6 +158,7 @@ T(chmod) i32 z_chmod(i32, i32, i32, i32, i32);
 T(fchmod) i32 z_fchmod(i32, i32);
 T(getmode) i32 z_getmode(i32, i32, i32, i32, i32);
 T(fgetmode) i32 z_fgetmode(i32, i32);
+T(prlimit) i32 z_prlimit(i32, i32, i32, i64, i64, i32, i32);
 
 enum {
 #define ID(m, name, sig) ID_##name,
@@ -256,6 +257,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_fchmod: return z_fchmod(A(0), A(1));
   case ID_getmode: return z_getmode(A(0), A(1), A(2), A(3), A(4));
   case ID_fgetmode: return z_fgetmode(A(0), A(1));
+  case ID_prlimit: return z_prlimit(A(0), A(1), A(2), L(3), L(4), A(5), A(6));
   }
   return -1;
 }
@@ -400,13 +402,14 @@ static void setup(const char *dir) {
 }
 
 // What the driver needs before each call: its SIGALRM handler, SIGALRM
-// unblocked, SIGPIPE ignored.
+// unblocked, SIGPIPE and SIGXFSZ (a write past RLIMIT_FSIZE) ignored.
 static int restore(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_alarm;
   int ok = sigaction(SIGALRM, &sa, NULL) == 0;
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);
   sigset_t s;
   sigemptyset(&s);
   sigaddset(&s, SIGALRM);
