@@ -46,6 +46,10 @@ export class Boot {
   /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
   consolePty: Pty | null = null;
 
+  /** First processes still running, and how to report their end. */
+  private readonly ending = new Map<Process, (notice: ExitNotice) => void>();
+  private exitHook: ((p: Process, error?: string) => void) | null = null;
+
   constructor(private readonly k: BootContext) {}
 
   /** Run a program as the first process; resolves when it ends. */
@@ -127,15 +131,24 @@ export class Boot {
   }
 
   /** The exit notice of `p`, once it ends. */
+  /**
+   * The exit notice of `p`, when it ends. One hook on the life cycle serves
+   * every run (a hook per run, never unhooked, kept every first process alive).
+   */
   private whenEnded(p: Process): Promise<ExitNotice> {
     const life = this.k.lifecycle;
-    return new Promise((resolve) => {
-      const prev = life.onExit;
-      life.onExit = (q, error) => {
-        prev?.(q, error);
-        if (q === p) resolve({ type: 'exit', status: q.status, error });
+    if (this.exitHook === null || life.onExit !== this.exitHook) {
+      const other = life.onExit;
+      this.exitHook = (q, error) => {
+        other?.(q, error);
+        const resolve = this.ending.get(q);
+        if (!resolve) return;
+        this.ending.delete(q);
+        resolve({ type: 'exit', status: q.status, error });
       };
-    });
+      life.onExit = this.exitHook;
+    }
+    return new Promise((resolve) => this.ending.set(p, resolve));
   }
 
   private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
