@@ -1,5 +1,8 @@
 // The kernel with real process workers: life cycle, stdio, many processes,
 // bad pointers, traps and unknown imports.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemDir } from '../../kernel/fs/memfs.js';
 import type { Process } from '../../kernel/proc/process.js';
@@ -49,6 +52,18 @@ describe('kernel', () => {
     const { kernel } = captureKernel();
     const p = await kernel.boot.spawn0(wasmFromBase64(EFAULT_WASM), ['efault'], [], []);
     expect(await exited(kernel, p as Process)).toBe(42);
+  });
+
+  it('mounts the root image and a host directory once for many runs: no host fd left per run', async () => {
+    const { kernel } = captureKernel();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-runs-'));
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const runOnce = () => kernel.boot.run({ type: 'run', argv: ['true'], env: [], cwd: '/', mounts: [{ host: dir, guest: '/data' }] });
+    expect((await runOnce()).status).toBe(0);
+    const before = fds();
+    for (let i = 0; i < 30; i++) expect((await runOnce()).status).toBe(0);
+    expect(fds() - before).toBeLessThan(10);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('refuses to start a program whose imports it cannot satisfy, naming them', async () => {

@@ -64,7 +64,28 @@ export class NodeHost implements Host {
   /** The host's CLOCK_MONOTONIC, the same in every thread (process-worker.ts uses it too). */
   readonly monotonicClock = process.hrtime.bigint;
 
-  hostDirectory = (p: string): DirInode | Error => hostDirectory(p);
+  /**
+   * Mount roots by host path, kept for the kernel's life: each holds an open
+   * directory fd (hostfs.ts), so a kernel that runs many programs mounts each
+   * host directory once instead of leaking an fd per run.
+   */
+  private readonly mountRoots = new Map<string, DirInode>();
+
+  hostDirectory = (p: string): DirInode | Error => this.mountRoot(p, false);
+
+  private mountRoot(p: string, readOnly: boolean): DirInode | Error {
+    let key: string;
+    try {
+      key = `${readOnly ? 'ro' : 'rw'}:${fs.realpathSync(p)}`;
+    } catch (e) {
+      return new Error((e as Error).message);
+    }
+    const known = this.mountRoots.get(key);
+    if (known) return known;
+    const d = hostDirectory(p, readOnly);
+    if (!(d instanceof Error)) this.mountRoots.set(key, d);
+    return d;
+  }
 
   /** The built-in root image: userland/rootfs, read-only, each top-level directory mounted at /NAME. */
   rootImage(): Array<[string, DirInode]> | Error {
@@ -77,7 +98,7 @@ export class NodeHost implements Host {
     }
     const out: Array<[string, DirInode]> = [];
     for (const n of names) {
-      const d = hostDirectory(`${root}/${n}`, true);
+      const d = this.mountRoot(`${root}/${n}`, true);
       if (d instanceof Error) return d;
       out.push([n, d]);
     }
