@@ -5,6 +5,7 @@
 import { table, ratio, REFERENCES } from '../bench/core/report.js';
 import type { Result } from '../bench/core/stats.js';
 import type { SuiteMessage, SuiteRequest } from '../bench/browser/suite-worker.js';
+import { ProcessWorkers } from '../kernel/host/browser/process-workers.js';
 
 interface Run {
   env: Record<string, unknown>;
@@ -29,10 +30,13 @@ type PageRequest = Omit<SuiteRequest, 'image'>;
 
 function run(req: PageRequest): Promise<Run> {
   const worker = new Worker(new URL('../bench/browser/suite-worker.ts', import.meta.url), { type: 'module' });
+  // In Firefox the suite's kernels have the page start their process workers (page-workers.ts).
+  const processWorkers = new ProcessWorkers((m, transfer = []) => worker.postMessage(m, transfer));
   $('log').textContent = '';
   setStatus(`running (${req.quick ? 'quick' : 'full'})…`);
   return new Promise<Run>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<SuiteMessage>) => {
+      if (processWorkers.receive(e.data)) return;
       const m = e.data;
       if ('log' in m) $('log').textContent += m.log + '\n';
       else if ('error' in m) reject(new Error(m.error));
@@ -44,6 +48,7 @@ function run(req: PageRequest): Promise<Run> {
   }).then(
     (r) => {
       worker.terminate();
+      processWorkers.terminateAll();
       $('table').textContent = table(r.results);
       chart(r.results);
       setStatus(`done: ${r.results.length} results`);
@@ -52,6 +57,7 @@ function run(req: PageRequest): Promise<Run> {
     },
     (e: Error) => {
       worker.terminate();
+      processWorkers.terminateAll();
       setStatus(`failed: ${e.message}`, true);
       document.body.dataset.done = 'error';
       throw e;

@@ -1,7 +1,7 @@
 // The browser platform for the suite (core/suite.ts), inside the suite's Web
 // Worker (suite-worker.ts): tabkernel is a Kernel on the browser host
-// (kernel/host/browser/host.ts) with its processes in nested Web Workers, as the
-// page's kernel worker builds it, with the page's root image (rootfs.json,
+// (kernel/host/browser/host.ts) with its processes in nested Web Workers (in
+// Firefox, workers the page starts: page-workers.ts), as the page's kernel worker builds it, with the page's root image (rootfs.json,
 // kernel/host/browser/image.ts) for the programs the benchmarks run (sh, seq,
 // grep, wc, true). node:wasi and native do not exist here: the suite reports
 // them as n/a.
@@ -9,6 +9,7 @@ import { Kernel } from '../../kernel/kernel.js';
 import { BrowserHost } from '../../kernel/host/browser/host.js';
 import type { DirInode } from '../../kernel/fs/inode.js';
 import { fetchRootImage } from '../../kernel/host/browser/image.js';
+import { isGecko, type PageWorkers } from '../../kernel/host/browser/page-workers.js';
 import type { OutputNotice } from '../../kernel/abi/messages.js';
 import { floorSab, type FloorMessage, type FloorMode, type FloorReply } from '../core/floor.js';
 import type { Sample } from '../core/stats.js';
@@ -24,21 +25,26 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 export class BrowserPlatform implements Platform {
-  readonly name = 'chromium';
+  readonly name = isGecko() ? 'firefox' : 'chromium';
   readonly tmp = { guest: '/tmp', host: '' };
   private readonly runner: KernelRunner;
 
-  private constructor(wasm: Record<Program, Uint8Array>, image: Array<[string, DirInode]>) {
+  private constructor(wasm: Record<Program, Uint8Array>, image: Array<[string, DirInode]>, workers: PageWorkers | null) {
     this.runner = new KernelRunner(wasm, (output) => {
-      const host = new BrowserHost((msg: OutputNotice) => output(msg.fd, msg.data));
+      const host = new BrowserHost((msg: OutputNotice) => output(msg.fd, msg.data), {
+        startWorker: workers ? () => workers.start() : undefined,
+      });
       return new Kernel(Object.assign(host, { rootImage: (): Array<[string, DirInode]> => image }));
     });
   }
 
-  /** `imageUrl`: the root image's manifest, loaded as the page's kernel loads it. */
-  static async create(imageUrl: string): Promise<BrowserPlatform> {
+  /**
+   * `imageUrl`: the root image's manifest, loaded as the page's kernel loads it.
+   * `workers`: the page starts the process workers (Firefox: page-workers.ts), else they nest.
+   */
+  static async create(imageUrl: string, workers: PageWorkers | null): Promise<BrowserPlatform> {
     const image = await fetchRootImage(imageUrl, () => {});
-    return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, image);
+    return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, image, workers);
   }
 
   tabkernel(prog: Program, args: string[]): Promise<string> {

@@ -9,13 +9,17 @@ export type SuiteRequest = { quick: boolean; only: string[]; image: string };
 export type SuiteMessage = { log: string } | { results: Result[]; env: Record<string, unknown> } | { error: string };
 
 import { scope } from './scope.js';
+import { isGecko, PageWorkers } from '../../kernel/host/browser/page-workers.js';
 let platform: Promise<BrowserPlatform> | null = null;
+/** In Firefox the page starts the kernels' process workers (page-workers.ts; web/bench.ts serves them). */
+const workers = isGecko() ? new PageWorkers((m, transfer = []) => scope.postMessage(m, transfer)) : null;
 
 scope.addEventListener('message', async (e: MessageEvent) => {
+  if (workers?.receive(e.data)) return;
   const req = e.data as SuiteRequest;
   const post = (m: SuiteMessage) => scope.postMessage(m);
   try {
-    platform ??= BrowserPlatform.create(req.image);
+    platform ??= BrowserPlatform.create(req.image, workers);
     const p = await platform;
     const results = await runSuite(p, { quick: req.quick, only: req.only, log: (l) => post({ log: l }) });
     post({ results, env: { host: 'browser', userAgent: navigator.userAgent, cpus: navigator.hardwareConcurrency, date: new Date().toISOString(), quick: req.quick } });

@@ -5,6 +5,7 @@
 // the page, never inside a worker.
 import type { ExitNotice, OutputNotice, RunRequest } from '../../abi/messages.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
+import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
 
 /** What to run; everything has a default but the program. */
@@ -147,12 +148,3 @@ export class BrowserKernel {
   }
 }
 
-/**
- * Firefox (Gecko): a worker that starts a worker there blocks until the main
- * thread has registered it with the worker debugger whenever a debugger
- * listens, and could wait for ever (page-workers.ts). There is no feature to
- * test for, so the engine is told by its user agent.
- */
-function isGecko(): boolean {
-  return /\bGecko\/\d/.test(navigator.userAgent) && !/\b(Chrome|Chromium|AppleWebKit)\//.test(navigator.userAgent);
-}

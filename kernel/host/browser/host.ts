@@ -1,7 +1,7 @@
 // The browser host: what the kernel needs from a Web Worker inside a
 // cross-origin-isolated page. Process workers are nested dedicated workers
-// started from the kernel worker (process-worker.ts) or, for the page's kernel
-// worker, by the page (page-workers.ts); the page's terminal is
+// started from the kernel worker (process-worker.ts) or, in Firefox, by the
+// page for the kernel worker (page-workers.ts); the page's terminal is
 // the host stdio: output reaches it as OutputNotice messages (abi/messages.ts) to
 // the page (client.ts), input comes from it through a PageInput (input.ts) when
 // the kernel worker gives one, and reads end of file otherwise. The root image

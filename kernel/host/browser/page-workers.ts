@@ -83,3 +83,13 @@ export class PageWorkers {
     return false;
   }
 }
+
+/**
+ * Firefox (Gecko): a worker that starts a worker there blocks until the main
+ * thread has registered it with the worker debugger whenever a debugger
+ * listens, and could wait for ever (page-workers.ts). There is no feature to
+ * test for, so the engine is told by its user agent.
+ */
+export function isGecko(): boolean {
+  return /\bGecko\/\d/.test(navigator.userAgent) && !/\b(Chrome|Chromium|AppleWebKit)\//.test(navigator.userAgent);
+}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from '../harness.js';
-import { openTerminal, runInPage } from '../terminal.js';
+import { openTerminal, RUN_TIMEOUT_MS, runInPage } from '../terminal.js';
 
 test('window.tabkernel.BrowserKernel runs a one-off program beside the shell', async (ctx) => {
   const page = await openTerminal(ctx);
@@ -48,7 +48,10 @@ test('the benchmark page runs the process cases and the pipeline (web/bench.html
   const page = await ctx.browser.newPage();
   await page.goto(`${ctx.devUrl}web/bench.html`);
   await page.waitFor(() => window.tabkernelBench !== undefined, null, 30_000);
-  const run = await page.evaluate(() => window.tabkernelBench.run({ quick: true, only: ['spawn', 'fork.1m', 'pipeline'] }));
+  const run = await Promise.race([
+    page.evaluate(() => window.tabkernelBench.run({ quick: true, only: ['spawn', 'fork.1m', 'pipeline'] })),
+    new Promise((_, fail) => setTimeout(() => fail(new Error('the benchmark run hung')), 4 * RUN_TIMEOUT_MS)),
+  ]);
   const got = run.results.filter((r) => r.subject === 'tabkernel').map((r) => r.name).sort();
   const log = () => page.evaluate(() => document.getElementById('log').textContent);
   assert.deepEqual(got, ['fork.1m', 'pipeline', 'spawn.true'], `results: ${JSON.stringify(run.results)}\nlog: ${await log()}`);
