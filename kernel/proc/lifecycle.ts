@@ -17,7 +17,8 @@ import { monotonicOrigin } from '../lib/time.js';
 import { answer } from './answer.js';
 import type { Loader, Program } from './loader.js';
 import { memoryTypeOf } from './modules.js';
-import { Limits } from './limits.js';
+import type { MemoryType } from '../abi/imports.js';
+import { Limits, Rlimit } from './limits.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN, type CurrentCall } from './process.js';
 import { deliver, postSignal, type SignalActions } from './signals.js';
 import type { ProcessTable } from './table.js';
@@ -83,7 +84,7 @@ export class Lifecycle implements SignalActions {
     this.workers.bind(w, p);
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.ctx.bell,
-      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, memory: memoryTypeOf(p.module),
+      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, memory: memoryFor(p, fork ? fork.bytes / WASM_PAGE : 0),
       clockOrigin: monotonicOrigin(),
     };
     this.sched.launch(() => w.postMessage(start));
@@ -99,6 +100,7 @@ export class Lifecycle implements SignalActions {
   private startChild(parent: Process, prog: Program | Err, env: string[], setup: (child: Process) => Errno): Process | Err {
     if (isErr(prog)) return prog;
     if (!parent.alive) return err(Errno.SRCH);
+    if (!fitsAddressSpace(prog.module, parent.limits)) return err(Errno.NOMEM);
     const child = this.create(parent, prog.module, prog.argv, env);
     // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
     child.fds = parent.fds.clone(false);
@@ -126,6 +128,7 @@ export class Lifecycle implements SignalActions {
   private replaceProgram(p: Process, prog: Program | Err, env: string[]): Err | null {
     if (isErr(prog)) return prog;
     if (!p.alive) return null;
+    if (!fitsAddressSpace(prog.module, p.limits)) return err(Errno.NOMEM);
     p.fds.closeOnExec();
     p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
     p.module = prog.module;
@@ -277,3 +280,26 @@ function tellStderr(p: Process, message: string): void {
   const bytes = new TextEncoder().encode(message.endsWith('\n') ? message : `${message}\n`);
   if (file.canWrite(bytes.length)) file.write(bytes);
 }
+
+/**
+ * RLIMIT_AS: the memory the runtime supplies a program grows no further than
+ * the limit, so memory.grow fails there and malloc returns NULL (ENOMEM). A
+ * program whose memory the runtime cannot supply (proc/memimport.ts) is not
+ * held to it (docs/LIMITS.md).
+ */
+function memoryFor(p: Process, forkPages: number): MemoryType | undefined {
+  const type = memoryTypeOf(p.module);
+  const limit = p.limits.soft(Rlimit.AS);
+  if (!type || limit === Infinity) return type;
+  // A fork child starts at its parent's size, whatever the limit became since.
+  const floor = Math.max(type.initial, forkPages);
+  return { initial: type.initial, maximum: Math.max(floor, Math.min(type.maximum, Math.floor(limit / WASM_PAGE))) };
+}
+
+/** exec and spawn: ENOMEM for a program whose initial memory is already over RLIMIT_AS. */
+function fitsAddressSpace(module: WebAssembly.Module, limits: Limits): boolean {
+  const type = memoryTypeOf(module);
+  return !type || type.initial * WASM_PAGE <= limits.soft(Rlimit.AS);
+}
+
+const WASM_PAGE = 65536;

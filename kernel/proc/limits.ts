@@ -5,6 +5,8 @@
 //   RLIMIT_NPROC   syscall/process.ts: spawn and fork fail with EAGAIN
 //   RLIMIT_FSIZE   syscall/fd.ts: writes past it are cut short, or fail with
 //                  EFBIG and SIGXFSZ when nothing fits
+//   RLIMIT_AS      proc/lifecycle.ts: the maximum of the memory a program is
+//                  given at exec, spawn or fork (memory.grow fails past it)
 // The others are recorded and reported (docs/LIMITS.md says which mean nothing here).
 // Spec: POSIX getrlimit(2); Linux prlimit(2) and /proc/PID/limits.
 import { Errno } from '../abi/errno.js';
@@ -34,6 +36,7 @@ const defaults: ReadonlyArray<[number, number]> = Array.from({ length: RLIM_NLIM
     case Rlimit.CORE: return [0, Infinity];
     case Rlimit.NPROC: return [256, 256]; // a process is a worker thread (~8 MiB before its program)
     case Rlimit.NICE: case Rlimit.RTPRIO: return [0, 0];
+    case Rlimit.AS: return [1 << 30, Infinity]; // 1 GiB of linear memory per process unless raised
     default: return [Infinity, Infinity];
   }
 });

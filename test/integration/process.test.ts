@@ -52,10 +52,17 @@ describe('processes', () => {
     }
   });
 
-  it('enforces and inherits resource limits (NOFILE, NPROC, FSIZE; fork and exec)', () => {
+  it('enforces and inherits resource limits (NOFILE, NPROC, FSIZE, AS; fork and exec)', () => {
     const r = run(path.join(root, 'test/programs/bin/limits.wasm'), [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 21 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 23 checks, 0 failed');
+  });
+
+  it('ends a memory bomb under ulimit -v with ENOMEM in the guest, and the shell goes on', () => {
+    const bomb = 'x=aaaaaaaaaaaaaaaa; i=0; while [ $i -lt 40 ]; do x=$x$x; i=$((i+1)); done; echo survived';
+    const r = run('sh', ['-c', `ulimit -v 65536; sh -c '${bomb}'; echo status $?; echo still here`], { timeout: 60_000 });
+    expect(r.stdout).toBe('status 2\nstill here\n');
+    expect(r.stderr).toBe('sh: out of memory\n');
   });
 
   it('sets and shows limits with the shell\'s ulimit, as dash does', () => {
@@ -63,14 +70,14 @@ describe('processes', () => {
       'ulimit -n 100; ulimit -n; ulimit -Hn',
       'ulimit -S -n 50; ulimit -n; ulimit -Hn',
       'ulimit -f 2; ulimit; ulimit -Hf; grep "Max file size" /proc/$$/limits',
-      'ulimit -u; ulimit -a | grep -c .',
+      'ulimit -u; ulimit -v; ulimit -a | grep -c .',
       'ulimit -n 5000; echo status $?',
       'ulimit -x; echo status $?',
     ].join('; ')]);
     expect(r.stdout).toBe([
       '100', '100', '50', '100', '2', '2',
       'Max file size             1024                 1024                 bytes',
-      '256', '12', 'status 2', 'status 2', '',
+      '256', '1048576', '12', 'status 2', 'status 2', '',
     ].join('\n'));
     expect(r.stderr).toBe('sh: 1: ulimit: error setting limit (Operation not permitted)\nsh: 1: ulimit: Illegal option -x\n');
   });
