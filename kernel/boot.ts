@@ -120,16 +120,27 @@ export class Boot {
     this.k.lifecycle.start(p);
   }
 
-  /** The exit notice of `p`, once it ends. */
+  /**
+   * The exit notice of `p`, once it ends. The hook chained onto
+   * lifecycle.onExit takes itself out again when it is still the last one
+   * (otherwise a later hook calls through it); either way it lets go of `p`,
+   * so a host that runs program after program keeps none of them alive.
+   */
   private whenEnded(p: Process): Promise<ExitNotice> {
     const life = this.k.lifecycle;
-    return new Promise((resolve) => {
-      const prev = life.onExit;
-      life.onExit = (q, error) => {
-        prev?.(q, error);
-        if (q === p) resolve({ type: 'exit', status: q.status, error });
-      };
-    });
+    const prev = life.onExit;
+    // Only `target` is captured (not `p`), and it is dropped once `p` has ended.
+    let target: Process | null = p;
+    let done: ((notice: ExitNotice) => void) | null = null;
+    const hook = (q: Process, error?: string): void => {
+      prev?.(q, error);
+      if (q !== target) return;
+      target = null;
+      if (life.onExit === hook) life.onExit = prev;
+      done?.({ type: 'exit', status: q.status, error });
+    };
+    life.onExit = hook;
+    return new Promise((resolve) => (done = resolve));
   }
 
   private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
