@@ -46,10 +46,6 @@ export class Boot {
   /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
   consolePty: Pty | null = null;
 
-  /** First processes still running, and how to report their end. */
-  private readonly ending = new Map<Process, (notice: ExitNotice) => void>();
-  private exitHook: ((p: Process, error?: string) => void) | null = null;
-
   constructor(private readonly k: BootContext) {}
 
   /** Run a program as the first process; resolves when it ends. */
@@ -130,25 +126,27 @@ export class Boot {
     this.k.lifecycle.start(p);
   }
 
-  /** The exit notice of `p`, once it ends. */
   /**
-   * The exit notice of `p`, when it ends. One hook on the life cycle serves
-   * every run (a hook per run, never unhooked, kept every first process alive).
+   * The exit notice of `p`, once it ends. The hook chained onto
+   * lifecycle.onExit takes itself out again when it is still the last one
+   * (otherwise a later hook calls through it); either way it lets go of `p`,
+   * so a host that runs program after program keeps none of them alive.
    */
   private whenEnded(p: Process): Promise<ExitNotice> {
     const life = this.k.lifecycle;
-    if (this.exitHook === null || life.onExit !== this.exitHook) {
-      const other = life.onExit;
-      this.exitHook = (q, error) => {
-        other?.(q, error);
-        const resolve = this.ending.get(q);
-        if (!resolve) return;
-        this.ending.delete(q);
-        resolve({ type: 'exit', status: q.status, error });
-      };
-      life.onExit = this.exitHook;
-    }
-    return new Promise((resolve) => this.ending.set(p, resolve));
+    const prev = life.onExit;
+    // Only `target` is captured (not `p`), and it is dropped once `p` has ended.
+    let target: Process | null = p;
+    let done: ((notice: ExitNotice) => void) | null = null;
+    const hook = (q: Process, error?: string): void => {
+      prev?.(q, error);
+      if (q !== target) return;
+      target = null;
+      if (life.onExit === hook) life.onExit = prev;
+      done?.({ type: 'exit', status: q.status, error });
+    };
+    life.onExit = hook;
+    return new Promise((resolve) => (done = resolve));
   }
 
   private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {

@@ -15,6 +15,7 @@
 // Atomics.waitAsync, which also lets the host's messages and timers run. The
 // life cycle reaches the loop only through its Scheduler (launch, serving,
 // kick); the loop refills the worker pool when it is about to sleep.
+import { isErr } from './abi/errno.js';
 import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
@@ -166,8 +167,8 @@ export class Kernel implements Sys {
       if (Atomics.load(p.page.i32, Slot.STATE) !== State.PENDING) continue;
       worked = true;
       const t = decode(this, p);
-      if (typeof t === 'number') {
-        answer(p, t);
+      if (isErr(t)) {
+        answer(p, t.errno);
         continue;
       }
       p.task = t;

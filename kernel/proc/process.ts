@@ -1,8 +1,8 @@
 // A process as the kernel sees it: identity (pid, parent, process group,
 // session), its fd table, working directory, signal state, its syscall page and
-// the worker that runs it. The process table and the life cycle (spawn, fork,
-// exec, exit, reaping) are in proc/lifecycle.ts; signal delivery in proc/signals.ts;
-// the code running inside the worker is runtime/.
+// the worker that runs it. The process table is proc/table.ts; the life cycle
+// (spawn, fork, exec, exit, reaping) proc/lifecycle.ts; signal delivery
+// proc/signals.ts; the code running inside the worker is runtime/.
 import { PageViews } from '../abi/page.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';

@@ -3,7 +3,8 @@
 // on a process spinning without syscalls, because terminating means stopping its
 // worker), or, when the process installed a handler, left pending: the page's
 // SIGNAL slot is raised, a parked call ends with EINTR, and the runtime runs the
-// handler when its current call returns (runtime/signals.ts).
+// handler when its current call returns (runtime/signals.ts). The actions are
+// taken by the life cycle (proc/lifecycle.ts implements SignalActions).
 // Spec: POSIX "Signal Concepts" (default actions, SIGCONT, SIGKILL/SIGSTOP).
 import { Slot } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';

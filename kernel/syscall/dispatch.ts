@@ -3,7 +3,7 @@
 // handler is a kernel bug: it is logged and the call fails with EIO, and the
 // kernel carries on. TABKERNEL_TRACE turns on a one-line trace of every call.
 // The answer itself (the page handshake) is proc/answer.ts.
-import { Errno, errnoName } from '../abi/errno.js';
+import { Errno, err, errnoName, type Err } from '../abi/errno.js';
 import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
 import { Arg, syscallNames, syscalls } from '../abi/syscalls.js';
 import { answer } from '../proc/answer.js';
@@ -23,10 +23,10 @@ const calls = syscallNames.map((name) => {
 });
 
 /** Read the pending request of `p` into a task; an errno when it is malformed. */
-export function decode(sys: Sys, p: Process): Task | Errno {
+export function decode(sys: Sys, p: Process): Task | Err {
   const page = p.page;
   const call = calls[page.i32[Slot.NR]];
-  if (call === undefined) return Errno.NOSYS;
+  if (call === undefined) return err(Errno.NOSYS);
   const kinds = call.kinds;
   const args: unknown[] = new Array(kinds.length);
   let off = 0;
@@ -38,7 +38,7 @@ export function decode(sys: Sys, p: Process): Task | Errno {
       case Arg.BUF:
       case Arg.STR: {
         const len = page.f64[slot];
-        if (!(len >= 0 && off + len <= DATA_SIZE)) return Errno.FAULT;
+        if (!(len >= 0 && off + len <= DATA_SIZE)) return err(Errno.FAULT);
         const bytes = page.data.subarray(off, off + len);
         off += len;
         if (kinds[i] === Arg.BUF) {
@@ -47,7 +47,7 @@ export function decode(sys: Sys, p: Process): Task | Errno {
           try {
             args[i] = utf8.decode(bytes.slice());
           } catch {
-            return Errno.ILSEQ;
+            return err(Errno.ILSEQ);
           }
         }
         break;

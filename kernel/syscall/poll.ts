@@ -3,7 +3,7 @@
 // clock subscription expires. (Clock-only polls never reach the kernel: the
 // process runtime sleeps by itself.)
 // Spec: WASI preview1 poll_oneoff; POSIX poll(2) for readiness of each kind.
-import { Errno, isErr } from '../abi/errno.js';
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Clockid, EVENT, Eventrwflags, Eventtype, Rights, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
 import { monotonicNs, realtimeNs } from '../lib/time.js';
 import type { WaitQueue } from '../proc/waitqueue.js';
@@ -40,8 +40,8 @@ export function poll_oneoff(t: Task, subs: Uint8Array, n: number): Result {
       let deadline = fixed.get(i);
       if (deadline === undefined) {
         const d = clockDeadline(view, off, now);
-        if (typeof d === 'number') {
-          events.push({ userdata, error: d, type: Eventtype.CLOCK, nbytes: 0n, flags: 0 });
+        if (isErr(d)) {
+          events.push({ userdata, error: d.errno, type: Eventtype.CLOCK, nbytes: 0n, flags: 0 });
           continue;
         }
         fixed.set(i, (deadline = d));
@@ -78,7 +78,7 @@ export function poll_oneoff(t: Task, subs: Uint8Array, n: number): Result {
 }
 
 /** Monotonic deadline of a clock subscription, or the errno for a bad clock. */
-function clockDeadline(view: DataView, off: number, now: bigint): bigint | Errno {
+function clockDeadline(view: DataView, off: number, now: bigint): bigint | Err {
   const id = view.getUint32(off + SUBSCRIPTION.CLOCK_ID, true);
   const timeout = view.getBigUint64(off + SUBSCRIPTION.CLOCK_TIMEOUT, true);
   const abs = (view.getUint16(off + SUBSCRIPTION.CLOCK_FLAGS, true) & Subclockflags.ABSTIME) !== 0;
@@ -89,9 +89,9 @@ function clockDeadline(view: DataView, off: number, now: bigint): bigint | Errno
       return abs ? now + (timeout - realtimeNs()) : now + timeout;
     case Clockid.PROCESS_CPUTIME_ID:
     case Clockid.THREAD_CPUTIME_ID:
-      return abs ? Errno.NOTSUP : now + timeout;
+      return abs ? err(Errno.NOTSUP) : now + timeout;
     default:
-      return Errno.INVAL;
+      return err(Errno.INVAL);
   }
 }
 

@@ -2,7 +2,7 @@
 // identity, process groups and sessions, the working directory and umask.
 // Spec: POSIX posix_spawn(3), exec(3), fork(2), waitpid(2), setpgid(2),
 // setsid(2), chdir(2).
-import { Errno, isErr } from '../abi/errno.js';
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { DirInode } from '../fs/inode.js';
 import { fromLibcFlags, openResolved } from '../fs/open.js';
 import { resolveAbsolute } from '../fs/path.js';
@@ -33,12 +33,12 @@ const SPAWN_SETPGROUP = 1, SPAWN_SETSIGMASK = 2, SPAWN_SETSIGDEF = 4, SPAWN_SETS
 
 interface FileAction { op: number; fd: number; src: number; oflags: number; path: string }
 
-function fileActions(buf: Uint8Array): FileAction[] | Errno {
+function fileActions(buf: Uint8Array): FileAction[] | Err {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: FileAction[] = [];
   for (let off = 0; off + 20 <= buf.length;) {
     const len = v.getUint32(off + 16, true);
-    if (off + 20 + len > buf.length) return Errno.INVAL;
+    if (off + 20 + len > buf.length) return err(Errno.INVAL);
     out.push({
       op: v.getUint32(off, true), fd: v.getInt32(off + 4, true), src: v.getInt32(off + 8, true),
       oflags: v.getUint32(off + 12, true), path: new TextDecoder().decode(buf.slice(off + 20, off + 20 + len)),
@@ -66,7 +66,7 @@ export function spawn(
   t.uninterruptible = true;
   if (atProcessLimit(t)) return Errno.AGAIN;
   const actions = fileActions(actionsBuf);
-  if (typeof actions === 'number') return actions;
+  if (isErr(actions)) return actions.errno;
   const argv = strings(argvBuf);
   const env = strings(envBuf);
   const r = t.await(() => t.sys.lifecycle.spawn(p, path, argv, env, (child) => {
@@ -116,7 +116,7 @@ function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
       }
       case FA_CHDIR: {
         const cwd = changeDir(t, child.cwd, a.path);
-        if (typeof cwd === 'number') return cwd;
+        if (isErr(cwd)) return cwd.errno;
         child.cwd = cwd;
         break;
       }
@@ -240,12 +240,12 @@ export function getsid(t: Task, pid: number): Result {
 }
 
 /** The absolute, normalized directory `path` names from `cwd`, or an errno. */
-function changeDir(t: Task, cwd: string, path: string): string | Errno {
-  if (path === '') return Errno.NOENT;
+function changeDir(t: Task, cwd: string, path: string): string | Err {
+  if (path === '') return err(Errno.NOENT);
   const r = resolveAbsolute(t.sys.vfs, cwd, path, true);
-  if (isErr(r)) return r.errno;
-  if (r.node === null) return Errno.NOENT;
-  if (!(r.node instanceof DirInode)) return Errno.NOTDIR;
+  if (isErr(r)) return r;
+  if (r.node === null) return err(Errno.NOENT);
+  if (!(r.node instanceof DirInode)) return err(Errno.NOTDIR);
   const parts: string[] = [];
   for (const c of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
     if (c === '' || c === '.') continue;
@@ -257,7 +257,7 @@ function changeDir(t: Task, cwd: string, path: string): string | Errno {
 
 export function chdir(t: Task, path: string): Result {
   const cwd = changeDir(t, t.proc.cwd, path);
-  if (typeof cwd === 'number') return cwd;
+  if (isErr(cwd)) return cwd.errno;
   t.proc.cwd = cwd;
   return Errno.SUCCESS;
 }

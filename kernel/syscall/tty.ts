@@ -1,7 +1,7 @@
 // Terminal job control: the foreground process group and the window size.
 // (Line discipline and termios arrive with PTYs.)
 // Spec: POSIX tcsetpgrp(3), tcgetpgrp(3); Linux TIOCGWINSZ/TIOCSWINSZ.
-import { Errno, isErr } from '../abi/errno.js';
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Signal } from '../abi/wasi.js';
 import type { Terminal } from '../tty/terminal.js';
 import { PtyMaster } from '../tty/pty.js';
@@ -9,15 +9,16 @@ import { TERMIOS, Termios } from '../tty/termios.js';
 import { getFd, terminalOf } from './helpers.js';
 import type { Result, Task } from './task.js';
 
-function getTerminal(t: Task, fd: number): Terminal | Errno {
+/** The terminal behind `fd`: BADF, or NOTTY when it is not one. */
+function getTerminal(t: Task, fd: number): Terminal | Err {
   const e = getFd(t.proc, fd);
-  if (isErr(e)) return e.errno;
-  return terminalOf(e.file) ?? Errno.NOTTY;
+  if (isErr(e)) return e;
+  return terminalOf(e.file) ?? err(Errno.NOTTY);
 }
 
 export function tcsetpgrp(t: Task, fd: number, pgid: number): Result {
   const tty = getTerminal(t, fd);
-  if (typeof tty === 'number') return tty;
+  if (isErr(tty)) return tty.errno;
   if (pgid <= 0) return Errno.INVAL;
   if (tty.sid !== t.proc.sid) return Errno.NOTTY;
   if (!t.sys.procs.group(pgid).some((q) => q.sid === t.proc.sid)) return Errno.PERM;
@@ -27,14 +28,14 @@ export function tcsetpgrp(t: Task, fd: number, pgid: number): Result {
 
 export function tcgetpgrp(t: Task, fd: number): Result {
   const tty = getTerminal(t, fd);
-  if (typeof tty === 'number') return tty;
+  if (isErr(tty)) return tty.errno;
   t.ret(0, tty.fgPgrp);
   return Errno.SUCCESS;
 }
 
 export function winsize(t: Task, fd: number, op: number, rows: number, cols: number): Result {
   const tty = getTerminal(t, fd);
-  if (typeof tty === 'number') return tty;
+  if (isErr(tty)) return tty.errno;
   if (op === 1) {
     const changed = tty.rows !== rows || tty.cols !== cols;
     tty.rows = rows;
@@ -51,7 +52,7 @@ const consoleDefaults = new Termios();
 
 export function tcgetattr(t: Task, fd: number): Result {
   const tty = getTerminal(t, fd);
-  if (typeof tty === 'number') return tty;
+  if (isErr(tty)) return tty.errno;
   (tty.pty ? tty.pty.ldisc.termios : consoleDefaults).encode(t.outView(), 0);
   return Errno.SUCCESS;
 }
@@ -60,7 +61,7 @@ const TCSAFLUSH = 2;
 
 export function tcsetattr(t: Task, fd: number, when: number, data: Uint8Array): Result {
   const tty = getTerminal(t, fd);
-  if (typeof tty === 'number') return tty;
+  if (isErr(tty)) return tty.errno;
   if (when < 0 || when > TCSAFLUSH) return Errno.INVAL;
   if (data.length < TERMIOS.SIZE) return Errno.FAULT;
   // Changing the modes of the host's own terminal is the host's business (run with -t for a PTY).

@@ -24,6 +24,16 @@ function exited(kernel: ReturnType<typeof captureKernel>['kernel'], p: Process):
 }
 
 describe('kernel', () => {
+  it('takes its exit hook out again after each first process, so programs run one after another leave nothing hooked', async () => {
+    const { kernel } = captureKernel();
+    const req = { type: 'run' as const, wasm: program('procs'), argv: ['procs', '3'], env: [], cwd: '/', mounts: [] };
+    for (let i = 0; i < 3; i++) {
+      const notice = await kernel.boot.run(req);
+      expect(notice.status).toBe(3);
+      expect(kernel.lifecycle.onExit).toBeNull();
+    }
+  });
+
   it('runs a program with arguments and stdin, and reports its exit status', async () => {
     const { kernel, stdout } = captureKernel('piped input\n');
     const scratch = new MemDir(kernel.vfs.mem, null);
