@@ -77,8 +77,7 @@ export function runProcess(msg: StartMessage, post: (m: ForkSource, transfer: Ar
   const rt = (runtime ??= new WorkerRuntime(msg, post));
   const { sys, forker, signals } = rt;
   try {
-    const imports = rt.enter(msg);
-    const instance = new WebAssembly.Instance(msg.module, imports);
+    const instance = instantiate(() => new WebAssembly.Instance(msg.module, rt.enter(msg)));
     const memory = instance.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
       exitWith(sys, 1, `tabkernel: ${msg.argv[0]}: the module exports no memory`);
@@ -100,6 +99,29 @@ export function runProcess(msg: StartMessage, post: (m: ForkSource, transfer: Ar
     exitWith(sys, TRAP_STATUS, trapMessage(msg.argv[0] ?? 'program', e));
   }
 }
+
+/**
+ * Each wasm memory takes a large reservation of address space (V8: about
+ * 10 GiB with its guard regions), and a browser's renderer allows a bounded
+ * total. The memories of processes that just ended are given back when their
+ * workers are torn down and their isolates collected, which can lag behind a
+ * burst of short processes (`yes | head` 60 times): then allocating a new one
+ * fails with "could not allocate memory". Wait a little for that and try
+ * again, for up to a second, before the process fails.
+ */
+function instantiate(make: () => WebAssembly.Instance): WebAssembly.Instance {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return make();
+    } catch (e) {
+      if (!(e instanceof RangeError && /allocate/i.test(e.message)) || attempt >= ALLOC_ATTEMPTS) throw e;
+      Atomics.wait(allocPause, 0, 0, ALLOC_PAUSE_MS);
+    }
+  }
+}
+const ALLOC_ATTEMPTS = 20;
+const ALLOC_PAUSE_MS = 50;
+const allocPause = new Int32Array(new SharedArrayBuffer(4));
 
 function exitWith(sys: SyscallClient, status: number, message: string): void {
   sys.begin().num(0, status).num(2, message === '' ? keepMemoryOnExit() : 0);
