@@ -94,19 +94,21 @@ export function fd_filestat_set_size(t: Task, fd: number, size: bigint): Result 
   const file = getFile(t.proc, fd, 0);
   if (isErr(file)) return file.errno;
   if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
-  if (file instanceof RegularFileHandle && size > 0n && underFsize(t, size - 1n, 1) === Errno.FBIG) return Errno.FBIG;
+  if (file instanceof RegularFileHandle && size > 0n && clipToFsize(t, size - 1n, ONE_BYTE) === Errno.FBIG) return Errno.FBIG;
   return file.setSize(size);
 }
 
+const ONE_BYTE = new Uint8Array(1);
+
 /**
- * RLIMIT_FSIZE: how many of `len` bytes may be written to a regular file at
+ * RLIMIT_FSIZE: the part of `data` that may be written to a regular file at
  * `at`. None: EFBIG, and SIGXFSZ is raised (its default ends the process).
  */
-function underFsize(t: Task, at: bigint, len: number): number | Errno.FBIG {
+function clipToFsize(t: Task, at: bigint, data: Uint8Array): Uint8Array | Errno.FBIG {
   const limit = t.proc.limits.soft(Rlimit.FSIZE);
-  if (limit === Infinity || len === 0) return len;
+  if (limit === Infinity || data.length === 0) return data;
   const room = BigInt(limit) - at;
-  if (room > 0n) return room >= BigInt(len) ? len : Number(room);
+  if (room > 0n) return room >= BigInt(data.length) ? data : data.subarray(0, Number(room));
   t.sys.lifecycle.signal(t.proc, Signal.XFSZ);
   return Errno.FBIG;
 }
@@ -134,9 +136,9 @@ export function fd_pwrite(t: Task, fd: number, data: Uint8Array, offset: bigint)
   const file = getFile(t.proc, fd, Rights.FD_WRITE);
   if (isErr(file)) return file.errno;
   if (file instanceof RegularFileHandle) {
-    const fits = underFsize(t, offset, data.length);
+    const fits = clipToFsize(t, offset, data);
     if (fits === Errno.FBIG) return fits;
-    data = data.subarray(0, fits);
+    data = fits;
   }
   const n = file.pwrite(data, offset);
   if (isErr(n)) return n.errno;
@@ -198,9 +200,9 @@ export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
     if (bg !== null) return bg;
   }
   if (file instanceof RegularFileHandle) {
-    const fits = underFsize(t, file.writeOffset, data.length);
+    const fits = clipToFsize(t, file.writeOffset, data);
     if (fits === Errno.FBIG) return fits;
-    data = data.subarray(0, fits);
+    data = fits;
   }
   for (;;) {
     const rest = data.subarray(t.progress);
