@@ -32,7 +32,7 @@ export default defineConfig(
   },
   // The kernel's layers (docs/ARCHITECTURE.md), from the bottom: abi/ (what
   // both sides of shared memory and of each message agree on) imports nothing;
-  // runtime/ (inside the process workers) only abi/, lib/ and the pipe ring;
+  // runtime/ (inside the process workers) only abi/, lib/ and the pipe ring; mm/ only abi/;
   // fs/, ipc/, tty/ and proc/ never reach up into syscall/, kernel.ts, boot.ts
   // or host/; and no core code imports host/, the top floor (its contract is
   // kernel/hostapi.ts). Type-only imports count: they are what ties layers into cycles.
@@ -54,6 +54,15 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ regex: '^(?!\\./)', message: 'abi/ imports nothing outside abi/: both sides build on it.' }],
+      }],
+    },
+  },
+  {
+    files: ['kernel/mm/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!\\./|\\.\\./abi/)', message: 'mm/ (the memory budget) sits under fs, ipc and proc: it may import only abi/.' }],
       }],
     },
   },

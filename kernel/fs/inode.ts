@@ -19,6 +19,21 @@ export interface Stat {
   ctim: bigint;
 }
 
+/** What statvfs(3) says of a file system, in blocks of `bsize` bytes. */
+export interface FsStat {
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  /** Free blocks an unprivileged user may take (everyone is root here: bfree). */
+  bavail: number;
+  files: number;
+  ffree: number;
+  namemax: number;
+}
+
+/** A file system that keeps no count (/proc, /dev's devices). */
+export const EMPTY_FS: FsStat = { bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0, namemax: 255 };
+
 /** Access wanted when opening (from the rights asked for). */
 export interface OpenMode {
   read: boolean;
@@ -83,6 +98,10 @@ export abstract class DirInode extends Inode {
 
   /** The entry `name` (never `.` or `..`, which path resolution handles). */
   abstract lookup(name: string): Inode | Err;
+  /** statvfs of the file system whose root this is. */
+  fsStat(): FsStat {
+    return EMPTY_FS;
+  }
   /** The entries in a stable order, without `.` and `..`. */
   abstract list(): Array<[string, Inode]> | Err;
   abstract createFile(name: string): Inode | Err;

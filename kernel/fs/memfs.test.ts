@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno, isErr } from '../abi/errno.js';
 import { Whence } from '../abi/wasi.js';
+import { MemoryBudget, Use } from '../mm/budget.js';
 import { MemDir, MemFile, MemFs } from './memfs.js';
 import type { RegularFileHandle } from './regular.js';
 
@@ -101,5 +102,73 @@ describe('memfs regular files', () => {
     h.setSize(1n);
     h.setSize(3n);
     expect(Array.from(h.pread(10, 0n) as Uint8Array)).toEqual([1, 0, 0]);
+  });
+});
+
+describe('memfs space (capacity and the memory budget)', () => {
+  const open = (f: MemFile): RegularFileHandle => f.open({ read: true, write: true }) as RegularFileHandle;
+
+  it('fails a write that does not fit the capacity with NOSPC, writing nothing of it', () => {
+    const fs = new MemFs(64 * 1024);
+    const h = open(fs.root.createFile('f') as MemFile);
+    expect(h.write(new Uint8Array(60 * 1024))).toBe(60 * 1024);
+    const e = h.write(new Uint8Array(8 * 1024));
+    expect(isErr(e) && e.errno).toBe(Errno.NOSPC);
+    expect(h.node.fileSize()).toBe(60 * 1024);
+    expect(h.setSize(1n << 20n)).toBe(Errno.NOSPC);
+    // What is left still fits, to the last block.
+    expect(h.write(new Uint8Array(4 * 1024))).toBe(4 * 1024);
+    expect(fs.free()).toBe(0);
+  });
+
+  it('gives space back when the last link goes, or at the last close of an unlinked file', () => {
+    const fs = new MemFs(1 << 20);
+    const f = fs.root.createFile('f') as MemFile;
+    const h = open(f);
+    h.write(new Uint8Array(100_000));
+    const used = fs.used;
+    expect(used).toBeGreaterThanOrEqual(100_000);
+    expect(fs.root.link('g', f)).toBe(Errno.SUCCESS);
+    fs.root.unlink('f');
+    expect(fs.used).toBe(used);
+    fs.root.unlink('g');
+    expect(fs.used).toBe(used); // still open
+    expect(h.read(10)).toEqual(new Uint8Array(0)); // the offset is at the end; the data is still there
+    expect(h.pread(3, 0n)).toEqual(new Uint8Array(3));
+    h.release();
+    expect(fs.used).toBe(0);
+    expect(fs.inodes).toBe(1); // the root
+  });
+
+  it('gives space back when a file is truncated well below its size, and on rename over it', () => {
+    const fs = new MemFs(1 << 20);
+    const h = open(fs.root.createFile('f') as MemFile);
+    h.write(new Uint8Array(500_000));
+    expect(h.setSize(1000n)).toBe(Errno.SUCCESS);
+    expect(fs.used).toBe(4096);
+    h.release();
+    const g = open(fs.root.createFile('g') as MemFile);
+    g.write(new Uint8Array(10_000));
+    g.release();
+    expect(fs.root.rename('g', fs.root, 'f')).toBe(Errno.SUCCESS);
+    expect(fs.used).toBe(12_288);
+  });
+
+  it('charges the kernel budget too, and says so in statvfs', () => {
+    const budget = new MemoryBudget(256 * 1024);
+    const fs = new MemFs();
+    fs.useBudget(budget);
+    const h = open(fs.root.createFile('f') as MemFile);
+    expect(h.write(new Uint8Array(200 * 1024))).toBe(200 * 1024);
+    expect(budget.heldFor(Use.FILES)).toBe(fs.used);
+    const e = h.write(new Uint8Array(100 * 1024));
+    expect(isErr(e) && e.errno).toBe(Errno.NOSPC);
+    const st = fs.fsStat();
+    expect(st.bsize).toBe(4096);
+    expect(st.blocks * 4096).toBe(256 * 1024);
+    expect(st.bfree).toBe((256 * 1024 - fs.used) / 4096);
+    h.release();
+    fs.root.unlink('f');
+    expect(budget.used()).toBe(0);
   });
 });

@@ -1,24 +1,79 @@
 // The in-memory file system: directories as ordered maps, regular files as
 // growable byte arrays, symlinks as strings. It backs `/`, `/tmp` and every
 // directory not served by another file system.
+//
+// Space: a file's bytes are charged in blocks to its file system's capacity
+// (tmpfs's size=) and to the kernel's memory budget (mm/budget.ts) before they
+// are allocated, so a write that does not fit fails with ENOSPC and nothing is
+// half-written. A file's space comes back when its last link is gone and the
+// last open description of it is closed, as on any Unix.
+// Spec: POSIX write(2) ENOSPC, statvfs(3); tmpfs(5).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, type OpenMode, type Stat } from './inode.js';
+import { Use, type MemoryBudget } from '../mm/budget.js';
+import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, type FsStat, type OpenMode, type Stat } from './inode.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
+
+/** The unit space is counted in (statvfs f_frsize). */
+export const BLOCK = 4096;
 
 export class MemFs {
   readonly dev = allocDev();
   private nextIno = 1n;
   readonly root: MemDir;
+  /** Bytes of file data held, in whole blocks. */
+  used = 0;
+  /** Inodes that exist (statvfs f_files - f_ffree). */
+  inodes = 0;
+  private budget: MemoryBudget | null = null;
 
-  constructor() {
+  /** `capacity`: the most bytes of file data it holds (Infinity: only the budget bounds it). */
+  constructor(public capacity = Infinity) {
     this.root = new MemDir(this, null);
   }
 
   meta(): Meta {
+    this.inodes++;
     return new Meta(this.dev, this.nextIno++);
+  }
+
+  /** Charge this file system's data to `budget` from now on (what it holds already included). */
+  useBudget(budget: MemoryBudget): void {
+    if (this.budget) return;
+    this.budget = budget;
+    budget.charge(Use.FILES, this.used, true);
+  }
+
+  /** Take `bytes` (whole blocks) for file data; false when the capacity or the budget has no room. */
+  take(bytes: number, force = false): boolean {
+    if (!force && this.used + bytes > this.capacity) return false;
+    if (this.budget && !this.budget.charge(Use.FILES, bytes, force)) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used -= bytes;
+    this.budget?.release(Use.FILES, bytes);
+  }
+
+  /** Free bytes (statvfs f_bfree): the capacity left, or the budget's, whichever is less. */
+  free(): number {
+    const left = Math.max(0, this.capacity - this.used);
+    return this.budget ? Math.min(left, this.budget.available()) : left;
+  }
+
+  /**
+   * statvfs: the size is the capacity, or what is used plus what the budget
+   * has left when only the budget bounds it (so a df of it adds up). Inodes
+   * cost no space of their own; each takes a block's worth in the count.
+   */
+  fsStat(): FsStat {
+    const free = Math.floor(this.free() / BLOCK);
+    const size = this.capacity !== Infinity ? Math.floor(this.capacity / BLOCK) : this.used / BLOCK + free;
+    return { bsize: BLOCK, blocks: size, bfree: free, bavail: free, files: this.inodes + free, ffree: free, namemax: 255 };
   }
 }
 
@@ -34,6 +89,9 @@ export class MemDir extends DirInode {
 
   stat(): Stat {
     return this.meta.stat(Filetype.DIRECTORY, BigInt(this.entries.size));
+  }
+  override fsStat(): FsStat {
+    return this.fs.fsStat();
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
@@ -89,10 +147,7 @@ export class MemDir extends DirInode {
     if (!node) return Errno.NOENT;
     if (node instanceof DirInode) return Errno.ISDIR;
     this.entries.delete(name);
-    if (node instanceof MemFile || node instanceof MemSymlink) {
-      node.meta.nlink--;
-      node.meta.touchChanged();
-    }
+    if (node instanceof MemFile || node instanceof MemSymlink) unlinked(node);
     this.meta.touchModified();
     return Errno.SUCCESS;
   }
@@ -104,6 +159,7 @@ export class MemDir extends DirInode {
     if (!(node instanceof MemDir)) return Errno.BUSY; // a mount point's host directory
     this.entries.delete(name);
     node.meta.nlink = 0n;
+    this.fs.inodes--;
     this.meta.nlink--;
     this.meta.touchModified();
     return Errno.SUCCESS;
@@ -121,10 +177,11 @@ export class MemDir extends DirInode {
         if (!(existing instanceof DirInode)) return Errno.NOTDIR;
         if (existing instanceof MemDir && !existing.empty) return Errno.NOTEMPTY;
         to.meta.nlink--;
+        this.fs.inodes--;
       } else if (existing instanceof DirInode) {
         return Errno.ISDIR;
       } else if (existing instanceof MemFile || existing instanceof MemSymlink) {
-        existing.meta.nlink--;
+        unlinked(existing);
       }
     }
     this.entries.delete(name);
@@ -140,6 +197,15 @@ export class MemDir extends DirInode {
   }
 }
 
+/** A link to a file or symlink is gone: the last one takes the inode (and, once closed, a file's space). */
+function unlinked(node: MemFile | MemSymlink): void {
+  node.meta.nlink--;
+  node.meta.touchChanged();
+  if (node.meta.nlink > 0n) return;
+  node.fs.inodes--;
+  if (node instanceof MemFile) node.dropIfUnused();
+}
+
 function isAncestor(dir: MemDir, of: MemDir): boolean {
   for (let d: MemDir | null = of; d; d = d.parent) if (d === dir) return true;
   return false;
@@ -149,6 +215,10 @@ export class MemFile extends FileInode implements FileData {
   override readonly meta: Meta;
   private bytes: Uint8Array = new Uint8Array(0);
   size = 0;
+  /** Bytes charged to the file system for `bytes` (its length in whole blocks). */
+  private charged = 0;
+  /** Open descriptions of this file: an unlinked file keeps its bytes while any is open. */
+  private opens = 0;
 
   constructor(readonly fs: MemFs, content?: Uint8Array) {
     super();
@@ -156,6 +226,8 @@ export class MemFile extends FileInode implements FileData {
     if (content) {
       this.bytes = content;
       this.size = content.length;
+      this.charged = blocks(content.length);
+      fs.take(this.charged, true); // an image's files: already in memory
     }
   }
 
@@ -164,6 +236,23 @@ export class MemFile extends FileInode implements FileData {
   }
   open(mode: OpenMode): OpenFile | Err {
     return new RegularFileHandle(this, this, mode.read, mode.write);
+  }
+
+  opened(): void {
+    this.opens++;
+  }
+  closed(): void {
+    this.opens--;
+    this.dropIfUnused();
+  }
+
+  /** With no link and no open description left, the bytes go back to the file system. */
+  dropIfUnused(): void {
+    if (this.opens > 0 || this.meta.nlink > 0n) return;
+    this.bytes = new Uint8Array(0);
+    this.size = 0;
+    this.fs.give(this.charged);
+    this.charged = 0;
   }
 
   fileSize(): number {
@@ -177,7 +266,7 @@ export class MemFile extends FileInode implements FileData {
   writeAt(pos: number, data: Uint8Array): number | Err {
     const end = pos + data.length;
     if (end > MAX_FILE) return err(Errno.FBIG);
-    this.reserve(end);
+    if (!this.reserve(end)) return err(Errno.NOSPC);
     this.bytes.set(data, pos);
     if (end > this.size) this.size = end;
     this.meta.touchModified();
@@ -186,10 +275,11 @@ export class MemFile extends FileInode implements FileData {
   truncate(size: number): Errno {
     if (size > MAX_FILE) return Errno.FBIG;
     if (size > this.size) {
-      this.reserve(size);
+      if (!this.reserve(size)) return Errno.NOSPC;
       this.bytes.fill(0, this.size, size);
     } else {
       this.bytes.fill(0, size, this.size);
+      this.shrink(size);
     }
     this.size = size;
     this.meta.touchModified();
@@ -201,16 +291,49 @@ export class MemFile extends FileInode implements FileData {
     return this.bytes.slice(0, this.size);
   }
 
-  private reserve(n: number): void {
-    if (n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(n, this.bytes.length * 2, 64));
-    grown.set(this.bytes.subarray(0, this.size));
-    this.bytes = grown;
+  /**
+   * Room for `n` bytes. The array grows geometrically (by up to 64 MiB at a
+   * time) so appends are amortised; when the file system cannot spare that
+   * much, it grows to just `n`, and when not even that fits: false (ENOSPC).
+   */
+  private reserve(n: number): boolean {
+    if (n <= this.bytes.length) return true;
+    const roomy = Math.min(MAX_FILE, Math.max(n, 64, Math.min(this.bytes.length * 2, this.bytes.length + GROWTH_STEP)));
+    for (const len of roomy > n ? [roomy, n] : [n]) {
+      const extra = blocks(len) - this.charged;
+      if (extra > 0 && !this.fs.take(extra)) continue;
+      this.resize(len);
+      if (extra > 0) this.charged += extra;
+      return true;
+    }
+    return false;
+  }
+
+  /** A file cut to well under its array gives the difference back. */
+  private shrink(size: number): void {
+    if (size > this.bytes.length / 2) return;
+    const before = this.charged;
+    this.resize(size);
+    this.charged = blocks(size);
+    this.fs.give(before - this.charged);
+  }
+
+  private resize(len: number): void {
+    const next = new Uint8Array(len);
+    next.set(this.bytes.subarray(0, Math.min(this.size, len)));
+    this.bytes = next;
   }
 }
 
 /** Files live in memory: cap one at 1 GiB so a runaway write fails with FBIG. */
 const MAX_FILE = 1 << 30;
+/** The most a file's array grows by beyond what a write needs. */
+const GROWTH_STEP = 64 << 20;
+
+/** `n` bytes in whole blocks. */
+function blocks(n: number): number {
+  return Math.ceil(n / BLOCK) * BLOCK;
+}
 
 export class MemSymlink extends SymlinkInode {
   override readonly meta: Meta;

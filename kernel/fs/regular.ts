@@ -12,6 +12,9 @@ export interface FileData {
   readAt(pos: number, max: number): Uint8Array | Err;
   writeAt(pos: number, data: Uint8Array): number | Err;
   truncate(size: number): Errno;
+  /** An open description of the data was made / released (memfs frees an unlinked file's bytes at the last). */
+  opened?(): void;
+  closed?(): void;
 }
 
 /** Offsets beyond 2^53 are not representable as a JS number: EFBIG/EINVAL there. */
@@ -23,6 +26,11 @@ export class RegularFileHandle extends OpenFile {
 
   constructor(readonly file: Inode, readonly node: FileData, readable: boolean, writable: boolean) {
     super(readable, writable);
+    node.opened?.();
+  }
+
+  override release(): void {
+    this.node.closed?.();
   }
 
   override get inode(): Inode {

@@ -11,6 +11,7 @@ import { Errno, err, type Err } from '../abi/errno.js';
 import { Fdflags, Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
+import { Use, type MemoryBudget } from '../mm/budget.js';
 import { WaitQueue, type Waiter } from '../proc/waitqueue.js';
 import { ARENA_RINGS, ARENA_SIZE, PIPE_BUF, R, RING_SIZE, Ring } from './ring.js';
 
@@ -21,17 +22,29 @@ export function openPipes(): number {
   return open;
 }
 
-/** The shared rings: which slots are free, and which pipes the kernel waits on. */
+/**
+ * The shared rings: which slots are free, and which pipes the kernel waits on.
+ * A pipe made while every slot is taken gets a ring of its own, charged to
+ * the memory budget (the arena itself is the kernel's, like its page tables).
+ */
 export class PipeArena {
   readonly sab = new SharedArrayBuffer(ARENA_SIZE);
   private readonly free: number[] = Array.from({ length: ARENA_RINGS }, (_, i) => ARENA_RINGS - 1 - i);
   readonly live = new Set<Pipe>();
+
+  constructor(readonly budget: MemoryBudget | null = null) {}
 
   take(): number | null {
     return this.free.pop() ?? null;
   }
   give(slot: number): void {
     this.free.push(slot);
+  }
+
+  /** A new pipe, or null when it would need a ring of its own and the budget has no room (pipe(2): ENFILE). */
+  open(): Pipe | null {
+    if (this.free.length === 0 && this.budget && !this.budget.charge(Use.PIPES, RING_SIZE)) return null;
+    return new Pipe(this);
   }
 
   /** Wake the runtimes waiting on a slot's ring (a signal for one of them). */
@@ -129,6 +142,8 @@ export class Pipe {
       if (this.slot >= 0 && this.arena) {
         this.arena.live.delete(this);
         this.arena.give(this.slot);
+      } else {
+        this.arena?.budget?.release(Use.PIPES, RING_SIZE);
       }
     }
     this.queue.wake();

@@ -4,7 +4,7 @@ import { Errno, isErr } from '../abi/errno.js';
 import { PIPE_INFO_SINK } from '../abi/syscalls.js';
 import { Fdflags, Rights } from '../abi/wasi.js';
 import { DeviceFile } from '../fs/devices.js';
-import { Pipe, PipeReader, PipeWriter } from '../ipc/pipe.js';
+import { PipeReader, PipeWriter } from '../ipc/pipe.js';
 import { getFd, rightsFor } from './helpers.js';
 import type { Result, Task } from './task.js';
 
@@ -14,7 +14,8 @@ const PIPE_NONBLOCK = 2;
 
 export function pipe(t: Task, flags: number): Result {
   const p = t.proc;
-  const pipe = new Pipe(t.sys.pipeArena);
+  const pipe = t.sys.pipeArena.open();
+  if (!pipe) return Errno.NFILE;
   const ends = [new PipeReader(pipe), new PipeWriter(pipe)];
   const fds: number[] = [];
   for (const file of ends) {

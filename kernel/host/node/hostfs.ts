@@ -24,7 +24,7 @@ import { Errno, err, isErr, type Err } from '../../abi/errno.js';
 import { Filetype } from '../../abi/wasi.js';
 import { DirHandle } from '../../fs/dirhandle.js';
 import type { OpenFile } from '../../fs/file.js';
-import { DirInode, FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from '../../fs/inode.js';
+import { DirInode, EMPTY_FS, FileInode, Inode, SymlinkInode, type FsStat, type MetaStore, type OpenMode, type Stat } from '../../fs/inode.js';
 import { RegularFileHandle, type FileData } from '../../fs/regular.js';
 import { hostErrno } from './errno.js';
 import { fromHostName, toHostName } from './hostname.js';
@@ -254,6 +254,13 @@ export class HostDir extends DirInode implements HostPlace {
   lstat(): fs.BigIntStats | Err {
     const fd = this.handle();
     return isErr(fd) ? fd : host(() => fs.fstatSync(fd, { bigint: true }));
+  }
+  /** statvfs: the host file system's own figures. */
+  override fsStat(): FsStat {
+    const fd = this.handle();
+    const st = isErr(fd) ? fd : host(() => fs.statfsSync(fdPath(fd)));
+    if (isErr(st)) return EMPTY_FS;
+    return { bsize: st.bsize, blocks: st.blocks, bfree: st.bfree, bavail: st.bavail, files: st.files, ffree: st.ffree, namemax: 255 };
   }
   utimes(atimeSec: number, mtimeSec: number): Errno {
     // Through the magic link, which names the directory itself.
