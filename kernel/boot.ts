@@ -10,6 +10,8 @@ import { Errno, err, isErr, type Err } from './abi/errno.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import { DirInode } from './fs/inode.js';
+import { MemDir } from './fs/memfs.js';
+import type { MemoryBudget } from './mm/budget.js';
 import { resolveAbsolute } from './fs/path.js';
 import type { Vfs } from './fs/vfs.js';
 import type { Host, HostStream } from './hostapi.js';
@@ -36,6 +38,7 @@ export interface BootContext {
   loader: Loader;
   ptys: PtyTable;
   lifecycle: Lifecycle;
+  budget: MemoryBudget;
   /** Wake the kernel loop (a resize may wake a process). */
   kick(): void;
 }
@@ -185,7 +188,11 @@ export class Boot {
     const out: Array<[string, DirInode]> = [];
     const image = host.rootImage?.();
     if (image && !(image instanceof Error)) {
-      for (const [name, dir] of image) vfs.mount(`/${name}`, dir);
+      for (const [name, dir] of image) {
+        // An image held in memory (the page's) is charged to the budget like any in-memory file.
+        if (dir instanceof MemDir) dir.fs.useBudget(this.k.budget);
+        vfs.mount(`/${name}`, dir, dir instanceof MemDir ? 'memfs' : 'hostfs', 'rootimage', !(dir instanceof MemDir));
+      }
     }
     for (const m of mounts) {
       if (!host.hostDirectory) return `tabkernel: --dir is not available on this host`;
@@ -193,7 +200,7 @@ export class Boot {
       if (root instanceof Error) return `tabkernel: --dir ${m.host}: ${root.message}`;
       // An absolute guest path also appears in the tree; a relative one is a preopen only.
       if (m.guest.startsWith('/')) {
-        const e = vfs.mount(m.guest, root);
+        const e = vfs.mount(m.guest, root, 'hostfs', m.host);
         if (e !== Errno.SUCCESS) return `tabkernel: cannot mount ${m.host} on ${m.guest}`;
       }
       out.push([m.guest, root]);

@@ -26,10 +26,12 @@ import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
 import { useMonotonicClock } from './lib/time.js';
 import { PipeArena } from './ipc/pipe.js';
+import { MemoryBudget } from './mm/budget.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
 import { Loader } from './proc/loader.js';
 import { ModuleCache } from './proc/modules.js';
+import { OomKiller } from './proc/oom.js';
 import { ProcState } from './proc/process.js';
 import { ProcessTable } from './proc/table.js';
 import { WorkerPool } from './proc/workers.js';
@@ -42,19 +44,30 @@ const SLICE_MS = 4;
 
 export interface KernelOptions {
   trace?: boolean;
+  /** The most guests may hold together, in bytes (mm/budget.ts; default DEFAULT_BUDGET). */
+  memory?: number;
+  /** The size of the tmpfs on /tmp, in bytes (default: half the budget, as tmpfs takes half of RAM). */
+  tmpSize?: number;
 }
+
+/** The default memory budget: what a browser tab can hold without being killed (docs/LIMITS.md). */
+export const DEFAULT_BUDGET = 2 * 2 ** 30;
 
 export class Kernel implements Sys {
   // The subsystems.
-  readonly vfs = new Vfs();
+  /** What guests hold together, and the most they may. */
+  readonly budget: MemoryBudget;
+  readonly vfs: Vfs;
   readonly procs = new ProcessTable();
-  readonly pipeArena = new PipeArena();
+  readonly pipeArena: PipeArena;
   readonly ptys = new PtyTable((pgid, sig) => {
     for (const q of this.procs.group(pgid)) this.lifecycle.signal(q, sig);
   });
   private readonly modules = new ModuleCache();
-  private readonly loader = new Loader(this.vfs, this.modules);
+  private readonly loader: Loader;
   private readonly workers: WorkerPool;
+  /** Programs' memory against the budget; kills the largest when guests hold too much. */
+  readonly oom: OomKiller;
   /** Making, replacing and ending processes, and the default actions of signals. */
   readonly lifecycle: Lifecycle;
   /** The first process: run(), spawn0(), the console (boot.ts). */
@@ -78,21 +91,29 @@ export class Kernel implements Sys {
   constructor(private readonly host: Host, opts: KernelOptions = {}) {
     this.trace = opts.trace ? (line) => host.log(line) : null;
     if (host.monotonicClock) useMonotonicClock(host.monotonicClock);
+    this.budget = new MemoryBudget(opts.memory ?? DEFAULT_BUDGET);
+    this.vfs = new Vfs({ budget: this.budget, tmpSize: opts.tmpSize ?? Math.floor(this.budget.limit / 2) });
+    this.pipeArena = new PipeArena(this.budget);
+    this.loader = new Loader(this.vfs, this.modules);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`));
+    this.oom = new OomKiller(this.procs, this.workers, this.budget, (p, sig, why) => {
+      this.lifecycle.exit(p, sig, why);
+      this.kick();
+    });
     const sched: Scheduler = {
       launch: (post) => this.launch(post),
       serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
-    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null });
-    this.vfs.mount('/proc', new ProcRoot(this.procs));
+    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null }, this.oom);
+    this.vfs.mount('/proc', new ProcRoot(this.procs, { vfs: this.vfs, budget: this.budget }), 'proc');
     const dev = this.vfs.mem.root.lookup('dev') as MemDir;
     dev.add('ptmx', new PtmxInode(this.ptys));
     dev.add('pts', new PtsDir(this.ptys));
     dev.add('tty', new DevTtyInode());
     this.boot = new Boot({
       host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
-      lifecycle: this.lifecycle, kick: () => this.kick(),
+      lifecycle: this.lifecycle, budget: this.budget, kick: () => this.kick(),
     });
   }
 

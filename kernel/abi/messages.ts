@@ -22,6 +22,9 @@ export interface RunRequest {
   mounts: MountSpec[];
   /** Attach the host's terminal through a PTY of this size (`tabkernel run -t`, the page's xterm). */
   tty?: { rows: number; cols: number };
+  /** The kernel's memory budget and the size of /tmp, in bytes (kernel.ts KernelOptions); defaults when absent. */
+  memory?: number;
+  tmpSize?: number;
 }
 
 /** Main thread → kernel: the host terminal's new size. */
@@ -84,6 +87,19 @@ export interface ForkSource {
   source: WebAssembly.Memory | SharedArrayBuffer;
   gen: number;
 }
+
+/**
+ * Process worker → kernel: the shared memory the program of `pid` runs in,
+ * once it is instantiated, so the kernel can see it grow (mm/budget.ts).
+ */
+export interface MemoryNotice {
+  type: 'memory';
+  pid: number;
+  memory: WebAssembly.Memory;
+}
+
+/** What a process worker tells the kernel besides its calls. */
+export type WorkerNotice = ForkSource | MemoryNotice;
 
 /** Kernel → a fork child (in its StartMessage): its parent's state. */
 export interface ForkImage {

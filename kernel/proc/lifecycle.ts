@@ -19,6 +19,7 @@ import type { Loader, Program } from './loader.js';
 import { memoryTypeOf } from './modules.js';
 import type { MemoryType } from '../abi/imports.js';
 import { Limits, Rlimit } from './limits.js';
+import { PROCESS_OVERHEAD, type OomKiller } from './oom.js';
 import { ProcState, Process, SIG_DFL, SIG_IGN, type CurrentCall } from './process.js';
 import { deliver, postSignal, type SignalActions } from './signals.js';
 import type { ProcessTable } from './table.js';
@@ -61,6 +62,8 @@ export class Lifecycle implements SignalActions {
     private readonly pipeArena: PipeArena,
     private readonly sched: Scheduler,
     private readonly ctx: StartContext,
+    /** Programs' memory against the kernel's budget. */
+    private readonly oom: OomKiller,
   ) {}
 
   // ---- creating and replacing processes ------------------------------------
@@ -82,11 +85,16 @@ export class Lifecycle implements SignalActions {
   start(p: Process, fork?: ForkImage): void {
     const w = p.worker;
     this.workers.bind(w, p);
+    p.memory = null; // until the worker says which (a MemoryNotice)
+    p.startBytes = fork ? fork.bytes : startBytes(p.module);
+    // No program grows past what the budget has left for it now (the OOM killer minds later growth).
+    const memory = memoryFor(p, fork ? fork.bytes / WASM_PAGE : 0, p.startBytes + this.oom.room());
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.ctx.bell,
-      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, memory: memoryFor(p, fork ? fork.bytes / WASM_PAGE : 0),
+      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, memory,
       clockOrigin: monotonicOrigin(),
     };
+    this.oom.watch();
     this.sched.launch(() => w.postMessage(start));
   }
 
@@ -101,6 +109,7 @@ export class Lifecycle implements SignalActions {
     if (isErr(prog)) return prog;
     if (!parent.alive) return err(Errno.SRCH);
     if (!fitsAddressSpace(prog.module, parent.limits)) return err(Errno.NOMEM);
+    if (!this.oom.admit(startBytes(prog.module) + PROCESS_OVERHEAD)) return err(Errno.NOMEM);
     const child = this.create(parent, prog.module, prog.argv, env);
     // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
     child.fds = parent.fds.clone(false);
@@ -129,6 +138,9 @@ export class Lifecycle implements SignalActions {
     if (isErr(prog)) return prog;
     if (!p.alive) return null;
     if (!fitsAddressSpace(prog.module, p.limits)) return err(Errno.NOMEM);
+    // The old program's memory goes as the new one's comes.
+    const more = startBytes(prog.module) - (p.memory?.buffer.byteLength ?? p.startBytes);
+    if (more > 0 && !this.oom.admit(more)) return err(Errno.NOMEM);
     p.fds.closeOnExec();
     p.sigActions = p.sigActions.map((a) => (a.handler === SIG_IGN ? a : { handler: SIG_DFL, flags: 0, mask: 0 }));
     p.module = prog.module;
@@ -148,6 +160,7 @@ export class Lifecycle implements SignalActions {
     const from = p.forkSource?.source;
     const buffer = from instanceof SharedArrayBuffer ? from : from?.buffer;
     if (!(buffer instanceof SharedArrayBuffer) || bytes % 65536 !== 0 || bytes > buffer.byteLength) return err(Errno.INVAL);
+    if (!this.oom.admit(bytes + PROCESS_OVERHEAD)) return err(Errno.NOMEM);
     const image: ForkImage = { image: buffer, bytes, stackPointer, asyncifyData, parentPage: p.page.sab };
     const child = this.create(p, p.module, p.argv, p.env, bytes / 65536);
     child.fds = p.fds.clone(false);
@@ -282,18 +295,23 @@ function tellStderr(p: Process, message: string): void {
 }
 
 /**
- * RLIMIT_AS: the memory the runtime supplies a program grows no further than
- * the limit, so memory.grow fails there and malloc returns NULL (ENOMEM). A
+ * RLIMIT_AS, and the budget's room: the memory the runtime supplies a program
+ * grows no further than either, so memory.grow fails there and malloc returns NULL (ENOMEM). A
  * program whose memory the runtime cannot supply (proc/memimport.ts) is not
  * held to it (docs/LIMITS.md).
  */
-function memoryFor(p: Process, forkPages: number): MemoryType | undefined {
+function memoryFor(p: Process, forkPages: number, room: number): MemoryType | undefined {
   const type = memoryTypeOf(p.module);
-  const limit = p.limits.soft(Rlimit.AS);
+  const limit = Math.min(p.limits.soft(Rlimit.AS), room);
   if (!type || limit === Infinity) return type;
   // A fork child starts at its parent's size, whatever the limit became since.
   const floor = Math.max(type.initial, forkPages);
   return { initial: type.initial, maximum: Math.max(floor, Math.min(type.maximum, Math.floor(limit / WASM_PAGE))) };
+}
+
+/** The memory a program starts with, where the runtime supplies it (0: it brings its own). */
+function startBytes(module: WebAssembly.Module): number {
+  return (memoryTypeOf(module)?.initial ?? 0) * WASM_PAGE;
 }
 
 /** exec and spawn: ENOMEM for a program whose initial memory is already over RLIMIT_AS. */

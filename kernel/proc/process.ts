@@ -86,6 +86,10 @@ export class Process {
   releaseParent: (() => void) | null = null;
   /** Where fork children copy this process's memory from (abi/messages.ts ForkSource), as last sent. */
   forkSource: { source: WebAssembly.Memory | SharedArrayBuffer; gen: number } | null = null;
+  /** The program's memory, once its worker said which (abi/messages.ts MemoryNotice); shared, so its size is live. */
+  memory: WebAssembly.Memory | null = null;
+  /** The bytes its program started with, counted until `memory` is known (proc/oom.ts). */
+  startBytes = 0;
   /** Pages of memory its worker keeps for a fork child after a clean exit (runtime/mempool.ts). */
   keptPages = 0;
   readonly forkSourceArrived = new WaitQueue();

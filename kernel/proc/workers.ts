@@ -7,7 +7,7 @@
 // process, which may be parked waiting for it (syscall/process.ts, fork).
 // The life cycle (proc/lifecycle.ts) takes, binds and releases workers; the
 // kernel loop refills the pool when it is about to sleep (kernel.ts).
-import type { ForkSource } from '../abi/messages.js';
+import type { WorkerNotice } from '../abi/messages.js';
 import type { Host, WorkerHandle } from '../hostapi.js';
 import type { Process } from './process.js';
 
@@ -59,6 +59,24 @@ export class WorkerPool {
     while (this.idle.length < POOL_MIN) this.idle.push(this.start());
   }
 
+  /** Bytes of memory idle workers keep for fork children (charged to the budget until dropped). */
+  keptBytes(): number {
+    let n = 0;
+    for (const pages of this.keptPages.values()) n += pages * 65536;
+    return n;
+  }
+
+  /** Let go of the memory idle workers keep (ending those workers); the bytes freed. */
+  dropKept(): number {
+    const freed = this.keptBytes();
+    for (const w of this.keptPages.keys()) {
+      this.idle.splice(this.idle.indexOf(w), 1);
+      w.terminate();
+    }
+    this.keptPages.clear();
+    return freed;
+  }
+
   /** `w` now runs `p`: its events go to `p`. */
   bind(w: WorkerHandle, p: Process): void {
     this.owner.set(w, p);
@@ -92,12 +110,16 @@ export class WorkerPool {
       const p = this.owner.get(w);
       if (p) this.onCrash(p, e);
     });
-    w.onMessage((msg) => {
+    w.onMessage((data) => {
       const p = this.owner.get(w);
-      if (!p || (msg as { type?: string }).type !== 'fork-source') return;
-      const { source, gen } = msg as ForkSource;
-      p.forkSource = { source, gen };
-      p.forkSourceArrived.wake();
+      const msg = data as WorkerNotice;
+      if (!p) return;
+      if (msg.type === 'fork-source') {
+        p.forkSource = { source: msg.source, gen: msg.gen };
+        p.forkSourceArrived.wake();
+      } else if (msg.type === 'memory' && msg.pid === p.pid) {
+        p.memory = msg.memory;
+      }
     });
     return w;
   }

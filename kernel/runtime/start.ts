@@ -9,7 +9,7 @@
 // (its syscall page, arguments, memory): building them took ~0.2 ms of every
 // spawn, since code that runs once per process never gets optimised.
 import { NR } from '../abi/syscalls.js';
-import type { ForkSource, StartMessage } from '../abi/messages.js';
+import type { StartMessage, WorkerNotice } from '../abi/messages.js';
 import { alignMonotonic } from '../lib/time.js';
 import { MEMORY_IMPORT } from '../abi/imports.js';
 import { Forker } from './fork.js';
@@ -37,7 +37,7 @@ class WorkerRuntime {
   mem: GuestMemory | null = null;
   readonly imports: WebAssembly.Imports;
 
-  constructor(first: StartMessage, post: (m: ForkSource, transfer: ArrayBuffer[]) => void) {
+  constructor(first: StartMessage, post: (m: WorkerNotice, transfer: ArrayBuffer[]) => void) {
     const sys = (this.sys = new SyscallClient(first.page, first.bell));
     const getMem = (): GuestMemory => this.mem!;
     const forker = (this.forker = new Forker(sys, post));
@@ -72,7 +72,7 @@ class WorkerRuntime {
 
 let runtime: WorkerRuntime | null = null;
 
-export function runProcess(msg: StartMessage, post: (m: ForkSource, transfer: ArrayBuffer[]) => void): void {
+export function runProcess(msg: StartMessage, post: (m: WorkerNotice, transfer: ArrayBuffer[]) => void): void {
   alignMonotonic(msg.clockOrigin);
   const rt = (runtime ??= new WorkerRuntime(msg, post));
   const { sys, forker, signals } = rt;
@@ -84,6 +84,8 @@ export function runProcess(msg: StartMessage, post: (m: ForkSource, transfer: Ar
       return;
     }
     rt.mem = new GuestMemory(memory);
+    // The kernel watches shared memories grow against its budget (a private one it cannot see).
+    if (memory.buffer instanceof SharedArrayBuffer) post({ type: 'memory', pid: msg.pid, memory }, []);
     forker.attach(instance.exports);
     signals.attach(instance.exports);
     const start = instance.exports._start;
