@@ -29,5 +29,5 @@ export const tabkernelImportNames: ReadonlySet<string> = new Set([
   'spawn', 'exec', 'fork', 'wait', 'pipe', 'dup', 'dup2', 'fd_cloexec', 'getpid', 'kill',
   'sigaction', 'sigprocmask', 'sigpending', 'sigsuspend', 'alarm', 'setpgid', 'getpgid',
   'setsid', 'getsid', 'tcsetpgrp', 'tcgetpgrp', 'winsize', 'chdir', 'getcwd', 'umask',
-  'tcgetattr', 'tcsetattr', 'ptsname', 'openroot', 'chmod', 'fchmod', 'getmode', 'fgetmode', 'prlimit',
+  'tcgetattr', 'tcsetattr', 'ptsname', 'openroot', 'chmod', 'fchmod', 'getmode', 'fgetmode', 'prlimit', 'statvfs',
 ]);

@@ -16,6 +16,9 @@
 /** pipe_info's slot for a writable /dev/null: the runtime completes writes itself. */
 export const PIPE_INFO_SINK = -2;
 
+/** statvfs's out struct (tabkernel.h tk_statvfs): eleven u64 fields. */
+export const STATVFS_SIZE = 11 * 8;
+
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
 const { N, B, BUF, STR } = { N: Arg.N, B: Arg.B, BUF: Arg.BUF, STR: Arg.STR } as const;
 
@@ -85,6 +88,7 @@ export const syscalls = {
   fchmod: [N, N],                         // fd, mode
   getmode: [N, STR, N],                   // dirfd, path, follow → ret0: mode
   fgetmode: [N],                          // fd → ret0: mode
+  statvfs: [N, STR, N],                   // dirfd, path ('': the fd itself), follow → out: struct tk_statvfs (syscall/statfs.ts)
   openroot: [N],                          // lowest fd → ret0: a close-on-exec fd of the root directory (root-image programs)
   // signals (syscall/signal.ts); masks are bit (sig-1), at most 30 bits
   kill: [N, N],                           // pid, sig

@@ -3,9 +3,13 @@
 //   /proc/<pid>/cmdline  argv, NUL-terminated strings
 //   /proc/<pid>/status   "Key:\tvalue" lines: Name, State, Pid, PPid, PGid, Sid
 //   /proc/<pid>/fd/<n>   symlinks naming what each fd holds
+//   /proc/<pid>/limits   resource limits (proc/limits.ts)
+//   /proc/mounts         the mount table (fs/vfs.ts)
+//   /proc/meminfo        the memory budget and what guests hold (mm/budget.ts)
 // Spec: Linux proc(5), as far as the fields go.
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
+import { Use, type MemoryBudget } from '../mm/budget.js';
 import { ProcState, type Process } from '../proc/process.js';
 import type { ProcessTable } from '../proc/table.js';
 import type { OpenFile } from './file.js';
@@ -25,20 +29,48 @@ function inoOf(pid: number, file: number): bigint {
   return (BigInt(pid) << 8n) | BigInt(file);
 }
 
+/** What /proc shows of the system besides processes. */
+export interface SystemView {
+  vfs: { list(): ReadonlyArray<{ path: string; type: string; source: string; readOnly: boolean }> };
+  budget: MemoryBudget;
+}
+
 export class ProcRoot extends ReadOnlyDir {
-  constructor(private readonly procs: ProcessTable) {
+  constructor(private readonly procs: ProcessTable, private readonly sys?: SystemView) {
     super();
   }
   stat(): Stat {
     return stat(1n, Filetype.DIRECTORY);
   }
   lookup(name: string): Inode | Err {
+    const sys = this.sys;
+    if (sys && name === 'mounts') return new ProcText(2n, () => mountsOf(sys));
+    if (sys && name === 'meminfo') return new ProcText(3n, () => meminfoOf(sys));
     const p = /^[1-9][0-9]*$/.test(name) ? this.procs.get(Number(name)) : undefined;
     return p ? new ProcDir(p) : err(Errno.NOENT);
   }
   list(): Array<[string, Inode]> {
-    return [...this.procs.all()].sort((a, b) => a.pid - b.pid).map((p) => [String(p.pid), new ProcDir(p)]);
+    const system: Array<[string, Inode]> = this.sys ? ['meminfo', 'mounts'].map((n) => [n, this.lookup(n) as Inode]) : [];
+    return [...system, ...[...this.procs.all()].sort((a, b) => a.pid - b.pid).map((p): [string, Inode] => [String(p.pid), new ProcDir(p)])];
   }
+}
+
+/** /proc/mounts: "source path type options 0 0", with spaces and friends octal-escaped. */
+function mountsOf(sys: SystemView): string {
+  const esc = (s: string): string => s.replace(/[ \t\n\\]/g, (c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0'));
+  return sys.vfs.list().map((m) => `${esc(m.source)} ${esc(m.path)} ${m.type} ${m.readOnly ? 'ro' : 'rw'} 0 0\n`).join('');
+}
+
+/** /proc/meminfo, in Linux's kB: MemTotal is the budget; in-memory files count as Shmem (tmpfs's pages do on Linux). */
+function meminfoOf(sys: SystemView): string {
+  const b = sys.budget;
+  const kb = (n: number): string => `${Math.floor(n / 1024)} kB`.padStart(11);
+  const files = b.heldFor(Use.FILES);
+  const rows: Array<[string, number]> = [
+    ['MemTotal', b.limit], ['MemFree', b.available()], ['MemAvailable', b.available()], ['Buffers', 0],
+    ['Cached', files], ['SwapTotal', 0], ['SwapFree', 0], ['Shmem', files],
+  ];
+  return rows.map(([k, v]) => `${(k + ':').padEnd(16)}${kb(v)}\n`).join('');
 }
 
 class ProcDir extends ReadOnlyDir {

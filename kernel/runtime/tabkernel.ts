@@ -2,7 +2,7 @@
 // system calls (userland/libc/include/tabkernel.h), marshalled like the WASI
 // ones in runtime/wasi.ts. fork is in runtime/fork.ts.
 import { Errno, isErr } from '../abi/errno.js';
-import { NR } from '../abi/syscalls.js';
+import { NR, STATVFS_SIZE } from '../abi/syscalls.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
@@ -182,6 +182,14 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     fgetmode(fd: number, out: number): number {
       const r = s.begin().num(0, fd).call(NR.fgetmode);
       return r || outs([out, s.retNum(0), 'u32']);
+    },
+    statvfs(dirfd: number, path: number, len: number, follow: number, out: number): number {
+      if (!m().ok(out >>> 0, STATVFS_SIZE)) return Errno.FAULT;
+      s.begin().num(0, dirfd);
+      const r = bytes(1, path, len) || s.num(2, follow).call(NR.statvfs);
+      if (r) return r;
+      m().u8.set(s.out(STATVFS_SIZE), out >>> 0);
+      return Errno.SUCCESS;
     },
     openroot(min: number, out: number): number {
       const r = s.begin().num(0, min).call(NR.openroot);

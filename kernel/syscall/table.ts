@@ -13,6 +13,7 @@ import * as fdops from './fdops.js';
 import * as tty from './tty.js';
 import * as mode from './mode.js';
 import { prlimit } from './limits.js';
+import { statvfs } from './statfs.js';
 import type { Result, Task } from './task.js';
 
 export type Handler<N extends SyscallName> = (t: Task, ...args: ArgTypes<(typeof syscalls)[N]>) => Result;
@@ -75,6 +76,7 @@ export const table = {
   fchmod: mode.fchmod,
   getmode: mode.getmode,
   fgetmode: mode.fgetmode,
+  statvfs,
   kill: sig.kill,
   sigaction: sig.sigaction,
   sigprocmask: sig.sigprocmask,

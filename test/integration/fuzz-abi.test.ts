@@ -15,7 +15,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tabkernelImportNames, wasiImportNames } from '../../kernel/abi/imports.js';
-import { MemDir, MemFile } from '../../kernel/fs/memfs.js';
+import { MemFile } from '../../kernel/fs/memfs.js';
 import type { RunRequest } from '../../kernel/abi/messages.js';
 import { captureKernel, program } from '../support/kernel.js';
 import { encode, formatCall, type Script, scripts, signatureOf, table } from './fuzz-abi.js';
@@ -85,8 +85,8 @@ async function runFor(req: RunRequest, ms: number): Promise<{ status: number; er
 /** One script in the shared kernel: a description of what went wrong, or null. */
 async function check(script: Script): Promise<string | null> {
   const n = ++runs;
-  const tmp = k.kernel.vfs.mem.root.lookup('tmp') as MemDir;
-  tmp.add(`fz${n}.script`, new MemFile(k.kernel.vfs.mem, enc.encode(encode(script, ids))));
+  const tmp = k.kernel.vfs.tmp.root;
+  tmp.add(`fz${n}.script`, new MemFile(k.kernel.vfs.tmp, enc.encode(encode(script, ids))));
   const logged: string[] = [];
   const log = (...a: unknown[]) => { logged.push(a.map(String).join(' ')); };
   const spies = [vi.spyOn(console, 'error').mockImplementation(log), vi.spyOn(console, 'warn').mockImplementation(log)];

@@ -326,6 +326,7 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   getmode: args(DIRFD('dirfd'), pathArg('path', LOOKUPS), one('follow', u32(2)), OUT('mode', 4)),
   fgetmode: args(FD(), OUT('mode', 4)),
   prlimit: args(one('pid', pid), one('resource', u32(16)), one('set', u32(2)), wide('cur', i64), wide('max', i64), OUT('old_cur', 8), OUT('old_max', 8)),
+  statvfs: args(DIRFD('dirfd'), pathArg('path', LOOKUPS), one('follow', u32(2)), OUT('statvfs', 88)),
 };
 
 /** The signature the table's arguments make (fuzz --list's SIG column). */

@@ -76,7 +76,8 @@ typedef int64_t i64;
   X(T, chdir, "ii") X(T, getcwd, "iii") X(T, umask, "ii")                   \
   X(T, tcgetattr, "ii") X(T, tcsetattr, "iii") X(T, ptsname, "ii")          \
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
-  X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")
+  X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
+  X(T, statvfs, "iiiii")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
 W(args_get) i32 z_args_get(i32, i32);
@@ -159,6 +160,7 @@ T(fchmod) i32 z_fchmod(i32, i32);
 T(getmode) i32 z_getmode(i32, i32, i32, i32, i32);
 T(fgetmode) i32 z_fgetmode(i32, i32);
 T(prlimit) i32 z_prlimit(i32, i32, i32, i64, i64, i32, i32);
+T(statvfs) i32 z_statvfs(i32, i32, i32, i32, i32);
 
 enum {
 #define ID(m, name, sig) ID_##name,
@@ -258,6 +260,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_getmode: return z_getmode(A(0), A(1), A(2), A(3), A(4));
   case ID_fgetmode: return z_fgetmode(A(0), A(1));
   case ID_prlimit: return z_prlimit(A(0), A(1), A(2), L(3), L(4), A(5), A(6));
+  case ID_statvfs: return z_statvfs(A(0), A(1), A(2), A(3), A(4));
   }
   return -1;
 }

@@ -86,6 +86,11 @@ int32_t tk_chmod(int32_t dirfd, const char *path, size_t len, uint32_t mode, int
 int32_t tk_fchmod(int32_t fd, uint32_t mode) TK_IMPORT(fchmod);
 int32_t tk_getmode(int32_t dirfd, const char *path, size_t len, int32_t follow, uint32_t *mode) TK_IMPORT(getmode);
 int32_t tk_fgetmode(int32_t fd, uint32_t *mode) TK_IMPORT(fgetmode);
+/* statvfs of path from dirfd (len 0: of what dirfd is), as eleven u64s in this order. */
+struct tk_statvfs {
+  uint64_t bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax;
+};
+int32_t tk_statvfs(int32_t dirfd, const char *path, size_t len, int32_t follow, struct tk_statvfs *out) TK_IMPORT(statvfs);
 /* The root directory as a close-on-exec fd >= min (programs of the root image only). */
 int32_t tk_openroot(int32_t min, int32_t *fd) TK_IMPORT(openroot);
 
