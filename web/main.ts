@@ -13,6 +13,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
+import { parseSize } from '../kernel/mm/budget.js';
 import type { ImageNotice } from '../kernel/host/browser/messages.js';
 
 declare global {
@@ -80,7 +81,10 @@ async function main(): Promise<void> {
   statusEl.dataset.isolated = 'true';
 
   const term = openTerminal();
-  const kernel = new BrowserKernel();
+  // ?memory=SIZE and ?tmp-size=SIZE (e.g. 3G): the kernel's memory budget and the size of /tmp.
+  const q = new URLSearchParams(location.search);
+  const size = (key: string): number | undefined => parseSize(q.get(key) ?? '') ?? undefined;
+  const kernel = new BrowserKernel({ memory: size('memory'), tmpSize: size('tmp-size') });
   window.tabkernel = { terminal: term, kernel, BrowserKernel };
 
   // The PTY's output (the kernel's host stdout) → the screen, acknowledged once

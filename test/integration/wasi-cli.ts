@@ -28,6 +28,7 @@ export interface RunOptions {
   input?: string | Buffer;    // stdin contents (then EOF); default: empty
   hostEnv?: NodeJS.ProcessEnv;
   timeout?: number;
+  flags?: string[];           // more CLI flags before the program (--memory 64M)
 }
 
 export interface RunResult {
@@ -43,6 +44,7 @@ function cliArgs(wasm: string, args: string[], o: RunOptions): string[] {
   for (const d of o.dirs ?? []) a.push('--dir', d);
   for (const e of o.env ?? []) a.push('--env', e);
   if (o.cwd !== undefined) a.push('--cwd', o.cwd);
+  a.push(...(o.flags ?? []));
   return [...a, wasm, ...args];
 }
 

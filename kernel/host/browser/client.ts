@@ -40,13 +40,17 @@ export class BrowserKernel {
 
   /**
    * `trace` logs every syscall to the console (TABKERNEL_TRACE=1 in Node).
+   * `memory` and `tmpSize`: the kernel's memory budget and the size of /tmp, in bytes (kernel.ts).
    * `workers`: who starts the process workers — the kernel worker ('nested',
    * the default) or the page ('page', page-workers.ts says why: the default in Firefox).
    */
-  constructor(opts: { trace?: boolean; workers?: 'nested' | 'page' } = {}) {
+  constructor(opts: { trace?: boolean; workers?: 'nested' | 'page'; memory?: number; tmpSize?: number } = {}) {
     // kernel-worker.ts reads the options from the worker's name.
     this.workers = opts.workers ?? (isGecko() ? 'page' : 'nested');
-    const name = ['tabkernel-kernel', ...(opts.trace ? ['trace'] : []), ...(this.workers === 'page' ? ['page-workers'] : [])].join(' ');
+    const name = [
+      'tabkernel-kernel', ...(opts.trace ? ['trace'] : []), ...(this.workers === 'page' ? ['page-workers'] : []),
+      ...(opts.memory ? [`memory=${opts.memory}`] : []), ...(opts.tmpSize ? [`tmp-size=${opts.tmpSize}`] : []),
+    ].join(' ');
     this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
     this.processWorkers = new ProcessWorkers((msg, transfer = []) => this.worker.postMessage(msg, transfer));
     this.worker.addEventListener('message', (e: MessageEvent<KernelToPage>) => this.receive(e.data));

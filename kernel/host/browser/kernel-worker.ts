@@ -25,12 +25,17 @@ const output = new ConsoleOutput(
   (data) => post({ type: 'output', fd: 1, data }, [data.buffer]),
   (): Pty | null => kernel.boot.consolePty,
 );
-// client.ts names the worker "tabkernel-kernel [trace] [page-workers]": the
-// options. With page-workers the page starts the process workers (page-workers.ts).
+// client.ts names the worker "tabkernel-kernel [trace] [page-workers]
+// [memory=BYTES] [tmp-size=BYTES]": the options. With page-workers the page
+// starts the process workers (page-workers.ts).
 const options = scope.name.split(' ');
+const sizeOption = (key: string): number | undefined => {
+  const v = options.find((o) => o.startsWith(`${key}=`));
+  return v ? Number(v.slice(key.length + 1)) || undefined : undefined;
+};
 const workers = options.includes('page-workers') ? new PageWorkers(post) : null;
 const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: workers ? () => workers.start() : undefined });
-const kernel = new Kernel(host, { trace: options.includes('trace') });
+const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
 

@@ -1,18 +1,24 @@
 // `tabkernel` on the command line. Flags follow wasmtime's meaning:
-//   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] FILE.wasm [ARGS...]
+//   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR]
+//                 [--memory SIZE] [--tmp-size SIZE] FILE.wasm [ARGS...]
 // Stdio passes straight through (this thread never touches process.stdout);
 // the exit status is the program's.
 import fs from 'node:fs';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
 import type { ExitNotice, MountSpec, RunRequest } from '../../abi/messages.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] FILE.wasm [ARGS...]
+const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] [--memory SIZE] FILE.wasm [ARGS...]
   --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
   --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value)
   --cwd DIR           starting directory inside the guest
+  --memory SIZE       the most all guests may hold together: memories, in-memory
+                      files, pipes (e.g. 4G; default: half of RAM, at most 4 GiB)
+  --tmp-size SIZE     the size of the tmpfs on /tmp (default: half of --memory)
   -t, --tty           attach this terminal through a PTY (line discipline, job control)
 `;
 
@@ -23,6 +29,8 @@ function fail(msg: string, status = 2): never {
 
 interface Options {
   tty: boolean;
+  memory?: number;
+  tmpSize?: number;
   mounts: MountSpec[];
   env: string[];
   cwd: string;
@@ -69,6 +77,14 @@ export function parseArgs(argv: string[]): Options {
         break;
       }
       case '--cwd': opts.cwd = value(flag, inline); break;
+      case '--memory': case '--tmp-size': {
+        const v = value(flag, inline);
+        const n = parseSize(v);
+        if (n === null) fail(`tabkernel: ${flag} ${v}: not a size (bytes, or a number with K, M, G)`);
+        if (flag === '--memory') opts.memory = n;
+        else opts.tmpSize = n;
+        break;
+      }
       case '-t': case '--tty': opts.tty = true; break;
       case '-V': case '--version': fs.writeSync(1, `tabkernel ${VERSION}\n`); process.exit(0); break;
       case '-h': case '--help': fs.writeSync(1, USAGE); process.exit(0); break;
@@ -99,6 +115,7 @@ export function main(argv: string[]): void {
   const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
   const req: RunRequest = {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env: opts.env, cwd: opts.cwd, mounts: opts.mounts,
+    memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
   };
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');

@@ -35,7 +35,9 @@ port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'
     done?.(msg.data);
     return;
   }
-  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()] }), { trace: !!process.env.TABKERNEL_TRACE });
+  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()] }), {
+    trace: !!process.env.TABKERNEL_TRACE, memory: msg.memory, tmpSize: msg.tmpSize,
+  });
   const notice = await kernel.boot.run(msg);
   port.postMessage(notice);
 });
