@@ -16,7 +16,7 @@ type Ty = keyof typeof T;
  * memory and, unless `start` is null, `_start` of type `start` (default () -> ()),
  * or a global as `_start`, or a () -> () as a reactor's `_initialize`.
  */
-function program(imports: Array<[string, string, Ty[], Ty[]]>, start: [Ty[], Ty[]] | null | 'global' | 'reactor' = [[], []]): Uint8Array {
+function program(imports: Array<[string, string, Ty[], Ty[]]>, start: [Ty[], Ty[]] | null | 'global' | 'reactor' = [[], []]): Uint8Array<ArrayBuffer> {
   const sig = ([p, r]: [Ty[], Ty[]]) => [0x60, p.length, ...p.map((t) => T[t]), r.length, ...r.map((t) => T[t])];
   const startType: [Ty[], Ty[]] = Array.isArray(start) ? start : [[], []];
   const types = [...imports.map(([, , p, r]) => sig([p, r])), sig(startType)];

@@ -6,7 +6,7 @@
 // accepts any signature, so a mistyped import would link and then misbehave.
 import { ENTRY_POINT, importSignatures, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
 import { importMemory } from './memimport.js';
-import { formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
+import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
@@ -108,7 +108,8 @@ function namesOnly(module: WebAssembly.Module, memorySupplied: boolean): ModuleI
   const isSupplied = (i: WebAssembly.ModuleImportDescriptor): boolean =>
     memorySupplied && i.kind === 'memory' && i.module === MEMORY_IMPORT.module && i.name === MEMORY_IMPORT.name;
   return {
-    imports: WebAssembly.Module.imports(module).filter((i) => !isSupplied(i)).map(({ module, name, kind }) => ({ module, name, kind })),
-    exports: WebAssembly.Module.exports(module).map(({ name, kind }) => ({ name, kind })),
+    // The engine names kinds as ExternKind does ('function', 'memory', …).
+    imports: WebAssembly.Module.imports(module).filter((i) => !isSupplied(i)).map(({ module, name, kind }) => ({ module, name, kind: kind as ExternKind })),
+    exports: WebAssembly.Module.exports(module).map(({ name, kind }) => ({ name, kind: kind as ExternKind })),
   };
 }

@@ -6,7 +6,7 @@ const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
 const section = (id: number, body: number[]): number[] => [id, body.length, ...body];
 const I32 = 0x7f, I64 = 0x7e, F64 = 0x7c;
 
-function module(...sections: number[][]): Uint8Array {
+function module(...sections: number[][]): Uint8Array<ArrayBuffer> {
   return Uint8Array.from([...HEADER, ...sections.flat()]);
 }
 
