@@ -18,7 +18,7 @@ import type { Host, HostStream } from './hostapi.js';
 import type { ExitNotice, MountSpec, RunRequest } from './abi/messages.js';
 import type { Lifecycle } from './proc/lifecycle.js';
 import type { Loader } from './proc/loader.js';
-import { missingImports, type ModuleCache } from './proc/modules.js';
+import { importProblems, type ModuleCache } from './proc/modules.js';
 import type { Process } from './proc/process.js';
 import type { ProcessTable } from './proc/table.js';
 import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
@@ -159,8 +159,8 @@ export class Boot {
     } catch (e) {
       return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
     }
-    const missing = missingImports(module);
-    if (missing.length > 0) return `tabkernel: ${name}: unknown import${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
+    const problems = importProblems(module);
+    if (problems.length > 0) return problems.map((p) => `tabkernel: ${name}: ${p}`).join('\n');
     return module;
   }
 

@@ -1,19 +1,143 @@
-// The import names the process runtime provides (runtime/wasi.ts), so the kernel
-// can refuse a program whose imports cannot all be met before starting it, and
-// the memory import through which the runtime supplies a program's memory
+// The imports the process runtime provides, each with its wasm signature, so
+// the kernel can refuse a program whose imports cannot all be met — unknown
+// names and known names of another type alike — before starting it
+// (proc/modules.ts); the entry point a program must export; and the memory
+// import through which the runtime supplies a program's memory
 // (proc/memimport.ts makes it, runtime/mempool.ts fills it).
+//
+// The signatures are declared here once; the name sets are derived from them,
+// and a typed encoder for the process side can be (ImportHandlers below).
+// Spec: WASI preview1, wasi_snapshot_preview1.witx as lowered to wasm (what
+// wasi-libc's generated __wasilibc_real.c imports): a 64-bit type (filesize,
+// filedelta, timestamp, rights, dircookie) is an i64, everything else (fds,
+// flags, enums, pointers, lengths) an i32, and every call but proc_exit returns
+// its errno as an i32. tabkernel's own calls are what
+// userland/libc/include/tabkernel.h declares and runtime/tabkernel.ts
+// implements: an i32 errno back, u64 arguments (signal masks, limits) as i64.
 
-export const wasiImportNames: ReadonlySet<string> = new Set([
-  'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get',
-  'clock_time_get', 'fd_advise', 'fd_allocate', 'fd_close', 'fd_datasync', 'fd_fdstat_get',
-  'fd_fdstat_set_flags', 'fd_fdstat_set_rights', 'fd_filestat_get', 'fd_filestat_set_size',
-  'fd_filestat_set_times', 'fd_pread', 'fd_prestat_get', 'fd_prestat_dir_name', 'fd_pwrite',
-  'fd_read', 'fd_readdir', 'fd_renumber', 'fd_seek', 'fd_sync', 'fd_tell', 'fd_write',
-  'path_create_directory', 'path_filestat_get', 'path_filestat_set_times', 'path_link',
-  'path_open', 'path_readlink', 'path_remove_directory', 'path_rename', 'path_symlink',
-  'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get',
-  'sock_accept', 'sock_recv', 'sock_send', 'sock_shutdown',
-]);
+/** A wasm value type of these signatures. */
+export type WasmType = 'i32' | 'i64';
+/** An import's wasm signature: its parameters and its one result (null: none). */
+export type Signature = readonly [params: readonly WasmType[], result: WasmType | null];
+
+const i32 = 'i32', i64 = 'i64';
+
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+export const TABKERNEL_MODULE = 'tabkernel';
+
+/** wasi_snapshot_preview1, as runtime/wasi.ts answers it; parameter names from the witx. */
+export const wasiSignatures = {
+  args_get: [[i32, i32], i32],                          // argv, argv_buf
+  args_sizes_get: [[i32, i32], i32],                    // → argc, argv_buf_size
+  environ_get: [[i32, i32], i32],                       // environ, environ_buf
+  environ_sizes_get: [[i32, i32], i32],                 // → count, buf_size
+  clock_res_get: [[i32, i32], i32],                     // id → resolution
+  clock_time_get: [[i32, i64, i32], i32],               // id, precision → time
+  fd_advise: [[i32, i64, i64, i32], i32],               // fd, offset, len, advice
+  fd_allocate: [[i32, i64, i64], i32],                  // fd, offset, len
+  fd_close: [[i32], i32],                               // fd
+  fd_datasync: [[i32], i32],                            // fd
+  fd_fdstat_get: [[i32, i32], i32],                     // fd → fdstat
+  fd_fdstat_set_flags: [[i32, i32], i32],               // fd, fdflags
+  fd_fdstat_set_rights: [[i32, i64, i64], i32],         // fd, base, inheriting
+  fd_filestat_get: [[i32, i32], i32],                   // fd → filestat
+  fd_filestat_set_size: [[i32, i64], i32],              // fd, size
+  fd_filestat_set_times: [[i32, i64, i64, i32], i32],   // fd, atim, mtim, fstflags
+  fd_pread: [[i32, i32, i32, i64, i32], i32],           // fd, iovs, iovs_len, offset → nread
+  fd_prestat_get: [[i32, i32], i32],                    // fd → prestat
+  fd_prestat_dir_name: [[i32, i32, i32], i32],          // fd, path, path_len
+  fd_pwrite: [[i32, i32, i32, i64, i32], i32],          // fd, iovs, iovs_len, offset → nwritten
+  fd_read: [[i32, i32, i32, i32], i32],                 // fd, iovs, iovs_len → nread
+  fd_readdir: [[i32, i32, i32, i64, i32], i32],         // fd, buf, buf_len, cookie → bufused
+  fd_renumber: [[i32, i32], i32],                       // fd, to
+  fd_seek: [[i32, i64, i32, i32], i32],                 // fd, offset, whence → newoffset
+  fd_sync: [[i32], i32],                                // fd
+  fd_tell: [[i32, i32], i32],                           // fd → offset
+  fd_write: [[i32, i32, i32, i32], i32],                // fd, iovs, iovs_len → nwritten
+  path_create_directory: [[i32, i32, i32], i32],        // fd, path, path_len
+  path_filestat_get: [[i32, i32, i32, i32, i32], i32],  // fd, lookupflags, path, path_len → filestat
+  path_filestat_set_times: [[i32, i32, i32, i32, i64, i64, i32], i32], // fd, lookupflags, path, path_len, atim, mtim, fstflags
+  path_link: [[i32, i32, i32, i32, i32, i32, i32], i32], // old_fd, lookupflags, old_path, len, new_fd, new_path, len
+  path_open: [[i32, i32, i32, i32, i32, i64, i64, i32, i32], i32], // fd, lookupflags, path, len, oflags, base, inheriting, fdflags → fd
+  path_readlink: [[i32, i32, i32, i32, i32, i32], i32], // fd, path, path_len, buf, buf_len → bufused
+  path_remove_directory: [[i32, i32, i32], i32],        // fd, path, path_len
+  path_rename: [[i32, i32, i32, i32, i32, i32], i32],   // fd, old_path, len, new_fd, new_path, len
+  path_symlink: [[i32, i32, i32, i32, i32], i32],       // old_path, len, fd, new_path, len
+  path_unlink_file: [[i32, i32, i32], i32],             // fd, path, path_len
+  poll_oneoff: [[i32, i32, i32, i32], i32],             // in, out, nsubscriptions → nevents
+  proc_exit: [[i32], null],                             // rval (does not return)
+  proc_raise: [[i32], i32],                             // sig
+  sched_yield: [[], i32],
+  random_get: [[i32, i32], i32],                        // buf, buf_len
+  sock_accept: [[i32, i32, i32], i32],                  // fd, fdflags → fd
+  sock_recv: [[i32, i32, i32, i32, i32, i32], i32],     // fd, ri_data, ri_data_len, ri_flags → ro_datalen, ro_flags
+  sock_send: [[i32, i32, i32, i32, i32], i32],          // fd, si_data, si_data_len, si_flags → so_datalen
+  sock_shutdown: [[i32, i32], i32],                     // fd, sdflags
+} as const satisfies Record<string, Signature>;
+
+/** tabkernel's own import module, as userland/libc/include/tabkernel.h declares it (→: a result pointer). */
+export const tabkernelSignatures = {
+  spawn: [[i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], i32], // path, len, argv, len, envp, len, actions, len, attr → pid
+  exec: [[i32, i32, i32, i32, i32, i32], i32],          // path, len, argv, len, envp, len
+  fork: [[i32, i32, i32], i32],                         // asyncify buf, buf_len → pid
+  wait: [[i32, i32, i32, i32], i32],                    // pid, options → status, pid
+  pipe: [[i32, i32], i32],                              // fds[2], flags
+  dup: [[i32, i32, i32, i32], i32],                     // fd, min, flags → new fd
+  dup2: [[i32, i32, i32], i32],                         // fd, newfd, flags
+  fd_cloexec: [[i32, i32, i32], i32],                   // fd, set → old
+  getpid: [[i32, i32], i32],                            // → pid, ppid
+  kill: [[i32, i32], i32],                              // pid, sig
+  sigaction: [[i32, i32, i32, i64, i32, i32, i32], i32], // sig, handler, flags, mask → old handler, flags, mask
+  sigprocmask: [[i32, i64, i32], i32],                  // how, set → old
+  sigpending: [[i32], i32],                             // → set
+  sigsuspend: [[i64], i32],                             // mask
+  alarm: [[i32, i32], i32],                             // seconds → previous
+  setpgid: [[i32, i32], i32],                           // pid, pgid
+  getpgid: [[i32, i32], i32],                           // pid → pgid
+  setsid: [[i32], i32],                                 // → sid
+  getsid: [[i32, i32], i32],                            // pid → sid
+  tcsetpgrp: [[i32, i32], i32],                         // fd, pgid
+  tcgetpgrp: [[i32, i32], i32],                         // fd → pgid
+  winsize: [[i32, i32, i32, i32], i32],                 // fd, op, rows (u16 in/out), cols (u16 in/out)
+  chdir: [[i32, i32], i32],                             // path, len
+  getcwd: [[i32, i32, i32], i32],                       // buf, len → used
+  umask: [[i32, i32], i32],                             // mask → old
+  tcgetattr: [[i32, i32], i32],                         // fd → termios
+  tcsetattr: [[i32, i32, i32], i32],                    // fd, when, termios
+  ptsname: [[i32, i32], i32],                           // master fd → N
+  openroot: [[i32, i32], i32],                          // min → fd
+  chmod: [[i32, i32, i32, i32, i32], i32],              // dirfd, path, len, mode, follow
+  fchmod: [[i32, i32], i32],                            // fd, mode
+  getmode: [[i32, i32, i32, i32, i32], i32],            // dirfd, path, len, follow → mode
+  fgetmode: [[i32, i32], i32],                          // fd → mode
+  prlimit: [[i32, i32, i32, i64, i64, i32, i32], i32],  // pid, resource, set, cur, max → old cur, old max
+  statvfs: [[i32, i32, i32, i32, i32], i32],            // dirfd, path, len, follow → struct tk_statvfs
+} as const satisfies Record<string, Signature>;
+
+/** Every import module the runtime answers, by name. */
+export const importSignatures: Readonly<Record<string, Readonly<Record<string, Signature>>>> = {
+  [WASI_MODULE]: wasiSignatures,
+  [TABKERNEL_MODULE]: tabkernelSignatures,
+};
+
+export const wasiImportNames: ReadonlySet<string> = new Set(Object.keys(wasiSignatures));
+export const tabkernelImportNames: ReadonlySet<string> = new Set(Object.keys(tabkernelSignatures));
+
+/**
+ * The entry point every program must export: a WASI command's `_start`, run
+ * once (runtime/start.ts). A WASI reactor (`_initialize` and exports to call
+ * later) is a library, not a program tabkernel can run.
+ */
+export const ENTRY_POINT = { name: '_start', signature: [[], null] } as const satisfies { name: string; signature: Signature };
+
+/** The JavaScript value of a wasm value type at a host function's boundary. */
+type JsValue<T> = T extends 'i64' ? bigint : number;
+/** The JavaScript parameters of a signature's parameter list. */
+export type JsParams<L extends readonly WasmType[]> = { -readonly [I in keyof L]: JsValue<L[I]> };
+/** The host functions that implement a table of signatures. */
+export type ImportHandlers<T extends Record<string, Signature>> = {
+  [K in keyof T]: (...a: JsParams<T[K][0]>) => T[K][1] extends null ? void : number;
+};
 
 /** Where the runtime's memory import is found. */
 export const MEMORY_IMPORT = { module: 'tabkernel.memory', name: 'memory' } as const;
@@ -23,11 +147,3 @@ export interface MemoryType {
   initial: number;
   maximum: number;
 }
-
-/** tabkernel's own import module (userland/libc/include/tabkernel.h). */
-export const tabkernelImportNames: ReadonlySet<string> = new Set([
-  'spawn', 'exec', 'fork', 'wait', 'pipe', 'dup', 'dup2', 'fd_cloexec', 'getpid', 'kill',
-  'sigaction', 'sigprocmask', 'sigpending', 'sigsuspend', 'alarm', 'setpgid', 'getpgid',
-  'setsid', 'getsid', 'tcsetpgrp', 'tcgetpgrp', 'winsize', 'chdir', 'getcwd', 'umask',
-  'tcgetattr', 'tcsetattr', 'ptsname', 'openroot', 'chmod', 'fchmod', 'getmode', 'fgetmode', 'prlimit', 'statvfs',
-]);

@@ -8,7 +8,7 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { DirInode, FileInode, type Inode } from '../fs/inode.js';
 import { resolveAbsolute } from '../fs/path.js';
 import type { Vfs } from '../fs/vfs.js';
-import { ModuleCache, missingImports } from './modules.js';
+import { ModuleCache, importProblems } from './modules.js';
 
 export interface Program {
   module: WebAssembly.Module;
@@ -30,7 +30,7 @@ type Maybe<T> = T | Promise<T>;
 
 export class Loader {
   private readonly byVersion = new Map<string, Promise<WebAssembly.Module>>();
-  /** The modules of byVersion that are compiled and runnable (all imports known). */
+  /** The modules of byVersion that are compiled and runnable (proc/modules.ts importProblems: none). */
   private readonly ready = new Map<string, WebAssembly.Module>();
 
   constructor(private readonly vfs: Vfs, private readonly modules: ModuleCache) {}
@@ -83,7 +83,7 @@ export class Loader {
     }
     try {
       const module = await m;
-      if (missingImports(module).length > 0) return err(Errno.NOEXEC);
+      if (importProblems(module).length > 0) return err(Errno.NOEXEC);
       this.ready.set(key, module);
       return module;
     } catch {

