@@ -77,6 +77,16 @@ describe('processes', () => {
     expect(r.status).toBe(151);
   });
 
+  it('shows CPU time in /proc/PID/stat (utime, 100 Hz ticks) and in ps\'s TIME', () => {
+    const r = run('sh', ['-c', [
+      'set -- $(cat /proc/$$/stat); echo $# $1 $2 $3',
+      'sh -c "while :; do :; done" & sleep 1.5; ps -o time= -p $!; kill $!',
+    ].join('; ')], { timeout: 60_000 });
+    const [fields, time] = r.stdout.split('\n');
+    expect(fields).toBe('52 1 (sh) R');
+    expect(time).toMatch(/^00:00:0[1-4]$/); // 1.5 s of computing, as long as the machine took to sleep 1.5 s
+  });
+
   it('ends a memory bomb under ulimit -v with ENOMEM in the guest, and the shell goes on', () => {
     const bomb = 'x=aaaaaaaaaaaaaaaa; i=0; while [ $i -lt 40 ]; do x=$x$x; i=$((i+1)); done; echo survived';
     const r = run('sh', ['-c', `ulimit -v 65536; sh -c '${bomb}'; echo status $?; echo still here`], { timeout: 60_000 });
