@@ -10,7 +10,16 @@
 //   P reads the results and stores STATE DONE→IDLE.
 // Only the owner of a transition writes STATE; every other field is written by
 // exactly one side while the other is waiting on STATE, so STATE's seq-cst
-// Atomics operations order all plain accesses around them.
+// Atomics operations order all plain accesses around them — except the CPU-time
+// cells (Cpu), which each side reads while the other runs, with Atomics only.
+//
+// CPU time: a process's worker runs guest code or the runtime except while it
+// waits in Atomics.wait (a call that blocks, a pipe ring, a sleep). The kernel
+// stamps START when it makes the process; the runtime adds every wait to
+// BLOCKED and marks the wait in progress in SINCE, so nobody writes anything
+// for a call answered while the runtime spins. CPU = now - START - BLOCKED,
+// less the wait in progress (cpuTimeNs). exec keeps the page, and with it the
+// count (the process is the same, as on Linux); a fork child starts at 0.
 
 /** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 after the results (bytes 120-123). */
 export const enum Slot {
@@ -45,8 +54,15 @@ export const ARG_COUNT = 8;
 export const RET_BASE = 11;  // first 8-byte cell of the results (byte 88)
 export const RET_COUNT = 4;
 
+/** BigInt64 cells of the CPU-time count, in CLOCK_MONOTONIC ns (lib/time.ts); Atomics only. */
+export const enum Cpu {
+  START = 16,   // K: when the process was made; never changes after it starts
+  BLOCKED = 17, // P: total of the process's finished waits
+  SINCE = 18,   // P: when the wait in progress began; 0 while the process runs
+}
+
 /** Byte offset of the data window: inputs first, then outputs (8-aligned). */
-export const DATA_OFFSET = 128;
+export const DATA_OFFSET = 152;
 /** Size of the data window; larger reads return short, larger writes are split. */
 export const DATA_SIZE = 256 * 1024;
 export const PAGE_SIZE = DATA_OFFSET + DATA_SIZE;
@@ -76,6 +92,18 @@ export class PageViews {
     this.data = new Uint8Array(sab, DATA_OFFSET, DATA_SIZE);
     this.dataView = new DataView(sab, DATA_OFFSET, DATA_SIZE);
   }
+}
+
+/**
+ * The process's CPU time in ns at `now` (CLOCK_MONOTONIC), read by either side.
+ * The runtime ends a wait by adding it to BLOCKED, then clearing SINCE; reading
+ * in the other order, a reader that sees SINCE still set may count that wait
+ * twice (a moment's undercount, never an overcount that could raise SIGXCPU early).
+ */
+export function cpuTimeNs(i64: BigInt64Array, now: bigint): bigint {
+  const since = Atomics.load(i64, Cpu.SINCE);
+  const cpu = (since !== 0n ? since : now) - Atomics.load(i64, Cpu.START) - Atomics.load(i64, Cpu.BLOCKED);
+  return cpu > 0n ? cpu : 0n;
 }
 
 /** The fork child `pid` is done with its parent's image, or will never read it: the parent may run on. */

@@ -2,12 +2,16 @@
 // made when it is opened (a snapshot), like Linux's seq files.
 //   /proc/<pid>/cmdline  argv, NUL-terminated strings
 //   /proc/<pid>/status   "Key:\tvalue" lines: Name, State, Pid, PPid, PGid, Sid
+//   /proc/<pid>/stat     Linux's one line of 52 fields; those tabkernel knows
+//                        are set (CPU time: all in utime, in 100 Hz clock ticks)
+//   /proc/<pid>/limits   the resource limits (proc/limits.ts)
 //   /proc/<pid>/fd/<n>   symlinks naming what each fd holds
 //   /proc/<pid>/limits   resource limits (proc/limits.ts)
 //   /proc/mounts         the mount table (fs/vfs.ts)
 //   /proc/meminfo        the memory budget and what guests hold (mm/budget.ts)
 // Spec: Linux proc(5), as far as the fields go.
 import { Errno, err, type Err } from '../abi/errno.js';
+import { Cpu } from '../abi/page.js';
 import { Filetype } from '../abi/wasi.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
 import { ProcState, type Process } from '../proc/process.js';
@@ -86,11 +90,12 @@ class ProcDir extends ReadOnlyDir {
       case 'status': return new ProcText(inoOf(this.p.pid, 2), () => statusOf(this.p));
       case 'fd': return new FdDir(this.p);
       case 'limits': return new ProcText(inoOf(this.p.pid, 4), () => this.p.limits.describe());
+      case 'stat': return new ProcText(inoOf(this.p.pid, 5), () => statOf(this.p));
       default: return err(Errno.NOENT);
     }
   }
   list(): Array<[string, Inode]> {
-    return ['cmdline', 'status', 'fd', 'limits'].map((n) => [n, this.lookup(n) as Inode]);
+    return ['cmdline', 'status', 'stat', 'fd', 'limits'].map((n) => [n, this.lookup(n) as Inode]);
   }
 }
 
@@ -107,6 +112,28 @@ function statusOf(p: Process): string {
     `PGid:\t${p.pgid}`, `Sid:\t${p.sid}`, `Uid:\t0\t0\t0\t0`, `FDSize:\t${p.fds.size}`,
     `SigPnd:\t${p.sigPending.toString(16).padStart(16, '0')}`, `SigBlk:\t${p.sigBlocked.toString(16).padStart(16, '0')}`,
   ].join('\n') + '\n';
+}
+
+/** Clock ticks a second in /proc (Linux's USER_HZ, sysconf(_SC_CLK_TCK)). */
+const CLK_TCK = 100n;
+const NS_PER_TICK = 1_000_000_000n / CLK_TCK;
+
+/**
+ * /proc/PID/stat: pid (comm) state ppid pgrp session tty_nr tpgid flags
+ * minflt cminflt majflt cmajflt utime stime cutime cstime priority nice
+ * num_threads itrealvalue starttime, then 30 more (0 here: memory, signals
+ * as bit masks, scheduling). The kernel does not tell user from system time:
+ * all of it is utime. starttime counts from CLOCK_MONOTONIC's origin.
+ */
+function statOf(p: Process): string {
+  const name = (p.argv[0] ?? '').split('/').pop() ?? '';
+  const utime = p.cpuTimeNs() / NS_PER_TICK;
+  const start = Atomics.load(p.page.i64, Cpu.START) / NS_PER_TICK;
+  const fields = [
+    p.ppid, p.pgid, p.sid, 0, -1, 0, 0, 0, 0, 0, utime, 0, 0, 0, 20, 0, 1, 0, start,
+    ...Array.from({ length: 30 }, () => 0),
+  ];
+  return `${p.pid} (${name.slice(0, 15)}) ${stateNames[p.state][0]} ${fields.join(' ')}\n`;
 }
 
 class FdDir extends ReadOnlyDir {

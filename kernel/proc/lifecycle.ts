@@ -9,12 +9,13 @@
 // Spec: POSIX posix_spawn (file actions run after the fds are copied, then
 // FD_CLOEXEC), exec (caught signals reset to SIG_DFL), _exit (orphans, SIGCHLD).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
-import { PAGE_SIZE, Slot, releaseForkParent } from '../abi/page.js';
+import { Cpu, PAGE_SIZE, Slot, releaseForkParent } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';
 import type { ForkImage, StartMessage } from '../abi/messages.js';
 import type { PipeArena } from '../ipc/pipe.js';
-import { monotonicOrigin } from '../lib/time.js';
+import { monotonicNs, monotonicOrigin } from '../lib/time.js';
 import { answer } from './answer.js';
+import { CpuLimits } from './cpulimit.js';
 import type { Loader, Program } from './loader.js';
 import { memoryTypeOf } from './modules.js';
 import type { MemoryType } from '../abi/imports.js';
@@ -54,6 +55,8 @@ export interface StartContext {
 export class Lifecycle implements SignalActions {
   /** Called when a process ends (boot.ts waits for the first one; tests watch). */
   onExit: ((p: Process, error?: string) => void) | null = null;
+  /** RLIMIT_CPU: SIGXCPU, then SIGKILL (proc/cpulimit.ts); prlimit tells it of new limits. */
+  readonly cpuLimits = new CpuLimits((p, sig) => this.signal(p, sig));
 
   constructor(
     private readonly procs: ProcessTable,
@@ -72,6 +75,8 @@ export class Lifecycle implements SignalActions {
   create(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
     const page = new SharedArrayBuffer(PAGE_SIZE);
     const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.workers.take(forkPages), module);
+    // Its CPU time counts from now (abi/page.ts, Cpu): a fork child's from 0, like any other.
+    Atomics.store(p.page.i64, Cpu.START, monotonicNs());
     if (parent) {
       p.cwd = parent.cwd;
       p.umask = parent.umask;
@@ -96,6 +101,7 @@ export class Lifecycle implements SignalActions {
     };
     this.oom.watch();
     this.sched.launch(() => w.postMessage(start));
+    this.cpuLimits.watch(p);
   }
 
   spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err> {
@@ -183,7 +189,9 @@ export class Lifecycle implements SignalActions {
    */
   exit(p: Process, waitStatus: number, error?: string, recycle = false): void {
     if (!p.alive) return;
+    p.endedCpuNs = p.cpuTimeNs();
     p.state = ProcState.ZOMBIE;
+    this.cpuLimits.forget(p);
     p.waitStatus = waitStatus;
     const sig = waitStatus & 0x7f;
     p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;

@@ -7,6 +7,8 @@
 //                  EFBIG and SIGXFSZ when nothing fits
 //   RLIMIT_AS      proc/lifecycle.ts: the maximum of the memory a program is
 //                  given at exec, spawn or fork (memory.grow fails past it)
+//   RLIMIT_CPU     proc/cpulimit.ts: SIGXCPU at the soft limit and each second
+//                  after, SIGKILL at the hard one
 // The others are recorded and reported (docs/LIMITS.md says which mean nothing here).
 // Spec: POSIX getrlimit(2); Linux prlimit(2) and /proc/PID/limits.
 import { Errno } from '../abi/errno.js';

@@ -3,7 +3,8 @@
 // the worker that runs it. The process table is proc/table.ts; the life cycle
 // (spawn, fork, exec, exit, reaping) proc/lifecycle.ts; signal delivery
 // proc/signals.ts; the code running inside the worker is runtime/.
-import { PageViews } from '../abi/page.js';
+import { PageViews, cpuTimeNs } from '../abi/page.js';
+import { monotonicNs } from '../lib/time.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
 import { FdTable } from './fdtable.js';
@@ -81,6 +82,8 @@ export class Process {
   sigActions: SigAction[] = [];
   alarmTimer: unknown = null;
   alarmDeadline = 0;
+  /** The CPU time it had used when it ended (null while it runs: cpuTimeNs reads its page). */
+  endedCpuNs: bigint | null = null;
 
   /** For a fork child: lets its parent run on if it still waits for the child to copy its image (called when the child ends). */
   releaseParent: (() => void) | null = null;
@@ -116,6 +119,11 @@ export class Process {
 
   get alive(): boolean {
     return this.state !== ProcState.ZOMBIE;
+  }
+
+  /** CPU time used so far, in ns: the time its worker ran, less its waits (abi/page.ts, Cpu). */
+  cpuTimeNs(): bigint {
+    return this.endedCpuNs ?? cpuTimeNs(this.page.i64, monotonicNs());
   }
 
   action(sig: number): SigAction {

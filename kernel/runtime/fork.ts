@@ -99,9 +99,11 @@ export class Forker {
     // The memory is the child's to read until it has copied it (abi/page.ts, FORK_CHILD).
     // Wait on the value just read: one read again for the wait could see 0 and sleep for good.
     const i32 = this.sys.page.i32;
+    const since = this.sys.blockBegin();
     for (let child = Atomics.load(i32, Slot.FORK_CHILD); child !== 0; child = Atomics.load(i32, Slot.FORK_CHILD)) {
       Atomics.wait(i32, Slot.FORK_CHILD, child);
     }
+    this.sys.blockEnd(since);
     this.result = [errno, pid];
     this.rewind(this.dataAddr, this.stackPointer);
     return true;

@@ -157,7 +157,11 @@ export class PipeFastPath {
     Atomics.store(page, Slot.RINGWAIT, e.slot + 1);
     // SIGNAL is read after RINGWAIT is published; the kernel does the reverse.
     const ok = Atomics.load(page, Slot.SIGNAL) === 0;
-    if (ok) e.ring.sleep(events, 1000);
+    if (ok) {
+      const since = this.sys.blockBegin();
+      e.ring.sleep(events, 1000);
+      this.sys.blockEnd(since);
+    }
     Atomics.store(page, Slot.RINGWAIT, 0);
     return ok;
   }

@@ -8,16 +8,21 @@
 // are not, it sleeps at once (after a token spin), and every PROBE_EVERY-th
 // call spins in full to see whether spinning pays again. Calls that waited
 // long (they blocked: a read of an empty terminal, waitpid) do not count.
+// Time in Atomics.wait is not CPU time: each wait of the runtime (here, the
+// pipe rings', the sleeps') goes between blockBegin and blockEnd, which keep
+// the page's CPU cells (abi/page.ts, Cpu); a call answered during the spin
+// writes nothing there.
 import { Errno } from '../abi/errno.js';
-import { ARG_BASE, Bell, DATA_SIZE, PageViews, RET_BASE, Slot, State } from '../abi/page.js';
+import { ARG_BASE, Bell, Cpu, DATA_SIZE, PageViews, RET_BASE, Slot, State, cpuTimeNs } from '../abi/page.js';
+import { monotonicNs } from '../lib/time.js';
 
 /** A full spin and a token one, in loads of STATE (10–40 ns each on a 2-core VM). */
 const SPIN_FULL = 2000;
 const SPIN_TOKEN = 32;
 /** While spinning does not pay, one call in this many spins in full anyway (a power of 2). */
 const PROBE_EVERY = 8;
-/** A wait longer than this was a call that blocked, not a late kernel (ms). */
-const BLOCKED_MS = 1;
+/** A wait longer than this was a call that blocked, not a late kernel (ns). */
+const BLOCKED_NS = 1_000_000n;
 const encoder = new TextEncoder();
 
 export class SyscallClient {
@@ -105,7 +110,7 @@ export class SyscallClient {
       // Still PENDING after the spin, or PARKED: the kernel said the call
       // waits (waitpid, an empty terminal), which says nothing about spinning.
       let parked = false;
-      const slept = performance.now();
+      const slept = this.blockBegin();
       while (s !== State.DONE) {
         if (s === State.PARKED) parked = true;
         // Announce the wait before re-checking STATE: the kernel stores DONE, then
@@ -115,10 +120,31 @@ export class SyscallClient {
         Atomics.store(i32, Slot.WAITING, 0);
         s = Atomics.load(i32, Slot.STATE);
       }
-      if (full && !parked && performance.now() - slept < BLOCKED_MS) this.hits -= this.hits / 8;
+      if (this.blockEnd(slept) < BLOCKED_NS && full && !parked) this.hits -= this.hits / 8;
     }
     Atomics.store(i32, Slot.STATE, State.IDLE);
     return i32[Slot.ERRNO] as Errno;
+  }
+
+  /** The process stops running until blockEnd: its CPU clock stops (abi/page.ts, Cpu). */
+  blockBegin(): bigint {
+    const now = monotonicNs();
+    Atomics.store(this.page.i64, Cpu.SINCE, now);
+    return now;
+  }
+  /** The wait that began at `since` is over: count it as blocked; its length in ns. */
+  blockEnd(since: bigint): bigint {
+    const i64 = this.page.i64;
+    const waited = monotonicNs() - since;
+    // BLOCKED before SINCE: a reader in between counts the wait twice, never not at all (cpuTimeNs).
+    if (waited > 0n) Atomics.store(i64, Cpu.BLOCKED, Atomics.load(i64, Cpu.BLOCKED) + waited);
+    Atomics.store(i64, Cpu.SINCE, 0n);
+    return waited;
+  }
+
+  /** The process's CPU time in ns (abi/page.ts, Cpu). */
+  cpuTimeNs(): bigint {
+    return cpuTimeNs(this.page.i64, monotonicNs());
   }
 
   retNum(k: number): number {

@@ -32,13 +32,10 @@ const CLOCK_RES = 1000n;
 export class ProgramInfo {
   args: Uint8Array[] = [];
   envs: Uint8Array[] = [];
-  /** When it started, for its CPU-time clocks. */
-  started = 0n;
 
   set(argv: string[], env: string[]): void {
     this.args = argv.map((a) => encoder.encode(a + '\0'));
     this.envs = env.map((e) => encoder.encode(e + '\0'));
-    this.started = monotonicNs();
   }
 }
 
@@ -208,9 +205,9 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     switch (id) {
       case Clockid.REALTIME: return realtimeNs();
       case Clockid.MONOTONIC: return monotonicNs();
-      // CPU time is not observable from JavaScript; time since start bounds it.
+      // One thread per process: both are the time it ran, less its waits (abi/page.ts, Cpu).
       case Clockid.PROCESS_CPUTIME_ID:
-      case Clockid.THREAD_CPUTIME_ID: return monotonicNs() - program.started;
+      case Clockid.THREAD_CPUTIME_ID: return s.cpuTimeNs();
       default: return Errno.INVAL;
     }
   };
@@ -471,7 +468,9 @@ function wholeEntries(data: Uint8Array): { bytes: number; next: bigint } {
 
 /**
  * poll_oneoff on clocks only: sleep here until the earliest deadline. The wait is
- * on the page's SIGNAL slot, so a signal for this process cuts it short.
+ * on the page's SIGNAL slot, so a signal for this process cuts it short. A
+ * timeout on a CPU-time clock counts elapsed time (a process asleep uses no CPU,
+ * so it would never end); an absolute one is first made relative to the CPU clock now.
  */
 function sleepOnClocks(s: SyscallClient, m: GuestMemory, subs: Uint8Array, n: number, outPtr: number, neventsPtr: number): number {
   const v = new DataView(subs.buffer, subs.byteOffset, subs.byteLength);
@@ -484,7 +483,7 @@ function sleepOnClocks(s: SyscallClient, m: GuestMemory, subs: Uint8Array, n: nu
     const abs = (v.getUint16(off + SUBSCRIPTION.CLOCK_FLAGS, true) & Subclockflags.ABSTIME) !== 0;
     if (id === Clockid.MONOTONIC) deadlines.push(abs ? timeout : now + timeout);
     else if (id === Clockid.REALTIME) deadlines.push(abs ? now + (timeout - realtimeNs()) : now + timeout);
-    else if (id === Clockid.PROCESS_CPUTIME_ID || id === Clockid.THREAD_CPUTIME_ID) deadlines.push(abs ? Errno.NOTSUP : now + timeout);
+    else if (id === Clockid.PROCESS_CPUTIME_ID || id === Clockid.THREAD_CPUTIME_ID) deadlines.push(abs ? now + (timeout - s.cpuTimeNs()) : now + timeout);
     else deadlines.push(Errno.INVAL);
   }
   const hasError = deadlines.some((d) => typeof d === 'number');
@@ -495,7 +494,9 @@ function sleepOnClocks(s: SyscallClient, m: GuestMemory, subs: Uint8Array, n: nu
       if (left <= 0) break;
       // A signal for a handler raises SIGNAL: the sleep ends early with EINTR.
       if (Atomics.load(s.page.i32, Slot.SIGNAL) !== 0) return Errno.INTR;
+      const since = s.blockBegin();
       Atomics.wait(s.page.i32, Slot.SIGNAL, 0, left);
+      s.blockEnd(since);
     }
   }
   const after = monotonicNs();

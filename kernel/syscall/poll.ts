@@ -4,6 +4,7 @@
 // process runtime sleeps by itself.)
 // Spec: WASI preview1 poll_oneoff; POSIX poll(2) for readiness of each kind.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { cpuTimeNs } from '../abi/page.js';
 import { Clockid, EVENT, Eventrwflags, Eventtype, Rights, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
 import { monotonicNs, realtimeNs } from '../lib/time.js';
 import type { WaitQueue } from '../proc/waitqueue.js';
@@ -39,7 +40,7 @@ export function poll_oneoff(t: Task, subs: Uint8Array, n: number): Result {
     if (tag === Eventtype.CLOCK) {
       let deadline = fixed.get(i);
       if (deadline === undefined) {
-        const d = clockDeadline(view, off, now);
+        const d = clockDeadline(t, view, off, now);
         if (isErr(d)) {
           events.push({ userdata, error: d.errno, type: Eventtype.CLOCK, nbytes: 0n, flags: 0 });
           continue;
@@ -77,8 +78,12 @@ export function poll_oneoff(t: Task, subs: Uint8Array, n: number): Result {
   return Errno.SUCCESS;
 }
 
-/** Monotonic deadline of a clock subscription, or the errno for a bad clock. */
-function clockDeadline(view: DataView, off: number, now: bigint): bigint | Err {
+/**
+ * Monotonic deadline of a clock subscription, or the errno for a bad clock. A
+ * CPU-time clock's timeout counts elapsed time (the process uses no CPU while
+ * it waits here); an absolute one is made relative to its CPU time now.
+ */
+function clockDeadline(t: Task, view: DataView, off: number, now: bigint): bigint | Err {
   const id = view.getUint32(off + SUBSCRIPTION.CLOCK_ID, true);
   const timeout = view.getBigUint64(off + SUBSCRIPTION.CLOCK_TIMEOUT, true);
   const abs = (view.getUint16(off + SUBSCRIPTION.CLOCK_FLAGS, true) & Subclockflags.ABSTIME) !== 0;
@@ -89,7 +94,7 @@ function clockDeadline(view: DataView, off: number, now: bigint): bigint | Err {
       return abs ? now + (timeout - realtimeNs()) : now + timeout;
     case Clockid.PROCESS_CPUTIME_ID:
     case Clockid.THREAD_CPUTIME_ID:
-      return abs ? err(Errno.NOTSUP) : now + timeout;
+      return abs ? now + (timeout - cpuTimeNs(t.proc.page.i64, now)) : now + timeout;
     default:
       return err(Errno.INVAL);
   }

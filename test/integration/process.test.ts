@@ -58,6 +58,35 @@ describe('processes', () => {
     expect(r.stdout).toContain('PASSED: 23 checks, 0 failed');
   });
 
+  it('counts CPU time per process and enforces RLIMIT_CPU (SIGXCPU, then SIGKILL)', () => {
+    const r = run(path.join(root, 'test/programs/bin/cputime.wasm'), [], { timeout: 60_000 });
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(r.stdout).toContain('PASSED: 13 checks, 0 failed');
+  });
+
+  it('ends a computing child at the shell\'s soft ulimit -t with SIGXCPU, and at a hard one with SIGKILL', () => {
+    const spin = 'sh -c "while :; do :; done"';
+    const r = run('sh', ['-c', `(ulimit -St 1; ${spin}; echo status $?); (ulimit -t 1; ${spin}; echo status $?)`], { timeout: 60_000 });
+    // Signal numbers are WASI's: SIGXCPU is 23 (Linux: 24, status 152).
+    expect(r.stdout).toBe('status 151\nstatus 137\n');
+    expect(r.stderr).toBe('CPU time limit exceeded\nKilled\n');
+  });
+
+  it('ends a shell spinning past its own ulimit -St 1 with status 128 + SIGXCPU', () => {
+    const r = run('sh', ['-c', 'ulimit -St 1; while :; do :; done'], { timeout: 60_000 });
+    expect(r.status).toBe(151);
+  });
+
+  it('shows CPU time in /proc/PID/stat (utime, 100 Hz ticks) and in ps\'s TIME', () => {
+    const r = run('sh', ['-c', [
+      'set -- $(cat /proc/$$/stat); echo $# $1 $2 $3',
+      'sh -c "while :; do :; done" & sleep 1.5; ps -o time= -p $!; kill $!',
+    ].join('; ')], { timeout: 60_000 });
+    const [fields, time] = r.stdout.split('\n');
+    expect(fields).toBe('52 1 (sh) R');
+    expect(time).toMatch(/^00:00:0[1-4]$/); // 1.5 s of computing, as long as the machine took to sleep 1.5 s
+  });
+
   it('ends a memory bomb under ulimit -v with ENOMEM in the guest, and the shell goes on', () => {
     const bomb = 'x=aaaaaaaaaaaaaaaa; i=0; while [ $i -lt 40 ]; do x=$x$x; i=$((i+1)); done; echo survived';
     const r = run('sh', ['-c', `ulimit -v 65536; sh -c '${bomb}'; echo status $?; echo still here`], { timeout: 60_000 });

@@ -1,7 +1,8 @@
 /* Resource limits (tabkernel's libc extension, userland/libc/resource.c), with
    Linux's numbers. wasi-libc's own <sys/resource.h> only offers getrusage
    behind an emulation flag; this one replaces it. Enforced: RLIMIT_NOFILE,
-   RLIMIT_NPROC, RLIMIT_FSIZE; the rest are kept and reported (docs/LIMITS.md). */
+   RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_AS, RLIMIT_CPU; the rest are kept and
+   reported (docs/LIMITS.md). */
 #ifndef _SYS_RESOURCE_H
 #define _SYS_RESOURCE_H
 #ifdef __cplusplus
