@@ -27,6 +27,11 @@ export class PipeArena {
   private readonly free: number[] = Array.from({ length: ARENA_RINGS }, (_, i) => ARENA_RINGS - 1 - i);
   readonly live = new Set<Pipe>();
 
+  /** Slots holding a pipe's ring (Kernel.census). */
+  get inUse(): number {
+    return ARENA_RINGS - this.free.length;
+  }
+
   take(): number | null {
     return this.free.pop() ?? null;
   }
