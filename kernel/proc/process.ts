@@ -86,7 +86,7 @@ export class Process {
   releaseParent: (() => void) | null = null;
   /** Where fork children copy this process's memory from (abi/messages.ts ForkSource), as last sent. */
   forkSource: { source: WebAssembly.Memory | SharedArrayBuffer; gen: number } | null = null;
-  /** Pages of memory its worker keeps for a fork child after a clean exit (runtime/mempool.ts). */
+  /** Pages of memory its worker keeps for a fork child after a clean exit; < 0: retire the worker (runtime/mempool.ts). */
   keptPages = 0;
   readonly forkSourceArrived = new WaitQueue();
 

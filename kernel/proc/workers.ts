@@ -92,7 +92,8 @@ export class WorkerPool {
    */
   release(w: WorkerHandle, clean: boolean, keptPages: number): boolean {
     this.owner.delete(w);
-    if (!clean || this.idle.length >= POOL_MAX) {
+    // keptPages < 0 (runtime/mempool.ts RETIRE): its program's memory was too large to keep.
+    if (!clean || keptPages < 0 || this.idle.length >= POOL_MAX) {
       w.terminate();
       this.live--;
       return false;
