@@ -100,3 +100,8 @@ export class Runner {
     return this.run({ argv: ['sh', '-c', script] });
   }
 }
+
+/** Start measuring this process's peak resident set (VmHWM) afresh (Linux: clear_refs 5). */
+export function resetPeak(): void {
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+}
