@@ -32,7 +32,8 @@ const HEAP_SLACK_MIB = 8;
 /**
  * One round of the mixed run: spawns and forks from C, pipelines (one ended by
  * SIGPIPE), files written and removed in /tmp, a command substitution, a
- * sleeping job killed by a signal.
+ * sleeping job killed by a signal, a PTY pair opened, written through its
+ * slave and closed.
  */
 const MIXED = `
 /t/spawnloop.wasm spawn 20 /bin/true >/dev/null || exit 1
@@ -43,8 +44,9 @@ i=0; while [ $i -lt 10 ]; do seq 1 100 > /tmp/s$i; i=$((i+1)); done
 cat /tmp/s* | wc -l; rm /tmp/s*; ls /tmp | wc -l
 x=$(echo sub | tr a-z A-Z); echo $x
 sleep 30 & kill $!; wait $! 2>/dev/null; echo killed $?
+exec 3<>/dev/ptmx; echo hi >/dev/pts/$(ls /dev/pts); ls /dev/pts | wc -l; exec 3>&-; ls /dev/pts | wc -l
 `;
-const MIXED_OUT = '1000\n1000\n0\nSUB\nkilled 143\n';
+const MIXED_OUT = '1000\n1000\n0\nSUB\nkilled 143\n1\n0\n';
 
 const r = new Runner();
 const spawnloop = program('spawnloop');
@@ -58,7 +60,7 @@ async function measure(what: string): Promise<{ delta: string[]; census: Census;
   const mem = hostMemory();
   const delta = censusDelta(base.census, census);
   figures.push(`${what}: census ${delta.length ? delta.join(', ') : 'unchanged'}; idle workers ${base.census.workers.idle}→${census.workers.idle}; ` +
-    `heap ${base.mem.heap}→${mem.heap} MiB, threads ${base.mem.threads}→${mem.threads}, rss ${mem.rss} MiB (peak ${mem.peak})`);
+    `heap ${base.mem.heap}→${mem.heap} MiB, buffers ${base.mem.buffers}→${mem.buffers} MiB, threads ${base.mem.threads}→${mem.threads}, rss ${mem.rss} MiB (peak ${mem.peak})`);
   return { delta, census, mem };
 }
 
@@ -107,7 +109,7 @@ describe('soak', () => {
     expectBack(await measure(`${PIPELINES} pipelines`));
   }, 60_000 + PIPELINES * 100);
 
-  it('leaves every resource as it was after a mixed run of spawns, forks, pipes, files and signals', async () => {
+  it('leaves every resource as it was after a mixed run of spawns, forks, pipes, files, signals and PTYs', async () => {
     const end = Date.now() + SECONDS * 1000;
     let rounds = 0;
     while (rounds < ROUNDS && (rounds === 0 || Date.now() < end || !LONG)) {
@@ -117,7 +119,8 @@ describe('soak', () => {
       rounds++;
       if (LONG && rounds % 50 === 0) {
         const m = hostMemory();
-        console.log(`soak: ${rounds} rounds, ${Math.round((end - Date.now()) / 1000)} s left, heap ${m.heap} MiB, rss ${m.rss} MiB`);
+        console.log(`soak: ${rounds} rounds, ${Math.round((end - Date.now()) / 1000)} s left, heap ${m.heap} MiB, ` +
+          `buffers ${m.buffers} MiB, rss ${m.rss} MiB, threads ${m.threads}`);
       }
     }
     expectBack(await measure(`mixed, ${rounds} rounds`));

@@ -21,6 +21,8 @@ export const gc: () => void = (() => {
 export interface HostMemory {
   /** V8 heap of this thread after a full collection, MiB. */
   heap: number;
+  /** ArrayBuffers and SharedArrayBuffers this thread holds (outside the heap), MiB. */
+  buffers: number;
   /** Resident set, and its peak so far (VmHWM), MiB. */
   rss: number;
   peak: number;
@@ -35,6 +37,7 @@ export function hostMemory(): HostMemory {
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
   return {
     heap: round(process.memoryUsage().heapUsed / MiB),
+    buffers: round(process.memoryUsage().arrayBuffers / MiB),
     rss: round(process.memoryUsage().rss / MiB),
     peak: round((field('VmHWM') * 1024) / MiB),
     threads: field('Threads'),
