@@ -25,7 +25,7 @@ import { Vfs } from './fs/vfs.js';
 import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
 import { useMonotonicClock } from './lib/time.js';
-import { PipeArena } from './ipc/pipe.js';
+import { PipeArena, openPipes } from './ipc/pipe.js';
 import { MemoryBudget } from './mm/budget.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
@@ -33,14 +33,31 @@ import { Loader } from './proc/loader.js';
 import { ModuleCache } from './proc/modules.js';
 import { OomKiller } from './proc/oom.js';
 import { ProcState } from './proc/process.js';
-import { ProcessTable } from './proc/table.js';
-import { WorkerPool } from './proc/workers.js';
+import { ProcessTable, type ProcessCensus } from './proc/table.js';
+import { WorkerPool, type WorkerCensus } from './proc/workers.js';
 import { decode, run } from './syscall/dispatch.js';
 import type { Sys, Task } from './syscall/task.js';
 import { DevTtyInode, PtmxInode, PtsDir, PtyTable } from './tty/pts.js';
 
 /** Longest stretch of spinning before the host's event loop gets a turn. */
 const SLICE_MS = 4;
+
+/**
+ * The kernel's resources, counted (Kernel.census): what a soak test compares
+ * before and after, so that a leak shows as a number that does not come back.
+ */
+export interface Census extends ProcessCensus {
+  workers: WorkerCensus;
+  /** Pipes with an end open, in every kernel of this thread (ipc/pipe.ts counts them globally). */
+  pipes: number;
+  /** Slots of this kernel's shared pipe arena in use. */
+  rings: number;
+  /** PTY pairs with a side open. */
+  ptys: number;
+  /** Tasks queued to run again, and promises tasks wait for. */
+  runnable: number;
+  inFlight: number;
+}
 
 export interface KernelOptions {
   trace?: boolean;
@@ -258,6 +275,19 @@ export class Kernel implements Sys {
   /** Live processes (for tests). */
   get processCount(): number {
     return this.procs.size;
+  }
+
+  /** Every resource the kernel holds, counted. */
+  census(): Census {
+    return {
+      ...this.procs.census(),
+      workers: this.workers.census(),
+      pipes: openPipes(),
+      rings: this.pipeArena.inUse,
+      ptys: this.ptys.size,
+      runnable: this.runnable.length,
+      inFlight: this.inFlight,
+    };
   }
 
   /**

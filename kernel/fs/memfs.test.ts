@@ -115,10 +115,15 @@ describe('memfs space (capacity and the memory budget)', () => {
     const e = h.write(new Uint8Array(8 * 1024));
     expect(isErr(e) && e.errno).toBe(Errno.NOSPC);
     expect(h.node.fileSize()).toBe(60 * 1024);
-    expect(h.setSize(1n << 20n)).toBe(Errno.NOSPC);
     // What is left still fits, to the last block.
     expect(h.write(new Uint8Array(4 * 1024))).toBe(4 * 1024);
     expect(fs.free()).toBe(0);
+    // Growing by truncation leaves a hole, which takes no space (as on tmpfs); writing into it does.
+    expect(h.setSize(1n << 20n)).toBe(Errno.SUCCESS);
+    expect(fs.used).toBe(64 * 1024);
+    expect(h.pread(4, 500_000n)).toEqual(new Uint8Array(4));
+    const e2 = h.pwrite(new Uint8Array([1]), 500_000n);
+    expect(isErr(e2) && e2.errno).toBe(Errno.NOSPC);
   });
 
   it('gives space back when the last link goes, or at the last close of an unlinked file', () => {
@@ -170,5 +175,37 @@ describe('memfs space (capacity and the memory budget)', () => {
     h.release();
     fs.root.unlink('f');
     expect(budget.used()).toBe(0);
+  });
+});
+
+describe('memfs file chunks', () => {
+  it('reads back writes that cross chunk boundaries, with holes as zeros', () => {
+    const fs = new MemFs();
+    const h = (fs.root.createFile('f') as MemFile).open({ read: true, write: true }) as RegularFileHandle;
+    const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff);
+    expect(h.pwrite(data, 10_000n)).toBe(200_000);
+    expect(h.pread(200_000, 10_000n)).toEqual(data);
+    expect(h.pread(10, 0n)).toEqual(new Uint8Array(10));
+    expect(h.setSize(1_000_000n)).toBe(Errno.SUCCESS);
+    expect(h.pread(8, 600_000n)).toEqual(new Uint8Array(8));
+    expect(fs.used).toBe(4 * 64 * 1024); // chunks 0..3; the hole past 210,000 takes nothing
+    expect(h.setSize(70_000n)).toBe(Errno.SUCCESS);
+    expect(h.pread(10, 69_995n)).toEqual(Uint8Array.from(data.subarray(59_995, 60_000)));
+    expect(h.setSize(200_000n)).toBe(Errno.SUCCESS);
+    expect(h.pread(10, 70_000n)).toEqual(new Uint8Array(10)); // cut bytes do not come back
+  });
+
+  it('keeps an image file\'s bytes as given and never writes into them', () => {
+    const fs = new MemFs();
+    const image = Uint8Array.from({ length: 100_000 }, (_, i) => i & 0xff);
+    const copy = image.slice();
+    const f = new MemFile(fs, image);
+    fs.root.add('f', f);
+    const h = f.open({ read: true, write: true }) as RegularFileHandle;
+    expect(h.pread(100_000, 0n)).toEqual(copy);
+    expect(h.pwrite(new Uint8Array([9, 9]), 70_000n)).toBe(2);
+    expect(h.setSize(50_000n)).toBe(Errno.SUCCESS);
+    expect(image).toEqual(copy);
+    expect(h.pread(3, 49_998n)).toEqual(Uint8Array.from(copy.subarray(49_998, 50_000)));
   });
 });

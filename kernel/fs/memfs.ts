@@ -2,7 +2,7 @@
 // growable byte arrays, symlinks as strings. It backs `/`, `/tmp` and every
 // directory not served by another file system.
 //
-// Space: a file's bytes are charged in blocks to its file system's capacity
+// Space: a file's bytes, kept in 64 KiB chunks, are charged in blocks to its file system's capacity
 // (tmpfs's size=) and to the kernel's memory budget (mm/budget.ts) before they
 // are allocated, so a write that does not fit fails with ENOSPC and nothing is
 // half-written. A file's space comes back when its last link is gone and the
@@ -213,9 +213,15 @@ function isAncestor(dir: MemDir, of: MemDir): boolean {
 
 export class MemFile extends FileInode implements FileData {
   override readonly meta: Meta;
-  private bytes: Uint8Array = new Uint8Array(0);
+  /**
+   * The bytes, in chunks of up to CHUNK bytes: chunk i holds [i*CHUNK, …).
+   * A chunk not in the map is a hole (reads as zeros, takes no space). A chunk may be shorter
+   * than CHUNK (a small file's only one, an image file's last); it is
+   * reallocated when a write reaches past it. Bytes past `size` are zero.
+   */
+  private chunks = new Map<number, Uint8Array>();
   size = 0;
-  /** Bytes charged to the file system for `bytes` (its length in whole blocks). */
+  /** Bytes charged to the file system: each chunk's length in whole blocks. */
   private charged = 0;
   /** Open descriptions of this file: an unlinked file keeps its bytes while any is open. */
   private opens = 0;
@@ -224,10 +230,14 @@ export class MemFile extends FileInode implements FileData {
     super();
     this.meta = fs.meta();
     if (content) {
-      this.bytes = content;
+      // An image's file: views of the bytes already in memory, no copy.
+      for (let at = 0; at < content.length; at += CHUNK) {
+        const c = content.subarray(at, Math.min(content.length, at + CHUNK));
+        this.chunks.set(at / CHUNK, c);
+        this.charged += blocks(c.length);
+      }
       this.size = content.length;
-      this.charged = blocks(content.length);
-      fs.take(this.charged, true); // an image's files: already in memory
+      fs.take(this.charged, true);
     }
   }
 
@@ -249,7 +259,7 @@ export class MemFile extends FileInode implements FileData {
   /** With no link and no open description left, the bytes go back to the file system. */
   dropIfUnused(): void {
     if (this.opens > 0 || this.meta.nlink > 0n) return;
-    this.bytes = new Uint8Array(0);
+    this.chunks.clear();
     this.size = 0;
     this.fs.give(this.charged);
     this.charged = 0;
@@ -261,25 +271,62 @@ export class MemFile extends FileInode implements FileData {
   readAt(pos: number, max: number): Uint8Array {
     if (pos >= this.size) return new Uint8Array(0);
     const end = Math.min(this.size, pos + max);
-    return this.bytes.slice(pos, end);
+    const out = new Uint8Array(end - pos);
+    for (let at = pos; at < end;) {
+      const i = Math.floor(at / CHUNK), off = at - i * CHUNK;
+      const n = Math.min(end - at, CHUNK - off);
+      const c = this.chunks.get(i);
+      if (c && off < c.length) out.set(c.subarray(off, Math.min(c.length, off + n)), at - pos);
+      at += n;
+    }
+    return out;
   }
   writeAt(pos: number, data: Uint8Array): number | Err {
     const end = pos + data.length;
     if (end > MAX_FILE) return err(Errno.FBIG);
-    if (!this.reserve(end)) return err(Errno.NOSPC);
-    this.bytes.set(data, pos);
+    if (data.length === 0) return 0;
+    // All the space first, so a write that does not fit changes nothing.
+    const first = Math.floor(pos / CHUNK), last = Math.floor((end - 1) / CHUNK);
+    let extra = 0;
+    for (let i = first; i <= last; i++) extra += this.growthOf(i, Math.min(CHUNK, end - i * CHUNK));
+    if (extra > 0 && !this.fs.take(extra)) return err(Errno.NOSPC);
+    this.charged += extra;
+    for (let i = first; i <= last; i++) {
+      const c = this.ensure(i, Math.min(CHUNK, end - i * CHUNK));
+      const from = Math.max(pos, i * CHUNK);
+      const to = Math.min(end, (i + 1) * CHUNK);
+      c.set(data.subarray(from - pos, to - pos), from - i * CHUNK);
+    }
     if (end > this.size) this.size = end;
     this.meta.touchModified();
     return data.length;
   }
+  /** ftruncate: growing leaves a hole (no space taken, as tmpfs does); shrinking frees whole chunks. */
   truncate(size: number): Errno {
     if (size > MAX_FILE) return Errno.FBIG;
-    if (size > this.size) {
-      if (!this.reserve(size)) return Errno.NOSPC;
-      this.bytes.fill(0, this.size, size);
-    } else {
-      this.bytes.fill(0, size, this.size);
-      this.shrink(size);
+    if (size < this.size) {
+      const keep = Math.ceil(size / CHUNK);
+      let freed = 0;
+      for (const [i, c] of this.chunks) {
+        if (i < keep) continue;
+        freed += blocks(c.length);
+        this.chunks.delete(i);
+      }
+      // The kept part of the last chunk: zero past the new end (reads past it see zeros later).
+      const c = keep > 0 ? this.chunks.get(keep - 1) : undefined;
+      if (c) {
+        const off = size - (keep - 1) * CHUNK;
+        // A file cut to less than a chunk keeps only the blocks it needs.
+        const len = keep === 1 ? Math.min(c.length, blocks(off)) : c.length;
+        if (off < c.length) {
+          const mine = new Uint8Array(len); // a fresh copy: never write into an image's bytes
+          mine.set(c.subarray(0, off));
+          this.chunks.set(keep - 1, mine);
+          freed += blocks(c.length) - blocks(len);
+        }
+      }
+      this.charged -= freed;
+      this.fs.give(freed);
     }
     this.size = size;
     this.meta.touchModified();
@@ -288,47 +335,36 @@ export class MemFile extends FileInode implements FileData {
 
   /** The file's bytes (a copy). */
   contents(): Uint8Array {
-    return this.bytes.slice(0, this.size);
+    return this.readAt(0, this.size);
   }
 
-  /**
-   * Room for `n` bytes. The array grows geometrically (by up to 64 MiB at a
-   * time) so appends are amortised; when the file system cannot spare that
-   * much, it grows to just `n`, and when not even that fits: false (ENOSPC).
-   */
-  private reserve(n: number): boolean {
-    if (n <= this.bytes.length) return true;
-    const roomy = Math.min(MAX_FILE, Math.max(n, 64, Math.min(this.bytes.length * 2, this.bytes.length + GROWTH_STEP)));
-    for (const len of roomy > n ? [roomy, n] : [n]) {
-      const extra = blocks(len) - this.charged;
-      if (extra > 0 && !this.fs.take(extra)) continue;
-      this.resize(len);
-      if (extra > 0) this.charged += extra;
-      return true;
-    }
-    return false;
+  /** The bytes chunk `i` must grow by to hold `len` bytes (0 when it does). */
+  private growthOf(i: number, len: number): number {
+    const have = this.chunks.get(i)?.length ?? 0;
+    return len <= have ? 0 : blocks(this.roomFor(i, len)) - blocks(have);
   }
 
-  /** A file cut to well under its array gives the difference back. */
-  private shrink(size: number): void {
-    if (size > this.bytes.length / 2) return;
-    const before = this.charged;
-    this.resize(size);
-    this.charged = blocks(size);
-    this.fs.give(before - this.charged);
+  /** The length chunk `i` takes to hold `len`: a whole chunk unless it is the file's only one. */
+  private roomFor(i: number, len: number): number {
+    return i === 0 && this.size <= CHUNK && len < CHUNK ? Math.min(CHUNK, blocks(len)) : CHUNK;
   }
 
-  private resize(len: number): void {
-    const next = new Uint8Array(len);
-    next.set(this.bytes.subarray(0, Math.min(this.size, len)));
-    this.bytes = next;
+  /** Chunk `i`, at least `len` long (its space already charged by growthOf). */
+  private ensure(i: number, len: number): Uint8Array {
+    const c = this.chunks.get(i);
+    if (c && c.length >= len && c.buffer.byteLength === c.length) return c;
+    // Long enough but a view of an image's buffer: copied at its length, so the charge holds.
+    const next = new Uint8Array(c && c.length >= len ? c.length : Math.max(this.roomFor(i, len), c?.length ?? 0));
+    if (c) next.set(c);
+    this.chunks.set(i, next);
+    return next;
   }
 }
 
-/** Files live in memory: cap one at 1 GiB so a runaway write fails with FBIG. */
-const MAX_FILE = 1 << 30;
-/** The most a file's array grows by beyond what a write needs. */
-const GROWTH_STEP = 64 << 20;
+/** The largest file: where offsets stop being exact (the capacity and the budget bound what it holds). */
+const MAX_FILE = Number.MAX_SAFE_INTEGER;
+/** The unit a file's bytes are kept in: appends never copy more than one. */
+const CHUNK = 64 * 1024;
 
 /** `n` bytes in whole blocks. */
 function blocks(n: number): number {

@@ -34,6 +34,11 @@ export class PipeArena {
 
   constructor(readonly budget: MemoryBudget | null = null) {}
 
+  /** Slots holding a pipe's ring (Kernel.census). */
+  get inUse(): number {
+    return ARENA_RINGS - this.free.length;
+  }
+
   take(): number | null {
     return this.free.pop() ?? null;
   }

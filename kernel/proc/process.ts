@@ -93,7 +93,7 @@ export class Process {
   memory: WebAssembly.Memory | null = null;
   /** The bytes its program started with, counted until `memory` is known (proc/oom.ts). */
   startBytes = 0;
-  /** Pages of memory its worker keeps for a fork child after a clean exit (runtime/mempool.ts). */
+  /** Pages of memory its worker keeps for a fork child after a clean exit; < 0: retire the worker (runtime/mempool.ts). */
   keptPages = 0;
   readonly forkSourceArrived = new WaitQueue();
 

@@ -1,6 +1,23 @@
 // The process table: pids, lookups by pid and process group, and the
 // parent/child links that wait(2) and orphan adoption follow.
-import type { Process } from './process.js';
+import type { OpenFile } from '../fs/file.js';
+import { ProcState, type Process } from './process.js';
+
+/** What the table holds, counted (Kernel.census). */
+export interface ProcessCensus {
+  /** Entries in the table: live, stopped and zombies. */
+  processes: number;
+  zombies: number;
+  stopped: number;
+  /** Calls in the kernel right now, parked or being served. */
+  calls: number;
+  /** alarm(2) timers armed. */
+  alarms: number;
+  /** fds over every fd table. */
+  fds: number;
+  /** Distinct open file descriptions those fds point at. */
+  descriptions: number;
+}
 
 export class ProcessTable {
   private readonly byPid = new Map<number, Process>();
@@ -42,5 +59,22 @@ export class ProcessTable {
 
   get size(): number {
     return this.byPid.size;
+  }
+
+  census(): ProcessCensus {
+    const c: ProcessCensus = { processes: this.byPid.size, zombies: 0, stopped: 0, calls: 0, alarms: 0, fds: 0, descriptions: 0 };
+    const files = new Set<OpenFile>();
+    for (const p of this.byPid.values()) {
+      if (p.state === ProcState.ZOMBIE) c.zombies++;
+      if (p.state === ProcState.STOPPED) c.stopped++;
+      if (p.task !== null) c.calls++;
+      if (p.alarmTimer !== null) c.alarms++;
+      for (const [, e] of p.fds.entries()) {
+        c.fds++;
+        files.add(e.file);
+      }
+    }
+    c.descriptions = files.size;
+    return c;
   }
 }

@@ -18,11 +18,23 @@ import type { Process } from './process.js';
 const POOL_MIN = 2;
 const POOL_MAX = 8;
 
+/** The pool's workers, counted (Kernel.census). */
+export interface WorkerCensus {
+  /** Started and waiting for a program. */
+  idle: number;
+  /** Running a process's program. */
+  busy: number;
+  /** Started and not terminated: idle + busy, unless one was dropped without being terminated. */
+  live: number;
+}
+
 export class WorkerPool {
   private readonly idle: WorkerHandle[] = [];
   /** Pages of memory an idle worker kept from its last program (runtime/mempool.ts). */
   private readonly keptPages = new Map<WorkerHandle, number>();
   private readonly owner = new Map<WorkerHandle, Process>();
+  /** Workers started minus workers terminated. */
+  private live = 0;
 
   constructor(
     private readonly host: Pick<Host, 'startProcessWorker'>,
@@ -33,6 +45,10 @@ export class WorkerPool {
   /** Idle workers (for Kernel.describe). */
   get size(): number {
     return this.idle.length;
+  }
+
+  census(): WorkerCensus {
+    return { idle: this.idle.length, busy: this.owner.size, live: this.live };
   }
 
   /**
@@ -94,8 +110,10 @@ export class WorkerPool {
    */
   release(w: WorkerHandle, clean: boolean, keptPages: number): boolean {
     this.owner.delete(w);
-    if (!clean || this.idle.length >= POOL_MAX) {
+    // keptPages < 0 (runtime/mempool.ts RETIRE): its program's memory was too large to keep.
+    if (!clean || keptPages < 0 || this.idle.length >= POOL_MAX) {
       w.terminate();
+      this.live--;
       return false;
     }
     if (keptPages > 0) this.keptPages.set(w, keptPages);
@@ -106,6 +124,7 @@ export class WorkerPool {
   /** A new worker, its events routed to whichever process owns it. */
   private start(): WorkerHandle {
     const w = this.host.startProcessWorker();
+    this.live++;
     w.onError((e) => {
       const p = this.owner.get(w);
       if (p) this.onCrash(p, e);

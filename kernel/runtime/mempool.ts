@@ -11,6 +11,8 @@ import type { MemoryType } from '../abi/imports.js';
 const PAGE = 65536;
 /** The largest memory a worker keeps for reuse (256 MiB). */
 const MAX_KEPT_PAGES = 4096;
+/** keepMemoryOnExit's answer for a worker to end rather than reuse (proc/workers.ts). */
+export const RETIRE = -1;
 
 interface Supplied {
   memory: WebAssembly.Memory;
@@ -44,7 +46,10 @@ export function suppliedMemory(): WebAssembly.Memory | null {
 
 /**
  * The running program is ending cleanly: keep its memory for the next fork
- * child and return its size in pages (0: nothing kept).
+ * child and return its size in pages (0: nothing kept). A memory too large to
+ * keep answers RETIRE: an idle worker's isolate may not collect it for a long
+ * time (a memory bomb's 1 GiB stayed resident after the program had ended), so
+ * the kernel ends this worker instead of reusing it, and the memory goes with it.
  */
 export function keepMemoryOnExit(): number {
   const s = current;
@@ -52,7 +57,7 @@ export function keepMemoryOnExit(): number {
   kept = null;
   if (!s) return 0;
   const pages = s.memory.buffer.byteLength / PAGE;
-  if (pages > MAX_KEPT_PAGES) return 0;
+  if (pages > MAX_KEPT_PAGES) return RETIRE;
   kept = s;
   return pages;
 }

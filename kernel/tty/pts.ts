@@ -37,6 +37,12 @@ export class PtyTable {
     for (const [n, p] of this.ptys) if (!p.masterOpen && p.slaves === 0 && !p.sink) this.ptys.delete(n);
   }
 
+  /** Pairs with a side still open (Kernel.census). */
+  get size(): number {
+    this.reap();
+    return this.ptys.size;
+  }
+
   all(): Pty[] {
     this.reap();
     return [...this.ptys.values()];

@@ -21,6 +21,8 @@ export interface Captured {
   host: NodeHost;
   stdout: () => string;
   stderr: () => string;
+  /** Forget what was captured so far (a kernel that runs for long keeps none of it). */
+  clear: () => void;
 }
 
 /** A kernel whose first processes read `stdin` and write into buffers. */
@@ -44,7 +46,11 @@ export function captureKernel(stdin = ''): Captured {
   const kernel = new Kernel(host);
   liveKernels.add(kernel);
   const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');
-  return { kernel, host, stdout: () => text(out), stderr: () => text(err) };
+  const clear = () => {
+    out.length = 0;
+    err.length = 0;
+  };
+  return { kernel, host, stdout: () => text(out), stderr: () => text(err), clear };
 }
 
 export function wasmFromBase64(b64: string): Uint8Array {
