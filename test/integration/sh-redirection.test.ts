@@ -25,6 +25,12 @@ describe('sh: redirection', () => {
         { stdout: 'pipe: err\nout\n', stderr: '', status: 0 },
       );
     });
+    it('sends "not found" where the command\'s stderr goes (regression: it went to the shell\'s)', () => {
+      expectSh(
+        'nosuch 2>/dev/null; echo $?; /nosuch 2>/tmp/e; echo $?; cat /tmp/e; x=$(nosuch 2>&1); echo "[$x]"',
+        { stdout: '127\n127\nsh: 1: /nosuch: not found\n[sh: 1: nosuch: not found]\n', stderr: '', status: 0 },
+      );
+    });
     it('opens a file read-write with <>', () => {
       expectSh(
         'cd /tmp && echo data > r3 && cat <> r3',

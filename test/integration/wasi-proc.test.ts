@@ -197,6 +197,24 @@ describe('mistyped imports and entry points', () => {
     const r = run(prog('fuzz'), ['/x/scratch', '/x/script'], { dirs: [`${dir}::/x`] });
     expect([r.stdout, r.stderr, r.status]).toEqual([`r ${ENOEXEC}\n`.repeat(4) + 'r 0\nend 5\n', '', 0]);
   });
+
+  it('is not run as a shell script by sh, execvp or posix_spawnp: "cannot execute binary file", 126', () => {
+    const dir = scratch('sh-binary');
+    fs.writeFileSync(path.join(dir, 'bad.wasm'), moduleImporting([['wasi_snapshot_preview1', 'sched_yield', [], []]]), { mode: 0o755 });
+    // A text file without #! still runs with the shell.
+    fs.writeFileSync(path.join(dir, 'script'), 'echo from script "$@"\n', { mode: 0o755 });
+    const r = run('sh', ['-c', [
+      '/x/bad.wasm; echo status $?',
+      '(/x/bad.wasm); echo subshell $?', // forked, then exec'd: exec_external
+      'PATH=/x:$PATH; bad.wasm 2>/dev/null; echo path $?',
+      'env /x/bad.wasm; echo env $?', // execvp in env
+      '/x/script a b',
+    ].join('; ')], { dirs: [`${dir}::/x`] });
+    expect(r.stdout).toBe('status 126\nsubshell 126\npath 126\nenv 126\nfrom script a b\n');
+    // The third one's message went where its stderr did (2>/dev/null), as from a forked child.
+    expect(r.stderr).toBe('sh: 1: /x/bad.wasm: cannot execute binary file: Exec format error\n'.repeat(2) +
+      "env: '/x/bad.wasm': Exec format error\n");
+  });
 });
 
 describe('bad modules', () => {

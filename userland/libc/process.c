@@ -4,6 +4,7 @@
  * (tabkernel.h); the kernel side is kernel/syscall/process.ts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -164,6 +165,25 @@ static int spawn_one(pid_t *pid, const char *path, const posix_spawn_file_action
   return r;
 }
 
+/*
+ * Whether a file the kernel would not execute (ENOEXEC) is a script for
+ * /bin/sh: not when a NUL byte comes before the end of its first line in the
+ * first 80 bytes, as bash judges a binary file (a WebAssembly module that
+ * failed to load starts with "\0asm"). POSIX lets a shell refuse those.
+ */
+int __tk_is_script(const char *path) {
+  int saved = errno;
+  int fd = open(path, O_RDONLY);
+  errno = saved;
+  if (fd < 0) return 1;
+  char head[80];
+  ssize_t n = read(fd, head, sizeof head);
+  close(fd);
+  errno = saved;
+  for (ssize_t i = 0; i < n && head[i] != '\n'; i++) if (head[i] == 0) return 0;
+  return 1;
+}
+
 /* A file the kernel cannot execute (no #! line): run it with /bin/sh, as execvp does. */
 static int spawn_script(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
                         const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
@@ -226,7 +246,7 @@ struct spawn_args {
 static int try_spawn(const char *full, void *ctx) {
   struct spawn_args *a = ctx;
   int r = spawn_one(a->pid, full, a->fa, a->attr, a->argv, a->envp);
-  return r == ENOEXEC ? spawn_script(a->pid, full, a->fa, a->attr, a->argv, a->envp) : r;
+  return r == ENOEXEC && __tk_is_script(full) ? spawn_script(a->pid, full, a->fa, a->attr, a->argv, a->envp) : r;
 }
 
 int posix_spawnp(pid_t *restrict pid, const char *restrict file, const posix_spawn_file_actions_t *fa,
@@ -294,8 +314,13 @@ struct exec_args {
 static int try_exec(const char *full, void *ctx) {
   struct exec_args *a = ctx;
   execve(full, a->argv, a->envp);
-  if (errno == ENOEXEC) exec_script(full, a->argv, a->envp);
-  return errno;
+  int e = errno;
+  if (e == ENOEXEC && __tk_is_script(full)) {
+    exec_script(full, a->argv, a->envp);
+    return errno;
+  }
+  errno = e;
+  return e;
 }
 
 int execvpe(const char *file, char *const argv[], char *const envp[]) {

@@ -100,7 +100,7 @@ static int cmdsubst_fast(struct node *n, struct str *out) {
     close(fds[1]);
     if (pid < 0) {
       close(fds[0]);
-      cmdsubst_status = spawn_error_status(&pc, (int)-pid);
+      cmdsubst_status = spawn_failed(&pc, (int)-pid);
     } else {
       read_all(fds[0], out);
       close(fds[0]);

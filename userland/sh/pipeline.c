@@ -59,7 +59,7 @@ static void child_prepared(struct prepared *pc, int in, int out, pid_t pgid) {
     dup2(out, 1);
     close(out);
   }
-  if (pc->argv.n > 0 && pc->ci.kind == CMD_NONE) exitshell(spawn_error_status(pc, pc->ci.err));
+  if (pc->argv.n > 0 && pc->ci.kind == CMD_NONE) exitshell(spawn_failed(pc, pc->ci.err));
   int status = run_in_shell(pc, EV_EXIT);
   exitshell(status);
 }
@@ -83,7 +83,7 @@ pid_t start_element(struct node *c, int in, int out, int spare, pid_t pgid, int 
     if (pc.argv.n > 0 && pc.ci.kind == CMD_EXTERNAL) {
       pid = spawn_external(&pc, in, out, pgid, bg);
       if (pid < 0) {
-        *status = spawn_error_status(&pc, (int)-pid);
+        *status = spawn_failed(&pc, (int)-pid);
         pid = -1;
       }
     } else {

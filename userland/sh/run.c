@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <tabkernel.h>
 
 #include "run.h"
 
@@ -180,6 +181,7 @@ static void not_found(struct prepared *pc, int err) {
   if (err == EACCES) sh_error("%s: Permission denied", name);
   else if (err == ENOENT && !strchr(name, '/')) sh_error("%s: not found", name);
   else if (err == ENOENT) sh_error("%s: not found", name);
+  else if (err == ENOEXEC) sh_error("%s: cannot execute binary file: Exec format error", name);
   else sh_error("%s: %s", name, strerror(err));
 }
 
@@ -237,7 +239,7 @@ pid_t spawn_external(struct prepared *pc, int in, int out, pid_t pgid, int bg) {
     sigaction(SIGQUIT, &ign, &oquit);
   }
   int err = posix_spawn(&pid, pc->ci.path, &fa, &attr, pc->argv.v, envp);
-  if (err == ENOEXEC) {
+  if (err == ENOEXEC && __tk_is_script(pc->ci.path)) {
     /* A script without #!: run it with the shell (XCU 2.9.1.1). */
     struct strlist a = {0};
     sl_add(&a, "sh");
@@ -261,6 +263,20 @@ int spawn_error_status(struct prepared *pc, int err) {
   return err == ENOENT ? 127 : 126;
 }
 
+/*
+ * posix_spawn of pc failed in the shell: say why where the command's stderr
+ * would have gone (its redirections, as a forked child would have applied
+ * them before exec: `cmd 2>/dev/null` is silent), and return its status.
+ */
+int spawn_failed(struct prepared *pc, int err) {
+  struct rsave save = {0};
+  int status = err == ENOENT ? 127 : 126;
+  if (redir_apply(&pc->redirs, &save) == 0) not_found(pc, err);
+  else status = 1; /* a redirection error, already reported */
+  redir_restore(&save);
+  return status;
+}
+
 /* In a child that will not return: replace the process. */
 static void exec_external(struct prepared *pc) __attribute__((noreturn));
 static void exec_external(struct prepared *pc) {
@@ -271,12 +287,13 @@ static void exec_external(struct prepared *pc) {
   trap_child_reset();
   execve(pc->ci.path, pc->argv.v, envp);
   int err = errno;
-  if (err == ENOEXEC) {
+  if (err == ENOEXEC && __tk_is_script(pc->ci.path)) {
     struct strlist a = {0};
     sl_add(&a, "sh");
     for (int i = 0; i < pc->argv.n; i++) sl_add(&a, i == 0 ? pc->ci.path : pc->argv.v[i]);
     sl_add(&a, NULL);
     execve("/bin/sh", a.v, envp);
+    err = errno;
   }
   exitshell(spawn_error_status(pc, err));
 }
@@ -363,7 +380,7 @@ int run_simple(struct node *n, int flags) {
   }
   if (pc.argv.n == 0 || pc.ci.kind != CMD_EXTERNAL) {
     if (pc.argv.n > 0 && pc.ci.kind == CMD_NONE) {
-      status = spawn_error_status(&pc, pc.ci.err);
+      status = spawn_failed(&pc, pc.ci.err);
       if (flags & EV_EXIT) exitshell(status);
     } else {
       status = run_in_shell(&pc, flags);
@@ -373,7 +390,7 @@ int run_simple(struct node *n, int flags) {
   } else {
     pid_t pid = spawn_external(&pc, -1, -1, 0, 0);
     if (pid < 0) {
-      status = spawn_error_status(&pc, (int)-pid);
+      status = spawn_failed(&pc, (int)-pid);
     } else {
       struct job *j = job_new(1, NULL);
       j->pids[0] = pid;
@@ -396,9 +413,9 @@ int run_command_argv(int argc, char **argv, const char *path) {
   if (pc.ci.kind == CMD_SPECIAL || pc.ci.kind == CMD_BUILTIN) return run_builtin(pc.ci.builtin, argc, argv);
   pc.argv.v = argv;
   pc.argv.n = argc;
-  if (pc.ci.kind == CMD_NONE) return spawn_error_status(&pc, pc.ci.err);
+  if (pc.ci.kind == CMD_NONE) return spawn_failed(&pc, pc.ci.err);
   pid_t pid = spawn_external(&pc, -1, -1, 0, 0);
-  if (pid < 0) return spawn_error_status(&pc, (int)-pid);
+  if (pid < 0) return spawn_failed(&pc, (int)-pid);
   struct job *j = job_new(1, NULL);
   j->pids[0] = pid;
   j->pgid = job_control ? pid : 0;

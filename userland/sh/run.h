@@ -24,7 +24,8 @@ int prepare(struct node *n, struct prepared *pc);
 /* posix_spawn pc's external command: stdin/stdout from in/out (-1: inherited);
  * pgid -1 no new group, 0 a new one, else that group. The pid or -errno. */
 pid_t spawn_external(struct prepared *pc, int in, int out, pid_t pgid, int bg);
-int spawn_error_status(struct prepared *pc, int err); /* message; 127 or 126 */
+int spawn_error_status(struct prepared *pc, int err); /* message; 127 or 126 (in a child, redirections applied) */
+int spawn_failed(struct prepared *pc, int err);       /* the same from the shell, under pc's redirections */
 int run_in_shell(struct prepared *pc, int flags);     /* builtins, functions, assignments */
 /* Start one element of a pipeline; its pid, or -1 with *status set. A forked
  * child closes `spare` (the read end of its own output pipe, which would

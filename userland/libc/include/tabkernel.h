@@ -91,6 +91,10 @@ struct tk_statvfs {
   uint64_t bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax;
 };
 int32_t tk_statvfs(int32_t dirfd, const char *path, size_t len, int32_t follow, struct tk_statvfs *out) TK_IMPORT(statvfs);
+/* libc, not a kernel call: whether a file exec refused with ENOEXEC is a
+   script for /bin/sh (no NUL byte in its first line), as execvp and the shell
+   judge before running it with the shell. */
+int __tk_is_script(const char *path);
 /* The root directory as a close-on-exec fd >= min (programs of the root image only). */
 int32_t tk_openroot(int32_t min, int32_t *fd) TK_IMPORT(openroot);
 
