@@ -16,6 +16,18 @@ function getTerminal(t: Task, fd: number): Terminal | Err {
   return terminalOf(e.file) ?? err(Errno.NOTTY);
 }
 
+/**
+ * The terminal whose modes and window size an fd reaches: its own, or for a
+ * PTY master its slave's, as Linux's tty_mode_ioctl and TIOCGWINSZ act on
+ * the other end of a master (so `script`-like programs can set the modes).
+ */
+function modeTerminal(t: Task, fd: number): Terminal | Err {
+  const e = getFd(t.proc, fd);
+  if (isErr(e)) return e;
+  if (e.file instanceof PtyMaster) return e.file.pty.terminal;
+  return terminalOf(e.file) ?? err(Errno.NOTTY);
+}
+
 export function tcsetpgrp(t: Task, fd: number, pgid: number): Result {
   const tty = getTerminal(t, fd);
   if (isErr(tty)) return tty.errno;
@@ -34,7 +46,7 @@ export function tcgetpgrp(t: Task, fd: number): Result {
 }
 
 export function winsize(t: Task, fd: number, op: number, rows: number, cols: number): Result {
-  const tty = getTerminal(t, fd);
+  const tty = modeTerminal(t, fd);
   if (isErr(tty)) return tty.errno;
   if (op === 1) {
     const changed = tty.rows !== rows || tty.cols !== cols;
@@ -51,7 +63,7 @@ export function winsize(t: Task, fd: number, op: number, rows: number, cols: num
 const consoleDefaults = new Termios();
 
 export function tcgetattr(t: Task, fd: number): Result {
-  const tty = getTerminal(t, fd);
+  const tty = modeTerminal(t, fd);
   if (isErr(tty)) return tty.errno;
   (tty.pty ? tty.pty.ldisc.termios : consoleDefaults).encode(t.outView(), 0);
   return Errno.SUCCESS;
@@ -60,7 +72,7 @@ export function tcgetattr(t: Task, fd: number): Result {
 const TCSAFLUSH = 2;
 
 export function tcsetattr(t: Task, fd: number, when: number, data: Uint8Array): Result {
-  const tty = getTerminal(t, fd);
+  const tty = modeTerminal(t, fd);
   if (isErr(tty)) return tty.errno;
   if (when < 0 || when > TCSAFLUSH) return Errno.INVAL;
   if (data.length < TERMIOS.SIZE) return Errno.FAULT;

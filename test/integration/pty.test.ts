@@ -50,3 +50,12 @@ describe('a terminal on a PTY', () => {
     expect(screen()).toContain('40 120\r\n');
   });
 });
+
+describe('a PTY master', () => {
+  it('reaches its slave\'s modes and window size (tcgetattr, tcsetattr, TIOCSWINSZ), as on Linux', async () => {
+    const { run } = await import('./wasi-cli.js');
+    // Regression: these were ENOTTY on the master ("stty: ... not a tty").
+    const r = run('sh', ['-c', 'exec 3<>/dev/ptmx; n=$(ls /dev/pts); stty -echo <&3; echo $?; stty < /dev/pts/$n | grep -o -- "-echo "; stty rows 30 cols 100 <&3; stty size < /dev/pts/$n; stty size <&3']);
+    expect([r.stdout, r.stderr, r.status]).toEqual(['0\n-echo \n30 100\n30 100\n', '', 0]);
+  });
+});
