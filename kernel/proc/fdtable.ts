@@ -20,8 +20,14 @@ export const FD_LIMIT = 1024;
 
 export class FdTable {
   private readonly fds = new Map<number, FdEntry>();
-  /** RLIMIT_NOFILE's soft limit (proc/limits.ts): new fds are below it. */
-  limit = FD_LIMIT;
+
+  /** `nofile`: the owner's RLIMIT_NOFILE soft limit (proc/limits.ts), read at each use. */
+  constructor(private readonly nofile: () => number = () => FD_LIMIT) {}
+
+  /** New fds are below this: RLIMIT_NOFILE, never past the table's size. */
+  get limit(): number {
+    return Math.min(this.nofile(), FD_LIMIT);
+  }
 
   get(fd: number): FdEntry | undefined {
     return this.fds.get(fd);
@@ -68,10 +74,9 @@ export class FdTable {
     return Errno.SUCCESS;
   }
 
-  /** A copy for a child: every description shared (fork), or all but close-on-exec ones (spawn, exec). */
-  clone(dropCloexec: boolean): FdTable {
-    const t = new FdTable();
-    t.limit = this.limit;
+  /** A copy for a child (its limit read from `nofile`): every description shared (fork), or all but close-on-exec ones (spawn, exec). */
+  clone(dropCloexec: boolean, nofile: () => number = this.nofile): FdTable {
+    const t = new FdTable(nofile);
     for (const [fd, e] of this.fds) {
       if (dropCloexec && e.cloexec) continue;
       t.set(fd, { ...e });

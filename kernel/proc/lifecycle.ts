@@ -118,7 +118,7 @@ export class Lifecycle implements SignalActions {
     if (!this.oom.admit(startBytes(prog.module) + PROCESS_OVERHEAD)) return err(Errno.NOMEM);
     const child = this.create(parent, prog.module, prog.argv, env);
     // As POSIX orders it: the child gets every fd, the file actions run, then exec closes FD_CLOEXEC ones.
-    child.fds = parent.fds.clone(false);
+    child.fds = parent.fds.clone(false, () => child.limits.soft(Rlimit.NOFILE));
     // Caught signals revert to the default in the new program; ignored ones stay ignored.
     child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
     const e = setup(child);
@@ -169,7 +169,7 @@ export class Lifecycle implements SignalActions {
     if (!this.oom.admit(bytes + PROCESS_OVERHEAD)) return err(Errno.NOMEM);
     const image: ForkImage = { image: buffer, bytes, stackPointer, asyncifyData, parentPage: p.page.sab };
     const child = this.create(p, p.module, p.argv, p.env, bytes / 65536);
-    child.fds = p.fds.clone(false);
+    child.fds = p.fds.clone(false, () => child.limits.soft(Rlimit.NOFILE));
     child.sigActions = p.sigActions.map((a) => ({ ...a }));
     child.pgid = p.pgid;
     child.sid = p.sid;

@@ -8,7 +8,7 @@ import { monotonicNs } from '../lib/time.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
 import { FdTable } from './fdtable.js';
-import { Limits } from './limits.js';
+import { Limits, Rlimit } from './limits.js';
 import { WaitQueue } from './waitqueue.js';
 
 export const enum ProcState { RUNNING, STOPPED, ZOMBIE }
@@ -47,9 +47,10 @@ export function sigbit(sig: number): number {
 }
 
 export class Process {
-  fds = new FdTable();
-  /** getrlimit/setrlimit (proc/limits.ts); fds.limit follows RLIMIT_NOFILE. */
+  /** getrlimit/setrlimit (proc/limits.ts). */
   limits = new Limits();
+  /** Its fds, below RLIMIT_NOFILE. */
+  fds = new FdTable(() => this.limits.soft(Rlimit.NOFILE));
   readonly page: PageViews;
   state = ProcState.RUNNING;
   /** The wait(2) status word (Linux layout): code << 8, or the signal number. */

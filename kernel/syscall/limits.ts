@@ -19,7 +19,6 @@ export function prlimit(t: Task, pid: number, resource: number, set: number, cur
   if (set) {
     const e = p.limits.set(resource, fromAbi(cur), fromAbi(max));
     if (e !== Errno.SUCCESS) return e;
-    if (resource === Rlimit.NOFILE) p.fds.limit = p.limits.soft(Rlimit.NOFILE);
     if (resource === Rlimit.CPU) t.sys.lifecycle.cpuLimits.watch(p);
   }
   t.ret(0, toAbi(old[0]));

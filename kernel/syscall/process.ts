@@ -6,7 +6,6 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { DirInode } from '../fs/inode.js';
 import { fromLibcFlags, openResolved } from '../fs/open.js';
 import { resolveAbsolute } from '../fs/path.js';
-import { FD_LIMIT } from '../proc/fdtable.js';
 import { Rlimit } from '../proc/limits.js';
 import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
 import { blockable, NSIG } from '../proc/signals.js';
@@ -92,7 +91,8 @@ export function spawn(
 
 function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
   for (const a of actions) {
-    if (a.fd < 0 || a.fd >= FD_LIMIT) return Errno.BADF;
+    // As dup2 would answer in the child: no fd at or past its RLIMIT_NOFILE.
+    if (a.fd < 0 || a.fd >= child.fds.limit) return Errno.BADF;
     switch (a.op) {
       case FA_CLOSE:
         child.fds.close(a.fd);

@@ -55,7 +55,7 @@ describe('processes', () => {
   it('enforces and inherits resource limits (NOFILE, NPROC, FSIZE, AS; fork and exec)', () => {
     const r = run(path.join(root, 'test/programs/bin/limits.wasm'), [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 23 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 24 checks, 0 failed');
   });
 
   it('counts CPU time per process and enforces RLIMIT_CPU (SIGXCPU, then SIGKILL)', () => {

@@ -43,6 +43,15 @@ static void test_nofile(void) {
   CHECK("nofile.below-limit", n > 0 && fds[n - 1] == 7, "last fd %d", n > 0 ? fds[n - 1] : -1);
   CHECK("nofile.dup2-past", dup2(0, 8) == -1 && errno == EBADF, "errno=%d", errno);
   while (n > 0) close(fds[--n]);
+  // posix_spawn's dup2 file action answers as dup2 would in the child: EBADF at or past its limit.
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, 0, 100);
+  char *argv[] = {"true", NULL};
+  pid_t child;
+  int e = posix_spawn(&child, "/bin/true", &fa, NULL, argv, environ);
+  CHECK("nofile.spawn-dup2-past", e == EBADF, "e=%d", e);
+  posix_spawn_file_actions_destroy(&fa);
   r.rlim_cur = 1024;
   setrlimit(RLIMIT_NOFILE, &r);
 }
