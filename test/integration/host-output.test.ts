@@ -50,3 +50,17 @@ describe('host output', () => {
     expect(stderr).toBe('tick\n');
   }, 60_000);
 });
+
+describe('the kernel log (TABKERNEL_TRACE)', () => {
+  it('goes to stderr through the queued stream, in order with the program\'s own stderr', async () => {
+    const { run } = await import('./wasi-cli.js');
+    const r = run('sh', ['-c', 'echo out; echo err >&2'], { hostEnv: { ...process.env, TABKERNEL_TRACE: '1' } });
+    expect(r.stdout).toBe('out\n');
+    const lines = r.stderr.split('\n');
+    // The builtin echo writes to its fd 1, dup'ed from 2; the call is logged once it is answered.
+    const err = lines.indexOf('err');
+    expect(err).toBeGreaterThan(0);
+    expect(lines[err + 1]).toMatch(/^pid \d+ fd_write\(1, <4 bytes>\) = 0$/);
+    expect(lines.filter((l) => l.startsWith('pid ')).length).toBeGreaterThan(3);
+  });
+});

@@ -109,7 +109,14 @@ export class NodeHost implements Host {
     return new Promise((resolve) => setImmediate(resolve));
   }
 
+  /**
+   * Kernel log lines (TABKERNEL_TRACE): through the host's stderr stream, so
+   * they queue like the guests' output (output.ts) instead of blocking the
+   * kernel thread on a slow stderr, and keep their order with it.
+   */
   log(line: string): void {
-    fs.writeSync(2, line + '\n');
+    this.stdio[2].write?.(logEncoder.encode(line + '\n'));
   }
 }
+
+const logEncoder = new TextEncoder();
