@@ -96,3 +96,13 @@ test('terminal: resizing the window changes stty size (SIGWINCH, TIOCGWINSZ)', a
   assert.equal(await command(page, 'stty size'), `${second}\n`);
   await page.close();
 });
+
+test('terminal: ?memory= and ?tmp-size= set the memory budget and /tmp; a full /tmp says "No space left on device"', async (ctx) => {
+  const url = new URL(ctx.isolatedUrl);
+  url.searchParams.set('memory', '512M');
+  url.searchParams.set('tmp-size', '1M');
+  const page = await openTerminal(ctx, url.href);
+  assert.equal(await command(page, 'head -n 1 /proc/meminfo'), 'MemTotal:         524288 kB\n');
+  assert.match(await command(page, 'yes > /tmp/f; df /tmp | tail -n 1'), /No space left on device[^]*tmpfs +1024 +1024 +0 +100% \/tmp\n$/);
+  await page.close();
+});
