@@ -164,6 +164,10 @@ for src in userland/bin/*.c; do
   [ -e "$src" ] || continue
   build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "${BIN_LIB[@]}"
 done
+# Programs that are another under a second name (they look at argv[0]): links, not copies.
+for link in "[:test" "egrep:grep" "fgrep:grep"; do
+  ln -sfn "${link#*:}" "$ROOTFS_BIN/${link%%:*}"
+done
 # Test programs that use the libc extension (fork needs asyncify).
 for src in test/programs/posix/*.c; do
   [ -e "$src" ] || continue

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { haveUtils, installed, out, util } from './utils-run.js';
+import { root } from './wasi-cli.js';
 
 const ok = (stdout: string) => ({ stdout, stderr: '', status: 0 });
 
@@ -114,6 +115,9 @@ describe.skipIf(!haveUtils('du', 'whoami', 'id', 'nproc', 'egrep', 'fgrep'))('du
   it('egrep is grep -E and fgrep is grep -F', () => {
     expect(out(util('egrep', ['a|c'], { input: 'a\nb\nc\n' }))).toEqual(ok('a\nc\n'));
     expect(out(util('fgrep', ['a.c'], { input: 'abc\na.c\n' }))).toEqual(ok('a.c\n'));
+    // Links to grep, which takes its name (and mode) from argv[0].
+    expect(fs.lstatSync(path.join(root, 'userland/rootfs/bin/egrep')).isSymbolicLink()).toBe(true);
+    expect(util('egrep', ['-q', 'x', '/nonexistent']).stderr).toMatch(/^egrep: \/nonexistent: No such file or directory/);
   });
 });
 

@@ -344,12 +344,12 @@ static long num(const char *s) {
 }
 
 int main(int argc, char **argv) {
+  /* egrep and fgrep are links to this program (userland/build.sh): grep -E, grep -F. */
+  char self[64];
+  base_name(argv[0] ? argv[0] : "grep", self, sizeof self);
   prog = "grep";
-#ifdef GREP_NAME
-  prog = GREP_NAME;
-  o_E = GREP_NAME[0] == 'e';
-  o_F = GREP_NAME[0] == 'f';
-#endif
+  if (!strcmp(self, "egrep")) prog = "egrep", o_E = 1;
+  if (!strcmp(self, "fgrep")) prog = "fgrep", o_F = 1;
   int c;
   /* long options people use */
   int k = 1, i = 1;

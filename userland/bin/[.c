@@ -1,2 +1,0 @@
-/* [: the same program as test (test.c); it checks argv[0] for the closing "]". */
-#include "test.c"
