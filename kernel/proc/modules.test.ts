@@ -117,4 +117,12 @@ describe('the programs in the tree', () => {
     const bad = files.map((f) => [path.relative(root, f), problems(fs.readFileSync(f))] as const).filter(([, p]) => p.length > 0);
     expect(bad).toEqual([]);
   });
+
+  it('refuses a module that does not export its memory as "memory" (the runtime reaches it through that export)', () => {
+    const start = { name: '_start', kind: 'function' as const, type: { params: [], results: [] } };
+    expect(findProblems({ imports: [], exports: [start] })).toEqual(['no memory export (a WASI command exports its memory as "memory")']);
+    expect(findProblems({ imports: [], exports: [start, { name: 'memory', kind: 'global' as const }] }))
+      .toEqual(['mistyped memory export: expected a memory, found a global']);
+    expect(findProblems({ imports: [], exports: [start, { name: 'memory', kind: 'memory' as const }] })).toEqual([]);
+  });
 });

@@ -74,6 +74,10 @@ export function findProblems(face: ModuleInterface): string[] {
   problems.push(...mistyped);
   const entry = entryProblem(face);
   if (entry) problems.push(entry);
+  // The runtime reads and writes the program's memory through this export (runtime/start.ts).
+  const memory = face.exports.find((e) => e.name === 'memory');
+  if (!memory) problems.push('no memory export (a WASI command exports its memory as "memory")');
+  else if (memory.kind !== 'memory') problems.push(`mistyped memory export: expected a memory, found a ${memory.kind}`);
   return problems;
 }
 
