@@ -6,12 +6,20 @@ import { Fdflags, Oflags } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
 import { DirInode, SymlinkInode, type Inode } from './inode.js';
 import type { Resolved } from './path.js';
+import { RegularFileHandle } from './regular.js';
 
 export interface OpenRequest {
   oflags: number;   // WASI oflags
   read: boolean;
   write: boolean;
   fdflags: number;  // WASI fdflags
+  /**
+   * The mode a file this open creates takes if its first bytes turn out to be
+   * a WebAssembly module (0777 & ~umask, as a linker's open(…, 0777) gives):
+   * WASI's path_open carries no mode, so a program linked in the tab would
+   * otherwise not be executable (regular.ts, RegularFileHandle.execIfWasm).
+   */
+  wasmMode?: number;
 }
 
 export function openResolved(r: Resolved, req: OpenRequest): OpenFile | Err {
@@ -20,6 +28,7 @@ export function openResolved(r: Resolved, req: OpenRequest): OpenFile | Err {
   // wasmtime: O_DIRECTORY does not combine with creating or truncating.
   if (wantDir && (req.oflags & (Oflags.CREAT | Oflags.EXCL | Oflags.TRUNC))) return err(Errno.INVAL);
   let node: Inode | null = r.node;
+  const created = node === null;
   if (node === null) {
     if (!creat) return err(Errno.NOENT);
     if (wantDir || r.trailingSlash) return err(r.trailingSlash ? Errno.ISDIR : Errno.INVAL);
@@ -43,6 +52,7 @@ export function openResolved(r: Resolved, req: OpenRequest): OpenFile | Err {
     }
   }
   file.fdflags = req.fdflags & (Fdflags.APPEND | Fdflags.NONBLOCK | Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC);
+  if (created && req.wasmMode !== undefined && file instanceof RegularFileHandle) file.execIfWasm = req.wasmMode;
   return file;
 }
 

@@ -17,12 +17,21 @@ export interface FileData {
   closed?(): void;
 }
 
+/** The first bytes of a WebAssembly module. */
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
 /** Offsets beyond 2^53 are not representable as a JS number: EFBIG/EINVAL there. */
 const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class RegularFileHandle extends OpenFile {
   readonly filetype = Filetype.REGULAR_FILE;
   pos = 0n;
+  /**
+   * For a file this description created through WASI's path_open (fs/open.ts
+   * wasmMode): the mode it takes if the first write at offset 0 starts with
+   * the WebAssembly magic; null once decided.
+   */
+  execIfWasm: number | null = null;
 
   constructor(readonly file: Inode, readonly node: FileData, readable: boolean, writable: boolean) {
     super(readable, writable);
@@ -52,6 +61,7 @@ export class RegularFileHandle extends OpenFile {
   override write(data: Uint8Array): number | Err {
     if (!this.writable) return err(Errno.BADF);
     if (this.append) this.pos = BigInt(this.node.fileSize());
+    if (this.execIfWasm !== null) this.markIfWasm(Number(this.pos), data);
     const n = this.node.writeAt(Number(this.pos), data);
     if (isErr(n)) return n;
     this.pos += BigInt(n);
@@ -67,8 +77,16 @@ export class RegularFileHandle extends OpenFile {
     if (pos < 0n || pos > MAX_OFFSET) return err(Errno.INVAL);
     // Linux ignores the offset of pwrite on an O_APPEND file and appends; so do we.
     const at = this.append ? this.node.fileSize() : Number(pos);
+    if (this.execIfWasm !== null) this.markIfWasm(at, data);
     return this.node.writeAt(at, data);
   }
+  /** The first write at offset 0 decides: a WebAssembly module becomes executable. */
+  private markIfWasm(at: number, data: Uint8Array): void {
+    if (at !== 0 || data.length === 0) return;
+    if (data.length >= 4 && WASM_MAGIC.every((b, i) => data[i] === b)) this.file.setMode(this.execIfWasm!);
+    this.execIfWasm = null;
+  }
+
   override seek(offset: bigint, whence: Whence): bigint | Err {
     const next = seekTarget(this.pos, BigInt(this.node.fileSize()), offset, whence);
     if (isErr(next)) return next;

@@ -117,3 +117,13 @@ function namesOnly(module: WebAssembly.Module, memorySupplied: boolean): ModuleI
     exports: WebAssembly.Module.exports(module).map(({ name, kind }) => ({ name, kind: kind as ExternKind })),
   };
 }
+
+/** usesTabkernel's answers, per module. */
+const tabkernelUsers = new WeakMap<WebAssembly.Module, boolean>();
+
+/** Whether `module` is built on tabkernel's libc extension (it imports the `tabkernel` module). */
+export function usesTabkernel(module: WebAssembly.Module): boolean {
+  let uses = tabkernelUsers.get(module);
+  if (uses === undefined) tabkernelUsers.set(module, (uses = WebAssembly.Module.imports(module).some((i) => i.module === 'tabkernel')));
+  return uses;
+}

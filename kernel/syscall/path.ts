@@ -10,6 +10,7 @@ import type { Process } from '../proc/process.js';
 import { DevTtyInode, PtySlave } from '../tty/pts.js';
 import { Lookupflags, Rights } from '../abi/wasi.js';
 import { openResolved } from '../fs/open.js';
+import { usesTabkernel } from '../proc/modules.js';
 import { DirInode, SymlinkInode } from '../fs/inode.js';
 import { realtimeNs } from '../lib/time.js';
 import { lookup, rightsFor, terminalOf, timesFrom, writeFilestat } from './helpers.js';
@@ -30,7 +31,13 @@ export function path_open(
   const write = (rights & WRITE_RIGHTS) !== 0;
   const read = (rights & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
 
-  const file = r.node instanceof DevTtyInode ? openControllingTty(p, read, write) : openResolved(r, { oflags, read, write, fdflags });
+  const file = r.node instanceof DevTtyInode ? openControllingTty(p, read, write) : openResolved(r, {
+    oflags, read, write, fdflags,
+    // A plain WASI program cannot say what mode a file it creates should have:
+    // a module it writes (a linker's output) becomes executable. Programs on
+    // tabkernel's libc have chmod and keep the plain default.
+    wasmMode: usesTabkernel(p.module) ? undefined : 0o777 & ~p.umask,
+  });
   if (isErr(file)) return file.errno;
   // A session leader without a terminal acquires the first one it opens (POSIX leaves this to the system; Linux does it).
   const tty = terminalOf(file);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prog, run, scratch } from './wasi-cli.js';
+import { prog, root, run, scratch } from './wasi-cli.js';
 
 type Ty = 'i32' | 'i64';
 const VAL = { i32: 0x7f, i64: 0x7e };
@@ -231,5 +231,26 @@ describe('bad modules', () => {
     const r = run(file);
     expect(r.status).not.toBe(0);
     expect(r.stderr.length).toBeGreaterThan(0);
+  });
+});
+
+describe('modules written by plain WASI programs', () => {
+  // path_open has no mode: a linker in the tab (wasm-ld, a plain WASI program)
+  // could not make its output executable. A file such a program creates whose
+  // first bytes are a WebAssembly module gets 0777 & ~umask; anything else,
+  // and any file made by a program on tabkernel's libc, keeps the default.
+  it('are executable when they are modules, and nothing else changes', () => {
+    const hello = path.join(root, 'web/programs');
+    const r = run('sh', ['-c', [
+      'echo text > /tmp/text',
+      '/t/copyfile.wasm /w/hello.wasm /tmp/linked.wasm',
+      '/t/copyfile.wasm /tmp/text /tmp/copied-text',
+      'cat /w/hello.wasm > /tmp/by-shell.wasm',
+      'ls -l /tmp | sed 1d | cut -c1-10 | tr "\\n" " "; echo',
+      '/tmp/linked.wasm a >/dev/null 2>&1; echo run $?',
+      'umask 077; /t/copyfile.wasm /w/hello.wasm /tmp/private.wasm; ls -l /tmp/private.wasm | cut -c1-10',
+    ].join('; ')], { dirs: [`${path.join(root, 'test/programs/bin')}::/t`, `${hello}::/w`] });
+    // ls sorts: by-shell.wasm, copied-text, linked.wasm, text.
+    expect([r.stdout, r.stderr]).toEqual(['-rw-r--r-- -rw-r--r-- -rwxr-xr-x -rw-r--r-- \nrun 0\n-rwx------\n', '']);
   });
 });
