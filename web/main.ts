@@ -81,10 +81,11 @@ async function main(): Promise<void> {
   statusEl.dataset.isolated = 'true';
 
   const term = openTerminal();
-  // ?memory=SIZE and ?tmp-size=SIZE (e.g. 3G): the kernel's memory budget and the size of /tmp.
+  // ?memory=SIZE and ?tmp-size=SIZE (e.g. 3G): the kernel's memory budget and the size of /tmp;
+  // ?trace: every system call on the console (TABKERNEL_TRACE in Node).
   const q = new URLSearchParams(location.search);
   const size = (key: string): number | undefined => parseSize(q.get(key) ?? '') ?? undefined;
-  const kernel = new BrowserKernel({ memory: size('memory'), tmpSize: size('tmp-size') });
+  const kernel = new BrowserKernel({ memory: size('memory'), tmpSize: size('tmp-size'), trace: q.has('trace') });
   window.tabkernel = { terminal: term, kernel, BrowserKernel };
 
   // The PTY's output (the kernel's host stdout) → the screen, acknowledged once

@@ -98,8 +98,18 @@ export interface MemoryNotice {
   memory: WebAssembly.Memory;
 }
 
+/**
+ * Process worker → kernel, when tracing (StartMessage.trace): a call the
+ * runtime answered without the kernel, as one trace line (runtime/trace.ts).
+ */
+export interface TraceNotice {
+  type: 'trace';
+  pid: number;
+  line: string;
+}
+
 /** What a process worker tells the kernel besides its calls. */
-export type WorkerNotice = ForkSource | MemoryNotice;
+export type WorkerNotice = ForkSource | MemoryNotice | TraceNotice;
 
 /** Kernel → a fork child (in its StartMessage): its parent's state. */
 export interface ForkImage {

@@ -16,9 +16,6 @@
 /** pipe_info's slot for a writable /dev/null: the runtime completes writes itself. */
 export const PIPE_INFO_SINK = -2;
 
-/** statvfs's out struct (tabkernel.h tk_statvfs): eleven u64 fields. */
-export const STATVFS_SIZE = 11 * 8;
-
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
 const { N, B, BUF, STR } = { N: Arg.N, B: Arg.B, BUF: Arg.BUF, STR: Arg.STR } as const;
 

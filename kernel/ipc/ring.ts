@@ -38,8 +38,8 @@ export const enum R { HEAD = 0, TAIL = 1, READERS = 2, WRITERS = 3, WLOCK = 4, K
 export const RING_HEADER = 64;
 export const RING_CAPACITY = 65536;
 export const RING_SIZE = RING_HEADER + RING_CAPACITY;
-/** Writes of up to this many bytes go into a pipe whole (POSIX PIPE_BUF); the kernel and the runtime both keep to it. */
-export const PIPE_BUF = 4096;
+/** Writes of up to PIPE_BUF bytes go into a pipe whole; the kernel and the runtime both keep to it. */
+export { PIPE_BUF } from '../abi/tabkernel.js';
 /** Rings in the arena every process can see; more pipes than this use private rings. */
 export const ARENA_RINGS = 64;
 export const ARENA_SIZE = ARENA_RINGS * RING_SIZE;

@@ -11,6 +11,7 @@
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Cpu, PAGE_SIZE, Slot, releaseForkParent } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';
+import { SaFlag, WaitStatus } from '../abi/tabkernel.js';
 import type { ForkImage, StartMessage } from '../abi/messages.js';
 import type { PipeArena } from '../ipc/pipe.js';
 import { monotonicNs, monotonicOrigin } from '../lib/time.js';
@@ -26,10 +27,6 @@ import { deliver, postSignal, type SignalActions } from './signals.js';
 import type { ProcessTable } from './table.js';
 import type { WorkerPool } from './workers.js';
 
-/** SA_NOCLDSTOP (sigaction flags): no SIGCHLD when a child stops or continues. */
-const SA_NOCLDSTOP = 1;
-/** SA_NOCLDWAIT: children are not left as zombies (as with SIGCHLD ignored). */
-const SA_NOCLDWAIT = 2;
 
 /** What the life cycle needs from the kernel loop (kernel.ts). */
 export interface Scheduler {
@@ -193,7 +190,7 @@ export class Lifecycle implements SignalActions {
     p.state = ProcState.ZOMBIE;
     this.cpuLimits.forget(p);
     p.waitStatus = waitStatus;
-    const sig = waitStatus & 0x7f;
+    const sig = WaitStatus.termSig(waitStatus);
     p.status = sig ? 128 + sig : (waitStatus >> 8) & 0xff;
     p.task?.unpark();
     if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
@@ -213,7 +210,7 @@ export class Lifecycle implements SignalActions {
       // SIGCHLD ignored (or SA_NOCLDWAIT): reaped at once, as on Linux; a waiting
       // parent still wakes, to wait for its other children or fail with ECHILD.
       const chld = parent.action(Signal.CHLD);
-      if (chld.handler === SIG_IGN || (chld.flags & SA_NOCLDWAIT)) this.procs.remove(p);
+      if (chld.handler === SIG_IGN || (chld.flags & SaFlag.NOCLDWAIT)) this.procs.remove(p);
       parent.childEvents.wake();
       if (chld.handler !== SIG_IGN) this.signal(parent, Signal.CHLD);
     }
@@ -270,7 +267,7 @@ export class Lifecycle implements SignalActions {
   private tellParent(p: Process): void {
     if (!p.parent?.alive) return;
     p.parent.childEvents.wake();
-    if (!(p.parent.action(Signal.CHLD).flags & SA_NOCLDSTOP)) this.signal(p.parent, Signal.CHLD);
+    if (!(p.parent.action(Signal.CHLD).flags & SaFlag.NOCLDSTOP)) this.signal(p.parent, Signal.CHLD);
   }
 
   /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */

@@ -4,6 +4,7 @@
 // (spawn, fork, exec, exit, reaping) proc/lifecycle.ts; signal delivery
 // proc/signals.ts; the code running inside the worker is runtime/.
 import { PageViews, cpuTimeNs } from '../abi/page.js';
+import { SigHandler } from '../abi/tabkernel.js';
 import { monotonicNs } from '../lib/time.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
@@ -19,9 +20,9 @@ export interface SigAction {
   flags: number;
   mask: number;
 }
-export const SIG_DFL = 0;
+export const SIG_DFL = SigHandler.DFL;
 /** SIG_IGN: not 1, which in wasm is a valid function-table index. */
-export const SIG_IGN = 0xfffffffe;
+export const SIG_IGN = SigHandler.IGN;
 
 /**
  * The call a process has in the kernel (syscall/task.ts's Task), as the life

@@ -8,6 +8,7 @@
 // Spec: POSIX "Signal Concepts" (default actions, SIGCONT, SIGKILL/SIGSTOP).
 import { Slot } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';
+import { SaFlag } from '../abi/tabkernel.js';
 import { ProcState, SIG_DFL, SIG_IGN, sigbit, type Process } from './process.js';
 
 const enum Default { TERMINATE, IGNORE, STOP, CONTINUE }
@@ -97,9 +98,8 @@ export function takeSignal(p: Process): { sig: number; handler: number; flags: n
     if (act.handler === SIG_DFL || act.handler === SIG_IGN) continue;
     p.sigPending &= ~sigbit(sig);
     const oldMask = p.sigBlocked;
-    const SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000;
-    p.sigBlocked |= act.mask | ((act.flags & SA_NODEFER) ? 0 : sigbit(sig));
-    if (act.flags & SA_RESETHAND) p.sigActions[sig] = { handler: SIG_DFL, flags: 0, mask: 0 };
+    p.sigBlocked |= act.mask | ((act.flags & SaFlag.NODEFER) ? 0 : sigbit(sig));
+    if (act.flags & SaFlag.RESETHAND) p.sigActions[sig] = { handler: SIG_DFL, flags: 0, mask: 0 };
     return { sig, handler: act.handler, flags: act.flags, oldMask };
   }
   Atomics.store(p.page.i32, Slot.SIGNAL, 0);

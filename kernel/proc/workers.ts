@@ -40,6 +40,8 @@ export class WorkerPool {
     private readonly host: Pick<Host, 'startProcessWorker'>,
     /** A process's worker failed (it died, or the runtime threw): end the process. */
     private readonly onCrash: (p: Process, error: Error) => void,
+    /** Where trace lines from the processes go (null: not tracing). */
+    private readonly trace: ((line: string) => void) | null = null,
   ) {}
 
   /** Idle workers (for Kernel.describe). */
@@ -138,6 +140,8 @@ export class WorkerPool {
         p.forkSourceArrived.wake();
       } else if (msg.type === 'memory' && msg.pid === p.pid) {
         p.memory = msg.memory;
+      } else if (msg.type === 'trace') {
+        this.trace?.(msg.line);
       }
     });
     return w;

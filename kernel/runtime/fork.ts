@@ -16,7 +16,6 @@
 // Spec: POSIX fork(2); Binaryen's Asyncify (start/stop_unwind, start/stop_rewind).
 import { Errno } from '../abi/errno.js';
 import { Slot, releaseForkParent } from '../abi/page.js';
-import { NR } from '../abi/syscalls.js';
 import type { ForkImage, ForkSource } from '../abi/messages.js';
 import type { SyscallClient } from './syscall.js';
 
@@ -94,7 +93,7 @@ export class Forker {
     this.unwinding = false;
     const bytes = x.memory.buffer.byteLength;
     this.offerImage(x.memory);
-    const errno = this.sys.begin().num(0, this.gen).num(1, bytes).num(2, this.stackPointer).num(3, this.dataAddr).call(NR.fork);
+    const errno = this.sys.call('fork', this.gen, bytes, this.stackPointer, this.dataAddr);
     const pid = errno === Errno.SUCCESS ? this.sys.retNum(0) : 0;
     // The memory is the child's to read until it has copied it (abi/page.ts, FORK_CHILD).
     // Wait on the value just read: one read again for the wait could see 0 and sleep for good.

@@ -6,7 +6,7 @@
 // which reports them. The fd → ring map is learnt from the kernel once per fd (pipe_info)
 // and forgotten whenever this process's fd table changes under that number.
 import { Errno } from '../abi/errno.js';
-import { NR, PIPE_INFO_SINK } from '../abi/syscalls.js';
+import { PIPE_INFO_SINK } from '../abi/syscalls.js';
 import { Slot } from '../abi/page.js';
 import { PIPE_BUF, R, RING_SIZE, Ring } from '../ipc/ring.js';
 import type { SyscallClient } from './syscall.js';
@@ -55,7 +55,7 @@ export class PipeFastPath {
     let e = this.known.get(fd);
     if (e !== undefined) return e;
     e = null;
-    if (this.arena && this.sys.begin().num(0, fd).call(NR.pipe_info) === Errno.SUCCESS) {
+    if (this.arena && this.sys.call('pipe_info', fd) === Errno.SUCCESS) {
       const slot = this.sys.retNum(0);
       if (slot === PIPE_INFO_SINK) {
         e = SINK;

@@ -10,7 +10,6 @@
 // installing one is refused (sigaction: ENOTSUP) instead of leaving signals
 // pending for ever.
 import { Slot } from '../abi/page.js';
-import { NR } from '../abi/syscalls.js';
 import type { SyscallClient } from './syscall.js';
 
 export class SignalRunner {
@@ -61,13 +60,13 @@ export class SignalRunner {
     try {
       for (;;) {
         const s = this.sys;
-        s.begin().call(NR.sigtake);
+        s.call('sigtake');
         const sig = s.retNum(0);
         if (sig === 0) break;
         const handler = s.retNum(1);
         const oldMask = s.retNum(2);
         this.trampoline(sig, handler);
-        s.begin().num(0, oldMask).call(NR.sigreturn);
+        s.call('sigreturn', oldMask);
       }
     } finally {
       this.running = false;

@@ -8,16 +8,16 @@
 // runtime's parts are built once per worker and pointed at each new process
 // (its syscall page, arguments, memory): building them took ~0.2 ms of every
 // spawn, since code that runs once per process never gets optimised.
-import { NR } from '../abi/syscalls.js';
 import type { StartMessage, WorkerNotice } from '../abi/messages.js';
 import { alignMonotonic } from '../lib/time.js';
-import { MEMORY_IMPORT } from '../abi/imports.js';
+import { MEMORY_IMPORT, tabkernelSignatures, wasiSignatures } from '../abi/imports.js';
 import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
 import { GuestMemory } from './memory.js';
 import { PipeFastPath } from './pipes.js';
 import { SignalRunner } from './signals.js';
 import { SyscallClient } from './syscall.js';
+import { Tracer } from './trace.js';
 import { tabkernelImports } from './tabkernel.js';
 import { ProcExit, ProgramInfo, wasiImports } from './wasi.js';
 
@@ -36,6 +36,8 @@ class WorkerRuntime {
   /** The running program's memory. */
   mem: GuestMemory | null = null;
   readonly imports: WebAssembly.Imports;
+  /** TABKERNEL_TRACE: every import wrapped to report the calls answered here. */
+  readonly tracer: Tracer | null;
 
   constructor(first: StartMessage, post: (m: WorkerNotice, transfer: ArrayBuffer[]) => void) {
     const sys = (this.sys = new SyscallClient(first.page, first.bell));
@@ -46,15 +48,20 @@ class WorkerRuntime {
     const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
       Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
     const wasi = wasiImports(sys, getMem, this.program, pipes);
+    const tracer = (this.tracer = first.trace ? new Tracer(sys, post) : null);
+    // Traced, the hot imports go through the shared wrappers too: speed does not matter then.
+    const wasiMod = tracer ? tracer.wrapAll(wasi, wasiSignatures) : wasi;
+    const tkMod = tabkernelImports(sys, getMem, forker.fork, pipes, signals);
     this.imports = {
-      wasi_snapshot_preview1: { ...wrapAll(wasi as Record<string, ImportFn>), ...hotImports(wasi, signals, forker) },
-      tabkernel: wrapAll(tabkernelImports(sys, getMem, forker.fork, pipes, signals) as Record<string, ImportFn>),
+      wasi_snapshot_preview1: { ...wrapAll(wasiMod as Record<string, ImportFn>), ...(tracer ? {} : hotImports(wasi, signals, forker)) },
+      tabkernel: wrapAll((tracer ? tracer.wrapAll(tkMod, tabkernelSignatures) : tkMod) as Record<string, ImportFn>),
     };
   }
 
   /** Point the runtime at the process of `msg`; the imports to instantiate its program with. */
   enter(msg: StartMessage): WebAssembly.Imports {
     this.sys.attach(msg.page);
+    if (this.tracer) this.tracer.pid = msg.pid;
     this.pipes.reset();
     this.program.set(msg.argv, msg.env);
     this.mem = null;
@@ -126,9 +133,7 @@ const ALLOC_PAUSE_MS = 50;
 const allocPause = new Int32Array(new SharedArrayBuffer(4));
 
 function exitWith(sys: SyscallClient, status: number, message: string): void {
-  sys.begin().num(0, status).num(2, message === '' ? keepMemoryOnExit() : 0);
-  sys.str(1, message.slice(0, 16384));
-  sys.call(NR.proc_exit);
+  sys.call('proc_exit', status, message.slice(0, 16384), message === '' ? keepMemoryOnExit() : 0);
 }
 
 function trapMessage(prog: string, e: unknown): string {

@@ -14,6 +14,7 @@
 // writes nothing there.
 import { Errno } from '../abi/errno.js';
 import { ARG_BASE, Bell, Cpu, DATA_SIZE, PageViews, RET_BASE, Slot, State, cpuTimeNs } from '../abi/page.js';
+import { Arg, NR, syscalls, type SyscallName } from '../abi/syscalls.js';
 import { monotonicNs } from '../lib/time.js';
 
 /** A full spin and a token one, in loads of STATE (10–40 ns each on a 2-core VM). */
@@ -25,6 +26,20 @@ const PROBE_EVERY = 8;
 const BLOCKED_NS = 1_000_000n;
 const encoder = new TextEncoder();
 
+/** The most input bytes one call carries: the window less room for small outputs. */
+export const INPUT_ROOM = DATA_SIZE - 64;
+
+/** Bytes written straight into the window (a gathered write): `len` of them, by `fill`. */
+export interface Gather {
+  readonly len: number;
+  fill(window: Uint8Array): void;
+}
+
+/** What the process passes for each argument kind (the kernel decodes STR to a string). */
+type Param<K> = K extends Arg.N ? number : K extends Arg.B ? bigint : K extends Arg.BUF ? Uint8Array | Gather : Uint8Array | string;
+/** The parameters of a call, typed from its declaration. */
+export type Params<L extends readonly Arg[]> = { -readonly [I in keyof L]: Param<L[I]> };
+
 export class SyscallClient {
   /** The running process's page (a worker runs one process at a time: see attach). */
   page: PageViews;
@@ -34,6 +49,8 @@ export class SyscallClient {
   /** Running score (0–1) of full spins that were answered while spinning. */
   private hits = 1;
   private calls = 0;
+  /** Calls sent to the kernel so far (tracing tells them from calls answered in the process). */
+  sent = 0;
 
   constructor(page: SharedArrayBuffer, bell: SharedArrayBuffer) {
     this.page = new PageViews(page);
@@ -47,48 +64,47 @@ export class SyscallClient {
     this.calls = 0;
   }
 
-  /** Start building a call. */
-  begin(): this {
+  /**
+   * Call the kernel: `name`'s arguments, typed from its declaration
+   * (abi/syscalls.ts), go into the page's cells and window in slot order; the
+   * answer's errno comes back, its results stay readable (retNum, retBig,
+   * out) until the next call. Inputs that do not fit the window fail here:
+   * a path with ENAMETOOLONG, bytes with E2BIG.
+   */
+  call<K extends SyscallName>(name: K, ...args: Params<(typeof syscalls)[K]>): Errno {
+    const kinds: readonly Arg[] = syscalls[name];
+    const f64 = this.page.f64;
     this.inputEnd = 0;
-    return this;
-  }
-  num(i: number, v: number): this {
-    this.page.f64[ARG_BASE + i] = v;
-    return this;
-  }
-  big(i: number, v: bigint): this {
-    this.page.i64[ARG_BASE + i] = v;
-    return this;
-  }
-  /** Copy bytes into the window as argument `i`; the caller keeps them within room(). */
-  bytes(i: number, src: Uint8Array): this {
-    this.page.data.set(src, this.inputEnd);
-    this.inputEnd += src.length;
-    this.page.f64[ARG_BASE + i] = src.length;
-    return this;
-  }
-  /** A UTF-8 string argument; false when it does not fit the window. */
-  str(i: number, s: string): boolean {
-    // Browsers refuse to encode into shared memory: encode, then copy.
-    const bytes = encoder.encode(s);
-    if (bytes.length > this.room()) return false;
-    this.bytes(i, bytes);
-    return true;
-  }
-  /** Raw bytes already in place: declare `len` bytes at the input cursor as argument `i`. */
-  reserve(i: number, len: number): Uint8Array {
-    const view = this.page.data.subarray(this.inputEnd, this.inputEnd + len);
-    this.inputEnd += len;
-    this.page.f64[ARG_BASE + i] = len;
-    return view;
-  }
-  /** Room left in the window for inputs. */
-  room(): number {
-    return DATA_SIZE - this.inputEnd;
+    for (let i = 0; i < kinds.length; i++) {
+      const v = args[i];
+      const kind = kinds[i];
+      if (kind === Arg.N) f64[ARG_BASE + i] = v as number;
+      else if (kind === Arg.B) this.page.i64[ARG_BASE + i] = v as bigint;
+      else {
+        const e = this.input(i, kind, v as Uint8Array | Gather | string);
+        if (e !== Errno.SUCCESS) return e;
+      }
+    }
+    return this.send(NR[name]);
   }
 
-  /** Make the call; returns the errno. Results stay readable until the next call. */
-  call(nr: number): Errno {
+  /** Put argument `i`'s bytes at the input cursor, if they fit. */
+  private input(i: number, kind: Arg, v: Uint8Array | Gather | string): Errno {
+    // Browsers refuse to encode into shared memory: encode, then copy.
+    const src = typeof v === 'string' ? encoder.encode(v) : v;
+    const len = src instanceof Uint8Array ? src.length : src.len;
+    if (len > INPUT_ROOM - this.inputEnd) return kind === Arg.STR ? Errno.NAMETOOLONG : Errno.TOOBIG;
+    const at = this.page.data.subarray(this.inputEnd, this.inputEnd + len);
+    if (src instanceof Uint8Array) at.set(src);
+    else src.fill(at);
+    this.inputEnd += len;
+    this.page.f64[ARG_BASE + i] = len;
+    return Errno.SUCCESS;
+  }
+
+  /** Ring the kernel with call `nr` (its arguments in place) and wait for the answer. */
+  private send(nr: number): Errno {
+    this.sent++;
     const i32 = this.page.i32;
     i32[Slot.NR] = nr;
     Atomics.store(i32, Slot.STATE, State.PENDING);
@@ -158,8 +174,8 @@ export class SyscallClient {
     const off = (this.inputEnd + 7) & ~7;
     return this.page.data.subarray(off, off + len);
   }
-  /** Largest output a call can return after its inputs. */
-  outRoom(): number {
-    return DATA_SIZE - ((this.inputEnd + 7) & ~7);
+  /** Largest output a call can return after `inputs` bytes of inputs (outputs start 8-aligned). */
+  outRoom(inputs = 0): number {
+    return DATA_SIZE - ((inputs + 7) & ~7);
   }
 }

@@ -3,18 +3,13 @@
 // ones in runtime/wasi.ts. fork is in runtime/fork.ts.
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
-import { NR, STATVFS_SIZE } from '../abi/syscalls.js';
+import { SigHandler, TERMIOS_SIZE, spawnattr, statvfs } from '../abi/tabkernel.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
 import type { PipeFastPath } from './pipes.js';
 
 type Fn = (...a: never[]) => number;
-
-/** Handler values that are not functions: SIG_DFL, SIG_IGN, and "no change". */
-const SIG_DFL = 0;
-const SIG_IGN = 0xfffffffe;
-const SIG_QUERY = 0xffffffff;
 
 export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: ImportHandlers<typeof tabkernelSignatures>['fork'], pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
   const m = getMem;
@@ -31,38 +26,40 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     }
     return Errno.SUCCESS;
   };
-  /** Guest bytes into the window as argument `i`. */
-  const bytes = (i: number, ptr: number, len: number): Errno => {
+  /** Guest bytes (a path, a packed list, a struct), or FAULT. */
+  const guest = (ptr: number, len: number): Uint8Array | Errno => {
     const b = m().bytes(ptr >>> 0, len >>> 0);
-    if (isErr(b)) return b.errno;
-    if (b.length > s.room() - 64) return Errno.TOOBIG;
-    s.bytes(i, b);
-    return Errno.SUCCESS;
+    return isErr(b) ? b.errno : b;
   };
-  const call = (nr: number): Errno => s.call(nr);
   const mask = (v: bigint): number => Number(BigInt.asUintN(32, v) & 0x3fffffffn);
 
   return {
     spawn(path: number, pathLen: number, argv: number, argvLen: number, envp: number, envpLen: number,
       actions: number, actionsLen: number, attr: number, pidOut: number): number {
-      s.begin();
-      const e = bytes(0, path, pathLen) || bytes(1, argv, argvLen) || bytes(2, envp, envpLen) || bytes(3, actions, actionsLen);
-      if (e) return e;
+      const file = guest(path, pathLen), args = guest(argv, argvLen), env = guest(envp, envpLen), acts = guest(actions, actionsLen);
+      if (typeof file === 'number') return file;
+      if (typeof args === 'number') return args;
+      if (typeof env === 'number') return env;
+      if (typeof acts === 'number') return acts;
       let flags = 0, pgroup = 0, sigdef = 0, sigmask = 0;
       if (attr !== 0) {
-        if (!m().ok(attr >>> 0, 24)) return Errno.FAULT;
-        const v = m().view;
-        flags = v.getUint32(attr, true);
-        pgroup = v.getInt32(attr + 4, true);
-        sigdef = mask(v.getBigUint64(attr + 8, true));
-        sigmask = mask(v.getBigUint64(attr + 16, true));
+        attr >>>= 0;
+        if (!m().ok(attr, spawnattr.size)) return Errno.FAULT;
+        const v = m().view, at = spawnattr.at;
+        flags = v.getUint32(attr + at.flags, true);
+        pgroup = v.getInt32(attr + at.pgroup, true);
+        sigdef = mask(v.getBigUint64(attr + at.sigdefault, true));
+        sigmask = mask(v.getBigUint64(attr + at.sigmask, true));
       }
-      const r = s.num(4, flags).num(5, pgroup).num(6, sigdef).num(7, sigmask).call(NR.spawn);
+      const r = s.call('spawn', file, args, env, acts, flags, pgroup, sigdef, sigmask);
       return r || outs([pidOut, s.retNum(0), 'u32']);
     },
     exec(path: number, pathLen: number, argv: number, argvLen: number, envp: number, envpLen: number): number {
-      s.begin();
-      const e = bytes(0, path, pathLen) || bytes(1, argv, argvLen) || bytes(2, envp, envpLen) || call(NR.exec);
+      const file = guest(path, pathLen), args = guest(argv, argvLen), env = guest(envp, envpLen);
+      if (typeof file === 'number') return file;
+      if (typeof args === 'number') return args;
+      if (typeof env === 'number') return env;
+      const e = s.call('exec', file, args, env);
       // Success: this program is gone. The kernel has sent the new one to this
       // worker, which starts it once this one's stack is unwound.
       if (e === Errno.SUCCESS) throw new ProcExit(null);
@@ -70,99 +67,99 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     },
     fork,
     wait(pid: number, options: number, statusOut: number, pidOut: number): number {
-      const r = s.begin().num(0, pid).num(1, options).call(NR.wait);
+      const r = s.call('wait', pid, options);
       return r || outs([statusOut, s.retNum(1), 'u32'], [pidOut, s.retNum(0), 'u32']);
     },
     pipe(fds: number, flags: number): number {
       if (!m().ok(fds >>> 0, 8)) return Errno.FAULT;
-      const r = s.begin().num(0, flags).call(NR.pipe);
+      const r = s.call('pipe', flags);
       if (r) return r;
       pipes.forget(s.retNum(0));
       pipes.forget(s.retNum(1));
       return outs([fds, s.retNum(0), 'u32'], [fds + 4, s.retNum(1), 'u32']);
     },
     dup(fd: number, min: number, flags: number, out: number): number {
-      const r = s.begin().num(0, fd).num(1, min).num(2, flags).call(NR.dup);
+      const r = s.call('dup', fd, min, flags);
       if (r) return r;
       pipes.forget(s.retNum(0));
       return outs([out, s.retNum(0), 'u32']);
     },
-    dup2: (fd: number, newfd: number, flags: number) => (pipes.forget(newfd), s.begin().num(0, fd).num(1, newfd).num(2, flags).call(NR.dup2)),
+    dup2: (fd: number, newfd: number, flags: number) => (pipes.forget(newfd), s.call('dup2', fd, newfd, flags)),
     fd_cloexec(fd: number, set: number, old: number): number {
-      const r = s.begin().num(0, fd).num(1, set).call(NR.fd_cloexec);
+      const r = s.call('fd_cloexec', fd, set);
       return r || outs([old, s.retNum(0), 'u32']);
     },
     getpid(pid: number, ppid: number): number {
-      const r = s.begin().call(NR.getpid);
+      const r = s.call('getpid');
       return r || outs([pid, s.retNum(0), 'u32'], [ppid, s.retNum(1), 'u32']);
     },
-    kill: (pid: number, sig: number) => s.begin().num(0, pid).num(1, sig).call(NR.kill),
+    kill: (pid: number, sig: number) => s.call('kill', pid, sig),
     sigaction(sig: number, handler: number, flags: number, sigmask: bigint, oh: number, of: number, om: number): number {
       const h = handler >>> 0;
       // A handler this program has no trampoline to run would stay pending for ever.
-      if (h !== SIG_DFL && h !== SIG_IGN && h !== SIG_QUERY && !signals.canRunHandlers) return Errno.NOTSUP;
-      const r = s.begin().num(0, sig).num(1, handler >>> 0).num(2, flags >>> 0).num(3, mask(sigmask)).call(NR.sigaction);
+      if (h !== SigHandler.DFL && h !== SigHandler.IGN && h !== SigHandler.QUERY && !signals.canRunHandlers) return Errno.NOTSUP;
+      const r = s.call('sigaction', sig, h, flags >>> 0, mask(sigmask));
       return r || outs([oh, s.retNum(0), 'u32'], [of, s.retNum(1), 'u32'], [om, s.retNum(2), 'u64']);
     },
     sigprocmask(how: number, set: bigint, old: number): number {
-      const r = s.begin().num(0, how).num(1, mask(set)).call(NR.sigprocmask);
+      const r = s.call('sigprocmask', how, mask(set));
       return r || outs([old, s.retNum(0), 'u64']);
     },
     sigpending(out: number): number {
-      const r = s.begin().call(NR.sigpending);
+      const r = s.call('sigpending');
       return r || outs([out, s.retNum(0), 'u64']);
     },
-    sigsuspend: (sigmask: bigint) => s.begin().num(0, mask(sigmask)).call(NR.sigsuspend),
+    sigsuspend: (sigmask: bigint) => s.call('sigsuspend', mask(sigmask)),
     alarm(seconds: number, prev: number): number {
-      const r = s.begin().num(0, seconds >>> 0).call(NR.alarm);
+      const r = s.call('alarm', seconds >>> 0);
       return r || outs([prev, s.retNum(0), 'u32']);
     },
-    setpgid: (pid: number, pgid: number) => s.begin().num(0, pid).num(1, pgid).call(NR.setpgid),
+    setpgid: (pid: number, pgid: number) => s.call('setpgid', pid, pgid),
     getpgid(pid: number, out: number): number {
-      const r = s.begin().num(0, pid).call(NR.getpgid);
+      const r = s.call('getpgid', pid);
       return r || outs([out, s.retNum(0), 'u32']);
     },
     setsid(out: number): number {
-      const r = s.begin().call(NR.setsid);
+      const r = s.call('setsid');
       return r || outs([out, s.retNum(0), 'u32']);
     },
     getsid(pid: number, out: number): number {
-      const r = s.begin().num(0, pid).call(NR.getsid);
+      const r = s.call('getsid', pid);
       return r || outs([out, s.retNum(0), 'u32']);
     },
-    tcsetpgrp: (fd: number, pgid: number) => s.begin().num(0, fd).num(1, pgid).call(NR.tcsetpgrp),
+    tcsetpgrp: (fd: number, pgid: number) => s.call('tcsetpgrp', fd, pgid),
     tcgetpgrp(fd: number, out: number): number {
-      const r = s.begin().num(0, fd).call(NR.tcgetpgrp);
+      const r = s.call('tcgetpgrp', fd);
       return r || outs([out, s.retNum(0), 'u32']);
     },
     winsize(fd: number, op: number, rows: number, cols: number): number {
       const mem = m();
       if (!mem.ok(rows >>> 0, 2) || !mem.ok(cols >>> 0, 2)) return Errno.FAULT;
-      const r = s.begin().num(0, fd).num(1, op).num(2, mem.view.getUint16(rows, true)).num(3, mem.view.getUint16(cols, true)).call(NR.winsize);
+      const r = s.call('winsize', fd, op, mem.view.getUint16(rows >>> 0, true), mem.view.getUint16(cols >>> 0, true));
       return r || outs([rows, s.retNum(0), 'u16'], [cols, s.retNum(1), 'u16']);
     },
     tcgetattr(fd: number, ptr: number): number {
-      if (!m().ok(ptr >>> 0, 60)) return Errno.FAULT;
-      const r = s.begin().num(0, fd).call(NR.tcgetattr);
+      if (!m().ok(ptr >>> 0, TERMIOS_SIZE)) return Errno.FAULT;
+      const r = s.call('tcgetattr', fd);
       if (r) return r;
-      m().u8.set(s.out(60), ptr >>> 0);
+      m().u8.set(s.out(TERMIOS_SIZE), ptr >>> 0);
       return Errno.SUCCESS;
     },
     tcsetattr(fd: number, when: number, ptr: number): number {
-      s.begin().num(0, fd).num(1, when);
-      return bytes(2, ptr, 60) || call(NR.tcsetattr);
+      const termios = guest(ptr, TERMIOS_SIZE);
+      return typeof termios === 'number' ? termios : s.call('tcsetattr', fd, when, termios);
     },
     ptsname(fd: number, out: number): number {
-      const r = s.begin().num(0, fd).call(NR.ptsname);
+      const r = s.call('ptsname', fd);
       return r || outs([out, s.retNum(0), 'u32']);
     },
     chdir(path: number, len: number): number {
-      s.begin();
-      return bytes(0, path, len) || call(NR.chdir);
+      const name = guest(path, len);
+      return typeof name === 'number' ? name : s.call('chdir', name);
     },
     getcwd(buf: number, len: number, used: number): number {
       if (!m().ok(buf >>> 0, len >>> 0)) return Errno.FAULT;
-      const r = s.begin().call(NR.getcwd);
+      const r = s.call('getcwd');
       if (r) return r;
       const n = s.retNum(0);
       if (n + 1 > len) return Errno.RANGE;
@@ -171,40 +168,42 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       return outs([used, n, 'u32']);
     },
     chmod(dirfd: number, path: number, len: number, mode: number, follow: number): number {
-      s.begin().num(0, dirfd);
-      return bytes(1, path, len) || s.num(2, mode >>> 0).num(3, follow).call(NR.chmod);
+      const name = guest(path, len);
+      return typeof name === 'number' ? name : s.call('chmod', dirfd, name, mode >>> 0, follow);
     },
-    fchmod: (fd: number, mode: number) => s.begin().num(0, fd).num(1, mode >>> 0).call(NR.fchmod),
+    fchmod: (fd: number, mode: number) => s.call('fchmod', fd, mode >>> 0),
     getmode(dirfd: number, path: number, len: number, follow: number, out: number): number {
-      s.begin().num(0, dirfd);
-      const r = bytes(1, path, len) || s.num(2, follow).call(NR.getmode);
+      const name = guest(path, len);
+      if (typeof name === 'number') return name;
+      const r = s.call('getmode', dirfd, name, follow);
       return r || outs([out, s.retNum(0), 'u32']);
     },
     fgetmode(fd: number, out: number): number {
-      const r = s.begin().num(0, fd).call(NR.fgetmode);
+      const r = s.call('fgetmode', fd);
       return r || outs([out, s.retNum(0), 'u32']);
     },
     statvfs(dirfd: number, path: number, len: number, follow: number, out: number): number {
-      if (!m().ok(out >>> 0, STATVFS_SIZE)) return Errno.FAULT;
-      s.begin().num(0, dirfd);
-      const r = bytes(1, path, len) || s.num(2, follow).call(NR.statvfs);
+      if (!m().ok(out >>> 0, statvfs.size)) return Errno.FAULT;
+      const name = guest(path, len);
+      if (typeof name === 'number') return name;
+      const r = s.call('statvfs', dirfd, name, follow);
       if (r) return r;
-      m().u8.set(s.out(STATVFS_SIZE), out >>> 0);
+      m().u8.set(s.out(statvfs.size), out >>> 0);
       return Errno.SUCCESS;
     },
     openroot(min: number, out: number): number {
-      const r = s.begin().num(0, min).call(NR.openroot);
+      const r = s.call('openroot', min);
       return r || outs([out, s.retNum(0), 'u32']);
     },
     prlimit(pid: number, resource: number, set: number, cur: bigint, max: bigint, oldCur: number, oldMax: number): number {
       // Limits travel as doubles: ~0 (RLIM_INFINITY) as -1, anything past 2^53 as unlimited too.
       const num = (v: bigint): number => (BigInt.asUintN(64, v) >= 2n ** 53n ? -1 : Number(v));
-      const r = s.begin().num(0, pid).num(1, resource).num(2, set ? 1 : 0).num(3, num(cur)).num(4, num(max)).call(NR.prlimit);
+      const r = s.call('prlimit', pid, resource, set ? 1 : 0, num(cur), num(max));
       // -1 back is stored as ~0 (setBigUint64 wraps).
       return r || outs([oldCur, s.retNum(0), 'u64'], [oldMax, s.retNum(1), 'u64']);
     },
     umask(mask: number, old: number): number {
-      const r = s.begin().num(0, mask).call(NR.umask);
+      const r = s.call('umask', mask);
       return r || outs([old, s.retNum(0), 'u32']);
     },
   } satisfies ImportHandlers<typeof tabkernelSignatures>;

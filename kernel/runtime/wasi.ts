@@ -7,11 +7,10 @@
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, wasiSignatures } from '../abi/imports.js';
 import { Slot } from '../abi/page.js';
-import { NR } from '../abi/syscalls.js';
 import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
 import { monotonicNs, realtimeNs, storeMonotonicNs, storeRealtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
-import type { SyscallClient } from './syscall.js';
+import { INPUT_ROOM, type Gather, type SyscallClient } from './syscall.js';
 import type { PipeFastPath } from './pipes.js';
 import { EntropyPool } from './entropy.js';
 import { keepMemoryOnExit } from './mempool.js';
@@ -113,45 +112,32 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     return total;
   };
 
-  /** Put a guest path into the window as argument `i`. */
-  const path = (i: number, ptr: number, len: number): Errno => {
+  /** A guest path's bytes (the kernel decodes them), or FAULT. */
+  const path = (ptr: number, len: number): Uint8Array | Errno => {
     const b = getMem().bytes(ptr >>> 0, len >>> 0);
-    if (isErr(b)) return b.errno;
-    if (b.length > s.room() - 8) return Errno.NAMETOOLONG;
-    s.bytes(i, b);
-    return Errno.SUCCESS;
+    return isErr(b) ? b.errno : b;
   };
 
   /** read/pread: one call of up to the window's size, scattered into the iovecs. */
-  const readv = (nr: number, fd: number, iovs: number, count: number, nreadPtr: number, offset?: bigint): Errno => {
+  const readv = (fd: number, iovs: number, count: number, nreadPtr: number, offset?: bigint): Errno => {
     const vecs = iovecs(iovs, count);
     if (typeof vecs === 'number') return vecs;
     if (!getMem().ok(nreadPtr >>> 0, 4)) return Errno.FAULT;
-    const want = vecs.reduce((n, [, len]) => n + len, 0);
+    const want = Math.min(vecs.reduce((n, [, len]) => n + len, 0), s.outRoom());
     if (offset === undefined) {
       const u8 = getMem().u8;
-      const n = pipes.read(fd, Math.min(want, s.outRoom()), (piece, at) => scatter(u8, vecs, piece, at));
+      const n = pipes.read(fd, want, (piece, at) => scatter(u8, vecs, piece, at));
       if (n !== null) return putU32(nreadPtr >>> 0, n);
     }
-    s.begin().num(0, fd).num(1, Math.min(want, s.outRoom()));
-    if (offset !== undefined) s.big(2, offset);
-    const e = s.call(nr);
+    const e = offset === undefined ? s.call('fd_read', fd, want) : s.call('fd_pread', fd, want, offset);
     if (e !== Errno.SUCCESS) return e;
     const n = s.retNum(0);
-    const data = s.out(n);
-    const u8 = getMem().u8;
-    let done = 0;
-    for (const [ptr, len] of vecs) {
-      if (done >= n) break;
-      const k = Math.min(len, n - done);
-      u8.set(data.subarray(done, done + k), ptr);
-      done += k;
-    }
+    scatter(getMem().u8, vecs, s.out(n), 0);
     return putU32(nreadPtr >>> 0, n);
   };
 
   /** write/pwrite: gathered into the window; larger writes go in window-sized calls. */
-  const writev = (nr: number, fd: number, iovs: number, count: number, nwrittenPtr: number, offset?: bigint): Errno => {
+  const writev = (fd: number, iovs: number, count: number, nwrittenPtr: number, offset?: bigint): Errno => {
     if (offset === undefined && pipes.sink(fd)) {
       const n = iovTotal(iovs, count);
       if (n < 0) return Errno.FAULT;
@@ -166,37 +152,24 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       const n = pipes.write(fd, u8, vecs, want);
       if (n !== null) return putU32(nwrittenPtr >>> 0, n);
     }
+    const gather = new IovGather(u8, vecs);
     let total = 0;
-    let v = 0;
-    let within = 0; // bytes of vecs[v] already sent
     do {
-      const len = Math.min(want - total, s.begin().num(0, fd).room() - 16);
-      const chunk = s.reserve(1, len);
-      for (let filled = 0; filled < len;) {
-        const [ptr, vlen] = vecs[v];
-        const k = Math.min(vlen - within, len - filled);
-        chunk.set(u8.subarray(ptr + within, ptr + within + k), filled);
-        filled += k;
-        within += k;
-        if (within === vlen) { v++; within = 0; }
-      }
-      if (offset !== undefined) s.big(2, offset + BigInt(total));
-      const e = s.call(nr);
+      gather.len = Math.min(want - total, INPUT_ROOM);
+      const e = offset === undefined ? s.call('fd_write', fd, gather) : s.call('fd_pwrite', fd, gather, offset + BigInt(total));
       if (e !== Errno.SUCCESS) {
         if (total > 0) break;
         return e;
       }
       const n = s.retNum(0);
       total += n;
-      if (n < len) break;
+      if (n < gather.len) break;
     } while (total < want);
     return putU32(nwrittenPtr >>> 0, total);
   };
 
-  /** Call and copy a fixed-size struct result to `ptr`. */
-  const structCall = (nr: number, ptr: number, size: number): Errno => {
-    if (!getMem().ok(ptr >>> 0, size)) return Errno.FAULT;
-    const e = s.call(nr);
+  /** Copy a call's fixed-size struct result to `ptr` (checked before the call). */
+  const structOut = (e: Errno, ptr: number, size: number): Errno => {
     if (e === Errno.SUCCESS) copyOut(ptr >>> 0, size);
     return e;
   };
@@ -236,39 +209,32 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       return putU64(ptr >>> 0, t);
     },
 
-    fd_advise: (fd: number, offset: bigint, len: bigint, advice: number) =>
-      s.begin().num(0, fd).big(1, offset).big(2, len).num(3, advice).call(NR.fd_advise),
-    fd_allocate: (fd: number, offset: bigint, len: bigint) =>
-      s.begin().num(0, fd).big(1, offset).big(2, len).call(NR.fd_allocate),
-    fd_close: (fd: number) => (pipes.forget(fd), s.begin().num(0, fd).call(NR.fd_close)),
-    fd_datasync: (fd: number) => s.begin().num(0, fd).call(NR.fd_datasync),
-    fd_sync: (fd: number) => s.begin().num(0, fd).call(NR.fd_sync),
-    fd_fdstat_get: (fd: number, ptr: number) => {
-      s.begin().num(0, fd);
-      return structCall(NR.fd_fdstat_get, ptr, FDSTAT.SIZE);
+    fd_advise: (fd: number, offset: bigint, len: bigint, advice: number) => s.call('fd_advise', fd, offset, len, advice),
+    fd_allocate: (fd: number, offset: bigint, len: bigint) => s.call('fd_allocate', fd, offset, len),
+    fd_close: (fd: number) => (pipes.forget(fd), s.call('fd_close', fd)),
+    fd_datasync: (fd: number) => s.call('fd_datasync', fd),
+    fd_sync: (fd: number) => s.call('fd_sync', fd),
+    fd_fdstat_get(fd: number, ptr: number): number {
+      if (!getMem().ok(ptr >>> 0, FDSTAT.SIZE)) return Errno.FAULT;
+      return structOut(s.call('fd_fdstat_get', fd), ptr, FDSTAT.SIZE);
     },
-    fd_fdstat_set_flags: (fd: number, flags: number) =>
-      s.begin().num(0, fd).num(1, flags & 0xffff).call(NR.fd_fdstat_set_flags),
-    fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) =>
-      (pipes.forget(fd), s.begin().num(0, fd).big(1, base).big(2, inh).call(NR.fd_fdstat_set_rights)),
-    fd_filestat_get: (fd: number, ptr: number) => {
-      s.begin().num(0, fd);
-      return structCall(NR.fd_filestat_get, ptr, FILESTAT.SIZE);
+    fd_fdstat_set_flags: (fd: number, flags: number) => s.call('fd_fdstat_set_flags', fd, flags & 0xffff),
+    fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) => (pipes.forget(fd), s.call('fd_fdstat_set_rights', fd, base, inh)),
+    fd_filestat_get(fd: number, ptr: number): number {
+      if (!getMem().ok(ptr >>> 0, FILESTAT.SIZE)) return Errno.FAULT;
+      return structOut(s.call('fd_filestat_get', fd), ptr, FILESTAT.SIZE);
     },
-    fd_filestat_set_size: (fd: number, size: bigint) =>
-      s.begin().num(0, fd).big(1, size).call(NR.fd_filestat_set_size),
+    fd_filestat_set_size: (fd: number, size: bigint) => s.call('fd_filestat_set_size', fd, size),
     fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) =>
-      s.begin().num(0, fd).big(1, atim).big(2, mtim).num(3, flags & 0xffff).call(NR.fd_filestat_set_times),
-    fd_pread: (fd: number, iovs: number, n: number, offset: bigint, ptr: number) =>
-      readv(NR.fd_pread, fd, iovs, n, ptr, offset),
-    fd_pwrite: (fd: number, iovs: number, n: number, offset: bigint, ptr: number) =>
-      writev(NR.fd_pwrite, fd, iovs, n, ptr, offset),
-    fd_read: (fd: number, iovs: number, n: number, ptr: number) => readv(NR.fd_read, fd, iovs, n, ptr),
-    fd_write: (fd: number, iovs: number, n: number, ptr: number) => writev(NR.fd_write, fd, iovs, n, ptr),
+      s.call('fd_filestat_set_times', fd, atim, mtim, flags & 0xffff),
+    fd_pread: (fd: number, iovs: number, n: number, offset: bigint, ptr: number) => readv(fd, iovs, n, ptr, offset),
+    fd_pwrite: (fd: number, iovs: number, n: number, offset: bigint, ptr: number) => writev(fd, iovs, n, ptr, offset),
+    fd_read: (fd: number, iovs: number, n: number, ptr: number) => readv(fd, iovs, n, ptr),
+    fd_write: (fd: number, iovs: number, n: number, ptr: number) => writev(fd, iovs, n, ptr),
     fd_prestat_get(fd: number, ptr: number): number {
       ptr >>>= 0;
       if (!getMem().ok(ptr, PRESTAT.SIZE)) return Errno.FAULT;
-      const e = s.begin().num(0, fd).call(NR.fd_prestat_get);
+      const e = s.call('fd_prestat_get', fd);
       if (e !== Errno.SUCCESS) return e;
       const v = getMem().view;
       v.setUint32(ptr, 0, true); // tag DIR, then padding
@@ -278,7 +244,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     fd_prestat_dir_name(fd: number, ptr: number, len: number): number {
       ptr >>>= 0; len >>>= 0;
       if (!getMem().ok(ptr, len)) return Errno.FAULT;
-      const e = s.begin().num(0, fd).call(NR.fd_prestat_dir_name);
+      const e = s.call('fd_prestat_dir_name', fd);
       if (e !== Errno.SUCCESS) return e;
       const n = s.retNum(0);
       if (n > len) return Errno.NAMETOOLONG;
@@ -288,12 +254,12 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     fd_readdir(fd: number, buf: number, len: number, cookie: bigint, usedPtr: number): number {
       buf >>>= 0; len >>>= 0; usedPtr >>>= 0;
       if (!getMem().ok(buf, len) || !getMem().ok(usedPtr, 4)) return Errno.FAULT;
+      const room = s.outRoom();
       let used = 0;
       let c = cookie;
       for (;;) {
-        const room = s.begin().num(0, fd).outRoom();
         const max = Math.min(len - used, room);
-        const e = s.num(1, max).big(2, c).call(NR.fd_readdir);
+        const e = s.call('fd_readdir', fd, max, c);
         if (e !== Errno.SUCCESS) return e;
         const got = s.retNum(0);
         const data = s.out(got);
@@ -311,79 +277,77 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       }
       return putU32(usedPtr, used);
     },
-    fd_renumber: (from: number, to: number) => (pipes.forget(from), pipes.forget(to), s.begin().num(0, from).num(1, to).call(NR.fd_renumber)),
+    fd_renumber: (from: number, to: number) => (pipes.forget(from), pipes.forget(to), s.call('fd_renumber', from, to)),
     fd_seek(fd: number, offset: bigint, whence: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
-      const e = s.begin().num(0, fd).big(1, offset).num(2, whence).call(NR.fd_seek);
+      const e = s.call('fd_seek', fd, offset, whence);
       return e !== Errno.SUCCESS ? e : putU64(ptr >>> 0, s.retBig(0));
     },
     fd_tell(fd: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
-      const e = s.begin().num(0, fd).call(NR.fd_tell);
+      const e = s.call('fd_tell', fd);
       return e !== Errno.SUCCESS ? e : putU64(ptr >>> 0, s.retBig(0));
     },
 
     path_create_directory(fd: number, p: number, l: number): number {
-      s.begin().num(0, fd);
-      const e = path(1, p, l);
-      return e !== Errno.SUCCESS ? e : s.call(NR.path_create_directory);
+      const name = path(p, l);
+      return typeof name === 'number' ? name : s.call('path_create_directory', fd, name);
     },
     path_filestat_get(fd: number, flags: number, p: number, l: number, ptr: number): number {
-      s.begin().num(0, fd).num(1, flags);
-      const e = path(2, p, l);
-      return e !== Errno.SUCCESS ? e : structCall(NR.path_filestat_get, ptr, FILESTAT.SIZE);
+      const name = path(p, l);
+      if (typeof name === 'number') return name;
+      if (!getMem().ok(ptr >>> 0, FILESTAT.SIZE)) return Errno.FAULT;
+      return structOut(s.call('path_filestat_get', fd, flags, name), ptr, FILESTAT.SIZE);
     },
     path_filestat_set_times(fd: number, flags: number, p: number, l: number, atim: bigint, mtim: bigint, fst: number): number {
-      s.begin().num(0, fd).num(1, flags);
-      const e = path(2, p, l);
-      return e !== Errno.SUCCESS ? e : s.big(3, atim).big(4, mtim).num(5, fst & 0xffff).call(NR.path_filestat_set_times);
+      const name = path(p, l);
+      return typeof name === 'number' ? name : s.call('path_filestat_set_times', fd, flags, name, atim, mtim, fst & 0xffff);
     },
     path_link(oldfd: number, flags: number, op: number, ol: number, newfd: number, np: number, nl: number): number {
-      s.begin().num(0, oldfd).num(1, flags);
-      const e = path(2, op, ol) || path(4, np, nl);
-      return e !== Errno.SUCCESS ? e : s.num(3, newfd).call(NR.path_link);
+      const from = path(op, ol);
+      if (typeof from === 'number') return from;
+      const to = path(np, nl);
+      return typeof to === 'number' ? to : s.call('path_link', oldfd, flags, from, newfd, to);
     },
     path_open(fd: number, dirflags: number, p: number, l: number, oflags: number, base: bigint, inh: bigint, fdflags: number, fdPtr: number): number {
       if (!getMem().ok(fdPtr >>> 0, 4)) return Errno.FAULT;
-      s.begin().num(0, fd).num(1, dirflags);
-      const e = path(2, p, l);
+      const name = path(p, l);
+      if (typeof name === 'number') return name;
+      const e = s.call('path_open', fd, dirflags, name, oflags & 0xffff, base, inh, fdflags & 0xffff);
       if (e !== Errno.SUCCESS) return e;
-      const r = s.num(3, oflags & 0xffff).big(4, base).big(5, inh).num(6, fdflags & 0xffff).call(NR.path_open);
-      if (r !== Errno.SUCCESS) return r;
       pipes.forget(s.retNum(0));
       return putU32(fdPtr >>> 0, s.retNum(0));
     },
     path_readlink(fd: number, p: number, l: number, buf: number, len: number, usedPtr: number): number {
       buf >>>= 0; len >>>= 0; usedPtr >>>= 0;
       if (!getMem().ok(buf, len) || !getMem().ok(usedPtr, 4)) return Errno.FAULT;
-      s.begin().num(0, fd);
-      const e = path(1, p, l);
+      const name = path(p, l);
+      if (typeof name === 'number') return name;
+      const e = s.call('path_readlink', fd, name, Math.min(len, s.outRoom(name.length)));
       if (e !== Errno.SUCCESS) return e;
-      const r = s.num(2, Math.min(len, s.outRoom())).call(NR.path_readlink);
-      if (r !== Errno.SUCCESS) return r;
       const n = s.retNum(0);
       copyOut(buf, n);
       return putU32(usedPtr, n);
     },
     path_remove_directory(fd: number, p: number, l: number): number {
-      s.begin().num(0, fd);
-      const e = path(1, p, l);
-      return e !== Errno.SUCCESS ? e : s.call(NR.path_remove_directory);
+      const name = path(p, l);
+      return typeof name === 'number' ? name : s.call('path_remove_directory', fd, name);
     },
     path_rename(fd: number, op: number, ol: number, newfd: number, np: number, nl: number): number {
-      s.begin().num(0, fd);
-      const e = path(1, op, ol) || path(3, np, nl);
-      return e !== Errno.SUCCESS ? e : s.num(2, newfd).call(NR.path_rename);
+      const from = path(op, ol);
+      if (typeof from === 'number') return from;
+      const to = path(np, nl);
+      return typeof to === 'number' ? to : s.call('path_rename', fd, from, newfd, to);
     },
     path_symlink(op: number, ol: number, fd: number, np: number, nl: number): number {
-      s.begin();
-      const e = path(0, op, ol) || path(2, np, nl);
-      return e !== Errno.SUCCESS ? e : s.num(1, fd).call(NR.path_symlink);
+      const target = path(op, ol);
+      if (typeof target === 'number') return target;
+      const name = path(np, nl);
+      return typeof name === 'number' ? name : s.call('path_symlink', target, fd, name);
     },
     path_unlink_file(fd: number, p: number, l: number): number {
-      s.begin().num(0, fd);
-      const e = path(1, p, l);
-      return e !== Errno.SUCCESS ? e : s.call(NR.path_unlink_file);
+      const name = path(p, l);
+      return typeof name === 'number' ? name : s.call('path_unlink_file', fd, name);
     },
 
     poll_oneoff(inPtr: number, outPtr: number, n: number, neventsPtr: number): number {
@@ -395,8 +359,9 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       let clocksOnly = true;
       for (let i = 0; i < n; i++) if (subs[i * SUBSCRIPTION.SIZE + SUBSCRIPTION.TAG] !== Eventtype.CLOCK) clocksOnly = false;
       if (clocksOnly) return sleepOnClocks(s, m, subs, n, outPtr, neventsPtr);
-      if (subs.length > s.room() - 16) return Errno.NOMEM;
-      const e = s.begin().bytes(0, subs).num(1, n).call(NR.poll_oneoff);
+      // The events come back after the subscriptions: both must fit the window.
+      if (n * (SUBSCRIPTION.SIZE + EVENT.SIZE) > INPUT_ROOM) return Errno.NOMEM;
+      const e = s.call('poll_oneoff', subs, n);
       if (e !== Errno.SUCCESS) return e;
       const count = s.retNum(0);
       copyOut(outPtr, count * EVENT.SIZE);
@@ -404,12 +369,10 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     },
 
     proc_exit(code: number): void {
-      s.begin().num(0, code >>> 0).num(2, keepMemoryOnExit());
-      s.str(1, '');
-      s.call(NR.proc_exit);
+      s.call('proc_exit', code >>> 0, '', keepMemoryOnExit());
       throw new ProcExit(code >>> 0);
     },
-    proc_raise: (sig: number) => s.begin().num(0, sig).call(NR.proc_raise),
+    proc_raise: (sig: number) => s.call('proc_raise', sig),
     sched_yield: () => Errno.SUCCESS,
     random_get(buf: number, len: number): number {
       buf >>>= 0; len >>>= 0;
@@ -420,19 +383,41 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
 
     sock_accept(fd: number, flags: number, fdPtr: number): number {
       if (!getMem().ok(fdPtr >>> 0, 4)) return Errno.FAULT;
-      return s.begin().num(0, fd).num(1, flags).call(NR.sock_accept);
+      return s.call('sock_accept', fd, flags);
     },
     sock_recv(fd: number, _ri: number, _riLen: number, flags: number, lenPtr: number, flagsPtr: number): number {
       if (!getMem().ok(lenPtr >>> 0, 4) || !getMem().ok(flagsPtr >>> 0, 2)) return Errno.FAULT;
-      return s.begin().num(0, fd).num(1, 0).num(2, flags).call(NR.sock_recv);
+      return s.call('sock_recv', fd, 0, flags);
     },
     sock_send(fd: number, _si: number, _siLen: number, flags: number, lenPtr: number): number {
       if (!getMem().ok(lenPtr >>> 0, 4)) return Errno.FAULT;
-      s.begin().num(0, fd).reserve(1, 0);
-      return s.num(2, flags).call(NR.sock_send);
+      return s.call('sock_send', fd, NO_BYTES, flags);
     },
-    sock_shutdown: (fd: number, how: number) => s.begin().num(0, fd).num(1, how).call(NR.sock_shutdown),
+    sock_shutdown: (fd: number, how: number) => s.call('sock_shutdown', fd, how),
   } satisfies ImportHandlers<typeof wasiSignatures>;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** The next `len` bytes of a guest's iovecs, gathered into the window by successive calls. */
+class IovGather implements Gather {
+  len = 0;
+  private v = 0;
+  /** Bytes of vecs[v] already sent. */
+  private within = 0;
+
+  constructor(private readonly u8: Uint8Array, private readonly vecs: Array<[number, number]>) {}
+
+  fill(window: Uint8Array): void {
+    for (let filled = 0; filled < this.len;) {
+      const [ptr, vlen] = this.vecs[this.v];
+      const k = Math.min(vlen - this.within, this.len - filled);
+      window.set(this.u8.subarray(ptr + this.within, ptr + this.within + k), filled);
+      filled += k;
+      this.within += k;
+      if (this.within === vlen) { this.v++; this.within = 0; }
+    }
+  }
 }
 
 /** Copy a piece of a read, `at` bytes into it, to where the iovecs say. */

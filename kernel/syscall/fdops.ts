@@ -2,15 +2,13 @@
 // Spec: POSIX pipe(2), dup(2), dup2(2), fcntl(2) F_DUPFD / FD_CLOEXEC.
 import { Errno, isErr } from '../abi/errno.js';
 import { PIPE_INFO_SINK } from '../abi/syscalls.js';
+import { PipeFlag } from '../abi/tabkernel.js';
 import { Fdflags, Rights } from '../abi/wasi.js';
 import { DeviceFile } from '../fs/devices.js';
 import { PipeReader, PipeWriter } from '../ipc/pipe.js';
 import { getFd, rightsFor } from './helpers.js';
 import type { Result, Task } from './task.js';
 
-/** Flags of the pipe call (userland/libc/fd.c maps O_CLOEXEC/O_NONBLOCK to these). */
-const PIPE_CLOEXEC = 1;
-const PIPE_NONBLOCK = 2;
 
 export function pipe(t: Task, flags: number): Result {
   const p = t.proc;
@@ -19,9 +17,9 @@ export function pipe(t: Task, flags: number): Result {
   const ends = [new PipeReader(pipe), new PipeWriter(pipe)];
   const fds: number[] = [];
   for (const file of ends) {
-    if (flags & PIPE_NONBLOCK) file.fdflags |= Fdflags.NONBLOCK;
+    if (flags & PipeFlag.NONBLOCK) file.fdflags |= Fdflags.NONBLOCK;
     const { base, inheriting } = rightsFor(file);
-    const fd = p.fds.alloc({ file, rightsBase: base, rightsInheriting: inheriting, cloexec: (flags & PIPE_CLOEXEC) !== 0 });
+    const fd = p.fds.alloc({ file, rightsBase: base, rightsInheriting: inheriting, cloexec: (flags & PipeFlag.CLOEXEC) !== 0 });
     if (isErr(fd)) {
       for (const f of fds) p.fds.close(f);
       if (fds.length === 0) ends[0].release();

@@ -2,6 +2,7 @@
 // tabkernel's own import module.)
 // Spec: WASI preview1 proc_exit/proc_raise; POSIX signal default actions.
 import { Errno } from '../abi/errno.js';
+import { WaitStatus } from '../abi/tabkernel.js';
 import { Signal } from '../abi/wasi.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 
@@ -13,7 +14,7 @@ export function proc_exit(t: Task, status: number, trap: string, keptPages: numb
   t.proc.keptPages = keptPages;
   // A trap ends the process as abort() would: killed by SIGABRT (status 134).
   if (trap !== '') t.sys.lifecycle.exit(t.proc, Signal.ABRT, trap, true);
-  else t.sys.lifecycle.exit(t.proc, (status & 0xff) << 8, undefined, true);
+  else t.sys.lifecycle.exit(t.proc, WaitStatus.exited(status), undefined, true);
   return BLOCKED;
 }
 

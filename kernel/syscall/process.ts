@@ -3,6 +3,7 @@
 // Spec: POSIX posix_spawn(3), exec(3), fork(2), waitpid(2), setpgid(2),
 // setsid(2), chdir(2).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { FILE_ACTION_ALIGN, FileActionOp, SpawnFlag, WaitOption, WaitStatus, fileAction } from '../abi/tabkernel.js';
 import { DirInode } from '../fs/inode.js';
 import { fromLibcFlags, openResolved } from '../fs/open.js';
 import { resolveAbsolute } from '../fs/path.js';
@@ -27,22 +28,20 @@ function strings(buf: Uint8Array): string[] {
   return out;
 }
 
-const FA_CLOSE = 1, FA_DUP2 = 2, FA_OPEN = 3, FA_CHDIR = 4;
-const SPAWN_SETPGROUP = 1, SPAWN_SETSIGMASK = 2, SPAWN_SETSIGDEF = 4, SPAWN_SETSID = 8;
-
 interface FileAction { op: number; fd: number; src: number; oflags: number; path: string }
 
 function fileActions(buf: Uint8Array): FileAction[] | Err {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: FileAction[] = [];
-  for (let off = 0; off + 20 <= buf.length;) {
-    const len = v.getUint32(off + 16, true);
-    if (off + 20 + len > buf.length) return err(Errno.INVAL);
+  const { size, at } = fileAction;
+  for (let off = 0; off + size <= buf.length;) {
+    const len = v.getUint32(off + at.path_len, true);
+    if (off + size + len > buf.length) return err(Errno.INVAL);
     out.push({
-      op: v.getUint32(off, true), fd: v.getInt32(off + 4, true), src: v.getInt32(off + 8, true),
-      oflags: v.getUint32(off + 12, true), path: new TextDecoder().decode(buf.slice(off + 20, off + 20 + len)),
+      op: v.getUint32(off + at.op, true), fd: v.getInt32(off + at.fd, true), src: v.getInt32(off + at.newfd, true),
+      oflags: v.getUint32(off + at.oflags, true), path: new TextDecoder().decode(buf.slice(off + size, off + size + len)),
     });
-    off += (20 + len + 3) & ~3;
+    off += (size + len + FILE_ACTION_ALIGN - 1) & ~(FILE_ACTION_ALIGN - 1);
   }
   return out;
 }
@@ -69,16 +68,16 @@ export function spawn(
   const argv = strings(argvBuf);
   const env = strings(envBuf);
   const r = t.await(() => t.sys.lifecycle.spawn(p, path, argv, env, (child) => {
-    if (flags & SPAWN_SETSID) {
+    if (flags & SpawnFlag.SETSID) {
       child.sid = child.pgid = child.pid;
       child.ctty = null;
-    } else if (flags & SPAWN_SETPGROUP) {
+    } else if (flags & SpawnFlag.SETPGROUP) {
       const pg = pgroup === 0 ? child.pid : pgroup;
       if (pg !== child.pid && !t.sys.procs.group(pg).some((q) => q.sid === p.sid)) return Errno.PERM;
       child.pgid = pg;
     }
-    if (flags & SPAWN_SETSIGMASK) child.sigBlocked = blockable(sigmask);
-    if (flags & SPAWN_SETSIGDEF) {
+    if (flags & SpawnFlag.SETSIGMASK) child.sigBlocked = blockable(sigmask);
+    if (flags & SpawnFlag.SETSIGDEF) {
       for (let s = 1; s < NSIG; s++) if (sigdef & sigbit(s)) child.sigActions[s] = { handler: SIG_DFL, flags: 0, mask: 0 };
     }
     return applyActions(t, child, actions);
@@ -94,17 +93,17 @@ function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
     // As dup2 would answer in the child: no fd at or past its RLIMIT_NOFILE.
     if (a.fd < 0 || a.fd >= child.fds.limit) return Errno.BADF;
     switch (a.op) {
-      case FA_CLOSE:
+      case FileActionOp.CLOSE:
         child.fds.close(a.fd);
         break;
-      case FA_DUP2: {
+      case FileActionOp.DUP2: {
         const e = child.fds.get(a.src);
         if (!e) return Errno.BADF;
         if (a.src === a.fd) e.cloexec = false;
         else child.fds.set(a.fd, { ...e, cloexec: false, preopen: undefined });
         break;
       }
-      case FA_OPEN: {
+      case FileActionOp.OPEN: {
         const req = fromLibcFlags(a.oflags);
         const r = resolveAbsolute(t.sys.vfs, child.cwd, a.path, req.follow);
         if (isErr(r)) return r.errno;
@@ -114,7 +113,7 @@ function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
         child.fds.set(a.fd, { file, rightsBase: base, rightsInheriting: inheriting });
         break;
       }
-      case FA_CHDIR: {
+      case FileActionOp.CHDIR: {
         const cwd = changeDir(t, child.cwd, a.path);
         if (isErr(cwd)) return cwd.errno;
         child.cwd = cwd;
@@ -164,8 +163,6 @@ export function fork(t: Task, gen: number, bytes: number, stackPointer: number, 
   return Errno.SUCCESS;
 }
 
-const WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8;
-
 /** waitpid: pid > 0 that child, -1 any, 0 our group, < -1 group -pid. */
 export function wait(t: Task, pid: number, options: number): Result {
   const p = t.proc;
@@ -176,17 +173,17 @@ export function wait(t: Task, pid: number, options: number): Result {
       t.sys.procs.remove(c);
       return waited(t, c.pid, c.waitStatus);
     }
-    if ((options & WUNTRACED) && c.unreportedStop) {
+    if ((options & WaitOption.UNTRACED) && c.unreportedStop) {
       const sig = c.unreportedStop;
       c.unreportedStop = 0;
-      return waited(t, c.pid, (sig << 8) | 0x7f);
+      return waited(t, c.pid, WaitStatus.stopped(sig));
     }
-    if ((options & WCONTINUED) && c.unreportedContinue) {
+    if ((options & WaitOption.CONTINUED) && c.unreportedContinue) {
       c.unreportedContinue = false;
-      return waited(t, c.pid, 0xffff);
+      return waited(t, c.pid, WaitStatus.CONTINUED);
     }
   }
-  if (options & WNOHANG) return waited(t, 0, 0);
+  if (options & WaitOption.NOHANG) return waited(t, 0, 0);
   return t.block([p.childEvents]);
 }
 

@@ -1,9 +1,10 @@
 // statvfs and fstatvfs: the size and the free space of the file system a path
 // or an fd is on — the capacity of an in-memory one (fs/memfs.ts) bounded by
 // the memory budget, the host's own figures for a host directory. The struct
-// is tabkernel.h's tk_statvfs: eleven u64 fields, little-endian.
+// is abi/tabkernel.ts's tk_statvfs: eleven u64 fields, little-endian.
 // Spec: POSIX statvfs(3) (ST_RDONLY, ST_NOSUID; f_frsize is the unit of the counts).
 import { Errno, isErr } from '../abi/errno.js';
+import { statvfs as statvfsLayout } from '../abi/tabkernel.js';
 import type { Inode } from '../fs/inode.js';
 import { getFd, lookup } from './helpers.js';
 import type { Result, Task } from './task.js';
@@ -30,11 +31,11 @@ export function statvfs(t: Task, dirfd: number, path: string, follow: number): R
   if (!fs) return Errno.NOSYS;
   const { stat: s, mount } = fs;
   const st = node.stat();
-  const fields = [
-    s.bsize, s.bsize, s.blocks, s.bfree, s.bavail, s.files, s.ffree, s.ffree,
-    isErr(st) ? 0 : Number(st.dev), ST_NOSUID | (mount.readOnly ? ST_RDONLY : 0), s.namemax,
-  ];
+  const fields: Record<keyof typeof statvfsLayout.at, number> = {
+    bsize: s.bsize, frsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree,
+    favail: s.ffree, fsid: isErr(st) ? 0 : Number(st.dev), flag: ST_NOSUID | (mount.readOnly ? ST_RDONLY : 0), namemax: s.namemax,
+  };
   const out = t.outView();
-  fields.forEach((v, i) => out.setBigUint64(i * 8, BigInt(Math.max(0, Math.floor(v))), true));
+  for (const f of statvfsLayout.fields) out.setBigUint64(statvfsLayout.at[f.name], BigInt(Math.max(0, Math.floor(fields[f.name]))), true);
   return Errno.SUCCESS;
 }

@@ -64,3 +64,19 @@ describe('the kernel log (TABKERNEL_TRACE)', () => {
     expect(lines.filter((l) => l.startsWith('pid ')).length).toBeGreaterThan(3);
   });
 });
+
+describe('TABKERNEL_TRACE inside the process', () => {
+  it('also shows the calls the runtime answered without the kernel, marked as such', async () => {
+    const { prog, run } = await import('./wasi-cli.js');
+    const r = run(prog('clock_random_args'), ['a', 'b'], { hostEnv: { ...process.env, TABKERNEL_TRACE: '1' } });
+    expect(r.stdout).toMatch(/^ok args\.sizes$/m);
+    const inProcess = r.stderr.split('\n').filter((l) => l.endsWith(' (in process)'));
+    // Arguments, clocks and random bytes never reach the kernel: only this trace shows them.
+    expect(inProcess.some((l) => /^pid \d+ args_sizes_get\(\d+, \d+\) = 0 \(in process\)$/.test(l))).toBe(true);
+    expect(inProcess.some((l) => /^pid \d+ clock_time_get\(/.test(l))).toBe(true);
+    expect(inProcess.some((l) => /^pid \d+ random_get\(/.test(l))).toBe(true);
+    // A call the kernel answered is traced there, once, not here as well.
+    expect(inProcess.some((l) => / fd_write\(| proc_exit\(/.test(l))).toBe(false);
+    expect(r.stderr).toMatch(/^pid \d+ fd_write\(1, <\d+ bytes>\) = 0$/m);
+  });
+});

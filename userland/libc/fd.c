@@ -16,9 +16,6 @@ static int fail(int e) {
   return -1;
 }
 
-/* Flags of tk_pipe, as kernel/syscall/fdops.ts reads them. */
-#define TK_PIPE_CLOEXEC 1
-#define TK_PIPE_NONBLOCK 2
 /* pipe2/dup3 flag for close-on-exec (wasi-libc's O_CLOEXEC is 0, so it can't be that). */
 #define TK_O_CLOEXEC 0x40000000
 

@@ -100,7 +100,7 @@ int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa) {
 static int add_action(posix_spawn_file_actions_t *fa, uint32_t op, int fd, int src, uint32_t oflags, const char *path) {
   if (fd < 0) return EBADF;
   size_t plen = path ? strlen(path) : 0;
-  size_t rec = (sizeof(struct tk_file_action) + plen + 3) & ~(size_t)3;
+  size_t rec = (sizeof(struct tk_file_action) + plen + TK_FILE_ACTION_ALIGN - 1) & ~(size_t)(TK_FILE_ACTION_ALIGN - 1);
   if (fa->__len + rec > fa->__cap) {
     size_t cap = fa->__cap ? fa->__cap * 2 : 256;
     while (cap < fa->__len + rec) cap *= 2;

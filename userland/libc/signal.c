@@ -46,12 +46,9 @@ static void from_mask(sigset_t *s, uint64_t m) {
   s->__bits[0] = (unsigned long)m;
 }
 
-/* The kernel's "no change" handler value. */
-#define TK_QUERY 0xffffffffu
-
 int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *restrict old) {
   if (sig <= 0 || sig >= NSIG) return fail(EINVAL);
-  uint32_t h = TK_QUERY, f = 0;
+  uint32_t h = TK_SIG_QUERY, f = 0;
   uint64_t m = 0;
   if (act) {
     h = (uint32_t)(uintptr_t)act->sa_handler;

@@ -12,6 +12,7 @@ extern "C" {
 #define __NEED_size_t
 #define __NEED_uid_t
 #include <bits/alltypes.h>
+#include <tabkernel_abi.h>
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -58,12 +59,12 @@ typedef void (*sighandler_t)(int);
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 
-#define SA_NOCLDSTOP 1
-#define SA_NOCLDWAIT 2
-#define SA_SIGINFO 4
-#define SA_RESTART 0x10000000
-#define SA_NODEFER 0x40000000
-#define SA_RESETHAND 0x80000000
+#define SA_NOCLDSTOP TK_SA_NOCLDSTOP
+#define SA_NOCLDWAIT TK_SA_NOCLDWAIT
+#define SA_SIGINFO TK_SA_SIGINFO
+#define SA_RESTART TK_SA_RESTART
+#define SA_NODEFER TK_SA_NODEFER
+#define SA_RESETHAND TK_SA_RESETHAND
 
 typedef int sig_atomic_t;
 

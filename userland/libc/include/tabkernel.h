@@ -2,7 +2,8 @@
  * tabkernel's own system calls: the import module "tabkernel".
  * Each returns 0 or a WASI errno (see <wasi/api.h>); results come back through
  * pointers. The POSIX functions in userland/libc/ are thin wrappers over
- * these; programs should use the POSIX names. The kernel side is
+ * these; programs should use the POSIX names. Their constants and structs
+ * are tabkernel_abi.h, generated from kernel/abi/tabkernel.ts. The kernel side is
  * kernel/syscall/process.ts (and friends); the numbers of the kernel's own
  * list are in kernel/abi/syscalls.ts. docs/SYSCALLS.md lists every call.
  */
@@ -11,27 +12,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tabkernel_abi.h"
 
 #define TK_IMPORT(name) __attribute__((import_module("tabkernel"), import_name(#name)))
-
-/* Spawn file actions, packed one after another, each 4-byte aligned. */
-enum { TK_FA_CLOSE = 1, TK_FA_DUP2 = 2, TK_FA_OPEN = 3, TK_FA_CHDIR = 4 };
-struct tk_file_action {
-  uint32_t op;
-  int32_t fd;       /* CLOSE, DUP2 (target), OPEN (target) */
-  int32_t newfd;    /* DUP2: source fd */
-  uint32_t oflags;  /* OPEN: O_* flags as wasi-libc defines them */
-  uint32_t path_len;/* OPEN, CHDIR: bytes of path that follow (no NUL) */
-};
-
-/* Spawn attributes. */
-enum { TK_SPAWN_SETPGROUP = 1, TK_SPAWN_SETSIGMASK = 2, TK_SPAWN_SETSIGDEF = 4, TK_SPAWN_SETSID = 8 };
-struct tk_spawnattr {
-  uint32_t flags;
-  int32_t pgroup;
-  uint64_t sigdefault; /* bit (sig-1) set: reset that signal to SIG_DFL */
-  uint64_t sigmask;
-};
 
 /* argv and envp travel as NUL-terminated strings packed back to back. */
 int32_t tk_spawn(const char *path, size_t path_len, const char *argv, size_t argv_len,
@@ -50,8 +33,7 @@ int32_t tk_dup2(int32_t fd, int32_t newfd, int32_t flags) TK_IMPORT(dup2);
 int32_t tk_fd_cloexec(int32_t fd, int32_t set, int32_t *old) TK_IMPORT(fd_cloexec);
 int32_t tk_getpid(int32_t *pid, int32_t *ppid) TK_IMPORT(getpid);
 int32_t tk_kill(int32_t pid, int32_t sig) TK_IMPORT(kill);
-/* handler: 0 = SIG_DFL, 0xfffffffe = SIG_IGN (signal.h: (void (*)(int))-2), 0xffffffff =
-   leave it unchanged, otherwise a function table index (ENOTSUP in a program
+/* handler: TK_SIG_DFL, TK_SIG_IGN, TK_SIG_QUERY (leave it unchanged), otherwise a function table index (ENOTSUP in a program
    that does not export the trampoline __tk_sigtramp, userland/libc/signal.c). */
 int32_t tk_sigaction(int32_t sig, uint32_t handler, uint32_t flags, uint64_t mask,
                      uint32_t *old_handler, uint32_t *old_flags, uint64_t *old_mask) TK_IMPORT(sigaction);
@@ -86,10 +68,7 @@ int32_t tk_chmod(int32_t dirfd, const char *path, size_t len, uint32_t mode, int
 int32_t tk_fchmod(int32_t fd, uint32_t mode) TK_IMPORT(fchmod);
 int32_t tk_getmode(int32_t dirfd, const char *path, size_t len, int32_t follow, uint32_t *mode) TK_IMPORT(getmode);
 int32_t tk_fgetmode(int32_t fd, uint32_t *mode) TK_IMPORT(fgetmode);
-/* statvfs of path from dirfd (len 0: of what dirfd is), as eleven u64s in this order. */
-struct tk_statvfs {
-  uint64_t bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax;
-};
+/* statvfs of path from dirfd (len 0: of what dirfd is). */
 int32_t tk_statvfs(int32_t dirfd, const char *path, size_t len, int32_t follow, struct tk_statvfs *out) TK_IMPORT(statvfs);
 /* libc, not a kernel call: whether a file exec refused with ENOEXEC is a
    script for /bin/sh (no NUL byte in its first line), as execvp and the shell

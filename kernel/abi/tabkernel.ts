@@ -1,0 +1,125 @@
+// The constants and struct layouts of tabkernel's own calls (the "tabkernel"
+// import module), declared once for both ends: the kernel and the runtime read
+// them here, and the C side's userland/libc/include/tabkernel_abi.h is
+// generated from them (abi/cheader.ts; `node scripts/abi-header.js` writes it,
+// and kernel/abi/cheader.test.ts fails while the committed header differs).
+// The call signatures themselves are abi/syscalls.ts (kernel side) and
+// abi/imports.ts (wasm side); tabkernel.h's prototypes are checked against
+// the latter by the same test.
+
+/** A C scalar type of these structs. */
+export type CType = 'u16' | 'i32' | 'u32' | 'u64';
+const C_SIZE: Record<CType, number> = { u16: 2, i32: 4, u32: 4, u64: 8 };
+
+/** A C struct as both sides lay it out (wasm32: natural alignment, little-endian). */
+export interface Struct<F extends string> {
+  readonly name: string;
+  readonly doc: string;
+  readonly fields: ReadonlyArray<{ readonly name: F; readonly type: CType; readonly doc?: string }>;
+  /** Byte offset of each field. */
+  readonly at: Readonly<Record<F, number>>;
+  readonly size: number;
+}
+
+function struct<F extends string>(name: string, doc: string, fields: ReadonlyArray<readonly [F, CType, string?]>): Struct<F> {
+  const at = {} as Record<F, number>;
+  let off = 0;
+  let align = 1;
+  for (const [f, type] of fields) {
+    const size = C_SIZE[type];
+    off = (off + size - 1) & ~(size - 1);
+    at[f] = off;
+    off += size;
+    align = Math.max(align, size);
+  }
+  return {
+    name, doc, at,
+    fields: fields.map(([f, type, d]) => ({ name: f, type, doc: d })),
+    size: (off + align - 1) & ~(align - 1),
+  };
+}
+
+/** posix_spawn's file actions (spawn's fourth argument): the operations. */
+export const FileActionOp = { CLOSE: 1, DUP2: 2, OPEN: 3, CHDIR: 4 } as const;
+/** One file action; actions are packed one after another, each followed by its path and padded to FILE_ACTION_ALIGN. */
+export const fileAction = struct('tk_file_action', 'Spawn file actions, packed one after another, each 4-byte aligned.', [
+  ['op', 'u32'],
+  ['fd', 'i32', 'CLOSE, DUP2 (target), OPEN (target)'],
+  ['newfd', 'i32', 'DUP2: source fd'],
+  ['oflags', 'u32', 'OPEN: O_* flags as wasi-libc defines them'],
+  ['path_len', 'u32', 'OPEN, CHDIR: bytes of path that follow (no NUL)'],
+]);
+export const FILE_ACTION_ALIGN = 4;
+
+/** posix_spawn's attribute flags. */
+export const SpawnFlag = { SETPGROUP: 1, SETSIGMASK: 2, SETSIGDEF: 4, SETSID: 8 } as const;
+export const spawnattr = struct('tk_spawnattr', 'Spawn attributes.', [
+  ['flags', 'u32'],
+  ['pgroup', 'i32'],
+  ['sigdefault', 'u64', 'bit (sig-1) set: reset that signal to SIG_DFL'],
+  ['sigmask', 'u64'],
+]);
+
+/** wait's options (sys/wait.h's values). */
+export const WaitOption = { NOHANG: 1, UNTRACED: 2, CONTINUED: 8 } as const;
+
+/** The wait status word, in Linux's layout (sys/wait.h's macros decode it). */
+export const WaitStatus = {
+  exited: (code: number): number => (code & 0xff) << 8,
+  signaled: (sig: number): number => sig & 0x7f,
+  stopped: (sig: number): number => (sig << 8) | 0x7f,
+  CONTINUED: 0xffff,
+  /** The signal that ended a process (0: it exited). */
+  termSig: (status: number): number => status & 0x7f,
+} as const;
+
+/** pipe's flags (userland/libc/fd.c maps O_CLOEXEC and O_NONBLOCK to them). */
+export const PipeFlag = { CLOEXEC: 1, NONBLOCK: 2 } as const;
+
+/** Writes of up to this many bytes go into a pipe whole (POSIX PIPE_BUF). */
+export const PIPE_BUF = 4096;
+
+/** sigaction's flags (signal.h's values). */
+export const SaFlag = {
+  NOCLDSTOP: 1, NOCLDWAIT: 2, SIGINFO: 4, RESTART: 0x10000000, NODEFER: 0x40000000, RESETHAND: 0x80000000,
+} as const;
+
+/** sigaction's handler values that are not function-table indices. */
+export const SigHandler = {
+  DFL: 0,
+  /** signal.h: (void (*)(int))-2 */
+  IGN: 0xfffffffe,
+  /** Leave the handler unchanged (query the old one). */
+  QUERY: 0xffffffff,
+} as const;
+
+/** statvfs's result. */
+export const statvfs = struct('tk_statvfs', 'statvfs of a path: eleven u64s in this order.', [
+  ['bsize', 'u64'], ['frsize', 'u64'], ['blocks', 'u64'], ['bfree', 'u64'], ['bavail', 'u64'],
+  ['files', 'u64'], ['ffree', 'u64'], ['favail', 'u64'], ['fsid', 'u64'], ['flag', 'u64'], ['namemax', 'u64'],
+]);
+
+/** Bytes of struct termios as <termios.h> lays it out (tty/termios.ts has its fields). */
+export const TERMIOS_SIZE = 60;
+
+/** What the generated C header declares, in order (abi/cheader.ts renders it). */
+export type HeaderItem =
+  | { kind: 'enum'; doc: string; prefix: string; values: Readonly<Record<string, number>> }
+  | { kind: 'define'; doc: string; name: string; value: number }
+  | { kind: 'struct'; struct: Struct<string> };
+
+export const headerItems: readonly HeaderItem[] = [
+  { kind: 'enum', doc: 'posix_spawn file actions (struct tk_file_action.op).', prefix: 'TK_FA_', values: FileActionOp },
+  { kind: 'struct', struct: fileAction },
+  { kind: 'define', doc: 'Each file action with its path is padded to this many bytes.', name: 'TK_FILE_ACTION_ALIGN', value: FILE_ACTION_ALIGN },
+  { kind: 'enum', doc: 'posix_spawn attribute flags (struct tk_spawnattr.flags).', prefix: 'TK_SPAWN_', values: SpawnFlag },
+  { kind: 'struct', struct: spawnattr },
+  { kind: 'enum', doc: 'wait options (sys/wait.h).', prefix: 'TK_W', values: WaitOption },
+  { kind: 'define', doc: 'The wait status of a continued process.', name: 'TK_WSTATUS_CONTINUED', value: WaitStatus.CONTINUED },
+  { kind: 'enum', doc: 'tk_pipe flags.', prefix: 'TK_PIPE_', values: PipeFlag },
+  { kind: 'define', doc: 'Writes of up to this many bytes go into a pipe whole.', name: 'TK_PIPE_BUF', value: PIPE_BUF },
+  { kind: 'enum', doc: 'sigaction flags (signal.h).', prefix: 'TK_SA_', values: SaFlag },
+  { kind: 'enum', doc: 'tk_sigaction handler values that are not function-table indices.', prefix: 'TK_SIG_', values: SigHandler },
+  { kind: 'struct', struct: statvfs },
+  { kind: 'define', doc: 'Bytes of struct termios.', name: 'TK_TERMIOS_SIZE', value: TERMIOS_SIZE },
+];

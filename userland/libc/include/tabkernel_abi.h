@@ -1,0 +1,111 @@
+/*
+ * Generated from kernel/abi/tabkernel.ts by `node scripts/abi-header.js`: do not edit.
+ * The constants and structs of tabkernel's own calls (tabkernel.h declares the calls).
+ */
+#ifndef _TABKERNEL_ABI_H
+#define _TABKERNEL_ABI_H
+
+#include <stdint.h>
+
+/* posix_spawn file actions (struct tk_file_action.op). */
+#define TK_FA_CLOSE 1
+#define TK_FA_DUP2 2
+#define TK_FA_OPEN 3
+#define TK_FA_CHDIR 4
+
+/* Spawn file actions, packed one after another, each 4-byte aligned (20 bytes). */
+struct tk_file_action {
+  uint32_t op;
+  int32_t fd; /* CLOSE, DUP2 (target), OPEN (target) */
+  int32_t newfd; /* DUP2: source fd */
+  uint32_t oflags; /* OPEN: O_* flags as wasi-libc defines them */
+  uint32_t path_len; /* OPEN, CHDIR: bytes of path that follow (no NUL) */
+};
+_Static_assert(sizeof(struct tk_file_action) == 20, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_file_action, op) == 0, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_file_action, fd) == 4, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_file_action, newfd) == 8, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_file_action, oflags) == 12, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_file_action, path_len) == 16, "kernel/abi/tabkernel.ts");
+
+/* Each file action with its path is padded to this many bytes. */
+#define TK_FILE_ACTION_ALIGN 4
+
+/* posix_spawn attribute flags (struct tk_spawnattr.flags). */
+#define TK_SPAWN_SETPGROUP 1
+#define TK_SPAWN_SETSIGMASK 2
+#define TK_SPAWN_SETSIGDEF 4
+#define TK_SPAWN_SETSID 8
+
+/* Spawn attributes (24 bytes). */
+struct tk_spawnattr {
+  uint32_t flags;
+  int32_t pgroup;
+  uint64_t sigdefault; /* bit (sig-1) set: reset that signal to SIG_DFL */
+  uint64_t sigmask;
+};
+_Static_assert(sizeof(struct tk_spawnattr) == 24, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_spawnattr, flags) == 0, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_spawnattr, pgroup) == 4, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_spawnattr, sigdefault) == 8, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_spawnattr, sigmask) == 16, "kernel/abi/tabkernel.ts");
+
+/* wait options (sys/wait.h). */
+#define TK_WNOHANG 1
+#define TK_WUNTRACED 2
+#define TK_WCONTINUED 8
+
+/* The wait status of a continued process. */
+#define TK_WSTATUS_CONTINUED 0xffff
+
+/* tk_pipe flags. */
+#define TK_PIPE_CLOEXEC 1
+#define TK_PIPE_NONBLOCK 2
+
+/* Writes of up to this many bytes go into a pipe whole. */
+#define TK_PIPE_BUF 4096
+
+/* sigaction flags (signal.h). */
+#define TK_SA_NOCLDSTOP 1
+#define TK_SA_NOCLDWAIT 2
+#define TK_SA_SIGINFO 4
+#define TK_SA_RESTART 0x10000000
+#define TK_SA_NODEFER 0x40000000
+#define TK_SA_RESETHAND 0x80000000u
+
+/* tk_sigaction handler values that are not function-table indices. */
+#define TK_SIG_DFL 0
+#define TK_SIG_IGN 0xfffffffeu
+#define TK_SIG_QUERY 0xffffffffu
+
+/* statvfs of a path: eleven u64s in this order (88 bytes). */
+struct tk_statvfs {
+  uint64_t bsize;
+  uint64_t frsize;
+  uint64_t blocks;
+  uint64_t bfree;
+  uint64_t bavail;
+  uint64_t files;
+  uint64_t ffree;
+  uint64_t favail;
+  uint64_t fsid;
+  uint64_t flag;
+  uint64_t namemax;
+};
+_Static_assert(sizeof(struct tk_statvfs) == 88, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, bsize) == 0, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, frsize) == 8, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, blocks) == 16, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, bfree) == 24, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, bavail) == 32, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, files) == 40, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, ffree) == 48, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, favail) == 56, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, fsid) == 64, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, flag) == 72, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_statvfs, namemax) == 80, "kernel/abi/tabkernel.ts");
+
+/* Bytes of struct termios. */
+#define TK_TERMIOS_SIZE 60
+
+#endif
