@@ -7,6 +7,7 @@
 // itself is made and started by the life cycle (proc/lifecycle.ts); the
 // kernel (kernel.ts) builds the pieces this file is given.
 import { Errno, err, isErr, type Err } from './abi/errno.js';
+import { PREOPEN_RIGHTS } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import { DirInode } from './fs/inode.js';
@@ -21,7 +22,7 @@ import type { Loader } from './proc/loader.js';
 import { importProblems, type ModuleCache } from './proc/modules.js';
 import type { Process } from './proc/process.js';
 import type { ProcessTable } from './proc/table.js';
-import { PREOPEN_RIGHTS, rightsFor } from './syscall/helpers.js';
+import { rightsFor } from './syscall/helpers.js';
 import type { Pty } from './tty/pty.js';
 import { PtySlave, type PtyTable } from './tty/pts.js';
 import { Terminal } from './tty/terminal.js';

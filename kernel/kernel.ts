@@ -122,7 +122,7 @@ export class Kernel implements Sys {
       serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
-    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null }, this.oom);
+    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null }, this.oom, this.vfs);
     this.vfs.mount('/proc', new ProcRoot(this.procs, { vfs: this.vfs, budget: this.budget }), 'proc');
     const dev = this.vfs.mem.root.lookup('dev') as MemDir;
     dev.add('ptmx', new PtmxInode(this.ptys));

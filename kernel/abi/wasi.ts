@@ -36,6 +36,19 @@ export const enum Rights {
 }
 export const RIGHTS_ALL = (1 << 30) - 1;
 
+/** What a regular file may be granted. */
+export const FILE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_READ | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS
+  | Rights.FD_SYNC | Rights.FD_TELL | Rights.FD_WRITE | Rights.FD_ADVISE | Rights.FD_ALLOCATE
+  | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_SIZE | Rights.FD_FILESTAT_SET_TIMES
+  | Rights.POLL_FD_READWRITE;
+const PREOPEN_BASE = Rights.PATH_CREATE_DIRECTORY | Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE
+  | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN | Rights.FD_READDIR | Rights.PATH_READLINK
+  | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET | Rights.PATH_SYMLINK
+  | Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE | Rights.PATH_FILESTAT_GET
+  | Rights.PATH_FILESTAT_SET_TIMES | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES;
+/** A preopened directory: exactly wasmtime's sets. */
+export const PREOPEN_RIGHTS = { base: PREOPEN_BASE, inheriting: PREOPEN_BASE | FILE_RIGHTS } as const;
+
 /** Signals (`typename $signal`); numbered as on Linux. */
 export const enum Signal {
   NONE = 0, HUP = 1, INT = 2, QUIT = 3, ILL = 4, TRAP = 5, ABRT = 6, BUS = 7, FPE = 8,

@@ -11,6 +11,12 @@ export interface FdEntry {
   rightsInheriting: number;
   /** For preopened directories: the name fd_prestat_dir_name reports. */
   preopen?: string;
+  /**
+   * For a directory that stands for an absolute path (a plain WASI program's
+   * cwd preopen, proc/wasicwd.ts): paths beneath it resolve from the root as
+   * `at/path`, so `..` leaves it as it does on Unix.
+   */
+  at?: string;
   /** FD_CLOEXEC: closed by exec (and not inherited by spawn). */
   cloexec?: boolean;
 }

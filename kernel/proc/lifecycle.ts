@@ -26,6 +26,8 @@ import { ProcState, Process, SIG_DFL, SIG_IGN, type CurrentCall } from './proces
 import { deliver, postSignal, type SignalActions } from './signals.js';
 import type { ProcessTable } from './table.js';
 import type { WorkerPool } from './workers.js';
+import { preopenCwd } from './wasicwd.js';
+import type { Vfs } from '../fs/vfs.js';
 
 
 /** What the life cycle needs from the kernel loop (kernel.ts). */
@@ -64,6 +66,8 @@ export class Lifecycle implements SignalActions {
     private readonly ctx: StartContext,
     /** Programs' memory against the kernel's budget. */
     private readonly oom: OomKiller,
+    /** The tree, for a plain WASI program's cwd preopens (proc/wasicwd.ts). */
+    private readonly vfs: Vfs,
   ) {}
 
   // ---- creating and replacing processes ------------------------------------
@@ -119,7 +123,10 @@ export class Lifecycle implements SignalActions {
     // Caught signals revert to the default in the new program; ignored ones stay ignored.
     child.sigActions = parent.sigActions.map((a) => (a.handler === SIG_IGN ? { ...a } : { handler: SIG_DFL, flags: 0, mask: 0 }));
     const e = setup(child);
-    if (e === Errno.SUCCESS) child.fds.closeOnExec();
+    if (e === Errno.SUCCESS) {
+      child.fds.closeOnExec();
+      preopenCwd(child, this.vfs);
+    }
     if (e !== Errno.SUCCESS) {
       child.fds.closeAll();
       this.workers.giveBack(child.worker);
@@ -149,6 +156,7 @@ export class Lifecycle implements SignalActions {
     p.module = prog.module;
     p.argv = prog.argv;
     p.env = env;
+    preopenCwd(p, this.vfs);
     p.forkSource = null; // the new program's memory is another
     // The same worker runs the new program: the exec call succeeds, its runtime
     // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and

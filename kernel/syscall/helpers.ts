@@ -1,10 +1,10 @@
 // Lookups every handler needs, each returning the errno POSIX and wasmtime give
 // when it fails: a check written twice lives here.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
-import { Filetype, FILESTAT, Rights, RIGHTS_ALL } from '../abi/wasi.js';
+import { FILE_RIGHTS, Filetype, FILESTAT, Rights, RIGHTS_ALL } from '../abi/wasi.js';
 import type { OpenFile } from '../fs/file.js';
 import { DirInode, type Stat } from '../fs/inode.js';
-import { resolve, type Resolved } from '../fs/path.js';
+import { resolve, resolveAbsolute, type Resolved } from '../fs/path.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
@@ -42,6 +42,8 @@ export function getDir(p: Process, fd: number): DirInode | Err {
 export function lookup(vfs: Vfs, p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
   const dir = getDir(p, fd);
   if (isErr(dir)) return dir;
+  const at = p.fds.get(fd)?.at;
+  if (at !== undefined && p.unixPaths && !path.startsWith('/')) return resolveAbsolute(vfs, at, path, follow);
   return resolve(vfs, dir, path, follow, p.unixPaths);
 }
 
@@ -68,21 +70,7 @@ export function rightsFor(file: OpenFile, base = RIGHTS_ALL, inheriting = RIGHTS
   }
 }
 
-/** A preopened directory: exactly wasmtime's sets. */
-export const PREOPEN_RIGHTS = {
-  base: Rights.PATH_CREATE_DIRECTORY | Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE
-    | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN | Rights.FD_READDIR | Rights.PATH_READLINK
-    | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET | Rights.PATH_SYMLINK
-    | Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE | Rights.PATH_FILESTAT_GET
-    | Rights.PATH_FILESTAT_SET_TIMES | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES,
-  inheriting: 0,
-};
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
-const FILE_RIGHTS = Rights.FD_DATASYNC | Rights.FD_READ | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS
-  | Rights.FD_SYNC | Rights.FD_TELL | Rights.FD_WRITE | Rights.FD_ADVISE | Rights.FD_ALLOCATE
-  | Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_SIZE | Rights.FD_FILESTAT_SET_TIMES
-  | Rights.POLL_FD_READWRITE;
-PREOPEN_RIGHTS.inheriting = PREOPEN_RIGHTS.base | FILE_RIGHTS;
 const DIR_RIGHTS = RIGHTS_ALL & ~(Rights.FD_SEEK | Rights.FD_TELL | Rights.FD_FILESTAT_SET_SIZE
   | Rights.PATH_FILESTAT_SET_SIZE | Rights.FD_READ | Rights.FD_WRITE | Rights.FD_ALLOCATE);
 

@@ -3,6 +3,7 @@
 // Spec: POSIX posix_spawn(3), exec(3), fork(2), waitpid(2), setpgid(2),
 // setsid(2), chdir(2).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import { PREOPEN_RIGHTS } from '../abi/wasi.js';
 import { FILE_ACTION_ALIGN, FileActionOp, SpawnFlag, WaitOption, WaitStatus, fileAction } from '../abi/tabkernel.js';
 import { DirInode } from '../fs/inode.js';
 import { fromLibcFlags, openResolved } from '../fs/open.js';
@@ -10,7 +11,7 @@ import { resolveAbsolute } from '../fs/path.js';
 import { Rlimit } from '../proc/limits.js';
 import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
 import { blockable, NSIG } from '../proc/signals.js';
-import { PREOPEN_RIGHTS, rightsFor } from './helpers.js';
+import { rightsFor } from './helpers.js';
 import { DirHandle } from '../fs/dirhandle.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 

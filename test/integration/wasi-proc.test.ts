@@ -254,3 +254,27 @@ describe('modules written by plain WASI programs', () => {
     expect([r.stdout, r.stderr]).toEqual(['-rw-r--r-- -rw-r--r-- -rwxr-xr-x -rw-r--r-- \nrun 0\n-rwx------\n', '']);
   });
 });
+
+describe('the working directory of plain WASI programs', () => {
+  // wasi-libc alone cannot learn a cwd: a spawned plain program gets a "."
+  // preopen of it (as under `wasmtime --dir .`), and the top-level directories
+  // as preopens of their own so that absolute paths still reach the tree.
+  it('resolves relative paths against the cwd it inherited, absolute ones from the root', () => {
+    const r = run('sh', ['-c', [
+      'mkdir -p /tmp/w/sub && cd /tmp/w && echo hi > rel.txt',
+      '/t/copyfile.wasm rel.txt copy.txt && cat /tmp/w/copy.txt',
+      '/t/copyfile.wasm /tmp/w/rel.txt sub/abs.txt && cat /tmp/w/sub/abs.txt',
+      'cd sub && /t/copyfile.wasm ../rel.txt ./up.txt && cat /tmp/w/sub/up.txt',
+      'ls /tmp/w/sub',
+      // A relative path that names no file fails as it would natively.
+      '/t/copyfile.wasm missing.txt x.txt 2>/dev/null; echo status $?',
+    ].join('; ')], { dirs: [`${path.join(root, 'test/programs/bin')}::/t`] });
+    expect([r.stdout, r.stderr]).toEqual(['hi\nhi\nhi\nabs.txt\nup.txt\nstatus 1\n', '']);
+  });
+
+  it('keeps the root for a program started in /', () => {
+    const r = run('sh', ['-c', 'echo x > /tmp/a; cd /; /t/copyfile.wasm tmp/a tmp/b; cat /tmp/b'],
+      { dirs: [`${path.join(root, 'test/programs/bin')}::/t`] });
+    expect([r.stdout, r.stderr]).toEqual(['x\n', '']);
+  });
+});
