@@ -7,7 +7,7 @@
 // itself is made and started by the life cycle (proc/lifecycle.ts); the
 // kernel (kernel.ts) builds the pieces this file is given.
 import { Errno, err, isErr, type Err } from './abi/errno.js';
-import { PREOPEN_RIGHTS } from './abi/wasi.js';
+import { PREOPEN_RIGHTS, Signal } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import { DirInode } from './fs/inode.js';
@@ -29,6 +29,9 @@ import { Terminal } from './tty/terminal.js';
 
 /** Held console output goes to the host at most this much per write. */
 const CONSOLE_SLICE = 64 * 1024;
+/** How long the processes the first one leaves behind have to end after SIGHUP, and again after SIGTERM (docs/LIMITS.md). */
+export const HANGUP_GRACE_MS = 1000;
+const HANGUP_POLL_MS = 10;
 
 /** The kernel's pieces boot works with (kernel.ts builds them). */
 export interface BootContext {
@@ -88,8 +91,27 @@ export class Boot {
     const ended = this.whenEnded(p);
     this.startFirst(p, pre);
     const notice = await ended;
+    await this.hangUp();
     await this.flushOutput();
     return notice;
+  }
+
+  /**
+   * The first process ended and the host is about to tear the kernel down:
+   * as a terminal's hangup would, the processes it left behind get SIGHUP
+   * (and SIGCONT, should they be stopped) and HANGUP_GRACE_MS to end — time
+   * for a make to delete its half-built target; those still running then get
+   * SIGTERM and as long again.
+   */
+  private async hangUp(): Promise<void> {
+    const left = (): Process[] => [...this.k.procs.all()].filter((q) => q.alive);
+    for (const sigs of [[Signal.HUP, Signal.CONT], [Signal.TERM, Signal.CONT]]) {
+      if (left().length === 0) return;
+      for (const q of left()) for (const sig of sigs) this.k.lifecycle.signal(q, sig);
+      this.k.kick();
+      const deadline = Date.now() + HANGUP_GRACE_MS;
+      while (left().length > 0 && Date.now() < deadline) await new Promise<void>((r) => setTimeout(r, HANGUP_POLL_MS));
+    }
   }
 
   /** Spawn a program (bytes) as a process of no parent, with the host's stdio and these preopens. */

@@ -137,4 +137,29 @@ describe('sh: processes', () => {
       );
     });
   });
+  describe('SIGINT in a non-interactive shell (as dash)', () => {
+    // The signal reaches the whole foreground group: the shell waits for its
+    // job to finish its cleanup, then dies by SIGINT without running more.
+    it('waits for the foreground job, then dies by the signal', () => {
+      expectSh('sh -c "trap \\"sleep 1; echo cleaned; exit 2\\" INT; kill -INT 0; sleep 5"; echo not-reached',
+        { stdout: 'cleaned\n', stderr: '', status: 130 });
+    });
+    it('dies between commands when no job runs, and obeys traps and trap -', () => {
+      expectSh('kill -INT $$; echo not-reached', { stdout: '', stderr: '', status: 130 });
+      expectSh('trap "" INT; kill -INT $$; echo ignored', { stdout: 'ignored\n', stderr: '', status: 0 });
+      expectSh('trap "echo t" INT; kill -INT $$; echo after', { stdout: 't\nafter\n', stderr: '', status: 0 });
+      expectSh('trap "echo t" INT; trap - INT; kill -INT $$; echo not-reached', { stdout: '', stderr: '', status: 130 });
+    });
+  });
+  describe('the processes the first one leaves behind (tabkernel run)', () => {
+    // As a terminal's hangup: SIGHUP, a grace period, SIGTERM, before the kernel is torn down.
+    it('get SIGHUP and time to clean up', () => {
+      expectSh('(trap "echo cleanup; exit 1" HUP; sleep 10 & wait) & sleep 0.5; echo first-done',
+        { stdout: 'first-done\ncleanup\n', stderr: '', status: 0 });
+    });
+    it('get SIGTERM when they ignore SIGHUP', () => {
+      expectSh('(trap "" HUP; trap "echo terminated; exit 1" TERM; sleep 10 & wait) & sleep 0.5; echo first-done',
+        { stdout: 'first-done\nterminated\n', stderr: '', status: 0 });
+    });
+  });
 });

@@ -4,6 +4,10 @@
  * runs between commands (eval.c) or when a wait is interrupted (jobs.c).
  * Ignored signals stay ignored in children; caught ones are reset to default
  * by exec, and in a forked subshell by trap_child_reset.
+ * SIGINT in a non-interactive shell (sh -c, a script) is caught too, as dash
+ * does: a Ctrl-C reaches the foreground job and the shell alike; the shell
+ * waits for the job to end (make cleans up) and only then dies by SIGINT,
+ * between commands (trap_run_pending), without running the EXIT trap.
  * Spec: POSIX XCU trap, 2.11 Signals and Error Handling.
  */
 #include <signal.h>
@@ -30,6 +34,8 @@ volatile int last_signal;
 static volatile int pending[NSIG + 1];
 static char *traps[NSIG + 1]; /* NULL: default; "": ignore */
 static int in_trap;
+/* A non-interactive shell that catches SIGINT only to die by it after its foreground job. */
+static int defer_sigint;
 
 /* Names by the platform's numbers (tabkernel's match Linux's up to SIGTERM). */
 static int sig_of_index(int i) {
@@ -142,7 +148,13 @@ void trap_init(void) {
     struct sigaction old;
     if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) ignored_on_entry[sig] = 1;
   }
-  if (!opts[O_INTERACTIVE]) return;
+  if (!opts[O_INTERACTIVE]) {
+    if (!ignored_on_entry[SIGINT]) {
+      defer_sigint = 1;
+      set_handler(SIGINT, "deferred");
+    }
+    return;
+  }
   set_handler(SIGINT, "interactive");
   set_handler(SIGQUIT, "");
   set_handler(SIGTERM, "");
@@ -160,8 +172,21 @@ int trap_take_sigint(void) {
   return 1;
 }
 
+/* A SIGINT a non-interactive shell deferred: die by it now, as dash does. */
+static void die_by_deferred_sigint(void) {
+  if (!defer_sigint || opts[O_INTERACTIVE] || !pending[SIGINT] || traps[SIGINT]) return;
+  out_flush_all();
+  set_handler(SIGINT, NULL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  raise(SIGINT);
+}
+
 void trap_run_pending(void) {
   if (in_trap) return;
+  die_by_deferred_sigint();
   pending_signals = 0;
   for (int sig = 1; sig <= NSIG; sig++) {
     if (!pending[sig]) continue;
@@ -257,7 +282,7 @@ int trap_builtin(int argc, char **argv) {
     traps[sig] = strcmp(action, "-") == 0 ? NULL : xstrdup(action);
     if (sig == 0) continue;
     if (!traps[sig] && interactive_ignores(sig)) set_handler(sig, "");
-    else if (!traps[sig] && sig == SIGINT && opts[O_INTERACTIVE]) set_handler(sig, "interactive");
+    else if (!traps[sig] && sig == SIGINT && (opts[O_INTERACTIVE] || defer_sigint)) set_handler(sig, "interactive");
     else set_handler(sig, traps[sig]);
   }
   return status;
