@@ -6,7 +6,8 @@
 // (proc/memimport.ts makes it, runtime/mempool.ts fills it).
 //
 // The signatures are declared here once; the name sets are derived from them,
-// and a typed encoder for the process side can be (ImportHandlers below).
+// and the runtime's import objects are typed by them (ImportHandlers below),
+// as its calls to the kernel are by abi/syscalls.ts (runtime/syscall.ts).
 // Spec: WASI preview1, wasi_snapshot_preview1.witx as lowered to wasm (what
 // wasi-libc's generated __wasilibc_real.c imports): a 64-bit type (filesize,
 // filedelta, timestamp, rights, dircookie) is an i64, everything else (fds,

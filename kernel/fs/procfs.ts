@@ -6,7 +6,6 @@
 //                        are set (CPU time: all in utime, in 100 Hz clock ticks)
 //   /proc/<pid>/limits   the resource limits (proc/limits.ts)
 //   /proc/<pid>/fd/<n>   symlinks naming what each fd holds
-//   /proc/<pid>/limits   resource limits (proc/limits.ts)
 //   /proc/mounts         the mount table (fs/vfs.ts)
 //   /proc/meminfo        the memory budget and what guests hold (mm/budget.ts)
 // Spec: Linux proc(5), as far as the fields go.

@@ -1,6 +1,7 @@
 // The "tabkernel" import module inside the process worker: tabkernel's own
 // system calls (userland/libc/include/tabkernel.h), marshalled like the WASI
-// ones in runtime/wasi.ts. fork is in runtime/fork.ts.
+// ones in runtime/wasi.ts; the structs they read from guest memory are laid
+// out by abi/tabkernel.ts. fork is in runtime/fork.ts.
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
 import { SigHandler, TERMIOS_SIZE, spawnattr, statvfs } from '../abi/tabkernel.js';

@@ -1,6 +1,7 @@
 // The wasi_snapshot_preview1 import object, inside the process worker.
 // Each function checks the guest's pointers (EFAULT, never a JS exception),
-// copies inputs into the syscall page, calls the kernel and copies results back.
+// makes one call to the kernel, typed from its declaration in abi/syscalls.ts
+// (runtime/syscall.ts puts the arguments in the page), and copies results back.
 // Calls that need no kernel decision are answered here: args, environ, clocks,
 // random, sched_yield, and poll_oneoff when it only waits on clocks.
 // Spec: WASI preview1 (legacy/preview1/docs.md); struct layouts in abi/wasi.ts.

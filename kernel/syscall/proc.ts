@@ -1,5 +1,5 @@
-// Process handlers: exit and raise. (spawn, wait, kill and friends arrive with
-// tabkernel's own import module.)
+// WASI's process handlers: exit and raise. (spawn, wait, kill and the rest are
+// tabkernel's own calls: syscall/process.ts and syscall/signal.ts.)
 // Spec: WASI preview1 proc_exit/proc_raise; POSIX signal default actions.
 import { Errno } from '../abi/errno.js';
 import { WaitStatus } from '../abi/tabkernel.js';

@@ -1,6 +1,8 @@
-// Terminal job control: the foreground process group and the window size.
-// (Line discipline and termios arrive with PTYs.)
-// Spec: POSIX tcsetpgrp(3), tcgetpgrp(3); Linux TIOCGWINSZ/TIOCSWINSZ.
+// Terminal calls: the foreground process group, the window size, termios
+// (tcgetattr/tcsetattr, whose work is the PTY's: tty/pty.ts) and ptsname. The
+// line discipline itself is tty/ldisc.ts.
+// Spec: POSIX tcsetpgrp(3), tcgetpgrp(3), tcgetattr(3), tcsetattr(3),
+// ptsname(3); Linux TIOCGWINSZ/TIOCSWINSZ.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Signal } from '../abi/wasi.js';
 import type { Terminal } from '../tty/terminal.js';

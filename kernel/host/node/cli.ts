@@ -1,8 +1,9 @@
 // `tabkernel` on the command line. Flags follow wasmtime's meaning:
 //   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR]
-//                 [--memory SIZE] [--tmp-size SIZE] FILE.wasm [ARGS...]
-// Stdio passes straight through (this thread never touches process.stdout);
-// the exit status is the program's.
+//                 [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
+// A PROGRAM (no .wasm file) is found on the root image's PATH. Stdio passes
+// straight through (this thread never touches process.stdout); the exit
+// status is the program's.
 import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +13,7 @@ import type { ExitNotice, MountSpec, RunRequest } from '../../abi/messages.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] [--memory SIZE] FILE.wasm [ARGS...]
+const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
   --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
   --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value)
   --cwd DIR           starting directory inside the guest
