@@ -7,6 +7,7 @@ import { PageViews, cpuTimeNs } from '../abi/page.js';
 import { monotonicNs } from '../lib/time.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
+import type { FileLocks } from '../fs/locks.js';
 import { FdTable } from './fdtable.js';
 import { Limits, Rlimit } from './limits.js';
 import { WaitQueue } from './waitqueue.js';
@@ -49,8 +50,17 @@ export function sigbit(sig: number): number {
 export class Process {
   /** getrlimit/setrlimit (proc/limits.ts). */
   limits = new Limits();
+  /** The kernel's file locks (fs/locks.ts): closing an fd lets go of this process's locks on its file. */
+  locks: FileLocks | null = null;
+  private fdTable!: FdTable;
   /** Its fds, below RLIMIT_NOFILE. */
-  fds = new FdTable(() => this.limits.soft(Rlimit.NOFILE));
+  get fds(): FdTable {
+    return this.fdTable;
+  }
+  set fds(t: FdTable) {
+    t.onClose = (file, last) => this.locks?.closed(this, file, last);
+    this.fdTable = t;
+  }
   readonly page: PageViews;
   state = ProcState.RUNNING;
   /** The wait(2) status word (Linux layout): code << 8, or the signal number. */
@@ -107,6 +117,7 @@ export class Process {
     public worker: WorkerHandle,
     public module: WebAssembly.Module,
   ) {
+    this.fds = new FdTable(() => this.limits.soft(Rlimit.NOFILE));
     this.page = new PageViews(page);
     this.pgid = parent ? parent.pgid : pid;
     this.sid = parent ? parent.sid : pid;

@@ -203,6 +203,19 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       // -1 back is stored as ~0 (setBigUint64 wraps).
       return r || outs([oldCur, s.retNum(0), 'u64'], [oldMax, s.retNum(1), 'u64']);
     },
+    fcntl_lock(fd: number, cmd: number, type: number, whence: number, start: bigint, len: bigint, out: number): number {
+      // F_GETLK's answer, struct tk_lock: type, pid (i32), start, len (i64).
+      if (out !== 0 && !m().ok(out >>> 0, 24)) return Errno.FAULT;
+      const r = s.begin().num(0, fd).num(1, cmd).num(2, type).num(3, whence).big(4, start).big(5, len).call(NR.fcntl_lock);
+      if (r || out === 0) return r;
+      const v = m().view;
+      v.setInt32(out >>> 0, s.retNum(0), true);
+      v.setInt32((out >>> 0) + 4, s.retNum(1), true);
+      v.setBigInt64((out >>> 0) + 8, s.retBig(2), true);
+      v.setBigInt64((out >>> 0) + 16, s.retBig(3), true);
+      return Errno.SUCCESS;
+    },
+    flock: (fd: number, op: number) => s.begin().num(0, fd).num(1, op).call(NR.flock),
     umask(mask: number, old: number): number {
       const r = s.begin().num(0, mask).call(NR.umask);
       return r || outs([old, s.retNum(0), 'u32']);
