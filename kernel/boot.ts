@@ -16,7 +16,7 @@ import type { MemoryBudget } from './mm/budget.js';
 import { resolveAbsolute } from './fs/path.js';
 import type { Vfs } from './fs/vfs.js';
 import type { Host, HostStream } from './hostapi.js';
-import type { ExitNotice, MountSpec, RunRequest } from './abi/messages.js';
+import { DEFAULT_PATH, type ExitNotice, type MountSpec, type RunRequest } from './abi/messages.js';
 import type { Lifecycle } from './proc/lifecycle.js';
 import type { Loader } from './proc/loader.js';
 import { importProblems, type ModuleCache } from './proc/modules.js';
@@ -187,9 +187,9 @@ export class Boot {
     return module;
   }
 
-  /** Find a guest program: a path, or a name looked up on PATH (default /bin:/usr/bin). */
+  /** Find a guest program: a path, or a name looked up on PATH (default DEFAULT_PATH). */
   private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | { status: number; error: string }> {
-    const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/bin:/usr/bin';
+    const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
     const candidates = name.includes('/') ? [name] : pathVar.split(':').map((d) => `${d || '.'}/${name}`);
     let last: Err = err(Errno.NOENT);
     let lastPath = name;

@@ -50,9 +50,26 @@ ln -s "$WASI_LIB" "$SYSROOT/lib/wasm32-wasi"
 TARGET=(--target=wasm32-wasi "--sysroot=$SYSROOT")
 CFLAGS=(-O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter
         "-ffile-prefix-map=$ROOT/=" -fno-ident)
-LDFLAGS=()
+# wasm-ld's warnings are errors: "function signature mismatch: main" (a
+# main(argc, argv, envp)) links into a program whose _start calls a stub and
+# silently does nothing.
+LDFLAGS=(-Wl,--fatal-warnings)
 # binaryen 108: -O2, drop DWARF/name and producers sections.
 WASM_OPT_FLAGS=(-O2 --strip-debug --strip-producers)
+
+# link OUT ARGS...: clang as the linker; a main of the wrong type is explained.
+link() {
+  local out=$1; shift
+  local log=$WORK/link.log
+  if ! "$CLANG" "${TARGET[@]}" "${LDFLAGS[@]}" "$@" -o "$out" 2>"$log"; then
+    cat "$log" >&2
+    if grep -q 'signature mismatch: main' "$log"; then
+      echo "build.sh: main must be int main(void) or int main(int, char **); use environ for the environment" >&2
+    fi
+    exit 1
+  fi
+  cat "$log" >&2
+}
 
 # build_one SRC OUT [extra cflags...]: one C file → one .wasm.
 build_one() {
@@ -63,7 +80,7 @@ build_one() {
   raw=$WORK/raw/$name.wasm
   mkdir -p "$WORK/obj" "$WORK/raw" "$(dirname "$out")"
   "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "$@" -c "$src" -o "$obj"
-  "$CLANG" "${TARGET[@]}" "${LDFLAGS[@]}" "$obj" -o "$raw"
+  link "$raw" "$obj"
   "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   mv -f "$out.tmp" "$out"
   chmod 755 "$out"   # a program: exec needs an execute bit
@@ -143,7 +160,7 @@ build_prog() {
   done
   local raw=$WORK/raw/$name.wasm
   mkdir -p "$WORK/raw"
-  "$CLANG" "${TARGET[@]}" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a" -o "$raw"
+  link "$raw" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
   check_exports "$raw"
   if [ $async = 1 ]; then
     "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@tabkernel.fork "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"

@@ -22,10 +22,10 @@ declare global {
   }
 }
 
-/** The login shell: interactive because its stdin and stderr are the PTY. */
+/** The login shell: interactive because its stdin and stderr are the PTY. Its PATH is the default (abi/messages.ts DEFAULT_PATH). */
 const SHELL = {
   argv: ['sh'],
-  env: ['HOME=/root', 'PATH=/bin:/usr/bin', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ '],
+  env: ['HOME=/root', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ '],
   cwd: '/root',
 };
 

@@ -5,7 +5,7 @@ import { headerItems, type CType, type HeaderItem } from './tabkernel.js';
 
 export const ABI_HEADER_PATH = 'userland/libc/include/tabkernel_abi.h';
 
-const C_TYPE: Record<CType, string> = { u16: 'uint16_t', i32: 'int32_t', u32: 'uint32_t', u64: 'uint64_t' };
+const C_TYPE: Record<CType, string> = { u16: 'uint16_t', i32: 'int32_t', u32: 'uint32_t', i64: 'int64_t', u64: 'uint64_t' };
 
 /** A constant as C reads it: masks in hex, past INT_MAX unsigned. */
 function literal(v: number): string {

@@ -113,6 +113,8 @@ export const tabkernelSignatures = {
   fgetmode: [[i32, i32], i32],                          // fd → mode
   prlimit: [[i32, i32, i32, i64, i64, i32, i32], i32],  // pid, resource, set, cur, max → old cur, old max
   statvfs: [[i32, i32, i32, i32, i32], i32],            // dirfd, path, len, follow → struct tk_statvfs
+  fcntl_lock: [[i32, i32, i32, i32, i64, i64, i32], i32], // fd, cmd, type, whence, start, len → struct tk_lock (F_GETLK)
+  flock: [[i32, i32], i32],                             // fd, operation
 } as const satisfies Record<string, Signature>;
 
 /** Every import module the runtime answers, by name. */

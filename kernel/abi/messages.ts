@@ -11,6 +11,22 @@ export interface MountSpec {
   guest: string;
 }
 
+/**
+ * The search path a program of the root image gets when the host gives it no
+ * PATH (the CLI, the page), as container runtimes give one; also where boot
+ * looks for a guest program named without a slash when the environment has none.
+ */
+export const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/**
+ * The environment of a first process: a program of the root image (no bytes
+ * given) gets PATH=DEFAULT_PATH when `env` has no PATH; a program given as
+ * bytes sees exactly `env`, as under wasmtime. The CLI and the page both use this.
+ */
+export function firstEnv(env: string[], fromImage: boolean): string[] {
+  return fromImage && !env.some((e) => e.startsWith('PATH=')) ? [...env, `PATH=${DEFAULT_PATH}`] : env;
+}
+
 /** Main thread → kernel: run one program as the first process. */
 export interface RunRequest {
   type: 'run';

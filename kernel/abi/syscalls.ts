@@ -102,6 +102,9 @@ export const syscalls = {
   dup2: [N, N, N],                        // fd, new fd, FD_CLOEXEC
   fd_cloexec: [N, N],                     // fd, set (-1: query) → ret0: old value
   pipe_info: [N],                         // fd → ret0: arena ring slot (-1: none, PIPE_INFO_SINK: /dev/null), ret1: 0 read end / 1 write end
+  // file locks (syscall/locks.ts; what they are and when they go: fs/locks.ts)
+  fcntl_lock: [N, N, N, N, B, B],         // fd, cmd (F_GETLK 5, F_SETLK 6, F_SETLKW 7), l_type, l_whence, l_start, l_len → F_GETLK: ret0 type in the way (F_UNLCK: none), ret1 its pid, ret2/ret3 (B) its start and length
+  flock: [N, N],                          // fd, operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4)
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0

@@ -8,8 +8,8 @@
 // the latter by the same test.
 
 /** A C scalar type of these structs. */
-export type CType = 'u16' | 'i32' | 'u32' | 'u64';
-const C_SIZE: Record<CType, number> = { u16: 2, i32: 4, u32: 4, u64: 8 };
+export type CType = 'u16' | 'i32' | 'u32' | 'i64' | 'u64';
+const C_SIZE: Record<CType, number> = { u16: 2, i32: 4, u32: 4, i64: 8, u64: 8 };
 
 /** A C struct as both sides lay it out (wasm32: natural alignment, little-endian). */
 export interface Struct<F extends string> {
@@ -99,6 +99,11 @@ export const statvfs = struct('tk_statvfs', 'statvfs of a path: eleven u64s in t
   ['files', 'u64'], ['ffree', 'u64'], ['favail', 'u64'], ['fsid', 'u64'], ['flag', 'u64'], ['namemax', 'u64'],
 ]);
 
+/** fcntl_lock's F_GETLK answer: the lock in the way (type F_UNLCK: none). */
+export const lockInfo = struct('tk_lock', 'F_GETLK: the lock in the way, or type F_UNLCK; len 0 means "to the end".', [
+  ['type', 'i32'], ['pid', 'i32'], ['start', 'i64'], ['len', 'i64'],
+]);
+
 /** Bytes of struct termios as <termios.h> lays it out (tty/termios.ts has its fields). */
 export const TERMIOS_SIZE = 60;
 
@@ -121,5 +126,6 @@ export const headerItems: readonly HeaderItem[] = [
   { kind: 'enum', doc: 'sigaction flags (signal.h).', prefix: 'TK_SA_', values: SaFlag },
   { kind: 'enum', doc: 'tk_sigaction handler values that are not function-table indices.', prefix: 'TK_SIG_', values: SigHandler },
   { kind: 'struct', struct: statvfs },
+  { kind: 'struct', struct: lockInfo },
   { kind: 'define', doc: 'Bytes of struct termios.', name: 'TK_TERMIOS_SIZE', value: TERMIOS_SIZE },
 ];

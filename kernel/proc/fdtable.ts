@@ -26,6 +26,11 @@ export const FD_LIMIT = 1024;
 
 export class FdTable {
   private readonly fds = new Map<number, FdEntry>();
+  /**
+   * Told of every fd closed, with whether it was its description's last
+   * (file locks go then: fs/locks.ts); the owning process sets it (proc/process.ts).
+   */
+  onClose: ((file: OpenFile, last: boolean) => void) | null = null;
 
   /** `nofile`: the owner's RLIMIT_NOFILE soft limit (proc/limits.ts), read at each use. */
   constructor(private readonly nofile: () => number = () => FD_LIMIT) {}
@@ -65,7 +70,9 @@ export class FdTable {
     const entry = this.fds.get(fd);
     if (!entry) return Errno.BADF;
     this.fds.delete(fd);
-    if (--entry.file.refs === 0) entry.file.release();
+    const last = --entry.file.refs === 0;
+    this.onClose?.(entry.file, last);
+    if (last) entry.file.release();
     return Errno.SUCCESS;
   }
 

@@ -17,6 +17,7 @@ import type { PipeArena } from '../ipc/pipe.js';
 import { monotonicNs, monotonicOrigin } from '../lib/time.js';
 import { answer } from './answer.js';
 import { CpuLimits } from './cpulimit.js';
+import { FileLocks } from '../fs/locks.js';
 import type { Loader, Program } from './loader.js';
 import { memoryTypeOf } from './modules.js';
 import type { MemoryType } from '../abi/imports.js';
@@ -56,6 +57,8 @@ export class Lifecycle implements SignalActions {
   onExit: ((p: Process, error?: string) => void) | null = null;
   /** RLIMIT_CPU: SIGXCPU, then SIGKILL (proc/cpulimit.ts); prlimit tells it of new limits. */
   readonly cpuLimits = new CpuLimits((p, sig) => this.signal(p, sig));
+  /** fcntl and flock locks (fs/locks.ts): each process lets go of its own as it closes fds and ends. */
+  readonly locks = new FileLocks();
 
   constructor(
     private readonly procs: ProcessTable,
@@ -76,6 +79,7 @@ export class Lifecycle implements SignalActions {
   create(parent: Process | null, module: WebAssembly.Module, argv: string[], env: string[], forkPages?: number): Process {
     const page = new SharedArrayBuffer(PAGE_SIZE);
     const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.workers.take(forkPages), module);
+    p.locks = this.locks;
     // Its CPU time counts from now (abi/page.ts, Cpu): a fork child's from 0, like any other.
     Atomics.store(p.page.i64, Cpu.START, monotonicNs());
     if (parent) {
@@ -204,6 +208,7 @@ export class Lifecycle implements SignalActions {
     if (p.alarmTimer !== null) clearTimeout(p.alarmTimer as never);
     if (error && !p.hostReportsExit) tellStderr(p, error);
     p.fds.closeAll();
+    this.locks.exited(p);
     // A kept worker's runtime returns once the exit call is answered and waits for its next program.
     if (this.workers.release(p.worker, recycle, p.keptPages)) answer(p, Errno.SUCCESS);
     p.releaseParent?.();

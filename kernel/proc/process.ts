@@ -8,6 +8,7 @@ import { SigHandler } from '../abi/tabkernel.js';
 import { monotonicNs } from '../lib/time.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
+import type { FileLocks } from '../fs/locks.js';
 import { FdTable } from './fdtable.js';
 import { Limits, Rlimit } from './limits.js';
 import { WaitQueue } from './waitqueue.js';
@@ -50,8 +51,17 @@ export function sigbit(sig: number): number {
 export class Process {
   /** getrlimit/setrlimit (proc/limits.ts). */
   limits = new Limits();
+  /** The kernel's file locks (fs/locks.ts): closing an fd lets go of this process's locks on its file. */
+  locks: FileLocks | null = null;
+  private fdTable!: FdTable;
   /** Its fds, below RLIMIT_NOFILE. */
-  fds = new FdTable(() => this.limits.soft(Rlimit.NOFILE));
+  get fds(): FdTable {
+    return this.fdTable;
+  }
+  set fds(t: FdTable) {
+    t.onClose = (file, last) => this.locks?.closed(this, file, last);
+    this.fdTable = t;
+  }
   readonly page: PageViews;
   state = ProcState.RUNNING;
   /** The wait(2) status word (Linux layout): code << 8, or the signal number. */
@@ -108,6 +118,7 @@ export class Process {
     public worker: WorkerHandle,
     public module: WebAssembly.Module,
   ) {
+    this.fds = new FdTable(() => this.limits.soft(Rlimit.NOFILE));
     this.page = new PageViews(page);
     this.pgid = parent ? parent.pgid : pid;
     this.sid = parent ? parent.sid : pid;

@@ -4,7 +4,7 @@
 // out by abi/tabkernel.ts. fork is in runtime/fork.ts.
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
-import { SigHandler, TERMIOS_SIZE, spawnattr, statvfs } from '../abi/tabkernel.js';
+import { SigHandler, TERMIOS_SIZE, lockInfo, spawnattr, statvfs } from '../abi/tabkernel.js';
 import type { GuestMemory } from './memory.js';
 import type { SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
@@ -203,6 +203,20 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       // -1 back is stored as ~0 (setBigUint64 wraps).
       return r || outs([oldCur, s.retNum(0), 'u64'], [oldMax, s.retNum(1), 'u64']);
     },
+    fcntl_lock(fd: number, cmd: number, type: number, whence: number, start: bigint, len: bigint, out: number): number {
+      // F_GETLK's answer goes to a struct tk_lock.
+      out >>>= 0;
+      if (out !== 0 && !m().ok(out, lockInfo.size)) return Errno.FAULT;
+      const r = s.call('fcntl_lock', fd, cmd, type, whence, start, len);
+      if (r || out === 0) return r;
+      const v = m().view, at = lockInfo.at;
+      v.setInt32(out + at.type, s.retNum(0), true);
+      v.setInt32(out + at.pid, s.retNum(1), true);
+      v.setBigInt64(out + at.start, s.retBig(2), true);
+      v.setBigInt64(out + at.len, s.retBig(3), true);
+      return Errno.SUCCESS;
+    },
+    flock: (fd: number, op: number) => s.call('flock', fd, op),
     umask(mask: number, old: number): number {
       const r = s.call('umask', mask);
       return r || outs([old, s.retNum(0), 'u32']);

@@ -12,6 +12,7 @@ import * as sig from './signal.js';
 import * as fdops from './fdops.js';
 import * as tty from './tty.js';
 import * as mode from './mode.js';
+import * as locks from './locks.js';
 import { prlimit } from './limits.js';
 import { statvfs } from './statfs.js';
 import type { Result, Task } from './task.js';
@@ -90,6 +91,8 @@ export const table = {
   dup2: fdops.dup2,
   fd_cloexec: fdops.fd_cloexec,
   pipe_info: fdops.pipe_info,
+  fcntl_lock: locks.fcntl_lock,
+  flock: locks.flock,
   tcsetpgrp: tty.tcsetpgrp,
   tcgetpgrp: tty.tcgetpgrp,
   winsize: tty.winsize,

@@ -327,6 +327,9 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   fgetmode: args(FD(), OUT('mode', 4)),
   prlimit: args(one('pid', pid), one('resource', u32(16)), one('set', u32(2)), wide('cur', i64), wide('max', i64), OUT('old_cur', 8), OUT('old_max', 8)),
   statvfs: args(DIRFD('dirfd'), pathArg('path', LOOKUPS), one('follow', u32(2)), OUT('statvfs', 88)),
+  fcntl_lock: args(FD(), one('cmd', fc.constantFrom(5, 6, 7, 0, -1).map(raw)), one('type', u32(3)), one('whence', u32(3)),
+    wide('start', i64), wide('len', i64), OUT('lock', 24)),
+  flock: args(FD(), one('op', bits(4))),
 };
 
 /** The signature the table's arguments make (fuzz --list's SIG column). */

@@ -1,12 +1,14 @@
 /*
- * Descriptors beyond WASI: pipe, dup, dup2, and fcntl with F_DUPFD and a real
- * FD_CLOEXEC. This fcntl replaces wasi-libc's (its object is then never linked;
- * wasm-ld 14's --wrap produces invalid modules, so no wrapping).
- * The kernel side is kernel/syscall/fdops.ts.
+ * Descriptors beyond WASI: pipe, dup, dup2, fcntl with F_DUPFD, a real
+ * FD_CLOEXEC and record locks (F_GETLK, F_SETLK, F_SETLKW), flock and lockf.
+ * This fcntl replaces wasi-libc's (its object is then never linked; wasm-ld
+ * 14's --wrap produces invalid modules, so no wrapping). The kernel side is
+ * kernel/syscall/fdops.ts and, for locks, kernel/syscall/locks.ts.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <wasi/api.h>
 #include <tabkernel.h>
@@ -50,9 +52,32 @@ int dup3(int fd, int newfd, int flags) {
   return r ? fail(r) : newfd;
 }
 
+/* F_GETLK, F_SETLK, F_SETLKW. */
+static int record_lock(int fd, int cmd, struct flock *fl) {
+  struct tk_lock out;
+  int r = tk_fcntl_lock(fd, cmd, fl->l_type, fl->l_whence, fl->l_start, fl->l_len, cmd == F_GETLK ? &out : NULL);
+  if (r) return fail(r);
+  if (cmd == F_GETLK) {
+    /* No lock in the way: only l_type changes (as on Linux). */
+    fl->l_type = (short)out.type;
+    if (out.type != F_UNLCK) {
+      fl->l_whence = SEEK_SET;
+      fl->l_start = out.start;
+      fl->l_len = out.len;
+      fl->l_pid = out.pid;
+    }
+  }
+  return 0;
+}
+
 int fcntl(int fd, int cmd, ...) {
   va_list ap;
   va_start(ap, cmd);
+  if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW) {
+    struct flock *fl = va_arg(ap, struct flock *);
+    va_end(ap);
+    return record_lock(fd, cmd, fl);
+  }
   int arg = va_arg(ap, int);
   va_end(ap);
   int32_t out = 0;
@@ -85,3 +110,28 @@ int fcntl(int fd, int cmd, ...) {
   }
 }
 
+
+int flock(int fd, int op) {
+  int r = tk_flock(fd, op);
+  return r ? fail(r) : 0;
+}
+
+/* lockf: a write lock on len bytes from the offset (len 0: to the end, < 0: before it). */
+int lockf(int fd, int cmd, off_t len) {
+  struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_CUR, .l_start = 0, .l_len = len};
+  switch (cmd) {
+    case F_ULOCK:
+      fl.l_type = F_UNLCK;
+      return record_lock(fd, F_SETLK, &fl);
+    case F_LOCK:
+      return record_lock(fd, F_SETLKW, &fl);
+    case F_TLOCK:
+      return record_lock(fd, F_SETLK, &fl);
+    case F_TEST:
+      if (record_lock(fd, F_GETLK, &fl) < 0) return -1;
+      if (fl.l_type == F_UNLCK || fl.l_pid == getpid()) return 0;
+      return fail(EACCES);
+    default:
+      return fail(EINVAL);
+  }
+}

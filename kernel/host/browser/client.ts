@@ -3,7 +3,7 @@
 // turns its notices (OutputNotice, ExitNotice, ImageNotice) into callbacks and
 // promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
-import type { ExitNotice, OutputNotice, RunRequest } from '../../abi/messages.js';
+import { firstEnv, type ExitNotice, type OutputNotice, type RunRequest } from '../../abi/messages.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
 import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
@@ -13,6 +13,7 @@ export interface RunOptions {
   /** The program's bytes; absent: argv[0] is looked up on PATH in the root image. */
   wasm?: Uint8Array;
   argv?: string[];
+  /** A program of the root image gets PATH=DEFAULT_PATH (abi/messages.ts) unless this has one. */
   env?: string[];
   cwd?: string;
   /** Attach the page's terminal (input(), resize(), output) through a PTY of this size. */
@@ -87,7 +88,7 @@ export class BrowserKernel {
       type: 'run',
       wasm: opts.wasm,
       argv: opts.argv ?? ['program'],
-      env: opts.env ?? [],
+      env: firstEnv(opts.env ?? [], opts.wasm === undefined),
       cwd: opts.cwd ?? '/',
       mounts: [],
       tty: opts.tty,

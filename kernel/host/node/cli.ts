@@ -9,13 +9,14 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
-import type { ExitNotice, MountSpec, RunRequest } from '../../abi/messages.js';
+import { DEFAULT_PATH, firstEnv, type ExitNotice, type MountSpec, type RunRequest } from '../../abi/messages.js';
 
 const VERSION = '0.1.0';
 
 const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
   --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
-  --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value)
+  --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value);
+                      a program of the root image gets PATH=${DEFAULT_PATH} unless one is given
   --cwd DIR           starting directory inside the guest
   --memory SIZE       the most all guests may hold together: memories, in-memory
                       files, pipes (e.g. 4G; default: half of RAM, at most 4 GiB)
@@ -113,9 +114,12 @@ export function main(argv: string[]): void {
       fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
     }
   }
+  // A program of the root image gets a PATH, as a container runtime gives one;
+  // a host .wasm file sees exactly its --env variables, as under wasmtime.
+  const env = firstEnv(opts.env, wasm === undefined);
   const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
   const req: RunRequest = {
-    type: 'run', wasm, argv: [opts.program, ...opts.args], env: opts.env, cwd: opts.cwd, mounts: opts.mounts,
+    type: 'run', wasm, argv: [opts.program, ...opts.args], env, cwd: opts.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
   };
   if (opts.tty) {

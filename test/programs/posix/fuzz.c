@@ -77,7 +77,7 @@ typedef int64_t i64;
   X(T, tcgetattr, "ii") X(T, tcsetattr, "iii") X(T, ptsname, "ii")          \
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
   X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
-  X(T, statvfs, "iiiii")
+  X(T, statvfs, "iiiii") X(T, fcntl_lock, "iiiiIIi") X(T, flock, "ii")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
 W(args_get) i32 z_args_get(i32, i32);
@@ -161,6 +161,8 @@ T(getmode) i32 z_getmode(i32, i32, i32, i32, i32);
 T(fgetmode) i32 z_fgetmode(i32, i32);
 T(prlimit) i32 z_prlimit(i32, i32, i32, i64, i64, i32, i32);
 T(statvfs) i32 z_statvfs(i32, i32, i32, i32, i32);
+T(fcntl_lock) i32 z_fcntl_lock(i32, i32, i32, i32, i64, i64, i32);
+T(flock) i32 z_flock(i32, i32);
 
 enum {
 #define ID(m, name, sig) ID_##name,
@@ -261,6 +263,8 @@ static i32 call(int id, const uint64_t *a) {
   case ID_fgetmode: return z_fgetmode(A(0), A(1));
   case ID_prlimit: return z_prlimit(A(0), A(1), A(2), L(3), L(4), A(5), A(6));
   case ID_statvfs: return z_statvfs(A(0), A(1), A(2), A(3), A(4));
+  case ID_fcntl_lock: return z_fcntl_lock(A(0), A(1), A(2), A(3), L(4), L(5), A(6));
+  case ID_flock: return z_flock(A(0), A(1));
   }
   return -1;
 }

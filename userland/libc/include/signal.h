@@ -101,8 +101,10 @@ int sigfillset(sigset_t *);
 int sigaddset(sigset_t *, int);
 int sigdelset(sigset_t *, int);
 int sigismember(const sigset_t *, int);
+/* The signal's name without "SIG" ("INT"), NULL for a number that is none;
+   sys_siglist[sig] and strsignal (<string.h>) describe it ("Interrupt"). */
 const char *strsignal_name(int);
-extern const char *const sys_siglist[];
+extern const char *const sys_siglist[NSIG];
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,14 @@ int32_t tk_getmode(int32_t dirfd, const char *path, size_t len, int32_t follow, 
 int32_t tk_fgetmode(int32_t fd, uint32_t *mode) TK_IMPORT(fgetmode);
 /* statvfs of path from dirfd (len 0: of what dirfd is). */
 int32_t tk_statvfs(int32_t dirfd, const char *path, size_t len, int32_t follow, struct tk_statvfs *out) TK_IMPORT(statvfs);
+/* fcntl record locks (cmd F_GETLK 5, F_SETLK 6, F_SETLKW 7; type F_RDLCK 0, F_WRLCK 1,
+   F_UNLCK 2; whence SEEK_*). F_GETLK fills *out (may be NULL otherwise): the
+   lock in the way, or type F_UNLCK; len 0 means "to the end". Errors: EBADF,
+   EINVAL, EOVERFLOW, EAGAIN (F_SETLK), EINTR and EDEADLK (F_SETLKW). */
+int32_t tk_fcntl_lock(int32_t fd, int32_t cmd, int32_t type, int32_t whence, int64_t start, int64_t len,
+                      struct tk_lock *out) TK_IMPORT(fcntl_lock);
+/* flock: op LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4 (EAGAIN instead of waiting). */
+int32_t tk_flock(int32_t fd, int32_t op) TK_IMPORT(flock);
 /* libc, not a kernel call: whether a file exec refused with ENOEXEC is a
    script for /bin/sh (no NUL byte in its first line), as execvp and the shell
    judge before running it with the shell. */

@@ -105,6 +105,19 @@ _Static_assert(__builtin_offsetof(struct tk_statvfs, fsid) == 64, "kernel/abi/ta
 _Static_assert(__builtin_offsetof(struct tk_statvfs, flag) == 72, "kernel/abi/tabkernel.ts");
 _Static_assert(__builtin_offsetof(struct tk_statvfs, namemax) == 80, "kernel/abi/tabkernel.ts");
 
+/* F_GETLK: the lock in the way, or type F_UNLCK; len 0 means "to the end" (24 bytes). */
+struct tk_lock {
+  int32_t type;
+  int32_t pid;
+  int64_t start;
+  int64_t len;
+};
+_Static_assert(sizeof(struct tk_lock) == 24, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_lock, type) == 0, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_lock, pid) == 4, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_lock, start) == 8, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_lock, len) == 16, "kernel/abi/tabkernel.ts");
+
 /* Bytes of struct termios. */
 #define TK_TERMIOS_SIZE 60
 

@@ -6,6 +6,12 @@
 #define _WASI_EMULATED_GETPID
 #endif
 #include_next <unistd.h>
+#ifndef F_ULOCK
+#define F_ULOCK 0
+#define F_LOCK 1
+#define F_TLOCK 2
+#define F_TEST 3
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +50,8 @@ int getgroups(int, gid_t[]);
 char *getlogin(void);
 int gethostname(char *, size_t);
 char *ttyname(int);
+/* Record locks from the offset on (F_LOCK, F_TLOCK, F_ULOCK, F_TEST; userland/libc/fd.c). */
+int lockf(int, int, off_t);
 
 #ifdef __cplusplus
 }
