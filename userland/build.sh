@@ -116,12 +116,22 @@ LIBC_INC=(-Iuserland/libc/include -mmutable-globals)
 #    userland/libc/signal.c) are exported for the runtime to run handlers.
 USER_LDFLAGS=(-Wl,--export=__stack_pointer -Wl,-z,stack-size=1048576
   -Wl,--export-table -Wl,--export-if-defined=__tk_sigtramp)
+#    setjmp/longjmp are WebAssembly exception handling (userland/libc/setjmp.c):
+#    a file that includes <setjmp.h> is compiled with clang's lowering of
+#    them; other files as before (the flags change code that never jumps too).
+SJLJ_FLAGS=(-mllvm -wasm-enable-sjlj -mexception-handling)
+# cc_user SRC OBJ: compile one file against the libc extension.
+cc_user() {
+  local extra=()
+  if grep -q '^#include <setjmp.h>' "$1"; then extra=("${SJLJ_FLAGS[@]}"); fi
+  "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "${LIBC_INC[@]}" "${extra[@]}" -c "$1" -o "$2"
+}
 LIBTK=$WORK/libtk
 build_libc() {
   mkdir -p "$LIBTK"
   local src
   for src in userland/libc/*.c; do
-    "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "${LIBC_INC[@]}" -c "$src" -o "$LIBTK/$(basename "$src" .c).o"
+    cc_user "$src" "$LIBTK/$(basename "$src" .c).o"
   done
   local members=()
   for src in "$LIBTK"/*.o; do [ "$(basename "$src")" = cwd.o ] || members+=("$src"); done
@@ -142,8 +152,11 @@ check_exports() {
 }
 
 # build_prog OUT [--asyncify] SRC...: C files → one program of the root image.
-# --asyncify: the program forks; Binaryen's asyncify instruments the call paths
-# that reach the fork import (and indirect calls, which might), then -O2 again.
+# --asyncify: the program may fork; when it does (it imports tabkernel.fork),
+# Binaryen's asyncify instruments the call paths that reach the fork import
+# (and indirect calls, which might), then -O2 again. Binaryen's asyncify
+# cannot instrument WebAssembly exception handling, so a program that both
+# forks and uses setjmp/longjmp is refused here with that said.
 build_prog() {
   local out=$1; shift
   local async=0
@@ -155,13 +168,18 @@ build_prog() {
   for src in "$@"; do
     local obj
     obj="$WORK/obj/$name/$(echo "$src" | tr '/' '_').o"
-    "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "${LIBC_INC[@]}" -c "$src" -o "$obj"
+    cc_user "$src" "$obj"
     objs+=("$obj")
   done
   local raw=$WORK/raw/$name.wasm
   mkdir -p "$WORK/raw"
   link "$raw" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
   check_exports "$raw"
+  if [ $async = 1 ] && ! "$WASM_OBJDUMP" -x -j Import "$raw" | grep -q '<- tabkernel\.fork$'; then async=0; fi
+  if [ $async = 1 ] && "$WASM_OBJDUMP" -h "$raw" | grep -q '^ *Tag '; then
+    echo "build.sh: $out forks and uses setjmp/longjmp: binaryen's asyncify, which fork needs, cannot instrument exception handling (use posix_spawn, or no setjmp)" >&2
+    exit 1
+  fi
   if [ $async = 1 ]; then
     "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@tabkernel.fork "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   else

@@ -2,7 +2,8 @@
 // between processes (test/programs/posix/locks.c), the libc's additions
 // (test/programs/posix/ports.c: signal names, temporary files, the user and
 // group databases of the root image's /etc, system, popen, realpath), and the
-// PATH a program of the root image gets when the host gives none.
+// PATH a program of the root image gets when the host gives none, and
+// setjmp/longjmp (test/programs/posix/jumps.c).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATH, firstEnv } from '../../kernel/abi/messages.js';
@@ -28,6 +29,12 @@ describe('libc additions for ports', () => {
   it('ships /etc/passwd and /etc/group in the root image with root as uid and gid 0', () => {
     const r = run('sh', ['-c', 'grep "^root:" /etc/passwd /etc/group']);
     expect(r.stdout).toBe('/etc/passwd:root:x:0:0:root:/root:/bin/sh\n/etc/group:root:x:0:\n');
+  });
+});
+
+describe('setjmp and longjmp', () => {
+  it('passes the C checks: nested and repeated jumps, volatile locals, sigsetjmp masks, a jump out of a handler', () => {
+    expectPassed(run(prog('jumps'), [], { timeout: 60_000 }));
   });
 });
 
