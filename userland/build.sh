@@ -116,14 +116,23 @@ LIBC_INC=(-Iuserland/libc/include -mmutable-globals)
 #    userland/libc/signal.c) are exported for the runtime to run handlers.
 USER_LDFLAGS=(-Wl,--export=__stack_pointer -Wl,-z,stack-size=1048576
   -Wl,--export-table -Wl,--export-if-defined=__tk_sigtramp)
-#    setjmp/longjmp are WebAssembly exception handling (userland/libc/setjmp.c):
-#    a file that includes <setjmp.h> is compiled with clang's lowering of
-#    them; other files as before (the flags change code that never jumps too).
-SJLJ_FLAGS=(-mllvm -wasm-enable-sjlj -mexception-handling)
+#    setjmp/longjmp (userland/libc/setjmp.c) come in two builds: a file that
+#    includes <setjmp.h> is compiled with clang's lowering of them to
+#    WebAssembly exception handling — or, in a program that forks, to invoke
+#    trampolines (Binaryen's asyncify cannot instrument exception handling).
+#    Other files as before (the flags change code that never jumps too).
+SJLJ_EH=(-mllvm -wasm-enable-sjlj -mexception-handling)
+SJLJ_INVOKE=(-mllvm -enable-emscripten-sjlj)
+SJLJ=("${SJLJ_EH[@]}")
+# with_invoke CMD...: run CMD with setjmp lowered to invoke trampolines.
+with_invoke() {
+  local SJLJ=("${SJLJ_INVOKE[@]}")
+  "$@"
+}
 # cc_user SRC OBJ: compile one file against the libc extension.
 cc_user() {
   local extra=()
-  if grep -q '^#include <setjmp.h>' "$1"; then extra=("${SJLJ_FLAGS[@]}"); fi
+  if grep -q '^#include <setjmp.h>' "$1"; then extra=("${SJLJ[@]}"); fi
   "$CLANG" "${TARGET[@]}" "${CFLAGS[@]}" "${LIBC_INC[@]}" "${extra[@]}" -c "$1" -o "$2"
 }
 LIBTK=$WORK/libtk
@@ -133,8 +142,12 @@ build_libc() {
   for src in userland/libc/*.c; do
     cc_user "$src" "$LIBTK/$(basename "$src" .c).o"
   done
+  # The invoke build of setjmp.c, linked ahead of the archive into programs that fork.
+  with_invoke cc_user userland/libc/setjmp.c "$LIBTK/setjmp-invoke.o"
   local members=()
-  for src in "$LIBTK"/*.o; do [ "$(basename "$src")" = cwd.o ] || members+=("$src"); done
+  for src in "$LIBTK"/*.o; do
+    case $(basename "$src") in cwd.o|setjmp-invoke.o) ;; *) members+=("$src") ;; esac
+  done
   llvm-ar-14 rcsD "$LIBTK/libtk.a" "${members[@]}"
 }
 
@@ -154,40 +167,49 @@ check_exports() {
 # build_prog OUT [--asyncify] SRC...: C files → one program of the root image.
 # --asyncify: the program may fork; when it does (it imports tabkernel.fork),
 # Binaryen's asyncify instruments the call paths that reach the fork import
-# (and indirect calls, which might), then -O2 again. Binaryen's asyncify
-# cannot instrument WebAssembly exception handling, so a program that both
-# forks and uses setjmp/longjmp is refused here with that said.
+# (and indirect calls, which might), then -O2 again. Asyncify cannot instrument
+# exception handling, so a program that forks and uses setjmp is compiled again
+# with invoke trampolines, whose env.invoke_* imports asyncify unwinds through.
 build_prog() {
   local out=$1; shift
   local async=0
   if [ "$1" = --asyncify ]; then async=1; shift; fi
-  local name objs=() src
+  local name
   name=$(basename "$out" .wasm)
   if [ ${#ONLY[@]} -gt 0 ] && [[ ! " ${ONLY[*]} " == *" $name "* ]]; then return; fi
-  mkdir -p "$WORK/obj/$name" "$(dirname "$out")"
-  for src in "$@"; do
-    local obj
-    obj="$WORK/obj/$name/$(echo "$src" | tr '/' '_').o"
-    cc_user "$src" "$obj"
-    objs+=("$obj")
-  done
+  mkdir -p "$WORK/obj/$name" "$(dirname "$out")" "$WORK/raw"
   local raw=$WORK/raw/$name.wasm
-  mkdir -p "$WORK/raw"
-  link "$raw" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
+  compile_link "$raw" "$name" "$@"
   check_exports "$raw"
   if [ $async = 1 ] && ! "$WASM_OBJDUMP" -x -j Import "$raw" | grep -q '<- tabkernel\.fork$'; then async=0; fi
   if [ $async = 1 ] && "$WASM_OBJDUMP" -h "$raw" | grep -q '^ *Tag '; then
-    echo "build.sh: $out forks and uses setjmp/longjmp: binaryen's asyncify, which fork needs, cannot instrument exception handling (use posix_spawn, or no setjmp)" >&2
-    exit 1
+    with_invoke compile_link "$raw" "$name" "$LIBTK/setjmp-invoke.o" "$@"
+    check_exports "$raw"
   fi
   if [ $async = 1 ]; then
-    "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@tabkernel.fork "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
+    "$WASM_OPT" --asyncify --pass-arg='asyncify-imports@tabkernel.fork,env.invoke_*' "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   else
     "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$raw" -o "$out.tmp"
   fi
   mv -f "$out.tmp" "$out"
   chmod 755 "$out"
   printf '  %-40s %7d bytes\n' "$out" "$(stat -c %s "$out")"
+}
+
+# compile_link RAW NAME INPUT...: compile the C files among INPUT (objects are
+# linked as they are) and link them with the libc extension.
+compile_link() {
+  local raw=$1 name=$2; shift 2
+  local objs=() src obj
+  for src in "$@"; do
+    case $src in
+      *.o) objs+=("$src") ;;
+      *) obj="$WORK/obj/$name/$(echo "$src" | tr '/' '_').o"
+         cc_user "$src" "$obj"
+         objs+=("$obj") ;;
+    esac
+  done
+  link "$raw" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
 }
 
 build_libc

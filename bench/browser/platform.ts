@@ -17,6 +17,8 @@ import { KernelRunner } from '../core/runner.js';
 import type { Platform, Program } from '../core/suite.js';
 import syscallsUrl from '../programs/bin/syscalls.wasm?url';
 import procsUrl from '../programs/bin/procs.wasm?url';
+import jumpsUrl from '../programs/bin/jumps.wasm?url';
+import jumpsInvokeUrl from '../programs/bin/jumps-invoke.wasm?url';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -44,7 +46,11 @@ export class BrowserPlatform implements Platform {
    */
   static async create(imageUrl: string, workers: PageWorkers | null): Promise<BrowserPlatform> {
     const image = await fetchRootImage(imageUrl, () => {});
-    return new BrowserPlatform({ syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl) }, image, workers);
+    const wasm = {
+      syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl),
+      jumps: await fetchBytes(jumpsUrl), 'jumps-invoke': await fetchBytes(jumpsInvokeUrl),
+    };
+    return new BrowserPlatform(wasm, image, workers);
   }
 
   tabkernel(prog: Program, args: string[]): Promise<string> {

@@ -6,7 +6,7 @@
 import { fromSamples, parseBatches, timeTask, toResult, type Result, type Sample, type Subject, type Unit } from './stats.js';
 import type { FloorMode } from './floor.js';
 
-export type Program = 'syscalls' | 'procs';
+export type Program = 'syscalls' | 'procs' | 'jumps' | 'jumps-invoke';
 
 export interface Platform {
   readonly name: string;
@@ -77,6 +77,24 @@ function procsCase(name: string, unit: Unit, args: (o: Options) => string[], byt
   };
 }
 
+/**
+ * setjmp/longjmp in one of its two builds (bench/programs/posix/jumps.c):
+ * `jumps` with exception handling, `jumps-invoke` with invoke trampolines.
+ */
+function jumpsCase(name: string, prog: 'jumps' | 'jumps-invoke', arg: 'jump' | 'call'): Case {
+  return {
+    name, unit: 'ns/call',
+    run: (p, o) => {
+      const { batches, ms } = sizing(o);
+      const a = [arg, String(batches), String(ms)];
+      return {
+        tabkernel: program(name, 'tabkernel', 'ns/call', 0, () => p.tabkernel(prog, a)),
+        native: p.native && program(name, 'native', 'ns/call', 0, () => p.native!('jumps', a)),
+      };
+    },
+  };
+}
+
 /** seq 1 1000000 | grep 7 | wc -l: of 1..10^6, 9^6 numbers (counting 10^6 itself, not 0) have no 7. */
 const PIPELINE = 'seq 1 1000000 | grep 7 | wc -l';
 const PIPELINE_COUNT = 1000000 - 9 ** 6;
@@ -122,6 +140,10 @@ export const CASES: Case[] = [
   procsCase('fork.1m', 'µs', () => ['fork', '1']),
   procsCase('fork.16m', 'µs', () => ['fork', '16']),
   pipelineCase(),
+  jumpsCase('setjmp.jump', 'jumps', 'jump'),
+  jumpsCase('setjmp.jump.invoke', 'jumps-invoke', 'jump'),
+  jumpsCase('setjmp.call', 'jumps', 'call'),
+  jumpsCase('setjmp.call.invoke', 'jumps-invoke', 'call'),
 ];
 
 const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'native'];

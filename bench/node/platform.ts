@@ -18,8 +18,12 @@ import type { Sample } from '../core/stats.js';
 import type { Platform, Program } from '../core/suite.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
-const WASM = { syscalls: 'bench/programs/bin/syscalls.wasm', procs: 'bench/programs/bin/procs.wasm' };
-const C_SRC = { syscalls: 'bench/programs/syscalls.c', procs: 'bench/programs/posix/procs.c' };
+const WASM: Record<Program, string> = {
+  syscalls: 'bench/programs/bin/syscalls.wasm', procs: 'bench/programs/bin/procs.wasm',
+  jumps: 'bench/programs/bin/jumps.wasm', 'jumps-invoke': 'bench/programs/bin/jumps-invoke.wasm',
+};
+/** The native builds (one jumps: gcc has one setjmp). */
+const C_SRC = { syscalls: 'bench/programs/syscalls.c', procs: 'bench/programs/posix/procs.c', jumps: 'bench/programs/posix/jumps.c' };
 
 export class NodePlatform implements Platform {
   readonly name = 'node';
@@ -30,7 +34,8 @@ export class NodePlatform implements Platform {
   private readonly modules = new Map<Program, WebAssembly.Module>();
 
   constructor(private readonly floorWorker: URL) {
-    this.wasm = { syscalls: fs.readFileSync(path.join(root, WASM.syscalls)), procs: fs.readFileSync(path.join(root, WASM.procs)) };
+    const read = (p: Program): Uint8Array => fs.readFileSync(path.join(root, WASM[p]));
+    this.wasm = { syscalls: read('syscalls'), procs: read('procs'), jumps: read('jumps'), 'jumps-invoke': read('jumps-invoke') };
     this.runner = new KernelRunner(this.wasm, (output) => new Kernel(new NodeHost({
       processWorker: new URL(`file://${root}/dist/process-worker.js`),
       stdio: [

@@ -10,14 +10,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const read = (p: string): string => fs.readFileSync(path.join(root, p), 'utf8');
 
 /** The `TK_IMPORT(name)` prototypes of tabkernel.h as wasm signatures (C types lowered as clang does for wasm32). */
-function headerImports(text: string): Map<string, [WasmType[], WasmType]> {
-  const out = new Map<string, [WasmType[], WasmType]>();
+function headerImports(text: string): Map<string, [WasmType[], WasmType | null]> {
+  const out = new Map<string, [WasmType[], WasmType | null]>();
   const flat = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ');
   for (const m of flat.matchAll(/(\w+) tk_\w+\(([^)]*)\) TK_IMPORT\((\w+)\);/g)) {
     const [, ret, params, name] = m;
     const lower = (decl: string): WasmType => (/\*|\[/.test(decl) ? 'i32' : /\b(u?int64_t|long long)\b/.test(decl) ? 'i64' : 'i32');
     const list = params.trim() === '' || params.trim() === 'void' ? [] : params.split(',').map(lower);
-    out.set(name, [list, lower(ret)]);
+    out.set(name, [list, ret === 'void' ? null : lower(ret)]);
   }
   return out;
 }

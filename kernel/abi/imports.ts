@@ -17,11 +17,11 @@
 // implements: an i32 errno back, u64 arguments (signal masks, limits) as i64.
 
 /** A wasm value type of these signatures. */
-export type WasmType = 'i32' | 'i64';
+export type WasmType = 'i32' | 'i64' | 'f32' | 'f64';
 /** An import's wasm signature: its parameters and its one result (null: none). */
 export type Signature = readonly [params: readonly WasmType[], result: WasmType | null];
 
-const i32 = 'i32', i64 = 'i64';
+const i32 = 'i32', i64 = 'i64', f32 = 'f32', f64 = 'f64';
 
 export const WASI_MODULE = 'wasi_snapshot_preview1';
 export const TABKERNEL_MODULE = 'tabkernel';
@@ -115,7 +115,26 @@ export const tabkernelSignatures = {
   statvfs: [[i32, i32, i32, i32, i32], i32],            // dirfd, path, len, follow → struct tk_statvfs
   fcntl_lock: [[i32, i32, i32, i32, i64, i64, i32], i32], // fd, cmd, type, whence, start, len → struct tk_lock (F_GETLK)
   flock: [[i32, i32], i32],                             // fd, operation
+  longjmp: [[], null],                                  // unwinds to the nearest env.invoke_* (runtime/sjlj.ts)
 } as const satisfies Record<string, Signature>;
+
+/**
+ * The trampolines of clang's invoke-based setjmp lowering
+ * (-mllvm -enable-emscripten-sjlj, userland/libc/setjmp.c): `env.invoke_` and
+ * the callee's type in letters, result first — v (none), i (i32), j (i64),
+ * f (f32), d (f64) — taking the callee's table index and then its arguments:
+ * invoke_vii(index, a, b) calls a `void f(int, int)` (runtime/sjlj.ts).
+ */
+export const INVOKE_MODULE = 'env';
+const invokeLetters: Readonly<Record<string, WasmType>> = { i: i32, j: i64, f: f32, d: f64 };
+
+/** The signature of invoke import `name`, or undefined if the name is not one. */
+export function invokeSignature(name: string): Signature | undefined {
+  const m = /^invoke_([vijfd])([ijfd]*)$/.exec(name);
+  if (!m) return undefined;
+  const params: WasmType[] = [i32, ...Array.from(m[2], (c) => invokeLetters[c])];
+  return [params, m[1] === 'v' ? null : invokeLetters[m[1]]];
+}
 
 /** Every import module the runtime answers, by name. */
 export const importSignatures: Readonly<Record<string, Readonly<Record<string, Signature>>>> = {

@@ -8,7 +8,7 @@ import { readInterface } from './wasmsections.js';
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
 const section = (id: number, body: number[]): number[] => [id, body.length, ...body];
-const T = { i32: 0x7f, i64: 0x7e } as const;
+const T = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c } as const;
 type Ty = keyof typeof T;
 
 /**
@@ -64,6 +64,20 @@ describe('judging whether a program can run', () => {
       .toEqual([`mistyped import: ${W}::proc_exit: expected (i32) -> (), found (i64) -> ()`]);
     expect(problems(program([['tabkernel', 'sigsuspend', ['i32'], ['i32']]])))
       .toEqual(['mistyped import: tabkernel::sigsuspend: expected (i64) -> i32, found (i32) -> i32']);
+  });
+
+  it("accepts the invoke trampolines of clang's invoke-based setjmp lowering, typed by their names", () => {
+    expect(problems(program([
+      ['env', 'invoke_v', ['i32'], []],
+      ['env', 'invoke_iii', ['i32', 'i32', 'i32'], ['i32']],
+      ['env', 'invoke_jij', ['i32', 'i32', 'i64'], ['i64']],
+      ['env', 'invoke_vfd', ['i32', 'f32', 'f64'], []],
+      ['tabkernel', 'longjmp', [], []],
+    ]))).toEqual([]);
+    expect(problems(program([['env', 'invoke_vi', ['i32'], []]])))
+      .toEqual(['mistyped import: env::invoke_vi: expected (i32, i32) -> (), found (i32) -> ()']);
+    expect(problems(program([['env', 'invoke_x', ['i32'], []], ['env', 'invoke_', [], []]])))
+      .toEqual(['unknown imports: env::invoke_x, env::invoke_']);
   });
 
   it('tells a result missing from one that is there', () => {

@@ -4,7 +4,7 @@
 // it: every import one the runtime provides with the type it is declared with
 // (abi/imports.ts), and the entry point a command exports. A JS host function
 // accepts any signature, so a mistyped import would link and then misbehave.
-import { ENTRY_POINT, importSignatures, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
+import { ENTRY_POINT, importSignatures, INVOKE_MODULE, invokeSignature, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
 import { importMemory } from './memimport.js';
 import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
@@ -65,7 +65,8 @@ export function findProblems(face: ModuleInterface): string[] {
   for (const imp of face.imports) {
     const what = `${imp.module}::${imp.name}`;
     const sig = Object.hasOwn(importSignatures, imp.module) && Object.hasOwn(importSignatures[imp.module], imp.name)
-      ? importSignatures[imp.module][imp.name] : undefined;
+      ? importSignatures[imp.module][imp.name]
+      : imp.module === INVOKE_MODULE ? invokeSignature(imp.name) : undefined;
     if (!sig) unknown.push(what);
     else if (imp.kind !== 'function') mistyped.push(`mistyped import: ${what}: expected a function, found a ${imp.kind}`);
     else if (imp.type && !matches(imp.type, sig)) mistyped.push(`mistyped import: ${what}: expected ${formatSignature(sig)}, found ${formatFuncType(imp.type)}`);

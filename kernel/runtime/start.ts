@@ -10,12 +10,13 @@
 // spawn, since code that runs once per process never gets optimised.
 import type { StartMessage, WorkerNotice } from '../abi/messages.js';
 import { alignMonotonic } from '../lib/time.js';
-import { MEMORY_IMPORT, tabkernelSignatures, wasiSignatures } from '../abi/imports.js';
+import { INVOKE_MODULE, MEMORY_IMPORT, tabkernelSignatures, wasiSignatures } from '../abi/imports.js';
 import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
 import { GuestMemory } from './memory.js';
 import { PipeFastPath } from './pipes.js';
 import { SignalRunner } from './signals.js';
+import { Invoker } from './sjlj.js';
 import { SyscallClient } from './syscall.js';
 import { Tracer } from './trace.js';
 import { tabkernelImports } from './tabkernel.js';
@@ -30,6 +31,7 @@ type ImportFn = (...a: never[]) => unknown;
 class WorkerRuntime {
   readonly sys: SyscallClient;
   readonly forker: Forker;
+  readonly invoker = new Invoker();
   readonly signals: SignalRunner;
   readonly pipes: PipeFastPath;
   readonly program = new ProgramInfo();
@@ -51,10 +53,11 @@ class WorkerRuntime {
     const tracer = (this.tracer = first.trace ? new Tracer(sys, post) : null);
     // Traced, the hot imports go through the shared wrappers too: speed does not matter then.
     const wasiMod = tracer ? tracer.wrapAll(wasi, wasiSignatures) : wasi;
-    const tkMod = tabkernelImports(sys, getMem, forker.fork, pipes, signals);
+    const tkMod = tabkernelImports(sys, getMem, forker.fork, this.invoker.longjmp, pipes, signals);
     this.imports = {
       wasi_snapshot_preview1: { ...wrapAll(wasiMod as Record<string, ImportFn>), ...(tracer ? {} : hotImports(wasi, signals, forker)) },
       tabkernel: wrapAll((tracer ? tracer.wrapAll(tkMod, tabkernelSignatures) : tkMod) as Record<string, ImportFn>),
+      [INVOKE_MODULE]: this.invoker.module as Record<string, WebAssembly.ImportValue>,
     };
   }
 
@@ -94,6 +97,7 @@ export function runProcess(msg: StartMessage, post: (m: WorkerNotice, transfer: 
     // The kernel watches shared memories grow against its budget (a private one it cannot see).
     if (memory.buffer instanceof SharedArrayBuffer) post({ type: 'memory', pid: msg.pid, memory }, []);
     forker.attach(instance.exports);
+    rt.invoker.attach(instance.exports);
     signals.attach(instance.exports);
     const start = instance.exports._start;
     if (typeof start !== 'function') {

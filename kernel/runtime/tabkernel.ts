@@ -1,7 +1,7 @@
 // The "tabkernel" import module inside the process worker: tabkernel's own
 // system calls (userland/libc/include/tabkernel.h), marshalled like the WASI
 // ones in runtime/wasi.ts; the structs they read from guest memory are laid
-// out by abi/tabkernel.ts. fork is in runtime/fork.ts.
+// out by abi/tabkernel.ts. fork is in runtime/fork.ts, longjmp in runtime/sjlj.ts.
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
 import { SigHandler, TERMIOS_SIZE, lockInfo, spawnattr, statvfs } from '../abi/tabkernel.js';
@@ -10,9 +10,9 @@ import type { SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
 import type { PipeFastPath } from './pipes.js';
 
-type Fn = (...a: never[]) => number;
+type Fn = (...a: never[]) => number | void;
 
-export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: ImportHandlers<typeof tabkernelSignatures>['fork'], pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
+export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: ImportHandlers<typeof tabkernelSignatures>['fork'], longjmp: ImportHandlers<typeof tabkernelSignatures>['longjmp'], pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
   const m = getMem;
   /** Store results into guest pointers (0 = not wanted); FAULT if any is bad. */
   const outs = (...pairs: Array<[number, number, 'u32' | 'u64' | 'u16']>): Errno => {
@@ -67,6 +67,7 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       return e;
     },
     fork,
+    longjmp,
     wait(pid: number, options: number, statusOut: number, pidOut: number): number {
       const r = s.call('wait', pid, options);
       return r || outs([statusOut, s.retNum(1), 'u32'], [pidOut, s.retNum(0), 'u32']);

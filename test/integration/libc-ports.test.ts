@@ -3,7 +3,7 @@
 // (test/programs/posix/ports.c: signal names, temporary files, the user and
 // group databases of the root image's /etc, system, popen, realpath), and the
 // PATH a program of the root image gets when the host gives none, and
-// setjmp/longjmp (test/programs/posix/jumps.c).
+// setjmp/longjmp (test/programs/posix/jumps.c; forkjumps.c in a program that forks).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATH, firstEnv } from '../../kernel/abi/messages.js';
@@ -35,6 +35,10 @@ describe('libc additions for ports', () => {
 describe('setjmp and longjmp', () => {
   it('passes the C checks: nested and repeated jumps, volatile locals, sigsetjmp masks, a jump out of a handler', () => {
     expectPassed(run(prog('jumps'), [], { timeout: 60_000 }));
+  });
+
+  it('work in a program that forks (invoke trampolines): jumps recorded before a fork land in parent and child, fork under a setjmp', () => {
+    expectPassed(run(prog('forkjumps'), [], { timeout: 60_000 }));
   });
 });
 

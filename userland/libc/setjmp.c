@@ -1,15 +1,27 @@
 /*
- * The runtime of setjmp/longjmp over WebAssembly exception handling, as
- * clang 14's lowering (-mllvm -wasm-enable-sjlj) calls it:
+ * The runtime of setjmp/longjmp, in the two forms clang 14 can lower them to
+ * (userland/build.sh picks one per program):
+ *
+ *  - WebAssembly exception handling (-mllvm -wasm-enable-sjlj
+ *    -mexception-handling; __wasm_exception_handling__ is defined): longjmp is
+ *    __wasm_longjmp, a throw of the __c_longjmp tag that the functions holding
+ *    setjmp records catch. Calls cost nothing until a jump. The default.
+ *  - Invoke trampolines (-mllvm -enable-emscripten-sjlj), for programs that
+ *    fork: Binaryen's asyncify, which fork needs, cannot instrument exception
+ *    handling. A function holding a setjmp makes each call that might jump
+ *    through the runtime's env.invoke_* import (kernel/runtime/sjlj.ts);
+ *    longjmp is emscripten_longjmp, which leaves (env, val) in __THREW__ and
+ *    __threwValue and has the runtime throw (tabkernel.longjmp) to the nearest
+ *    invoke, which returns as if the call had; the caller then reads them.
+ *
+ * Both call the same helpers:
  *   - saveSetjmp(env, label, table, size): a setjmp ran. Give env a fresh id
  *     (in its first word) and record (id, label) in the calling function's
  *     table, growing it when full; the table's size comes back through
  *     setTempRet0.
- *   - __wasm_longjmp(env, val): longjmp. Throw the __c_longjmp tag with a
- *     pointer to (env, val); val 0 becomes 1, as C requires.
  *   - testSetjmp(id, table, size): a function holding setjmp records caught
- *     the throw: the label of env's record in its table, or 0 (not ours: the
- *     throw goes on up).
+ *     a jump: the label of env's record in its table, or 0 (not ours: the
+ *     jump goes on up).
  *   - getTempRet0: the second result of the calls above (the size, the value).
  * Ids only grow, so a record of a function that has returned never matches a
  * later setjmp's id. One thread per process: the state is plain statics.
@@ -18,6 +30,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <tabkernel.h>
 
 struct setjmp_record {
   uintptr_t id;
@@ -53,6 +66,7 @@ uint32_t testSetjmp(uintptr_t id, struct setjmp_record *table, uint32_t size) {
   return 0;
 }
 
+#ifdef __wasm_exception_handling__
 static struct {
   void *env;
   int val;
@@ -65,6 +79,19 @@ void __wasm_longjmp(void *env, int val) {
   thrown.val = val ? val : 1;
   __builtin_wasm_throw(1, &thrown);
 }
+#define jump_to(env, val) __wasm_longjmp((env), (val))
+#else
+/* What the invoke that caught a jump reads: the jmp_buf and the value. */
+uintptr_t __THREW__;
+int __threwValue;
+
+_Noreturn void emscripten_longjmp(uintptr_t env, int val) {
+  __THREW__ = env;
+  __threwValue = val ? val : 1;
+  tk_longjmp();
+}
+#define jump_to(env, val) emscripten_longjmp((uintptr_t)(env), (val))
+#endif
 
 void __tk_sigsetjmp_mask(sigjmp_buf env, int savemask) {
   env->__mask_was_saved = savemask != 0;
@@ -75,6 +102,6 @@ void __tk_sigsetjmp_mask(sigjmp_buf env, int savemask) {
  * call for clang to lower (it would declare a second __wasm_longjmp). */
 _Noreturn void siglongjmp(sigjmp_buf env, int val) {
   if (env->__mask_was_saved) sigprocmask(SIG_SETMASK, &env->__saved_mask, NULL);
-  __wasm_longjmp(env, val);
+  jump_to(env, val);
   __builtin_unreachable();
 }

@@ -78,6 +78,10 @@ int32_t tk_fcntl_lock(int32_t fd, int32_t cmd, int32_t type, int32_t whence, int
                       struct tk_lock *out) TK_IMPORT(fcntl_lock);
 /* flock: op LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4 (EAGAIN instead of waiting). */
 int32_t tk_flock(int32_t fd, int32_t op) TK_IMPORT(flock);
+/* setjmp/longjmp built with invoke trampolines (programs that fork;
+   userland/libc/setjmp.c): unwind to the nearest env.invoke_* call, which
+   returns as if its callee had; answered in the process, never the kernel. */
+_Noreturn void tk_longjmp(void) TK_IMPORT(longjmp);
 /* libc, not a kernel call: whether a file exec refused with ENOEXEC is a
    script for /bin/sh (no NUL byte in its first line), as execvp and the shell
    judge before running it with the shell. */
