@@ -105,6 +105,8 @@ export const syscalls = {
   // file locks (syscall/locks.ts; what they are and when they go: fs/locks.ts)
   fcntl_lock: [N, N, N, N, B, B],         // fd, cmd (F_GETLK 5, F_SETLK 6, F_SETLKW 7), l_type, l_whence, l_start, l_len → F_GETLK: ret0 type in the way (F_UNLCK: none), ret1 its pid, ret2/ret3 (B) its start and length
   flock: [N, N],                          // fd, operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4)
+  // waiting with a signal mask (syscall/poll.ts): pselect, ppoll, sigtimedwait
+  ppoll: [BUF, N, N, N],                  // poll_oneoff's subscriptions (may be none), count, the mask for the wait (-1: unchanged), signals to take instead of handling → out: events; ret0: event count, ret1: the mask before, ret2: the signal taken (0: none)
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0

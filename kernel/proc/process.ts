@@ -92,6 +92,8 @@ export class Process {
   sigPending = 0;
   sigBlocked = 0;
   sigActions: SigAction[] = [];
+  /** Woken whenever a signal becomes pending, blocked or not (ppoll's wait for one to take: sigtimedwait). */
+  readonly sigArrived = new WaitQueue();
   alarmTimer: unknown = null;
   alarmDeadline = 0;
   /** The CPU time it had used when it ended (null while it runs: cpuTimeNs reads its page). */

@@ -45,6 +45,8 @@ export class Task implements CurrentCall {
   progress = 0;
   /** Set for calls a signal must not cut short (spawn, exec, fork). */
   uninterruptible = false;
+  /** The signal mask a call replaced for its wait (ppoll), to put back when it ends; null: none replaced. */
+  savedMask: number | null = null;
   private asyncResult: { value: unknown } | null = null;
   private asyncStarted = false;
 
