@@ -9,6 +9,7 @@ const C_TYPE: Record<CType, string> = { u16: 'uint16_t', i32: 'int32_t', u32: 'u
 
 /** A constant as C reads it: masks in hex, past INT_MAX unsigned. */
 function literal(v: number): string {
+  if (v < 0) return `(${v})`;
   if (v < 0xffff) return String(v);
   return `0x${v.toString(16)}${v > 0x7fffffff ? 'u' : ''}`;
 }

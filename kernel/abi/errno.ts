@@ -17,6 +17,13 @@ export const enum Errno {
   OWNERDEAD = 62, PERM = 63, PIPE = 64, PROTO = 65, PROTONOSUPPORT = 66, PROTOTYPE = 67,
   RANGE = 68, ROFS = 69, SPIPE = 70, SRCH = 71, STALE = 72, TIMEDOUT = 73, TXTBSY = 74,
   XDEV = 75, NOTCAPABLE = 76,
+  /**
+   * Not WASI's, never seen by a program: the kernel ends a restartable call
+   * with it when a signal interrupts the wait (abi/syscalls.ts interruptErrno),
+   * and the runtime turns it into a restart or EINTR (runtime/signals.ts).
+   * Linux's ERESTARTSYS plays the same part.
+   */
+  RESTART = 512,
 }
 
 /** Names as C spells them (without the E prefix), for tracing and messages. */
@@ -32,6 +39,11 @@ export const errnoName: readonly string[] = [
   'PROTOTYPE', 'RANGE', 'ROFS', 'SPIPE', 'SRCH', 'STALE', 'TIMEDOUT', 'TXTBSY', 'XDEV',
   'NOTCAPABLE',
 ];
+
+/** An errno's C name without the E (RESTART for the kernel's own). */
+export function errnoLabel(e: Errno): string {
+  return e === Errno.RESTART ? 'RESTART' : errnoName[e] ?? String(e);
+}
 
 /**
  * Internal results carry either a value or an errno. Errnos are boxed in this class

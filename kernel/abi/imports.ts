@@ -115,6 +115,7 @@ export const tabkernelSignatures = {
   statvfs: [[i32, i32, i32, i32, i32], i32],            // dirfd, path, len, follow → struct tk_statvfs
   fcntl_lock: [[i32, i32, i32, i32, i64, i64, i32], i32], // fd, cmd, type, whence, start, len → struct tk_lock (F_GETLK)
   flock: [[i32, i32], i32],                             // fd, operation
+  ppoll: [[i32, i32, i32, i64, i64, i32, i32, i32], i32], // in, out, nsubscriptions, mask (TK_MASK_UNCHANGED: kept), signals to take → nevents, old mask, signal taken
   longjmp: [[], null],                                  // unwinds to the nearest env.invoke_* (runtime/sjlj.ts)
 } as const satisfies Record<string, Signature>;
 

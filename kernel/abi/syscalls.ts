@@ -12,6 +12,7 @@
 //   BUF  bytes copied into the data window; the cell holds their length
 //   STR  a UTF-8 path in the data window; the cell holds its byte length
 // Results go to the result cells and, for bytes, to the data window after the inputs.
+import { Errno } from './errno.js';
 
 /** pipe_info's slot for a writable /dev/null: the runtime completes writes itself. */
 export const PIPE_INFO_SINK = -2;
@@ -93,7 +94,7 @@ export const syscalls = {
   sigprocmask: [N, N],                    // how, set → ret0: old mask
   sigpending: [],                         // → ret0: pending mask
   sigsuspend: [N],                        // mask (always EINTR)
-  sigtake: [],                            // → ret0: signal to run now (0: none), ret1: handler, ret2: flags
+  sigtake: [],                            // → ret0: signal to run now (0: none), ret1: handler, ret2: the mask to restore after it, ret3: its sa_flags
   sigreturn: [N],                         // the mask to restore after a handler ran
   alarm: [N],                             // seconds → ret0: seconds left on the previous alarm
   // descriptors (syscall/fdops.ts)
@@ -105,6 +106,8 @@ export const syscalls = {
   // file locks (syscall/locks.ts; what they are and when they go: fs/locks.ts)
   fcntl_lock: [N, N, N, N, B, B],         // fd, cmd (F_GETLK 5, F_SETLK 6, F_SETLKW 7), l_type, l_whence, l_start, l_len → F_GETLK: ret0 type in the way (F_UNLCK: none), ret1 its pid, ret2/ret3 (B) its start and length
   flock: [N, N],                          // fd, operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4)
+  // waiting with a signal mask (syscall/poll.ts): pselect, ppoll, sigtimedwait
+  ppoll: [BUF, N, N, N],                  // poll_oneoff's subscriptions (may be none), count, the mask for the wait (-1: unchanged), signals to take instead of handling → out: events; ret0: event count, ret1: the mask before, ret2: the signal taken (0: none)
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0
@@ -115,6 +118,23 @@ export const syscalls = {
 } as const satisfies Record<string, readonly Arg[]>;
 
 export type SyscallName = keyof typeof syscalls;
+
+/**
+ * The calls a handler installed with SA_RESTART restarts when its signal ends
+ * their wait (signal(7), "Interruption of system calls and library functions
+ * by signal handlers"): reads and writes that wait (pipes, terminals), wait,
+ * F_SETLKW and flock. A signal ends them with Errno.RESTART; the runtime runs
+ * the handler and makes the call again, or returns EINTR when the handler has
+ * no SA_RESTART (runtime/signals.ts). Every other call that waits — poll_oneoff
+ * (poll, select, nanosleep), ppoll (pselect, ppoll, sigtimedwait), sigsuspend —
+ * ends with EINTR whatever the flags, as on Linux.
+ */
+const restartable: ReadonlySet<SyscallName> = new Set<SyscallName>(['fd_read', 'fd_write', 'wait', 'fcntl_lock', 'flock']);
+
+/** What a caught signal ends a waiting call with: RESTART for the calls above, INTR for the rest. */
+export function interruptErrno(name: SyscallName): Errno.RESTART | Errno.INTR {
+  return restartable.has(name) ? Errno.RESTART : Errno.INTR;
+}
 
 /** Syscall numbers: the position in the list above. */
 export const syscallNames = Object.keys(syscalls) as SyscallName[];

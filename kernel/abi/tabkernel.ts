@@ -93,6 +93,9 @@ export const SigHandler = {
   QUERY: 0xffffffff,
 } as const;
 
+/** ppoll's mask argument that leaves the signal mask as it is (sigtimedwait, sigwaitinfo). */
+export const MASK_UNCHANGED = -1;
+
 /** statvfs's result. */
 export const statvfs = struct('tk_statvfs', 'statvfs of a path: eleven u64s in this order.', [
   ['bsize', 'u64'], ['frsize', 'u64'], ['blocks', 'u64'], ['bfree', 'u64'], ['bavail', 'u64'],
@@ -125,6 +128,7 @@ export const headerItems: readonly HeaderItem[] = [
   { kind: 'define', doc: 'Writes of up to this many bytes go into a pipe whole.', name: 'TK_PIPE_BUF', value: PIPE_BUF },
   { kind: 'enum', doc: 'sigaction flags (signal.h).', prefix: 'TK_SA_', values: SaFlag },
   { kind: 'enum', doc: 'tk_sigaction handler values that are not function-table indices.', prefix: 'TK_SIG_', values: SigHandler },
+  { kind: 'define', doc: 'tk_ppoll: leave the signal mask as it is.', name: 'TK_MASK_UNCHANGED', value: MASK_UNCHANGED },
   { kind: 'struct', struct: statvfs },
   { kind: 'struct', struct: lockInfo },
   { kind: 'define', doc: 'Bytes of struct termios.', name: 'TK_TERMIOS_SIZE', value: TERMIOS_SIZE },

@@ -12,6 +12,7 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Cpu, PAGE_SIZE, Slot, releaseForkParent } from '../abi/page.js';
 import { Signal } from '../abi/wasi.js';
 import { SaFlag, WaitStatus } from '../abi/tabkernel.js';
+import { interruptErrno } from '../abi/syscalls.js';
 import type { ForkImage, StartMessage } from '../abi/messages.js';
 import type { PipeArena } from '../ipc/pipe.js';
 import { monotonicNs, monotonicOrigin } from '../lib/time.js';
@@ -283,7 +284,7 @@ export class Lifecycle implements SignalActions {
     if (!(p.parent.action(Signal.CHLD).flags & SaFlag.NOCLDSTOP)) this.signal(p.parent, Signal.CHLD);
   }
 
-  /** A signal for a handler: end the parked call (EINTR, or the bytes already moved). */
+  /** A signal for a handler: end the parked call (EINTR or RESTART, or the bytes already moved). */
   interrupt(p: Process): void {
     // A runtime waiting on a pipe ring by itself re-checks and sees the signal.
     const ring = Atomics.load(p.page.i32, Slot.RINGWAIT);
@@ -295,7 +296,7 @@ export class Lifecycle implements SignalActions {
       t.ret(0, t.progress);
       answer(p, Errno.SUCCESS);
     } else {
-      answer(p, Errno.INTR);
+      answer(p, interruptErrno(t.name));
     }
   }
 }

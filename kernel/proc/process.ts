@@ -5,6 +5,7 @@
 // proc/signals.ts; the code running inside the worker is runtime/.
 import { PageViews, cpuTimeNs } from '../abi/page.js';
 import { SigHandler } from '../abi/tabkernel.js';
+import type { SyscallName } from '../abi/syscalls.js';
 import { monotonicNs } from '../lib/time.js';
 import type { WorkerHandle } from '../hostapi.js';
 import type { Terminal } from '../tty/terminal.js';
@@ -30,7 +31,7 @@ export const SIG_IGN = SigHandler.IGN;
  * cycle and signals see it: they end it or run it again, never decode it.
  */
 export interface CurrentCall {
-  readonly name: string;
+  readonly name: SyscallName;
   /** Bytes a partial write already moved (a signal then ends it with that count). */
   readonly progress: number;
   /** Set for calls a signal must not cut short (spawn, exec, fork). */
@@ -92,6 +93,8 @@ export class Process {
   sigPending = 0;
   sigBlocked = 0;
   sigActions: SigAction[] = [];
+  /** Woken whenever a signal becomes pending, blocked or not (ppoll's wait for one to take: sigtimedwait). */
+  readonly sigArrived = new WaitQueue();
   alarmTimer: unknown = null;
   alarmDeadline = 0;
   /** The CPU time it had used when it ended (null while it runs: cpuTimeNs reads its page). */

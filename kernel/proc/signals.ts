@@ -51,9 +51,12 @@ export function postSignal(k: SignalActions, p: Process, sig: number): void {
   }
   const act = p.action(sig);
   if (act.handler === SIG_IGN) return;
-  if (act.handler === SIG_DFL && defaultAction(sig) === Default.IGNORE) return;
-  if (act.handler === SIG_DFL && defaultAction(sig) === Default.CONTINUE) return;
+  // One whose default is to do nothing is dropped, unless blocked: then it
+  // stays pending for sigwait or sigpending, as on Linux.
+  const quiet = defaultAction(sig) === Default.IGNORE || defaultAction(sig) === Default.CONTINUE;
+  if (act.handler === SIG_DFL && quiet && !(p.sigBlocked & sigbit(sig))) return;
   p.sigPending |= sigbit(sig);
+  p.sigArrived.wake();
   deliver(k, p);
 }
 

@@ -2,15 +2,21 @@
 // for a handler it raises the page's SIGNAL slot; after every import returns,
 // the runtime checks the slot and, while the kernel hands out signals
 // (sigtake), calls the handler through the libc's trampoline and restores the
-// mask (sigreturn). The trampoline is found through data, not an exported
+// mask (sigreturn). A call that a signal ended with RESTART is made again
+// after the handlers when the first one has SA_RESTART, else it is EINTR. The trampoline is found through data, not an exported
 // function (which wasm-ld would wrap in the program's constructors and exit
 // code): the exported global `__tk_sigtramp` is the address of the
 // trampoline's function-table index, and the table is exported
 // (userland/libc/signal.c). A program without it cannot run handlers, so
 // installing one is refused (sigaction: ENOTSUP) instead of leaving signals
 // pending for ever.
+import { Errno } from '../abi/errno.js';
 import { Slot } from '../abi/page.js';
+import { SaFlag } from '../abi/tabkernel.js';
 import type { SyscallClient } from './syscall.js';
+
+/** run()'s answer when no handler ran (sa_flags are never negative as the kernel keeps them). */
+const NO_HANDLER = -1;
 
 export class SignalRunner {
   private trampoline: ((sig: number, handler: number) => void) | null = null;
@@ -38,10 +44,24 @@ export class SignalRunner {
     const sys = this.sys;
     const g = f as unknown as (...a: unknown[]) => unknown;
     return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f2: unknown, h: unknown, i: unknown, j: unknown, k: unknown) => {
-      const r = g(a, b, c, d, e, f2, h, i, j, k);
+      let r = g(a, b, c, d, e, f2, h, i, j, k);
+      while (r === Errno.RESTART) r = this.restarts(blocked()) ? g(a, b, c, d, e, f2, h, i, j, k) : Errno.INTR;
       if (Atomics.load(sys.page.i32, Slot.SIGNAL) !== 0 && !blocked()) this.run();
       return r;
     }) as unknown as F;
+  }
+
+  /**
+   * A call came back with RESTART (a signal ended its wait, abi/syscalls.ts):
+   * run the handlers, then say whether to make the call again — when the
+   * first handler was installed with SA_RESTART; EINTR otherwise. Also EINTR
+   * when no handler can run now (`busy`: fork's unwinding; or inside a
+   * handler already) or none was left to run, rather than spin.
+   */
+  restarts(busy: boolean): boolean {
+    if (busy) return false;
+    const flags = this.run();
+    return flags !== NO_HANDLER && (flags & SaFlag.RESTART) !== 0;
   }
 
   /** A signal waits for a handler (the page's SIGNAL slot is raised). */
@@ -54,9 +74,11 @@ export class SignalRunner {
     this.run();
   }
 
-  private run(): void {
-    if (this.running || !this.trampoline) return;
+  /** Run every handler the kernel hands out; the sa_flags of the first, or NO_HANDLER. */
+  private run(): number {
+    if (this.running || !this.trampoline) return NO_HANDLER;
     this.running = true;
+    let first = NO_HANDLER;
     try {
       for (;;) {
         const s = this.sys;
@@ -65,12 +87,14 @@ export class SignalRunner {
         if (sig === 0) break;
         const handler = s.retNum(1);
         const oldMask = s.retNum(2);
+        if (first === NO_HANDLER) first = s.retNum(3);
         this.trampoline(sig, handler);
         s.call('sigreturn', oldMask);
       }
     } finally {
       this.running = false;
     }
+    return first;
   }
 }
 

@@ -8,6 +8,7 @@
 // runtime's parts are built once per worker and pointed at each new process
 // (its syscall page, arguments, memory): building them took ~0.2 ms of every
 // spawn, since code that runs once per process never gets optimised.
+import { Errno } from '../abi/errno.js';
 import type { StartMessage, WorkerNotice } from '../abi/messages.js';
 import { alignMonotonic } from '../lib/time.js';
 import { INVOKE_MODULE, MEMORY_IMPORT, tabkernelSignatures, wasiSignatures } from '../abi/imports.js';
@@ -182,7 +183,16 @@ function hotImports(w: ReturnType<typeof wasiImports>, signals: SignalRunner, fo
   return {
     clock_time_get: (id: number, precision: bigint, ptr: number) => after(clock(id, precision, ptr)),
     random_get: (buf: number, len: number) => after(random(buf, len)),
-    fd_write: (fd: number, iovs: number, n: number, ptr: number) => after(write(fd, iovs, n, ptr)),
-    fd_read: (fd: number, iovs: number, n: number, ptr: number) => after(read(fd, iovs, n, ptr)),
+    // A wait a signal ended comes back RESTART: again after the handlers, or EINTR (SignalRunner.restarts).
+    fd_write: (fd: number, iovs: number, n: number, ptr: number) => {
+      let r = write(fd, iovs, n, ptr);
+      while (r === Errno.RESTART) r = signals.restarts(forker.busy) ? write(fd, iovs, n, ptr) : Errno.INTR;
+      return after(r);
+    },
+    fd_read: (fd: number, iovs: number, n: number, ptr: number) => {
+      let r = read(fd, iovs, n, ptr);
+      while (r === Errno.RESTART) r = signals.restarts(forker.busy) ? read(fd, iovs, n, ptr) : Errno.INTR;
+      return after(r);
+    },
   };
 }

@@ -4,9 +4,10 @@
 // out by abi/tabkernel.ts. fork is in runtime/fork.ts, longjmp in runtime/sjlj.ts.
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
-import { SigHandler, TERMIOS_SIZE, lockInfo, spawnattr, statvfs } from '../abi/tabkernel.js';
+import { MASK_UNCHANGED, SigHandler, TERMIOS_SIZE, lockInfo, spawnattr, statvfs } from '../abi/tabkernel.js';
+import { EVENT, SUBSCRIPTION } from '../abi/wasi.js';
 import type { GuestMemory } from './memory.js';
-import type { SyscallClient } from './syscall.js';
+import { INPUT_ROOM, type SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
 import type { PipeFastPath } from './pipes.js';
 
@@ -218,6 +219,23 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       return Errno.SUCCESS;
     },
     flock: (fd: number, op: number) => s.call('flock', fd, op),
+    ppoll(inPtr: number, outPtr: number, n: number, sigmask: bigint, accept: bigint, neventsPtr: number, oldPtr: number, sigPtr: number): number {
+      inPtr >>>= 0; outPtr >>>= 0; n >>>= 0;
+      // Every pointer is checked first: once the kernel swapped the mask, the libc must hear how it ended.
+      const mem = m();
+      if (!mem.ok(inPtr, n * SUBSCRIPTION.SIZE) || !mem.ok(outPtr, n * EVENT.SIZE)) return Errno.FAULT;
+      if (!mem.ok(neventsPtr >>> 0, 4) || !mem.ok(oldPtr >>> 0, 8) || !mem.ok(sigPtr >>> 0, 4)) return Errno.FAULT;
+      // The events come back after the subscriptions: both must fit the window.
+      if (n * (SUBSCRIPTION.SIZE + EVENT.SIZE) > INPUT_ROOM) return Errno.NOMEM;
+      const keep = BigInt.asIntN(64, sigmask) === BigInt(MASK_UNCHANGED);
+      const r = s.call('ppoll', mem.u8.subarray(inPtr, inPtr + n * SUBSCRIPTION.SIZE), n, keep ? MASK_UNCHANGED : mask(sigmask), mask(accept));
+      // EINTR leaves the wait's mask in place for the handler: the libc restores the old one.
+      if (r === Errno.INTR) return outs([oldPtr, s.retNum(1), 'u64']) || r;
+      if (r) return r;
+      const count = s.retNum(0);
+      m().u8.set(s.out(count * EVENT.SIZE), outPtr);
+      return outs([neventsPtr, count, 'u32'], [oldPtr, s.retNum(1), 'u64'], [sigPtr, s.retNum(2), 'u32']);
+    },
     umask(mask: number, old: number): number {
       const r = s.call('umask', mask);
       return r || outs([old, s.retNum(0), 'u32']);

@@ -3,7 +3,7 @@
 // handler is a kernel bug: it is logged and the call fails with EIO, and the
 // kernel carries on. TABKERNEL_TRACE turns on a one-line trace of every call.
 // The answer itself (the page handshake) is proc/answer.ts.
-import { Errno, err, errnoName, type Err } from '../abi/errno.js';
+import { Errno, err, errnoLabel, type Err } from '../abi/errno.js';
 import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
 import { Arg, syscallNames, syscalls } from '../abi/syscalls.js';
 import { answer } from '../proc/answer.js';
@@ -76,7 +76,7 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
     if (task.proc.task === task) Atomics.compareExchange(task.proc.page.i32, Slot.STATE, State.PENDING, State.PARKED);
     return false;
   }
-  if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoName[result]}`);
+  if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoLabel(result)}`);
   answer(task.proc, result);
   return true;
 }

@@ -42,8 +42,10 @@ export function sigaction(t: Task, sig: number, handler: number, flags: number, 
   if (handler !== QUERY) {
     if ((sig === Signal.KILL || sig === Signal.STOP) && handler !== SIG_DFL) return Errno.INVAL;
     p.sigActions[sig] = { handler, flags, mask: blockable(mask) };
-    // Ignoring a signal discards it if pending.
+    // Ignoring a signal discards it if pending; one pending and not blocked
+    // whose handler went back to SIG_DFL takes its default action now.
     if (handler === SIG_IGN) p.sigPending &= ~sigbit(sig);
+    else if (handler === SIG_DFL) t.sys.lifecycle.deliverSignals(p);
   }
   t.ret(0, old.handler);
   t.ret(1, old.flags);
@@ -91,6 +93,7 @@ export function sigtake(t: Task): Result {
   t.ret(0, s.sig);
   t.ret(1, s.handler);
   t.ret(2, s.oldMask);
+  t.ret(3, s.flags);
   return Errno.SUCCESS;
 }
 

@@ -4,7 +4,7 @@
 import type { ArgTypes, SyscallName, syscalls } from '../abi/syscalls.js';
 import * as fd from './fd.js';
 import * as path from './path.js';
-import { poll_oneoff } from './poll.js';
+import { poll_oneoff, ppoll } from './poll.js';
 import { proc_exit, proc_raise } from './proc.js';
 import * as sock from './sock.js';
 import * as proc from './process.js';
@@ -93,6 +93,7 @@ export const table = {
   pipe_info: fdops.pipe_info,
   fcntl_lock: locks.fcntl_lock,
   flock: locks.flock,
+  ppoll,
   tcsetpgrp: tty.tcsetpgrp,
   tcgetpgrp: tty.tcgetpgrp,
   winsize: tty.winsize,

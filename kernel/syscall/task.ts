@@ -4,7 +4,7 @@
 // so handlers check their condition first and change nothing before parking.
 import { Errno } from '../abi/errno.js';
 import { RET_BASE } from '../abi/page.js';
-import type { SyscallName } from '../abi/syscalls.js';
+import { interruptErrno, type SyscallName } from '../abi/syscalls.js';
 import type { Lifecycle } from '../proc/lifecycle.js';
 import type { CurrentCall, Process } from '../proc/process.js';
 import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
@@ -45,6 +45,8 @@ export class Task implements CurrentCall {
   progress = 0;
   /** Set for calls a signal must not cut short (spawn, exec, fork). */
   uninterruptible = false;
+  /** The signal mask a call replaced for its wait (ppoll), to put back when it ends; null: none replaced. */
+  savedMask: number | null = null;
   private asyncResult: { value: unknown } | null = null;
   private asyncStarted = false;
 
@@ -85,13 +87,14 @@ export class Task implements CurrentCall {
    * then run the handler again.
    */
   block(queues: WaitQueue[], timeoutMs?: number): Result {
-    // A caught signal already pending (delivered while the runtime was busy) cuts the wait short.
+    // A caught signal already pending (delivered while the runtime was busy) cuts the wait short:
+    // EINTR, or RESTART for a call its handler may restart (abi/syscalls.ts).
     if (!this.uninterruptible && (this.proc.sigPending & ~this.proc.sigBlocked) !== 0) {
       if (this.progress > 0) {
         this.ret(0, this.progress);
         return Errno.SUCCESS;
       }
-      return Errno.INTR;
+      return interruptErrno(this.name);
     }
     const gen = this.generation;
     const wake: Waiter = () => {

@@ -330,6 +330,9 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   fcntl_lock: args(FD(), one('cmd', fc.constantFrom(5, 6, 7, 0, -1).map(raw)), one('type', u32(3)), one('whence', u32(3)),
     wide('start', i64), wide('len', i64), OUT('lock', 24)),
   flock: args(FD(), one('op', bits(4))),
+  // poll_oneoff's arguments around a mask (the driver keeps SIGALRM out of it) and the signals to take.
+  ppoll: fc.tuple(subscriptions(), wide('mask', i64), wide('accept', i64), OUT('old_mask', 8), OUT('sig', 4))
+    .map(([[subs, out, n, nevents], mask, accept, old, sig]) => [subs, out, n, ...mask, ...accept, nevents, ...old, ...sig]),
 };
 
 /** The signature the table's arguments make (fuzz --list's SIG column). */

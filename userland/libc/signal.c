@@ -7,12 +7,15 @@
  * function a command module exports in __wasm_call_ctors/__wasm_call_dtors, so
  * each signal would rerun the constructors and run the exit code (atexit,
  * stdio flush). userland/build.sh fails the build on any exported function
- * other than _start.
+ * other than _start. sigtimedwait and friends wait in tk_ppoll (as pselect
+ * does, userland/libc/poll.c), which takes a pending signal of their set.
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 #include <tabkernel.h>
 
 static int fail(int e) {
@@ -150,4 +153,49 @@ int sigdelset(sigset_t *s, int sig) {
 int sigismember(const sigset_t *s, int sig) {
   if (sig <= 0 || sig >= NSIG) return fail(EINVAL);
   return (s->__bits[0] >> (sig - 1)) & 1;
+}
+
+/*
+ * Wait for a signal of `set` (blocked, as POSIX asks) and take it instead of
+ * running its handler. Only si_signo is filled in: the kernel does not record
+ * who sent a signal. The timeout counts on CLOCK_MONOTONIC.
+ */
+int sigtimedwait(const sigset_t *restrict set, siginfo_t *restrict info, const struct timespec *restrict timeout) {
+  __wasi_subscription_t sub;
+  size_t n = 0;
+  if (timeout) {
+    if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L) return fail(EINVAL);
+    __wasi_timestamp_t ns = (uint64_t)timeout->tv_sec > UINT64_MAX / 1000000000u - 1
+        ? UINT64_MAX : (__wasi_timestamp_t)timeout->tv_sec * 1000000000u + (__wasi_timestamp_t)timeout->tv_nsec;
+    sub = (__wasi_subscription_t){.u.tag = __WASI_EVENTTYPE_CLOCK, .u.u.clock = {.id = __WASI_CLOCKID_MONOTONIC, .timeout = ns}};
+    n = 1;
+  }
+  __wasi_event_t ev;
+  size_t nevents = 0;
+  uint64_t old = 0;
+  int32_t sig = 0;
+  int32_t r = tk_ppoll(&sub, &ev, n, (uint64_t)TK_MASK_UNCHANGED, to_mask(set), &nevents, &old, &sig);
+  if (r) return fail(r);
+  if (sig == 0) return fail(EAGAIN);
+  if (info) {
+    memset(info, 0, sizeof *info);
+    info->si_signo = sig;
+  }
+  return sig;
+}
+
+int sigwaitinfo(const sigset_t *restrict set, siginfo_t *restrict info) {
+  return sigtimedwait(set, info, NULL);
+}
+
+/* sigwait returns an error number, and waits on through EINTR (POSIX lists none). */
+int sigwait(const sigset_t *restrict set, int *restrict sig) {
+  for (;;) {
+    int s = sigwaitinfo(set, NULL);
+    if (s > 0) {
+      *sig = s;
+      return 0;
+    }
+    if (errno != EINTR) return errno;
+  }
 }

@@ -24,7 +24,8 @@
 // What keeps the driver alive: SIGPIPE and SIGXFSZ are ignored and SIGALRM caught, all
 // restored (and SIGALRM unblocked) after every sigaction or sigprocmask call;
 // every call runs under alarm(1), so a call that blocks ends with EINTR;
-// sigsuspend's mask never blocks SIGALRM, and SIGALRM is made pending first
+// sigsuspend's and ppoll's masks never block SIGALRM (ppoll's EINTR leaves
+// its mask in place: restored too); SIGALRM is made pending before sigsuspend
 // so it returns at once; a fork child _exits at once. The generator keeps the
 // rest: no signal that stops or ends the driver is sent to it, exec and spawn
 // name no real program, proc_exit comes last.
@@ -77,7 +78,8 @@ typedef int64_t i64;
   X(T, tcgetattr, "ii") X(T, tcsetattr, "iii") X(T, ptsname, "ii")          \
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
   X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
-  X(T, statvfs, "iiiii") X(T, fcntl_lock, "iiiiIIi") X(T, flock, "ii")
+  X(T, statvfs, "iiiii") X(T, fcntl_lock, "iiiiIIi") X(T, flock, "ii")     \
+  X(T, ppoll, "iiiIIiii")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
 W(args_get) i32 z_args_get(i32, i32);
@@ -163,6 +165,7 @@ T(prlimit) i32 z_prlimit(i32, i32, i32, i64, i64, i32, i32);
 T(statvfs) i32 z_statvfs(i32, i32, i32, i32, i32);
 T(fcntl_lock) i32 z_fcntl_lock(i32, i32, i32, i32, i64, i64, i32);
 T(flock) i32 z_flock(i32, i32);
+T(ppoll) i32 z_ppoll(i32, i32, i32, i64, i64, i32, i32, i32);
 
 enum {
 #define ID(m, name, sig) ID_##name,
@@ -265,6 +268,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_statvfs: return z_statvfs(A(0), A(1), A(2), A(3), A(4));
   case ID_fcntl_lock: return z_fcntl_lock(A(0), A(1), A(2), A(3), L(4), L(5), A(6));
   case ID_flock: return z_flock(A(0), A(1));
+  case ID_ppoll: return z_ppoll(A(0), A(1), A(2), L(3), L(4), A(5), A(6), A(7));
   }
   return -1;
 }
@@ -496,11 +500,12 @@ int main(int argc, char **argv) {
       sigprocmask(SIG_BLOCK, &s, NULL);
       raise(SIGALRM);
     }
+    if (id == ID_ppoll) a[3] &= ~(1ull << (SIGALRM - 1)); // its wait ends by SIGALRM at the latest
     alarm(1);
     i32 e = call((int)id, a);
     alarm(0);
     if (getpid() != my_pid) _exit(0);  // a fork child
-    if (id == ID_sigaction || id == ID_sigprocmask || id == ID_sigsuspend) restore();
+    if (id == ID_sigaction || id == ID_sigprocmask || id == ID_sigsuspend || id == ID_ppoll) restore();
     putnum("r ", e);
   }
   // Reap the children forks made (each has exited or is about to).

@@ -11,6 +11,8 @@ extern "C" {
 #include <__typedef_sigset_t.h>
 #define __NEED_size_t
 #define __NEED_uid_t
+#define __NEED_time_t
+#define __NEED_struct_timespec
 #include <bits/alltypes.h>
 #include <tabkernel_abi.h>
 
@@ -101,6 +103,12 @@ int sigfillset(sigset_t *);
 int sigaddset(sigset_t *, int);
 int sigdelset(sigset_t *, int);
 int sigismember(const sigset_t *, int);
+/* Take a pending signal of the set (normally blocked) instead of running its
+   handler: its number; EAGAIN when the timeout passes first, EINTR when a
+   caught signal outside the set ends the wait (userland/libc/signal.c). */
+int sigtimedwait(const sigset_t *__restrict, siginfo_t *__restrict, const struct timespec *__restrict);
+int sigwaitinfo(const sigset_t *__restrict, siginfo_t *__restrict);
+int sigwait(const sigset_t *__restrict, int *__restrict);
 /* The signal's name without "SIG" ("INT"), NULL for a number that is none;
    sys_siglist[sig] and strsignal (<string.h>) describe it ("Interrupt"). */
 const char *strsignal_name(int);

@@ -78,6 +78,14 @@ int32_t tk_fcntl_lock(int32_t fd, int32_t cmd, int32_t type, int32_t whence, int
                       struct tk_lock *out) TK_IMPORT(fcntl_lock);
 /* flock: op LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4 (EAGAIN instead of waiting). */
 int32_t tk_flock(int32_t fd, int32_t op) TK_IMPORT(flock);
+/* poll_oneoff's wait (n may be 0: a signal alone ends it) with the signal mask
+   replaced by `mask` for it (TK_MASK_UNCHANGED: kept), atomically. A pending
+   signal of `accept` ends it, taken instead of handled (*sig; 0: none), with no
+   event. EINTR: a caught signal ended it, its handler ran with `mask` still in
+   place, and the caller restores *old_mask (pselect, ppoll). Any other end
+   puts the old mask back in the kernel. Never restarted (SA_RESTART). */
+int32_t tk_ppoll(const void *in, void *out, size_t n, uint64_t mask, uint64_t accept,
+                 size_t *nevents, uint64_t *old_mask, int32_t *sig) TK_IMPORT(ppoll);
 /* setjmp/longjmp built with invoke trampolines (programs that fork;
    userland/libc/setjmp.c): unwind to the nearest env.invoke_* call, which
    returns as if its callee had; answered in the process, never the kernel. */

@@ -78,6 +78,9 @@ _Static_assert(__builtin_offsetof(struct tk_spawnattr, sigmask) == 16, "kernel/a
 #define TK_SIG_IGN 0xfffffffeu
 #define TK_SIG_QUERY 0xffffffffu
 
+/* tk_ppoll: leave the signal mask as it is. */
+#define TK_MASK_UNCHANGED (-1)
+
 /* statvfs of a path: eleven u64s in this order (88 bytes). */
 struct tk_statvfs {
   uint64_t bsize;
