@@ -151,7 +151,20 @@ check_exports() {
   fi
 }
 
-# build_prog OUT [--asyncify] SRC...: C files → one program of the root image.
+# build_archive NAME SRC...: C files → $WORK/NAME.a, compiled as programs are;
+# a program linking it carries only the members it calls.
+build_archive() {
+  local dir=$WORK/$1 src objs=()
+  shift
+  mkdir -p "$dir"
+  for src in "$@"; do
+    objs+=("$dir/$(basename "$src" .c).o")
+    cc_user "$src" "${objs[-1]}"
+  done
+  llvm-ar-14 rcsD "$dir.a" "${objs[@]}"
+}
+
+# build_prog OUT [--asyncify] SRC...: C files (and archives, SRC.a) → one program of the root image.
 # --asyncify: the program may fork; when it does (it imports tabkernel.fork),
 # Binaryen's asyncify instruments the call paths that reach the fork import
 # (and indirect calls, which might), then -O2 again. Binaryen's asyncify
@@ -167,6 +180,7 @@ build_prog() {
   mkdir -p "$WORK/obj/$name" "$(dirname "$out")"
   for src in "$@"; do
     local obj
+    if [[ $src == *.a ]]; then objs+=("$src"); continue; fi   # an archive: linked as it is
     obj="$WORK/obj/$name/$(echo "$src" | tr '/' '_').o"
     cc_user "$src" "$obj"
     objs+=("$obj")
@@ -191,13 +205,13 @@ build_prog() {
 }
 
 build_libc
-# The root image's /bin: one program per userland/bin/*.c (sharing userland/bin/lib),
-# and the shell.
+# The root image's /bin: one program per userland/bin/*.c, linked with the
+# archive of userland/bin/lib; and the shell.
 ROOTFS_BIN=userland/rootfs/bin
-mapfile -t BIN_LIB < <(compgen -G "userland/bin/lib/*.c" || true)
+build_archive libbin userland/bin/lib/*.c
 for src in userland/bin/*.c; do
   [ -e "$src" ] || continue
-  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "${BIN_LIB[@]}"
+  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "$WORK/libbin.a"
 done
 # Programs that are another under a second name (they look at argv[0]): links, not copies.
 for link in "[:test" "egrep:grep" "fgrep:grep"; do
