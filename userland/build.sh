@@ -206,12 +206,14 @@ build_prog() {
 
 build_libc
 # The root image's /bin: one program per userland/bin/*.c, linked with the
-# archive of userland/bin/lib; and the shell.
+# archives of userland/bin/lib and of userland/common (what the shell's
+# builtins share with /bin); and the shell.
 ROOTFS_BIN=userland/rootfs/bin
 build_archive libbin userland/bin/lib/*.c
+build_archive libcommon userland/common/*.c
 for src in userland/bin/*.c; do
   [ -e "$src" ] || continue
-  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "$WORK/libbin.a"
+  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "$WORK/libbin.a" "$WORK/libcommon.a"
 done
 # Programs that are another under a second name (they look at argv[0]): links, not copies.
 for link in "[:test" "egrep:grep" "fgrep:grep"; do
@@ -223,5 +225,5 @@ for src in test/programs/posix/*.c; do
   build_prog "test/programs/bin/$(basename "$src" .c).wasm" --asyncify "$src"
 done
 if compgen -G "userland/sh/*.c" >/dev/null; then
-  build_prog "$ROOTFS_BIN/sh" --asyncify userland/sh/*.c
+  build_prog "$ROOTFS_BIN/sh" --asyncify userland/sh/*.c "$WORK/libcommon.a"
 fi

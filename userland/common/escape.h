@@ -1,6 +1,6 @@
 /*
- * Backslash escapes shared by echo -e, printf (format and %b) and tr-like
- * tools: parse one escape starting after the backslash.
+ * Backslash escapes shared by printf (the shell's and /bin's: printf.c),
+ * /bin's echo -e, tr and stat: parse one escape starting after the backslash.
  * Spec: POSIX printf/echo (XSI) escapes plus GNU's \e and \xHH.
  */
 #ifndef ESCAPE_H
