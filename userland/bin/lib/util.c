@@ -22,25 +22,28 @@ __attribute__((constructor)) static void util_stdio_buffers(void) {
   errno = e;   /* isatty's ENOTTY is nobody's business */
 }
 
-void warnx_(const char *fmt, ...) {
-  va_list ap;
+/* "prog: MESSAGE\n", or with why "prog: MESSAGE: why\n", after what stdout holds. */
+static void vwarn(const char *fmt, va_list ap, const char *why) {
   fflush(stdout);
   fprintf(stderr, "%s: ", prog);
-  va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
-  va_end(ap);
+  if (why) fprintf(stderr, ": %s", why);
   fputc('\n', stderr);
 }
 
-void warn_(const char *fmt, ...) {
-  int e = errno;
+void warnx_(const char *fmt, ...) {
   va_list ap;
-  fflush(stdout);
-  fprintf(stderr, "%s: ", prog);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vwarn(fmt, ap, NULL);
   va_end(ap);
-  fprintf(stderr, ": %s\n", strerror(e));
+}
+
+void warn_(const char *fmt, ...) {
+  const char *why = strerror(errno);   /* before stdio can change errno */
+  va_list ap;
+  va_start(ap, fmt);
+  vwarn(fmt, ap, why);
+  va_end(ap);
 }
 
 void usage_hint(void) {
