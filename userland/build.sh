@@ -164,7 +164,20 @@ check_exports() {
   fi
 }
 
-# build_prog OUT [--asyncify] SRC...: C files → one program of the root image.
+# build_archive NAME SRC...: C files → $WORK/NAME.a, compiled as programs are;
+# a program linking it carries only the members it calls.
+build_archive() {
+  local dir=$WORK/$1 src objs=()
+  shift
+  mkdir -p "$dir"
+  for src in "$@"; do
+    objs+=("$dir/$(basename "$src" .c).o")
+    cc_user "$src" "${objs[-1]}"
+  done
+  llvm-ar-14 rcsD "$dir.a" "${objs[@]}"
+}
+
+# build_prog OUT [--asyncify] SRC...: C files (and archives, SRC.a) → one program of the root image.
 # --asyncify: the program may fork; when it does (it imports tabkernel.fork),
 # Binaryen's asyncify instruments the call paths that reach the fork import
 # (and indirect calls, which might), then -O2 again. Asyncify cannot instrument
@@ -181,8 +194,12 @@ build_prog() {
   local raw=$WORK/raw/$name.wasm
   compile_link "$raw" "$name" "$@"
   check_exports "$raw"
-  if [ $async = 1 ] && ! "$WASM_OBJDUMP" -x -j Import "$raw" | grep -q '<- tabkernel\.fork$'; then async=0; fi
-  if [ $async = 1 ] && "$WASM_OBJDUMP" -h "$raw" | grep -q '^ *Tag '; then
+  # (objdump's output is read whole: grep -q leaving a pipe early would fail it under pipefail)
+  local imports sections
+  imports=$("$WASM_OBJDUMP" -x -j Import "$raw")
+  sections=$("$WASM_OBJDUMP" -h "$raw")
+  if [ $async = 1 ] && ! grep -q '<- tabkernel\.fork$' <<<"$imports"; then async=0; fi
+  if [ $async = 1 ] && grep -q '^ *Tag ' <<<"$sections"; then
     with_invoke compile_link "$raw" "$name" "$LIBTK/setjmp-invoke.o" "$@"
     check_exports "$raw"
   fi
@@ -196,14 +213,14 @@ build_prog() {
   printf '  %-40s %7d bytes\n' "$out" "$(stat -c %s "$out")"
 }
 
-# compile_link RAW NAME INPUT...: compile the C files among INPUT (objects are
-# linked as they are) and link them with the libc extension.
+# compile_link RAW NAME INPUT...: compile the C files among INPUT (objects and
+# archives are linked as they are) and link them with the libc extension.
 compile_link() {
   local raw=$1 name=$2; shift 2
   local objs=() src obj
   for src in "$@"; do
     case $src in
-      *.o) objs+=("$src") ;;
+      *.o|*.a) objs+=("$src") ;;
       *) obj="$WORK/obj/$name/$(echo "$src" | tr '/' '_').o"
          cc_user "$src" "$obj"
          objs+=("$obj") ;;
@@ -213,13 +230,15 @@ compile_link() {
 }
 
 build_libc
-# The root image's /bin: one program per userland/bin/*.c (sharing userland/bin/lib),
-# and the shell.
+# The root image's /bin: one program per userland/bin/*.c, linked with the
+# archives of userland/bin/lib and of userland/common (what the shell's
+# builtins share with /bin); and the shell.
 ROOTFS_BIN=userland/rootfs/bin
-mapfile -t BIN_LIB < <(compgen -G "userland/bin/lib/*.c" || true)
+build_archive libbin userland/bin/lib/*.c
+build_archive libcommon userland/common/*.c
 for src in userland/bin/*.c; do
   [ -e "$src" ] || continue
-  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "${BIN_LIB[@]}"
+  build_prog "$ROOTFS_BIN/$(basename "$src" .c)" "$src" "$WORK/libbin.a" "$WORK/libcommon.a"
 done
 # Programs that are another under a second name (they look at argv[0]): links, not copies.
 for link in "[:test" "egrep:grep" "fgrep:grep"; do
@@ -231,5 +250,5 @@ for src in test/programs/posix/*.c; do
   build_prog "test/programs/bin/$(basename "$src" .c).wasm" --asyncify "$src"
 done
 if compgen -G "userland/sh/*.c" >/dev/null; then
-  build_prog "$ROOTFS_BIN/sh" --asyncify userland/sh/*.c
+  build_prog "$ROOTFS_BIN/sh" --asyncify userland/sh/*.c "$WORK/libcommon.a"
 fi

@@ -7,7 +7,8 @@ import { Filetype } from '../abi/wasi.js';
 import type { HostStream } from '../hostapi.js';
 import { WaitQueue } from '../proc/waitqueue.js';
 import { OpenFile, type JobControl } from './file.js';
-import { Inode, Meta, type OpenMode, type Stat } from './inode.js';
+import { Inode, type OpenMode, type Stat } from './inode.js';
+import type { Meta } from './meta.js';
 import type { MemFs } from './memfs.js';
 
 type DeviceKind = 'null' | 'zero' | 'random';
@@ -19,11 +20,11 @@ export class DeviceInode extends Inode {
 
   constructor(fs: MemFs, readonly kind: DeviceKind) {
     super();
-    this.meta = fs.meta();
+    this.meta = fs.meta(this.filetype);
   }
 
   stat(): Stat {
-    return this.meta.stat(Filetype.CHARACTER_DEVICE, 0n);
+    return this.meta.stat(0n);
   }
   open(mode: OpenMode): OpenFile {
     return new DeviceFile(this, mode.read, mode.write);

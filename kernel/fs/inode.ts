@@ -5,7 +5,6 @@
 // offset and the status flags; the inode owns the data and the metadata.
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
-import { realtimeNs } from '../lib/time.js';
 import type { OpenFile } from './file.js';
 
 export interface Stat {
@@ -51,8 +50,8 @@ export abstract class Inode {
 
   /**
    * Where the inode's times and permission bits live: a Meta for the in-memory
-   * kinds (memfs.ts, devices.ts), the host file for host inodes
-   * (kernel/host/node/hostfs.ts); null for kinds that keep none.
+   * kinds (meta.ts), a HostMeta for host inodes (kernel/host/node/hostmeta.ts);
+   * null for kinds that keep none.
    */
   readonly meta: MetaStore | null = null;
 
@@ -127,51 +126,5 @@ export abstract class SymlinkInode extends Inode {
 
   open(): OpenFile | Err {
     return err(Errno.LOOP);
-  }
-}
-
-/** Timestamps and identity shared by the in-memory inode kinds. */
-export class Meta implements MetaStore {
-  atim: bigint;
-  mtim: bigint;
-  ctim: bigint;
-  nlink = 1n;
-  /** Permission bits; null: the kind's default. */
-  mode: number | null = null;
-
-  constructor(readonly dev: bigint, readonly ino: bigint) {
-    this.atim = this.mtim = this.ctim = realtimeNs();
-  }
-
-  touchModified(): void {
-    this.mtim = this.ctim = realtimeNs();
-  }
-
-  touchChanged(): void {
-    this.ctim = realtimeNs();
-  }
-
-  getMode(): number | null {
-    return this.mode;
-  }
-
-  setMode(mode: number): Errno {
-    this.mode = mode;
-    this.touchChanged();
-    return Errno.SUCCESS;
-  }
-
-  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    if (atim !== undefined) this.atim = atim;
-    if (mtim !== undefined) this.mtim = mtim;
-    this.ctim = realtimeNs();
-    return Errno.SUCCESS;
-  }
-
-  stat(filetype: Filetype, size: bigint): Stat {
-    return {
-      dev: this.dev, ino: this.ino, filetype, nlink: this.nlink, size,
-      atim: this.atim, mtim: this.mtim, ctim: this.ctim,
-    };
   }
 }

@@ -11,7 +11,8 @@
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
-import { DirInode, FileInode, Inode, Meta, SymlinkInode, allocDev, type FsStat, type OpenMode, type Stat } from './inode.js';
+import { DirInode, FileInode, Inode, SymlinkInode, allocDev, type FsStat, type OpenMode, type Stat } from './inode.js';
+import { Meta } from './meta.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
@@ -34,9 +35,10 @@ export class MemFs {
     this.root = new MemDir(this, null);
   }
 
-  meta(): Meta {
+  /** The metadata of a new inode of this file system. */
+  meta(filetype: Filetype): Meta {
     this.inodes++;
-    return new Meta(this.dev, this.nextIno++);
+    return new Meta(this.dev, this.nextIno++, filetype);
   }
 
   /** Charge this file system's data to `budget` from now on (what it holds already included). */
@@ -83,12 +85,12 @@ export class MemDir extends DirInode {
 
   constructor(readonly fs: MemFs, public parent: MemDir | null) {
     super();
-    this.meta = fs.meta();
+    this.meta = fs.meta(this.filetype);
     this.meta.nlink = 2n;
   }
 
   stat(): Stat {
-    return this.meta.stat(Filetype.DIRECTORY, BigInt(this.entries.size));
+    return this.meta.stat(BigInt(this.entries.size));
   }
   override fsStat(): FsStat {
     return this.fs.fsStat();
@@ -228,7 +230,7 @@ export class MemFile extends FileInode implements FileData {
 
   constructor(readonly fs: MemFs, content?: Uint8Array) {
     super();
-    this.meta = fs.meta();
+    this.meta = fs.meta(this.filetype);
     if (content) {
       // An image's file: views of the bytes already in memory, no copy.
       for (let at = 0; at < content.length; at += CHUNK) {
@@ -242,7 +244,7 @@ export class MemFile extends FileInode implements FileData {
   }
 
   stat(): Stat {
-    return this.meta.stat(Filetype.REGULAR_FILE, BigInt(this.size));
+    return this.meta.stat(BigInt(this.size));
   }
   open(mode: OpenMode): OpenFile | Err {
     return new RegularFileHandle(this, this, mode.read, mode.write);
@@ -376,11 +378,11 @@ export class MemSymlink extends SymlinkInode {
 
   constructor(readonly fs: MemFs, readonly target: string) {
     super();
-    this.meta = fs.meta();
+    this.meta = fs.meta(this.filetype);
   }
 
   stat(): Stat {
-    return this.meta.stat(Filetype.SYMBOLIC_LINK, BigInt(new TextEncoder().encode(this.target).length));
+    return this.meta.stat(BigInt(new TextEncoder().encode(this.target).length));
   }
   readlink(): string {
     return this.target;

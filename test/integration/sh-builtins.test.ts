@@ -43,6 +43,18 @@ describe('sh: builtins', () => {
         { stdout: '12\n1\n', stderr: 'sh: 1: printf: 12abc: not completely converted\n', status: 0 },
       );
     });
+    it('printf stops at a bad directive with status 2, after what came before it', () => {
+      expectSh(
+        'printf \'a%yb\\n\'; echo $?',
+        { stdout: 'a2\n', stderr: 'sh: 1: printf: %y: invalid directive\n', status: 0 },
+      );
+    });
+    it('printf takes \\x escapes and C length modifiers, as /bin/printf does', () => {
+      expectSh(
+        'printf \'\\x41%ld\\n\' 7',
+        { stdout: 'A7\n', stderr: '', status: 0 },
+      );
+    });
   });
   describe('read', () => {
     it('splits a line into variables, the last taking the rest', () => {
@@ -123,6 +135,12 @@ describe('sh: builtins', () => {
       expectSh(
         '[ a = a; echo $?',
         { stdout: '2\n', stderr: 'sh: 1: [: missing ]\n', status: 0 },
+      );
+    });
+    it('takes ==, and -a and -o as binary primaries between three arguments', () => {
+      expectSh(
+        '[ a == a ] && echo 1; [ ! -a x ] && echo 2; [ "" -o x ] && echo 3; [ x -a "" ] || echo 4',
+        { stdout: '1\n2\n3\n4\n', stderr: '', status: 0 },
       );
     });
   });

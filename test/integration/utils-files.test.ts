@@ -222,10 +222,10 @@ describe.skipIf(!haveUtils('test', '['))('test, [', () => {
     expect([st(['d', '-nt', 'a.txt']), st(['a.txt', '-ot', 'b.bin'])]).toEqual([0, 0]);
   });
   it('a bad integer is an error with status 2', () => {
-    expect(out(util('test', ['x', '-eq', '1']))).toEqual(fail("test: invalid integer 'x'\n", 2));
+    expect(out(util('test', ['x', '-eq', '1']))).toEqual(fail('test: Illegal number: x\n', 2));
   });
   it('[ needs its closing ]', () => {
     expect(st(['-d', 'd', ']'], '[')).toBe(0);
-    expect(out(util('[', ['-d', 'd']))).toEqual(fail("[: missing ']'\n", 2));
+    expect(out(util('[', ['-d', 'd']))).toEqual(fail('[: missing ]\n', 2));
   });
 });

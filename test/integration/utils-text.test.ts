@@ -54,7 +54,10 @@ describe.skipIf(!haveUtils('cat', 'echo', 'printf'))('cat, echo, printf', () => 
     expect(out(util('printf', ['%b-%s', 'one\\ctwo', 'never']))).toEqual(ok('one'));
   });
   it('printf reports a non-numeric argument and exits 1', () => {
-    expect(out(util('printf', ['%d\n', 'abc']))).toEqual({ stdout: '0\n', stderr: "printf: 'abc': expected a numeric value\n", status: 1 });
+    expect(out(util('printf', ['%d\n', 'abc']))).toEqual({ stdout: '0\n', stderr: 'printf: abc: expected numeric value\n', status: 1 });
+  });
+  it('printf stops at a bad directive with status 2, as the shell\'s builtin (the same code)', () => {
+    expect(out(util('printf', ['a%yb\n']))).toEqual({ stdout: 'a', stderr: 'printf: %y: invalid directive\n', status: 2 });
   });
 });
 

@@ -7,6 +7,7 @@
  * Spec: POSIX df (-k, -P); GNU df for -h, -T, -i, -a.
  */
 #include "lib/canon.h"
+#include "lib/util.h"
 #include <sys/statvfs.h>
 
 struct mount { char *source, *path, *type; };

@@ -6,7 +6,7 @@
  * Spec: POSIX echo; GNU coreutils for -n/-e/-E.
  */
 #include "lib/util.h"
-#include "lib/escape.h"
+#include "../common/escape.h"
 
 int main(int argc, char **argv) {
   prog = "echo";

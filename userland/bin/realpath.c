@@ -6,6 +6,7 @@
  */
 #include "lib/util.h"
 #include "lib/canon.h"
+#include "lib/util.h"
 
 int main(int argc, char **argv) {
   prog = "realpath";

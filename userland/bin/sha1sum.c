@@ -1,6 +1,6 @@
 /* sha1sum: print or check SHA1 digests (lib/digest.h). Spec: GNU coreutils sha1sum. */
 #include "lib/digest.h"
-#include <strings.h>
+#include "lib/util.h"
 
 int main(int argc, char **argv) {
   prog = "sha1sum";

@@ -7,7 +7,7 @@
  * as the size rounded up to 4 KiB. Spec: GNU coreutils stat.
  */
 #include "lib/util.h"
-#include "lib/escape.h"
+#include "../common/escape.h"
 #include <ctype.h>
 #include <limits.h>
 #include <time.h>

@@ -8,7 +8,7 @@
  * order). -s squeezes runs of the last set's bytes. Spec: POSIX tr.
  */
 #include "lib/util.h"
-#include "lib/escape.h"
+#include "../common/escape.h"
 #include <ctype.h>
 
 struct set {

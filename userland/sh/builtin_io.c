@@ -1,6 +1,7 @@
 /*
- * Builtins about input, output and the working directory: echo, read, cd,
- * pwd, umask, getopts. Their output and messages follow dash's.
+ * Builtins about input, output and the working directory: echo, printf,
+ * test, read, cd, pwd, umask, getopts. Their output and messages follow dash's.
+ * printf and test are /bin's too: one implementation each, in userland/common.
  * Spec: POSIX XCU echo, read, cd, pwd, umask, getopts.
  */
 #include <ctype.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/cmd.h"
 #include "sh.h"
 
 /* ---- echo: -n as the first argument; backslash escapes always (XSI) ---- */
@@ -67,6 +69,21 @@ int b_echo(int argc, char **argv) {
   out_mem(1, b.s ? b.s : "", b.len);
   str_free(&b);
   return 0;
+}
+
+/* ---- printf, test and [: one implementation with /bin's (userland/common); printf's
+ * output goes through fd 1's buffer, so command substitution captures it ---- */
+static void out1(const char *s, size_t n) {
+  out_mem(1, s, n);
+}
+
+int b_printf(int argc, char **argv) {
+  static const struct cmd_io io = {out1, sh_error};
+  return printf_main(argc, argv, &io);
+}
+
+int b_test(int argc, char **argv) {
+  return test_main(argc, argv, sh_error);
 }
 
 /* ---- read ---- */

@@ -23,7 +23,7 @@ done
 FILTER=${1:-}
 mkdir -p "$WORK/ours" "$WORK/dash" "$WORK/run"
 # SH_CFLAGS adds flags, e.g. SH_CFLAGS='-fsanitize=address,undefined -g'.
-gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Werror ${SH_CFLAGS:-} -o "$WORK/ours/sh" "$ROOT"/userland/sh/*.c || exit 1
+gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Werror ${SH_CFLAGS:-} -o "$WORK/ours/sh" "$ROOT"/userland/sh/*.c "$ROOT"/userland/common/*.c || exit 1
 ln -s "$(command -v dash)" "$WORK/dash/sh"
 SETUP='mkdir d && : > d/a.txt && : > d/b.txt && : > d/.hidden && : > d/c.log && echo data > file && printf "l1\nl2 x\nl3\n" > lines; '
 

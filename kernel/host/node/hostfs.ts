@@ -18,16 +18,18 @@
 // from their parent on demand (ENOENT if that name no longer holds the same
 // directory). Open regular files hold a host fd for their lifetime.
 // Names and symlink targets are host bytes; hostname.ts maps those that are
-// not UTF-8 to names a guest can see and use.
+// not UTF-8 to names a guest can see and use. Each inode's stat, times and
+// mode are its HostMeta's (hostmeta.ts).
 import fs from 'node:fs';
 import { Errno, err, isErr, type Err } from '../../abi/errno.js';
 import { Filetype } from '../../abi/wasi.js';
 import { DirHandle } from '../../fs/dirhandle.js';
 import type { OpenFile } from '../../fs/file.js';
-import { DirInode, EMPTY_FS, FileInode, Inode, SymlinkInode, type FsStat, type MetaStore, type OpenMode, type Stat } from '../../fs/inode.js';
+import { DirInode, EMPTY_FS, FileInode, Inode, SymlinkInode, type FsStat, type OpenMode, type Stat } from '../../fs/inode.js';
 import { RegularFileHandle, type FileData } from '../../fs/regular.js';
 import { hostErrno } from './errno.js';
 import { fromHostName, toHostName } from './hostname.js';
+import { HostMeta, filetypeOf, identity, toStat, type HostPlace } from './hostmeta.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 /** Linux's O_PATH (x86-64 and arm64): a handle for naming, not for I/O. Node does not export it. */
@@ -54,35 +56,7 @@ function hostE(f: () => void): Errno {
   }
 }
 
-function filetypeOf(st: fs.BigIntStats | fs.Stats): Filetype {
-  if (st.isFile()) return Filetype.REGULAR_FILE;
-  if (st.isDirectory()) return Filetype.DIRECTORY;
-  if (st.isSymbolicLink()) return Filetype.SYMBOLIC_LINK;
-  if (st.isCharacterDevice()) return Filetype.CHARACTER_DEVICE;
-  if (st.isBlockDevice()) return Filetype.BLOCK_DEVICE;
-  if (st.isSocket()) return Filetype.SOCKET_STREAM;
-  return Filetype.UNKNOWN;
-}
-
-const identity = (st: fs.BigIntStats): string => `${st.dev}:${st.ino}`;
 const fdPath = (fd: number): string => `/proc/self/fd/${fd}`;
-
-/**
- * Node sets file times only as floating-point seconds (about µs precision), but
- * WASI promises nanoseconds. So the exact times a guest set are remembered, with
- * what the host stored for them, and reported while the host still has those.
- */
-const exactTimes = new Map<string, { atimHost: bigint; atim: bigint; mtimHost: bigint; mtim: bigint }>();
-
-function toStat(st: fs.BigIntStats): Stat {
-  const exact = exactTimes.get(identity(st));
-  return {
-    dev: st.dev, ino: st.ino, filetype: filetypeOf(st), nlink: st.nlink, size: st.size,
-    atim: exact && exact.atimHost === st.atimeNs ? exact.atim : st.atimeNs,
-    mtim: exact && exact.mtimHost === st.mtimeNs ? exact.mtim : st.mtimeNs,
-    ctim: st.ctimeNs,
-  };
-}
 
 /**
  * One mounted host directory tree: whether it is read-only, and its cache of
@@ -119,45 +93,6 @@ class HostMount {
     const entry = new HostEntry(parent, name);
     if (st.isSymbolicLink()) return new HostSymlink(entry);
     return new HostFile(entry, filetypeOf(st));
-  }
-}
-
-/** Where a host inode is, for the operations on its metadata. */
-interface HostPlace {
-  readonly mount: HostMount;
-  lstat(): fs.BigIntStats | Err;
-  /** Set times on the object itself (never a symlink's target). */
-  utimes(atimeSec: number, mtimeSec: number): Errno;
-  chmod(mode: number): Errno;
-}
-
-/** A host inode's times and permission bits: the host file's own. */
-class HostMeta implements MetaStore {
-  constructor(readonly place: HostPlace) {}
-
-  setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    if (this.place.mount.readOnly) return Errno.ROFS;
-    const cur = this.place.lstat();
-    if (isErr(cur)) return cur.errno;
-    const before = toStat(cur);
-    const sec = (ns: bigint): number => Number(ns) / 1e9;
-    const e = this.place.utimes(sec(atim ?? before.atim), sec(mtim ?? before.mtim));
-    if (e !== Errno.SUCCESS) return e;
-    const now = this.place.lstat();
-    if (isErr(now)) return Errno.SUCCESS;
-    exactTimes.set(identity(now), {
-      atimHost: now.atimeNs, atim: atim ?? before.atim, mtimHost: now.mtimeNs, mtim: mtim ?? before.mtim,
-    });
-    return Errno.SUCCESS;
-  }
-  getMode(): number {
-    const st = this.place.lstat();
-    return isErr(st) ? 0 : Number(st.mode) & 0o7777;
-  }
-  /** chmod(2), limited to the permission bits (and sticky on directories): a guest never makes a host file setuid or setgid. */
-  setMode(mode: number): Errno {
-    if (this.place.mount.readOnly) return Errno.ROFS;
-    return this.place.chmod(mode);
   }
 }
 
@@ -273,8 +208,7 @@ export class HostDir extends DirInode implements HostPlace {
   }
 
   stat(): Stat | Err {
-    const st = this.lstat();
-    return isErr(st) ? st : toStat(st);
+    return this.meta.stat();
   }
   open(mode: OpenMode): OpenFile | Err {
     if (mode.write) return err(Errno.ISDIR);
@@ -418,8 +352,7 @@ export class HostSymlink extends SymlinkInode {
     this.meta = new HostMeta(entry);
   }
   stat(): Stat | Err {
-    const st = this.entry.lstat();
-    return isErr(st) ? st : toStat(st);
+    return this.meta.stat();
   }
   override setMode(): Errno {
     return Errno.NOTSUP; // Linux: a symlink's mode cannot be changed
@@ -437,8 +370,7 @@ export class HostFile extends FileInode {
     this.meta = new HostMeta(entry);
   }
   stat(): Stat | Err {
-    const st = this.entry.lstat();
-    return isErr(st) ? st : toStat(st);
+    return this.meta.stat();
   }
   open(mode: OpenMode): OpenFile | Err {
     // Only regular files are opened: a host FIFO or device would block the kernel.

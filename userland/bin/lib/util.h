@@ -3,8 +3,8 @@
  * coreutils shape ("prog: name: strerror"), whole-buffer writes, opening an
  * operand that may be "-" (stdin), and the small formatters several tools
  * share (ls/stat mode strings, human-readable sizes).
- * Header-only (static inline) because userland/build.sh compiles each
- * utility from its one .c file.
+ * The bodies are in util.c, one member of the archive every /bin program
+ * links (userland/build.sh); util.c also enlarges the stdio buffers.
  */
 #ifndef UTIL_H
 #define UTIL_H
@@ -20,229 +20,60 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *prog = "?";
-
-/*
- * Larger stdio buffers. wasi-libc's are BUFSIZ (1 KiB), so a utility
- * streaming through a pipe made a read or a write per KiB, each of which may
- * wake the process at the other end (glibc sizes them by st_blksize, 4 KiB
- * and up; coreutils reads and writes 128 KiB itself). stdin reads 64 KiB at
- * a time; stdout buffers 64 KiB unless it is a terminal, where it stays
- * line-buffered (the isatty() is the one wasi-libc makes at the first write
- * anyway). stderr stays unbuffered. Output is flushed at exit, and before
- * diagnostics (warnx_) and spawns, as before.
- */
-__attribute__((constructor)) static void util_stdio_buffers(void) {
-  static char inbuf[8 + 65536], outbuf[8 + 65536];   /* musl keeps 8 bytes for ungetc */
-  int e = errno;
-  setvbuf(stdin, inbuf, _IOFBF, sizeof inbuf);
-  if (isatty(1)) setvbuf(stdout, NULL, _IOLBF, 0);
-  else setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-  errno = e;   /* isatty's ENOTTY is nobody's business */
-}
-
-/* "prog: MESSAGE\n" on stderr. */
-static inline void warnx_(const char *fmt, ...) {
-  va_list ap;
-  fflush(stdout);
-  fprintf(stderr, "%s: ", prog);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-}
-
-/* "prog: MESSAGE: strerror(errno)\n" on stderr. */
-static inline void warn_(const char *fmt, ...) {
-  int e = errno;
-  va_list ap;
-  fflush(stdout);
-  fprintf(stderr, "%s: ", prog);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, ": %s\n", strerror(e));
-}
+/* The program's name in diagnostics; each main sets it. */
+extern const char *prog;
 
 #define die_(status, ...) do { warn_(__VA_ARGS__); exit(status); } while (0)
 #define diex_(status, ...) do { warnx_(__VA_ARGS__); exit(status); } while (0)
 
+/* "prog: MESSAGE\n" on stderr. */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "prog: MESSAGE: strerror(errno)\n" on stderr. */
+void warn_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Usage hint after a bad option, as coreutils prints it. */
-static inline void usage_hint(void) {
-  fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-}
+void usage_hint(void);
 
 /*
  * getopt with coreutils' diagnostics ("prog: invalid option -- 'x'")
  * instead of musl's, which name argv[0] (here the .wasm path).
  */
-static inline int getopt_(int argc, char *const argv[], const char *opts) {
-  /* getopt_long permutes like GNU getopt ("grep PAT FILE -n"); a leading
-   * '+' in opts stops at the first operand instead. */
-  static const struct option none[] = {{0, 0, 0, 0}};
-  opterr = 0;
-  int c = getopt_long(argc, argv, opts, none, NULL);
-  if (c == '?') {
-    const char *a = optind < argc && strncmp(argv[optind], "--", 2) == 0 ? argv[optind] : argv[optind - 1];
-    if (optopt == '-' && strncmp(a, "--", 2) == 0) warnx_("unrecognized option '%s'", a);
-    else if (optopt && strchr(opts, optopt)) warnx_("option requires an argument -- '%c'", optopt);
-    else if (optopt) warnx_("invalid option -- '%c'", optopt);
-    else warnx_("unrecognized option '%s'", argv[optind - 1]);
-  }
-  return c;
-}
+int getopt_(int argc, char *const argv[], const char *opts);
 
-static inline void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) diex_(1, "out of memory");
-  return p;
-}
-
-static inline void *xrealloc(void *p, size_t n) {
-  p = realloc(p, n ? n : 1);
-  if (!p) diex_(1, "out of memory");
-  return p;
-}
-
-static inline char *xstrdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  return memcpy(xmalloc(n), s, n);
-}
+/* malloc, realloc and strdup that exit with "out of memory" instead of failing. */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
 
 /* Write all n bytes to fd; 0 or -1 with errno set. */
-static inline int write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
+int write_all(int fd, const void *buf, size_t n);
 
 /* The whole rest of `fd` in a malloc'd buffer (its length in *len); NULL on a read error. */
-static inline char *slurp(int fd, size_t *len) {
-  size_t cap = 65536, n = 0;
-  char *buf = xmalloc(cap);
-  ssize_t r;
-  for (;;) {
-    if (n == cap) buf = xrealloc(buf, cap *= 2);
-    r = read(fd, buf + n, cap - n);
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  *len = n;
-  if (r < 0) { free(buf); return NULL; }
-  return buf;
-}
+char *slurp(int fd, size_t *len);
 
 /* Open a file operand for reading: "-" is stdin. -1 with errno on failure. */
-static inline int open_in(const char *name) {
-  if (strcmp(name, "-") == 0) return 0;
-  return open(name, O_RDONLY);
-}
+int open_in(const char *name);
 
 /* FILE* flavour of open_in; reports the error itself and returns NULL. */
-static inline FILE *fopen_in(const char *name) {
-  if (strcmp(name, "-") == 0) return stdin;
-  FILE *f = fopen(name, "r");
-  if (!f) warn_("%s", name);
-  return f;
-}
-
-static inline void fclose_in(FILE *f) {
-  if (f == stdin) clearerr(f);
-  else fclose(f);
-}
+FILE *fopen_in(const char *name);
+/* Close what fopen_in opened (stdin stays open, its EOF cleared). */
+void fclose_in(FILE *f);
 
 /* Join a directory and a name with exactly one '/'. Caller frees. */
-static inline char *path_join(const char *dir, const char *name) {
-  size_t dl = strlen(dir), nl = strlen(name);
-  char *p = xmalloc(dl + nl + 2);
-  memcpy(p, dir, dl);
-  if (dl == 0 || dir[dl - 1] != '/') p[dl++] = '/';
-  memcpy(p + dl, name, nl + 1);
-  return p;
-}
+char *path_join(const char *dir, const char *name);
 
 /* The last path component (no trailing slashes), pointing into a copy. */
-static inline const char *base_name(const char *path, char *buf, size_t cap) {
-  size_t n = strlen(path);
-  while (n > 1 && path[n - 1] == '/') n--;
-  size_t s = n;
-  while (s > 0 && path[s - 1] != '/') s--;
-  if (n == 1 && path[0] == '/') s = 0;
-  size_t len = n - s;
-  if (len >= cap) len = cap - 1;
-  memcpy(buf, path + s, len);
-  buf[len] = 0;
-  return buf;
-}
+const char *base_name(const char *path, char *buf, size_t cap);
 
 /* "drwxr-xr-x" style, 10 chars + NUL. */
-static inline char *mode_string(mode_t m, char *b) {
-  b[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b'
-       : S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : '-';
-  const char *rwx = "rwxrwxrwx";
-  for (int i = 0; i < 9; i++) b[i + 1] = (m & (0400 >> i)) ? rwx[i] : '-';
-  if (m & S_ISUID) b[3] = (m & 0100) ? 's' : 'S';
-  if (m & S_ISGID) b[6] = (m & 0010) ? 's' : 'S';
-  if (m & S_ISVTX) b[9] = (m & 0001) ? 't' : 'T';
-  b[10] = 0;
-  return b;
-}
+char *mode_string(mode_t m, char *b);
 
 /* Human-readable size as `ls -h` / `du -h` print it (1024-based, e.g. 1.5K, 23M). */
-static inline char *human_size(uint64_t n, char *b, size_t cap) {
-  static const char units[] = "BKMGTPE";
-  if (n < 1024) {
-    snprintf(b, cap, "%llu", (unsigned long long)n);
-    return b;
-  }
-  double v = (double)n;
-  int u = 0;
-  while (v >= 1024 && u < 6) { v /= 1024; u++; }
-  if (v < 10) {
-    /* one decimal, rounded up as coreutils does */
-    double r = (double)(uint64_t)(v * 10);
-    if (r < v * 10) r += 1;
-    if (r >= 100) snprintf(b, cap, "%d%c", 10, units[u]);
-    else snprintf(b, cap, "%.1f%c", r / 10, units[u]);
-  } else {
-    double r = (double)(uint64_t)v;
-    if (r < v) r += 1;
-    if (r >= 1024 && u < 6) snprintf(b, cap, "1.0%c", units[u + 1]);
-    else snprintf(b, cap, "%.0f%c", r, units[u]);
-  }
-  return b;
-}
+char *human_size(uint64_t n, char *b, size_t cap);
 
 /* Parse a non-negative decimal count with optional coreutils suffix
  * (b=512, k/K=1024, M, G; kB=1000...). -1 when malformed. */
-static inline long long parse_count(const char *s) {
-  char *end;
-  if (!*s) return -1;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || end == s || v < 0) return -1;
-  if (!*end) return v;
-  long long mul = 1;
-  switch (*end) {
-  case 'b': mul = 512; break;
-  case 'k': case 'K': mul = 1024; break;
-  case 'm': case 'M': mul = 1024LL * 1024; break;
-  case 'g': case 'G': mul = 1024LL * 1024 * 1024; break;
-  default: return -1;
-  }
-  end++;
-  if (*end == 'B' && mul != 512) { mul = mul == 1024 ? 1000 : mul == 1048576 ? 1000000 : 1000000000; end++; }
-  else if (*end == 'i' && end[1] == 'B') end += 2;
-  if (*end) return -1;
-  return v * mul;
-}
+long long parse_count(const char *s);
 
 #endif

@@ -1,20 +1,7 @@
-/*
- * Backslash escapes shared by echo -e, printf (format and %b) and tr-like
- * tools: parse one escape starting after the backslash.
- * Spec: POSIX printf/echo (XSI) escapes plus GNU's \e and \xHH.
- */
-#ifndef ESCAPE_H
-#define ESCAPE_H
+/* The body of escape.h. */
+#include "escape.h"
 
-enum { ESC_STOP = -2 };  /* \c: stop all output */
-
-/*
- * s points just after a '\'. Stores the byte in *out and returns how many
- * characters of s were consumed. octal0: octal needs a leading 0 and takes up
- * to 3 digits after it (echo -e and %b: \0NNN); otherwise \NNN, 1-3 digits.
- * Unknown escapes yield the backslash itself, consuming nothing.
- */
-static inline int parse_escape(const char *s, int *out, int octal0) {
+int parse_escape(const char *s, int *out, int octal0) {
   switch (*s) {
   case 'a': *out = '\a'; return 1;
   case 'b': *out = '\b'; return 1;
@@ -50,5 +37,3 @@ static inline int parse_escape(const char *s, int *out, int octal0) {
   *out = '\\';
   return 0;
 }
-
-#endif

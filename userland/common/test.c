@@ -1,29 +1,34 @@
 /*
- * test and [: POSIX's rules by argument count (0 to 4 arguments), then a
- * recursive descent for longer expressions with ! -a -o and parentheses
- * (-a binds tighter than -o), like dash.
+ * test and [, for the shell's builtin and /bin/test alike (cmd.h): POSIX's
+ * rules by argument count (0 to 4 arguments), then a recursive descent for
+ * longer expressions with ! -a -o and parentheses (-a binds tighter than -o).
+ * Primaries: -b -c -d -e -f -g -h -L -k -n -p -r -S -s -t -u -w -x -z -O -G,
+ * = == != < >, -eq -ne -lt -le -gt -ge, -nt -ot -ef. Diagnostics as dash
+ * words them ("Illegal number: x", "missing ]"); errors set a flag rather than
+ * exit, so the shell lives on (status 2).
  * Spec: POSIX XCU test.
  */
+#include "cmd.h"
+
 #include <errno.h>
-#include <stdio.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "sh.h"
 
 struct targs {
   char **v;
   int n, i;
   int err;
   const char *name;
+  report_fn *report;
 };
 
 static const char *const unary_ops[] = {"-b", "-c", "-d", "-e", "-f", "-g", "-h", "-L", "-n", "-p", "-r",
                                         "-S", "-s", "-t", "-u", "-w", "-x", "-z", "-k", "-O", "-G", NULL};
-static const char *const binary_ops[] = {"=", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge",
+static const char *const binary_ops[] = {"=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge",
                                          "-nt", "-ot", "-ef", NULL};
 
 static int in_list(const char *s, const char *const *l) {
@@ -32,16 +37,13 @@ static int in_list(const char *s, const char *const *l) {
   return 0;
 }
 
+/* The first error only: "NAME: MSG" (MSG a format with at most one %s). */
 static void terror(struct targs *t, const char *fmt, const char *arg) {
   if (t->err) return;
   t->err = 1;
-  if (arg) {
-    char msg[256];
-    snprintf(msg, sizeof msg, fmt, arg);
-    sh_error("%s: %s", t->name, msg);
-  } else {
-    sh_error("%s: %s", t->name, fmt);
-  }
+  char msg[256];
+  snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+  t->report("%s: %s", t->name, msg);
 }
 
 static intmax_t number(struct targs *t, const char *s) {
@@ -75,20 +77,22 @@ static int unary(struct targs *t, const char *op, const char *arg) {
   case 'e': return 1;
   case 'f': return S_ISREG(st.st_mode);
   case 'g': return (st.st_mode & S_ISGID) != 0;
-  case 'k': return (st.st_mode & 01000) != 0;
+  case 'k': return (st.st_mode & 01000) != 0;   /* S_ISVTX, which is XSI */
   case 'p': return S_ISFIFO(st.st_mode);
   case 'r': return access(arg, R_OK) == 0;
   case 'S': return S_ISSOCK(st.st_mode);
   case 's': return st.st_size > 0;
   case 'u': return (st.st_mode & S_ISUID) != 0;
   case 'w': return access(arg, W_OK) == 0;
-  case 'x': return access(arg, X_OK) == 0;
+  /* access() lets root execute anything; a file needs an execute bit. */
+  case 'x': return access(arg, X_OK) == 0 && (S_ISDIR(st.st_mode) || (st.st_mode & 0111));
   case 'O': return st.st_uid == geteuid();
   case 'G': return st.st_gid == getegid();
   }
   return 0;
 }
 
+/* a's modification time against b's; a file that does not exist is older than any that does. */
 static int mtime_cmp(const char *a, const char *b, int *ok) {
   struct stat sa, sb;
   int ra = stat(a, &sa), rb = stat(b, &sb);
@@ -105,7 +109,7 @@ static int mtime_cmp(const char *a, const char *b, int *ok) {
 }
 
 static int binary(struct targs *t, const char *a, const char *op, const char *b) {
-  if (strcmp(op, "=") == 0) return strcmp(a, b) == 0;
+  if (strcmp(op, "=") == 0 || strcmp(op, "==") == 0) return strcmp(a, b) == 0;
   if (strcmp(op, "!=") == 0) return strcmp(a, b) != 0;
   if (strcmp(op, "<") == 0) return strcmp(a, b) < 0;
   if (strcmp(op, ">") == 0) return strcmp(a, b) > 0;
@@ -197,6 +201,9 @@ static int by_count(struct targs *t, char **v, int n) {
     return 0;
   case 3:
     if (in_list(v[1], binary_ops)) return binary(t, v[0], v[1], v[2]);
+    /* -a and -o are binary primaries here, whatever the operands look like ("! -a x"). */
+    if (strcmp(v[1], "-a") == 0) return *v[0] && *v[2];
+    if (strcmp(v[1], "-o") == 0) return *v[0] || *v[2];
     if (strcmp(v[0], "!") == 0) return !by_count(t, v + 1, 2);
     if (strcmp(v[0], "(") == 0 && strcmp(v[2], ")") == 0) return *v[1] != 0;
     return -1; /* the general parser decides, and names the operand before an error as dash */
@@ -208,11 +215,11 @@ static int by_count(struct targs *t, char **v, int n) {
   return -1;
 }
 
-int b_test(int argc, char **argv) {
-  struct targs t = {argv + 1, argc - 1, 0, 0, argv[0]};
+int test_main(int argc, char **argv, report_fn *report) {
+  struct targs t = {argv + 1, argc - 1, 0, 0, argv[0], report};
   if (strcmp(argv[0], "[") == 0) {
     if (argc < 2 || strcmp(argv[argc - 1], "]") != 0) {
-      sh_error("[: missing ]");
+      report("[: missing ]");
       return 2;
     }
     t.n--;
