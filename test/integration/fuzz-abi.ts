@@ -333,7 +333,12 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   // poll_oneoff's arguments around a mask (the driver keeps SIGALRM out of it) and the signals to take.
   ppoll: fc.tuple(subscriptions(), wide('mask', i64), wide('accept', i64), OUT('old_mask', 8), OUT('sig', 4))
     .map(([[subs, out, n, nevents], mask, accept, old, sig]) => [subs, out, n, ...mask, ...accept, nevents, ...old, ...sig]),
+  // With no setjmp to land on (the driver has none), a jump ends the program as a trap.
+  longjmp: fc.constant([]),
 };
+
+/** The calls that end the driver: a script may end with one. */
+export const ENDINGS = ['proc_exit', 'longjmp'];
 
 /** The signature the table's arguments make (fuzz --list's SIG column). */
 export function signatureOf(args: Arg[]): string {
@@ -351,11 +356,11 @@ export class Script {
   }
 }
 
-/** A script: calls of any import but proc_exit, then maybe proc_exit. */
+/** A script: calls of any import but the endings, then maybe one ending. */
 export function scripts(maxCalls: number): fc.Arbitrary<Script> {
-  const names = Object.keys(table).filter((n) => n !== 'proc_exit');
+  const names = Object.keys(table).filter((n) => !ENDINGS.includes(n));
   const call = fc.constantFrom(...names).chain((name) => table[name].map((args): Call => ({ name, args })));
-  const exit = table.proc_exit.map((args): Call => ({ name: 'proc_exit', args }));
+  const exit = fc.constantFrom(...ENDINGS).chain((name) => table[name].map((args): Call => ({ name, args })));
   return fc.tuple(fc.array(call, { maxLength: maxCalls, size: 'max' }), fc.option(exit, { freq: 10 }), fc.boolean())
     .map(([calls, last, onHost]) => new Script(last ? [...calls, last] : calls, onHost));
 }

@@ -28,7 +28,8 @@
 // its mask in place: restored too); SIGALRM is made pending before sigsuspend
 // so it returns at once; a fork child _exits at once. The generator keeps the
 // rest: no signal that stops or ends the driver is sent to it, exec and spawn
-// name no real program, proc_exit comes last.
+// name no real program, proc_exit and longjmp (which, with no setjmp to land
+// on, ends the driver as a trap) come last.
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -79,7 +80,7 @@ typedef int64_t i64;
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
   X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
   X(T, statvfs, "iiiii") X(T, fcntl_lock, "iiiiIIi") X(T, flock, "ii")     \
-  X(T, ppoll, "iiiIIiii")
+  X(T, ppoll, "iiiIIiii") X(T, longjmp, "")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
 W(args_get) i32 z_args_get(i32, i32);
@@ -166,6 +167,7 @@ T(statvfs) i32 z_statvfs(i32, i32, i32, i32, i32);
 T(fcntl_lock) i32 z_fcntl_lock(i32, i32, i32, i32, i64, i64, i32);
 T(flock) i32 z_flock(i32, i32);
 T(ppoll) i32 z_ppoll(i32, i32, i32, i64, i64, i32, i32, i32);
+T(longjmp) _Noreturn void z_longjmp(void);
 
 enum {
 #define ID(m, name, sig) ID_##name,
@@ -269,6 +271,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_fcntl_lock: return z_fcntl_lock(A(0), A(1), A(2), A(3), L(4), L(5), A(6));
   case ID_flock: return z_flock(A(0), A(1));
   case ID_ppoll: return z_ppoll(A(0), A(1), A(2), L(3), L(4), A(5), A(6), A(7));
+  case ID_longjmp: z_longjmp();
   }
   return -1;
 }
@@ -482,7 +485,7 @@ int main(int argc, char **argv) {
       memcpy(r + off, &v, 4);
     }
     calls++;
-    if (id == ID_proc_exit) {
+    if (id == ID_proc_exit || id == ID_longjmp) {
       putnum("end ", calls - 1);
       flush();
       call((int)id, a);
