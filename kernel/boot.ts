@@ -60,7 +60,7 @@ export class Boot {
     const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
     const pre = this.mountAll(req.mounts);
     if (typeof pre === 'string') return fail(pre);
-    const cwd = resolveAbsolute(this.k.vfs, '/', req.cwd, true);
+    const cwd = resolveAbsolute(this.k.vfs.init, '/', req.cwd, true);
     if (isErr(cwd) || !(cwd.node instanceof DirInode)) {
       return fail(`tabkernel: --cwd ${req.cwd}: ${isErr(cwd) ? execError(cwd.errno) : cwd.node ? 'Not a directory' : 'No such file or directory'}`);
     }
@@ -194,13 +194,13 @@ export class Boot {
     let last: Err = err(Errno.NOENT);
     let lastPath = name;
     for (const c of candidates) {
-      const prog = await this.k.loader.load(cwd, c, argv);
+      const prog = await this.k.loader.load(this.k.vfs.init, cwd, c, argv);
       if (!isErr(prog)) return { module: prog.module, argv: prog.argv };
       if (prog.errno !== Errno.NOENT) [last, lastPath] = [prog, c];
     }
     if (last.errno === Errno.NOENT) return { status: 127, error: `tabkernel: ${name}: ${name.includes('/') ? 'No such file or directory' : 'command not found'}` };
     // As a shell says it: 126 for a file found that cannot be run.
-    const r = resolveAbsolute(this.k.vfs, cwd, lastPath, true);
+    const r = resolveAbsolute(this.k.vfs.init, cwd, lastPath, true);
     const why = !isErr(r) && r.node instanceof DirInode ? 'Is a directory' : execError(last.errno);
     return { status: 126, error: `tabkernel: ${name}: ${why}` };
   }

@@ -111,7 +111,7 @@ export class Kernel implements Sys {
     this.budget = new MemoryBudget(opts.memory ?? DEFAULT_BUDGET);
     this.vfs = new Vfs({ budget: this.budget, tmpSize: opts.tmpSize ?? Math.floor(this.budget.limit / 2) });
     this.pipeArena = new PipeArena(this.budget);
-    this.loader = new Loader(this.vfs, this.modules);
+    this.loader = new Loader(this.modules);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`), this.trace);
     this.oom = new OomKiller(this.procs, this.workers, this.budget, (p, sig, why) => {
       this.lifecycle.exit(p, sig, why);

@@ -8,7 +8,7 @@
 // Spec: POSIX "Pathname Resolution" (trailing slashes, symlinks in the middle).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { DirInode, SymlinkInode, type Inode } from './inode.js';
-import type { Vfs } from './vfs.js';
+import type { MountNamespace } from './namespace.js';
 
 export const SYMLOOP_MAX = 40;
 export const PATH_MAX = 4096;
@@ -28,26 +28,27 @@ export interface Resolved {
  * Resolve `path` beneath `start`. A symlink as the final component is followed
  * only when `follow` is set or the path ends in '/'.
  */
-export function resolve(vfs: Vfs, start: DirInode, path: string, follow: boolean, unix = false): Resolved | Err {
+export function resolve(ns: MountNamespace, start: DirInode, path: string, follow: boolean, unix = false): Resolved | Err {
   if (path.startsWith('/')) return err(Errno.PERM);
-  return walk(vfs, start, path, follow, !unix);
+  return walk(ns, start, path, follow, !unix);
 }
 
 /**
  * Resolve a path the way the kernel itself does (exec, spawn, chdir): from the
- * root for an absolute path, else from `cwd`; `..` at the root stays there.
+ * namespace's root for an absolute path, else from `cwd`; `..` at the root
+ * stays there.
  */
-export function resolveAbsolute(vfs: Vfs, cwd: string, path: string, follow: boolean): Resolved | Err {
+export function resolveAbsolute(ns: MountNamespace, cwd: string, path: string, follow: boolean): Resolved | Err {
   const full = path.startsWith('/') ? path : `${cwd}/${path}`;
-  return walk(vfs, vfs.root, full.replace(/^\/+/, '') || '.', follow, false);
+  return walk(ns, ns.root, full.replace(/^\/+/, '') || '.', follow, false);
 }
 
 /**
  * beneath: WASI's confinement (escapes are EPERM). Without it (a process of the
  * root image, whose preopen is the whole tree), absolute symlinks restart from
- * the root and `..` at the start stays there, as on Unix.
+ * the namespace's root and `..` at the start stays there, as on Unix.
  */
-function walk(vfs: Vfs, start: DirInode, path: string, follow: boolean, beneath: boolean): Resolved | Err {
+function walk(ns: MountNamespace, start: DirInode, path: string, follow: boolean, beneath: boolean): Resolved | Err {
   if (path.length === 0) return err(Errno.NOENT);
   if (path.length > PATH_MAX) return err(Errno.NAMETOOLONG);
   if (path.includes('\0')) return err(Errno.INVAL);
@@ -82,7 +83,7 @@ function walk(vfs: Vfs, start: DirInode, path: string, follow: boolean, beneath:
       if (found.errno === Errno.NOENT && isFinal) return { parent: cur, name, node: null, trailingSlash };
       return found;
     }
-    const node = vfs.cross(found);
+    const node = ns.cross(found);
     if (node instanceof SymlinkInode && (!isFinal || follow || trailingSlash)) {
       if (++expansions > SYMLOOP_MAX) return err(Errno.LOOP);
       const target = node.readlink();
@@ -91,7 +92,7 @@ function walk(vfs: Vfs, start: DirInode, path: string, follow: boolean, beneath:
       if (target.startsWith('/')) {
         if (beneath) return err(Errno.PERM);
         stack.length = 0; // an absolute target starts again from the root
-        stack.push(vfs.root);
+        stack.push(ns.root);
       }
       // The rest of the path follows the target: "a/link/b" with link → "x/y" is "a/x/y/b".
       if (target.endsWith('/') && isFinal) trailingSlash = true;

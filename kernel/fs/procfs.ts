@@ -47,7 +47,7 @@ export class ProcRoot extends ReadOnlyDir {
   }
   lookup(name: string): Inode | Err {
     const sys = this.sys;
-    if (sys && name === 'mounts') return new ProcText(2n, () => mountsOf(sys));
+    if (sys && name === 'mounts') return new ProcText(2n, () => mountsText(sys.vfs.list()));
     if (sys && name === 'meminfo') return new ProcText(3n, () => meminfoOf(sys));
     const p = /^[1-9][0-9]*$/.test(name) ? this.procs.get(Number(name)) : undefined;
     return p ? new ProcDir(p) : err(Errno.NOENT);
@@ -58,10 +58,13 @@ export class ProcRoot extends ReadOnlyDir {
   }
 }
 
-/** /proc/mounts: "source path type options 0 0", with spaces and friends octal-escaped. */
-function mountsOf(sys: SystemView): string {
+/**
+ * /proc/mounts (the first namespace's; /proc/PID/mounts: the process's own):
+ * "source path type options 0 0", with spaces and friends octal-escaped.
+ */
+function mountsText(table: ReadonlyArray<{ path: string; type: string; source: string; readOnly: boolean }>): string {
   const esc = (s: string): string => s.replace(/[ \t\n\\]/g, (c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0'));
-  return sys.vfs.list().map((m) => `${esc(m.source)} ${esc(m.path)} ${m.type} ${m.readOnly ? 'ro' : 'rw'} 0 0\n`).join('');
+  return table.map((m) => `${esc(m.source)} ${esc(m.path)} ${m.type} ${m.readOnly ? 'ro' : 'rw'} 0 0\n`).join('');
 }
 
 /** /proc/meminfo, in Linux's kB: MemTotal is the budget; in-memory files count as Shmem (tmpfs's pages do on Linux). */
@@ -90,11 +93,12 @@ class ProcDir extends ReadOnlyDir {
       case 'fd': return new FdDir(this.p);
       case 'limits': return new ProcText(inoOf(this.p.pid, 4), () => this.p.limits.describe());
       case 'stat': return new ProcText(inoOf(this.p.pid, 5), () => statOf(this.p));
+      case 'mounts': return new ProcText(inoOf(this.p.pid, 6), () => mountsText(this.p.ns.list()));
       default: return err(Errno.NOENT);
     }
   }
   list(): Array<[string, Inode]> {
-    return ['cmdline', 'status', 'stat', 'fd', 'limits'].map((n) => [n, this.lookup(n) as Inode]);
+    return ['cmdline', 'status', 'stat', 'fd', 'limits', 'mounts'].map((n) => [n, this.lookup(n) as Inode]);
   }
 }
 

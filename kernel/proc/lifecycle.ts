@@ -81,6 +81,7 @@ export class Lifecycle implements SignalActions {
     const page = new SharedArrayBuffer(PAGE_SIZE);
     const p = new Process(this.procs.allocPid(), parent, argv, env, page, this.workers.take(forkPages), module);
     p.locks = this.locks;
+    p.ns = parent ? parent.ns : this.vfs.init;
     // Its CPU time counts from now (abi/page.ts, Cpu): a fork child's from 0, like any other.
     Atomics.store(p.page.i64, Cpu.START, monotonicNs());
     if (parent) {
@@ -111,7 +112,7 @@ export class Lifecycle implements SignalActions {
   }
 
   spawn(parent: Process, path: string, argv: string[], env: string[], setup: (child: Process) => Errno): Process | Err | Promise<Process | Err> {
-    const prog = this.loader.load(parent.cwd, path, argv);
+    const prog = this.loader.load(parent.ns, parent.cwd, path, argv);
     if (prog instanceof Promise) return prog.then((loaded) => this.startChild(parent, loaded, env, setup));
     return this.startChild(parent, prog, env, setup);
   }
@@ -130,7 +131,7 @@ export class Lifecycle implements SignalActions {
     const e = setup(child);
     if (e === Errno.SUCCESS) {
       child.fds.closeOnExec();
-      preopenCwd(child, this.vfs);
+      preopenCwd(child);
     }
     if (e !== Errno.SUCCESS) {
       child.fds.closeAll();
@@ -143,7 +144,7 @@ export class Lifecycle implements SignalActions {
   }
 
   exec(p: Process, path: string, argv: string[], env: string[]): Err | null | Promise<Err | null> {
-    const prog = this.loader.load(p.cwd, path, argv);
+    const prog = this.loader.load(p.ns, p.cwd, path, argv);
     if (prog instanceof Promise) return prog.then((loaded) => this.replaceProgram(p, loaded, env));
     return this.replaceProgram(p, prog, env);
   }
@@ -161,7 +162,7 @@ export class Lifecycle implements SignalActions {
     p.module = prog.module;
     p.argv = prog.argv;
     p.env = env;
-    preopenCwd(p, this.vfs);
+    preopenCwd(p);
     p.forkSource = null; // the new program's memory is another
     // The same worker runs the new program: the exec call succeeds, its runtime
     // unwinds the old program's stack (runtime/tabkernel.ts) and returns, and

@@ -7,7 +7,7 @@
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { DirInode, FileInode, type Inode } from '../fs/inode.js';
 import { resolveAbsolute } from '../fs/path.js';
-import type { Vfs } from '../fs/vfs.js';
+import type { MountNamespace } from '../fs/namespace.js';
 import { ModuleCache, importProblems } from './modules.js';
 
 export interface Program {
@@ -33,12 +33,12 @@ export class Loader {
   /** The modules of byVersion that are compiled and runnable (proc/modules.ts importProblems: none). */
   private readonly ready = new Map<string, WebAssembly.Module>();
 
-  constructor(private readonly vfs: Vfs, private readonly modules: ModuleCache) {}
+  constructor(private readonly modules: ModuleCache) {}
 
   /** Load `path` (relative to `cwd`) to run with `argv`: at once when it is compiled already. */
-  load(cwd: string, path: string, argv: string[]): Maybe<Program | Err> {
+  load(ns: MountNamespace, cwd: string, path: string, argv: string[]): Maybe<Program | Err> {
     for (let depth = 0; depth <= MAX_INTERPRETERS; depth++) {
-      const node = this.lookup(cwd, path);
+      const node = this.lookup(ns, cwd, path);
       if (isErr(node)) return node;
       const key = versionKey(node);
       if (isErr(key)) return key;
@@ -58,9 +58,9 @@ export class Loader {
     return err(Errno.LOOP);
   }
 
-  private lookup(cwd: string, path: string): Inode | Err {
+  private lookup(ns: MountNamespace, cwd: string, path: string): Inode | Err {
     if (path === '') return err(Errno.NOENT);
-    const r = resolveAbsolute(this.vfs, cwd, path, true);
+    const r = resolveAbsolute(ns, cwd, path, true);
     if (isErr(r)) return r;
     if (r.node === null) return err(Errno.NOENT);
     if (r.node instanceof DirInode) return err(Errno.ACCES);

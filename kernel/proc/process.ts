@@ -3,6 +3,7 @@
 // the worker that runs it. The process table is proc/table.ts; the life cycle
 // (spawn, fork, exec, exit, reaping) proc/lifecycle.ts; signal delivery
 // proc/signals.ts; the code running inside the worker is runtime/.
+import type { MountNamespace } from '../fs/namespace.js';
 import { PageViews, cpuTimeNs } from '../abi/page.js';
 import { SigHandler } from '../abi/tabkernel.js';
 import type { SyscallName } from '../abi/syscalls.js';
@@ -82,6 +83,8 @@ export class Process {
   sid: number;
   /** The controlling terminal of the process's session (null: none). */
   ctty: Terminal | null = null;
+  /** The mount namespace its paths resolve in (set by Lifecycle.create: the parent's, or the first). */
+  ns!: MountNamespace;
   cwd = '/';
   umask = 0o022;
   /** Paths resolve as on Unix (absolute symlinks allowed): a program of the root image. */

@@ -21,26 +21,25 @@ import { PREOPEN_RIGHTS } from '../abi/wasi.js';
 import { DirHandle } from '../fs/dirhandle.js';
 import { DirInode } from '../fs/inode.js';
 import { resolveAbsolute } from '../fs/path.js';
-import type { Vfs } from '../fs/vfs.js';
 import { usesTabkernel } from './modules.js';
 import type { Process } from './process.js';
 
 /** Give `p` (whose program is about to start) its cwd as preopens, if it is a plain WASI program. */
-export function preopenCwd(p: Process, vfs: Vfs): void {
+export function preopenCwd(p: Process): void {
   if (p.cwd === '/' || usesTabkernel(p.module)) return;
-  const cwd = resolveAbsolute(vfs, '/', p.cwd, true);
+  const cwd = resolveAbsolute(p.ns, '/', p.cwd, true);
   if (isErr(cwd) || !(cwd.node instanceof DirInode)) return;
   const add = (name: string, dir: DirInode, at?: string): boolean => !isErr(p.fds.alloc({
     file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting,
     preopen: name, cloexec: true, at,
   }, 3));
-  const root = vfs.root;
+  const root = p.ns.root;
   const holdsRoot = [...p.fds.entries()].some(([, e]) => e.preopen === '/' && e.file.inode === root);
   if (holdsRoot) {
     const names = root.list();
     for (const [name] of isErr(names) ? [] : [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       // Through the mount table: /tmp, /proc and host directories are mounted on these names.
-      const r = resolveAbsolute(vfs, '/', `/${name}`, false);
+      const r = resolveAbsolute(p.ns, '/', `/${name}`, false);
       if (isErr(r) || !(r.node instanceof DirInode)) continue;
       if (!add(`/${name}`, r.node)) return;
     }

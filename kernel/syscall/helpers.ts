@@ -5,7 +5,6 @@ import { FILE_RIGHTS, Filetype, FILESTAT, Rights, RIGHTS_ALL } from '../abi/wasi
 import type { OpenFile } from '../fs/file.js';
 import { DirInode, type Stat } from '../fs/inode.js';
 import { resolve, resolveAbsolute, type Resolved } from '../fs/path.js';
-import type { Vfs } from '../fs/vfs.js';
 import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
 import { Terminal } from '../tty/terminal.js';
@@ -39,12 +38,12 @@ export function getDir(p: Process, fd: number): DirInode | Err {
 }
 
 /** Resolve a path beneath a directory fd. */
-export function lookup(vfs: Vfs, p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
+export function lookup(p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
   const dir = getDir(p, fd);
   if (isErr(dir)) return dir;
   const at = p.fds.get(fd)?.at;
-  if (at !== undefined && p.unixPaths && !path.startsWith('/')) return resolveAbsolute(vfs, at, path, follow);
-  return resolve(vfs, dir, path, follow, p.unixPaths);
+  if (at !== undefined && p.unixPaths && !path.startsWith('/')) return resolveAbsolute(p.ns, at, path, follow);
+  return resolve(p.ns, dir, path, follow, p.unixPaths);
 }
 
 /**

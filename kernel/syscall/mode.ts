@@ -8,7 +8,7 @@ import { getFd, lookup } from './helpers.js';
 import type { Result, Task } from './task.js';
 
 export function chmod(t: Task, dirfd: number, path: string, mode: number, follow: number): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, follow !== 0);
+  const r = lookup(t.proc, dirfd, path, follow !== 0);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   return r.node.setMode(mode);
@@ -22,7 +22,7 @@ export function fchmod(t: Task, fd: number, mode: number): Result {
 }
 
 export function getmode(t: Task, dirfd: number, path: string, follow: number): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, follow !== 0);
+  const r = lookup(t.proc, dirfd, path, follow !== 0);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   t.ret(0, r.node.getMode());

@@ -25,7 +25,7 @@ export function path_open(
 ): Result {
   const p = t.proc;
   if (oflags & ~0xf) return Errno.INVAL;
-  const r = lookup(t.sys.vfs, p, dirfd, path, (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  const r = lookup(p, dirfd, path, (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   if (isErr(r)) return r.errno;
   const rights = Number(BigInt.asUintN(64, base) & 0xffffffffn);
   const write = (rights & WRITE_RIGHTS) !== 0;
@@ -58,14 +58,14 @@ export function path_open(
 }
 
 export function path_create_directory(t: Task, dirfd: number, path: string): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  const r = lookup(t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
   if (r.node !== null) return Errno.EXIST;
   return r.parent.mkdir(r.name);
 }
 
 export function path_remove_directory(t: Task, dirfd: number, path: string): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  const r = lookup(t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   if (r.name === '.') return Errno.INVAL;
@@ -74,7 +74,7 @@ export function path_remove_directory(t: Task, dirfd: number, path: string): Res
 }
 
 export function path_unlink_file(t: Task, dirfd: number, path: string): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  const r = lookup(t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   if (r.node instanceof DirInode) return Errno.ISDIR;
@@ -83,7 +83,7 @@ export function path_unlink_file(t: Task, dirfd: number, path: string): Result {
 }
 
 export function path_symlink(t: Task, target: string, dirfd: number, path: string): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  const r = lookup(t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
   if (r.node !== null) return r.trailingSlash && !(r.node instanceof DirInode) ? Errno.NOTDIR : Errno.EXIST;
   if (r.trailingSlash) return Errno.NOENT;
@@ -97,13 +97,12 @@ export function path_symlink(t: Task, target: string, dirfd: number, path: strin
 export function path_link(
   t: Task, oldfd: number, flags: number, oldPath: string, newfd: number, newPath: string,
 ): Result {
-  const vfs = t.sys.vfs;
   // wasmtime refuses SYMLINK_FOLLOW: a hard link names the symlink itself.
   if (flags & Lookupflags.SYMLINK_FOLLOW) return Errno.INVAL;
-  const from = lookup(vfs, t.proc, oldfd, oldPath, false);
+  const from = lookup(t.proc, oldfd, oldPath, false);
   if (isErr(from)) return from.errno;
   if (from.node === null) return Errno.NOENT;
-  const to = lookup(vfs, t.proc, newfd, newPath, false);
+  const to = lookup(t.proc, newfd, newPath, false);
   if (isErr(to)) return to.errno;
   if (to.node !== null) return Errno.EXIST;
   if (from.node instanceof DirInode) return Errno.PERM;
@@ -113,11 +112,10 @@ export function path_link(
 }
 
 export function path_rename(t: Task, oldfd: number, oldPath: string, newfd: number, newPath: string): Result {
-  const vfs = t.sys.vfs;
-  const from = lookup(vfs, t.proc, oldfd, oldPath, false);
+  const from = lookup(t.proc, oldfd, oldPath, false);
   if (isErr(from)) return from.errno;
   if (from.node === null) return Errno.NOENT;
-  const to = lookup(vfs, t.proc, newfd, newPath, false);
+  const to = lookup(t.proc, newfd, newPath, false);
   if (isErr(to)) return to.errno;
   if (from.name === '.' || to.name === '.') return Errno.BUSY;
   const isDir = from.node instanceof DirInode;
@@ -128,7 +126,7 @@ export function path_rename(t: Task, oldfd: number, oldPath: string, newfd: numb
 
 /** readlink(2): the target, cut to the buffer without error (as wasmtime does). */
 export function path_readlink(t: Task, dirfd: number, path: string, max: number): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, false);
+  const r = lookup(t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   if (!(r.node instanceof SymlinkInode)) return Errno.INVAL;
@@ -142,7 +140,7 @@ export function path_readlink(t: Task, dirfd: number, path: string, max: number)
 }
 
 export function path_filestat_get(t: Task, dirfd: number, flags: number, path: string): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  const r = lookup(t.proc, dirfd, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   if (r.trailingSlash && !(r.node instanceof DirInode)) return Errno.NOTDIR;
@@ -155,7 +153,7 @@ export function path_filestat_get(t: Task, dirfd: number, flags: number, path: s
 export function path_filestat_set_times(
   t: Task, dirfd: number, flags: number, path: string, atim: bigint, mtim: bigint, fst: number,
 ): Result {
-  const r = lookup(t.sys.vfs, t.proc, dirfd, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  const r = lookup(t.proc, dirfd, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   const times = timesFrom(atim, mtim, fst, realtimeNs());

@@ -106,7 +106,7 @@ function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
       }
       case FileActionOp.OPEN: {
         const req = fromLibcFlags(a.oflags);
-        const r = resolveAbsolute(t.sys.vfs, child.cwd, a.path, req.follow);
+        const r = resolveAbsolute(child.ns, child.cwd, a.path, req.follow);
         if (isErr(r)) return r.errno;
         const file = openResolved(r, req);
         if (isErr(file)) return file.errno;
@@ -240,7 +240,7 @@ export function getsid(t: Task, pid: number): Result {
 /** The absolute, normalized directory `path` names from `cwd`, or an errno. */
 function changeDir(t: Task, cwd: string, path: string): string | Err {
   if (path === '') return err(Errno.NOENT);
-  const r = resolveAbsolute(t.sys.vfs, cwd, path, true);
+  const r = resolveAbsolute(t.proc.ns, cwd, path, true);
   if (isErr(r)) return r;
   if (r.node === null) return err(Errno.NOENT);
   if (!(r.node instanceof DirInode)) return err(Errno.NOTDIR);
@@ -281,7 +281,7 @@ export function umask(t: Task, mask: number): Result {
 export function openroot(t: Task, min: number): Result {
   const p = t.proc;
   if (!p.unixPaths) return Errno.NOTSUP;
-  const root = t.sys.vfs.root;
+  const root = p.ns.root;
   const fd = p.fds.alloc({ file: new DirHandle(root, root), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, cloexec: true }, min);
   if (isErr(fd)) return fd.errno;
   t.ret(0, fd);

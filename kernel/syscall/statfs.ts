@@ -22,12 +22,12 @@ export function statvfs(t: Task, dirfd: number, path: string, follow: number): R
     // A pipe or a host stream is on no file system this kernel can size.
     if (!node) return Errno.NOSYS;
   } else {
-    const r = lookup(t.sys.vfs, t.proc, dirfd, path, follow !== 0);
+    const r = lookup(t.proc, dirfd, path, follow !== 0);
     if (isErr(r)) return r.errno;
     if (r.node === null) return Errno.NOENT;
     node = r.node;
   }
-  const fs = t.sys.vfs.statfs(node);
+  const fs = t.proc.ns.statfs(node);
   if (!fs) return Errno.NOSYS;
   const { stat: s, mount } = fs;
   const st = node.stat();

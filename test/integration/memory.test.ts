@@ -47,6 +47,13 @@ describe('in-memory file systems have a capacity', () => {
     expect(lines.find((l) => l.startsWith('MemFree:'))).toMatch(/^MemFree: +\d+ kB$/);
   });
 
+  it("shows a process's own mount table in /proc/PID/mounts (the first namespace's: /proc/mounts)", () => {
+    const r = run('sh', ['-c', 'cmp /proc/mounts /proc/$$/mounts && echo same; grep -c . /proc/$$/mounts']);
+    const [same, count] = r.stdout.split('\n');
+    expect(same).toBe('same');
+    expect(Number(count)).toBeGreaterThan(3);
+  });
+
   it('says where a file is: df FILE names its mount', () => {
     const r = run('sh', ['-c', 'echo x > /tmp/a; df /tmp/a /bin/sh / | sed 1d | sed "s/  */ /g" | cut -d" " -f1,6']);
     expect(r.stdout).toBe('tmpfs /tmp\nrootimage /bin\nrootfs /\n');
