@@ -6,12 +6,13 @@
 // the host (host streams queue output: host/node/output.ts). The process
 // itself is made and started by the life cycle (proc/lifecycle.ts); the
 // kernel (kernel.ts) builds the pieces this file is given.
-import { Errno, err, isErr, type Err } from './abi/errno.js';
+import { Errno, err, errnoLabel, isErr, type Err } from './abi/errno.js';
 import { PREOPEN_RIGHTS, Signal } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import { DirInode } from './fs/inode.js';
 import { MemDir } from './fs/memfs.js';
+import { MountNamespace } from './fs/namespace.js';
 import type { MemoryBudget } from './mm/budget.js';
 import { resolveAbsolute } from './fs/path.js';
 import type { Vfs } from './fs/vfs.js';
@@ -45,6 +46,10 @@ export interface BootContext {
   budget: MemoryBudget;
   /** Wake the kernel loop (a resize may wake a process). */
   kick(): void;
+  /** The kernel's /proc, which every namespace mounts. */
+  proc: DirInode;
+  /** A new /dev (null, zero, random, urandom, tty, ptmx, pts) for a container. */
+  newDev(): DirInode;
 }
 
 export class Boot {
@@ -55,12 +60,29 @@ export class Boot {
 
   constructor(private readonly k: BootContext) {}
 
-  /** Run a program as the first process; resolves when it ends. */
-  async run(req: RunRequest): Promise<ExitNotice> {
+  /**
+   * A container's mount namespace: `root` (its image's overlay) with a /dev of
+   * its own and the kernel's /proc mounted in it. What the root image holds
+   * is not reachable from it.
+   */
+  containerNamespace(root: DirInode, source: string): MountNamespace | string {
+    const ns = new MountNamespace(root, 'overlay', source);
+    for (const [path, dir, type] of [['/dev', this.k.newDev(), 'tmpfs'], ['/proc', this.k.proc, 'proc']] as const) {
+      const e = ns.mount(path, dir, type, type);
+      if (e !== Errno.SUCCESS) return `tabkernel: cannot mount ${path} in the container (E${errnoLabel(e)})`;
+    }
+    return ns;
+  }
+
+  /**
+   * Run a program as the first process, in `ns` (the first namespace, or a
+   * container's: containerNamespace); resolves when it ends.
+   */
+  async run(req: RunRequest, ns: MountNamespace = this.k.vfs.init): Promise<ExitNotice> {
     const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
-    const pre = this.mountAll(req.mounts);
+    const pre = this.mountAll(req.mounts, ns);
     if (typeof pre === 'string') return fail(pre);
-    const cwd = resolveAbsolute(this.k.vfs.init, '/', req.cwd, true);
+    const cwd = resolveAbsolute(ns, '/', req.cwd, true);
     if (isErr(cwd) || !(cwd.node instanceof DirInode)) {
       return fail(`tabkernel: --cwd ${req.cwd}: ${isErr(cwd) ? execError(cwd.errno) : cwd.node ? 'Not a directory' : 'No such file or directory'}`);
     }
@@ -72,13 +94,14 @@ export class Boot {
       module = m;
     } else {
       // A guest program: the whole tree is the program's, preopened as "/".
-      pre.unshift(['/', this.k.vfs.root]);
-      const prog = await this.loadFromPath(req.argv[0], req.env, req.cwd, argv);
+      pre.unshift(['/', ns.root]);
+      const prog = await this.loadFromPath(ns, req.argv[0], req.env, req.cwd, argv);
       if ('error' in prog) return { type: 'exit', ...prog };
       module = prog.module;
       argv = prog.argv;
     }
     const p = this.k.lifecycle.create(null, module, argv, req.env);
+    p.ns = ns;
     p.cwd = req.cwd;
     // Guest programs, and any program built on tabkernel's libc (it imports the
     // `tabkernel` module), see the whole tree as Unix programs do: the "/"
@@ -188,28 +211,31 @@ export class Boot {
   }
 
   /** Find a guest program: a path, or a name looked up on PATH (default DEFAULT_PATH). */
-  private async loadFromPath(name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | { status: number; error: string }> {
+  private async loadFromPath(ns: MountNamespace, name: string, env: string[], cwd: string, argv: string[]): Promise<{ module: WebAssembly.Module; argv: string[] } | { status: number; error: string }> {
     const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
     const candidates = name.includes('/') ? [name] : pathVar.split(':').map((d) => `${d || '.'}/${name}`);
     let last: Err = err(Errno.NOENT);
     let lastPath = name;
     for (const c of candidates) {
-      const prog = await this.k.loader.load(this.k.vfs.init, cwd, c, argv);
+      const prog = await this.k.loader.load(ns, cwd, c, argv);
       if (!isErr(prog)) return { module: prog.module, argv: prog.argv };
       if (prog.errno !== Errno.NOENT) [last, lastPath] = [prog, c];
     }
     if (last.errno === Errno.NOENT) return { status: 127, error: `tabkernel: ${name}: ${name.includes('/') ? 'No such file or directory' : 'command not found'}` };
     // As a shell says it: 126 for a file found that cannot be run.
-    const r = resolveAbsolute(this.k.vfs.init, cwd, lastPath, true);
+    const r = resolveAbsolute(ns, cwd, lastPath, true);
     const why = !isErr(r) && r.node instanceof DirInode ? 'Is a directory' : execError(last.errno);
     return { status: 126, error: `tabkernel: ${name}: ${why}` };
   }
 
-  /** Mount the root image and the host directories; the preopens they become, in order. */
-  private mountAll(mounts: MountSpec[]): Array<[string, DirInode]> | string {
+  /**
+   * Mount the root image (in the first namespace) and the host directories (in
+   * `ns`); the preopens they become, in order.
+   */
+  private mountAll(mounts: MountSpec[], ns: MountNamespace): Array<[string, DirInode]> | string {
     const { host, vfs } = this.k;
     const out: Array<[string, DirInode]> = [];
-    const image = host.rootImage?.();
+    const image = ns === vfs.init ? host.rootImage?.() : undefined;
     if (image && !(image instanceof Error)) {
       for (const [name, dir] of image) {
         // An image held in memory (the page's) is charged to the budget like any in-memory file.
@@ -223,7 +249,7 @@ export class Boot {
       if (root instanceof Error) return `tabkernel: --dir ${m.host}: ${root.message}`;
       // An absolute guest path also appears in the tree; a relative one is a preopen only.
       if (m.guest.startsWith('/')) {
-        const e = vfs.mount(m.guest, root, 'hostfs', m.host);
+        const e = ns.mount(m.guest, root, 'hostfs', m.host);
         if (e !== Errno.SUCCESS) return `tabkernel: cannot mount ${m.host} on ${m.guest}`;
       }
       out.push([m.guest, root]);

@@ -19,9 +19,9 @@ import { isErr } from './abi/errno.js';
 import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
-import type { MemDir } from './fs/memfs.js';
+import { type MemDir, MemFs } from './fs/memfs.js';
 import { ProcRoot } from './fs/procfs.js';
-import { Vfs } from './fs/vfs.js';
+import { addMemoryDevices, Vfs } from './fs/vfs.js';
 import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
 import { useMonotonicClock } from './lib/time.js';
@@ -123,15 +123,27 @@ export class Kernel implements Sys {
       kick: () => this.kick(),
     };
     this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null }, this.oom, this.vfs);
-    this.vfs.mount('/proc', new ProcRoot(this.procs, { vfs: this.vfs, budget: this.budget }), 'proc');
-    const dev = this.vfs.mem.root.lookup('dev') as MemDir;
+    const proc = new ProcRoot(this.procs, { vfs: this.vfs, budget: this.budget });
+    this.vfs.mount('/proc', proc, 'proc');
+    this.addTerminalDevices(this.vfs.mem.root.lookup('dev') as MemDir);
+    this.boot = new Boot({
+      host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
+      lifecycle: this.lifecycle, budget: this.budget, kick: () => this.kick(), proc,
+      newDev: () => {
+        const dev = new MemFs();
+        dev.useBudget(this.budget);
+        addMemoryDevices(dev.root);
+        this.addTerminalDevices(dev.root);
+        return dev.root;
+      },
+    });
+  }
+
+  /** /dev's ptmx, pts and tty, in `dev`. */
+  private addTerminalDevices(dev: MemDir): void {
     dev.add('ptmx', new PtmxInode(this.ptys));
     dev.add('pts', new PtsDir(this.ptys));
     dev.add('tty', new DevTtyInode());
-    this.boot = new Boot({
-      host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
-      lifecycle: this.lifecycle, budget: this.budget, kick: () => this.kick(),
-    });
   }
 
   // ---- the loop ------------------------------------------------------------

@@ -17,6 +17,12 @@ export interface VfsOptions {
   tmpSize?: number;
 }
 
+/** /dev's null, zero, random and urandom, in `dev`. */
+export function addMemoryDevices(dev: MemDir): void {
+  for (const kind of ['null', 'zero', 'random'] as const) dev.add(kind, new DeviceInode(dev.fs, kind));
+  dev.add('urandom', new DeviceInode(dev.fs, 'random'));
+}
+
 export class Vfs {
   /** The root file system: in memory, bounded only by the budget. */
   readonly mem = new MemFs();
@@ -34,10 +40,7 @@ export class Vfs {
       this.tmp.useBudget(opts.budget);
     }
     for (const d of ['dev', 'tmp', 'proc', 'bin', 'etc', 'home', 'root']) root.mkdir(d);
-    const dev = root.lookup('dev') as MemDir;
-    for (const kind of ['null', 'zero'] as const) dev.add(kind, new DeviceInode(this.mem, kind));
-    dev.add('random', new DeviceInode(this.mem, 'random'));
-    dev.add('urandom', new DeviceInode(this.mem, 'random'));
+    addMemoryDevices(root.lookup('dev') as MemDir);
     this.tmp.root.setMode(0o1777);
     this.mount('/tmp', this.tmp.root, 'tmpfs', 'tmpfs');
   }
