@@ -268,7 +268,9 @@ compile_link() {
 # program (LDFLAGS, USER_LDFLAGS, cwd.o, libtk.a) and no -O (see the top) — unless
 # C sources are compiled in the same command: configure's tests, whose
 # `char f();` declarations mismatch the real signatures, so wasm-ld's warnings
-# are not fatal there.
+# are not fatal there. Not done for a port (make needs neither): cc_user's
+# lowering of setjmp for files that include <setjmp.h>, and the invoke build
+# for a program that forks and jumps (finish_prog refuses it).
 write_cc() {
   local inc=("-I$ROOT/${LIBC_INC[0]#-I}" "${LIBC_INC[@]:1}")
   mkdir -p "$(dirname "$1")"
