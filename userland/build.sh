@@ -17,6 +17,14 @@
 #
 # Usage: userland/build.sh            build everything
 #        userland/build.sh NAME...    build only test/programs/NAME.c
+#        userland/build.sh --toolchain DIR
+#                                     for ports (userland/ports/*/build.sh): build
+#                                     the sysroot and the libc extension into DIR and
+#                                     write DIR/bin/cc, a compiler driver with this
+#                                     script's target, code flags and link (libtk)
+#        userland/build.sh --finish [--asyncify] RAW OUT
+#                                     what build_prog does to a linked module: check
+#                                     its exports, asyncify it if it forks, wasm-opt
 # Env:   CLANG, WASM_OPT override the tools; WASI_SYSROOT_INCLUDE/LIB the
 #        wasi-libc locations (default: Debian's /usr/{include,lib}/wasm32-wasi).
 set -euo pipefail
@@ -38,8 +46,16 @@ done
   exit 1
 }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tabkernel-userland.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+MODE=build
+case ${1:-} in
+  --toolchain) MODE=toolchain; [ $# = 2 ] || { echo "usage: build.sh --toolchain DIR" >&2; exit 2; }
+               mkdir -p "$2"; WORK=$(cd "$2" && pwd); rm -rf "${WORK:?}/sysroot" "$WORK/libtk"; shift 2 ;;
+  --finish) MODE=finish; shift ;;
+esac
+if [ $MODE != toolchain ]; then
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/tabkernel-userland.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+fi
 
 # 1. The clean sysroot: nothing but wasi-libc.
 SYSROOT=$WORK/sysroot
@@ -48,8 +64,9 @@ ln -s "$WASI_INCLUDE" "$SYSROOT/include/wasm32-wasi"
 ln -s "$WASI_LIB" "$SYSROOT/lib/wasm32-wasi"
 
 TARGET=(--target=wasm32-wasi "--sysroot=$SYSROOT")
-CFLAGS=(-O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter
-        "-ffile-prefix-map=$ROOT/=" -fno-ident)
+# Code generation (also what --toolchain's cc uses), then tabkernel's own warnings.
+CFLAGS_CODE=(-O2 -std=gnu11 "-ffile-prefix-map=$ROOT/=" -fno-ident)
+CFLAGS=("${CFLAGS_CODE[@]}" -Wall -Wextra -Werror -Wno-unused-parameter)
 # wasm-ld's warnings are errors: "function signature mismatch: main" (a
 # main(argc, argv, envp)) links into a program whose _start calls a stub and
 # silently does nothing.
@@ -104,7 +121,9 @@ ONLY=("$@")
 export LC_ALL=C   # stable glob order
 
 # 2. What gets built. One line per program directory.
+if [ $MODE = build ]; then
 build_dir test/programs test/programs/bin -Itest/programs -Wno-unused-result
+fi
 
 # 3. tabkernel's libc extension (userland/libc): cwd.o is linked into every
 #    program (its constructor takes the kernel's working directory); the rest
@@ -193,6 +212,14 @@ build_prog() {
   mkdir -p "$WORK/obj/$name" "$(dirname "$out")" "$WORK/raw"
   local raw=$WORK/raw/$name.wasm
   compile_link "$raw" "$name" "$@"
+  finish_prog $async "$raw" "$out" "$name" "$@"
+}
+
+# finish_prog ASYNC RAW OUT [NAME INPUT...]: a linked module → the program OUT.
+# ASYNC=1: asyncify it if it imports tabkernel.fork; with NAME and INPUTs it is
+# first linked again with invoke trampolines when it uses setjmp (see build_prog).
+finish_prog() {
+  local async=$1 raw=$2 out=$3; shift 3
   check_exports "$raw"
   # (objdump's output is read whole: grep -q leaving a pipe early would fail it under pipefail)
   local imports sections
@@ -200,6 +227,11 @@ build_prog() {
   sections=$("$WASM_OBJDUMP" -h "$raw")
   if [ $async = 1 ] && ! grep -q '<- tabkernel\.fork$' <<<"$imports"; then async=0; fi
   if [ $async = 1 ] && grep -q '^ *Tag ' <<<"$sections"; then
+    if [ $# = 0 ]; then
+      echo "build.sh: $raw forks and uses setjmp: link it with -mllvm -enable-emscripten-sjlj and setjmp-invoke.o" >&2
+      exit 1
+    fi
+    local name=$1; shift
     with_invoke compile_link "$raw" "$name" "$LIBTK/setjmp-invoke.o" "$@"
     check_exports "$raw"
   fi
@@ -229,7 +261,60 @@ compile_link() {
   link "$raw" "${USER_LDFLAGS[@]}" "${objs[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
 }
 
+# write_cc FILE (--toolchain): a compiler driver for a port's own build system:
+# clang with this script's target and sysroot and the libc extension's headers;
+# compiling, with CFLAGS_CODE (the caller's -O and -g are dropped: these flags
+# decide, and there is no debug info); linking, with what compile_link gives a
+# program (LDFLAGS, USER_LDFLAGS, cwd.o, libtk.a) and no -O (see the top) — unless
+# C sources are compiled in the same command: configure's tests, whose
+# `char f();` declarations mismatch the real signatures, so wasm-ld's warnings
+# are not fatal there. Not done for a port (make needs neither): cc_user's
+# lowering of setjmp for files that include <setjmp.h>, and the invoke build
+# for a program that forks and jumps (finish_prog refuses it).
+write_cc() {
+  local inc=("-I$ROOT/${LIBC_INC[0]#-I}" "${LIBC_INC[@]:1}")
+  mkdir -p "$(dirname "$1")"
+  {
+    echo '#!/usr/bin/env bash'
+    echo '# Written by userland/build.sh --toolchain: clang as build.sh compiles and links programs.'
+    declare -p CLANG TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK
+    declare -p inc | sed 's/^declare -a inc=/declare -a LIBC_INC=/'
+    cat <<'EOF2'
+args=() link=1 sources=0
+for a in "$@"; do
+  case $a in
+    -O*|-g|-g[0-9]|-ggdb*) ;;
+    -c|-E|-S|-M|-MM) link=0; args+=("$a") ;;
+    *.c) sources=1; args+=("$a") ;;
+    *) args+=("$a") ;;
+  esac
+done
+if [ $link = 0 ]; then
+  exec "$CLANG" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${args[@]}"
+elif [ $sources = 1 ]; then
+  exec "$CLANG" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
+else
+  exec "$CLANG" "${TARGET[@]}" "${LDFLAGS[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
+fi
+EOF2
+  } >"$1"
+  chmod 755 "$1"
+}
+
+if [ $MODE = finish ]; then
+  async=0
+  if [ "${1:-}" = --asyncify ]; then async=1; shift; fi
+  [ $# = 2 ] || { echo "usage: build.sh --finish [--asyncify] RAW OUT" >&2; exit 2; }
+  mkdir -p "$(dirname "$2")"
+  finish_prog $async "$1" "$2"
+  exit 0
+fi
 build_libc
+if [ $MODE = toolchain ]; then
+  write_cc "$WORK/bin/cc"
+  echo "build.sh: toolchain in $WORK: CC=$WORK/bin/cc, libc extension $LIBTK"
+  exit 0
+fi
 # The root image's /bin: one program per userland/bin/*.c, linked with the
 # archives of userland/bin/lib and of userland/common (what the shell's
 # builtins share with /bin); and the shell.

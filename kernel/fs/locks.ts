@@ -60,13 +60,21 @@ interface Waiting {
 /**
  * The key that names a file for locking: its device and inode numbers
  * (host files get a new Inode object per lookup, so objects will not do).
- * Null for what has no inode number (host streams).
+ * What has none (the host's streams, whose stat is all zeros as wasmtime's
+ * is) is named by its open file description, which the processes that
+ * inherit it share: on Linux a process's stdout is always a file it can lock,
+ * and GNU make's -O (output sync) takes its lock on stdout. Null when stat fails.
  */
 export function lockKey(file: OpenFile): string | null {
   const st = file.stat();
-  if (!('ino' in st) || (st.ino === 0n && st.dev === 0n)) return null;
-  return `${st.dev}:${st.ino}`;
+  if (!('ino' in st)) return null;
+  if (st.ino !== 0n || st.dev !== 0n) return `${st.dev}:${st.ino}`;
+  let key = unnamed.get(file);
+  if (key === undefined) unnamed.set(file, (key = `description:${++unnamedCount}`));
+  return key;
 }
+const unnamed = new WeakMap<OpenFile, string>();
+let unnamedCount = 0;
 
 function conflicts(a: RecordLock, b: RecordLock): boolean {
   return a.owner !== b.owner && a.start <= b.end && b.start <= a.end && (a.type === F_WRLCK || b.type === F_WRLCK);

@@ -1,6 +1,7 @@
 // File locks between processes (kernel/fs/locks.ts, kernel/syscall/locks.ts;
 // userland/libc/fd.c): fcntl record locks (F_SETLK, F_SETLKW, F_GETLK),
-// flock and lockf, checked as Linux behaves. Children are forked; each
+// flock and lockf, checked as Linux behaves; and locks on stdout, whatever
+// it is (GNU make -O locks it). Children are forked; each
 // reports one errno (or 0) as its exit status.
 // Run as `tabkernel run locks.wasm`.
 #include <errno.h>
@@ -345,6 +346,22 @@ static void flock_locks(void) {
   ERRCHECK("flock.inval", flock(fd, 0) == 0 ? 0 : errno, EINVAL);
 }
 
+/* ---- stdout ---------------------------------------------------------------- */
+/* Under `tabkernel run`, stdout is the host's stream, whose stat is all zeros
+ * (as wasmtime's); on Linux stdout is always a file one can lock, and GNU
+ * make's output sync (-O) takes its lock on it. A forked child shares the
+ * description but not the parent's record locks. */
+static int c_stdout_setlk(void) { return lk(1, F_SETLK, F_WRLCK, SEEK_SET, 0, 1); }
+
+static void stdout_locks(void) {
+  ERRCHECK("stdout.setlkw", lk(1, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1), 0);
+  ERRCHECK("stdout.other-is-refused", child(c_stdout_setlk), EAGAIN);
+  ERRCHECK("stdout.unlock", lk(1, F_SETLK, F_UNLCK, SEEK_SET, 0, 1), 0);
+  ERRCHECK("stdout.other-gets-it", child(c_stdout_setlk), 0);
+  ERRCHECK("stdout.flock", flock(1, LOCK_EX | LOCK_NB) == 0 ? 0 : errno, 0);
+  ERRCHECK("stdout.flock-un", flock(1, LOCK_UN) == 0 ? 0 : errno, 0);
+}
+
 int main(void) {
   snprintf(path, sizeof path, "/tmp/tk-locks-%d", (int)getpid());
   fd = open(path, O_RDWR | O_CREAT | O_TRUNC);
@@ -358,6 +375,7 @@ int main(void) {
   pipe(ready);
   record_locks();
   flock_locks();
+  stdout_locks();
   unlink(path);
   return tk_done();
 }
