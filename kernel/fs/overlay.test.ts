@@ -228,6 +228,7 @@ describe('overlay removal and rename', () => {
     expect(log.unlink('new')).toBe(Errno.SUCCESS);
     expect(dirAt(ov, 'var').rmdir('log')).toBe(Errno.SUCCESS);
     expect(log.createFile('late')).toMatchObject({ errno: Errno.NOENT }); // the removed directory takes nothing new
+    expect(log.list()).toEqual([]);
     expect(dirAt(ov, 'var').mkdir('log')).toBe(Errno.SUCCESS);
     expect(ls(ov, 'var/log')).toEqual([]);
     expect(ov.changes()).toContainEqual(expect.objectContaining({ path: 'var/log', kind: 'dir', opaque: true }));
@@ -331,6 +332,17 @@ describe('overlay sharing', () => {
     expect(errnoOf(at(b, 'etc/hosts'))).toBe(Errno.NOENT);
     expect(errnoOf(at(a, 'etc/only-b'))).toBe(Errno.NOENT);
     expect(read(new Overlay(lowers, new MemFs()), 'etc/hosts')).toBe('localhost\n');
+  });
+
+  it('keeps whiteouts and opaque markers in the upper itself: a new overlay over it sees the same tree', () => {
+    expect(dirAt(ov, 'etc').unlink('hosts')).toBe(Errno.SUCCESS);
+    expect(dirAt(ov, 'var/log').unlink('new')).toBe(Errno.SUCCESS);
+    expect(dirAt(ov, 'var').rmdir('log')).toBe(Errno.SUCCESS);
+    expect(dirAt(ov, 'var').mkdir('log')).toBe(Errno.SUCCESS);
+    const again = new Overlay(lowers, ov.upperFs);
+    expect(ls(again, 'etc')).toEqual(['group', 'passwd']);
+    expect(ls(again, 'var/log')).toEqual([]);
+    expect(again.changes()).toEqual(ov.changes());
   });
 
   it('lists the upper\'s changes with data read on demand', () => {

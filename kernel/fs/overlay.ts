@@ -215,7 +215,7 @@ export class OverlayDir extends DirInode {
 
   /** The merged names, each once, sorted (so the order never depends on what was copied up). */
   list(): Array<[string, Inode]> | Err {
-    if (this.dead) return err(Errno.NOENT);
+    if (this.dead) return []; // a removed directory (someone's cwd) reads as empty, as on Linux
     const names = new Set<string>();
     const hidden = new Set<string>();
     for (const [name, node] of this.upper?.list() ?? []) {
