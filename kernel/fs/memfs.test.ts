@@ -208,4 +208,28 @@ describe('memfs file chunks', () => {
     expect(image).toEqual(copy);
     expect(h.pread(3, 49_998n)).toEqual(Uint8Array.from(copy.subarray(49_998, 50_000)));
   });
+
+  it('borrows a layer\'s chunks without charging them, and charges only the chunks a write copies', () => {
+    const fs = new MemFs();
+    const CH = 64 * 1024;
+    const chunks = [new Uint8Array(CH).fill(1), new Uint8Array(CH).fill(2), new Uint8Array(100).fill(3)];
+    const f = MemFile.borrowing(fs, chunks, 2 * CH + 100);
+    fs.root.add('f', f);
+    expect(fs.used).toBe(0);
+    const h = f.open({ read: true, write: true }) as RegularFileHandle;
+    expect(h.pread(2, BigInt(CH - 1))).toEqual(Uint8Array.from([1, 2]));
+    expect(h.pwrite(new Uint8Array([9]), BigInt(CH + 5))).toBe(1);
+    expect(fs.used).toBe(CH);                  // only chunk 1 was copied
+    expect(chunks[1][5]).toBe(2);              // the layer's bytes are untouched
+    expect(h.pread(1, BigInt(CH + 5))).toEqual(Uint8Array.from([9]));
+    expect(h.setSize(BigInt(CH + 10))).toBe(Errno.SUCCESS);
+    expect(fs.used).toBe(CH);                  // the borrowed last chunk went without a refund
+    expect(h.setSize(10n)).toBe(Errno.SUCCESS);
+    expect(fs.used).toBe(4096);                // chunk 0 cut: a copy of the kept part, charged
+    expect(chunks[0][5]).toBe(1);
+    expect(h.pread(20, 0n)).toEqual(new Uint8Array(10).fill(1));
+    h.release();
+    fs.root.unlink('f');
+    expect(fs.used).toBe(0);
+  });
 });

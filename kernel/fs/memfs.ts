@@ -6,7 +6,9 @@
 // (tmpfs's size=) and to the kernel's memory budget (mm/budget.ts) before they
 // are allocated, so a write that does not fit fails with ENOSPC and nothing is
 // half-written. A file's space comes back when its last link is gone and the
-// last open description of it is closed, as on any Unix.
+// last open description of it is closed, as on any Unix. A file copied up
+// from an image layer by an overlay (overlay.ts) borrows the layer's chunks
+// and pays for a chunk only when it first changes it.
 // Spec: POSIX write(2) ENOSPC, statvfs(3); tmpfs(5).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
@@ -227,6 +229,12 @@ export class MemFile extends FileInode implements FileData {
   private charged = 0;
   /** Open descriptions of this file: an unlinked file keeps its bytes while any is open. */
   private opens = 0;
+  /**
+   * Chunks still shared with an immutable image layer (fs/layer.ts), by
+   * index: never written in place and not charged here; a write or truncate
+   * that changes one copies it first (and charges the copy).
+   */
+  private borrowed: Set<number> | null = null;
 
   constructor(readonly fs: MemFs, content?: Uint8Array) {
     super();
@@ -241,6 +249,24 @@ export class MemFile extends FileInode implements FileData {
       this.size = content.length;
       fs.take(this.charged, true);
     }
+  }
+
+  /**
+   * A file whose bytes are a layer file's `chunks` (chunk i holds [i*CHUNK, …)),
+   * shared copy-on-write: an overlay's copy-up (fs/overlay.ts) copies and
+   * charges nothing until a chunk is changed.
+   */
+  static borrowing(fs: MemFs, chunks: readonly Uint8Array[], size: number): MemFile {
+    const f = new MemFile(fs);
+    const borrowed = new Set<number>();
+    chunks.forEach((c, i) => {
+      if (c.length === 0) return;
+      f.chunks.set(i, c);
+      borrowed.add(i);
+    });
+    f.borrowed = borrowed;
+    f.size = size;
+    return f;
   }
 
   stat(): Stat {
@@ -262,6 +288,7 @@ export class MemFile extends FileInode implements FileData {
   dropIfUnused(): void {
     if (this.opens > 0 || this.meta.nlink > 0n) return;
     this.chunks.clear();
+    this.borrowed = null;
     this.size = 0;
     this.fs.give(this.charged);
     this.charged = 0;
@@ -311,7 +338,7 @@ export class MemFile extends FileInode implements FileData {
       let freed = 0;
       for (const [i, c] of this.chunks) {
         if (i < keep) continue;
-        freed += blocks(c.length);
+        if (!this.borrowed?.delete(i)) freed += blocks(c.length);
         this.chunks.delete(i);
       }
       // The kept part of the last chunk: zero past the new end (reads past it see zeros later).
@@ -324,11 +351,13 @@ export class MemFile extends FileInode implements FileData {
           const mine = new Uint8Array(len); // a fresh copy: never write into an image's bytes
           mine.set(c.subarray(0, off));
           this.chunks.set(keep - 1, mine);
-          freed += blocks(c.length) - blocks(len);
+          // A borrowed chunk cost nothing; its copy is charged (shrinking never fails, so forced).
+          freed += (this.borrowed?.delete(keep - 1) ? 0 : blocks(c.length)) - blocks(len);
         }
       }
       this.charged -= freed;
-      this.fs.give(freed);
+      if (freed >= 0) this.fs.give(freed);
+      else this.fs.take(-freed, true);
     }
     this.size = size;
     this.meta.touchModified();
@@ -342,7 +371,10 @@ export class MemFile extends FileInode implements FileData {
 
   /** The bytes chunk `i` must grow by to hold `len` bytes (0 when it does). */
   private growthOf(i: number, len: number): number {
-    const have = this.chunks.get(i)?.length ?? 0;
+    const c = this.chunks.get(i);
+    // A borrowed chunk is copied whole (or grown) before the write: all of the copy is new.
+    if (c && this.borrowed?.has(i)) return blocks(len <= c.length ? c.length : this.roomFor(i, len));
+    const have = c?.length ?? 0;
     return len <= have ? 0 : blocks(this.roomFor(i, len)) - blocks(have);
   }
 
@@ -354,7 +386,8 @@ export class MemFile extends FileInode implements FileData {
   /** Chunk `i`, at least `len` long (its space already charged by growthOf). */
   private ensure(i: number, len: number): Uint8Array {
     const c = this.chunks.get(i);
-    if (c && c.length >= len && c.buffer.byteLength === c.length) return c;
+    const mine = !this.borrowed?.delete(i);
+    if (c && c.length >= len && c.buffer.byteLength === c.length && mine) return c;
     // Long enough but a view of an image's buffer: copied at its length, so the charge holds.
     const next = new Uint8Array(c && c.length >= len ? c.length : Math.max(this.roomFor(i, len), c?.length ?? 0));
     if (c) next.set(c);
@@ -365,8 +398,8 @@ export class MemFile extends FileInode implements FileData {
 
 /** The largest file: where offsets stop being exact (the capacity and the budget bound what it holds). */
 const MAX_FILE = Number.MAX_SAFE_INTEGER;
-/** The unit a file's bytes are kept in: appends never copy more than one. */
-const CHUNK = 64 * 1024;
+/** The unit a file's bytes are kept in: appends never copy more than one (a layer's files use it too). */
+export const CHUNK = 64 * 1024;
 
 /** `n` bytes in whole blocks. */
 function blocks(n: number): number {
