@@ -73,7 +73,7 @@ export interface DecompressOptions {
 /**
  * The tar stream inside a layer blob of `mediaType`. Throws (while iterated)
  * LayerFormatError for an unsupported media type, bytes that are no layer,
- * or corrupt compressed data.
+ * or corrupt compressed data; an error of `input` itself passes through as it is.
  */
 export async function* decompressLayer(mediaType: string, input: ByteStream, opts: DecompressOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
   const declared = layerCompression(mediaType);
@@ -89,10 +89,23 @@ export async function* decompressLayer(mediaType: string, input: ByteStream, opt
     return;
   }
   const decode = actual === 'zstd' ? unzstd : (opts.inflate ?? gunzip);
+  const failures = new WeakSet<object>();
   try {
-    yield* decode(rest);
+    yield* decode(marked(rest, failures));
   } catch (e) {
+    // The source's own failure (a network error) is no corruption: pass it on as it is.
+    if (typeof e === 'object' && e !== null && failures.has(e)) throw e;
     throw new LayerFormatError(`layer of type ${mediaType}: corrupt ${actual} data: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** `input`, with each error it throws recorded in `failures` (so it can be told from a decoder's). */
+async function* marked(input: ByteStream, failures: WeakSet<object>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* input;
+  } catch (e) {
+    if (typeof e === 'object' && e !== null) failures.add(e);
+    throw e;
   }
 }
 
