@@ -4,7 +4,8 @@
 #   - node_modules (npm ci) when absent or older than package-lock.json;
 #   - with --browser: the browsers the e2e suite runs in, Debian's chromium
 #     (driven by playwright-core) and firefox-esr (driven by puppeteer-core over
-#     WebDriver BiDi), with apt-get, as root.
+#     WebDriver BiDi), with apt-get, as root; and the zstd CLI, which the
+#     image tests compress their zstd layers with (kernel/image/compression.test.ts).
 # Run by the `prestart`, `pretest` and `pretest:e2e` npm scripts; a no-op when
 # everything is present. The C toolchain is not needed: the wasm binaries are committed.
 set -eu
@@ -19,6 +20,7 @@ if [ "${1:-}" = "--browser" ]; then
   missing=""
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$missing chromium"
   [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing="$missing firefox-esr"
+  command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
   if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "ensure-deps: installing$missing (apt-get)"
