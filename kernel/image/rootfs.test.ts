@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { isErr } from '../abi/errno.js';
+import { FileInode, type DirInode } from '../fs/inode.js';
+import { MemoryBudget } from '../mm/budget.js';
+import { nodeInflate } from '../host/node/inflate.js';
+import { chunked, gnuTar } from '../../test/support/tarball.js';
+import { ImageLayers, MODULE_PATH, type LayerRef, type LayerSource } from './rootfs.js';
+
+const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const TAR = 'application/vnd.oci.image.layer.v1.tar';
+
+/** A layer source over blobs held here, counting how often each was opened. */
+function source(blobs: Record<string, Uint8Array>): LayerSource & { opened: Map<string, number> } {
+  const opened = new Map<string, number>();
+  return {
+    opened,
+    inflate: nodeInflate,
+    blob(digest) {
+      opened.set(digest, (opened.get(digest) ?? 0) + 1);
+      const b = blobs[digest];
+      return b ? chunked(b, 4096) : new Error(`blob ${digest} is not in the store`);
+    },
+  };
+}
+
+/** A tar of files (path → text) made by GNU tar. */
+function tarOf(files: Record<string, string>): Uint8Array {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-rootfs-'));
+  for (const [p, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), text);
+  }
+  const names = [...new Set(Object.keys(files).map((p) => p.split('/')[0]))];
+  const t = gnuTar(dir, 'posix', names);
+  fs.rmSync(dir, { recursive: true });
+  return t;
+}
+
+function read(root: DirInode, p: string): string {
+  let node: unknown = root;
+  for (const name of p.split('/').filter(Boolean)) {
+    const next = (node as DirInode).lookup(name);
+    if (isErr(next)) return `E${next.errno}`;
+    node = next;
+  }
+  const f = (node as FileInode).open({ read: true, write: false });
+  if (isErr(f)) return `E${f.errno}`;
+  const data = f.read(1 << 20);
+  return isErr(data) ? `E${data.errno}` : new TextDecoder().decode(data);
+}
+
+describe("a container's root file system from image layers", () => {
+  it('stacks gzip and plain tar layers, bottom first, and shares an unpacked layer between containers', async () => {
+    const src = source({
+      'sha256:base': zlib.gzipSync(tarOf({ 'etc/os-release': 'base\n', 'etc/motd': 'hi\n' })),
+      'sha256:top': tarOf({ 'etc/os-release': 'top\n' }),
+    });
+    const layers = new ImageLayers(src, new MemoryBudget(1 << 30));
+    const refs: LayerRef[] = [{ digest: 'sha256:base', mediaType: GZIP }, { digest: 'sha256:top', mediaType: TAR }];
+    const a = await layers.overlay(refs);
+    const b = await layers.overlay(refs);
+    if (a instanceof Error || b instanceof Error) throw a instanceof Error ? a : b;
+    expect(read(a.root, 'etc/os-release')).toBe('top\n');
+    expect(read(a.root, 'etc/motd')).toBe('hi\n');
+    expect(read(b.root, 'etc/motd')).toBe('hi\n');
+    expect([...src.opened.values()]).toEqual([1, 1]);
+  });
+
+  it("makes a single-module image's module /app.wasm, and refuses a component", async () => {
+    const core = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    const component = new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]);
+    const layers = new ImageLayers(source({ 'sha256:m': core, 'sha256:c': component }), new MemoryBudget(1 << 30));
+    const ov = await layers.overlay([{ digest: 'sha256:m', mediaType: 'application/wasm' }]);
+    if (ov instanceof Error) throw ov;
+    const f = ov.root.lookup(MODULE_PATH.slice(1));
+    expect(!isErr(f) && f instanceof FileInode && f.getMode()).toBe(0o755);
+    const bad = await layers.overlay([{ digest: 'sha256:c', mediaType: 'application/vnd.bytecodealliance.wasm.component.layer.v0+wasm' }]);
+    expect(bad).toBeInstanceOf(Error);
+    expect((bad as Error).message).toMatch(/sha256:c: .*component \(WASI preview 2\)/);
+  });
+
+  it('names the layer that is missing or corrupt, and tries a failed layer again', async () => {
+    const blobs: Record<string, Uint8Array> = { 'sha256:bad': new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]) };
+    const layers = new ImageLayers(source(blobs), new MemoryBudget(1 << 30));
+    const missing = await layers.overlay([{ digest: 'sha256:gone', mediaType: GZIP }]);
+    expect((missing as Error).message).toBe('layer sha256:gone: blob sha256:gone is not in the store');
+    const corrupt = await layers.overlay([{ digest: 'sha256:bad', mediaType: GZIP }]);
+    expect((corrupt as Error).message).toMatch(/^layer sha256:bad: /);
+    blobs['sha256:bad'] = zlib.gzipSync(tarOf({ 'ok': 'ok\n' }));
+    const repaired = await layers.overlay([{ digest: 'sha256:bad', mediaType: GZIP }]);
+    if (repaired instanceof Error) throw repaired;
+    expect(read(repaired.root, 'ok')).toBe('ok\n');
+  });
+});
