@@ -17,7 +17,8 @@ import type { MemoryBudget } from './mm/budget.js';
 import { resolveAbsolute } from './fs/path.js';
 import type { Vfs } from './fs/vfs.js';
 import type { Host, HostStream } from './hostapi.js';
-import { DEFAULT_PATH, type ExitNotice, type MountSpec, type RunRequest } from './abi/messages.js';
+import { DEFAULT_PATH, type ExitNotice, type ImageRun, type MountSpec, type RunRequest } from './abi/messages.js';
+import { ImageLayers } from './image/rootfs.js';
 import type { Lifecycle } from './proc/lifecycle.js';
 import type { Loader } from './proc/loader.js';
 import { importProblems, type ModuleCache } from './proc/modules.js';
@@ -58,6 +59,9 @@ export class Boot {
   /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
   consolePty: Pty | null = null;
 
+  /** Image layers unpacked so far, shared by every container this kernel runs. */
+  private images: ImageLayers | null = null;
+
   constructor(private readonly k: BootContext) {}
 
   /**
@@ -74,12 +78,27 @@ export class Boot {
     return ns;
   }
 
+  /** A fresh container of `image`: its layers under a new upper, in a namespace of its own. */
+  private async container(image: ImageRun): Promise<MountNamespace | string> {
+    const source = this.k.host.imageLayers;
+    if (!source) return 'tabkernel: this host runs no images';
+    this.images ??= new ImageLayers(source, this.k.budget);
+    const overlay = await this.images.overlay(image.layers);
+    if (overlay instanceof Error) return `tabkernel: ${image.reference}: ${overlay.message}`;
+    return this.containerNamespace(overlay.root, image.reference);
+  }
+
   /**
    * Run a program as the first process, in `ns` (the first namespace, or a
    * container's: containerNamespace); resolves when it ends.
    */
   async run(req: RunRequest, ns: MountNamespace = this.k.vfs.init): Promise<ExitNotice> {
     const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
+    if (req.image) {
+      const c = await this.container(req.image);
+      if (typeof c === 'string') return fail(c);
+      ns = c;
+    }
     const pre = this.mountAll(req.mounts, ns);
     if (typeof pre === 'string') return fail(pre);
     const cwd = resolveAbsolute(ns, '/', req.cwd, true);

@@ -41,6 +41,19 @@ export interface RunRequest {
   /** The kernel's memory budget and the size of /tmp, in bytes (kernel.ts KernelOptions); defaults when absent. */
   memory?: number;
   tmpSize?: number;
+  /**
+   * Run in a container of this image: its layers (bottom first, from the
+   * host's blob store) under a fresh upper, in a namespace of its own; argv,
+   * env and cwd are the container's (image/config.ts containerCommand).
+   */
+  image?: ImageRun;
+}
+
+/** The image a RunRequest runs in. */
+export interface ImageRun {
+  /** The reference it was pulled by (shown as the root's source in /proc/PID/mounts). */
+  reference: string;
+  layers: Array<{ digest: string; mediaType: string }>;
 }
 
 /** Main thread → kernel: the host terminal's new size. */
