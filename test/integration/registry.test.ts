@@ -2,6 +2,8 @@
 // tags and digests, platform indexes, Wasm artifacts, verification (a tampered
 // blob is refused and nothing of it cached), Basic and Bearer auth with blobs
 // behind a 307, interrupted pulls, and a store that outlives the registry.
+import { spawn } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -298,13 +300,46 @@ describe('pull with Bearer tokens, blobs behind a 307', () => {
   it('leaves no partial blob when the connection is cut mid-blob; a retry completes', async () => {
     const store = await freshStore();
     reg.cutBlobsAfter = 1 << 20;
+    const progress: LayerProgress[] = [];
     try {
-      await expect(pull(`${reg.host}/tk/big:1`, opts(store, client(authFile)))).rejects.toThrow();
+      await expect(pull(`${reg.host}/tk/big:1`, opts(store, client(authFile), { onProgress: (p) => progress.push(p) }))).rejects.toThrow();
+      expect(progress.at(-1)).toMatchObject({ digest: big, done: 1 << 20 }); // it failed mid-blob
     } finally {
       reg.cutBlobsAfter = undefined;
     }
     expect(await store.has(big)).toBe(false);
     expect(fs.readdirSync(path.join(store.dir, 'tmp'))).toEqual([]);
+    expect((await store.refs()).size).toBe(0);
+    await pull(`${reg.host}/tk/big:1`, opts(store, client(authFile)));
+    expect(await store.has(big)).toBe(true);
+  });
+
+  it('leaves no blob under its digest when the pulling process is killed mid-blob', async () => {
+    const child = path.join(work(), 'pull-child.js');
+    buildSync({ entryPoints: [path.join(__dirname, '../support/pull-child.ts')], outfile: child, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+    const cache = path.join(work(), 'cache');
+    const env = { ...process.env, HOME: work(), REGISTRY_AUTH_FILE: authFile };
+    reg.hangBlobsAfter = 1 << 20;
+    const proc = spawn(process.execPath, [child, cache, `${reg.host}/tk/big:1`], { env, stdio: 'ignore' });
+    const exited = new Promise((r) => proc.once('exit', r));
+    try {
+      // Wait until the big layer's temp file holds the first MiB, then kill.
+      const tmp = path.join(cache, 'tmp');
+      const hex = big.slice('sha256:'.length);
+      for (let i = 0; ; i++) {
+        const f = fs.existsSync(tmp) ? fs.readdirSync(tmp).find((n) => n.startsWith(hex)) : undefined;
+        if (f && fs.statSync(path.join(tmp, f)).size >= 1 << 20) break;
+        if (i > 400) throw new Error('the child never started writing the big layer');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      proc.kill('SIGKILL');
+      await exited;
+      reg.hangBlobsAfter = undefined;
+    }
+    expect(proc.signalCode).toBe('SIGKILL');
+    const store = await DirBlobStore.open(cache);
+    expect(await store.has(big)).toBe(false);
     expect((await store.refs()).size).toBe(0);
     await pull(`${reg.host}/tk/big:1`, opts(store, client(authFile)));
     expect(await store.has(big)).toBe(true);

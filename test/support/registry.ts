@@ -46,8 +46,10 @@ export interface TestRegistry {
   /** Requests the blob server (redirect mode) and the token issuer (token mode) saw. */
   readonly blobRequests: RecordedRequest[];
   readonly tokenRequests: RecordedRequest[];
-  /** Redirect mode: cut the connection after this many bytes of each blob body (undefined: serve whole). */
+  /** Redirect mode: cut the connection after this many bytes of each larger blob body (undefined: serve whole). */
   cutBlobsAfter: number | undefined;
+  /** Redirect mode: send this many bytes of each larger blob body, then nothing more (the connection stays open). */
+  hangBlobsAfter: number | undefined;
   /** The file in the registry's storage holding a blob's bytes. */
   blobFile(digest: string): string;
   /** An Authorization header that may push and pull `repository` (Basic, or a token minted here). */
@@ -209,7 +211,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   }
 
   // 2. The blob server behind the redirect middleware: the storage's files, as a CDN would serve them.
-  const reg: { cutBlobsAfter: number | undefined } = { cutBlobsAfter: undefined };
+  const reg: { cutBlobsAfter: number | undefined; hangBlobsAfter: number | undefined } = { cutBlobsAfter: undefined, hangBlobsAfter: undefined };
   let blobPort: number | undefined;
   if (opts.redirect) {
     const server = http.createServer((req, res) => {
@@ -225,7 +227,11 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
         res.end();
         return;
       }
-      if (reg.cutBlobsAfter === undefined) {
+      if (reg.hangBlobsAfter !== undefined && body.length > reg.hangBlobsAfter) {
+        res.write(body.subarray(0, reg.hangBlobsAfter));
+        return;
+      }
+      if (reg.cutBlobsAfter === undefined || body.length <= reg.cutBlobsAfter) {
         res.end(body);
         return;
       }
