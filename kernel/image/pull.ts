@@ -5,7 +5,7 @@
 // ref only ever names a complete image. Two shapes are images here: ordinary
 // tar-layer images for os wasi|wasip1 / architecture wasm|wasm32, and
 // single-module Wasm artifacts (the CNCF layout, runwasi's layer type) whose
-// layer is a core module. `describe` reads a pulled image back from the store
+// layer is a core module. `cachedImage` reads a pulled image back from the store
 // alone, with no registry. The unpacker and the container runner take over
 // from the description.
 // Spec: OCI image-spec image-index.md (platform), notes/IMAGES.md §3;
@@ -84,7 +84,7 @@ export async function pull(refText: string | Reference, opts: PullOptions): Prom
 
   // 1. A digest names content that never changes: a complete copy in the store will do.
   if (ref.digest) {
-    const cached = await describe(store, ref);
+    const cached = await cachedImage(store, ref);
     if (cached) return cached;
   }
 
@@ -135,7 +135,7 @@ export async function pull(refText: string | Reference, opts: PullOptions): Prom
 }
 
 /** A pulled image from the store alone, or undefined if the store lacks its ref or any of its blobs. */
-export async function describe(store: BlobStore, refText: string | Reference): Promise<ImageDescription | undefined> {
+export async function cachedImage(store: BlobStore, refText: string | Reference): Promise<ImageDescription | undefined> {
   const name = formatReference(toReference(refText));
   const target = (await store.refs()).get(name);
   if (!target) return undefined;
@@ -151,7 +151,7 @@ export async function describe(store: BlobStore, refText: string | Reference): P
 
 /** The image for `ref`: from the store if it holds it whole, else pulled. */
 export async function ensureImage(refText: string | Reference, opts: PullOptions): Promise<ImageDescription> {
-  return (await describe(opts.store, refText)) ?? pull(refText, opts);
+  return (await cachedImage(opts.store, refText)) ?? pull(refText, opts);
 }
 
 function describeManifest(reference: string, target: Descriptor, manifest: Manifest, config: ImageConfig, kind: ImageDescription['kind']): ImageDescription {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirBlobStore } from '../../kernel/host/node/blobstore.js';
 import { nodeRegistry, nodeSha256 } from '../../kernel/host/node/registry.js';
 import { MediaType } from '../../kernel/image/media.js';
-import { describe as describeImage, ensureImage, pull, type LayerProgress, type PullOptions } from '../../kernel/image/pull.js';
+import { cachedImage, ensureImage, pull, type LayerProgress, type PullOptions } from '../../kernel/image/pull.js';
 import type { RegistryClient } from '../../kernel/image/registry.js';
 import {
   buildImage, COMPONENT_HEADER, EMPTY_MODULE, getManifest, pushBlob, putManifest, startRegistry, type TestRegistry,
@@ -81,6 +81,18 @@ describe('pull from an anonymous registry', () => {
     expect(img.manifestDigest).toBe(handDigest);
     expect(img.reference).toBe(`${reg.host}/tk/hand@${handDigest}`);
     expect(progress.every((p) => p.cached)).toBe(true);
+  });
+
+  it('answers HEAD with the digest a tag names, and undefined for an unknown tag', async () => {
+    const registry = client();
+    await registry.ping(reg.host);
+    expect((await registry.headManifest(reg.host, 'tk/hand', '1'))?.digest).toBe(handDigest);
+    expect(await registry.headManifest(reg.host, 'tk/hand', 'nope')).toBeUndefined();
+  });
+
+  it('names the reference when a tag is unknown', async () => {
+    await expect(pull(`${reg.host}/tk/hand:nope`, opts(await freshStore(), client())))
+      .rejects.toThrow(`manifest ${reg.host}/tk/hand:nope not found: HTTP 404: MANIFEST_UNKNOWN`);
   });
 
   it('removes an image and only the blobs no other image uses', async () => {
@@ -225,7 +237,7 @@ describe('pull from an anonymous registry', () => {
     const pulled = await pull(ref, opts(store, client()));
     await reg.restart(); // make sure a later restart works, then stop for this test
     await reg.stop().catch(() => undefined);
-    const cached = await describeImage(store, ref);
+    const cached = await cachedImage(store, ref);
     expect(cached).toEqual(pulled);
     expect(await ensureImage(ref, opts(store, client()))).toEqual(pulled);
     await expect(pull(ref, opts(store, client()))).rejects.toThrow(); // a pull by tag asks the registry
@@ -291,6 +303,10 @@ describe('pull with Bearer tokens, blobs behind a 307', () => {
     expect(scoped[0].headers.authorization).toMatch(/^Basic /);
     expect(reg.blobRequests.length).toBe(4); // config and three layers, all through the 307
     expect(reg.blobRequests.every((r) => r.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('pings /v2/ with a token for no scope', async () => {
+    await client(authFile).ping(reg.host);
   });
 
   it('is refused without credentials when the issuer gives anonymous users nothing', async () => {
