@@ -105,13 +105,11 @@ export async function pull(refText: string | Reference, opts: PullOptions): Prom
   const kind = imageKind(manifest, name);
 
   // 3. The config, then the layers not yet held.
-  let configBytes = await store.get(manifest.config.digest);
-  if (!configBytes) {
-    configBytes = await registry.blobBytes(ref.registry, ref.repository, manifest.config, signal);
-    await putBytes(store, sha256, manifest.config, configBytes);
-  }
+  const held = await store.get(manifest.config.digest);
+  const configBytes = held ?? (await registry.blobBytes(ref.registry, ref.repository, manifest.config, signal));
   const config = parseJson(configBytes, `config ${manifest.config.digest}`) as ImageConfig;
-  checkConfigPlatform(config, name);
+  checkConfigPlatform(config, name); // before storing: an image for another platform leaves nothing behind
+  if (!held) await putBytes(store, sha256, manifest.config, configBytes);
   for (const [index, layer] of manifest.layers.entries()) {
     const progress = (done: number, cached: boolean): void =>
       opts.onProgress?.({ digest: layer.digest, mediaType: layer.mediaType, index, count: manifest.layers.length, done, total: layer.size, cached });

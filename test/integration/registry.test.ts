@@ -145,8 +145,10 @@ describe('pull from an anonymous registry', () => {
       await expect(pull(`${reg.host}/tk/multi:p2`, opts(await freshStore(), client()))).rejects.toThrow(/WASI preview 2 components are not supported/);
     });
 
-    it('refuses a manifest reached by tag whose config is for another platform', async () => {
-      await expect(pull(`${reg.host}/tk/multi:amd64`, opts(await freshStore(), client()))).rejects.toThrow(/is for linux\/amd64/);
+    it('refuses a manifest reached by tag whose config is for another platform, storing nothing', async () => {
+      const store = await freshStore();
+      await expect(pull(`${reg.host}/tk/multi:amd64`, opts(store, client()))).rejects.toThrow(/is for linux\/amd64/);
+      await expectOnly(store, []);
     });
 
     it('refuses an index entry whose size is not that of the manifest', async () => {

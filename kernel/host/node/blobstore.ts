@@ -12,7 +12,6 @@
 // index.json written wins; blobs are never at risk).
 // Spec: OCI image-spec image-layout.md, annotations.md.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,7 +122,7 @@ export class DirBlobStore implements BlobStore {
       if (isMissing(e)) return undefined;
       throw e;
     }
-    return createReadStream('', { fd: h.fd, highWaterMark: 1 << 20, autoClose: true });
+    return h.createReadStream({ highWaterMark: 1 << 20, autoClose: true });
   }
 
   async create(digest: string): Promise<BlobWriter> {
@@ -138,7 +137,8 @@ export class DirBlobStore implements BlobStore {
     };
     return {
       write: async (chunk) => {
-        await h.write(chunk);
+        // write(2) may take fewer bytes than given: go on until all are written.
+        for (let off = 0; off < chunk.length; ) off += (await h.write(chunk, off)).bytesWritten;
       },
       commit: async () => {
         await h.sync();
