@@ -4,8 +4,11 @@
 #   - node_modules (npm ci) when absent or older than package-lock.json;
 #   - with --browser: the browsers the e2e suite runs in, Debian's chromium
 #     (driven by playwright-core) and firefox-esr (driven by puppeteer-core over
-#     WebDriver BiDi), with apt-get, as root; and the zstd CLI, which the
-#     image tests compress their zstd layers with (kernel/image/compression.test.ts).
+#     WebDriver BiDi), with apt-get, as root; the zstd CLI, which the image
+#     tests compress their zstd layers with (kernel/image/compression.test.ts);
+#     and the real registry parts the image tests start and feed
+#     (test/support/registry.ts): docker-registry, skopeo, umoci, htpasswd
+#     (apache2-utils) and openssl.
 # Run by the `prestart`, `pretest` and `pretest:e2e` npm scripts; a no-op when
 # everything is present. The C toolchain is not needed: the wasm binaries are committed.
 set -eu
@@ -20,7 +23,9 @@ if [ "${1:-}" = "--browser" ]; then
   missing=""
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$missing chromium"
   [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing="$missing firefox-esr"
-  command -v zstd >/dev/null 2>&1 || missing="$missing zstd"
+  for tool in zstd:zstd docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils openssl:openssl; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
+  done
   if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "ensure-deps: installing$missing (apt-get)"
