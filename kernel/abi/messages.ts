@@ -53,6 +53,8 @@ export interface RunRequest {
 export interface ImageRun {
   /** The reference it was pulled by (shown as the root's source in /proc/PID/mounts). */
   reference: string;
+  /** The host's image store holding the layers (Node: the cache directory). */
+  store?: string;
   layers: Array<{ digest: string; mediaType: string }>;
 }
 

@@ -11,6 +11,7 @@
 // Spec: OCI image-spec image-index.md (platform), notes/IMAGES.md §3;
 // CNCF TAG Runtime "Wasm OCI Artifact"; runwasi's containerd-shim-wasm.
 
+import { LAYER_MEDIA_TYPES } from './compression.js';
 import type { Sha256Factory } from './digest.js';
 import {
   checkIndex, checkManifest, documentType, isIndexType, isManifestType, MediaType, parseJson, platformName, WASM_LAYER_TYPES,
@@ -57,15 +58,8 @@ export interface ImageDescription {
 const WASM_OS = ['wasi', 'wasip1'];
 const WASM_ARCH = ['wasm', 'wasm32'];
 const COMPONENTS_UNSUPPORTED = 'WASI preview 2 components are not supported';
-const TAR_LAYER_TYPES = new Set([
-  'application/vnd.oci.image.layer.v1.tar',
-  'application/vnd.oci.image.layer.v1.tar+gzip',
-  'application/vnd.oci.image.layer.v1.tar+zstd',
-  'application/vnd.oci.image.layer.nondistributable.v1.tar',
-  'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-  'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
-  'application/vnd.docker.image.rootfs.diff.tar.gzip',
-]);
+/** Tar layers, as the layer reader takes them (compression.ts). */
+const TAR_LAYER_TYPES = new Set(Object.keys(LAYER_MEDIA_TYPES));
 const CORE_MODULE = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const COMPONENT = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
 

@@ -13,6 +13,7 @@ import { Overlay } from '../fs/overlay.js';
 import type { MemoryBudget } from '../mm/budget.js';
 import { decompressLayer, type ByteStream, type Inflater } from './compression.js';
 import type { LayerEntry } from './entry.js';
+import { WASM_LAYER_TYPES } from './media.js';
 import { readTar } from './tar.js';
 import { UnpackedLayers } from './unpack.js';
 
@@ -28,13 +29,6 @@ export interface LayerSource {
   blob(digest: string): ByteStream | Error;
   inflate?: Inflater;
 }
-
-/** Layer media types whose blob is a WebAssembly module, not a tar. */
-export const MODULE_LAYER_TYPES: ReadonlySet<string> = new Set([
-  'application/wasm',
-  'application/vnd.wasm.content.layer.v1+wasm',
-  'application/vnd.bytecodealliance.wasm.component.layer.v0+wasm',
-]);
 
 /** Where a single-module image's module is in its container. */
 export const MODULE_PATH = '/app.wasm';
@@ -77,7 +71,7 @@ export class ImageLayers {
   private entries(l: LayerRef): AsyncIterable<LayerEntry> {
     const blob = this.source.blob(l.digest);
     if (blob instanceof Error) throw blob;
-    if (MODULE_LAYER_TYPES.has(l.mediaType)) return moduleEntries(blob);
+    if (WASM_LAYER_TYPES.includes(l.mediaType)) return moduleEntries(blob);
     return readTar(decompressLayer(l.mediaType, blob, { inflate: this.source.inflate }));
   }
 }

@@ -1,15 +1,21 @@
 // `tabkernel` on the command line. Flags follow wasmtime's meaning:
 //   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR]
 //                 [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
-// A PROGRAM (no .wasm file) is found on the root image's PATH. Stdio passes
-// straight through (this thread never touches process.stdout); the exit
-// status is the program's.
+//   tabkernel run [OPTIONS] [--image] [--entrypoint PATH] [--insecure HOST] REF [ARGS...]
+//   tabkernel image pull|ls|rm|inspect … (images.ts)
+// A PROGRAM (no .wasm file) is found on the root image's PATH. A REF (its
+// first component a registry host, or an @sha256: digest; any name with
+// --image) is an image, pulled if the store lacks it, whose entrypoint runs
+// in a container (Docker's rules: image/config.ts). Stdio passes straight
+// through (this thread never touches process.stdout); the exit status is the
+// program's.
 import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
 import { DEFAULT_PATH, firstEnv, type ExitNotice, type MountSpec, type RunRequest } from '../../abi/messages.js';
+import { containerRun, imageForRun, imageMain, isImageReference, IMAGE_USAGE } from './images.js';
 
 const VERSION = '0.1.0';
 
@@ -22,6 +28,10 @@ const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]
                       files, pipes (e.g. 4G; default: half of RAM, at most 4 GiB)
   --tmp-size SIZE     the size of the tmpfs on /tmp (default: half of --memory)
   -t, --tty           attach this terminal through a PTY (line discipline, job control)
+  --image             REF is an image even without a registry host (docker.io/library/NAME)
+  --entrypoint PATH   run PATH instead of the image's Entrypoint (its Cmd is dropped)
+  --insecure HOST     allow plain HTTP to registry HOST (loopback always may)
+       tabkernel image pull|ls|rm|inspect REF (tabkernel image --help)
 `;
 
 function fail(msg: string, status = 2): never {
@@ -35,13 +45,19 @@ interface Options {
   tmpSize?: number;
   mounts: MountSpec[];
   env: string[];
+  /** --env as given (a bare NAME too): a container sets them over its image's Env. */
+  envGiven: string[];
   cwd: string;
+  cwdGiven: boolean;
   program: string;
   args: string[];
+  image: boolean;
+  entrypoint?: string;
+  insecure: string[];
 }
 
 export function parseArgs(argv: string[]): Options {
-  const opts: Options = { tty: false, mounts: [], env: [], cwd: '/', program: '', args: [] };
+  const opts: Options = { tty: false, mounts: [], env: [], envGiven: [], cwd: '/', cwdGiven: false, program: '', args: [], image: false, insecure: [] };
   let i = 0;
   // `tabkernel PROGRAM` (no `run`) on a terminal is interactive: the terminal goes through a PTY.
   if (argv[0] === 'run') i++;
@@ -74,11 +90,15 @@ export function parseArgs(argv: string[]): Options {
       }
       case '--env': {
         const v = value(flag, inline);
+        opts.envGiven.push(v);
         if (v.includes('=')) opts.env.push(v);
         else if (process.env[v] !== undefined) opts.env.push(`${v}=${process.env[v]}`);
         break;
       }
-      case '--cwd': opts.cwd = value(flag, inline); break;
+      case '--cwd': opts.cwd = value(flag, inline); opts.cwdGiven = true; break;
+      case '--image': opts.image = true; break;
+      case '--entrypoint': opts.entrypoint = value(flag, inline); break;
+      case '--insecure': opts.insecure.push(value(flag, inline)); break;
       case '--memory': case '--tmp-size': {
         const v = value(flag, inline);
         const n = parseSize(v);
@@ -99,8 +119,16 @@ export function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'image') {
+    if (argv[1] === '--help' || argv[1] === '-h') {
+      fs.writeSync(1, IMAGE_USAGE);
+      process.exit(0);
+    }
+    process.exit(await imageMain(argv.slice(1)));
+  }
   const opts = parseArgs(argv);
+  if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let wasm: Uint8Array | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
@@ -117,11 +145,32 @@ export function main(argv: string[]): void {
   // A program of the root image gets a PATH, as a container runtime gives one;
   // a host .wasm file sees exactly its --env variables, as under wasmtime.
   const env = firstEnv(opts.env, wasm === undefined);
-  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
-  const req: RunRequest = {
+  start(opts, {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env, cwd: opts.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
-  };
+  });
+}
+
+/** `run REF`: the image pulled if need be, then its command in a container. */
+async function runImage(opts: Options): Promise<void> {
+  let run: ReturnType<typeof containerRun>;
+  try {
+    const image = await imageForRun(opts.program, { insecure: opts.insecure });
+    run = containerRun(image, { entrypoint: opts.entrypoint, args: opts.args, env: opts.envGiven });
+  } catch (e) {
+    fail(`tabkernel: ${(e as Error).message}`, 125);
+  }
+  if (run instanceof Error) fail(`tabkernel: ${run.message}`, 125);
+  const { command } = run;
+  start(opts, {
+    type: 'run', argv: command.argv, env: command.env, cwd: opts.cwdGiven ? opts.cwd : command.cwd, mounts: opts.mounts,
+    memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize, image: run.image,
+  });
+}
+
+/** Start the kernel worker on `req` and pass stdio, resizes and the exit status through. */
+function start(opts: Options, req: RunRequest): void {
+  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
     // The PTY's line discipline does the editing and echo now: the host terminal goes raw.

@@ -7,6 +7,7 @@ import tty from 'node:tty';
 import { Kernel } from '../../kernel.js';
 import type { HostStream } from '../../hostapi.js';
 import type { ResizeRequest, RunRequest } from '../../abi/messages.js';
+import { DirBlobStore } from './blobstore.js';
 import { NodeHost } from './host.js';
 import { outputStreams } from './output.js';
 
@@ -35,7 +36,9 @@ port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'
     done?.(msg.data);
     return;
   }
-  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()] }), {
+  // A container's layers come from the image store the CLI pulled them into.
+  const imageStore = msg.image ? await DirBlobStore.open(msg.image.store) : undefined;
+  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()], imageStore }), {
     trace: !!process.env.TABKERNEL_TRACE, memory: msg.memory, tmpSize: msg.tmpSize,
   });
   const notice = await kernel.boot.run(msg);

@@ -1,0 +1,174 @@
+// The CLI's images: `tabkernel image pull|ls|rm|inspect`, and what `tabkernel
+// run REF` needs before the kernel starts — the image pulled if the store
+// lacks it (progress on stderr: a bar per layer on a terminal, a line per
+// layer otherwise), then the container's command from its config.
+// The store is the cache directory (blobstore.ts); the registry client finds
+// credentials in the user's auth files (credentials.ts).
+import fs from 'node:fs';
+import type { ImageRun } from '../../abi/messages.js';
+import { containerCommand, type ContainerCommand } from '../../image/config.js';
+import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from '../../image/pull.js';
+import { formatReference, namesRegistry, parseReference } from '../../image/reference.js';
+import { MODULE_PATH } from '../../image/rootfs.js';
+import { DirBlobStore, defaultCacheDir } from './blobstore.js';
+import { nodeRegistry, nodeSha256 } from './registry.js';
+
+export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
+       tabkernel image ls
+       tabkernel image rm REF...
+       tabkernel image inspect REF
+  REF: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST] (Docker's grammar; no host: docker.io)
+  images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel)
+`;
+
+/** Whether `run`'s program argument is an image reference rather than a file or a program of the root image. */
+export function isImageReference(text: string): boolean {
+  if (!namesRegistry(text) && !text.includes('@sha256:')) return false;
+  return !(parseReference(text) instanceof Error);
+}
+
+function say(line: string): void {
+  fs.writeSync(2, line.endsWith('\n') ? line : line + '\n');
+}
+
+const MB = 1e6;
+const mb = (n: number): string => (n / MB).toFixed(1);
+const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
+
+/** Layer progress on stderr: one line per layer, redrawn in place on a terminal. */
+function progressPrinter(): (p: LayerProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  const started = new Map<string, number>();
+  let lastDraw = 0;
+  return (p) => {
+    const now = performance.now();
+    if (!started.has(p.digest)) started.set(p.digest, now);
+    const done = p.cached || p.done >= p.total;
+    const secs = Math.max((now - started.get(p.digest)!) / 1000, 1e-3);
+    const rate = p.cached ? 'cached' : `${mb(p.done / secs)} MB/s`;
+    const head = `layer ${p.index + 1}/${p.count} ${short(p.digest)}`;
+    if (tty) {
+      if (!done && now - lastDraw < 100) return;
+      lastDraw = now;
+      const width = 24;
+      const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : width;
+      const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`;
+      fs.writeSync(2, `\r\x1b[K${head} ${bar} ${mb(p.done)} of ${mb(p.total)} MB, ${rate}${done ? '\n' : ''}`);
+    } else if (done) {
+      say(`${head}: ${mb(p.total)} MB${p.cached ? ', cached' : `, ${rate}`}`);
+    }
+  };
+}
+
+interface PullFlags {
+  insecure: string[];
+}
+
+async function openStore(): Promise<DirBlobStore> {
+  return DirBlobStore.open(defaultCacheDir());
+}
+
+function registryFor(flags: PullFlags) {
+  return nodeRegistry({ insecure: flags.insecure });
+}
+
+/** The image `ref`, pulled first unless the store holds it whole. */
+export async function imageForRun(ref: string, flags: PullFlags): Promise<ImageDescription> {
+  const store = await openStore();
+  const cached = await cachedImage(store, ref);
+  if (cached) return cached;
+  say(`pulling ${formatReferenceText(ref)}`);
+  return ensureImage(ref, { registry: registryFor(flags), store, sha256: nodeSha256, onProgress: progressPrinter() });
+}
+
+/** What the kernel runs for `tabkernel run REF`: the image's layers and the container's command. */
+export function containerRun(image: ImageDescription, o: { entrypoint?: string; args: string[]; env: string[] }): { image: ImageRun; command: ContainerCommand } | Error {
+  const config = image.kind === 'wasm-artifact' ? { Entrypoint: [MODULE_PATH] } : (image.config.config ?? {});
+  const command = containerCommand(config, { entrypoint: o.entrypoint, args: o.args, env: o.env, callerEnv: process.env });
+  if (command instanceof Error) return new Error(`${image.reference}: ${command.message}`);
+  return { image: { reference: image.reference, layers: image.layers, store: defaultCacheDir() }, command };
+}
+
+function formatReferenceText(ref: string): string {
+  const r = parseReference(ref);
+  return r instanceof Error ? ref : formatReference(r);
+}
+
+/** `tabkernel image …`; resolves to the exit status. */
+export async function imageMain(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const flags: PullFlags = { insecure: [] };
+  const refs: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--insecure' && i + 1 < rest.length) flags.insecure.push(rest[++i]);
+    else if (a.startsWith('--insecure=')) flags.insecure.push(a.slice('--insecure='.length));
+    else if (a.startsWith('-')) return usage(`unknown option ${a}`);
+    else refs.push(a);
+  }
+  try {
+    switch (sub) {
+      case 'pull': {
+        if (refs.length !== 1) return usage('image pull wants one REF');
+        const store = await openStore();
+        say(`pulling ${formatReferenceText(refs[0])}`);
+        const img = await pull(refs[0], { registry: registryFor(flags), store, sha256: nodeSha256, onProgress: progressPrinter() });
+        say(`${img.reference}: ${img.manifestDigest}`);
+        return 0;
+      }
+      case 'ls': {
+        if (refs.length !== 0) return usage('image ls takes no REF');
+        const store = await openStore();
+        const rows: string[][] = [['REFERENCE', 'DIGEST', 'KIND', 'SIZE']];
+        for (const name of [...(await store.refs()).keys()].sort()) {
+          const img = await cachedImage(store, name);
+          if (!img) {
+            rows.push([name, '-', 'incomplete', '-']);
+            continue;
+          }
+          const size = img.layers.reduce((n, l) => n + l.size, 0);
+          rows.push([name, short(img.manifestDigest), img.kind, `${mb(size)} MB`]);
+        }
+        const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+        for (const r of rows) fs.writeSync(1, r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ') + '\n');
+        return 0;
+      }
+      case 'rm': {
+        if (refs.length === 0) return usage('image rm wants a REF');
+        const store = await openStore();
+        let status = 0;
+        for (const ref of refs) {
+          const name = formatReferenceText(ref);
+          try {
+            const deleted = await store.remove(name);
+            fs.writeSync(1, `Untagged: ${name}\n${deleted.map((d) => `Deleted: ${d}\n`).join('')}`);
+          } catch (e) {
+            say(`tabkernel: ${(e as Error).message}`);
+            status = 1;
+          }
+        }
+        return status;
+      }
+      case 'inspect': {
+        if (refs.length !== 1) return usage('image inspect wants one REF');
+        const img = await cachedImage(await openStore(), refs[0]);
+        if (!img) {
+          say(`tabkernel: no image ${formatReferenceText(refs[0])} in the store (tabkernel image pull it first)`);
+          return 1;
+        }
+        fs.writeSync(1, JSON.stringify(img, null, 2) + '\n');
+        return 0;
+      }
+      default:
+        return usage(sub === undefined ? '' : `unknown image command ${sub}`);
+    }
+  } catch (e) {
+    say(`tabkernel: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+function usage(why: string): number {
+  fs.writeSync(2, `${why ? `tabkernel: ${why}\n` : ''}${IMAGE_USAGE}`);
+  return 2;
+}
