@@ -6,7 +6,7 @@
 // terminal's foreground process group.
 // Spec: POSIX "General Terminal Interface"; posix_openpt(3), ptsname(3).
 import { Errno, err, type Err } from '../abi/errno.js';
-import { Filetype, type Signal } from '../abi/wasi.js';
+import { Filetype, Signal } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { WaitQueue } from '../proc/waitqueue.js';
@@ -85,7 +85,7 @@ export class Pty {
     if (t.rows === rows && t.cols === cols) return;
     t.rows = rows;
     t.cols = cols;
-    if (t.fgPgrp) this.signal(t.fgPgrp, 27 as Signal);
+    if (t.fgPgrp) this.signal(t.fgPgrp, Signal.WINCH);
   }
 }
 
