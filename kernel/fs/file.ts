@@ -71,7 +71,16 @@ export abstract class OpenFile {
   pwrite(_data: Uint8Array, _pos: bigint): number | Err {
     return err(Errno.SPIPE);
   }
-  seek(_offset: bigint, _whence: Whence): bigint | Err {
+  /**
+   * lseek(2): an unknown `whence` is INVAL whatever the file (WASI decodes it
+   * before the file is looked at); then the kind's own answer (seekTo).
+   */
+  seek(offset: bigint, whence: number): bigint | Err {
+    if (whence !== Whence.SET && whence !== Whence.CUR && whence !== Whence.END) return err(Errno.INVAL);
+    return this.seekTo(offset, whence);
+  }
+  /** Move the offset: SPIPE for a stream (pipes, terminals). */
+  protected seekTo(_offset: bigint, _whence: Whence): bigint | Err {
     return err(Errno.SPIPE);
   }
   /** Entries from position `cookie` on; `.` and `..` are cookies 0 and 1. */
@@ -91,6 +100,10 @@ export abstract class OpenFile {
   }
   allocate(_offset: bigint, _len: bigint): Errno {
     return Errno.NOTSUP;
+  }
+  /** posix_fadvise(2), once its arguments are valid: a hint, which only a regular file takes (SPIPE otherwise). */
+  advise(): Errno {
+    return Errno.SPIPE;
   }
   sync(): Errno {
     return Errno.SUCCESS;
