@@ -119,6 +119,14 @@ export abstract class OpenFile {
   writeReady(): boolean {
     return true;
   }
+  /**
+   * How long a read that is ready but finds no byte may wait for a first one
+   * before it answers with none (ms; 0: it answers at once). A raw terminal's
+   * VTIME under VMIN 0 (tty/pty.ts).
+   */
+  readTimeoutMs(): number {
+    return 0;
+  }
   /** Bytes readable now, for poll's fd_read event (0 when unknown). */
   readableBytes(): bigint {
     return 0n;

@@ -169,11 +169,12 @@ export function fd_read(t: Task, fd: number, max: number): Result {
     if (file.nonblock) return Errno.AGAIN;
     return t.block(file.queue ? [file.queue] : []);
   }
-  // A raw terminal with VMIN 0 and VTIME set waits up to VTIME for a first byte.
-  const pty = terminalOf(file)?.pty;
-  if (pty && pty.ldisc.available() === 0 && pty.ldisc.timeoutMs > 0 && t.progress === 0 && !file.nonblock) {
+  // A file may have a ready read wait a while for a first byte (a terminal's
+  // VTIME): once, marked in progress; the re-run reads whatever is there.
+  const wait = t.progress === 0 && !file.nonblock ? file.readTimeoutMs() : 0;
+  if (wait > 0) {
     t.progress = -1;
-    return t.block([pty.queue], pty.ldisc.timeoutMs);
+    return t.block(file.queue ? [file.queue] : [], wait);
   }
   const data = file.read(max);
   if (isErr(data)) return data.errno;

@@ -143,6 +143,11 @@ export class PtySlave extends OpenFile {
   override readReady(): boolean {
     return this.pty.ldisc.readable() || !this.pty.masterOpen;
   }
+  /** VTIME: a raw read with VMIN 0 waits that long for a first byte (ldisc.timeoutMs is 0 otherwise). */
+  override readTimeoutMs(): number {
+    const ldisc = this.pty.ldisc;
+    return ldisc.available() === 0 ? ldisc.timeoutMs : 0;
+  }
   override readableBytes(): bigint {
     return BigInt(this.pty.ldisc.available());
   }
