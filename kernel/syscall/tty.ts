@@ -80,13 +80,9 @@ export function tcsetattr(t: Task, fd: number, when: number, data: Uint8Array): 
   if (data.length < TERMIOS.SIZE) return Errno.FAULT;
   // Changing the modes of the host's own terminal is the host's business (run with -t for a PTY).
   if (!tty.pty) return Errno.NOTSUP;
-  const ldisc = tty.pty.ldisc;
-  const wasCanonical = ldisc.canonical;
-  const prevLflag = ldisc.termios.lflag;
-  ldisc.termios.decode(new DataView(data.buffer, data.byteOffset, data.byteLength), 0);
-  if (when === TCSAFLUSH) ldisc.flushInput();
-  if (wasCanonical !== ldisc.canonical) tty.pty.modeChanged(prevLflag);
-  tty.pty.queue.wake();
+  const modes = new Termios();
+  modes.decode(new DataView(data.buffer, data.byteOffset, data.byteLength), 0);
+  tty.pty.setAttr(modes, when === TCSAFLUSH);
   return Errno.SUCCESS;
 }
 

@@ -11,6 +11,7 @@ import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { WaitQueue } from '../proc/waitqueue.js';
 import { LineDiscipline } from './ldisc.js';
+import type { Termios } from './termios.js';
 import { Terminal } from './terminal.js';
 
 /** Sends a signal to every process of a group (the kernel's). */
@@ -42,10 +43,22 @@ export class Pty {
     this.queue.wake();
   }
 
-  /** tcsetattr changed ICANON: typed-ahead input is re-edited, and echoed if it was not (ldisc.modeChanged). */
-  modeChanged(prevLflag: number): void {
-    const fx = this.ldisc.modeChanged(prevLflag);
-    if (fx.echo.length > 0) this.emit(fx.echo);
+  /**
+   * tcsetattr: new modes, unread input dropped first under TCSAFLUSH
+   * (`flush`). A change of ICANON re-edits typed-ahead input, and echoes it
+   * if it was not (ldisc.modeChanged); readers look again (VMIN, VTIME and
+   * ICANON decide what is readable).
+   */
+  setAttr(modes: Termios, flush: boolean): void {
+    const ldisc = this.ldisc;
+    const wasCanonical = ldisc.canonical;
+    const prevLflag = ldisc.termios.lflag;
+    ldisc.termios.assign(modes);
+    if (flush) ldisc.flushInput();
+    if (wasCanonical !== ldisc.canonical) {
+      const fx = ldisc.modeChanged(prevLflag);
+      if (fx.echo.length > 0) this.emit(fx.echo);
+    }
     this.queue.wake();
   }
 
