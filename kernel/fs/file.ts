@@ -25,8 +25,8 @@ export interface JobControl {
   sid: number;
   /** Foreground process group (0: none yet). */
   fgPgrp: number;
-  rows: number;
-  cols: number;
+  readonly rows: number;
+  readonly cols: number;
 }
 
 export abstract class OpenFile {

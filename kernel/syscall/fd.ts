@@ -284,6 +284,6 @@ function backgroundAccess(t: Task, file: OpenFile, sig: Signal.TTIN | Signal.TTO
   if (sig === Signal.TTOU && !(tty.pty && (tty.pty.ldisc.termios.lflag & L.TOSTOP))) return null;
   const act = p.action(sig);
   if (act.handler === SIG_IGN || (p.sigBlocked & sigbit(sig))) return sig === Signal.TTIN ? Errno.IO : null;
-  for (const q of t.sys.procs.group(p.pgid)) t.sys.lifecycle.signal(q, sig);
+  t.sys.lifecycle.signalGroup(p.pgid, sig);
   return t.block([]);
 }

@@ -6,22 +6,20 @@
 // terminal's foreground process group.
 // Spec: POSIX "General Terminal Interface"; posix_openpt(3), ptsname(3).
 import { Errno, err, type Err } from '../abi/errno.js';
-import { Filetype, Signal } from '../abi/wasi.js';
+import { Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { WaitQueue } from '../proc/waitqueue.js';
 import { LineDiscipline } from './ldisc.js';
 import type { Termios } from './termios.js';
-import { Terminal } from './terminal.js';
-
-/** Sends a signal to every process of a group (the kernel's). */
-export type GroupSignaller = (pgid: number, sig: Signal) => void;
+import { Terminal, type GroupSignaller } from './terminal.js';
 
 const OUTPUT_LIMIT = 1 << 20;
 
 export class Pty {
   readonly ldisc = new LineDiscipline();
-  readonly terminal = new Terminal();
+  /** Its job-control state and window size. */
+  readonly terminal: Terminal;
   /** Output waiting for the master (after OPOST processing). */
   private out: number[] = [];
   /** Woken when input arrives, output is drained, or a side closes. */
@@ -32,6 +30,7 @@ export class Pty {
   sink: ((bytes: Uint8Array) => void) | null = null;
 
   constructor(readonly index: number, private readonly signal: GroupSignaller) {
+    this.terminal = new Terminal(signal);
     this.terminal.pty = this;
   }
 
@@ -90,15 +89,6 @@ export class Pty {
 
   get pendingOutput(): number {
     return this.out.length;
-  }
-
-  /** Window size change: SIGWINCH to the foreground group. */
-  resize(rows: number, cols: number): void {
-    const t = this.terminal;
-    if (t.rows === rows && t.cols === cols) return;
-    t.rows = rows;
-    t.cols = cols;
-    if (t.fgPgrp) this.signal(t.fgPgrp, Signal.WINCH);
   }
 }
 
