@@ -55,14 +55,16 @@ export interface BootContext {
 
 export class Boot {
   /** The host's console as a terminal (when the host streams are ttys). */
-  readonly console = new Terminal();
+  readonly console: Terminal;
   /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
   consolePty: Pty | null = null;
 
   /** Image layers unpacked so far, shared by every container this kernel runs. */
   private images: ImageLayers | null = null;
 
-  constructor(private readonly k: BootContext) {}
+  constructor(private readonly k: BootContext) {
+    this.console = new Terminal((pgid, sig) => k.lifecycle.signalGroup(pgid, sig));
+  }
 
   /**
    * A container's mount namespace: `root` (its image's overlay) with a /dev of
@@ -168,7 +170,7 @@ export class Boot {
 
   /** The host's terminal changed size. */
   resizeConsole(rows: number, cols: number): void {
-    this.consolePty?.resize(rows, cols);
+    this.consolePty?.terminal.resize(rows, cols);
     this.k.kick();
   }
 
@@ -284,8 +286,7 @@ export class Boot {
   private attachConsolePty(p: Process, rows: number, cols: number): void {
     const pty = this.k.ptys.create();
     this.consolePty = pty;
-    pty.terminal.rows = rows;
-    pty.terminal.cols = cols;
+    pty.terminal.resize(rows, cols); // before it has a group to tell
     const [input, output] = this.k.host.stdio;
     const sink = (bytes: Uint8Array): void => {
       output.write?.(bytes);

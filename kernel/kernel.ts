@@ -77,9 +77,7 @@ export class Kernel implements Sys {
   readonly vfs: Vfs;
   readonly procs = new ProcessTable();
   readonly pipeArena: PipeArena;
-  readonly ptys = new PtyTable((pgid, sig) => {
-    for (const q of this.procs.group(pgid)) this.lifecycle.signal(q, sig);
-  });
+  readonly ptys = new PtyTable((pgid, sig) => this.lifecycle.signalGroup(pgid, sig));
   private readonly modules = new ModuleCache();
   private readonly loader: Loader;
   private readonly workers: WorkerPool;

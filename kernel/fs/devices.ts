@@ -61,7 +61,7 @@ export class DeviceFile extends OpenFile {
   override pwrite(data: Uint8Array): number | Err {
     return this.write(data);
   }
-  override seek(): bigint {
+  protected override seekTo(): bigint {
     return 0n;
   }
   override get seekable(): boolean {

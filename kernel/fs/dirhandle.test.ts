@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isErr } from '../abi/errno.js';
+import { Errno, err, isErr } from '../abi/errno.js';
+import { Whence } from '../abi/wasi.js';
 import { DirHandle } from './dirhandle.js';
-import type { DirEntry } from './file.js';
+import type { DirEntry, OpenFile } from './file.js';
 import { MemDir, MemFs } from './memfs.js';
 
 /** A memfs directory of n files that counts how often it is listed. */
@@ -53,5 +54,18 @@ describe('directory handles', () => {
     const { dir } = counted(2);
     const h = new DirHandle(dir, dir);
     expect(h.readdir(100n)).toEqual([]);
+  });
+
+  it('answers the byte and offset calls with the errnos wasmtime gives for a directory fd', () => {
+    const dir = new MemFs().root;
+    const h: OpenFile = new DirHandle(dir, dir); // as the handlers see it
+    expect(h.read(10)).toEqual(err(Errno.ISDIR));
+    expect(h.pread(10, 0n)).toEqual(err(Errno.ISDIR));
+    expect(h.write(new Uint8Array(1))).toEqual(err(Errno.BADF));
+    expect(h.seek(0n, Whence.CUR)).toEqual(err(Errno.BADF));
+    expect(h.seek(0n, 99)).toEqual(err(Errno.BADF)); // refused before its whence is looked at
+    expect(h.setSize(0n)).toBe(Errno.BADF);
+    expect(h.allocate(0n, 1n)).toBe(Errno.BADF);
+    expect(h.advise()).toBe(Errno.BADF);
   });
 });

@@ -24,6 +24,9 @@ export class DirHandle extends OpenFile {
     return this.dir;
   }
 
+  // A directory fd has no bytes and no offset: reading is ISDIR, and the calls
+  // that would change its contents or move its offset are BADF (wasmtime's
+  // answers); seek refuses before it looks at its whence.
   override read(): Uint8Array | Err {
     return err(Errno.ISDIR);
   }
@@ -32,6 +35,18 @@ export class DirHandle extends OpenFile {
   }
   override pread(): Uint8Array | Err {
     return err(Errno.ISDIR);
+  }
+  override seek(): bigint | Err {
+    return err(Errno.BADF);
+  }
+  override setSize(): Errno {
+    return Errno.BADF;
+  }
+  override allocate(): Errno {
+    return Errno.BADF;
+  }
+  override advise(): Errno {
+    return Errno.BADF;
   }
   override readdir(cookie: bigint): DirEntry[] | Err {
     if (cookie === 0n || this.listing === null) {

@@ -25,8 +25,8 @@ export interface JobControl {
   sid: number;
   /** Foreground process group (0: none yet). */
   fgPgrp: number;
-  rows: number;
-  cols: number;
+  readonly rows: number;
+  readonly cols: number;
 }
 
 export abstract class OpenFile {
@@ -71,7 +71,16 @@ export abstract class OpenFile {
   pwrite(_data: Uint8Array, _pos: bigint): number | Err {
     return err(Errno.SPIPE);
   }
-  seek(_offset: bigint, _whence: Whence): bigint | Err {
+  /**
+   * lseek(2): an unknown `whence` is INVAL whatever the file (WASI decodes it
+   * before the file is looked at); then the kind's own answer (seekTo).
+   */
+  seek(offset: bigint, whence: number): bigint | Err {
+    if (whence !== Whence.SET && whence !== Whence.CUR && whence !== Whence.END) return err(Errno.INVAL);
+    return this.seekTo(offset, whence);
+  }
+  /** Move the offset: SPIPE for a stream (pipes, terminals). */
+  protected seekTo(_offset: bigint, _whence: Whence): bigint | Err {
     return err(Errno.SPIPE);
   }
   /** Entries from position `cookie` on; `.` and `..` are cookies 0 and 1. */
@@ -92,6 +101,10 @@ export abstract class OpenFile {
   allocate(_offset: bigint, _len: bigint): Errno {
     return Errno.NOTSUP;
   }
+  /** posix_fadvise(2), once its arguments are valid: a hint, which only a regular file takes (SPIPE otherwise). */
+  advise(): Errno {
+    return Errno.SPIPE;
+  }
   sync(): Errno {
     return Errno.SUCCESS;
   }
@@ -105,6 +118,14 @@ export abstract class OpenFile {
   }
   writeReady(): boolean {
     return true;
+  }
+  /**
+   * How long a read that is ready but finds no byte may wait for a first one
+   * before it answers with none (ms; 0: it answers at once). A raw terminal's
+   * VTIME under VMIN 0 (tty/pty.ts).
+   */
+  readTimeoutMs(): number {
+    return 0;
   }
   /** Bytes readable now, for poll's fd_read event (0 when unknown). */
   readableBytes(): bigint {

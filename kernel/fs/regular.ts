@@ -87,7 +87,7 @@ export class RegularFileHandle extends OpenFile {
     this.execIfWasm = null;
   }
 
-  override seek(offset: bigint, whence: Whence): bigint | Err {
+  protected override seekTo(offset: bigint, whence: Whence): bigint | Err {
     const next = seekTarget(this.pos, BigInt(this.node.fileSize()), offset, whence);
     if (isErr(next)) return next;
     if (next > MAX_OFFSET) return err(Errno.INVAL);
@@ -106,6 +106,10 @@ export class RegularFileHandle extends OpenFile {
     const end = offset + len;
     if (end > MAX_OFFSET) return Errno.FBIG;
     if (end > BigInt(this.node.fileSize())) return this.node.truncate(Number(end));
+    return Errno.SUCCESS;
+  }
+  /** Files live in memory (or the host's cache): there is nothing to prepare. */
+  override advise(): Errno {
     return Errno.SUCCESS;
   }
   override readableBytes(): bigint {

@@ -3,8 +3,10 @@
 // waits on the ring. Spec: POSIX write(2) "Write Requests to a Pipe or FIFO", read(2).
 import { describe, expect, it } from 'vitest';
 import { Errno, isErr } from '../abi/errno.js';
+import { Fdflags } from '../abi/wasi.js';
+import { MemoryBudget, Use } from '../mm/budget.js';
 import { Pipe, PipeArena, PipeReader, PipeWriter } from './pipe.js';
-import { PIPE_BUF, R, RING_CAPACITY } from './ring.js';
+import { ARENA_RINGS, PIPE_BUF, R, RING_CAPACITY, RING_SIZE } from './ring.js';
 
 function pipe(arena: PipeArena | null = null): { p: Pipe; r: PipeReader; w: PipeWriter } {
   const p = new Pipe(arena);
@@ -45,6 +47,25 @@ describe('pipe', () => {
     expect(isErr(n) ? n.errno : n).toBe(Errno.PIPE);
   });
 
+  it('bumps the ring\'s EVENTS when an end closes, so runtimes waiting on it see EOF or EPIPE', () => {
+    const { p, r, w } = pipe();
+    const before = Atomics.load(p.ring.h, R.EVENTS);
+    w.release();
+    expect(Atomics.load(p.ring.h, R.EVENTS)).toBe(before + 1);
+    r.release();
+  });
+
+  it('mirrors each end\'s O_NONBLOCK into the ring, where the runtime reads it', () => {
+    const { p, r, w } = pipe();
+    r.fdflags = Fdflags.NONBLOCK;
+    expect(Atomics.load(p.ring.h, R.RNONBLOCK)).toBe(1);
+    expect(Atomics.load(p.ring.h, R.WNONBLOCK)).toBe(0);
+    w.fdflags = Fdflags.NONBLOCK | Fdflags.APPEND;
+    expect(Atomics.load(p.ring.h, R.WNONBLOCK)).toBe(1);
+    r.fdflags = 0;
+    expect(Atomics.load(p.ring.h, R.RNONBLOCK)).toBe(0);
+  });
+
   it('makes a write of up to PIPE_BUF wait until it fits whole; a longer one goes in part', () => {
     const { w } = pipe();
     w.write(new Uint8Array(RING_CAPACITY - 100));
@@ -75,5 +96,25 @@ describe('pipe', () => {
     expect(second.p.slot).toBe(slot);
     expect(second.p.used).toBe(0);
     expect(Atomics.load(second.p.ring.h, R.KWAIT)).toBe(0);
+  });
+
+  it('charges a private ring to the budget once the arena is full, refuses one it has no room for, and gives the charge back at close', () => {
+    const budget = new MemoryBudget(RING_SIZE);
+    const arena = new PipeArena(budget);
+    const shared = Array.from({ length: ARENA_RINGS }, () => arena.open());
+    expect(budget.heldFor(Use.PIPES)).toBe(0); // the arena's rings are the kernel's
+    const own = arena.open();
+    expect(own?.slot).toBe(-1);
+    expect(budget.heldFor(Use.PIPES)).toBe(RING_SIZE);
+    expect(arena.open()).toBeNull(); // pipe(2) answers ENFILE
+    const r = new PipeReader(own!);
+    const w = new PipeWriter(own!);
+    r.release();
+    w.release();
+    expect(budget.heldFor(Use.PIPES)).toBe(0);
+    for (const p of shared) {
+      const ends = [new PipeReader(p!), new PipeWriter(p!)];
+      for (const end of ends) end.release();
+    }
   });
 });

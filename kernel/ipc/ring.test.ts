@@ -60,6 +60,25 @@ describe('ring', () => {
     expect(r.free).toBe(0);
   });
 
+  it('puts a writeAll that crosses the end of its buffer in two pieces, in order', () => {
+    const r = ring();
+    r.write(bytes(RING_CAPACITY - 3));
+    take(r, RING_CAPACITY - 3);
+    expect(r.writeAll(bytes(8, 40))).toBe(8);
+    expect(Array.from(r.data.subarray(RING_CAPACITY - 3))).toEqual([40, 41, 42]);
+    expect(take(r, 100)).toEqual(bytes(8, 40));
+  });
+
+  it('bumps EVENTS on every change, and not on a read of an empty ring', () => {
+    const r = ring();
+    const before = Atomics.load(r.h, R.EVENTS);
+    expect(take(r, 10).length).toBe(0);
+    expect(Atomics.load(r.h, R.EVENTS)).toBe(before);
+    r.write(bytes(4));
+    take(r, 4);
+    expect(Atomics.load(r.h, R.EVENTS)).toBe(before + 2);
+  });
+
   it('clears KWAIT and rings the kernel after a change the kernel waits for', () => {
     const r = ring();
     const bell = new Int32Array(new SharedArrayBuffer(BELL_SIZE));

@@ -250,6 +250,11 @@ export class Lifecycle implements SignalActions {
     postSignal(this, p, sig);
   }
 
+  /** Generate a signal for every process of a group (the terminal's keys, SIGWINCH, job control). */
+  signalGroup(pgid: number, sig: number): void {
+    for (const q of this.procs.group(pgid)) this.signal(q, sig);
+  }
+
   /** Act on pending signals that just became unblocked. */
   deliverSignals(p: Process): void {
     deliver(this, p);

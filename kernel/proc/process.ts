@@ -45,6 +45,9 @@ export interface CurrentCall {
   rerun(): void;
 }
 
+/** How often one fork call looks again for a memory view that lags its growth (Process.forkSourceLags). */
+const FORK_GROWTH_TRIES = 20;
+
 /** Signal bit for a set: bit (sig - 1), as in the C library's sigset_t. */
 export function sigbit(sig: number): number {
   return 2 ** (sig - 1);
@@ -114,6 +117,8 @@ export class Process {
   /** Pages of memory its worker keeps for a fork child after a clean exit; < 0: retire the worker (runtime/mempool.ts). */
   keptPages = 0;
   readonly forkSourceArrived = new WaitQueue();
+  /** The fork call waiting for this thread's view of the memory to grow, and how often it has (forkSourceLags). */
+  private growthWait: { call: CurrentCall; tries: number } | null = null;
 
   constructor(
     readonly pid: number,
@@ -143,6 +148,24 @@ export class Process {
   /** CPU time used so far, in ns: the time its worker ran, less its waits (abi/page.ts, Cpu). */
   cpuTimeNs(): bigint {
     return this.endedCpuNs ?? cpuTimeNs(this.page.i64, monotonicNs());
+  }
+
+  /**
+   * Whether the fork call in progress should look again shortly because this
+   * thread's view of the program's memory is still smaller than `bytes`: a
+   * shared memory grown by the process reaches another thread's view at
+   * V8's next interrupt check. One call waits so at most FORK_GROWTH_TRIES
+   * times, then goes ahead.
+   */
+  forkSourceLags(bytes: number): boolean {
+    const source = this.forkSource?.source;
+    const lags = source !== undefined && !(source instanceof SharedArrayBuffer) && source.buffer.byteLength < bytes;
+    if (lags && this.task) {
+      if (this.growthWait?.call !== this.task) this.growthWait = { call: this.task, tries: 0 };
+      if (++this.growthWait.tries <= FORK_GROWTH_TRIES) return true;
+    }
+    this.growthWait = null;
+    return false;
   }
 
   action(sig: number): SigAction {

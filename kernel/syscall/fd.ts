@@ -3,7 +3,7 @@
 // the file object. Blocking reads and writes park on the file's wait queue.
 // Spec: WASI preview1 fd_*; POSIX read(2)/write(2)/lseek(2); wasmtime's errnos.
 import { Errno, isErr } from '../abi/errno.js';
-import { DIRENT, FDSTAT, Fdflags, Filetype, Rights, Signal, Whence } from '../abi/wasi.js';
+import { DIRENT, FDSTAT, Fdflags, Rights, Signal, Whence } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
 import { getFd, getFile, terminalOf, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
@@ -17,15 +17,12 @@ export function fd_advise(t: Task, fd: number, offset: bigint, len: bigint, advi
   const file = getFile(t.proc, fd, 0);
   if (isErr(file)) return file.errno;
   if (advice < 0 || advice > 5 || offset < 0n || len < 0n) return Errno.INVAL;
-  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
-  if (file.filetype !== Filetype.REGULAR_FILE) return Errno.SPIPE;
-  return Errno.SUCCESS; // advice is a hint; files live in memory
+  return file.advise();
 }
 
 export function fd_allocate(t: Task, fd: number, offset: bigint, len: bigint): Result {
   const file = getFile(t.proc, fd, 0);
   if (isErr(file)) return file.errno;
-  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
   return file.allocate(offset, len);
 }
 
@@ -93,7 +90,6 @@ export function fd_filestat_get(t: Task, fd: number): Result {
 export function fd_filestat_set_size(t: Task, fd: number, size: bigint): Result {
   const file = getFile(t.proc, fd, 0);
   if (isErr(file)) return file.errno;
-  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
   if (file instanceof RegularFileHandle && size > 0n && clipToFsize(t, size - 1n, ONE_BYTE) === Errno.FBIG) return Errno.FBIG;
   return file.setSize(size);
 }
@@ -124,7 +120,6 @@ export function fd_filestat_set_times(t: Task, fd: number, atim: bigint, mtim: b
 export function fd_pread(t: Task, fd: number, max: number, offset: bigint): Result {
   const file = getFile(t.proc, fd, Rights.FD_READ);
   if (isErr(file)) return file.errno;
-  if (file.filetype === Filetype.DIRECTORY) return Errno.ISDIR;
   const data = file.pread(max, offset);
   if (isErr(data)) return data.errno;
   t.out().set(data);
@@ -174,11 +169,12 @@ export function fd_read(t: Task, fd: number, max: number): Result {
     if (file.nonblock) return Errno.AGAIN;
     return t.block(file.queue ? [file.queue] : []);
   }
-  // A raw terminal with VMIN 0 and VTIME set waits up to VTIME for a first byte.
-  const pty = terminalOf(file)?.pty;
-  if (pty && pty.ldisc.available() === 0 && pty.ldisc.timeoutMs > 0 && t.progress === 0 && !file.nonblock) {
+  // A file may have a ready read wait a while for a first byte (a terminal's
+  // VTIME): once, marked in progress; the re-run reads whatever is there.
+  const wait = t.progress === 0 && !file.nonblock ? file.readTimeoutMs() : 0;
+  if (wait > 0) {
     t.progress = -1;
-    return t.block([pty.queue], pty.ldisc.timeoutMs);
+    return t.block(file.queue ? [file.queue] : [], wait);
   }
   const data = file.read(max);
   if (isErr(data)) return data.errno;
@@ -264,8 +260,6 @@ export function fd_renumber(t: Task, from: number, to: number): Result {
 export function fd_seek(t: Task, fd: number, offset: bigint, whence: number): Result {
   const file = getFile(t.proc, fd, 0);
   if (isErr(file)) return file.errno;
-  if (file.filetype === Filetype.DIRECTORY) return Errno.BADF;
-  if (whence !== Whence.SET && whence !== Whence.CUR && whence !== Whence.END) return Errno.INVAL;
   const pos = file.seek(offset, whence);
   if (isErr(pos)) return pos.errno;
   t.retBig(0, pos);
@@ -290,6 +284,6 @@ function backgroundAccess(t: Task, file: OpenFile, sig: Signal.TTIN | Signal.TTO
   if (sig === Signal.TTOU && !(tty.pty && (tty.pty.ldisc.termios.lflag & L.TOSTOP))) return null;
   const act = p.action(sig);
   if (act.handler === SIG_IGN || (p.sigBlocked & sigbit(sig))) return sig === Signal.TTIN ? Errno.IO : null;
-  for (const q of t.sys.procs.group(p.pgid)) t.sys.lifecycle.signal(q, sig);
+  t.sys.lifecycle.signalGroup(p.pgid, sig);
   return t.block([]);
 }

@@ -9,7 +9,7 @@ import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
 import { Terminal } from '../tty/terminal.js';
 
-/** The terminal behind an open file, with its PTY (termios, VTIME, /dev/tty), or null. */
+/** The terminal behind an open file, with its PTY (termios, TOSTOP, the window size), or null. */
 export function terminalOf(file: OpenFile): Terminal | null {
   const tty = file.terminal;
   return tty instanceof Terminal ? tty : null;

@@ -137,9 +137,6 @@ export function exec(t: Task, path: string, argvBuf: Uint8Array, envBuf: Uint8Ar
   return r.value ? r.value.errno : BLOCKED;
 }
 
-/** How often a fork call has waited for the view of its process's memory to grow. */
-const growthWaits = new WeakMap<Task, number>();
-
 /**
  * fork: the child copies the parent's memory from the source the runtime sent
  * (generation `gen`; its message may still be on the way).
@@ -150,14 +147,7 @@ export function fork(t: Task, gen: number, bytes: number, stackPointer: number, 
   if (atProcessLimit(t)) return Errno.AGAIN;
   if (!p.forkSource || p.forkSource.gen < gen) return t.block([p.forkSourceArrived]);
   if (p.forkSource.gen !== gen) return Errno.INVAL;
-  // A shared memory grown by the process reaches this thread's view of it at
-  // V8's next interrupt check: should it lag, look again shortly (a few times).
-  const source = p.forkSource.source;
-  if (!(source instanceof SharedArrayBuffer) && source.buffer.byteLength < bytes) {
-    const tries = (growthWaits.get(t) ?? 0) + 1;
-    growthWaits.set(t, tries);
-    if (tries <= 20) return t.block([], 1);
-  }
+  if (p.forkSourceLags(bytes)) return t.block([], 1); // look again shortly
   const child = t.sys.lifecycle.fork(p, bytes, stackPointer, asyncifyData);
   if (isErr(child)) return child.errno;
   t.ret(0, child.pid);

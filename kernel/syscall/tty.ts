@@ -4,7 +4,6 @@
 // Spec: POSIX tcsetpgrp(3), tcgetpgrp(3), tcgetattr(3), tcsetattr(3),
 // ptsname(3); Linux TIOCGWINSZ/TIOCSWINSZ.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
-import { Signal } from '../abi/wasi.js';
 import type { Terminal } from '../tty/terminal.js';
 import { PtyMaster } from '../tty/pty.js';
 import { TERMIOS, Termios } from '../tty/termios.js';
@@ -50,12 +49,7 @@ export function tcgetpgrp(t: Task, fd: number): Result {
 export function winsize(t: Task, fd: number, op: number, rows: number, cols: number): Result {
   const tty = modeTerminal(t, fd);
   if (isErr(tty)) return tty.errno;
-  if (op === 1) {
-    const changed = tty.rows !== rows || tty.cols !== cols;
-    tty.rows = rows;
-    tty.cols = cols;
-    if (changed && tty.fgPgrp) for (const q of t.sys.procs.group(tty.fgPgrp)) t.sys.lifecycle.signal(q, Signal.WINCH);
-  }
+  if (op === 1) tty.resize(rows, cols);
   t.ret(0, tty.rows);
   t.ret(1, tty.cols);
   return Errno.SUCCESS;
@@ -80,13 +74,9 @@ export function tcsetattr(t: Task, fd: number, when: number, data: Uint8Array): 
   if (data.length < TERMIOS.SIZE) return Errno.FAULT;
   // Changing the modes of the host's own terminal is the host's business (run with -t for a PTY).
   if (!tty.pty) return Errno.NOTSUP;
-  const ldisc = tty.pty.ldisc;
-  const wasCanonical = ldisc.canonical;
-  const prevLflag = ldisc.termios.lflag;
-  ldisc.termios.decode(new DataView(data.buffer, data.byteOffset, data.byteLength), 0);
-  if (when === TCSAFLUSH) ldisc.flushInput();
-  if (wasCanonical !== ldisc.canonical) tty.pty.modeChanged(prevLflag);
-  tty.pty.queue.wake();
+  const modes = new Termios();
+  modes.decode(new DataView(data.buffer, data.byteOffset, data.byteLength), 0);
+  tty.pty.setAttr(modes, when === TCSAFLUSH);
   return Errno.SUCCESS;
 }
 

@@ -7,7 +7,8 @@ import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from '../fs/file.js';
 import { Inode, allocDev, type OpenMode, type Stat } from '../fs/inode.js';
 import { ReadOnlyDir } from '../fs/rodir.js';
-import { Pty, PtyMaster, PtySlave, type GroupSignaller } from './pty.js';
+import { Pty, PtyMaster, PtySlave } from './pty.js';
+import type { GroupSignaller } from './terminal.js';
 
 const dev = allocDev();
 

@@ -6,21 +6,20 @@
 // terminal's foreground process group.
 // Spec: POSIX "General Terminal Interface"; posix_openpt(3), ptsname(3).
 import { Errno, err, type Err } from '../abi/errno.js';
-import { Filetype, type Signal } from '../abi/wasi.js';
+import { Filetype } from '../abi/wasi.js';
 import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { WaitQueue } from '../proc/waitqueue.js';
 import { LineDiscipline } from './ldisc.js';
-import { Terminal } from './terminal.js';
-
-/** Sends a signal to every process of a group (the kernel's). */
-export type GroupSignaller = (pgid: number, sig: Signal) => void;
+import type { Termios } from './termios.js';
+import { Terminal, type GroupSignaller } from './terminal.js';
 
 const OUTPUT_LIMIT = 1 << 20;
 
 export class Pty {
   readonly ldisc = new LineDiscipline();
-  readonly terminal = new Terminal();
+  /** Its job-control state and window size. */
+  readonly terminal: Terminal;
   /** Output waiting for the master (after OPOST processing). */
   private out: number[] = [];
   /** Woken when input arrives, output is drained, or a side closes. */
@@ -31,6 +30,7 @@ export class Pty {
   sink: ((bytes: Uint8Array) => void) | null = null;
 
   constructor(readonly index: number, private readonly signal: GroupSignaller) {
+    this.terminal = new Terminal(signal);
     this.terminal.pty = this;
   }
 
@@ -42,10 +42,22 @@ export class Pty {
     this.queue.wake();
   }
 
-  /** tcsetattr changed ICANON: typed-ahead input is re-edited, and echoed if it was not (ldisc.modeChanged). */
-  modeChanged(prevLflag: number): void {
-    const fx = this.ldisc.modeChanged(prevLflag);
-    if (fx.echo.length > 0) this.emit(fx.echo);
+  /**
+   * tcsetattr: new modes, unread input dropped first under TCSAFLUSH
+   * (`flush`). A change of ICANON re-edits typed-ahead input, and echoes it
+   * if it was not (ldisc.modeChanged); readers look again (VMIN, VTIME and
+   * ICANON decide what is readable).
+   */
+  setAttr(modes: Termios, flush: boolean): void {
+    const ldisc = this.ldisc;
+    const wasCanonical = ldisc.canonical;
+    const prevLflag = ldisc.termios.lflag;
+    ldisc.termios.assign(modes);
+    if (flush) ldisc.flushInput();
+    if (wasCanonical !== ldisc.canonical) {
+      const fx = ldisc.modeChanged(prevLflag);
+      if (fx.echo.length > 0) this.emit(fx.echo);
+    }
     this.queue.wake();
   }
 
@@ -77,15 +89,6 @@ export class Pty {
 
   get pendingOutput(): number {
     return this.out.length;
-  }
-
-  /** Window size change: SIGWINCH to the foreground group. */
-  resize(rows: number, cols: number): void {
-    const t = this.terminal;
-    if (t.rows === rows && t.cols === cols) return;
-    t.rows = rows;
-    t.cols = cols;
-    if (t.fgPgrp) this.signal(t.fgPgrp, 27 as Signal);
   }
 }
 
@@ -142,6 +145,11 @@ export class PtySlave extends OpenFile {
   /** Ready with input, or when the master is gone (reads then see EOF). */
   override readReady(): boolean {
     return this.pty.ldisc.readable() || !this.pty.masterOpen;
+  }
+  /** VTIME: a raw read with VMIN 0 waits that long for a first byte (ldisc.timeoutMs is 0 otherwise). */
+  override readTimeoutMs(): number {
+    const ldisc = this.pty.ldisc;
+    return ldisc.available() === 0 ? ldisc.timeoutMs : 0;
   }
   override readableBytes(): bigint {
     return BigInt(this.pty.ldisc.available());

@@ -44,6 +44,15 @@ export class Termios {
     view.setUint32(off + TERMIOS.OSPEED, C.B38400, true);
   }
 
+  /** Take every mode of `from` (tcsetattr: tty/pty.ts setAttr). */
+  assign(from: Termios): void {
+    this.iflag = from.iflag;
+    this.oflag = from.oflag;
+    this.cflag = from.cflag;
+    this.lflag = from.lflag;
+    this.cc.set(from.cc);
+  }
+
   decode(view: DataView, off: number): void {
     this.iflag = view.getUint32(off + TERMIOS.IFLAG, true);
     this.oflag = view.getUint32(off + TERMIOS.OFLAG, true);
