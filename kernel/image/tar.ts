@@ -20,9 +20,13 @@
 //
 // The archive ends at the first zero block (POSIX writes two; GNU tar stops at
 // a lone one too); the stream after it is read and ignored, so a decoder
-// beneath still checks its trailer. A stream that ends before that block is
-// truncated: an error, as are a corrupt header, GNU sparse files and unknown
-// entry types.
+// beneath still checks its trailer. A stream that ends where a header would
+// start, or right after an entry's last data byte (its padding and the end
+// blocks missing), ends the archive too: Go's archive/tar reads the same, and
+// umoci 0.4's `insert` writes such layers (the blob's digest already vouches
+// that these are all the bytes its author meant). A stream that ends inside a
+// header or inside an entry's data is truncated: an error, as are a corrupt
+// header, GNU sparse files and unknown entry types.
 // Spec: POSIX.1-2017 pax(1), "pax Interchange Format" and "ustar Interchange
 // Format"; GNU tar manual, "Basic Tar Format" (GNU extensions, base-256).
 import type { EntryKind, LayerEntry } from './entry.js';
@@ -64,7 +68,11 @@ export async function* readTar(input: AsyncIterable<Uint8Array>): AsyncGenerator
     for (;;) {
       const at = r.offset;
       const h = await r.block();
-      if (!h) throw new TarError(at === 0 ? 'empty stream: not a tar archive' : `truncated: the stream ends at byte ${at} without an end-of-archive block`);
+      if (!h) {
+        if (at === 0) throw new TarError('empty stream: not a tar archive');
+        if (pending.pax || pending.longName !== null || pending.longLink !== null) throw new TarError(`truncated: the stream ends at byte ${at}, after an extended header`);
+        return; // no end-of-archive block: the archive ends with the stream
+      }
       if (isZero(h)) {
         if (pending.pax || pending.longName !== null || pending.longLink !== null) throw new TarError(`an extended header at the end of the archive (byte ${at}) describes no entry`);
         await r.drain();
@@ -92,10 +100,11 @@ export async function* readTar(input: AsyncIterable<Uint8Array>): AsyncGenerator
       // Only data types carry data (a dumpdir's is a listing we do not need).
       const follows = DATA_TYPES.has(type) ? e.size : 0;
       if (e.kind !== 'file') e.size = 0;
-      if (!(await r.take(follows, e.kind === 'file' ? e.data : null)) || !(await r.take(pad(follows), null))) {
-        throw new TarError(`${e.path}: truncated: the stream ends inside its data`);
-      }
+      if (!(await r.take(follows, e.kind === 'file' ? e.data : null))) throw new TarError(`${e.path}: truncated: the stream ends inside its data`);
+      const padded = await r.take(pad(follows), null);
       if (e.path !== '') yield e;
+      if (!padded) return; // the stream ends after the data, without padding or end blocks
+
     }
   } finally {
     await r.close();
