@@ -63,6 +63,8 @@ export interface TestRegistry {
   pushLayout(layout: string, tag: string, name: string): Promise<void>;
   /** Stop the registry and the servers (waits until the process is gone). */
   stop(): Promise<void>;
+  /** Stop the registry process only (its storage and servers stay; restart brings it back). */
+  halt(): Promise<void>;
   /** Start the same registry again on the same port and storage. */
   restart(): Promise<void>;
 }
@@ -298,6 +300,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       await Promise.all(servers.map(closeServer));
       fs.rmSync(dir, { recursive: true, force: true });
     },
+    halt: stopRegistry,
     restart: async () => {
       await stopRegistry();
       await start();
@@ -308,11 +311,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 // -- images -------------------------------------------------------------------
 
 export interface ImageSpec {
-  /** Files to put in the image: path inside it → content (one umoci layer each). */
+  /** Files to put in the image: path inside it → content (one umoci layer each; modules get mode 0755). */
   files: Record<string, string | Uint8Array>;
   os?: string;
   architecture?: string;
   entrypoint?: string[];
+  cmd?: string[];
+  env?: string[];
+  workdir?: string;
 }
 
 /** Build an image with umoci into a new OCI layout under `dir`; returns the layout path. */
@@ -325,10 +331,15 @@ export function buildImage(dir: string, tag: string, spec: ImageSpec): string {
   for (const [inside, content] of Object.entries(spec.files)) {
     const file = path.join(src, path.basename(inside));
     fs.writeFileSync(file, content);
+    // A WebAssembly module is a program: executable, as a build would leave it.
+    if (typeof content !== 'string' && content[0] === 0 && content[1] === 0x61 && content[2] === 0x73 && content[3] === 0x6d) fs.chmodSync(file, 0o755);
     execFileSync('umoci', ['insert', '--image', `${layout}:${tag}`, file, inside]);
   }
   const config = ['config', '--image', `${layout}:${tag}`, '--os', spec.os ?? 'wasi', '--architecture', spec.architecture ?? 'wasm'];
   for (const e of spec.entrypoint ?? []) config.push('--config.entrypoint', e);
+  for (const c of spec.cmd ?? []) config.push('--config.cmd', c);
+  for (const e of spec.env ?? []) config.push('--config.env', e);
+  if (spec.workdir !== undefined) config.push('--config.workingdir', spec.workdir);
   execFileSync('umoci', config);
   return layout;
 }
