@@ -82,9 +82,9 @@ export class Boot {
 
   /** A fresh container of `image`: its layers under a new upper, in a namespace of its own. */
   private async container(image: ImageRun): Promise<MountNamespace | string> {
-    const source = this.k.host.imageLayers;
-    if (!source) return 'tabkernel: this host runs no images';
-    this.images ??= new ImageLayers(source, this.k.budget);
+    const service = this.k.host.images;
+    if (!service) return 'tabkernel: this host runs no images';
+    this.images ??= new ImageLayers(service.layers, this.k.budget);
     const overlay = await this.images.overlay(image.layers);
     if (overlay instanceof Error) return `tabkernel: ${image.reference}: ${overlay.message}`;
     return this.containerNamespace(overlay.root, image.reference);

@@ -5,7 +5,7 @@
 // the top floor (eslint.config.js enforces both); not in abi/, because it is
 // no shared-memory data but objects and callbacks that name kernel types.
 import type { DirInode } from './fs/inode.js';
-import type { LayerSource } from './image/rootfs.js';
+import type { ImageService } from './image/service.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
 export interface WorkerHandle {
@@ -46,8 +46,8 @@ export interface Host {
   hostDirectory?(hostPath: string): DirInode | Error;
   /** The built-in root image: top-level directories mounted at /NAME (bin, etc…). */
   rootImage?(): Array<[string, DirInode]> | Error;
-  /** Where image layers come from (the blob store) and the native gzip; absent: the host runs no images. */
-  readonly imageLayers?: LayerSource;
+  /** The images the host keeps (its blob store and registry client); absent: the host runs no images. */
+  readonly images?: ImageService;
   /**
    * A system-wide monotonic clock in ns that every thread reads alike (Node's
    * process.hrtime.bigint); the host's process workers use it too. Absent:

@@ -47,6 +47,8 @@ export interface RunRequest {
    * env and cwd are the container's (image/config.ts containerCommand).
    */
   image?: ImageRun;
+  /** Registries the kernel's image pulls may reach over plain HTTP (loopback always may). */
+  insecure?: string[];
 }
 
 /** The image a RunRequest runs in. */

@@ -170,6 +170,7 @@ async function runImage(opts: Options): Promise<void> {
 
 /** Start the kernel worker on `req` and pass stdio, resizes and the exit status through. */
 function start(opts: Options, req: RunRequest): void {
+  req.insecure = opts.insecure;
   const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');

@@ -9,9 +9,7 @@ import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
-import type { LayerSource } from '../../image/rootfs.js';
-import type { BlobStore } from '../../image/store.js';
-import { nodeInflate } from './inflate.js';
+import type { ImageService } from '../../image/service.js';
 
 /** Read the host fd asynchronously (libuv's thread pool), never blocking the kernel. */
 function inputStream(fd: number): HostStream {
@@ -40,8 +38,8 @@ export interface NodeHostOptions {
   stdio?: readonly [HostStream, HostStream, HostStream];
   /** The root image directory (default: userland/rootfs of this checkout). */
   rootfs?: string;
-  /** Where image layers are read from (containers: RunRequest.image); absent: no images. */
-  imageStore?: BlobStore;
+  /** The images (containers of RunRequest.image, the shell's `image` command); absent: none. */
+  images?: ImageService;
 }
 
 export class NodeHost implements Host {
@@ -54,11 +52,10 @@ export class NodeHost implements Host {
     this.stdio = opts.stdio ?? [inputStream(0), ...outputStreams()];
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
-    const store = opts.imageStore;
-    if (store) this.imageLayers = { blob: (digest) => storedBlob(store, digest), inflate: nodeInflate };
+    this.images = opts.images;
   }
 
-  readonly imageLayers?: LayerSource;
+  readonly images?: ImageService;
 
   startProcessWorker(): WorkerHandle {
     const w = new Worker(this.workerUrl);
@@ -130,9 +127,3 @@ export class NodeHost implements Host {
 
 const logEncoder = new TextEncoder();
 
-/** A blob of the store as a stream; it fails on reading when the store has none. */
-async function* storedBlob(store: BlobStore, digest: string): AsyncGenerator<Uint8Array, void, undefined> {
-  const s = await store.stream(digest);
-  if (!s) throw new Error(`blob ${digest} is not in the image store`);
-  yield* s;
-}

@@ -7,10 +7,12 @@
 import fs from 'node:fs';
 import type { ImageRun } from '../../abi/messages.js';
 import { containerCommand, type ContainerCommand } from '../../image/config.js';
-import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from '../../image/pull.js';
+import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { formatReference, namesRegistry, parseReference } from '../../image/reference.js';
 import { MODULE_PATH } from '../../image/rootfs.js';
+import { ImageService } from '../../image/service.js';
 import { DirBlobStore, defaultCacheDir } from './blobstore.js';
+import { nodeInflate } from './inflate.js';
 import { nodeRegistry, nodeSha256 } from './registry.js';
 
 export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
@@ -20,6 +22,11 @@ export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
   REF: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST] (Docker's grammar; no host: docker.io)
   images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel)
 `;
+
+/** The images of this user: the cache directory's store, the registries their auth files open. */
+export function nodeImageService(insecure: readonly string[] = [], dir = defaultCacheDir()): ImageService {
+  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate);
+}
 
 /** Whether `run`'s program argument is an image reference rather than a file or a program of the root image. */
 export function isImageReference(text: string): boolean {
@@ -64,21 +71,13 @@ interface PullFlags {
   insecure: string[];
 }
 
-async function openStore(): Promise<DirBlobStore> {
-  return DirBlobStore.open(defaultCacheDir());
-}
-
-function registryFor(flags: PullFlags) {
-  return nodeRegistry({ insecure: flags.insecure });
-}
-
 /** The image `ref`, pulled first unless the store holds it whole. */
 export async function imageForRun(ref: string, flags: PullFlags): Promise<ImageDescription> {
-  const store = await openStore();
-  const cached = await cachedImage(store, ref);
+  const images = nodeImageService(flags.insecure);
+  const cached = await images.inspect(ref);
   if (cached) return cached;
   say(`pulling ${formatReferenceText(ref)}`);
-  return ensureImage(ref, { registry: registryFor(flags), store, sha256: nodeSha256, onProgress: progressPrinter() });
+  return images.fetch(ref, progressPrinter());
 }
 
 /** What the kernel runs for `tabkernel run REF`: the image's layers and the container's command. */
@@ -106,22 +105,20 @@ export async function imageMain(argv: string[]): Promise<number> {
     else if (a.startsWith('-')) return usage(`unknown option ${a}`);
     else refs.push(a);
   }
+  const images = nodeImageService(flags.insecure);
   try {
     switch (sub) {
       case 'pull': {
         if (refs.length !== 1) return usage('image pull wants one REF');
-        const store = await openStore();
         say(`pulling ${formatReferenceText(refs[0])}`);
-        const img = await pull(refs[0], { registry: registryFor(flags), store, sha256: nodeSha256, onProgress: progressPrinter() });
+        const img = await images.fetch(refs[0], progressPrinter(), true);
         say(`${img.reference}: ${img.manifestDigest}`);
         return 0;
       }
       case 'ls': {
         if (refs.length !== 0) return usage('image ls takes no REF');
-        const store = await openStore();
         const rows: string[][] = [['REFERENCE', 'DIGEST', 'KIND', 'SIZE']];
-        for (const name of [...(await store.refs()).keys()].sort()) {
-          const img = await cachedImage(store, name);
+        for (const { reference: name, image: img } of await images.list()) {
           if (!img) {
             rows.push([name, '-', 'incomplete', '-']);
             continue;
@@ -135,12 +132,11 @@ export async function imageMain(argv: string[]): Promise<number> {
       }
       case 'rm': {
         if (refs.length === 0) return usage('image rm wants a REF');
-        const store = await openStore();
         let status = 0;
         for (const ref of refs) {
           const name = formatReferenceText(ref);
           try {
-            const deleted = await store.remove(name);
+            const deleted = await images.remove(name);
             fs.writeSync(1, `Untagged: ${name}\n${deleted.map((d) => `Deleted: ${d}\n`).join('')}`);
           } catch (e) {
             say(`tabkernel: ${(e as Error).message}`);
@@ -151,7 +147,7 @@ export async function imageMain(argv: string[]): Promise<number> {
       }
       case 'inspect': {
         if (refs.length !== 1) return usage('image inspect wants one REF');
-        const img = await cachedImage(await openStore(), refs[0]);
+        const img = await images.inspect(refs[0]);
         if (!img) {
           say(`tabkernel: no image ${formatReferenceText(refs[0])} in the store (tabkernel image pull it first)`);
           return 1;

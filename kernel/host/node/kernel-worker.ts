@@ -7,7 +7,7 @@ import tty from 'node:tty';
 import { Kernel } from '../../kernel.js';
 import type { HostStream } from '../../hostapi.js';
 import type { ResizeRequest, RunRequest } from '../../abi/messages.js';
-import { DirBlobStore } from './blobstore.js';
+import { nodeImageService } from './images.js';
 import { NodeHost } from './host.js';
 import { outputStreams } from './output.js';
 
@@ -36,9 +36,9 @@ port.on('message', async (msg: RunRequest | ResizeRequest | { type: 'stdin-data'
     done?.(msg.data);
     return;
   }
-  // A container's layers come from the image store the CLI pulled them into.
-  const imageStore = msg.image ? await DirBlobStore.open(msg.image.store) : undefined;
-  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()], imageStore }), {
+  // Images: the store the CLI pulled a container's image into; the shell's `image` command.
+  const images = nodeImageService(msg.insecure ?? [], msg.image?.store);
+  kernel = new Kernel(new NodeHost({ stdio: [stdin, ...outputStreams()], images }), {
     trace: !!process.env.TABKERNEL_TRACE, memory: msg.memory, tmpSize: msg.tmpSize,
   });
   const notice = await kernel.boot.run(msg);

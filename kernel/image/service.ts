@@ -1,0 +1,79 @@
+// The images a host keeps, as one service over its blob store and registry
+// client: what the shell's `image` command (kernel/syscall/image.ts) and a
+// host's own front end (the CLI, the page) ask for — pull (what the store has
+// is not fetched again), inspect, list, remove — and where a container's
+// layers come from (LayerSource, for image/rootfs.ts). Node builds it on a
+// directory store (kernel/host/node), the browser on IndexedDB.
+import type { Inflater } from './compression.js';
+import type { Sha256Factory } from './digest.js';
+import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from './pull.js';
+import { formatReference, parseReference } from './reference.js';
+import type { RegistryClient } from './registry.js';
+import type { LayerSource } from './rootfs.js';
+import { removeImage, type BlobStore } from './store.js';
+
+/** One line of `image ls`. */
+export interface ImageSummary {
+  reference: string;
+  /** Undefined when the store lacks part of the image (an interrupted pull). */
+  image?: ImageDescription;
+}
+
+export class ImageService {
+  /** Where containers' layers come from: this store, and the host's gzip. */
+  readonly layers: LayerSource;
+  private opened: Promise<BlobStore> | null = null;
+
+  /** `openStore` runs on first use (a CLI run that uses no image creates no cache directory). */
+  constructor(
+    private readonly openStore: () => Promise<BlobStore>,
+    private readonly registry: RegistryClient,
+    private readonly sha256: Sha256Factory,
+    inflate?: Inflater,
+  ) {
+    this.layers = { blob: (digest) => storedBlob(this.store(), digest), inflate };
+  }
+
+  store(): Promise<BlobStore> {
+    return (this.opened ??= this.openStore());
+  }
+
+  /** `ref` pulled from its registry (`always`), or from the store if it holds it whole. */
+  async fetch(ref: string, onProgress?: (p: LayerProgress) => void, always = false): Promise<ImageDescription> {
+    const opts = { registry: this.registry, store: await this.store(), sha256: this.sha256, onProgress };
+    return always ? pull(ref, opts) : ensureImage(ref, opts);
+  }
+
+  /** `ref` from the store alone. */
+  async inspect(ref: string): Promise<ImageDescription | undefined> {
+    return cachedImage(await this.store(), ref);
+  }
+
+  async list(): Promise<ImageSummary[]> {
+    const store = await this.store();
+    const out: ImageSummary[] = [];
+    for (const reference of [...(await store.refs()).keys()].sort()) {
+      out.push({ reference, image: await cachedImage(store, reference) });
+    }
+    return out;
+  }
+
+  /** Drop `ref` and the blobs no other image uses; the digests deleted. */
+  async remove(ref: string): Promise<string[]> {
+    return removeImage(await this.store(), canonical(ref));
+  }
+}
+
+/** `ref` in the store's canonical form (docker.io/library/NAME:latest); an Error for a bad one. */
+export function canonical(ref: string): string {
+  const r = parseReference(ref);
+  if (r instanceof Error) throw r;
+  return formatReference(r);
+}
+
+/** A blob of the store as a stream; it fails on reading when the store has none. */
+async function* storedBlob(store: Promise<BlobStore>, digest: string): AsyncGenerator<Uint8Array, void, undefined> {
+  const s = await (await store).stream(digest);
+  if (!s) throw new Error(`blob ${digest} is not in the image store`);
+  yield* s;
+}
