@@ -6,19 +6,19 @@
 // the host (host streams queue output: host/node/output.ts). The process
 // itself is made and started by the life cycle (proc/lifecycle.ts); the
 // kernel (kernel.ts) builds the pieces this file is given.
-import { Errno, err, errnoLabel, isErr, type Err } from './abi/errno.js';
+import { Errno, err, isErr, type Err } from './abi/errno.js';
 import { PREOPEN_RIGHTS, Signal } from './abi/wasi.js';
 import { HostStreamFile } from './fs/devices.js';
 import { DirHandle } from './fs/dirhandle.js';
 import { DirInode } from './fs/inode.js';
 import { MemDir } from './fs/memfs.js';
-import { MountNamespace } from './fs/namespace.js';
+import type { MountNamespace } from './fs/namespace.js';
 import type { MemoryBudget } from './mm/budget.js';
 import { resolveAbsolute } from './fs/path.js';
 import type { Vfs } from './fs/vfs.js';
 import type { Host, HostStream } from './hostapi.js';
-import { DEFAULT_PATH, type ExitNotice, type ImageRun, type MountSpec, type RunRequest } from './abi/messages.js';
-import { ImageLayers } from './image/rootfs.js';
+import { DEFAULT_PATH, type ExitNotice, type MountSpec, type RunRequest } from './abi/messages.js';
+import type { Containers } from './image/containers.js';
 import type { Lifecycle } from './proc/lifecycle.js';
 import type { Loader } from './proc/loader.js';
 import { importProblems, type ModuleCache } from './proc/modules.js';
@@ -47,10 +47,8 @@ export interface BootContext {
   budget: MemoryBudget;
   /** Wake the kernel loop (a resize may wake a process). */
   kick(): void;
-  /** The kernel's /proc, which every namespace mounts. */
-  proc: DirInode;
-  /** A new /dev (null, zero, random, urandom, tty, ptmx, pts) for a container. */
-  newDev(): DirInode;
+  /** Containers' roots and namespaces (image/containers.ts). */
+  containers: Containers;
 }
 
 export class Boot {
@@ -59,46 +57,19 @@ export class Boot {
   /** The PTY the host's terminal is attached to (RunRequest.tty), if any. */
   consolePty: Pty | null = null;
 
-  /** Image layers unpacked so far, shared by every container this kernel runs. */
-  private images: ImageLayers | null = null;
-
   constructor(private readonly k: BootContext) {
     this.console = new Terminal((pgid, sig) => k.lifecycle.signalGroup(pgid, sig));
   }
 
   /**
-   * A container's mount namespace: `root` (its image's overlay) with a /dev of
-   * its own and the kernel's /proc mounted in it. What the root image holds
-   * is not reachable from it.
-   */
-  containerNamespace(root: DirInode, source: string): MountNamespace | string {
-    const ns = new MountNamespace(root, 'overlay', source);
-    for (const [path, dir, type] of [['/dev', this.k.newDev(), 'tmpfs'], ['/proc', this.k.proc, 'proc']] as const) {
-      const e = ns.mount(path, dir, type, type);
-      if (e !== Errno.SUCCESS) return `tabkernel: cannot mount ${path} in the container (E${errnoLabel(e)})`;
-    }
-    return ns;
-  }
-
-  /** A fresh container of `image`: its layers under a new upper, in a namespace of its own. */
-  private async container(image: ImageRun): Promise<MountNamespace | string> {
-    const service = this.k.host.images;
-    if (!service) return 'tabkernel: this host runs no images';
-    this.images ??= new ImageLayers(service.layers, this.k.budget);
-    const overlay = await this.images.overlay(image.layers);
-    if (overlay instanceof Error) return `tabkernel: ${image.reference}: ${overlay.message}`;
-    return this.containerNamespace(overlay.root, image.reference);
-  }
-
-  /**
    * Run a program as the first process, in `ns` (the first namespace, or a
-   * container's: containerNamespace); resolves when it ends.
+   * container's: image/containers.ts); resolves when it ends.
    */
   async run(req: RunRequest, ns: MountNamespace = this.k.vfs.init): Promise<ExitNotice> {
     const fail = (error: string): ExitNotice => ({ type: 'exit', status: 1, error });
     if (req.image) {
-      const c = await this.container(req.image);
-      if (typeof c === 'string') return fail(c);
+      const c = await this.k.containers.create(req.image.layers, req.image.reference);
+      if (c instanceof Error) return fail(`tabkernel: ${req.image.reference}: ${c.message}`);
       ns = c;
     }
     const pre = this.mountAll(req.mounts, ns);

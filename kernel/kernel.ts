@@ -21,6 +21,7 @@ import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
 import { type MemDir, MemFs } from './fs/memfs.js';
 import { ProcRoot } from './fs/procfs.js';
+import { Containers } from './image/containers.js';
 import { addMemoryDevices, Vfs } from './fs/vfs.js';
 import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
@@ -87,6 +88,8 @@ export class Kernel implements Sys {
   readonly lifecycle: Lifecycle;
   /** The first process: run(), spawn0(), the console (boot.ts). */
   readonly boot: Boot;
+  /** Containers of the host's images (the first process's, and the shell's `image run`). */
+  readonly containers: Containers;
 
   // The loop.
   private readonly bell = new SharedArrayBuffer(BELL_SIZE);
@@ -121,19 +124,22 @@ export class Kernel implements Sys {
       kick: () => this.kick(),
     };
     this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null }, this.oom, this.vfs);
-    const proc = new ProcRoot(this.procs, { vfs: this.vfs, budget: this.budget });
-    this.vfs.mount('/proc', proc, 'proc');
-    this.addTerminalDevices(this.vfs.mem.root.lookup('dev') as MemDir);
-    this.boot = new Boot({
-      host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
-      lifecycle: this.lifecycle, budget: this.budget, kick: () => this.kick(), proc,
-      newDev: () => {
+    const system = { vfs: this.vfs, budget: this.budget };
+    this.vfs.mount('/proc', new ProcRoot(this.procs, system), 'proc');
+    this.containers = new Containers(host.images, this.budget, {
+      proc: (visible) => new ProcRoot(this.procs, system, visible),
+      dev: () => {
         const dev = new MemFs();
         dev.useBudget(this.budget);
         addMemoryDevices(dev.root);
         this.addTerminalDevices(dev.root);
         return dev.root;
       },
+    });
+    this.addTerminalDevices(this.vfs.mem.root.lookup('dev') as MemDir);
+    this.boot = new Boot({
+      host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
+      lifecycle: this.lifecycle, budget: this.budget, kick: () => this.kick(), containers: this.containers,
     });
   }
 

@@ -39,7 +39,16 @@ export interface SystemView {
 }
 
 export class ProcRoot extends ReadOnlyDir {
-  constructor(private readonly procs: ProcessTable, private readonly sys?: SystemView) {
+  /**
+   * `visible`: the processes this /proc shows (a container's shows only its
+   * own, as a PID namespace would: no path through another process's
+   * /proc/PID/fd or cwd leads out of the container); default all.
+   */
+  constructor(
+    private readonly procs: ProcessTable,
+    private readonly sys?: SystemView,
+    private readonly visible: (p: Process) => boolean = () => true,
+  ) {
     super();
   }
   stat(): Stat {
@@ -50,11 +59,11 @@ export class ProcRoot extends ReadOnlyDir {
     if (sys && name === 'mounts') return new ProcText(2n, () => mountsText(sys.vfs.list()));
     if (sys && name === 'meminfo') return new ProcText(3n, () => meminfoOf(sys));
     const p = /^[1-9][0-9]*$/.test(name) ? this.procs.get(Number(name)) : undefined;
-    return p ? new ProcDir(p) : err(Errno.NOENT);
+    return p && this.visible(p) ? new ProcDir(p) : err(Errno.NOENT);
   }
   list(): Array<[string, Inode]> {
     const system: Array<[string, Inode]> = this.sys ? ['meminfo', 'mounts'].map((n) => [n, this.lookup(n) as Inode]) : [];
-    return [...system, ...[...this.procs.all()].sort((a, b) => a.pid - b.pid).map((p): [string, Inode] => [String(p.pid), new ProcDir(p)])];
+    return [...system, ...[...this.procs.all()].filter(this.visible).sort((a, b) => a.pid - b.pid).map((p): [string, Inode] => [String(p.pid), new ProcDir(p)])];
   }
 }
 

@@ -1,5 +1,5 @@
 // Containers (issue 11): a process tree whose root is an image's overlay, in
-// a mount namespace of its own (fs/namespace.ts, Boot.containerNamespace).
+// a mount namespace of its own (fs/namespace.ts, image/containers.ts).
 // The image here is made of hand-made layers holding real programs of the
 // root image (sh, ls, cat…); its processes must see the image and nothing of
 // the root image, write into their own upper only, and share the kernel's
@@ -43,8 +43,8 @@ function kernelWithContainers() {
     const upper = new MemFs();
     upper.useBudget(k.kernel.budget);
     const overlay = new Overlay(lowers, upper);
-    const ns = k.kernel.boot.containerNamespace(overlay.root, 'test-image');
-    if (typeof ns === 'string') throw new Error(ns);
+    const ns = k.kernel.containers.namespace(overlay.root, 'test-image');
+    if (ns instanceof Error) throw ns;
     return { ns, overlay };
   };
   const sh = async (cmd: string, ns?: MountNamespace, cwd = '/') => {
