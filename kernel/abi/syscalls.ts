@@ -108,6 +108,9 @@ export const syscalls = {
   flock: [N, N],                          // fd, operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4)
   // waiting with a signal mask (syscall/poll.ts): pselect, ppoll, sigtimedwait
   ppoll: [BUF, N, N, N],                  // poll_oneoff's subscriptions (may be none), count, the mask for the wait (-1: unchanged), signals to take instead of handling → out: events; ret0: event count, ret1: the mask before, ret2: the signal taken (0: none)
+  // images and containers (syscall/image.ts; the host's image service: image/service.ts)
+  image: [N, STR],                        // op (TK_IMAGE_*), reference ('' for LIST) → out: JSON, or an error's message; ret0: its length
+  container: [STR, STR, BUF, BUF],        // reference, entrypoint ('': the image's), args (replace Cmd when any), env (NAME=VALUE sets, NAME unsets), NUL-terminated → exec of the image's command in a fresh container (no answer on success); on an error out: its message, ret0: its length
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid
   tcgetpgrp: [N],                         // fd → ret0

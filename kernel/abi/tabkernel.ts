@@ -96,6 +96,15 @@ export const SigHandler = {
 /** ppoll's mask argument that leaves the signal mask as it is (sigtimedwait, sigwaitinfo). */
 export const MASK_UNCHANGED = -1;
 
+/**
+ * tk_image's operations: PULL fetches from the registry whatever the store
+ * lacks (the tag resolved anew), FETCH only when the store lacks the image
+ * whole; both print per-layer progress on the caller's fd 2. INSPECT and
+ * LIST read the store alone; REMOVE drops a reference and the blobs no other
+ * image uses.
+ */
+export const ImageOp = { PULL: 1, FETCH: 2, INSPECT: 3, LIST: 4, REMOVE: 5 } as const;
+
 /** statvfs's result. */
 export const statvfs = struct('tk_statvfs', 'statvfs of a path: eleven u64s in this order.', [
   ['bsize', 'u64'], ['frsize', 'u64'], ['blocks', 'u64'], ['bfree', 'u64'], ['bavail', 'u64'],
@@ -129,6 +138,7 @@ export const headerItems: readonly HeaderItem[] = [
   { kind: 'enum', doc: 'sigaction flags (signal.h).', prefix: 'TK_SA_', values: SaFlag },
   { kind: 'enum', doc: 'tk_sigaction handler values that are not function-table indices.', prefix: 'TK_SIG_', values: SigHandler },
   { kind: 'define', doc: 'tk_ppoll: leave the signal mask as it is.', name: 'TK_MASK_UNCHANGED', value: MASK_UNCHANGED },
+  { kind: 'enum', doc: 'tk_image operations.', prefix: 'TK_IMAGE_', values: ImageOp },
   { kind: 'struct', struct: statvfs },
   { kind: 'struct', struct: lockInfo },
   { kind: 'define', doc: 'Bytes of struct termios.', name: 'TK_TERMIOS_SIZE', value: TERMIOS_SIZE },

@@ -18,6 +18,9 @@ import type { SyscallClient } from './syscall.js';
 /** run()'s answer when no handler ran (sa_flags are never negative as the kernel keeps them). */
 const NO_HANDLER = -1;
 
+/** The most parameters an import may take: Signals.wrap passes this many on. */
+export const WRAP_ARITY = 11;
+
 export class SignalRunner {
   private trampoline: ((sig: number, handler: number) => void) | null = null;
   private running = false;
@@ -38,14 +41,14 @@ export class SignalRunner {
   /**
    * Wrap an import so that pending handlers run when it returns. Fixed
    * parameters instead of rest arguments keep the wrapper cheap (no array per
-   * call); no import takes more than ten.
+   * call); no import takes more than WRAP_ARITY (signals.test.ts checks).
    */
   wrap<F extends (...a: never[]) => unknown>(f: F, blocked: () => boolean): F {
     const sys = this.sys;
     const g = f as unknown as (...a: unknown[]) => unknown;
-    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f2: unknown, h: unknown, i: unknown, j: unknown, k: unknown) => {
-      let r = g(a, b, c, d, e, f2, h, i, j, k);
-      while (r === Errno.RESTART) r = this.restarts(blocked()) ? g(a, b, c, d, e, f2, h, i, j, k) : Errno.INTR;
+    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f2: unknown, h: unknown, i: unknown, j: unknown, k: unknown, l: unknown) => {
+      let r = g(a, b, c, d, e, f2, h, i, j, k, l);
+      while (r === Errno.RESTART) r = this.restarts(blocked()) ? g(a, b, c, d, e, f2, h, i, j, k, l) : Errno.INTR;
       if (Atomics.load(sys.page.i32, Slot.SIGNAL) !== 0 && !blocked()) this.run();
       return r;
     }) as unknown as F;

@@ -34,6 +34,19 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     return isErr(b) ? b.errno : b;
   };
   const mask = (v: bigint): number => Number(BigInt.asUintN(32, v) & 0x3fffffffn);
+  /**
+   * The call's text (ret0 bytes in the data window: a result, or an error's
+   * message) into buf, its length into *used; `e` is the call's errno, ERANGE
+   * if it succeeded but the text does not fit (*used says how much would).
+   */
+  const copyOut = (buf: number, len: number, used: number, e: Errno): Errno => {
+    const n = s.retNum(0);
+    const w = outs([used, n, 'u32']);
+    if (w) return w;
+    if (n > (len >>> 0)) return e || Errno.RANGE;
+    m().u8.set(s.out(n), buf >>> 0);
+    return e;
+  };
 
   return {
     spawn(path: number, pathLen: number, argv: number, argvLen: number, envp: number, envpLen: number,
@@ -69,6 +82,25 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     },
     fork,
     longjmp,
+    image(op: number, ref: number, refLen: number, buf: number, bufLen: number, used: number): number {
+      if (!m().ok(buf >>> 0, bufLen >>> 0)) return Errno.FAULT;
+      const name = guest(ref, refLen);
+      if (typeof name === 'number') return name;
+      return copyOut(buf, bufLen, used, s.call('image', op, name));
+    },
+    container(
+      ref: number, refLen: number, entry: number, entryLen: number, args: number, argsLen: number,
+      env: number, envLen: number, msg: number, msgLen: number, used: number,
+    ): number {
+      if (!m().ok(msg >>> 0, msgLen >>> 0)) return Errno.FAULT;
+      const parts = [guest(ref, refLen), guest(entry, entryLen), guest(args, argsLen), guest(env, envLen)];
+      for (const p of parts) if (typeof p === 'number') return p;
+      const [r, ep, a, en] = parts as Uint8Array[];
+      const e = s.call('container', r, ep, a, en);
+      // Success: as exec, this program is gone and the container's first program comes next.
+      if (e === Errno.SUCCESS) throw new ProcExit(null);
+      return copyOut(msg, msgLen, used, e);
+    },
     wait(pid: number, options: number, statusOut: number, pidOut: number): number {
       const r = s.call('wait', pid, options);
       return r || outs([statusOut, s.retNum(1), 'u32'], [pidOut, s.retNum(0), 'u32']);

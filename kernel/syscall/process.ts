@@ -16,7 +16,7 @@ import { DirHandle } from '../fs/dirhandle.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 
 /** NUL-terminated strings packed back to back. */
-function strings(buf: Uint8Array): string[] {
+export function strings(buf: Uint8Array): string[] {
   const out: string[] = [];
   const dec = new TextDecoder();
   let start = 0;

@@ -5,6 +5,7 @@ import type { ArgTypes, SyscallName, syscalls } from '../abi/syscalls.js';
 import * as fd from './fd.js';
 import * as path from './path.js';
 import { poll_oneoff, ppoll } from './poll.js';
+import { container, image } from './image.js';
 import { proc_exit, proc_raise } from './proc.js';
 import * as sock from './sock.js';
 import * as proc from './process.js';
@@ -94,6 +95,8 @@ export const table = {
   fcntl_lock: locks.fcntl_lock,
   flock: locks.flock,
   ppoll,
+  image,
+  container,
   tcsetpgrp: tty.tcsetpgrp,
   tcgetpgrp: tty.tcgetpgrp,
   winsize: tty.winsize,

@@ -11,6 +11,7 @@ import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { ProcessTable } from '../proc/table.js';
 import type { PipeArena } from '../ipc/pipe.js';
+import type { Containers } from '../image/containers.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
 export const BLOCKED = -1;
@@ -28,6 +29,8 @@ export interface Sys {
   track(work: Promise<unknown>): void;
   /** Making, replacing and ending processes; signals (proc/lifecycle.ts). */
   readonly lifecycle: Lifecycle;
+  /** The host's images and containers of them (image/containers.ts). */
+  readonly containers: Containers;
 }
 
 /** The longest delay Node's and browsers' setTimeout keeps (2^31-1 ms, 24.8 days). */

@@ -81,6 +81,13 @@ _Static_assert(__builtin_offsetof(struct tk_spawnattr, sigmask) == 16, "kernel/a
 /* tk_ppoll: leave the signal mask as it is. */
 #define TK_MASK_UNCHANGED (-1)
 
+/* tk_image operations. */
+#define TK_IMAGE_PULL 1
+#define TK_IMAGE_FETCH 2
+#define TK_IMAGE_INSPECT 3
+#define TK_IMAGE_LIST 4
+#define TK_IMAGE_REMOVE 5
+
 /* statvfs of a path: eleven u64s in this order (88 bytes). */
 struct tk_statvfs {
   uint64_t bsize;
