@@ -5,7 +5,9 @@
 // page's keys into the console PTY (InputRequest → PageInput → the kernel's
 // pump), paces the console's output by the page's acknowledgements
 // (AckRequest → ConsoleOutput) and passes on window size changes
-// (ResizeRequest). Started by client.ts; starts the process workers itself
+// (ResizeRequest); it pulls images into the IndexedDB store (PullRequest →
+// PullNotices, pull.ts), from which containers' layers are read (RunRequest
+// with an image). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
@@ -14,6 +16,9 @@ import type { ExitNotice, RunRequest } from '../../abi/messages.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { fetchRootImage } from './image.js';
+import { browserInflate } from './inflate.js';
+import { PagePuller } from './pull.js';
+import { storeLayerSource } from '../../image/rootfs.js';
 import { PageInput } from './input.js';
 import { PageWorkers } from './page-workers.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
@@ -39,6 +44,13 @@ const kernel = new Kernel(host, { trace: options.includes('trace'), memory: size
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
 
+// Images: pulled into IndexedDB, and the containers' layers read from there.
+const puller = new PagePuller((n) => post(n), scope.location.origin);
+const imagesReady = puller.openStore().then(
+  (store) => void (host.imageLayers = storeLayerSource(store, browserInflate)),
+  () => undefined, // no IndexedDB (a private window may refuse it): pulls will say so
+);
+
 /** Settles when the root image asked for is in memory (or failed); runs wait for it. */
 let imageReady: Promise<void> = Promise.resolve();
 
@@ -59,6 +71,7 @@ let size: { rows: number; cols: number } | null = null;
 
 async function run(req: RunRequest): Promise<void> {
   await imageReady;
+  if (req.image) await imagesReady;
   if (req.tty) {
     if (size) req.tty = size;
     input.attach();
@@ -79,6 +92,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
   if (workers?.receive(msg)) return;
   switch (msg?.type) {
     case 'load-image': return loadImage(msg.url);
+    case 'pull-image': return void puller.pull(msg.reference);
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);
     case 'ack': return output.ack(msg.bytes);

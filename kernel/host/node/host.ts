@@ -9,7 +9,7 @@ import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
-import type { LayerSource } from '../../image/rootfs.js';
+import { storeLayerSource, type LayerSource } from '../../image/rootfs.js';
 import type { BlobStore } from '../../image/store.js';
 import { nodeInflate } from './inflate.js';
 
@@ -55,7 +55,7 @@ export class NodeHost implements Host {
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     const store = opts.imageStore;
-    if (store) this.imageLayers = { blob: (digest) => storedBlob(store, digest), inflate: nodeInflate };
+    if (store) this.imageLayers = storeLayerSource(store, nodeInflate);
   }
 
   readonly imageLayers?: LayerSource;
@@ -129,10 +129,3 @@ export class NodeHost implements Host {
 }
 
 const logEncoder = new TextEncoder();
-
-/** A blob of the store as a stream; it fails on reading when the store has none. */
-async function* storedBlob(store: BlobStore, digest: string): AsyncGenerator<Uint8Array, void, undefined> {
-  const s = await store.stream(digest);
-  if (!s) throw new Error(`blob ${digest} is not in the image store`);
-  yield* s;
-}
