@@ -6,14 +6,17 @@
 // worker fetches with every file it names (kernel/host/browser/image.ts): the
 // dev server serves both straight from userland/rootfs/, a build writes them
 // to dist-web/ (files named by their SHA-256, so a changed binary is never a
-// stale cached one). The Node build (dist/) is scripts/build.js; the page
-// builds to dist-web/.
+// stale cached one). The registry proxy, /registry/HOST/…, lets the page pull
+// images from registries it cannot fetch directly (kernel/host/node/
+// registry-proxy.ts; allowlist: $TABKERNEL_REGISTRY_PROXY). The Node build
+// (dist/) is scripts/build.js; the page builds to dist-web/.
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
 import type { Manifest, ManifestEntry } from './kernel/host/browser/image.js';
+import { registryProxy } from './kernel/host/node/registry-proxy.js';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -33,6 +36,12 @@ function crossOriginIsolation(): Plugin {
     });
   };
   return { name: 'tabkernel-cross-origin-isolation', configureServer: use, configurePreviewServer: use };
+}
+
+/** The same-origin registry proxy, in the dev server and `vite preview` alike (not in a static build). */
+function imageRegistryProxy(): Plugin {
+  const use = (server: ViteDevServer | PreviewServer): void => void server.middlewares.use(registryProxy());
+  return { name: 'tabkernel-registry-proxy', configureServer: use, configurePreviewServer: use };
 }
 
 const ROOTFS = fileURLToPath(new URL('./userland/rootfs', import.meta.url));
@@ -104,7 +113,7 @@ function rootImage(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [crossOriginIsolation(), rootImage()],
+  plugins: [crossOriginIsolation(), imageRegistryProxy(), rootImage()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Module workers, nested too: the kernel worker starts the process workers.

@@ -5,6 +5,11 @@
 // window is the master of: keys go in as typed, output is written as it comes,
 // the window size follows the page's. The status line over the terminal
 // shows the image's loading progress, errors and the shell's exit.
+// With ?image=REF the page runs a container instead: the kernel worker pulls
+// REF (or finds it in the IndexedDB image store), the status line shows each
+// layer's progress, and the image's command runs on the terminal (a shell
+// image gives an interactive shell inside the container). docs/IMAGES.md
+// ("The page") tells how registries are reached.
 // docs/TERMINAL.md tells how the pieces connect.
 // `window.tabkernel` is `{ terminal, kernel, BrowserKernel }` for automation
 // (test/e2e): the xterm Terminal, the page's kernel, and the class, to start a
@@ -14,7 +19,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
 import { parseSize } from '../kernel/mm/budget.js';
-import type { ImageNotice } from '../kernel/host/browser/messages.js';
+import type { ImageNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
 
 declare global {
   interface Window {
@@ -47,6 +52,60 @@ function imageStatus(p: ImageNotice): void {
   if (p.error) setStatus('error', `could not load the root image: ${p.error}`);
   else if (p.done) setStatus('running', '');
   else setStatus('loading', `loading the root image: ${p.files}/${p.totalFiles} files, ${mb(p.bytes)} of ${mb(p.totalBytes)} MB`);
+}
+
+/** Progress of a pull on the status line: the route, then each layer's bytes of its total and rate. */
+function pullStatus(reference: string): (n: PullNotice) => void {
+  let via = '';
+  return (n) => {
+    if (n.route) {
+      via = n.route === 'direct' ? ' (direct)' : ' (through the registry proxy)';
+      statusEl.dataset.route = n.route;
+    }
+    const l = n.layer;
+    const what = !l ? '…'
+      : l.cached ? `: layer ${l.index + 1}/${l.count} already stored`
+      : `: layer ${l.index + 1}/${l.count}, ${mb(l.done)} of ${mb(l.total)} MB, ${mb(l.rate)} MB/s`;
+    setStatus('loading', `pulling ${reference}${via}${what}`);
+  };
+}
+
+/** Ask once that the browser keep the image store under storage pressure (only a page may ask). */
+function requestPersistence(): void {
+  const storage = navigator.storage;
+  if (!storage?.persist) return;
+  void storage.persisted().then((yes) => yes || storage.persist()).catch(() => false);
+}
+
+/** ?image=REF: pull REF and run its command in a container on the terminal. */
+async function runImage(kernel: BrowserKernel, term: Terminal, reference: string): Promise<void> {
+  requestPersistence();
+  setStatus('loading', `pulling ${reference}…`);
+  let pulled: PulledImage;
+  try {
+    pulled = await kernel.pullImage(reference, pullStatus(reference));
+  } catch (e) {
+    const why = `cannot run ${reference}: ${e instanceof Error ? e.message : String(e)}`;
+    term.write(`\x1b[31mtabkernel: ${why}\x1b[0m\r\n`);
+    statusEl.dataset.exit = 'error';
+    setStatus('error', why);
+    return;
+  }
+  const { image, command, bytes, seconds } = pulled;
+  const summary = bytes > 0
+    ? `pulled ${reference}: ${mb(bytes)} MB in ${seconds.toFixed(2)} s, ${mb(bytes / Math.max(seconds, 1e-3))} MB/s`
+    : `${reference}: from the image store`;
+  statusEl.dataset.pulled = JSON.stringify({ bytes, seconds });
+  setStatus('running', summary);
+  setTimeout(() => statusEl.textContent === summary && setStatus('running', ''), 5000);
+  term.write(`\x1b[2mtabkernel: ${image.reference}: ${command.argv.join(' ')}\x1b[0m\r\n`);
+  // A terminal is attached, as `docker run -t` gives TERM when the image has none.
+  const env = command.env.some((e) => e.startsWith('TERM=')) ? command.env : [...command.env, 'TERM=xterm-256color'];
+  const exit = await kernel.run({ argv: command.argv, env, cwd: command.cwd, image, tty: { rows: term.rows, cols: term.cols } });
+  const how = exit.error ? `${exit.error} (status ${exit.status})` : `exit status ${exit.status}`;
+  term.write(`\r\n\x1b[2m[the container has exited: ${how}]\x1b[0m\r\n`);
+  statusEl.dataset.exit = String(exit.status);
+  setStatus(exit.error ? 'error' : 'exited', `The container has exited (${how}). Reload the page to run ${reference} again.`);
 }
 
 function openTerminal(): Terminal {
@@ -104,6 +163,9 @@ async function main(): Promise<void> {
   // Some mouse reports are bytes, not text: one byte per char code.
   term.onBinary((text) => kernel.input(Uint8Array.from(text, (c) => c.charCodeAt(0))));
   term.onResize(({ rows, cols }) => kernel.resize(rows, cols));
+
+  const image = q.get('image');
+  if (image !== null) return runImage(kernel, term, image.trim());
 
   setStatus('loading', 'loading the root image…');
   kernel.onImage(imageStatus);

@@ -13,7 +13,9 @@ import { Overlay } from '../fs/overlay.js';
 import type { MemoryBudget } from '../mm/budget.js';
 import { decompressLayer, type ByteStream, type Inflater } from './compression.js';
 import type { LayerEntry } from './entry.js';
-import { WASM_LAYER_TYPES } from './media.js';
+import { WASM_LAYER_TYPES, type ImageConfig } from './media.js';
+import type { BlobStore } from './store.js';
+import type { RunConfig } from './config.js';
 import { readTar } from './tar.js';
 import { UnpackedLayers } from './unpack.js';
 
@@ -34,6 +36,23 @@ export interface LayerSource {
 export const MODULE_PATH = '/app.wasm';
 
 const MODULE_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/** A LayerSource over a blob store (what a host pulled into; opened on first use), with the host's gzip. */
+export function storeLayerSource(store: BlobStore | (() => Promise<BlobStore>), inflate?: Inflater): LayerSource {
+  return { blob: (digest) => storedBlob(store, digest), inflate };
+}
+
+/** A blob of the store as a stream; it fails on reading when the store has none. */
+async function* storedBlob(store: BlobStore | (() => Promise<BlobStore>), digest: string): AsyncGenerator<Uint8Array, void, undefined> {
+  const s = await (typeof store === 'function' ? await store() : store).stream(digest);
+  if (!s) throw new Error(`blob ${digest} is not in the image store`);
+  yield* s;
+}
+
+/** What an image runs (config.ts takes it from here): a single-module image runs its module. */
+export function runConfigOf(image: { kind: 'image' | 'wasm-artifact'; config: ImageConfig }): RunConfig {
+  return image.kind === 'wasm-artifact' ? { Entrypoint: [MODULE_PATH] } : (image.config.config ?? {});
+}
 
 export class ImageLayers {
   private readonly unpacked: UnpackedLayers;

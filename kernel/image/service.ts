@@ -9,7 +9,7 @@ import type { Sha256Factory } from './digest.js';
 import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from './pull.js';
 import { formatReference, parseReference } from './reference.js';
 import type { RegistryClient } from './registry.js';
-import type { LayerSource } from './rootfs.js';
+import { storeLayerSource, type LayerSource } from './rootfs.js';
 import { removeImage, type BlobStore } from './store.js';
 
 /** One line of `image ls`. */
@@ -27,11 +27,12 @@ export class ImageService {
   /** `openStore` runs on first use (a CLI run that uses no image creates no cache directory). */
   constructor(
     private readonly openStore: () => Promise<BlobStore>,
-    private readonly registry: RegistryClient,
+    /** The client for a registry host (the page picks direct or its proxy per host). */
+    private readonly registry: RegistryClient | ((host: string) => Promise<RegistryClient>),
     private readonly sha256: Sha256Factory,
     inflate?: Inflater,
   ) {
-    this.layers = { blob: (digest) => storedBlob(this.store(), digest), inflate };
+    this.layers = storeLayerSource(() => this.store(), inflate);
   }
 
   store(): Promise<BlobStore> {
@@ -40,7 +41,10 @@ export class ImageService {
 
   /** `ref` pulled from its registry (`always`), or from the store if it holds it whole. */
   async fetch(ref: string, onProgress?: (p: LayerProgress) => void, always = false): Promise<ImageDescription> {
-    const opts = { registry: this.registry, store: await this.store(), sha256: this.sha256, onProgress };
+    const r = parseReference(ref);
+    if (r instanceof Error) throw r;
+    const registry = typeof this.registry === 'function' ? await this.registry(r.registry) : this.registry;
+    const opts = { registry, store: await this.store(), sha256: this.sha256, onProgress };
     return always ? pull(ref, opts) : ensureImage(ref, opts);
   }
 
@@ -71,9 +75,3 @@ export function canonical(ref: string): string {
   return formatReference(r);
 }
 
-/** A blob of the store as a stream; it fails on reading when the store has none. */
-async function* storedBlob(store: Promise<BlobStore>, digest: string): AsyncGenerator<Uint8Array, void, undefined> {
-  const s = await (await store).stream(digest);
-  if (!s) throw new Error(`blob ${digest} is not in the image store`);
-  yield* s;
-}

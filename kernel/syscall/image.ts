@@ -13,7 +13,7 @@ import { containerCommand, type ContainerCommand } from '../image/config.js';
 import type { MountNamespace } from '../fs/namespace.js';
 import { DigestMismatchError } from '../image/digest.js';
 import type { ImageDescription, LayerProgress } from '../image/pull.js';
-import { MODULE_PATH } from '../image/rootfs.js';
+import { runConfigOf } from '../image/rootfs.js';
 import type { ImageService } from '../image/service.js';
 import type { Process } from '../proc/process.js';
 import { strings } from './process.js';
@@ -86,8 +86,7 @@ export function container(t: Task, ref: string, entrypoint: string, argsBuf: Uin
 
 /** The command of a container of `img`, by Docker's rules; throws when there is none. */
 function commandOf(img: ImageDescription, entrypoint: string, args: string[], env: string[]): ContainerCommand {
-  const config = img.kind === 'wasm-artifact' ? { Entrypoint: [MODULE_PATH] } : (img.config.config ?? {});
-  const c = containerCommand(config, { entrypoint: entrypoint === '' ? undefined : entrypoint, args, env });
+  const c = containerCommand(runConfigOf(img), { entrypoint: entrypoint === '' ? undefined : entrypoint, args, env });
   if (c instanceof Error) throw Object.assign(c, { errno: Errno.NOEXEC });
   return c;
 }

@@ -21,6 +21,7 @@ import './cases/terminal.js';
 import './cases/jobs.js';
 import './cases/programs.js';
 import './cases/workers.js';
+import './cases/images.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');

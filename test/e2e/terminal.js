@@ -14,7 +14,9 @@ export const COMMAND_TIMEOUT_MS = 10_000;
 export const SETTLE_MS = 300;
 
 /**
- * Installed in the page before its scripts. Prompts are counted in the output as
+ * Installed in the page before its scripts. Every text the status line shows
+ * is kept in window.__statusLog (progress comes and goes too fast to poll).
+ * Prompts are counted in the output as
  * the kernel sends it (the screen's scrollback forgets old ones); the screen is
  * read through xterm's buffer: all of it (the scrollback and the screen, wrapped
  * lines joined, each line right-trimmed, trailing blank lines dropped), or the
@@ -22,6 +24,15 @@ export const SETTLE_MS = 300;
  */
 function installScreenReader(promptRaw) {
   window.__promptsSeen = 0;
+  window.__statusLog = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    const status = document.getElementById('status');
+    if (!status) return;
+    new window.MutationObserver(() => {
+      const text = status.textContent;
+      if (text && window.__statusLog[window.__statusLog.length - 1] !== text) window.__statusLog.push(text);
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+  });
   let tabkernel;
   Object.defineProperty(window, 'tabkernel', {
     configurable: true,
@@ -86,6 +97,13 @@ export function waitForScreen(page, re, timeout = COMMAND_TIMEOUT_MS) {
 /** Open a page at `url`, collecting its problems (no terminal reader). */
 export async function openPage(ctx, url) {
   const page = await ctx.browser.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** Open the page with the screen reader and status log installed, without waiting for anything. */
+export async function openReaderPage(ctx, url) {
+  const page = await ctx.browser.newPage({ init: [installScreenReader, PROMPT_RAW] });
   await page.goto(url);
   return page;
 }

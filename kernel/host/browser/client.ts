@@ -1,10 +1,10 @@
 // The page's handle on a kernel: starts the kernel worker (kernel-worker.ts),
-// sends it requests (messages.ts: load the root image, run, keys, resize) and
-// turns its notices (OutputNotice, ExitNotice, ImageNotice) into callbacks and
-// promises. The browser's counterpart of the Node CLI's main thread. Runs in
+// sends it requests (messages.ts: load the root image, pull an image, run,
+// keys, resize) and turns its notices (OutputNotice, ExitNotice, ImageNotice,
+// PullNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
-import { firstEnv, type ExitNotice, type OutputNotice, type RunRequest } from '../../abi/messages.js';
-import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
+import { firstEnv, type ExitNotice, type ImageRun, type OutputNotice, type RunRequest } from '../../abi/messages.js';
+import type { ImageNotice, KernelToPage, PageToKernel, PulledImage, PullNotice } from './messages.js';
 import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
 
@@ -18,10 +18,13 @@ export interface RunOptions {
   cwd?: string;
   /** Attach the page's terminal (input(), resize(), output) through a PTY of this size. */
   tty?: { rows: number; cols: number };
+  /** Run in a container of this pulled image (pullImage); argv, env and cwd are the container's. */
+  image?: ImageRun;
 }
 
 export type OutputListener = (fd: OutputNotice['fd'], data: Uint8Array) => void;
 export type ImageListener = (progress: ImageNotice) => void;
+export type PullListener = (notice: PullNotice) => void;
 
 export class BrowserKernel {
   private readonly worker: Worker;
@@ -31,6 +34,9 @@ export class BrowserKernel {
   private readonly processWorkers: ProcessWorkers;
   private readonly outputListeners = new Set<OutputListener>();
   private readonly imageListeners = new Set<ImageListener>();
+  /** The pull in flight (notices carry no id: one at a time, queued). */
+  private pulling: { listener?: PullListener; resolve(p: PulledImage): void; reject(e: Error): void } | null = null;
+  private pulls: Promise<unknown> = Promise.resolve();
   /** The run in flight; the kernel runs one first process at a time. */
   private current: { resolve(exit: ExitNotice): void } | null = null;
   /** Runs wait here for the one before them, since notices carry no run id. */
@@ -57,6 +63,7 @@ export class BrowserKernel {
     this.worker.addEventListener('message', (e: MessageEvent<KernelToPage>) => this.receive(e.data));
     this.worker.addEventListener('error', (e) => {
       e.preventDefault();
+      this.failPull(`kernel worker: ${e.message || 'failed to load'}`);
       this.finish({ type: 'exit', status: 127, error: `kernel worker: ${e.message || 'failed to load'}` });
     });
   }
@@ -82,6 +89,23 @@ export class BrowserKernel {
     this.send({ type: 'load-image', url: new URL(url, location.href).href });
   }
 
+  /**
+   * Pull image `reference` into the page's image store (IndexedDB) unless it
+   * holds it; `onProgress` sees every notice (route, per-layer progress).
+   * Resolves to what run({ image }) needs; rejects with the reason.
+   */
+  pullImage(reference: string, onProgress?: PullListener): Promise<PulledImage> {
+    const next = this.pulls.catch(() => undefined).then(
+      () =>
+        new Promise<PulledImage>((resolve, reject) => {
+          this.pulling = { listener: onProgress, resolve, reject };
+          this.send({ type: 'pull-image', reference });
+        }),
+    );
+    this.pulls = next;
+    return next;
+  }
+
   /** Run a program as the first process; resolves when it has exited. */
   run(opts: RunOptions): Promise<ExitNotice> {
     const req: RunRequest = {
@@ -92,6 +116,7 @@ export class BrowserKernel {
       cwd: opts.cwd ?? '/',
       mounts: [],
       tty: opts.tty,
+      image: opts.image,
     };
     const next = this.queue.then(
       () =>
@@ -128,6 +153,7 @@ export class BrowserKernel {
   terminate(): void {
     this.worker.terminate();
     this.processWorkers.terminateAll();
+    this.failPull('kernel terminated');
     this.finish({ type: 'exit', status: 137, error: 'kernel terminated' });
   }
 
@@ -141,9 +167,26 @@ export class BrowserKernel {
       for (const listener of this.outputListeners) listener(msg.fd, msg.data);
     } else if (msg.type === 'image') {
       for (const listener of this.imageListeners) listener(msg);
+    } else if (msg.type === 'pull') {
+      this.pullNotice(msg);
     } else if (msg.type === 'exit') {
       this.finish(msg);
     }
+  }
+
+  private pullNotice(msg: PullNotice): void {
+    const p = this.pulling;
+    if (!p) return;
+    p.listener?.(msg);
+    if (!msg.done && msg.error === undefined) return;
+    this.pulling = null;
+    if (msg.done) p.resolve(msg.done);
+    else p.reject(new Error(msg.error));
+  }
+
+  private failPull(error: string): void {
+    this.pulling?.reject(new Error(error));
+    this.pulling = null;
   }
 
   private finish(exit: ExitNotice): void {

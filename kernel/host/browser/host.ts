@@ -5,11 +5,13 @@
 // the host stdio: output reaches it as OutputNotice messages (abi/messages.ts) to
 // the page (client.ts), input comes from it through a PageInput (input.ts) when
 // the kernel worker gives one, and reads end of file otherwise. The root image
-// is whatever image.ts fetched, once the kernel worker sets it.
+// is whatever image.ts fetched, once the kernel worker sets it; containers'
+// layers come from the IndexedDB image store, once the kernel worker opens it.
 // Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
 import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import type { OutputNotice } from '../../abi/messages.js';
+import type { ImageService } from '../../image/service.js';
 
 /** Where the kernel worker's messages to the page go (the worker's global `postMessage`). */
 export type PostToPage = (msg: OutputNotice, transfer: Transferable[]) => void;
@@ -95,6 +97,8 @@ export class BrowserHost implements Host {
   private readonly startWorker: (() => WorkerHandle) | undefined;
   /** The root image's top-level directories, once fetched (image.ts); empty until then. */
   image: Array<[string, DirInode]> = [];
+  /** The images (the IndexedDB store, blobstore.ts; registries direct or through the page's proxy); set by the kernel worker. */
+  images?: ImageService;
 
   constructor(post: PostToPage, opts: BrowserHostOptions = {}) {
     this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];

@@ -5,7 +5,9 @@
 // page's keys into the console PTY (InputRequest → PageInput → the kernel's
 // pump), paces the console's output by the page's acknowledgements
 // (AckRequest → ConsoleOutput) and passes on window size changes
-// (ResizeRequest). Started by client.ts; starts the process workers itself
+// (ResizeRequest); it pulls images into the IndexedDB store (PullRequest →
+// PullNotices, pull.ts), from which containers' layers are read (RunRequest
+// with an image). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
@@ -14,6 +16,10 @@ import type { ExitNotice, RunRequest } from '../../abi/messages.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { fetchRootImage } from './image.js';
+import { browserInflate } from './inflate.js';
+import { PagePuller } from './pull.js';
+import { ImageService } from '../../image/service.js';
+import { browserSha256, chooseRoute, pageRegistry } from './registry.js';
 import { PageInput } from './input.js';
 import { PageWorkers } from './page-workers.js';
 import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
@@ -35,9 +41,19 @@ const sizeOption = (key: string): number | undefined => {
 };
 const workers = options.includes('page-workers') ? new PageWorkers(post) : null;
 const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: workers ? () => workers.start() : undefined });
+// Images: pulled into IndexedDB (the page's ?image=, the terminal's `image`),
+// the containers' layers read from there.
+const puller = new PagePuller((n) => post(n), scope.location.origin);
+host.images = new ImageService(
+  () => puller.openStore(),
+  async (registry) => pageRegistry(await chooseRoute(registry), scope.location.origin),
+  browserSha256,
+  browserInflate,
+);
 const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
+
 
 /** Settles when the root image asked for is in memory (or failed); runs wait for it. */
 let imageReady: Promise<void> = Promise.resolve();
@@ -79,6 +95,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
   if (workers?.receive(msg)) return;
   switch (msg?.type) {
     case 'load-image': return loadImage(msg.url);
+    case 'pull-image': return void puller.pull(msg.reference);
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);
     case 'ack': return output.ack(msg.bytes);

@@ -3,8 +3,12 @@
 // (RunRequest, ResizeRequest, OutputNotice, ExitNotice): the root image to
 // load, keystrokes for the console PTY, acknowledgements of its output (flow
 // control, console.ts), the image's loading progress, and the process workers
-// the page starts for the kernel (page-workers.ts, process-workers.ts).
-import type { KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
+// the page starts for the kernel (page-workers.ts, process-workers.ts), and
+// an image to pull with its progress (pull.ts).
+import type { ImageRun, KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
+import type { ContainerCommand } from '../../image/config.js';
+import type { LayerProgress } from '../../image/pull.js';
+import type { Route } from './registry.js';
 
 /** Page → kernel: fetch the root image described by this manifest (image.ts) before any run. */
 export interface LoadImageRequest {
@@ -39,6 +43,33 @@ export interface ImageNotice {
   error?: string;
 }
 
+/** Page → kernel: pull image `reference` into the IndexedDB store unless it is there; answered by PullNotices. */
+export interface PullRequest {
+  type: 'pull-image';
+  reference: string;
+}
+
+/** What a pulled image runs: its layers and its container's command (image/config.ts). */
+export interface PulledImage {
+  image: ImageRun;
+  command: ContainerCommand;
+  /** Bytes fetched and the seconds the pull took (0 and 0 when the store held it all). */
+  bytes: number;
+  seconds: number;
+}
+
+/** Kernel → page: how a pull goes; the last one has `done` or `error`. */
+export interface PullNotice {
+  type: 'pull';
+  reference: string;
+  /** Set once the route to the registry is chosen (registry.ts). */
+  route?: Route;
+  /** A layer's progress, with its rate so far in bytes per second. */
+  layer?: LayerProgress & { rate: number };
+  done?: PulledImage;
+  error?: string;
+}
+
 /** Kernel → page: start process worker `id` (page-workers.ts, process-workers.ts). */
 export interface WorkerStartRequest {
   type: 'worker-start';
@@ -67,5 +98,5 @@ export interface WorkerErrorNotice {
 }
 
 export type PageToKernel =
-  | RunRequest | ResizeRequest | LoadImageRequest | InputRequest | AckRequest | WorkerMessage | WorkerErrorNotice;
-export type KernelToPage = KernelToHost | ImageNotice | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;
+  | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | WorkerMessage | WorkerErrorNotice;
+export type KernelToPage = KernelToHost | ImageNotice | PullNotice | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;

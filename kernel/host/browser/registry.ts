@@ -7,7 +7,8 @@
 // store is its own file.
 import { createSHA256 } from 'hash-wasm';
 import type { Sha256, Sha256Factory } from '../../image/digest.js';
-import { RegistryClient, type Fetch, type RegistryOptions } from '../../image/registry.js';
+import { apiHost } from '../../image/reference.js';
+import { isLoopback, RegistryClient, type Fetch, type RegistryOptions } from '../../image/registry.js';
 
 /** hash-wasm's SHA-256 (≈260 MB/s in Node here; each call makes a fresh instance). */
 export const browserSha256: Sha256Factory = async (): Promise<Sha256> => {
@@ -25,4 +26,36 @@ export const browserFetch: Fetch = (url, init) => fetch(url, { ...init, redirect
 /** A registry client for the page: anonymous unless given credentials; `baseUrl` may route through the proxy. */
 export function browserRegistry(opts: Partial<RegistryOptions> = {}): RegistryClient {
   return new RegistryClient({ fetch: browserFetch, sha256: browserSha256, ...opts });
+}
+
+/** How the page reaches a registry (see the header). */
+export type Route = 'direct' | 'proxy';
+
+/** The path of the proxy, under the page's origin. */
+export const PROXY_PATH = '/registry/';
+
+/** DIRECT if `registry` answers a simple GET /v2/ with 200 and CORS, PROXY otherwise. */
+export async function chooseRoute(registry: string, fetchFn: typeof fetch = fetch): Promise<Route> {
+  const scheme = isLoopback(registry) ? 'http' : 'https';
+  try {
+    const res = await fetchFn(`${scheme}://${apiHost(registry)}/v2/`, { cache: 'no-store', credentials: 'omit' });
+    await res.body?.cancel();
+    return res.status === 200 ? 'direct' : 'proxy';
+  } catch {
+    return 'proxy'; // no CORS, or nothing there: the proxy will say which
+  }
+}
+
+/**
+ * The page's registry client on `route`. Through the proxy every registry is
+ * reached at ORIGIN/registry/HOST, and plain HTTP to the page's own origin is
+ * as safe as the page itself.
+ */
+export function pageRegistry(route: Route, origin: string): RegistryClient {
+  if (route === 'direct') return browserRegistry();
+  const page = new URL(origin);
+  return browserRegistry({
+    baseUrl: (host) => `${page.origin}${PROXY_PATH}${host}`,
+    insecure: page.protocol === 'http:' ? [page.host] : [],
+  });
 }

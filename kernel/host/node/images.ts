@@ -9,7 +9,7 @@ import type { ImageRun } from '../../abi/messages.js';
 import { containerCommand, type ContainerCommand } from '../../image/config.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { formatReference, namesRegistry, parseReference } from '../../image/reference.js';
-import { MODULE_PATH } from '../../image/rootfs.js';
+import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
 import { DirBlobStore, defaultCacheDir } from './blobstore.js';
 import { nodeInflate } from './inflate.js';
@@ -82,8 +82,7 @@ export async function imageForRun(ref: string, flags: PullFlags): Promise<ImageD
 
 /** What the kernel runs for `tabkernel run REF`: the image's layers and the container's command. */
 export function containerRun(image: ImageDescription, o: { entrypoint?: string; args: string[]; env: string[] }): { image: ImageRun; command: ContainerCommand } | Error {
-  const config = image.kind === 'wasm-artifact' ? { Entrypoint: [MODULE_PATH] } : (image.config.config ?? {});
-  const command = containerCommand(config, { entrypoint: o.entrypoint, args: o.args, env: o.env, callerEnv: process.env });
+  const command = containerCommand(runConfigOf(image), { entrypoint: o.entrypoint, args: o.args, env: o.env, callerEnv: process.env });
   if (command instanceof Error) return new Error(`${image.reference}: ${command.message}`);
   return { image: { reference: image.reference, layers: image.layers, store: defaultCacheDir() }, command };
 }

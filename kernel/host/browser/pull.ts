@@ -1,0 +1,99 @@
+// Pulling images in the kernel worker, for the page's `?image=REF`: the image
+// comes from the IndexedDB store (blobstore.ts) when it holds it whole, else
+// from the registry by the route chooseRoute picks (registry.ts: direct, or
+// the same-origin proxy), verified and stored as it arrives (image/pull.ts).
+// Progress goes to the page as PullNotices — per layer, at most every
+// PROGRESS_MS and at each layer's end — and the last notice carries what to
+// run (the image's layers and its container's command) or the error, worded
+// for the page's status line.
+// Spec: notes/IMAGES.md §1 (CORS, COEP) and §6 (IndexedDB).
+import { containerCommand } from '../../image/config.js';
+import { cachedImage, ensureImage, type ImageDescription, type LayerProgress } from '../../image/pull.js';
+import { parseReference, type Reference } from '../../image/reference.js';
+import { runConfigOf } from '../../image/rootfs.js';
+import { IdbBlobStore } from './blobstore.js';
+import type { PulledImage, PullNotice } from './messages.js';
+import { browserSha256, chooseRoute, pageRegistry, type Route } from './registry.js';
+
+const PROGRESS_MS = 100;
+
+export class PagePuller {
+  private store: Promise<IdbBlobStore> | null = null;
+
+  /** `origin`: the page's, where the registry proxy is. */
+  constructor(private readonly post: (n: PullNotice) => void, private readonly origin: string) {}
+
+  /** The image store (opened once; the kernel's LayerSource reads from it too). */
+  openStore(): Promise<IdbBlobStore> {
+    this.store ??= IdbBlobStore.open();
+    return this.store;
+  }
+
+  /** Pull `reference` (unless stored) and post its notices; never throws. */
+  async pull(reference: string): Promise<void> {
+    const notice = (n: Omit<PullNotice, 'type' | 'reference'>): void => this.post({ type: 'pull', reference, ...n });
+    try {
+      const ref = parseReference(reference);
+      if (ref instanceof Error) throw new Error(`not an image reference: ${ref.message}`);
+      notice({ done: await this.fetchImage(ref, notice) });
+    } catch (e) {
+      notice({ error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private async fetchImage(ref: Reference, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
+    const store = await this.openStore();
+    const held = await cachedImage(store, ref);
+    if (held) return pulled(held, 0, 0);
+    let route = await chooseRoute(ref.registry);
+    notice({ route });
+    const t0 = performance.now();
+    let bytes = 0;
+    const progress = throttled((layer) => notice({ layer }), (p) => (bytes += p));
+    const attempt = (r: Route): Promise<ImageDescription> =>
+      ensureImage(ref, { registry: pageRegistry(r, this.origin), store, sha256: browserSha256, onProgress: progress });
+    let image: ImageDescription;
+    try {
+      image = await attempt(route);
+    } catch (e) {
+      // A network error on the direct route (a blob host without CORS): the proxy may do.
+      if (!(e instanceof TypeError) || route !== 'direct') throw networkError(e, route, ref.registry, this.origin);
+      route = 'proxy';
+      notice({ route });
+      image = await attempt(route).catch((e2: unknown) => {
+        throw networkError(e2, route, ref.registry, this.origin);
+      });
+    }
+    return pulled(image, bytes, (performance.now() - t0) / 1000);
+  }
+}
+
+function pulled(image: ImageDescription, bytes: number, seconds: number): PulledImage {
+  const command = containerCommand(runConfigOf(image));
+  if (command instanceof Error) throw new Error(`${image.reference}: ${command.message}`);
+  const layers = image.layers.map(({ digest, mediaType }) => ({ digest, mediaType }));
+  return { image: { reference: image.reference, layers }, command, bytes, seconds };
+}
+
+/** fetch's TypeError says only "Failed to fetch": say where it could not go. */
+function networkError(e: unknown, route: Route, registry: string, origin: string): unknown {
+  if (!(e instanceof TypeError)) return e;
+  const where = route === 'proxy' ? `the registry proxy of ${origin} (is the page served by npm start or vite preview?)` : registry;
+  return new Error(`cannot reach ${where}: ${e.message}`);
+}
+
+/** Per-layer progress with its rate, at most every PROGRESS_MS per layer but always at its start and end; `count` sees each new byte. */
+function throttled(send: (p: LayerProgress & { rate: number }) => void, count: (newBytes: number) => void): (p: LayerProgress) => void {
+  const layers = new Map<string, { start: number; sent: number; done: number }>();
+  return (p) => {
+    const now = performance.now();
+    let l = layers.get(p.digest);
+    if (!l) layers.set(p.digest, (l = { start: now, sent: 0, done: 0 }));
+    if (!p.cached) count(p.done - l.done);
+    l.done = p.done;
+    const end = p.cached || p.done >= p.total;
+    if (!end && p.done > 0 && now - l.sent < PROGRESS_MS) return;
+    l.sent = now;
+    send({ ...p, rate: p.cached ? 0 : p.done / Math.max((now - l.start) / 1000, 1e-3) });
+  };
+}

@@ -1,0 +1,179 @@
+// /?image=REF: the page pulls an image from a real registry (Debian's
+// docker-registry on loopback, images built by umoci and pushed by skopeo:
+// test/support/registry.ts) into IndexedDB and runs it in a container —
+// directly from an anonymous registry that sends CORS headers, through the
+// dev server's registry proxy for a token-auth registry with its blobs
+// behind a 307, from the store alone once the registry is gone, as an
+// interactive shell, and with clear errors. The same cases run in Firefox.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from '../harness.js';
+import { registrySupport } from '../registry.js';
+import { command, openReaderPage, PROMPT_RAW, RUN_TIMEOUT_MS, screen, waitForPrompts } from '../terminal.js';
+
+/** The size of the image's big layer: enough for progress lines and a rate worth quoting. */
+const BIG = 24 << 20;
+
+let layouts;
+/** The test images, built once per run: `app` prints a greeting, `shell` is an interactive sh. */
+function images(ctx) {
+  layouts ??= (async () => {
+    const { buildImage } = await registrySupport();
+    const dir = await mkdtemp(join(tmpdir(), 'tabkernel-e2e-images-'));
+    const bin = async (name) => readFile(join(ctx.root, 'userland/rootfs/bin', name));
+    const files = { '/etc/greeting': 'hello from the image\n' };
+    for (const p of ['sh', 'cat', 'echo', 'ls']) files[`/bin/${p}`] = await bin(p);
+    const app = buildImage(dir, 'app', {
+      files: { ...files, '/data/big': randomBytes(BIG) },
+      entrypoint: ['/bin/sh', '-c'], cmd: ['cat greeting; echo "$GREETING"'], env: ['GREETING=hi from the env', 'PATH=/bin'], workdir: '/etc',
+    });
+    const shell = buildImage(dir, 'shell', { files, entrypoint: ['/bin/sh'], env: ['PATH=/bin', `PS1=${PROMPT_RAW}`], workdir: '/' });
+    const linux = buildImage(dir, 'linux', { files: { '/etc/greeting': 'x' }, os: 'linux', architecture: 'amd64', cmd: ['/bin/sh'] });
+    return { dir, app, shell, linux };
+  })();
+  return layouts;
+}
+
+/** A registry (options as startRegistry's) holding `tk/app:1`, `tk/shell:1` and `tk/linux:1`. */
+async function registryWithImages(ctx, opts = {}) {
+  const { startRegistry } = await registrySupport();
+  const built = await images(ctx);
+  const reg = await startRegistry(opts);
+  await reg.pushLayout(built.app, 'app', 'tk/app:1');
+  await reg.pushLayout(built.shell, 'shell', 'tk/shell:1');
+  await reg.pushLayout(built.linux, 'linux', 'tk/linux:1');
+  return reg;
+}
+
+function imageUrl(base, ref) {
+  const url = new URL(base);
+  url.searchParams.set('image', ref);
+  return url.href;
+}
+
+const dataset = (page) => page.evaluate(() => ({ ...document.getElementById('status').dataset }));
+const statusLog = (page) => page.evaluate(() => window.__statusLog);
+
+/** Wait until the container has exited; the screen and the status line's dataset. */
+async function ran(page) {
+  await page.waitForSelector('#status[data-exit]', RUN_TIMEOUT_MS);
+  return { text: await screen(page), data: await dataset(page) };
+}
+
+function reportRate(ctx, how, data) {
+  const { bytes, seconds } = JSON.parse(data.pulled);
+  console.log(`  info [${ctx.browser.name}] pull ${how}: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s = ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+}
+
+test('image: /?image= from an anonymous registry with CORS pulls directly, shows layer progress, then the output', async (ctx) => {
+  const reg = await registryWithImages(ctx);
+  try {
+    const page = await openReaderPage(ctx, imageUrl(ctx.isolatedUrl, `${reg.host}/tk/app:1`));
+    const { text, data } = await ran(page);
+    assert.equal(data.exit, '0', text);
+    assert.equal(data.route, 'direct');
+    assert.match(text, /hello from the image\nhi from the env\n/);
+    const log = await statusLog(page);
+    const progress = log.filter((l) => /^pulling 127\.0\.0\.1:\d+\/tk\/app:1 \(direct\): layer \d+\/6, [\d.]+ of [\d.]+ MB, [\d.]+ MB\/s$/.test(l));
+    assert.ok(progress.length >= 6, `no per-layer progress on the status line:\n${log.join('\n')}`);
+    assert.ok(log.some((l) => /^pulled 127\.0\.0\.1:\d+\/tk\/app:1: [\d.]+ MB in [\d.]+ s, [\d.]+ MB\/s$/.test(l)), log.join('\n'));
+    reportRate(ctx, 'direct', data);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  } finally {
+    await reg.stop();
+  }
+});
+
+test('image: a shell image gives an interactive shell inside the container', async (ctx) => {
+  const reg = await registryWithImages(ctx);
+  try {
+    const page = await openReaderPage(ctx, imageUrl(ctx.isolatedUrl, `${reg.host}/tk/shell:1`));
+    await waitForPrompts(page, 1, RUN_TIMEOUT_MS);
+    await page.click('#terminal');
+    assert.equal(await command(page, 'echo hi'), 'hi\n');
+    // The container's root: the image's files, its own /dev and /proc, not the page's root image.
+    assert.equal(await command(page, 'echo /*'), '/bin /dev /etc /proc\n');
+    assert.equal(await command(page, 'cat /etc/greeting'), 'hello from the image\n');
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  } finally {
+    await reg.stop();
+  }
+});
+
+test('image: a token-auth registry with blobs behind a 307 is pulled through the proxy with the server\'s credentials', async (ctx) => {
+  const reg = await registryWithImages(ctx, { auth: 'token', redirect: true });
+  const authDir = await mkdtemp(join(tmpdir(), 'tabkernel-e2e-auth-'));
+  // The dev server (this process) reads the user's auth file, as docker-credential-helpers do.
+  const saved = process.env.REGISTRY_AUTH_FILE;
+  process.env.REGISTRY_AUTH_FILE = reg.writeAuthFile(join(authDir, 'auth.json'));
+  try {
+    const page = await openReaderPage(ctx, imageUrl(ctx.devUrl, `${reg.host}/tk/app:1`));
+    const { text, data } = await ran(page);
+    assert.equal(data.exit, '0', text);
+    assert.equal(data.route, 'proxy');
+    assert.match(text, /hello from the image\n/);
+    assert.ok((await statusLog(page)).some((l) => /\(through the registry proxy\): layer \d+\/6, /.test(l)));
+    // The issuer was asked with the user's password (by the proxy); the blob host never saw Authorization.
+    const basic = `Basic ${Buffer.from('tk:tkpass').toString('base64')}`;
+    assert.ok(reg.tokenRequests.some((r) => r.headers.authorization === basic));
+    assert.ok(reg.blobRequests.length >= 6, `blobs were not served through the 307: ${reg.blobRequests.length}`);
+    assert.ok(reg.blobRequests.every((r) => r.headers.authorization === undefined));
+    reportRate(ctx, 'through the proxy, token auth, 307 to the blob host', data);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  } finally {
+    if (saved === undefined) delete process.env.REGISTRY_AUTH_FILE;
+    else process.env.REGISTRY_AUTH_FILE = saved;
+    await reg.stop();
+    await rm(authDir, { recursive: true, force: true });
+  }
+});
+
+test('image: after the registry is stopped, a reload runs the image from IndexedDB', async (ctx) => {
+  const reg = await registryWithImages(ctx);
+  const url = imageUrl(ctx.isolatedUrl, `${reg.host}/tk/app:1`);
+  let stopped = false;
+  try {
+    const page = await openReaderPage(ctx, url);
+    assert.equal((await ran(page)).data.exit, '0');
+    await reg.stop();
+    stopped = true;
+    await page.goto(url);
+    const { text, data } = await ran(page);
+    assert.equal(data.exit, '0', text);
+    assert.match(text, /hello from the image\nhi from the env\n/);
+    assert.deepEqual(JSON.parse(data.pulled), { bytes: 0, seconds: 0 });
+    assert.ok((await statusLog(page)).includes(`${reg.host}/tk/app:1: from the image store`));
+    await page.close();
+  } finally {
+    if (!stopped) await reg.stop();
+  }
+});
+
+test('image: a bad reference, an unreachable registry and an image for another platform are clear errors on the page', async (ctx) => {
+  const { freePort } = await registrySupport();
+  const reg = await registryWithImages(ctx);
+  try {
+    const port = await freePort();
+    const cases = [
+      ['Not A Reference', /^cannot run Not A Reference: not an image reference: /],
+      [`127.0.0.1:${port}/tk/app:1`, new RegExp(`^cannot run 127\\.0\\.0\\.1:${port}/tk/app:1: .*registry proxy: cannot reach 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`)],
+      [`${reg.host}/tk/linux:1`, /: the image is for linux\/amd64; tabkernel runs wasi\/wasm images$/],
+    ];
+    for (const [ref, re] of cases) {
+      const page = await openReaderPage(ctx, imageUrl(ctx.isolatedUrl, ref));
+      await page.waitForSelector('#status[data-state="error"]', RUN_TIMEOUT_MS);
+      const text = await page.evaluate(() => document.getElementById('status').textContent);
+      assert.match(text, re);
+      assert.match(await screen(page), /tabkernel: cannot run /);
+      await page.close();
+    }
+  } finally {
+    await reg.stop();
+  }
+});
