@@ -55,7 +55,7 @@ export class NodeHost implements Host {
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     const store = opts.imageStore;
-    if (store) this.imageLayers = { blob: (digest) => storedBlob(store, digest), inflate: nodeInflate };
+    if (store) this.imageLayers = storeLayerSource(store);
   }
 
   readonly imageLayers?: LayerSource;
@@ -129,6 +129,11 @@ export class NodeHost implements Host {
 }
 
 const logEncoder = new TextEncoder();
+
+/** Layers read from `store`, gzip through node:zlib: what containers unpack (image/rootfs.ts). */
+export function storeLayerSource(store: BlobStore): LayerSource {
+  return { blob: (digest) => storedBlob(store, digest), inflate: nodeInflate };
+}
 
 /** A blob of the store as a stream; it fails on reading when the store has none. */
 async function* storedBlob(store: BlobStore, digest: string): AsyncGenerator<Uint8Array, void, undefined> {
