@@ -32,13 +32,25 @@ import { MemoryBudget } from '../../kernel/mm/budget.js';
 import { imageFixture, type ImageFixture } from '../image/fixture.js';
 import type { ImageBench, StartMode } from '../core/suite.js';
 
-/** A kernel whose first processes write to `onOutput`, and the workers it started (to end them after). */
+/**
+ * A host that can be retired: a kernel has no shutdown, and one that goes idle
+ * refills its worker pool, so a cold start's kernel would leave workers
+ * booting into the next sample. Retired, it ends its workers and starts none.
+ */
 class BenchHost extends NodeHost {
-  readonly started: WorkerHandle[] = [];
+  private readonly started: WorkerHandle[] = [];
+  private retired = false;
+
   override startProcessWorker(): WorkerHandle {
+    if (this.retired) return { postMessage: () => {}, onMessage: () => {}, onError: () => {}, terminate: () => {} };
     const w = super.startProcessWorker();
     this.started.push(w);
     return w;
+  }
+
+  retire(): void {
+    this.retired = true;
+    for (const w of this.started.splice(0)) w.terminate();
   }
 }
 
@@ -123,7 +135,7 @@ export class NodeImages implements ImageBench {
     const ms = (await first) - t0;
     const exit = await ended;
     if (exit.status !== 0) throw new Error(`image.start (${subject}): exit ${exit.status} ${exit.error ?? ''}`);
-    if (mode === 'cold') this.end(k.host);
+    if (mode === 'cold') k.host.retire();
     return ms;
   }
 
@@ -143,13 +155,8 @@ export class NodeImages implements ImageBench {
     return { kernel: new Kernel(host), host, out };
   }
 
-  /** End a kernel's workers (a kernel has no shutdown; its process workers would stay). */
-  private end(host: BenchHost): void {
-    for (const w of host.started.splice(0)) w.terminate();
-  }
-
   async stop(): Promise<void> {
-    for (const h of this.hosts) this.end(h);
+    for (const h of this.hosts) h.retire();
     if (this.fixture) await (await this.fixture).stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
