@@ -40,8 +40,12 @@ export interface ImageBench {
   unpackBytes(): Promise<number>;
   /** Unpack the cached big image's layers into layer trees. */
   unpack(): Promise<number>;
+  /** The same layers extracted by GNU tar (the 'native' reference). */
+  unpackNative(): Promise<number>;
   /** A cached image's program to its first output (tabkernel), or the same program of the root image (rootfs). */
   start(mode: StartMode, subject: 'tabkernel' | 'rootfs'): Promise<number>;
+  /** The same through the CLI: a new process running `tabkernel run REF` (or the root image's program). */
+  startCli(subject: 'tabkernel' | 'rootfs'): Promise<number>;
 }
 
 export interface Options {
@@ -191,9 +195,10 @@ export const CASES: Case[] = [
   jumpsCase('setjmp.call', 'jumps', 'call'),
   jumpsCase('setjmp.call.invoke', 'jumps-invoke', 'call'),
   imageCase('image.pull', 'MB/s', (b) => b.pullBytes(), { tabkernel: (b) => b.pull('tabkernel'), skopeo: (b) => b.pull('skopeo') }, imageRuns(7, 2)),
-  imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => b.unpack() }, imageRuns(7, 2)),
+  imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => b.unpack(), native: (b) => b.unpackNative() }, imageRuns(7, 2)),
   imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start('cold', 'tabkernel'), rootfs: (b) => b.start('cold', 'rootfs') }, imageRuns(9, 3)),
   imageCase('image.start.warm', 'ms', noBytes, { tabkernel: (b) => b.start('warm', 'tabkernel'), rootfs: (b) => b.start('warm', 'rootfs') }, imageRuns(15, 3)),
+  imageCase('image.start.cli', 'ms', noBytes, { tabkernel: (b) => b.startCli('tabkernel'), rootfs: (b) => b.startCli('rootfs') }, imageRuns(7, 2)),
 ];
 
 const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'native', 'skopeo', 'rootfs'];
