@@ -11,9 +11,9 @@ import type { Inflater } from '../../image/compression.js';
  * Output chunk size. zlib inflates on libuv's thread pool one output chunk at
  * a time, each a round trip to this thread: with zlib's default 16 KiB, and
  * still with 64 KiB, the round trips cost more than the copying after them
- * (bench image.unpack: 64 KiB 172–202 MB/s, 256 KiB 246–265 MB/s, 1 MiB no
- * better, in alternating runs under load). Letting zlib run further ahead
- * (a larger readableHighWaterMark) did not help on two cores.
+ * (bench image.unpack, alternating runs under load: 64 KiB 172 and 202 MB/s
+ * median in two sets, 256 KiB 265, 1 MiB 225). Letting zlib run further
+ * ahead (a larger readableHighWaterMark) did not help on two cores.
  */
 const CHUNK = 256 * 1024;
 
