@@ -5,7 +5,7 @@
 import { fmt, CASES } from './suite.js';
 import type { Result, Subject } from './stats.js';
 
-export const REFERENCES: Subject[] = ['floor', 'futex', 'postMessage', 'node:wasi', 'native'];
+export const REFERENCES: Subject[] = ['floor', 'futex', 'postMessage', 'node:wasi', 'native', 'skopeo', 'rootfs'];
 
 /** tabkernel's cost relative to a reference: > 1 means tabkernel is slower. */
 export function ratio(tk: Result, ref: Result): number {

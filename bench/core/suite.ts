@@ -21,6 +21,31 @@ export interface Platform {
   ring(chunk: number, batches: number, targetMs: number): Promise<Sample[]>;
   /** A guest directory for files (tabkernel) and its host counterpart (node:wasi, native). */
   readonly tmp: { guest: string; host: string };
+  /** The image cases (absent: n/a here). */
+  readonly images?: ImageBench;
+}
+
+export type StartMode = 'cold' | 'warm';
+
+/**
+ * The image cases' operations, each run once and timed where the work
+ * happens (ms); bench/node/image.ts says what each does.
+ */
+export interface ImageBench {
+  /** The compressed bytes one pull fetches. */
+  pullBytes(): Promise<number>;
+  /** Pull the big image into a fresh store: tabkernel's pull, or `skopeo copy`. */
+  pull(subject: 'tabkernel' | 'skopeo'): Promise<number>;
+  /** The uncompressed (tar) bytes of the big image's layers. */
+  unpackBytes(): Promise<number>;
+  /** Unpack the cached big image's layers into layer trees. */
+  unpack(): Promise<number>;
+  /** The same layers extracted by GNU tar (the 'native' reference). */
+  unpackNative(): Promise<number>;
+  /** A cached image's program to its first output (tabkernel), or the same program of the root image (rootfs). */
+  start(mode: StartMode, subject: 'tabkernel' | 'rootfs'): Promise<number>;
+  /** The same through the CLI: a new process running `tabkernel run REF` (or the root image's program). */
+  startCli(subject: 'tabkernel' | 'rootfs'): Promise<number>;
 }
 
 export interface Options {
@@ -116,6 +141,31 @@ function pipelineCase(): Case {
   };
 }
 
+/** One image operation `n` times after an untimed first run; the times (ms) as samples. */
+function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<number>, subjects: Partial<Record<Subject, (b: ImageBench) => Promise<number>>>, runs: (o: Options) => number): Case {
+  return {
+    name, unit,
+    run: (p, o) => {
+      const out: Partial<Record<Subject, () => Promise<Result>>> = {};
+      const b = p.images;
+      if (!b) return out;
+      for (const [subject, op] of Object.entries(subjects) as Array<[Subject, (b: ImageBench) => Promise<number>]>) {
+        out[subject] = async () => {
+          const perOp = await bytes(b);
+          await op(b);
+          const samples: Sample[] = [];
+          for (let i = 0; i < runs(o); i++) samples.push({ ns: (await op(b)) * 1e6, ops: 1 });
+          return fromSamples(name, subject, unit, samples, perOp);
+        };
+      }
+      return out;
+    },
+  };
+}
+
+const noBytes = async (): Promise<number> => 0;
+const imageRuns = (full: number, quick: number) => (o: Options) => (o.quick ? quick : full);
+
 export const CASES: Case[] = [
   {
     name: 'syscall.noop', unit: 'ns/call',
@@ -144,9 +194,14 @@ export const CASES: Case[] = [
   jumpsCase('setjmp.jump.invoke', 'jumps-invoke', 'jump'),
   jumpsCase('setjmp.call', 'jumps', 'call'),
   jumpsCase('setjmp.call.invoke', 'jumps-invoke', 'call'),
+  imageCase('image.pull', 'MB/s', (b) => b.pullBytes(), { tabkernel: (b) => b.pull('tabkernel'), skopeo: (b) => b.pull('skopeo') }, imageRuns(7, 2)),
+  imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => b.unpack(), native: (b) => b.unpackNative() }, imageRuns(7, 2)),
+  imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start('cold', 'tabkernel'), rootfs: (b) => b.start('cold', 'rootfs') }, imageRuns(9, 3)),
+  imageCase('image.start.warm', 'ms', noBytes, { tabkernel: (b) => b.start('warm', 'tabkernel'), rootfs: (b) => b.start('warm', 'rootfs') }, imageRuns(15, 3)),
+  imageCase('image.start.cli', 'ms', noBytes, { tabkernel: (b) => b.startCli('tabkernel'), rootfs: (b) => b.startCli('rootfs') }, imageRuns(7, 2)),
 ];
 
-const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'native'];
+const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'native', 'skopeo', 'rootfs'];
 
 /** Run every selected case on `p`; a subject that fails is logged and left out. */
 export async function runSuite(p: Platform, o: Options): Promise<Result[]> {

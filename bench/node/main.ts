@@ -24,6 +24,6 @@ export async function main(argv: string[], floorWorker: URL): Promise<number> {
   console.log(`\n${table(results)}\n\nratios: tabkernel's cost over the reference's (> 1 = tabkernel slower; for MB/s, the reference's bandwidth over tabkernel's)`);
   console.log(`bench: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   if (json) fs.writeFileSync(json, JSON.stringify({ env: { ...p.env(), quick }, results }, null, 2) + '\n');
-  p.cleanup();
+  await p.cleanup();
   return results.some((r) => r.subject === 'tabkernel') ? 0 : 1;
 }

@@ -2,7 +2,8 @@
 // Kernel (kernel/kernel.ts) on the driver's thread with its processes in
 // worker_threads (dist/process-worker.js), as test/support/kernel.ts builds it;
 // node:wasi runs the same .wasm in-thread; native builds the same C with gcc
-// and runs it, and the pipeline with bash and coreutils.
+// and runs it, and the pipeline with bash and coreutils; the image cases are
+// in image.ts.
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { floorSab } from '../core/floor.js';
 import { KernelRunner } from '../core/runner.js';
 import type { Sample } from '../core/stats.js';
 import type { Platform, Program } from '../core/suite.js';
+import { NodeImages } from './image.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const WASM: Record<Program, string> = {
@@ -32,6 +34,8 @@ export class NodePlatform implements Platform {
   private readonly bin: string;
   private readonly wasm: Record<Program, Uint8Array>;
   private readonly modules = new Map<Program, WebAssembly.Module>();
+  /** The image cases: a registry and images made on first use. */
+  readonly images = new NodeImages(root, (line) => console.log(line));
 
   constructor(private readonly floorWorker: URL) {
     const read = (p: Program): Uint8Array => fs.readFileSync(path.join(root, WASM[p]));
@@ -138,7 +142,8 @@ export class NodePlatform implements Platform {
     };
   }
 
-  cleanup(): void {
+  async cleanup(): Promise<void> {
+    await this.images.stop();
     fs.rmSync(this.bin, { recursive: true, force: true });
   }
 }

@@ -14,6 +14,7 @@ import { checkIndex, checkManifest, documentType, isIndexType, isManifestType, p
 
 /** A blob being written. Nothing is visible under the digest before `commit`. */
 export interface BlobWriter {
+  /** Add a chunk; the writer may hold it until commit, so the caller must not reuse it. */
   write(chunk: Uint8Array): Promise<void>;
   /** Make the blob visible under its digest, atomically and durably. */
   commit(): Promise<void>;

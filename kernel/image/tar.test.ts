@@ -145,6 +145,13 @@ describe('readTar on hand-made archives', () => {
     expect(normalize('./', 'e', 'name')).toBe('');
   });
 
+  it("skips the root's own entry written as / (umoci insert SRC /); a link to / is still refused", async () => {
+    const tar = archive([ustarHeader({ name: '/', type: '5' }), ...file('bin/x')], 2);
+    expect((await read(tar)).map((e) => e.path)).toEqual(['bin/x']);
+    expect(() => normalize('/etc', 'e', 'name')).toThrow(/absolute/);
+    expect(() => normalize('/', 'l', 'hard link target')).toThrow(/absolute/);
+  });
+
   it('fails on a corrupt header checksum, naming the offset', async () => {
     const tar = archive([...file('a'), ...file('b')], 2);
     tar[1024 + 10] ^= 1; // inside the second header's name

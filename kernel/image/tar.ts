@@ -16,7 +16,8 @@
 // Names are normalized as entry.ts says (`./bin/x` and `bin/x` alike, no
 // trailing '/'); an absolute name or one with a `..` component, for an entry
 // or for a hard link's target, is refused with a TarError naming it. An entry
-// for the root itself (`./`) is skipped: a layer does not change its root.
+// for the root itself (`./`, or `/` as umoci writes it) is skipped: a layer
+// does not change its root.
 //
 // The archive ends at the first zero block (POSIX writes two; GNU tar stops at
 // a lone one too); the stream after it is read and ignored, so a decoder
@@ -173,6 +174,9 @@ function headerName(h: Uint8Array): string {
  * they would land outside the root. `entry` and `what` name it in the error.
  */
 export function normalize(raw: string, entry: string, what: string): string {
+  // umoci's `insert SRC /` writes the root itself as "/": a directory entry for
+  // the root (readTar skips it), not a name outside it.
+  if (what === 'name' && /^\/+$/.test(raw)) return '';
   if (raw.startsWith('/')) throw new TarError(`${entry}: absolute ${what} ${JSON.stringify(raw)} refused`);
   if (raw.includes('\0')) throw new TarError(`${entry}: ${what} contains a NUL byte`);
   const parts = raw.split('/');

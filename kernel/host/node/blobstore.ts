@@ -62,6 +62,67 @@ async function writeAtomic(file: string, data: string | Uint8Array, tmpDir: stri
   await syncDir(path.dirname(file));
 }
 
+/** Bytes gathered before a write(2): a pull's chunks are ~16–128 KiB. */
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * A temp file written in batches, one batch in flight while the next gathers.
+ * A write per network chunk, each awaited, was 430–760 thread-pool round trips
+ * for the bench's 50 MB pull (bench image.pull); batched, alternating runs of
+ * the two gave 228 → 265 MB/s (median of 12) and 143 → 123 ms of CPU, under
+ * load. The chunks are kept until written: a caller must not reuse them
+ * (network chunks are fresh arrays). A failed write fails the next call.
+ */
+class BatchedFile {
+  private batch: Uint8Array[] = [];
+  private batched = 0;
+  private inflight: Promise<void> = Promise.resolve();
+  private failed: unknown = undefined;
+  private closed = false;
+
+  constructor(private readonly h: fs.FileHandle) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.batch.push(chunk);
+    this.batched += chunk.length;
+    if (this.batched >= WRITE_BATCH) await this.flush();
+  }
+
+  /** Wait for the write in flight, then start one of what has gathered. */
+  private async flush(): Promise<void> {
+    await this.inflight;
+    if (this.failed !== undefined) throw this.failed;
+    if (this.batched === 0) return;
+    const data = this.batch.length === 1 ? this.batch[0] : Buffer.concat(this.batch, this.batched);
+    this.batch = [];
+    this.batched = 0;
+    this.inflight = this.writeAll(data).catch((e: unknown) => void (this.failed = e));
+  }
+
+  /** write(2) may take fewer bytes than given: go on until all are written. */
+  private async writeAll(data: Uint8Array): Promise<void> {
+    for (let off = 0; off < data.length; ) off += (await this.h.write(data, off)).bytesWritten;
+  }
+
+  /** Close the file; with `sync`, after writing what is left and fsyncing it (errors of either thrown). */
+  async close(sync: boolean): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (sync) {
+        await this.flush();
+        await this.inflight;
+        if (this.failed !== undefined) throw this.failed;
+        await this.h.sync();
+      } else {
+        await this.inflight;
+      }
+    } finally {
+      this.closed = true;
+      await this.h.close();
+    }
+  }
+}
+
 export class DirBlobStore implements BlobStore {
   private readonly blobs: string;
   private readonly tmp: string;
@@ -128,26 +189,16 @@ export class DirBlobStore implements BlobStore {
   async create(digest: string): Promise<BlobWriter> {
     const final = this.blobPath(digest);
     const tmp = path.join(this.tmp, `${hexOf(digest)}.${process.pid}.${randomBytes(6).toString('hex')}`);
-    const h = await fs.open(tmp, 'wx');
-    let closed = false;
-    const close = async (): Promise<void> => {
-      if (closed) return;
-      closed = true;
-      await h.close();
-    };
+    const file = new BatchedFile(await fs.open(tmp, 'wx'));
     return {
-      write: async (chunk) => {
-        // write(2) may take fewer bytes than given: go on until all are written.
-        for (let off = 0; off < chunk.length; ) off += (await h.write(chunk, off)).bytesWritten;
-      },
+      write: (chunk) => file.write(chunk),
       commit: async () => {
-        await h.sync();
-        await close();
+        await file.close(true);
         await fs.rename(tmp, final);
         await syncDir(this.blobs);
       },
       abort: async () => {
-        await close().catch(() => undefined);
+        await file.close(false).catch(() => undefined);
         await fs.rm(tmp, { force: true });
       },
     };
