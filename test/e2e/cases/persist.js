@@ -8,7 +8,7 @@ import { command, openTerminal, waitForPrompts, RUN_TIMEOUT_MS } from '../termin
 /** The head snapshot's records in the page's IndexedDB, as "KIND PATH" (none: []). */
 function storedPaths(page) {
   return page.evaluate(() => new Promise((ok, fail) => {
-    const req = indexedDB.open('tabkernel-root');
+    const req = window.indexedDB.open('tabkernel-root');
     // Not created yet: do not create it here (the kernel's worker makes its stores).
     req.onupgradeneeded = () => req.transaction.abort();
     req.onerror = () => (req.error?.name === 'AbortError' ? ok([]) : fail(req.error));
@@ -19,7 +19,7 @@ function storedPaths(page) {
       head.onsuccess = () => {
         if (!head.result) return ok([]);
         const g = head.result.generation;
-        const all = tx.objectStore('upper').getAll(IDBKeyRange.bound([g], [g, Infinity]));
+        const all = tx.objectStore('upper').getAll(window.IDBKeyRange.bound([g], [g, Infinity]));
         all.onsuccess = () => ok(all.result.map((r) => `${r.kind} ${r.path}`));
       };
       tx.oncomplete = () => db.close();
