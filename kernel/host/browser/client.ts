@@ -53,8 +53,9 @@ export class BrowserKernel {
    * `workers`: who starts the process workers — the kernel worker ('nested',
    * the default) or the page ('page', page-workers.ts says why: the default in Firefox).
    * `persist`: whether the root file system loadImage() gives is restored from
-   * and saved to IndexedDB ('on', the default), not at all ('off'), or
-   * started empty after forgetting what was saved ('fresh'); persist.ts.
+   * and saved to IndexedDB ('on'), not at all ('off', the default: one kernel
+   * of a page keeps it, the page's own), or started empty after forgetting
+   * what was saved ('fresh'); persist.ts.
    */
   constructor(opts: {
     trace?: boolean; workers?: 'nested' | 'page'; memory?: number; tmpSize?: number; persist?: 'on' | 'off' | 'fresh';
@@ -64,7 +65,7 @@ export class BrowserKernel {
     const name = [
       'tabkernel-kernel', ...(opts.trace ? ['trace'] : []), ...(this.workers === 'page' ? ['page-workers'] : []),
       ...(opts.memory ? [`memory=${opts.memory}`] : []), ...(opts.tmpSize ? [`tmp-size=${opts.tmpSize}`] : []),
-      ...(opts.persist && opts.persist !== 'on' ? [`persist=${opts.persist}`] : []),
+      ...(opts.persist && opts.persist !== 'off' ? [`persist=${opts.persist}`] : []),
     ].join(' ');
     this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
     this.processWorkers = new ProcessWorkers((msg, transfer = []) => this.worker.postMessage(msg, transfer));

@@ -35,10 +35,10 @@ const output = new ConsoleOutput(
   (): Pty | null => kernel.boot.consolePty,
 );
 // client.ts names the worker "tabkernel-kernel [trace] [page-workers]
-// [memory=BYTES] [tmp-size=BYTES] [persist=off|fresh]": the options. With
+// [memory=BYTES] [tmp-size=BYTES] [persist=on|fresh]": the options. With
 // page-workers the page starts the process workers (page-workers.ts);
-// persist=off neither restores nor saves the root file system, persist=fresh
-// forgets the saved one and starts empty.
+// persist=on restores the root file system from IndexedDB and saves it there,
+// persist=fresh forgets the saved one first (without either: neither).
 const options = scope.name.split(' ');
 const sizeOption = (key: string): number | undefined => {
   const v = options.find((o) => o.startsWith(`${key}=`));
@@ -79,14 +79,14 @@ function loadImage(url: string): void {
 }
 
 /**
- * Rebuild the root file system's last snapshot (unless persist=off; after
- * forgetting it with persist=fresh), then keep snapshotting it. Everything
+ * With persist=on or fresh: rebuild the root file system's last snapshot
+ * (after forgetting it with fresh), then keep snapshotting it. Everything
  * under a mount point of the first namespace (the image's directories, /tmp,
  * /proc) belongs to another file system and is left out.
  */
 async function restoreRoot(): Promise<void> {
   const mode = options.find((o) => o.startsWith('persist='))?.slice('persist='.length);
-  if (mode === 'off') return;
+  if (mode !== 'on' && mode !== 'fresh') return;
   const report = (e: Omit<PersistNotice, 'type'>): void => post({ type: 'persisted', ...e });
   try {
     const store = await SnapshotStore.open();

@@ -3,7 +3,7 @@
 // again after a reload; ?fresh forgets it.
 import assert from 'node:assert/strict';
 import { test } from '../harness.js';
-import { command, openTerminal, waitForPrompts, RUN_TIMEOUT_MS } from '../terminal.js';
+import { command, freshUrl, openTerminal, waitForPrompts, RUN_TIMEOUT_MS } from '../terminal.js';
 
 /** The head snapshot's records in the page's IndexedDB, as "KIND PATH" (none: []). */
 function storedPaths(page) {
@@ -46,9 +46,8 @@ async function reopen(page, url) {
 }
 
 test('persist: a file, a directory and a symlink under /root survive a reload; ?fresh starts empty', async (ctx) => {
-  const fresh = new URL(ctx.isolatedUrl);
-  fresh.searchParams.set('fresh', '');
-  const page = await openTerminal(ctx, fresh.href);
+  const fresh = freshUrl(ctx);
+  const page = await openTerminal(ctx, fresh);
   assert.equal(await command(page, 'ls /root'), '');
   assert.equal(await command(page, 'echo kept > /root/note; mkdir -p /root/d; ln -s note /root/link'), '');
   await waitForStored(page, ['file root/note', 'dir root/d', 'symlink root/link']);
@@ -60,7 +59,7 @@ test('persist: a file, a directory and a symlink under /root survive a reload; ?
   assert.equal(await command(page, 'cat /root/note /root/link; ls -d /root/d'), 'kept\nkept\n/root/d\n');
   assert.equal(await command(page, 'ls /bin/sh'), '/bin/sh\n'); // the image is mounted over the restored tree
 
-  await reopen(page, fresh.href);
+  await reopen(page, fresh);
   assert.equal(await command(page, 'ls /root'), '');
   assert.deepEqual(await storedPaths(page), []);
   await page.close();
