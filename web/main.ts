@@ -10,6 +10,11 @@
 // layer's progress, and the image's command runs on the terminal (a shell
 // image gives an interactive shell inside the container). docs/IMAGES.md
 // ("The page") tells how registries are reached.
+// The root file system's writable part (/root and anything else not under the
+// image's directories, /tmp or /proc) is kept in IndexedDB across reloads:
+// snapshots soon after changes and when the page is hidden or left
+// (kernel/host/browser/persist.ts); ?persist=0 neither restores nor saves it,
+// ?fresh forgets it and starts empty. docs/IMAGES.md ("Persistence").
 // docs/TERMINAL.md tells how the pieces connect.
 // `window.tabkernel` is `{ terminal, kernel, BrowserKernel }` for automation
 // (test/e2e): the xterm Terminal, the page's kernel, and the class, to start a
@@ -19,7 +24,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
 import { parseSize } from '../kernel/mm/budget.js';
-import type { ImageNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
+import type { ImageNotice, PersistNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
 
 declare global {
   interface Window {
@@ -70,7 +75,28 @@ function pullStatus(reference: string): (n: PullNotice) => void {
   };
 }
 
-/** Ask once that the browser keep the image store under storage pressure (only a page may ask). */
+/**
+ * The root file system's snapshots: the last generation saved (restored) in
+ * data-persisted (data-restored) for automation; a failure on the status line.
+ */
+function persistStatus(n: PersistNotice): void {
+  if (n.restored) statusEl.dataset.restored = String(n.restored.generation);
+  if (n.saved) statusEl.dataset.persisted = String(n.saved.generation);
+  const failed = n.restored?.failed ?? [];
+  const why = n.error ?? (failed.length > 0 ? `${failed.length} files could not be restored: ${failed.join(', ')}` : '');
+  if (!why) return;
+  console.warn(`tabkernel: ${why}`);
+  statusEl.textContent = `tabkernel: ${why}`;
+  statusEl.classList.add('error');
+}
+
+/** ?persist=0: not kept; ?fresh: forget what was kept and start empty. */
+function persistMode(q: URLSearchParams): 'on' | 'off' | 'fresh' {
+  if (q.get('persist') === '0' || q.get('persist') === 'off') return 'off';
+  return q.has('fresh') ? 'fresh' : 'on';
+}
+
+/** Ask once that the browser keep the image store and the root file system under storage pressure (only a page may ask). */
 function requestPersistence(): void {
   const storage = navigator.storage;
   if (!storage?.persist) return;
@@ -144,8 +170,14 @@ async function main(): Promise<void> {
   // ?trace: every system call on the console (TABKERNEL_TRACE in Node).
   const q = new URLSearchParams(location.search);
   const size = (key: string): number | undefined => parseSize(q.get(key) ?? '') ?? undefined;
-  const kernel = new BrowserKernel({ memory: size('memory'), tmpSize: size('tmp-size'), trace: q.has('trace') });
+  const kernel = new BrowserKernel({
+    memory: size('memory'), tmpSize: size('tmp-size'), trace: q.has('trace'), persist: persistMode(q),
+  });
   window.tabkernel = { terminal: term, kernel, BrowserKernel };
+  // The last changes are saved when the page is hidden or left (the timer may not have come round).
+  kernel.onPersist(persistStatus);
+  addEventListener('pagehide', () => kernel.persistNow());
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && kernel.persistNow());
 
   // The PTY's output (the kernel's host stdout) → the screen, acknowledged once
   // drawn so that a fast writer waits for the screen; keys → the PTY.
@@ -167,6 +199,7 @@ async function main(): Promise<void> {
   const image = q.get('image');
   if (image !== null) return runImage(kernel, term, image.trim());
 
+  requestPersistence();
   setStatus('loading', 'loading the root image…');
   kernel.onImage(imageStatus);
   kernel.loadImage(new URL(`${import.meta.env.BASE_URL}rootfs.json`, location.href));

@@ -30,8 +30,8 @@ export type UpperChange =
   | { path: string; kind: 'hardlink'; linkname: string }
   | { path: string; kind: 'whiteout' };
 
-/** Every entry of `upper`, parents first. */
-export function upperChanges(upper: MemFs): UpperChange[] {
+/** Every entry of `upper`, parents first; an entry `skip` names is left out with all below it. */
+export function upperChanges(upper: MemFs, skip?: (node: Inode) => boolean): UpperChange[] {
   const out: UpperChange[] = [];
   const seen = new Map<Inode, string>();
   const walk = (dir: MemDir, path: string): void => {
@@ -39,7 +39,7 @@ export function upperChanges(upper: MemFs): UpperChange[] {
     const entries = dir.list().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [name, node] of entries) {
       const p = path === '' ? name : `${path}/${name}`;
-      if (node === OPAQUE) continue;
+      if (node === OPAQUE || skip?.(node)) continue;
       if (node === WHITEOUT) {
         out.push({ path: p, kind: 'whiteout' });
         continue;

@@ -14,7 +14,7 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
 import { DirInode, FileInode, Inode, SymlinkInode, allocDev, type FsStat, type OpenMode, type Stat } from './inode.js';
-import { Meta } from './meta.js';
+import { Meta, type ChangeCounter } from './meta.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
@@ -22,8 +22,14 @@ import type { OpenFile } from './file.js';
 /** The unit space is counted in (statvfs f_frsize). */
 export const BLOCK = 4096;
 
-export class MemFs {
+export class MemFs implements ChangeCounter {
   readonly dev = allocDev();
+  /**
+   * Bumped by every change of the tree or of an inode in it (each one sets
+   * a ctim, meta.ts): a writer of snapshots (fs/snapshot.ts) compares it with
+   * the count its last snapshot saw.
+   */
+  changes = 0;
   private nextIno = 1n;
   readonly root: MemDir;
   /** Bytes of file data held, in whole blocks. */
@@ -40,7 +46,7 @@ export class MemFs {
   /** The metadata of a new inode of this file system. */
   meta(filetype: Filetype): Meta {
     this.inodes++;
-    return new Meta(this.dev, this.nextIno++, filetype);
+    return new Meta(this.dev, this.nextIno++, filetype, this);
   }
 
   /** Charge this file system's data to `budget` from now on (what it holds already included). */

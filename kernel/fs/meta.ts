@@ -9,6 +9,11 @@ import type { Filetype } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
 import type { MetaStore, Stat } from './inode.js';
 
+/** What counts a file system's changes (MemFs.changes): a snapshot is due when it moves. */
+export interface ChangeCounter {
+  changes: number;
+}
+
 export class Meta implements MetaStore {
   atim: bigint;
   mtim: bigint;
@@ -17,18 +22,23 @@ export class Meta implements MetaStore {
   /** Permission bits; null: the kind's default. */
   mode: number | null = null;
 
-  constructor(readonly dev: bigint, readonly ino: bigint, readonly filetype: Filetype) {
+  /** `counter`, if given, counts every change of this inode (each one sets ctim). */
+  constructor(
+    readonly dev: bigint, readonly ino: bigint, readonly filetype: Filetype,
+    private readonly counter: ChangeCounter | null = null,
+  ) {
     this.atim = this.mtim = this.ctim = realtimeNs();
   }
 
   /** The contents changed (write, truncate, an entry added or removed). */
   touchModified(): void {
-    this.mtim = this.ctim = realtimeNs();
+    this.mtim = this.touchChanged();
   }
 
-  /** Only the inode changed (a link, chmod). */
-  touchChanged(): void {
-    this.ctim = realtimeNs();
+  /** Only the inode changed (a link, chmod); the new ctim. */
+  touchChanged(): bigint {
+    if (this.counter) this.counter.changes++;
+    return (this.ctim = realtimeNs());
   }
 
   getMode(): number | null {
@@ -44,7 +54,7 @@ export class Meta implements MetaStore {
   setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     if (atim !== undefined) this.atim = atim;
     if (mtim !== undefined) this.mtim = mtim;
-    this.ctim = realtimeNs();
+    this.touchChanged();
     return Errno.SUCCESS;
   }
 

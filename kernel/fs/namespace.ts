@@ -44,6 +44,11 @@ export class MountNamespace {
     return this.mounts.get(node) ?? node;
   }
 
+  /** Whether `node` is a mount point of this namespace (what is under it belongs to another file system). */
+  isMountPoint(node: Inode): boolean {
+    return this.mounts.has(node);
+  }
+
   /** Mount `fsRoot` on `path` (absolute), creating the directories on the way. */
   mount(path: string, fsRoot: DirInode, type = 'none', source = type, readOnly = false): Errno {
     const names = path.split('/').filter((c) => c !== '' && c !== '.');

@@ -22,6 +22,7 @@ import './cases/jobs.js';
 import './cases/programs.js';
 import './cases/workers.js';
 import './cases/images.js';
+import './cases/persist.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');

@@ -108,8 +108,15 @@ export async function openReaderPage(ctx, url) {
   return page;
 }
 
-/** Open the page and wait for the shell's first prompt, the terminal focused. */
-export async function openTerminal(ctx, url = ctx.isolatedUrl) {
+/** The page with ?fresh: a root file system of its own, not the one an earlier case left in IndexedDB. */
+export function freshUrl(ctx) {
+  const url = new URL(ctx.isolatedUrl);
+  url.searchParams.set('fresh', '');
+  return url.href;
+}
+
+/** Open the page (by default fresh) and wait for the shell's first prompt, the terminal focused. */
+export async function openTerminal(ctx, url = freshUrl(ctx)) {
   const page = await ctx.browser.newPage({ init: [installScreenReader, PROMPT_RAW] });
   await page.goto(url);
   await waitForPrompts(page, 1, RUN_TIMEOUT_MS);

@@ -1,10 +1,10 @@
 // The page's handle on a kernel: starts the kernel worker (kernel-worker.ts),
 // sends it requests (messages.ts: load the root image, pull an image, run,
-// keys, resize) and turns its notices (OutputNotice, ExitNotice, ImageNotice,
-// PullNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
+// keys, resize, snapshot the root file system) and turns its notices
+// (OutputNotice, ExitNotice, ImageNotice, PullNotice, PersistNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
 import { firstEnv, type ExitNotice, type ImageRun, type OutputNotice, type RunRequest } from '../../abi/messages.js';
-import type { ImageNotice, KernelToPage, PageToKernel, PulledImage, PullNotice } from './messages.js';
+import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice, PulledImage, PullNotice } from './messages.js';
 import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
 
@@ -25,6 +25,7 @@ export interface RunOptions {
 export type OutputListener = (fd: OutputNotice['fd'], data: Uint8Array) => void;
 export type ImageListener = (progress: ImageNotice) => void;
 export type PullListener = (notice: PullNotice) => void;
+export type PersistListener = (notice: PersistNotice) => void;
 
 export class BrowserKernel {
   private readonly worker: Worker;
@@ -34,6 +35,7 @@ export class BrowserKernel {
   private readonly processWorkers: ProcessWorkers;
   private readonly outputListeners = new Set<OutputListener>();
   private readonly imageListeners = new Set<ImageListener>();
+  private readonly persistListeners = new Set<PersistListener>();
   /** The pull in flight (notices carry no id: one at a time, queued). */
   private pulling: { listener?: PullListener; resolve(p: PulledImage): void; reject(e: Error): void } | null = null;
   private pulls: Promise<unknown> = Promise.resolve();
@@ -50,13 +52,20 @@ export class BrowserKernel {
    * `memory` and `tmpSize`: the kernel's memory budget and the size of /tmp, in bytes (kernel.ts).
    * `workers`: who starts the process workers — the kernel worker ('nested',
    * the default) or the page ('page', page-workers.ts says why: the default in Firefox).
+   * `persist`: whether the root file system loadImage() gives is restored from
+   * and saved to IndexedDB ('on'), not at all ('off', the default: one kernel
+   * of a page keeps it, the page's own), or started empty after forgetting
+   * what was saved ('fresh'); persist.ts.
    */
-  constructor(opts: { trace?: boolean; workers?: 'nested' | 'page'; memory?: number; tmpSize?: number } = {}) {
+  constructor(opts: {
+    trace?: boolean; workers?: 'nested' | 'page'; memory?: number; tmpSize?: number; persist?: 'on' | 'off' | 'fresh';
+  } = {}) {
     // kernel-worker.ts reads the options from the worker's name.
     this.workers = opts.workers ?? (isGecko() ? 'page' : 'nested');
     const name = [
       'tabkernel-kernel', ...(opts.trace ? ['trace'] : []), ...(this.workers === 'page' ? ['page-workers'] : []),
       ...(opts.memory ? [`memory=${opts.memory}`] : []), ...(opts.tmpSize ? [`tmp-size=${opts.tmpSize}`] : []),
+      ...(opts.persist && opts.persist !== 'off' ? [`persist=${opts.persist}`] : []),
     ].join(' ');
     this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
     this.processWorkers = new ProcessWorkers((msg, transfer = []) => this.worker.postMessage(msg, transfer));
@@ -82,6 +91,17 @@ export class BrowserKernel {
   onImage(listener: ImageListener): () => void {
     this.imageListeners.add(listener);
     return () => this.imageListeners.delete(listener);
+  }
+
+  /** The root file system's restore and snapshots (and why one failed). */
+  onPersist(listener: PersistListener): () => void {
+    this.persistListeners.add(listener);
+    return () => this.persistListeners.delete(listener);
+  }
+
+  /** Snapshot the root file system now if it changed (the page is going away). */
+  persistNow(): void {
+    this.send({ type: 'persist' });
   }
 
   /** Fetch the root image described by the manifest at `url`; later runs wait for it. */
@@ -167,6 +187,8 @@ export class BrowserKernel {
       for (const listener of this.outputListeners) listener(msg.fd, msg.data);
     } else if (msg.type === 'image') {
       for (const listener of this.imageListeners) listener(msg);
+    } else if (msg.type === 'persisted') {
+      for (const listener of this.persistListeners) listener(msg);
     } else if (msg.type === 'pull') {
       this.pullNotice(msg);
     } else if (msg.type === 'exit') {

@@ -7,7 +7,9 @@
 // (AckRequest → ConsoleOutput) and passes on window size changes
 // (ResizeRequest); it pulls images into the IndexedDB store (PullRequest →
 // PullNotices, pull.ts), from which containers' layers are read (RunRequest
-// with an image). Started by client.ts; starts the process workers itself
+// with an image). With the root image, the root file system's writable part
+// is restored from IndexedDB before the first run and snapshotted there after
+// changes and on PersistRequest (persist.ts, PersistNotices). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Kernel } from '../../kernel.js';
@@ -22,7 +24,8 @@ import { ImageService } from '../../image/service.js';
 import { browserSha256, chooseRoute, pageRegistry } from './registry.js';
 import { PageInput } from './input.js';
 import { PageWorkers } from './page-workers.js';
-import type { ImageNotice, KernelToPage, PageToKernel } from './messages.js';
+import { RootPersistence, SnapshotStore } from './persist.js';
+import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice } from './messages.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: KernelToPage, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
@@ -32,8 +35,10 @@ const output = new ConsoleOutput(
   (): Pty | null => kernel.boot.consolePty,
 );
 // client.ts names the worker "tabkernel-kernel [trace] [page-workers]
-// [memory=BYTES] [tmp-size=BYTES]": the options. With page-workers the page
-// starts the process workers (page-workers.ts).
+// [memory=BYTES] [tmp-size=BYTES] [persist=on|fresh]": the options. With
+// page-workers the page starts the process workers (page-workers.ts);
+// persist=on restores the root file system from IndexedDB and saves it there,
+// persist=fresh forgets the saved one first (without either: neither).
 const options = scope.name.split(' ');
 const sizeOption = (key: string): number | undefined => {
   const v = options.find((o) => o.startsWith(`${key}=`));
@@ -55,19 +60,46 @@ const kernel = new Kernel(host, { trace: options.includes('trace'), memory: size
 kernel.vfs.mem.root.mkdir('root');
 
 
-/** Settles when the root image asked for is in memory (or failed); runs wait for it. */
+/** Settles when the root image asked for is in memory (or failed) and the root file system restored; runs wait for it. */
 let imageReady: Promise<void> = Promise.resolve();
+/** The root file system's snapshots, once restored (null: not kept, or not yet). */
+let persistence: RootPersistence | null = null;
 
 function loadImage(url: string): void {
   const notice = (n: Omit<ImageNotice, 'type'>): void => post({ type: 'image', ...n });
   let last = { files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 };
-  imageReady = fetchRootImage(url, (p) => notice((last = p))).then(
+  const image = fetchRootImage(url, (p) => notice((last = p))).then(
     (image) => {
       host.image = image;
       notice({ ...last, done: true });
     },
     (e: unknown) => notice({ ...last, error: e instanceof Error ? e.message : String(e) }),
   );
+  imageReady = Promise.all([image, restoreRoot()]).then(() => undefined);
+}
+
+/**
+ * With persist=on or fresh: rebuild the root file system's last snapshot
+ * (after forgetting it with fresh), then keep snapshotting it. Everything
+ * under a mount point of the first namespace (the image's directories, /tmp,
+ * /proc) belongs to another file system and is left out.
+ */
+async function restoreRoot(): Promise<void> {
+  const mode = options.find((o) => o.startsWith('persist='))?.slice('persist='.length);
+  if (mode !== 'on' && mode !== 'fresh') return;
+  const report = (e: Omit<PersistNotice, 'type'>): void => post({ type: 'persisted', ...e });
+  try {
+    const store = await SnapshotStore.open();
+    if (mode === 'fresh') await store.clear();
+    const ns = kernel.vfs.init;
+    const p = new RootPersistence(kernel.vfs.mem, store, (node) => ns.isMountPoint(node), report);
+    await p.restore();
+    p.start();
+    persistence = p;
+  } catch (e) {
+    // No IndexedDB (a private window may have none): the session is not kept.
+    report({ error: `the root file system will not be kept: ${e instanceof Error ? e.message : String(e)}` });
+  }
 }
 
 /** The page's latest terminal size, which wins over a RunRequest's older one. */
@@ -99,6 +131,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);
     case 'ack': return output.ack(msg.bytes);
+    case 'persist': return void persistence?.save();
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
       return kernel.boot.resizeConsole(msg.rows, msg.cols);

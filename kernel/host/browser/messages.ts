@@ -4,7 +4,8 @@
 // load, keystrokes for the console PTY, acknowledgements of its output (flow
 // control, console.ts), the image's loading progress, and the process workers
 // the page starts for the kernel (page-workers.ts, process-workers.ts), and
-// an image to pull with its progress (pull.ts).
+// an image to pull with its progress (pull.ts), and the root file system's
+// snapshots (persist.ts).
 import type { ImageRun, KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 import type { ContainerCommand } from '../../image/config.js';
 import type { LayerProgress } from '../../image/pull.js';
@@ -70,6 +71,19 @@ export interface PullNotice {
   error?: string;
 }
 
+/** Page → kernel: snapshot the root file system now if it changed (the page is being hidden or left: persist.ts). */
+export interface PersistRequest {
+  type: 'persist';
+}
+
+/** Kernel → page: the root file system was restored from, or saved to, IndexedDB (persist.ts), or could not be. */
+export interface PersistNotice {
+  type: 'persisted';
+  restored?: { generation: number; records: number; failed: string[] };
+  saved?: { generation: number; records: number };
+  error?: string;
+}
+
 /** Kernel → page: start process worker `id` (page-workers.ts, process-workers.ts). */
 export interface WorkerStartRequest {
   type: 'worker-start';
@@ -98,5 +112,7 @@ export interface WorkerErrorNotice {
 }
 
 export type PageToKernel =
-  | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | WorkerMessage | WorkerErrorNotice;
-export type KernelToPage = KernelToHost | ImageNotice | PullNotice | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;
+  | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | PersistRequest
+  | WorkerMessage | WorkerErrorNotice;
+export type KernelToPage =
+  | KernelToHost | ImageNotice | PullNotice | PersistNotice | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;
