@@ -17,7 +17,7 @@
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
-import { FileInode, Inode, SymlinkInode, type OpenMode, type Stat } from './inode.js';
+import { FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from './inode.js';
 import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink } from './layer.js';
 import { MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
 import type { Meta } from './meta.js';
@@ -42,7 +42,7 @@ export interface Place {
 /** The upper inodes a leaf can stand for. */
 type UpperLeaf = MemFile | MemSymlink | UpperDevice;
 
-abstract class Leaf<U extends UpperLeaf, L extends LayerNode> {
+abstract class Leaf<U extends UpperLeaf, L extends LayerNode> implements MetaStore {
   /** Removed from the tree (unlinked, renamed over): a copy-up has nowhere to go. */
   dead = false;
 
@@ -71,6 +71,9 @@ abstract class Leaf<U extends UpperLeaf, L extends LayerNode> {
 
   protected abstract makeUpper(fs: MemFs, lower: L): U;
 
+  getMode(): number {
+    return this.mode();
+  }
   mode(): number {
     return this.upper?.getMode() ?? this.lower!.mode;
   }
@@ -107,24 +110,17 @@ function upperStat(ov: OverlayContext, ino: bigint, u: Inode): Stat | Err {
 
 export class OverlayFile extends FileInode {
   readonly leaf: FileLeaf;
+  override readonly meta: MetaStore;
 
   constructor(ov: OverlayContext, place: Place, upper: MemFile | null, lower: LayerFile | null) {
     super();
     this.leaf = new FileLeaf(ov, place, upper, lower, ov.ino(upper ?? lower!));
+    this.meta = this.leaf; // times and mode: the upper's once copied up, else the layer's
   }
 
   stat(): Stat | Err {
     const { ov, ino, upper, lower } = this.leaf;
     return upper ? upperStat(ov, ino, upper) : lowerStat(ov, ino, lower!, this.filetype, lower!.size);
-  }
-  override getMode(): number {
-    return this.leaf.mode();
-  }
-  override setMode(mode: number): Errno {
-    return this.leaf.setMode(mode);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.leaf.setTimes(atim, mtim);
   }
   /** Opening for writing copies up first (overlayfs does it at open, so a later truncate or write finds the copy). */
   open(mode: OpenMode): OpenFile | Err {
@@ -162,10 +158,12 @@ class LowerData implements FileData {
 
 export class OverlaySymlink extends SymlinkInode {
   readonly leaf: SymlinkLeaf;
+  override readonly meta: MetaStore;
 
   constructor(ov: OverlayContext, place: Place, upper: MemSymlink | null, lower: LayerSymlink | null) {
     super();
     this.leaf = new SymlinkLeaf(ov, place, upper, lower, ov.ino(upper ?? lower!));
+    this.meta = this.leaf; // times and mode: the upper's once copied up, else the layer's
   }
 
   readlink(): string {
@@ -174,15 +172,6 @@ export class OverlaySymlink extends SymlinkInode {
   stat(): Stat | Err {
     const { ov, ino, upper, lower } = this.leaf;
     return upper ? upperStat(ov, ino, upper) : lowerStat(ov, ino, lower!, this.filetype, new TextEncoder().encode(lower!.target).length);
-  }
-  override getMode(): number {
-    return this.leaf.mode();
-  }
-  override setMode(mode: number): Errno {
-    return this.leaf.setMode(mode);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.leaf.setTimes(atim, mtim);
   }
 }
 
@@ -216,10 +205,12 @@ export class UpperDevice extends Inode {
 export class OverlayDevice extends Inode {
   readonly filetype: Filetype;
   readonly leaf: DeviceLeaf;
+  override readonly meta: MetaStore;
 
   constructor(ov: OverlayContext, place: Place, upper: UpperDevice | null, lower: LayerDevice | null) {
     super();
     this.leaf = new DeviceLeaf(ov, place, upper, lower, ov.ino(upper ?? lower!));
+    this.meta = this.leaf; // times and mode: the upper's once copied up, else the layer's
     this.filetype = upper?.filetype ?? DEVICE_TYPES[lower!.kind];
   }
   stat(): Stat | Err {
@@ -228,15 +219,6 @@ export class OverlayDevice extends Inode {
   }
   open(): OpenFile | Err {
     return err(Errno.NXIO);
-  }
-  override getMode(): number {
-    return this.leaf.mode();
-  }
-  override setMode(mode: number): Errno {
-    return this.leaf.setMode(mode);
-  }
-  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
-    return this.leaf.setTimes(atim, mtim);
   }
 }
 
