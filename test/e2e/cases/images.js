@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '../harness.js';
 import { registrySupport } from '../registry.js';
-import { command, openReaderPage, PROMPT_RAW, RUN_TIMEOUT_MS, screen, waitForPrompts } from '../terminal.js';
+import { command, openReaderPage, openTerminal, PROMPT_RAW, RUN_TIMEOUT_MS, screen, waitForPrompts } from '../terminal.js';
 
 /** The size of the image's big layer: enough for progress lines and a rate worth quoting. */
 const BIG = 24 << 20;
@@ -173,6 +173,26 @@ test('image: a bad reference, an unreachable registry and an image for another p
       assert.match(await screen(page), /tabkernel: cannot run /);
       await page.close();
     }
+  } finally {
+    await reg.stop();
+  }
+});
+
+test('image: the terminal\'s image command pulls, lists and runs a container as a job of the page\'s shell', async (ctx) => {
+  const reg = await registryWithImages(ctx);
+  try {
+    const ref = `${reg.host}/tk/shell:1`;
+    const page = await openTerminal(ctx);
+    const pulled = await command(page, `image pull ${ref}`, RUN_TIMEOUT_MS);
+    assert.match(pulled, new RegExp(`^pulling ${ref.replace(/\./g, '\\.')}\n(layer \\d/5 [0-9a-f]{12}: [\\d.]+ MB, [\\d.]+ MB/s\n){5}${ref.replace(/\./g, '\\.')}: sha256:[0-9a-f]{64}\n$`));
+    assert.match(await command(page, 'image ls'), new RegExp(`^REFERENCE +DIGEST +KIND +SIZE\n${ref.replace(/\./g, '\\.')} +[0-9a-f]{12} +image +[\\d.]+ MB\n$`));
+    // Containers in pipelines of the page's shell, their root the image's.
+    assert.equal(await command(page, `echo piped | image run ${ref} -c 'cat; echo /*'`), 'piped\n/bin /dev /etc /proc\n');
+    assert.equal(await command(page, `image run ${ref} -c 'cat /etc/greeting' | wc -l`), '1\n');
+    const failed = await command(page, `image run nope.invalid:1/x:1; echo rc=$?`, RUN_TIMEOUT_MS);
+    assert.match(failed, /^image: nope\.invalid:1\/x:1: .+\nrc=125\n$/);
+    assert.deepEqual(page.problems, []);
+    await page.close();
   } finally {
     await reg.stop();
   }
