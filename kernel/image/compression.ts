@@ -110,23 +110,22 @@ async function* marked(input: ByteStream, failures: WeakSet<object>): AsyncGener
 }
 
 /** gunzip in JavaScript (fflate's streaming Gunzip, multi-member), for hosts without a native inflater. */
-export async function* gunzip(input: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
-  const out: Uint8Array[] = [];
-  const g = new Gunzip((chunk) => {
-    if (chunk.length) out.push(chunk);
-  });
-  for await (const chunk of input) {
-    g.push(chunk);
-    yield* drainQueue(out);
-  }
-  g.push(new Uint8Array(0), true);
-  yield* drainQueue(out);
+export function gunzip(input: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
+  return pushed((emit) => new Gunzip(emit), input);
 }
 
 /** zstd (fzstd's streaming decoder, all frames of the stream). */
-export async function* unzstd(input: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
+export function unzstd(input: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
+  return pushed((emit) => new ZstdDecompress(emit), input);
+}
+
+/** A push-style decoder (fflate's and fzstd's shape: push(chunk, final), output to a callback) as a stream. */
+async function* pushed(
+  make: (emit: (chunk: Uint8Array) => void) => { push(chunk: Uint8Array, final?: boolean): void },
+  input: ByteStream,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const out: Uint8Array[] = [];
-  const d = new ZstdDecompress((chunk) => {
+  const d = make((chunk) => {
     if (chunk.length) out.push(chunk);
   });
   for await (const chunk of input) {
