@@ -38,11 +38,18 @@ static int clock_sub(__wasi_subscription_t *sub, const struct timespec *t) {
 }
 
 /*
- * Wait for the subscriptions with `mask` in place (NULL: the mask as it is):
- * the number of events, or -1 and errno. After EINTR the handler has run with
- * `mask`; the caller's mask is put back here.
+ * Wait for the n subscriptions, and `timeout` (NULL: none) as one more at
+ * subs[n] (the caller leaves room for it, and for its event), with `mask` in
+ * place (NULL: the mask as it is): the number of events, or -1 and errno.
+ * After EINTR the handler has run with `mask`; the caller's mask is put back here.
  */
-static int wait_masked(const __wasi_subscription_t *subs, size_t n, __wasi_event_t *events, const sigset_t *mask) {
+static int wait_masked(__wasi_subscription_t *subs, size_t n, const struct timespec *timeout,
+                       __wasi_event_t *events, const sigset_t *mask) {
+  if (timeout) {
+    int e = clock_sub(&subs[n], timeout);
+    if (e) return fail(e);
+    n++;
+  }
   uint64_t m = mask ? (uint64_t)(uint32_t)mask->__bits[0] : (uint64_t)TK_MASK_UNCHANGED;
   size_t nevents = 0;
   uint64_t old = 0;
@@ -76,13 +83,8 @@ int pselect(int nfds, fd_set *restrict readfds, fd_set *restrict writefds, fd_se
     if (fd < nfds)
       subs[n++] = (__wasi_subscription_t){.userdata = (uint64_t)fd, .u.tag = __WASI_EVENTTYPE_FD_WRITE, .u.u.fd_write.file_descriptor = fd};
   }
-  if (timeout) {
-    int e = clock_sub(&subs[n], timeout);
-    if (e) return fail(e);
-    n++;
-  }
   __wasi_event_t events[n + 1];
-  int got = wait_masked(subs, n, events, sigmask);
+  int got = wait_masked(subs, n, timeout, events, sigmask);
   if (got < 0) return -1;
   for (int i = 0; i < got; i++)
     if (events[i].type != __WASI_EVENTTYPE_CLOCK && events[i].error == __WASI_ERRNO_BADF) return fail(EBADF);
@@ -118,13 +120,8 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout, const
     if (fds[i].events & POLLWRNORM)
       subs[n++] = (__wasi_subscription_t){.userdata = i, .u.tag = __WASI_EVENTTYPE_FD_WRITE, .u.u.fd_write.file_descriptor = fds[i].fd};
   }
-  if (timeout) {
-    int e = clock_sub(&subs[n], timeout);
-    if (e) return fail(e);
-    n++;
-  }
   __wasi_event_t events[n + 1];
-  int got = wait_masked(subs, n, events, sigmask);
+  int got = wait_masked(subs, n, timeout, events, sigmask);
   if (got < 0) return -1;
   for (int i = 0; i < got; i++)
     if (events[i].type != __WASI_EVENTTYPE_CLOCK) fds[events[i].userdata].revents |= revents_of(&events[i]);
