@@ -45,7 +45,7 @@ export const FileActionOp = { CLOSE: 1, DUP2: 2, OPEN: 3, CHDIR: 4 } as const;
 export const fileAction = struct('tk_file_action', 'Spawn file actions, packed one after another, each 4-byte aligned.', [
   ['op', 'u32'],
   ['fd', 'i32', 'CLOSE, DUP2 (target), OPEN (target)'],
-  ['newfd', 'i32', 'DUP2: source fd'],
+  ['arg', 'i32', 'DUP2: source fd; OPEN: the mode a file it creates takes, before the umask'],
   ['oflags', 'u32', 'OPEN: O_* flags as wasi-libc defines them'],
   ['path_len', 'u32', 'OPEN, CHDIR: bytes of path that follow (no NUL)'],
 ]);

@@ -14,6 +14,13 @@ export interface OpenRequest {
   write: boolean;
   fdflags: number;  // WASI fdflags
   /**
+   * The mode a file this open creates takes: open(2)'s mode less the umask
+   * (default 0666 less a umask of 022). WASI's path_open has no mode: the
+   * kernel gives 0666 & ~umask, and tabkernel's libc chmods the new file when
+   * open(2) asked for other bits (userland/libc/creat.c).
+   */
+  mode?: number;
+  /**
    * The mode a file this open creates takes if its first bytes turn out to be
    * a WebAssembly module (0777 & ~umask, as a linker's open(…, 0777) gives):
    * WASI's path_open carries no mode, so a program linked in the tab would
@@ -35,6 +42,7 @@ export function openResolved(r: Resolved, req: OpenRequest): OpenFile | Err {
     const created = r.parent.createFile(r.name);
     if (isErr(created)) return created;
     node = created;
+    if (req.mode !== undefined) node.setMode(req.mode);
   } else {
     if (creat && (req.oflags & Oflags.EXCL)) return err(Errno.EXIST);
     if (node instanceof SymlinkInode) return err(wantDir ? Errno.NOTDIR : Errno.LOOP);

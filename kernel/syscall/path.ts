@@ -32,7 +32,7 @@ export function path_open(
   const read = (rights & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
 
   const file = r.node instanceof DevTtyInode ? openControllingTty(p, read, write) : openResolved(r, {
-    oflags, read, write, fdflags,
+    oflags, read, write, fdflags, mode: 0o666 & ~p.umask,
     // A plain WASI program cannot say what mode a file it creates should have:
     // a module it writes (a linker's output) becomes executable. Programs on
     // tabkernel's libc have chmod and keep the plain default.
@@ -61,7 +61,12 @@ export function path_create_directory(t: Task, dirfd: number, path: string): Res
   const r = lookup(t.proc, dirfd, path, false);
   if (isErr(r)) return r.errno;
   if (r.node !== null) return Errno.EXIST;
-  return r.parent.mkdir(r.name);
+  const e = r.parent.mkdir(r.name);
+  if (e !== Errno.SUCCESS) return e;
+  // mkdir(2)'s default mode, 0777, less the umask (tabkernel's libc chmods for other bits).
+  const made = r.parent.lookup(r.name);
+  if (!isErr(made)) made.setMode(0o777 & ~t.proc.umask);
+  return Errno.SUCCESS;
 }
 
 export function path_remove_directory(t: Task, dirfd: number, path: string): Result {

@@ -29,7 +29,7 @@ export function strings(buf: Uint8Array): string[] {
   return out;
 }
 
-interface FileAction { op: number; fd: number; src: number; oflags: number; path: string }
+interface FileAction { op: number; fd: number; arg: number; oflags: number; path: string }
 
 function fileActions(buf: Uint8Array): FileAction[] | Err {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -39,7 +39,7 @@ function fileActions(buf: Uint8Array): FileAction[] | Err {
     const len = v.getUint32(off + at.path_len, true);
     if (off + size + len > buf.length) return err(Errno.INVAL);
     out.push({
-      op: v.getUint32(off + at.op, true), fd: v.getInt32(off + at.fd, true), src: v.getInt32(off + at.newfd, true),
+      op: v.getUint32(off + at.op, true), fd: v.getInt32(off + at.fd, true), arg: v.getInt32(off + at.arg, true),
       oflags: v.getUint32(off + at.oflags, true), path: new TextDecoder().decode(buf.slice(off + size, off + size + len)),
     });
     off += (size + len + FILE_ACTION_ALIGN - 1) & ~(FILE_ACTION_ALIGN - 1);
@@ -98,14 +98,14 @@ function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
         child.fds.close(a.fd);
         break;
       case FileActionOp.DUP2: {
-        const e = child.fds.get(a.src);
+        const e = child.fds.get(a.arg);
         if (!e) return Errno.BADF;
-        if (a.src === a.fd) e.cloexec = false;
+        if (a.arg === a.fd) e.cloexec = false;
         else child.fds.set(a.fd, { ...e, cloexec: false, preopen: undefined });
         break;
       }
       case FileActionOp.OPEN: {
-        const req = fromLibcFlags(a.oflags);
+        const req = { ...fromLibcFlags(a.oflags), mode: a.arg & 0o7777 & ~child.umask };
         const r = resolveAbsolute(child.ns, child.cwd, a.path, req.follow);
         if (isErr(r)) return r.errno;
         const file = openResolved(r, req);

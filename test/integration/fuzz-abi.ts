@@ -226,7 +226,7 @@ function fileActions(): fc.Arbitrary<Arg[]> {
       const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
       let o = 0;
       for (const p of parts) { bytes.set(p, o); o += p.length; }
-      const what = `[${acts.map(([op, f, nf, ofl, p]) => `op${op}(fd=${f}, newfd=${nf}, oflags=${ofl}, path=${JSON.stringify(p)})`).join(', ')}]`;
+      const what = `[${acts.map(([op, f, nf, ofl, p]) => `op${op}(fd=${f}, arg=${nf}, oflags=${ofl}, path=${JSON.stringify(p)})`).join(', ')}]`;
       return [a('actions', { k: 'blob', what, bytes, relocs: [] }), a('actions_len', raw(bytes.length))];
     }),
     blob('actions', 64, true),

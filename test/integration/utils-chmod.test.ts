@@ -34,6 +34,11 @@ describe('chmod', () => {
     expect(r.stderr).toBe('sh: 1: /tmp/s: Permission denied\n');
   });
 
+  it('honours the umask in symbolic modes without who, as POSIX says', () => {
+    const r = sh('touch /tmp/f; chmod 644 /tmp/f; umask 077; chmod +x /tmp/f; stat -c %a /tmp/f; chmod a+x /tmp/f; stat -c %a /tmp/f; chmod -r /tmp/f; stat -c %a /tmp/f');
+    expect(r.stdout).toBe('744\n755\n355\n');
+  });
+
   it('fails with status 1 on an invalid mode or a missing file', () => {
     const bad = sh('chmod 999 /tmp');
     expect(bad.status).toBe(1);
@@ -50,5 +55,25 @@ describe('chmod', () => {
     const r = sh(`chmod 751 ${dir}/h; stat -c %a ${dir}/h`, ['--dir', dir]);
     expect(r.stdout).toBe('751\n');
     expect(fs.statSync(path.join(dir, 'h')).mode & 0o777).toBe(0o751);
+  });
+});
+
+describe('creation modes', () => {
+  it('new files take 0666 and directories 0777, less the umask (redirections, touch, mkdir)', () => {
+    const r = sh('umask 022; echo x > /tmp/a; mkdir /tmp/b; umask 077; echo x > /tmp/c; touch /tmp/d; mkdir /tmp/e; umask 0; mkdir /tmp/f; stat -c "%a %n" /tmp/a /tmp/b /tmp/c /tmp/d /tmp/e /tmp/f');
+    expect(r.stdout).toBe('644 /tmp/a\n755 /tmp/b\n600 /tmp/c\n600 /tmp/d\n700 /tmp/e\n777 /tmp/f\n');
+  });
+
+  it("open(2)'s and mkdir(2)'s mode argument: cp gives a copy the source's bits, so a copied program runs", () => {
+    const r = sh('umask 022; cp /bin/echo /tmp/say; stat -c %a /tmp/say; /tmp/say ran; chmod 600 /tmp/say; cp /bin/echo /tmp/say; stat -c %a /tmp/say; ' +
+      'mkdir /tmp/d; chmod 750 /tmp/d; cp -r /tmp/d /tmp/e; stat -c %a /tmp/e; umask 077; cp /bin/echo /tmp/q; stat -c %a /tmp/q');
+    // An existing file keeps its mode when it is written over (open without creating).
+    expect(r.stdout).toBe('755\nran\n600\n750\n700\n');
+  });
+
+  it('cp -p keeps the mode whatever the umask; mkdir -m sets it exactly, octal or symbolic', () => {
+    const r = sh('umask 077; touch /tmp/f; chmod 754 /tmp/f; cp -p /tmp/f /tmp/g; mkdir -m 755 /tmp/d; mkdir -m u=rwx,go=x /tmp/e; mkdir -p -m 701 /tmp/p/q; stat -c "%a %n" /tmp/g /tmp/d /tmp/e /tmp/p /tmp/p/q; mkdir -m nonsense /tmp/z');
+    expect(r.stdout).toBe('754 /tmp/g\n755 /tmp/d\n711 /tmp/e\n700 /tmp/p\n701 /tmp/p/q\n');
+    expect(r.stderr).toBe("mkdir: invalid mode 'nonsense'\n");
   });
 });

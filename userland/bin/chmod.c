@@ -1,61 +1,13 @@
 /*
  * chmod: change permission bits.
  *   chmod [-R] [-f] [-v] MODE[,MODE]... FILE...
- * MODE is octal, or symbolic: [ugoa]*[+-=]([rwxXst]*|[ugo]), comma-separated.
+ * MODE is octal, or symbolic (lib/mode.c).
  * Spec: POSIX chmod(1) (the symbolic mode grammar).
  */
-#include "lib/util.h"
-#include <ctype.h>
+#include "lib/mode.h"
 #include <dirent.h>
 
 static int recursive, quiet, verbose;
-
-/* Apply a mode string to `old`; -1 if it is not a valid mode. */
-static long apply(const char *spec, mode_t old, int isdir) {
-  if (isdigit((unsigned char)*spec)) {
-    char *end;
-    long m = strtol(spec, &end, 8);
-    return *end || m < 0 || m > 07777 ? -1 : m;
-  }
-  mode_t mode = old & 07777;
-  const char *p = spec;
-  for (;;) {
-    mode_t who = 0;
-    for (; *p && strchr("ugoa", *p); p++)
-      who |= *p == 'u' ? 04700 : *p == 'g' ? 02070 : *p == 'o' ? 01007 : 07777;
-    if (who == 0) who = 07777;
-    if (!*p || !strchr("+-=", *p)) return -1;
-    while (*p && strchr("+-=", *p)) {
-      char op = *p++;
-      mode_t bits = 0;
-      if (*p && strchr("ugo", *p)) {
-        mode_t src = *p == 'u' ? (mode >> 6) & 7 : *p == 'g' ? (mode >> 3) & 7 : mode & 7;
-        bits = src << 6 | src << 3 | src;
-        p++;
-      } else {
-        for (; *p && strchr("rwxXst", *p); p++) {
-          switch (*p) {
-            case 'r': bits |= 0444; break;
-            case 'w': bits |= 0222; break;
-            case 'x': bits |= 0111; break;
-            case 'X': if (isdir || (mode & 0111)) bits |= 0111; break;
-            case 's': bits |= 06000; break;
-            case 't': bits |= 01000; break;
-          }
-        }
-      }
-      // Without who, the umask limits what + and = set (POSIX); there is no umask to speak of here.
-      bits &= who;
-      if (op == '+') mode |= bits;
-      else if (op == '-') mode &= ~bits;
-      else mode = (mode & ~(who & 07777)) | bits;
-    }
-    if (!*p) break;
-    if (*p != ',') return -1;
-    p++;
-  }
-  return mode;
-}
 
 static int change(const char *path, const char *spec) {
   struct stat st;
@@ -63,7 +15,7 @@ static int change(const char *path, const char *spec) {
     if (!quiet) warn_("cannot access '%s'", path);
     return 1;
   }
-  long mode = apply(spec, st.st_mode, S_ISDIR(st.st_mode));
+  long mode = mode_apply(spec, st.st_mode, S_ISDIR(st.st_mode));
   if (mode < 0) {
     warnx_("invalid mode: '%s'", spec);
     exit(1);
@@ -120,7 +72,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   const char *spec = argv[i++];
-  if (apply(spec, 0644, 0) < 0) {
+  if (mode_apply(spec, 0644, 0) < 0) {
     warnx_("invalid mode: '%s'", spec);
     return 1;
   }

@@ -1,15 +1,22 @@
 /*
  * mkdir: create directories. -p creates missing parents and accepts
- * existing directories; -m MODE is accepted (WASI has no permission bits,
- * so it has no effect); -v reports each directory created.
+ * existing directories; -m MODE gives the directories named (not the
+ * parents -p makes) that mode, as chmod would, the umask aside; -v reports
+ * each directory created.
  * Spec: POSIX mkdir.
  */
-#include "lib/util.h"
+#include "lib/mode.h"
 
 static int verbose;
+/* -m: the mode the operands are made with; -1 without -m. */
+static long mode = -1;
 
 static int make(const char *path, int quiet_exists) {
   if (mkdir(path, 0777) == 0) {
+    if (mode >= 0 && chmod(path, (mode_t)mode) != 0) {
+      warn_("cannot set permissions of '%s'", path);
+      return -1;
+    }
     if (verbose) printf("mkdir: created directory '%s'\n", path);
     return 0;
   }
@@ -52,7 +59,10 @@ int main(int argc, char **argv) {
   while ((c = getopt_(argc, argv, "pm:v")) != -1) {
     switch (c) {
     case 'p': parents = 1; break;
-    case 'm': break;
+    case 'm':
+      /* Symbolic modes are relative to a=rwx (POSIX mkdir). */
+      if ((mode = mode_apply(optarg, 0777, 1)) < 0) diex_(1, "invalid mode '%s'", optarg);
+      break;
     case 'v': verbose = 1; break;
     default: usage_hint(); return 1;
     }

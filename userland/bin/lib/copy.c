@@ -42,10 +42,13 @@ static void copy_times(const char *dst, const struct stat *st) {
 static int copy_data(const char *src, const char *dst, const struct stat *st, const struct copy_opts *o) {
   int in = open(src, O_RDONLY);
   if (in < 0) { warn_("cannot open '%s' for reading", src); return -1; }
-  int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  /* POSIX cp: a new file takes the source's permission bits, less the umask
+     (open applies it); with -p, all of its mode bits. */
+  mode_t mode = st->st_mode & 0777;
+  int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, mode);
   if (out < 0 && o->force && errno != ENOENT) {
     unlink(dst);
-    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, mode);
   }
   if (out < 0) {
     warn_("cannot create regular file '%s'", dst);
@@ -61,7 +64,10 @@ static int copy_data(const char *src, const char *dst, const struct stat *st, co
   if (r < 0) { warn_("error reading '%s'", src); rc = -1; }
   close(in);
   if (close(out) < 0 && rc == 0) { warn_("error writing '%s'", dst); rc = -1; }
-  if (rc == 0 && o->preserve) copy_times(dst, st);
+  if (rc == 0 && o->preserve) {
+    chmod(dst, st->st_mode & 07777);
+    copy_times(dst, st);
+  }
   return rc;
 }
 
@@ -73,7 +79,7 @@ static int copy_dir(const char *src, const char *dst, const struct stat *st, con
       warnx_("cannot overwrite non-directory '%s' with directory '%s'", dst, src);
       return -1;
     }
-  } else if (mkdir(dst, 0777) != 0) {
+  } else if (mkdir(dst, (st->st_mode & 0777) | S_IRWXU) != 0) { /* writable while it is filled */
     warn_("cannot create directory '%s'", dst);
     return -1;
   } else {
@@ -92,6 +98,13 @@ static int copy_dir(const char *src, const char *dst, const struct stat *st, con
     free(t);
   }
   closedir(d);
+  /* A directory made here ends with the source's bits, less the umask (-p: all of its mode). */
+  if (o->preserve) chmod(dst, st->st_mode & 07777);
+  else if (made) {
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(dst, st->st_mode & 0777 & ~mask);
+  }
   if (o->preserve) copy_times(dst, st);
   return rc;
 }

@@ -17,14 +17,14 @@
 struct tk_file_action {
   uint32_t op;
   int32_t fd; /* CLOSE, DUP2 (target), OPEN (target) */
-  int32_t newfd; /* DUP2: source fd */
+  int32_t arg; /* DUP2: source fd; OPEN: the mode a file it creates takes, before the umask */
   uint32_t oflags; /* OPEN: O_* flags as wasi-libc defines them */
   uint32_t path_len; /* OPEN, CHDIR: bytes of path that follow (no NUL) */
 };
 _Static_assert(sizeof(struct tk_file_action) == 20, "kernel/abi/tabkernel.ts");
 _Static_assert(__builtin_offsetof(struct tk_file_action, op) == 0, "kernel/abi/tabkernel.ts");
 _Static_assert(__builtin_offsetof(struct tk_file_action, fd) == 4, "kernel/abi/tabkernel.ts");
-_Static_assert(__builtin_offsetof(struct tk_file_action, newfd) == 8, "kernel/abi/tabkernel.ts");
+_Static_assert(__builtin_offsetof(struct tk_file_action, arg) == 8, "kernel/abi/tabkernel.ts");
 _Static_assert(__builtin_offsetof(struct tk_file_action, oflags) == 12, "kernel/abi/tabkernel.ts");
 _Static_assert(__builtin_offsetof(struct tk_file_action, path_len) == 16, "kernel/abi/tabkernel.ts");
 
