@@ -54,9 +54,10 @@ function walkRootfs(dir = ROOTFS): Array<{ entry: ManifestEntry; file?: string }
     const file = join(dir, name);
     const path = relative(ROOTFS, file).split(sep).join('/');
     const st = lstatSync(file);
-    if (st.isSymbolicLink()) out.push({ entry: { path, type: 'symlink', target: readlinkSync(file) } });
-    else if (st.isDirectory()) out.push({ entry: { path, type: 'dir' } }, ...walkRootfs(file));
-    else if (st.isFile()) out.push({ entry: { path, type: 'file', size: st.size, url: '' }, file });
+    const attrs = { mode: st.mode & 0o7777, mtime: Math.floor(st.mtimeMs) };
+    if (st.isSymbolicLink()) out.push({ entry: { path, type: 'symlink', target: readlinkSync(file), ...attrs } });
+    else if (st.isDirectory()) out.push({ entry: { path, type: 'dir', ...attrs } }, ...walkRootfs(file));
+    else if (st.isFile()) out.push({ entry: { path, type: 'file', size: st.size, url: '', ...attrs }, file });
   }
   return out;
 }

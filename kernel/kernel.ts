@@ -136,7 +136,7 @@ export class Kernel implements Sys {
         return dev.root;
       },
     });
-    this.addTerminalDevices(this.vfs.mem.root.lookup('dev') as MemDir);
+    this.addTerminalDevices(this.vfs.dev.root);
     this.boot = new Boot({
       host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,
       lifecycle: this.lifecycle, budget: this.budget, kick: () => this.kick(), containers: this.containers,

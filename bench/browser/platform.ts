@@ -7,7 +7,7 @@
 // them as n/a.
 import { Kernel } from '../../kernel/kernel.js';
 import { BrowserHost } from '../../kernel/host/browser/host.js';
-import type { DirInode } from '../../kernel/fs/inode.js';
+import type { LayerTree } from '../../kernel/fs/layer.js';
 import { fetchRootImage } from '../../kernel/host/browser/image.js';
 import { isGecko, type PageWorkers } from '../../kernel/host/browser/page-workers.js';
 import type { OutputNotice } from '../../kernel/abi/messages.js';
@@ -31,12 +31,15 @@ export class BrowserPlatform implements Platform {
   readonly tmp = { guest: '/tmp', host: '' };
   private readonly runner: KernelRunner;
 
-  private constructor(wasm: Record<Program, Uint8Array>, image: Array<[string, DirInode]>, workers: PageWorkers | null) {
+  private constructor(wasm: Record<Program, Uint8Array>, image: LayerTree, workers: PageWorkers | null) {
     this.runner = new KernelRunner(wasm, (output) => {
       const host = new BrowserHost((msg: OutputNotice) => output(msg.fd, msg.data), {
         startWorker: workers ? () => workers.start() : undefined,
       });
-      return new Kernel(Object.assign(host, { rootImage: (): Array<[string, DirInode]> => image }));
+      const kernel = new Kernel(host);
+      // As the page's kernel: the root image under the root file system (one layer, shared by every kernel).
+      kernel.vfs.stackOn(image, 'rootimage');
+      return kernel;
     });
   }
 
@@ -45,7 +48,7 @@ export class BrowserPlatform implements Platform {
    * `workers`: the page starts the process workers (Firefox: page-workers.ts), else they nest.
    */
   static async create(imageUrl: string, workers: PageWorkers | null): Promise<BrowserPlatform> {
-    const image = await fetchRootImage(imageUrl, () => {});
+    const image = await fetchRootImage(imageUrl, null, () => {});
     const wasm = {
       syscalls: await fetchBytes(syscallsUrl), procs: await fetchBytes(procsUrl),
       jumps: await fetchBytes(jumpsUrl), 'jumps-invoke': await fetchBytes(jumpsInvokeUrl),

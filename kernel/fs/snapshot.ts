@@ -2,7 +2,10 @@
 // records (structured-clonable, so IndexedDB stores them as they are:
 // kernel/host/browser/persist.ts) and back. The list is the changeset walk
 // (changeset.ts upperChanges): parents before children, names sorted, a
-// second name of a file or symlink a `hardlink` to the first path. Entries
+// second name of a file or symlink a `hardlink` to the first path. When the
+// file system is an overlay's upper layer (the page's root over its image,
+// vfs.ts stackOn), its markers are records too: a `whiteout` for a name
+// removed from the image, `opaque` on a directory that replaced one. Entries
 // the caller skips (mount points: what is under them belongs to another file
 // system) are left out with everything below them, and so are device nodes
 // (/dev's are made by the kernel at boot, not saved).
@@ -16,6 +19,7 @@ import { Errno, isErr } from '../abi/errno.js';
 import { upperChanges } from './changeset.js';
 import type { Inode } from './inode.js';
 import { MemDir, MemFile, MemSymlink, type MemFs } from './memfs.js';
+import { addWhiteout, markOpaque } from './whiteout.js';
 
 interface Attrs {
   /** Relative to the file system's root, '/'-separated; '' is the root. */
@@ -27,21 +31,23 @@ interface Attrs {
 }
 
 export type SnapshotRecord =
-  | (Attrs & { kind: 'dir' })
+  | (Attrs & { kind: 'dir'; opaque?: boolean })
   | (Attrs & { kind: 'file'; data: Uint8Array })
   | (Attrs & { kind: 'symlink'; target: string })
-  | { path: string; kind: 'hardlink'; linkname: string };
+  | { path: string; kind: 'hardlink'; linkname: string }
+  | { path: string; kind: 'whiteout' };
 
 /** The tree of `fs` as records, parents first; entries `skip` names are left out with all below them. */
 export function takeSnapshot(fs: MemFs, skip?: (node: Inode) => boolean): SnapshotRecord[] {
   const out: SnapshotRecord[] = [];
   for (const c of upperChanges(fs, skip)) {
     switch (c.kind) {
-      case 'dir': out.push({ path: c.path, kind: 'dir', mode: c.mode, mtime: c.mtime }); break;
+      case 'dir': out.push({ path: c.path, kind: 'dir', mode: c.mode, mtime: c.mtime, ...(c.opaque ? { opaque: true } : {}) }); break;
       case 'file': out.push({ path: c.path, kind: 'file', mode: c.mode, mtime: c.mtime, data: c.data() }); break;
       case 'symlink': out.push({ path: c.path, kind: 'symlink', mode: c.mode, mtime: c.mtime, target: c.target }); break;
       case 'hardlink': out.push({ path: c.path, kind: 'hardlink', linkname: c.linkname }); break;
-      default: break; // devices, and whiteouts (a plain MemFs has none)
+      case 'whiteout': out.push({ path: c.path, kind: 'whiteout' }); break;
+      default: break; // device nodes
     }
   }
   return out;
@@ -65,6 +71,7 @@ export function restoreSnapshot(fs: MemFs, records: readonly SnapshotRecord[], k
       failed.push(`${r.path}: ${node}`);
       continue;
     }
+    if (r.kind === 'whiteout') continue;
     nodes.set(r.path, node);
     if (r.kind === 'hardlink') continue;
     if (node instanceof MemDir || node instanceof MemFile || node instanceof MemSymlink) {
@@ -79,22 +86,38 @@ export function restoreSnapshot(fs: MemFs, records: readonly SnapshotRecord[], k
 
 /** Make one record's inode (or reuse a directory there); the inode, or why not. */
 function restoreOne(fs: MemFs, nodes: Map<string, Inode>, r: SnapshotRecord): Inode | string {
-  if (r.path === '') return r.kind === 'dir' ? fs.root : 'the root is not a directory';
+  if (r.path === '') {
+    if (r.kind !== 'dir') return 'the root is not a directory';
+    if (r.opaque) markOpaque(fs.root);
+    return fs.root;
+  }
   const slash = r.path.lastIndexOf('/');
   const parent = nodes.get(slash < 0 ? '' : r.path.slice(0, slash));
   const name = r.path.slice(slash + 1);
   if (!(parent instanceof MemDir)) return 'no parent directory';
+  if (r.kind === 'whiteout') {
+    // A name the snapshot removed from the image: an empty directory the
+    // kernel made there at boot gives way, anything else is a conflict.
+    const there = parent.lookup(name);
+    if (there instanceof MemDir && there.empty) parent.rmdir(name);
+    else if (!isErr(there)) return 'a whiteout over an entry';
+    addWhiteout(parent, name);
+    return parent;
+  }
   const made = make(fs, parent, name, r, nodes);
   if (made !== Errno.SUCCESS) return `errno ${made}`;
   const node = parent.lookup(name);
   return isErr(node) ? `errno ${node.errno}` : node;
 }
 
-function make(fs: MemFs, parent: MemDir, name: string, r: SnapshotRecord, nodes: Map<string, Inode>): Errno {
+function make(fs: MemFs, parent: MemDir, name: string, r: Exclude<SnapshotRecord, { kind: 'whiteout' }>, nodes: Map<string, Inode>): Errno {
   switch (r.kind) {
     case 'dir': {
       const there = parent.lookup(name);
-      return there instanceof MemDir ? Errno.SUCCESS : parent.mkdir(name);
+      const e = there instanceof MemDir ? Errno.SUCCESS : parent.mkdir(name);
+      const made = parent.lookup(name);
+      if (e === Errno.SUCCESS && r.opaque && made instanceof MemDir) markOpaque(made);
+      return e;
     }
     case 'symlink': return parent.symlink(name, r.target);
     case 'hardlink': {

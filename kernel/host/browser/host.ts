@@ -8,7 +8,6 @@
 // is whatever image.ts fetched, once the kernel worker sets it; containers'
 // layers come from the IndexedDB image store, once the kernel worker opens it.
 // Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
-import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import type { OutputNotice } from '../../abi/messages.js';
 import type { ImageService } from '../../image/service.js';
@@ -95,18 +94,12 @@ export interface BrowserHostOptions {
 export class BrowserHost implements Host {
   readonly stdio: readonly [HostStream, HostStream, HostStream];
   private readonly startWorker: (() => WorkerHandle) | undefined;
-  /** The root image's top-level directories, once fetched (image.ts); empty until then. */
-  image: Array<[string, DirInode]> = [];
   /** The images (the IndexedDB store, blobstore.ts; registries direct or through the page's proxy); set by the kernel worker. */
   images?: ImageService;
 
   constructor(post: PostToPage, opts: BrowserHostOptions = {}) {
     this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];
     this.startWorker = opts.startWorker;
-  }
-
-  rootImage(): Array<[string, DirInode]> {
-    return this.image;
   }
 
   startProcessWorker(): WorkerHandle {

@@ -12,6 +12,7 @@
 // changes and on PersistRequest (persist.ts, PersistNotices). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
+import { Errno, errnoLabel } from '../../abi/errno.js';
 import { Kernel } from '../../kernel.js';
 import type { Pty } from '../../tty/pty.js';
 import type { ExitNotice, RunRequest } from '../../abi/messages.js';
@@ -68,21 +69,26 @@ let persistence: RootPersistence | null = null;
 function loadImage(url: string): void {
   const notice = (n: Omit<ImageNotice, 'type'>): void => post({ type: 'image', ...n });
   let last = { files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 };
-  const image = fetchRootImage(url, (p) => notice((last = p))).then(
-    (image) => {
-      host.image = image;
+  const image = fetchRootImage(url, kernel.budget, (p) => notice((last = p)));
+  // The root file system is restored first, then the image put under it (the
+  // overlay looks at the upper layer as it is), before anything runs.
+  imageReady = Promise.all([image, restoreRoot()]).then(
+    ([layer]) => {
+      const e = kernel.vfs.stackOn(layer, 'rootimage');
+      if (e !== Errno.SUCCESS) throw new Error(`cannot put the root image under the root file system (E${errnoLabel(e)})`);
       notice({ ...last, done: true });
     },
     (e: unknown) => notice({ ...last, error: e instanceof Error ? e.message : String(e) }),
   );
-  imageReady = Promise.all([image, restoreRoot()]).then(() => undefined);
 }
 
 /**
  * With persist=on or fresh: rebuild the root file system's last snapshot
- * (after forgetting it with fresh), then keep snapshotting it. Everything
- * under a mount point of the first namespace (the image's directories, /tmp,
- * /proc) belongs to another file system and is left out.
+ * (after forgetting it with fresh), then keep snapshotting it. The root file
+ * system is the upper layer over the root image (fs/vfs.ts): what processes
+ * changed, removals from the image as whiteouts. Everything under a mount
+ * point of the first namespace (/dev, /tmp, /proc) belongs to another file
+ * system and is left out.
  */
 async function restoreRoot(): Promise<void> {
   const mode = options.find((o) => o.startsWith('persist='))?.slice('persist='.length);
@@ -91,8 +97,7 @@ async function restoreRoot(): Promise<void> {
   try {
     const store = await SnapshotStore.open();
     if (mode === 'fresh') await store.clear();
-    const ns = kernel.vfs.init;
-    const p = new RootPersistence(kernel.vfs.mem, store, (node) => ns.isMountPoint(node), report);
+    const p = new RootPersistence(kernel.vfs.mem, store, (node) => kernel.vfs.isMountPoint(node), report);
     await p.restore();
     p.start();
     persistence = p;

@@ -1,6 +1,8 @@
-// The root file system across reloads: what the shell writes under /root is
-// snapshotted into IndexedDB (kernel/host/browser/persist.ts) and is there
-// again after a reload; ?fresh forgets it.
+// The root file system across reloads: what the shell writes — under /root or
+// over the root image, in /etc and /bin — is snapshotted into IndexedDB
+// (kernel/host/browser/persist.ts; the root is an overlay of the image, whose
+// upper layer is what is saved: kernel/fs/vfs.ts) and is there again after a
+// reload; ?fresh forgets it.
 import assert from 'node:assert/strict';
 import { test } from '../harness.js';
 import { command, freshUrl, openTerminal, waitForPrompts, RUN_TIMEOUT_MS } from '../terminal.js';
@@ -51,16 +53,35 @@ test('persist: a file, a directory and a symlink under /root survive a reload; ?
   assert.equal(await command(page, 'ls /root'), '');
   assert.equal(await command(page, 'echo kept > /root/note; mkdir -p /root/d; ln -s note /root/link'), '');
   await waitForStored(page, ['file root/note', 'dir root/d', 'symlink root/link']);
-  // The image's directories, /tmp and /proc are mount points: never in the snapshot.
+  // The image's directories are unchanged, /dev, /tmp and /proc are mount points: none in the snapshot.
   const paths = await storedPaths(page);
-  for (const p of ['dir bin', 'dir tmp', 'dir proc']) assert.ok(!paths.includes(p), `${p} was saved`);
+  for (const p of ['dir bin', 'dir dev', 'dir tmp', 'dir proc']) assert.ok(!paths.includes(p), `${p} was saved`);
 
   await reopen(page, ctx.isolatedUrl);
   assert.equal(await command(page, 'cat /root/note /root/link; ls -d /root/d'), 'kept\nkept\n/root/d\n');
-  assert.equal(await command(page, 'ls /bin/sh'), '/bin/sh\n'); // the image is mounted over the restored tree
+  assert.equal(await command(page, 'ls /bin/sh'), '/bin/sh\n'); // the image is under the restored tree
 
   await reopen(page, fresh);
   assert.equal(await command(page, 'ls /root'), '');
   assert.deepEqual(await storedPaths(page), []);
+  await page.close();
+});
+
+test('persist: changes to the root image — a new file in /etc, a changed /etc/passwd, a program removed from /bin — survive a reload', async (ctx) => {
+  const fresh = freshUrl(ctx);
+  const page = await openTerminal(ctx, fresh);
+  const passwd = await command(page, 'cat /etc/passwd');
+  assert.ok(passwd.includes('root:'), passwd);
+  assert.equal(await command(page, 'echo hello > /etc/greeting; echo guest:x:1000:1000::/home/guest:/bin/sh >> /etc/passwd; rm /bin/true; cp /bin/echo /bin/say'), '');
+  await waitForStored(page, ['file etc/greeting', 'file etc/passwd', 'whiteout bin/true', 'file bin/say']);
+
+  await reopen(page, ctx.isolatedUrl);
+  assert.equal(await command(page, 'cat /etc/greeting; tail -n 1 /etc/passwd; say still here'), 'hello\nguest:x:1000:1000::/home/guest:/bin/sh\nstill here\n');
+  assert.equal(await command(page, 'ls /bin/true 2>&1; echo $?'), "ls: cannot access '/bin/true': No such file or directory\n2\n");
+  assert.equal(await command(page, 'ls /bin/sh'), '/bin/sh\n');
+
+  await reopen(page, fresh);
+  assert.equal(await command(page, 'ls /bin/true; cat /etc/passwd'), `/bin/true\n${passwd}`);
+  assert.equal(await command(page, 'ls /etc/greeting 2>&1'), "ls: cannot access '/etc/greeting': No such file or directory\n");
   await page.close();
 });
