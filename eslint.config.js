@@ -72,8 +72,8 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
-          regex: '^(?!\\./|\\.\\./abi/|\\.\\./lib/|\\.\\./ipc/ring\\.js$)',
-          message: 'runtime/ runs in the process workers: it may import only abi/, lib/ and ipc/ring.ts.',
+          regex: '^(?!\\./|\\.\\./abi/|\\.\\./lib/|\\.\\./ipc/(ring|filetable)\\.js$)',
+          message: 'runtime/ runs in the process workers: it may import only abi/, lib/, ipc/ring.ts and ipc/filetable.ts.',
         }],
       }],
     },

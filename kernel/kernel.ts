@@ -27,6 +27,7 @@ import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
 import { useMonotonicClock } from './lib/time.js';
 import { PipeArena, openPipes } from './ipc/pipe.js';
+import { FileTable } from './fs/filetable.js';
 import { MemoryBudget } from './mm/budget.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
@@ -53,6 +54,8 @@ export interface Census extends ProcessCensus {
   pipes: number;
   /** Slots of this kernel's shared pipe arena in use. */
   rings: number;
+  /** Entries of the open file table in use (fs/filetable.ts). */
+  sharedFiles: number;
   /** PTY pairs with a side open. */
   ptys: number;
   /** Tasks queued to run again, and promises tasks wait for. */
@@ -78,6 +81,8 @@ export class Kernel implements Sys {
   readonly vfs: Vfs;
   readonly procs = new ProcessTable();
   readonly pipeArena: PipeArena;
+  /** Regular files' descriptions and inodes that processes use without the kernel (fs/filetable.ts). */
+  readonly files = new FileTable();
   readonly ptys = new PtyTable((pgid, sig) => this.lifecycle.signalGroup(pgid, sig));
   private readonly modules = new ModuleCache();
   private readonly loader: Loader;
@@ -123,7 +128,7 @@ export class Kernel implements Sys {
       serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
-    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, trace: this.trace !== null }, this.oom, this.vfs);
+    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, files: this.files.sab, trace: this.trace !== null }, this.oom, this.vfs);
     const system = { vfs: this.vfs, budget: this.budget };
     this.vfs.mount('/proc', new ProcRoot(this.procs, system), 'proc');
     this.containers = new Containers(host.images, this.budget, {
@@ -300,6 +305,7 @@ export class Kernel implements Sys {
       workers: this.workers.census(),
       pipes: openPipes(),
       rings: this.pipeArena.inUse,
+      sharedFiles: this.files.inUse.descriptions,
       ptys: this.ptys.size,
       runnable: this.runnable.length,
       inFlight: this.inFlight,

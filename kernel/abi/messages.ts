@@ -103,6 +103,8 @@ export interface StartMessage {
   memory?: MemoryType;
   /** The shared pipe rings (kernel/ipc/ring.ts). */
   pipes: SharedArrayBuffer;
+  /** The open file table (kernel/ipc/filetable.ts). */
+  files: SharedArrayBuffer;
   /** The time origin CLOCK_MONOTONIC counts from (lib/time.ts: the kernel's). */
   clockOrigin: number;
 }

@@ -14,8 +14,17 @@
 // Results go to the result cells and, for bytes, to the data window after the inputs.
 import { Errno } from './errno.js';
 
-/** pipe_info's slot for a writable /dev/null: the runtime completes writes itself. */
-export const PIPE_INFO_SINK = -2;
+/** What fd_info says an fd is, for the runtime's fast paths (runtime/fdinfo.ts). */
+export const enum FdKind {
+  /** Served by the kernel. */
+  KERNEL = 0,
+  /** A pipe end whose ring is in the shared arena (runtime/pipes.ts). */
+  PIPE = 1,
+  /** A writable /dev/null: the runtime completes writes itself. */
+  SINK = 2,
+  /** A regular file whose description is in the open file table (runtime/files.ts). */
+  FILE = 3,
+}
 
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
 const { N, B, BUF, STR } = { N: Arg.N, B: Arg.B, BUF: Arg.BUF, STR: Arg.STR } as const;
@@ -102,7 +111,7 @@ export const syscalls = {
   dup: [N, N, N],                         // fd, lowest new fd, FD_CLOEXEC → ret0: new fd
   dup2: [N, N, N],                        // fd, new fd, FD_CLOEXEC
   fd_cloexec: [N, N],                     // fd, set (-1: query) → ret0: old value
-  pipe_info: [N],                         // fd → ret0: arena ring slot (-1: none, PIPE_INFO_SINK: /dev/null), ret1: 0 read end / 1 write end
+  fd_info: [N],                           // fd → ret0: FdKind, ret1: PIPE: the arena ring slot, FILE: the open file table's description, ret2: PIPE: 1 for the write end, FILE: the entry's generation, ret3 (B): the fd's rights base | rights inheriting << 32
   // file locks (syscall/locks.ts; what they are and when they go: fs/locks.ts)
   fcntl_lock: [N, N, N, N, B, B],         // fd, cmd (F_GETLK 5, F_SETLK 6, F_SETLKW 7), l_type, l_whence, l_start, l_len → F_GETLK: ret0 type in the way (F_UNLCK: none), ret1 its pid, ret2/ret3 (B) its start and length
   flock: [N, N],                          // fd, operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4)

@@ -230,7 +230,16 @@ export class MemFile extends FileInode implements FileData {
    * reallocated when a write reaches past it. Bytes past `size` are zero.
    */
   private chunks = new Map<number, Uint8Array>();
-  size = 0;
+  private bytes = 0;
+  /** The file's size; kept in the open file table's entry as well while the inode is shared (meta.ts). */
+  get size(): number {
+    return this.bytes;
+  }
+  set size(n: number) {
+    this.bytes = n;
+    const s = this.meta.shared;
+    if (s) s.views.writeField(s.index, 'size', BigInt(n));
+  }
   /** Bytes charged to the file system: each chunk's length in whole blocks. */
   private charged = 0;
   /** Open descriptions of this file: an unlinked file keeps its bytes while any is open. */

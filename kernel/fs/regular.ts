@@ -3,7 +3,9 @@
 // host file), so one handle class serves every file system.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype, type Whence } from '../abi/wasi.js';
+import { D } from '../ipc/filetable.js';
 import { OpenFile, seekTarget } from './file.js';
+import type { DescEntry } from './filetable.js';
 import type { Inode } from './inode.js';
 
 /** The bytes behind an open regular file: the inode's in memory, a host fd in Node. */
@@ -25,7 +27,13 @@ const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class RegularFileHandle extends OpenFile {
   readonly filetype = Filetype.REGULAR_FILE;
-  pos = 0n;
+  private ownPos = 0n;
+  /**
+   * The open file table's entry (fs/filetable.ts), once processes use this
+   * description without the kernel: then the offset and the status flags
+   * live there, and every change of the offset is one compare-and-swap.
+   */
+  shared: DescEntry | null = null;
   /**
    * For a file this description created through WASI's path_open (fs/open.ts
    * wasmMode): the mode it takes if the first write at offset 0 starts with
@@ -39,7 +47,37 @@ export class RegularFileHandle extends OpenFile {
   }
 
   override release(): void {
+    if (this.shared) this.shared.table.unshare(this, this.shared);
+    this.shared = null;
     this.node.closed?.();
+  }
+
+  /** The file offset. */
+  get pos(): bigint {
+    const s = this.shared;
+    return s ? s.views.offset(s.slot) : this.ownPos;
+  }
+  set pos(v: bigint) {
+    const s = this.shared;
+    if (s) s.views.setOffset(s.slot, v);
+    else this.ownPos = v;
+  }
+  override get fdflags(): number {
+    const s = this.shared;
+    return s ? s.views.get32(s.slot, D.FLAGS) : super.fdflags;
+  }
+  override set fdflags(v: number) {
+    const s = this.shared;
+    if (s) s.views.set32(s.slot, D.FLAGS, v);
+    else super.fdflags = v;
+  }
+
+  /** Keep the offset and the flags in `entry` from now on (FileTable.share). */
+  moveInto(entry: DescEntry): void {
+    const [pos, flags] = [this.pos, this.fdflags];
+    entry.views.setOffset(entry.slot, pos);
+    entry.views.set32(entry.slot, D.FLAGS, flags);
+    this.shared = entry;
   }
 
   override get inode(): Inode {

@@ -50,6 +50,8 @@ export interface Scheduler {
 export interface StartContext {
   /** The kernel's doorbell (abi/page.ts, Bell). */
   bell: SharedArrayBuffer;
+  /** The open file table (ipc/filetable.ts). */
+  files: SharedArrayBuffer;
   trace: boolean;
 }
 
@@ -103,7 +105,7 @@ export class Lifecycle implements SignalActions {
     const memory = memoryFor(p, fork ? fork.bytes / WASM_PAGE : 0, p.startBytes + this.oom.room());
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.ctx.bell,
-      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, memory,
+      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, files: this.ctx.files, memory,
       clockOrigin: monotonicOrigin(),
     };
     this.oom.watch();

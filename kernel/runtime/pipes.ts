@@ -3,12 +3,12 @@
 // ring's EVENTS counter when it is empty or full — no kernel round trip (ipc/ring.ts).
 // Writes to /dev/null are completed here too.
 // EOF, EPIPE, O_NONBLOCK, pending signals and private rings go to the kernel,
-// which reports them. The fd → ring map is learnt from the kernel once per fd (pipe_info)
-// and forgotten whenever this process's fd table changes under that number.
-import { Errno } from '../abi/errno.js';
-import { PIPE_INFO_SINK } from '../abi/syscalls.js';
+// which reports them. Which fds are shared pipes is learnt from the kernel once
+// per fd (fdinfo.ts).
+import { FdKind } from '../abi/syscalls.js';
 import { Slot } from '../abi/page.js';
 import { PIPE_BUF, R, RING_SIZE, Ring } from '../ipc/ring.js';
+import type { FdCache } from './fdinfo.js';
 import type { SyscallClient } from './syscall.js';
 
 interface End {
@@ -17,56 +17,37 @@ interface End {
   writer: boolean;
 }
 
-/** A writable /dev/null: every write succeeds whole, here. */
-const SINK = 'sink';
-
 export class PipeFastPath {
-  /** fd → its ring end, or null for an fd that is not a shared pipe. */
-  private readonly known = new Map<number, End | typeof SINK | null>();
   private readonly rings = new Map<number, Ring>();
+  /** The end each pipe fd's info names (an info object is replaced when its fd is forgotten). */
+  private readonly ends = new WeakMap<object, End>();
   private readonly bell: Int32Array;
   private readonly scratch = new Uint8Array(PIPE_BUF);
 
-  constructor(private readonly sys: SyscallClient, private readonly arena: SharedArrayBuffer | undefined, bell: SharedArrayBuffer) {
+  constructor(
+    private readonly sys: SyscallClient,
+    private readonly fds: FdCache,
+    private readonly arena: SharedArrayBuffer | undefined,
+    bell: SharedArrayBuffer,
+  ) {
     this.bell = new Int32Array(bell);
-  }
-
-  /** A new process runs in this worker: it has fds of its own. */
-  reset(): void {
-    this.known.clear();
-  }
-
-  /** The fd's number now means something else (closed, dup'ed onto, renumbered, newly opened). */
-  forget(fd: number): void {
-    this.known.delete(fd);
   }
 
   /** True when writes to `fd` go nowhere (/dev/null): the caller completes them. */
   sink(fd: number): boolean {
-    return this.lookup(fd) === SINK;
+    return this.fds.get(fd).kind === FdKind.SINK;
   }
 
   private end(fd: number): End | null {
-    const e = this.lookup(fd);
-    return e === SINK ? null : e;
-  }
-
-  private lookup(fd: number): End | typeof SINK | null {
-    let e = this.known.get(fd);
-    if (e !== undefined) return e;
-    e = null;
-    if (this.arena && this.sys.call('pipe_info', fd) === Errno.SUCCESS) {
-      const slot = this.sys.retNum(0);
-      if (slot === PIPE_INFO_SINK) {
-        e = SINK;
-      } else if (slot >= 0) {
-        let ring = this.rings.get(slot);
-        if (!ring) this.rings.set(slot, (ring = new Ring(this.arena, slot * RING_SIZE)));
-        e = { ring, slot, writer: this.sys.retNum(1) === 1 };
-      }
+    const info = this.fds.get(fd);
+    if (info.kind !== FdKind.PIPE || !this.arena) return null;
+    let end = this.ends.get(info);
+    if (!end) {
+      let ring = this.rings.get(info.slot);
+      if (!ring) this.rings.set(info.slot, (ring = new Ring(this.arena, info.slot * RING_SIZE)));
+      this.ends.set(info, (end = { ring, slot: info.slot, writer: info.writer }));
     }
-    this.known.set(fd, e);
-    return e;
+    return end;
   }
 
   /**

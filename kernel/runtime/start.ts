@@ -16,6 +16,8 @@ import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
 import { GuestMemory } from './memory.js';
 import { PipeFastPath } from './pipes.js';
+import { FdCache, type FastPaths } from './fdinfo.js';
+import { FileFastPath } from './files.js';
 import { SignalRunner } from './signals.js';
 import { Invoker } from './sjlj.js';
 import { SyscallClient } from './syscall.js';
@@ -34,7 +36,8 @@ class WorkerRuntime {
   readonly forker: Forker;
   readonly invoker = new Invoker();
   readonly signals: SignalRunner;
-  readonly pipes: PipeFastPath;
+  /** What the fast paths know of the process's fds. */
+  readonly fds: FdCache;
   readonly program = new ProgramInfo();
   /** The running program's memory. */
   mem: GuestMemory | null = null;
@@ -47,14 +50,15 @@ class WorkerRuntime {
     const getMem = (): GuestMemory => this.mem!;
     const forker = (this.forker = new Forker(sys, post));
     const signals = (this.signals = new SignalRunner(sys));
-    const pipes = (this.pipes = new PipeFastPath(sys, first.pipes, first.bell));
+    const fds = (this.fds = new FdCache(sys));
+    const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files: new FileFastPath(fds, first.files) };
     const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
       Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
-    const wasi = wasiImports(sys, getMem, this.program, pipes);
+    const wasi = wasiImports(sys, getMem, this.program, fast);
     const tracer = (this.tracer = first.trace ? new Tracer(sys, post) : null);
     // Traced, the hot imports go through the shared wrappers too: speed does not matter then.
     const wasiMod = tracer ? tracer.wrapAll(wasi, wasiSignatures) : wasi;
-    const tkMod = tabkernelImports(sys, getMem, forker.fork, this.invoker.longjmp, pipes, signals);
+    const tkMod = tabkernelImports(sys, getMem, forker.fork, this.invoker.longjmp, fast, signals);
     this.imports = {
       wasi_snapshot_preview1: { ...wrapAll(wasiMod as Record<string, ImportFn>), ...(tracer ? {} : hotImports(wasi, signals, forker)) },
       tabkernel: wrapAll((tracer ? tracer.wrapAll(tkMod, tabkernelSignatures) : tkMod) as Record<string, ImportFn>),
@@ -66,7 +70,7 @@ class WorkerRuntime {
   enter(msg: StartMessage): WebAssembly.Imports {
     this.sys.attach(msg.page);
     if (this.tracer) this.tracer.pid = msg.pid;
-    this.pipes.reset();
+    this.fds.reset();
     this.program.set(msg.argv, msg.env);
     this.mem = null;
     const imports = this.imports;

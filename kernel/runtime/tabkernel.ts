@@ -9,11 +9,11 @@ import { EVENT, SUBSCRIPTION } from '../abi/wasi.js';
 import type { GuestMemory } from './memory.js';
 import { INPUT_ROOM, type SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
-import type { PipeFastPath } from './pipes.js';
+import type { FastPaths } from './fdinfo.js';
 
 type Fn = (...a: never[]) => number | void;
 
-export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: ImportHandlers<typeof tabkernelSignatures>['fork'], longjmp: ImportHandlers<typeof tabkernelSignatures>['longjmp'], pipes: PipeFastPath, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
+export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fork: ImportHandlers<typeof tabkernelSignatures>['fork'], longjmp: ImportHandlers<typeof tabkernelSignatures>['longjmp'], fast: FastPaths, signals: { readonly canRunHandlers: boolean }): Record<string, Fn> {
   const m = getMem;
   /** Store results into guest pointers (0 = not wanted); FAULT if any is bad. */
   const outs = (...pairs: Array<[number, number, 'u32' | 'u64' | 'u16']>): Errno => {
@@ -109,17 +109,17 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       if (!m().ok(fds >>> 0, 8)) return Errno.FAULT;
       const r = s.call('pipe', flags);
       if (r) return r;
-      pipes.forget(s.retNum(0));
-      pipes.forget(s.retNum(1));
+      fast.fds.forget(s.retNum(0));
+      fast.fds.forget(s.retNum(1));
       return outs([fds, s.retNum(0), 'u32'], [fds + 4, s.retNum(1), 'u32']);
     },
     dup(fd: number, min: number, flags: number, out: number): number {
       const r = s.call('dup', fd, min, flags);
       if (r) return r;
-      pipes.forget(s.retNum(0));
+      fast.fds.forget(s.retNum(0));
       return outs([out, s.retNum(0), 'u32']);
     },
-    dup2: (fd: number, newfd: number, flags: number) => (pipes.forget(newfd), s.call('dup2', fd, newfd, flags)),
+    dup2: (fd: number, newfd: number, flags: number) => (fast.fds.forget(newfd), s.call('dup2', fd, newfd, flags)),
     fd_cloexec(fd: number, set: number, old: number): number {
       const r = s.call('fd_cloexec', fd, set);
       return r || outs([old, s.retNum(0), 'u32']);
@@ -214,6 +214,8 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       return r || outs([out, s.retNum(0), 'u32']);
     },
     fgetmode(fd: number, out: number): number {
+      const mode = fast.files.mode(fd);
+      if (mode !== null) return outs([out, mode, 'u32']);
       const r = s.call('fgetmode', fd);
       return r || outs([out, s.retNum(0), 'u32']);
     },

@@ -12,7 +12,7 @@ import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SU
 import { monotonicNs, realtimeNs, storeMonotonicNs, storeRealtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
 import { INPUT_ROOM, type Gather, type SyscallClient } from './syscall.js';
-import type { PipeFastPath } from './pipes.js';
+import type { FastPaths } from './fdinfo.js';
 import { EntropyPool } from './entropy.js';
 import { keepMemoryOnExit } from './mempool.js';
 
@@ -39,7 +39,8 @@ export class ProgramInfo {
   }
 }
 
-export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program: ProgramInfo, pipes: PipeFastPath): Record<string, (...a: never[]) => number | bigint | void> {
+export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program: ProgramInfo, fast: FastPaths): Record<string, (...a: never[]) => number | bigint | void> {
+  const { fds, pipes, files } = fast;
   const entropy = new EntropyPool();
 
   /** Write u32 `v` at `ptr` (checked). */
@@ -212,17 +213,19 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
 
     fd_advise: (fd: number, offset: bigint, len: bigint, advice: number) => s.call('fd_advise', fd, offset, len, advice),
     fd_allocate: (fd: number, offset: bigint, len: bigint) => s.call('fd_allocate', fd, offset, len),
-    fd_close: (fd: number) => (pipes.forget(fd), s.call('fd_close', fd)),
+    fd_close: (fd: number) => (fds.forget(fd), s.call('fd_close', fd)),
     fd_datasync: (fd: number) => s.call('fd_datasync', fd),
     fd_sync: (fd: number) => s.call('fd_sync', fd),
     fd_fdstat_get(fd: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, FDSTAT.SIZE)) return Errno.FAULT;
+      if (files.fdstat(fd, getMem().view, ptr >>> 0)) return Errno.SUCCESS;
       return structOut(s.call('fd_fdstat_get', fd), ptr, FDSTAT.SIZE);
     },
-    fd_fdstat_set_flags: (fd: number, flags: number) => s.call('fd_fdstat_set_flags', fd, flags & 0xffff),
-    fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) => (pipes.forget(fd), s.call('fd_fdstat_set_rights', fd, base, inh)),
+    fd_fdstat_set_flags: (fd: number, flags: number) => files.setFlags(fd, flags & 0xffff) ?? s.call('fd_fdstat_set_flags', fd, flags & 0xffff),
+    fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) => (fds.forget(fd), s.call('fd_fdstat_set_rights', fd, base, inh)),
     fd_filestat_get(fd: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, FILESTAT.SIZE)) return Errno.FAULT;
+      if (files.filestat(fd, getMem().u8, ptr >>> 0)) return Errno.SUCCESS;
       return structOut(s.call('fd_filestat_get', fd), ptr, FILESTAT.SIZE);
     },
     fd_filestat_set_size: (fd: number, size: bigint) => s.call('fd_filestat_set_size', fd, size),
@@ -278,14 +281,18 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       }
       return putU32(usedPtr, used);
     },
-    fd_renumber: (from: number, to: number) => (pipes.forget(from), pipes.forget(to), s.call('fd_renumber', from, to)),
+    fd_renumber: (from: number, to: number) => (fds.forget(from), fds.forget(to), s.call('fd_renumber', from, to)),
     fd_seek(fd: number, offset: bigint, whence: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
+      const here = files.seek(fd, offset, whence);
+      if (here !== null) return typeof here === 'bigint' ? putU64(ptr >>> 0, here) : here;
       const e = s.call('fd_seek', fd, offset, whence);
       return e !== Errno.SUCCESS ? e : putU64(ptr >>> 0, s.retBig(0));
     },
     fd_tell(fd: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, 8)) return Errno.FAULT;
+      const here = files.tell(fd);
+      if (here !== null) return putU64(ptr >>> 0, here);
       const e = s.call('fd_tell', fd);
       return e !== Errno.SUCCESS ? e : putU64(ptr >>> 0, s.retBig(0));
     },
@@ -316,7 +323,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       if (typeof name === 'number') return name;
       const e = s.call('path_open', fd, dirflags, name, oflags & 0xffff, base, inh, fdflags & 0xffff);
       if (e !== Errno.SUCCESS) return e;
-      pipes.forget(s.retNum(0));
+      fds.forget(s.retNum(0));
       return putU32(fdPtr >>> 0, s.retNum(0));
     },
     path_readlink(fd: number, p: number, l: number, buf: number, len: number, usedPtr: number): number {

@@ -1,11 +1,12 @@
 // Descriptor plumbing beyond WASI: pipe, dup, dup2 and close-on-exec.
 // Spec: POSIX pipe(2), dup(2), dup2(2), fcntl(2) F_DUPFD / FD_CLOEXEC.
 import { Errno, isErr } from '../abi/errno.js';
-import { PIPE_INFO_SINK } from '../abi/syscalls.js';
+import { FdKind } from '../abi/syscalls.js';
 import { PipeFlag } from '../abi/tabkernel.js';
 import { Fdflags, Rights } from '../abi/wasi.js';
 import { DeviceFile } from '../fs/devices.js';
 import { PipeReader, PipeWriter } from '../ipc/pipe.js';
+import { RegularFileHandle } from '../fs/regular.js';
 import { getFd, rightsFor } from './helpers.js';
 import type { Result, Task } from './task.js';
 
@@ -63,23 +64,29 @@ export function fd_cloexec(t: Task, fd: number, set: number): Result {
 }
 
 /**
- * Where a pipe fd's bytes live, for the runtime's fast path: ret0 arena slot
- * (-1: not shared), ret1 0 read end / 1 write end. A writable /dev/null is
- * PIPE_INFO_SINK: its writes need no kernel decision, so the runtime answers them.
+ * What an fd is, for the runtime's fast paths (abi/syscalls.ts FdKind): a pipe
+ * end whose ring is in the shared arena, a writable /dev/null (its writes need
+ * no kernel decision), a regular file of an in-memory file system (given
+ * entries in the open file table now, if it has none: fs/filetable.ts), or
+ * something the kernel serves. With the fd's rights, which only this process
+ * changes (fd_fdstat_set_rights), so the runtime may keep them.
  */
-export function pipe_info(t: Task, fd: number): Result {
+export function fd_info(t: Task, fd: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
   const f = e.file;
-  if (f instanceof PipeReader || f instanceof PipeWriter) {
-    t.ret(0, f.pipe.slot);
-    t.ret(1, f instanceof PipeWriter ? 1 : 0);
+  let kind = FdKind.KERNEL, a = 0, b = 0;
+  if ((f instanceof PipeReader || f instanceof PipeWriter) && f.pipe.slot >= 0) {
+    [kind, a, b] = [FdKind.PIPE, f.pipe.slot, f instanceof PipeWriter ? 1 : 0];
   } else if (f instanceof DeviceFile && f.node.kind === 'null' && f.writable && (e.rightsBase & Rights.FD_WRITE) !== 0) {
-    t.ret(0, PIPE_INFO_SINK);
-    t.ret(1, 1);
-  } else {
-    t.ret(0, -1);
-    t.ret(1, 0);
+    kind = FdKind.SINK;
+  } else if (f instanceof RegularFileHandle) {
+    const entry = t.sys.files.share(f);
+    if (entry) [kind, a, b] = [FdKind.FILE, entry.slot, entry.gen];
   }
+  t.ret(0, kind);
+  t.ret(1, a);
+  t.ret(2, b);
+  t.retBig(3, BigInt(e.rightsBase >>> 0) | (BigInt(e.rightsInheriting >>> 0) << 32n));
   return Errno.SUCCESS;
 }

@@ -91,7 +91,7 @@ export const table = {
   dup: fdops.dup,
   dup2: fdops.dup2,
   fd_cloexec: fdops.fd_cloexec,
-  pipe_info: fdops.pipe_info,
+  fd_info: fdops.fd_info,
   fcntl_lock: locks.fcntl_lock,
   flock: locks.flock,
   ppoll,

@@ -11,6 +11,7 @@ import type { WaitQueue, Waiter } from '../proc/waitqueue.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { ProcessTable } from '../proc/table.js';
 import type { PipeArena } from '../ipc/pipe.js';
+import type { FileTable } from '../fs/filetable.js';
 import type { Containers } from '../image/containers.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
@@ -23,6 +24,8 @@ export interface Sys {
   readonly procs: ProcessTable;
   /** The shared pipe rings (ipc/pipe.ts). */
   readonly pipeArena: PipeArena;
+  /** The open file table in shared memory (fs/filetable.ts). */
+  readonly files: FileTable;
   /** Run this task's handler again soon (from the kernel loop, never re-entrantly). */
   retry(task: Task): void;
   /** Asynchronous work a task waits for: the loop lets promise callbacks run until it settles. */

@@ -1,0 +1,178 @@
+// The open file table in shared memory: the state of open regular files that
+// a process can use without a kernel round trip (DESIGN §2). The kernel owns
+// the table (fs/filetable.ts allocates its entries and keeps them current);
+// the process runtime (runtime/files.ts) reads them, and moves offsets, itself.
+//
+// Two arrays in one SharedArrayBuffer:
+//   descriptions  one per shared open file description (what dup and fork
+//                 share): its offset, its status flags (O_APPEND, O_NONBLOCK…)
+//                 and the inode it is open on.
+//     GEN      bumped each time the entry is given to a description (0: free);
+//              a runtime that learnt an fd's entry checks it is still the same
+//     FLAGS    WASI fdflags; changed by fcntl(F_SETFL) in a runtime (CAS) or by the kernel
+//     INODE    index of the inode's entry
+//     OFFSET   (i64) the file offset; every change is one compare-and-swap, so
+//              lseek from two processes sharing the description, or from a
+//              process and the kernel, never loses one (each wins whole)
+//   inodes        one per inode that a shared description is open on: what
+//                 fstat reports. Written by the kernel only, field by field,
+//                 under a sequence counter: SEQ is odd while a write is under
+//                 way; a reader copies the fields and retries if SEQ was odd
+//                 or moved meanwhile (a seqlock: readers never block the kernel).
+//     SEQ; then, from byte 8, a WASI filestat exactly as fd_filestat_get
+//     writes it (dev, ino, filetype, nlink, size, atim, mtim, ctim), so a
+//     runtime copies it to the guest as it is; then the permission bits (u32)
+// Both arrays are fixed-size; a description that finds no free entry is served
+// by the kernel as before.
+// Spec: POSIX open(2)/lseek(2)/fcntl(2) (what an open file description holds,
+// shared by dup and fork).
+
+export const DESC_ENTRIES = 4096;
+export const INODE_ENTRIES = 4096;
+
+/** Description entry fields, in Int32 units from the entry's start (OFFSET: BigInt64 index = (start >> 3) + 1). */
+export const enum D { GEN = 0, FLAGS = 1, INODE = 2, ACCESS = 3 }
+export const DESC_SIZE = 16 + 8; // four i32, then the i64 offset
+export const DESC_STRIDE = 32;
+const DESC_OFFSET_BYTE = 16;
+
+/** Bits of D.ACCESS. */
+export const enum Access { READ = 1, WRITE = 2 }
+
+export const INODE_STRIDE = 80;
+/** Byte offsets of an inode entry's fields: 8 + abi/wasi.ts FILESTAT's (the filestat starts at DEV), then MODE. */
+export const enum IB { DEV = 8, INO = 16, FILETYPE = 24, NLINK = 32, SIZE = 40, ATIM = 48, MTIM = 56, CTIM = 64, MODE = 72 }
+/** Bytes of the filestat in an entry (abi/wasi.ts FILESTAT.SIZE). */
+export const STAT_BYTES = 64;
+export type InodeField = 'dev' | 'ino' | 'nlink' | 'size' | 'atim' | 'mtim' | 'ctim';
+const FIELD_BYTE: Record<InodeField, number> = {
+  dev: IB.DEV, ino: IB.INO, nlink: IB.NLINK, size: IB.SIZE, atim: IB.ATIM, mtim: IB.MTIM, ctim: IB.CTIM,
+};
+
+const INODES_BYTE = DESC_ENTRIES * DESC_STRIDE;
+export const TABLE_SIZE = INODES_BYTE + INODE_ENTRIES * INODE_STRIDE;
+
+/** What an inode entry holds (fstat's fields, and the permission bits). */
+export interface InodeStat {
+  dev: bigint;
+  ino: bigint;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+  mode: number;
+  filetype: number;
+}
+
+/** Typed views of one table, for the kernel and for a runtime alike. */
+export class FileTableViews {
+  readonly i32: Int32Array;
+  readonly i64: BigInt64Array;
+  readonly view: DataView;
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab);
+    this.i64 = new BigInt64Array(sab);
+    this.view = new DataView(sab);
+  }
+
+  // --- descriptions -----------------------------------------------------------
+
+  /** Int32 index of field `f` of description `d`. */
+  d(d: number, f: D): number {
+    return (d * DESC_STRIDE >> 2) + f;
+  }
+  /** BigInt64 index of description `d`'s offset. */
+  private off(d: number): number {
+    return (d * DESC_STRIDE + DESC_OFFSET_BYTE) >> 3;
+  }
+  offset(d: number): bigint {
+    return Atomics.load(this.i64, this.off(d));
+  }
+  setOffset(d: number, v: bigint): void {
+    Atomics.store(this.i64, this.off(d), v);
+  }
+  /** Move the offset from `seen` to `next`; false if it moved meanwhile. */
+  swapOffset(d: number, seen: bigint, next: bigint): boolean {
+    return Atomics.compareExchange(this.i64, this.off(d), seen, next) === seen;
+  }
+  get32(d: number, f: D): number {
+    return Atomics.load(this.i32, this.d(d, f));
+  }
+  set32(d: number, f: D, v: number): void {
+    Atomics.store(this.i32, this.d(d, f), v);
+  }
+  /** Replace the bits `mask` of the description's flags with those of `bits`; the old flags. */
+  swapFlags(d: number, mask: number, bits: number): number {
+    const at = this.d(d, D.FLAGS);
+    for (;;) {
+      const old = Atomics.load(this.i32, at);
+      if (Atomics.compareExchange(this.i32, at, old, (old & ~mask) | (bits & mask)) === old) return old;
+    }
+  }
+
+  // --- inodes -----------------------------------------------------------------
+
+  private ib(i: number): number {
+    return INODES_BYTE + i * INODE_STRIDE;
+  }
+  private seqAt(i: number): number {
+    return this.ib(i) >> 2;
+  }
+
+  /** Kernel: write one field of inode entry `i` (readers retry across it). */
+  writeField(i: number, f: InodeField | 'mode' | 'filetype', v: bigint | number): void {
+    const seq = this.seqAt(i);
+    Atomics.add(this.i32, seq, 1);
+    if (f === 'mode') this.view.setUint32(this.ib(i) + IB.MODE, Number(v), true);
+    else if (f === 'filetype') this.view.setBigUint64(this.ib(i) + IB.FILETYPE, BigInt(v), true);
+    else this.view.setBigUint64(this.ib(i) + FIELD_BYTE[f], BigInt(v), true);
+    Atomics.add(this.i32, seq, 1);
+  }
+
+  /** Kernel: write the whole entry. */
+  writeAll(i: number, st: InodeStat): void {
+    const seq = this.seqAt(i), at = this.ib(i), v = this.view;
+    Atomics.add(this.i32, seq, 1);
+    for (const f of Object.keys(FIELD_BYTE) as InodeField[]) v.setBigUint64(at + FIELD_BYTE[f], st[f], true);
+    v.setUint32(at + IB.MODE, st.mode, true);
+    v.setBigUint64(at + IB.FILETYPE, BigInt(st.filetype), true); // a u8 and padding, as in a filestat
+    Atomics.add(this.i32, seq, 1);
+  }
+
+  /** One field, read alone (a u64 written under the seqlock cannot tear: retried until stable). */
+  readField(i: number, f: InodeField): bigint {
+    const seq = this.seqAt(i), at = this.ib(i) + FIELD_BYTE[f];
+    for (;;) {
+      const s0 = Atomics.load(this.i32, seq);
+      const v = this.view.getBigUint64(at, true);
+      if ((s0 & 1) === 0 && Atomics.load(this.i32, seq) === s0) return v;
+    }
+  }
+
+  /** The mode, read alone. */
+  readMode(i: number): number {
+    const seq = this.seqAt(i), at = this.ib(i) + IB.MODE;
+    for (;;) {
+      const s0 = Atomics.load(this.i32, seq);
+      const v = this.view.getUint32(at, true);
+      if ((s0 & 1) === 0 && Atomics.load(this.i32, seq) === s0) return v;
+    }
+  }
+
+  /**
+   * Copy inode entry `i`'s filestat (STAT_BYTES) to `into` at `to`,
+   * consistent: retried while the kernel writes.
+   */
+  copyStat(i: number, into: Uint8Array, to: number): void {
+    const seq = this.seqAt(i), from = this.ib(i) + IB.DEV;
+    const src = new Uint8Array(this.sab, from, STAT_BYTES);
+    for (;;) {
+      const s0 = Atomics.load(this.i32, seq);
+      if ((s0 & 1) !== 0) continue;
+      into.set(src, to);
+      if (Atomics.load(this.i32, seq) === s0) return;
+    }
+  }
+}

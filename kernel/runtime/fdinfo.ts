@@ -1,0 +1,69 @@
+// What each fd of the process is, as far as the runtime's fast paths care
+// (pipes.ts, files.ts): learnt from the kernel once per fd (fd_info) and
+// forgotten whenever the fd's number may mean something else — this process
+// closed it, dup'ed onto it, renumbered it, or opened a new fd (which may
+// reuse the number), or a new process runs in the worker. Only the process
+// itself changes its fd table (fork and exec start a new one), so nothing
+// else can make an entry stale.
+import { Errno } from '../abi/errno.js';
+import { FdKind } from '../abi/syscalls.js';
+import type { FileFastPath } from './files.js';
+import type { PipeFastPath } from './pipes.js';
+import type { SyscallClient } from './syscall.js';
+
+/** The runtime's fast paths, and what they know of the fds. */
+export interface FastPaths {
+  fds: FdCache;
+  pipes: PipeFastPath;
+  files: FileFastPath;
+}
+
+export type FdInfo =
+  | { kind: FdKind.KERNEL | FdKind.SINK }
+  | { kind: FdKind.PIPE; slot: number; writer: boolean }
+  | { kind: FdKind.FILE; desc: number; gen: number; rightsBase: number; rightsInheriting: number };
+
+const KERNEL: FdInfo = { kind: FdKind.KERNEL };
+const SINK: FdInfo = { kind: FdKind.SINK };
+
+export class FdCache {
+  private readonly known = new Map<number, FdInfo>();
+
+  constructor(private readonly sys: SyscallClient) {}
+
+  /** A new process runs in this worker: it has fds of its own. */
+  reset(): void {
+    this.known.clear();
+  }
+
+  /** The fd's number now means something else (closed, dup'ed onto, renumbered, newly opened). */
+  forget(fd: number): void {
+    this.known.delete(fd);
+  }
+
+  /** What `fd` is, if known already (no call). */
+  peek(fd: number): FdInfo | undefined {
+    return this.known.get(fd);
+  }
+
+  /** What `fd` is (a bad fd: served by the kernel, which says EBADF). */
+  get(fd: number): FdInfo {
+    let info = this.known.get(fd);
+    if (info !== undefined) return info;
+    info = KERNEL;
+    if (this.sys.call('fd_info', fd) === Errno.SUCCESS) {
+      const kind = this.sys.retNum(0) as FdKind;
+      if (kind === FdKind.PIPE) info = { kind, slot: this.sys.retNum(1), writer: this.sys.retNum(2) === 1 };
+      else if (kind === FdKind.SINK) info = SINK;
+      else if (kind === FdKind.FILE) {
+        const rights = this.sys.retBig(3);
+        info = {
+          kind, desc: this.sys.retNum(1), gen: this.sys.retNum(2),
+          rightsBase: Number(rights & 0xffffffffn), rightsInheriting: Number(rights >> 32n),
+        };
+      }
+    }
+    this.known.set(fd, info);
+    return info;
+  }
+}

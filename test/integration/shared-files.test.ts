@@ -1,0 +1,30 @@
+// Regular files whose description and inode live in the open file table in
+// shared memory (kernel/fs/filetable.ts, kernel/runtime/files.ts): the C
+// checks of lseek, fstat, fcntl flags and offsets shared by dup and fork, and
+// the calls a process answers without the kernel, seen in a trace.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from './wasi-cli.js';
+import { root } from '../support/kernel.js';
+
+const prog = path.join(root, 'test/programs/bin/sharedfiles.wasm');
+
+describe('shared open files', () => {
+  it('passes the C checks: seeks, fstat after other processes\' changes, dup and fork sharing the offset', () => {
+    const r = run(prog, [], { timeout: 60_000 });
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(r.stdout).toContain('PASSED: 36 checks, 0 failed');
+    expect(r.status).toBe(0);
+  });
+
+  it('answers lseek, fstat and fcntl(F_GETFL) of a file in the process', () => {
+    const r = run(prog, [], { timeout: 60_000, hostEnv: { ...process.env, TABKERNEL_TRACE: '1' } });
+    const lines = r.stderr.split('\n').filter((l) => /^pid \d+ (fd_seek|fd_filestat_get|fd_fdstat_get|fgetmode)\(/.test(l));
+    const inProcess = lines.filter((l) => l.endsWith('(in process)'));
+    // Every seek is answered in the process (the parent's 2000 in a row among them).
+    expect(lines.filter((l) => l.includes('fd_seek(') && !l.endsWith('(in process)'))).toEqual([]);
+    expect(inProcess.length).toBeGreaterThan(2000);
+    expect(inProcess.some((l) => l.includes('fd_filestat_get('))).toBe(true);
+    expect(inProcess.some((l) => l.includes('fgetmode('))).toBe(true);
+  });
+});
