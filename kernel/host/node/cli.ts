@@ -6,16 +6,21 @@
 // A PROGRAM (no .wasm file) is found on the root image's PATH. A REF (its
 // first component a registry host, or an @sha256: digest; any name with
 // --image) is an image, pulled if the store lacks it, whose entrypoint runs
-// in a container (Docker's rules: image/config.ts). Stdio passes straight
-// through (this thread never touches process.stdout); the exit status is the
-// program's.
+// in a container (Docker's rules: image/config.ts). The kernel runs in this
+// thread, its processes in workers (the first one started before anything
+// else is done: host.ts). Stdio passes straight through (output.ts writes
+// fds 1 and 2, stdin.ts reads fd 0); the exit status is the program's.
 import fs from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import tty from 'node:tty';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
-import { DEFAULT_PATH, firstEnv, type ExitNotice, type MountSpec, type RunRequest } from '../../abi/messages.js';
-import { containerRun, imageForRun, imageMain, isImageReference, IMAGE_USAGE } from './images.js';
+import { DEFAULT_PATH, firstEnv, type MountSpec, type RunRequest } from '../../abi/messages.js';
+import { Kernel } from '../../kernel.js';
+import { NodeHost } from './host.js';
+import { containerRun, imageForRun, imageMain, isImageReference, IMAGE_USAGE, nodeImageService } from './images.js';
+import { outputStreams } from './output.js';
+import { processStdin } from './stdin.js';
 
 const VERSION = '0.1.0';
 
@@ -129,6 +134,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const opts = parseArgs(argv);
   if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
+  const host = nodeHost(opts.insecure);
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let wasm: Uint8Array | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
@@ -148,7 +154,7 @@ export async function main(argv: string[]): Promise<void> {
   start(opts, {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env, cwd: opts.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
-  });
+  }, host);
 }
 
 /** `run REF`: the image pulled if need be, then its command in a container. */
@@ -165,52 +171,40 @@ async function runImage(opts: Options): Promise<void> {
   start(opts, {
     type: 'run', argv: command.argv, env: command.env, cwd: opts.cwdGiven ? opts.cwd : command.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize, image: run.image,
-  });
+  }, nodeHost(opts.insecure, run.image.store));
 }
 
-/** Start the kernel worker on `req` and pass stdio, resizes and the exit status through. */
-function start(opts: Options, req: RunRequest): void {
-  req.insecure = opts.insecure;
-  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
+/**
+ * Run `req` on a kernel in this thread, passing resizes and the exit status
+ * through. The kernel needs no thread of its own here: this thread has nothing
+ * else to do, and a worker would cost 25–35 ms of boot before the first
+ * instruction (docs/ARCHITECTURE.md, Threads).
+ */
+function start(opts: Options, req: RunRequest, host: NodeHost): void {
+  process.on('uncaughtException', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
+  const kernel = new Kernel(host, { trace: !!process.env.TABKERNEL_TRACE, memory: req.memory, tmpSize: req.tmpSize });
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
     // The PTY's line discipline does the editing and echo now: the host terminal goes raw.
     process.stdin.setRawMode(true);
     process.on('exit', () => process.stdin.isTTY && process.stdin.setRawMode(false));
     req.tty = { rows: process.stdout.rows || 24, cols: process.stdout.columns || 80 };
-    process.stdout.on('resize', () => kernel.postMessage({ type: 'resize', rows: process.stdout.rows, cols: process.stdout.columns }));
+    process.stdout.on('resize', () => kernel.boot.resizeConsole(process.stdout.rows, process.stdout.columns));
   }
-  kernel.on('error', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
-  // Standard input, read here and handed to the kernel one chunk per request.
-  const chunks: Array<Uint8Array | null> = [];
-  let wanted = false;
-  let stdinStarted = false;
-  const deliver = (): void => {
-    if (!wanted || chunks.length === 0) return;
-    wanted = false;
-    kernel.postMessage({ type: 'stdin-data', data: chunks.shift() });
-  };
-  kernel.on('message', (notice: ExitNotice | { type: 'stdin-want' }) => {
-    if (notice.type === 'stdin-want') {
-      wanted = true;
-      if (!stdinStarted) {
-        stdinStarted = true;
-        process.stdin.on('data', (d: Buffer) => {
-          process.stdin.pause();
-          chunks.push(new Uint8Array(d));
-          deliver();
-        });
-        process.stdin.on('end', () => (chunks.push(null), deliver()));
-        process.stdin.on('error', () => (chunks.push(null), deliver()));
-      }
-      if (chunks.length > 0) deliver();
-      else process.stdin.resume();
-      return;
-    }
+  void kernel.boot.run(req).then((notice) => {
     if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
     process.exit(notice.status);
   });
-  kernel.postMessage(req);
+}
+
+/**
+ * The host of the kernel this run builds. Its first process worker starts
+ * now, to boot on another core while this thread reads and compiles the program.
+ */
+function nodeHost(insecure: string[], store?: string): NodeHost {
+  // Images: the store a container's image was pulled into; the shell's `image` command.
+  const images = nodeImageService(insecure, store);
+  return new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, startWorkerNow: true });
 }
 
 function errMsg(e: unknown): string {

@@ -40,6 +40,12 @@ export interface NodeHostOptions {
   rootfs?: string;
   /** The images (containers of RunRequest.image, the shell's `image` command); absent: none. */
   images?: ImageService;
+  /**
+   * Start one process worker at once, for the first process to take (the
+   * CLI: it boots on another core while the kernel is built and the program
+   * compiled, instead of after).
+   */
+  startWorkerNow?: boolean;
 }
 
 export class NodeHost implements Host {
@@ -53,11 +59,19 @@ export class NodeHost implements Host {
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     this.images = opts.images;
+    if (opts.startWorkerNow) this.early = this.startProcessWorker();
   }
 
   readonly images?: ImageService;
+  /** The worker started by startWorkerNow, until the kernel asks for one. */
+  private early: WorkerHandle | null = null;
 
   startProcessWorker(): WorkerHandle {
+    const early = this.early;
+    if (early) {
+      this.early = null;
+      return early;
+    }
     const w = new Worker(this.workerUrl);
     return {
       postMessage: (msg, transfer) => w.postMessage(msg, transfer ?? []),
