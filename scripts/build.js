@@ -1,5 +1,7 @@
-// Bundle the Node entry points (the CLI, which runs the kernel, and the
-// process worker) into dist/. Run by `npm ci` (prepare), `npm run build:node`,
+// Bundle the Node entry points into dist/: the CLI in two parts — cli.js
+// (the arguments; it starts the first process worker) and runner.js (the
+// kernel, the host, the images; cli.js loads it while that worker boots) —
+// and the process worker. Run by `npm ci` (prepare), `npm run build:node`,
 // `npm test` and the test setup; bin/tabkernel.js only loads the result.
 // The bundles are CommonJS (dist/package.json says so): Node boots a worker
 // whose entry is CommonJS 10–20 ms sooner than one whose entry is an ES
@@ -19,6 +21,7 @@ export function build() {
   buildSync({
     entryPoints: {
       cli: path.join(root, 'kernel/host/node/cli.ts'),
+      runner: path.join(root, 'kernel/host/node/runner.ts'),
       'process-worker': path.join(root, 'kernel/host/node/process-worker.ts'),
     },
     outdir: out,
@@ -28,6 +31,8 @@ export function build() {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
+    // cli.js loads runner.js at run time rather than containing it (see above).
+    external: ['./runner.js'],
     // CommonJS has no import.meta: the sources' import.meta.url is the bundle's own URL.
     define: { 'import.meta.url': '__bundle_url' },
     banner: { js: 'const __bundle_url = require("node:url").pathToFileURL(__filename).href;' },

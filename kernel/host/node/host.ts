@@ -41,11 +41,11 @@ export interface NodeHostOptions {
   /** The images (containers of RunRequest.image, the shell's `image` command); absent: none. */
   images?: ImageService;
   /**
-   * Start one process worker at once, for the first process to take (the
-   * CLI: it boots on another core while the kernel is built and the program
-   * compiled, instead of after).
+   * A process worker of processWorker's, started already, for the first
+   * process to take (the CLI starts it before it loads the kernel, so that
+   * it boots on another core meanwhile: cli.ts).
    */
-  startWorkerNow?: boolean;
+  firstWorker?: Worker;
 }
 
 export class NodeHost implements Host {
@@ -59,20 +59,16 @@ export class NodeHost implements Host {
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     this.images = opts.images;
-    if (opts.startWorkerNow) this.early = this.startProcessWorker();
+    this.early = opts.firstWorker ?? null;
   }
 
   readonly images?: ImageService;
-  /** The worker started by startWorkerNow, until the kernel asks for one. */
-  private early: WorkerHandle | null = null;
+  /** NodeHostOptions.firstWorker, until the kernel asks for a worker. */
+  private early: Worker | null;
 
   startProcessWorker(): WorkerHandle {
-    const early = this.early;
-    if (early) {
-      this.early = null;
-      return early;
-    }
-    const w = new Worker(this.workerUrl);
+    const w = this.early ?? new Worker(this.workerUrl);
+    this.early = null;
     return {
       postMessage: (msg, transfer) => w.postMessage(msg, transfer ?? []),
       onMessage: (cb) => w.on('message', cb),
