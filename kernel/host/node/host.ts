@@ -9,6 +9,7 @@ import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
+import { nodeSha256 } from './registry.js';
 import type { ImageService } from '../../image/service.js';
 
 /** Read the host fd asynchronously (libuv's thread pool), never blocking the kernel. */
@@ -76,6 +77,9 @@ export class NodeHost implements Host {
       terminate: () => void w.terminate(),
     };
   }
+
+  /** node:crypto's SHA-256 for the module cache's keys. */
+  readonly sha256 = nodeSha256;
 
   /** The host's CLOCK_MONOTONIC, the same in every thread (process-worker.ts uses it too). */
   readonly monotonicClock = process.hrtime.bigint;
