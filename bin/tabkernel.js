@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-// The tabkernel command. Rebuilds dist/ first when the kernel sources changed,
-// so it works straight from a checkout after `npm ci`.
-import { build, stale } from '../scripts/build.js';
+// The tabkernel command: loads the built bundle (dist/cli.js) and nothing else.
+// `npm ci` builds dist/ (the prepare script); after changing the sources,
+// `npm run build:node` rebuilds it.
+import { createRequire } from 'node:module';
 
-if (stale()) build();
-const { main } = await import('../dist/cli.js');
-main(process.argv.slice(2));
+const require = createRequire(import.meta.url);
+let cli;
+try {
+  cli = require('../dist/cli.js');
+} catch (e) {
+  if (e.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli.js')) throw e;
+  process.stderr.write('tabkernel: the CLI is not built (no dist/cli.js): run `npm run build:node` in the checkout (npm ci does it)\n');
+  process.exit(1);
+}
+cli.main(process.argv.slice(2));

@@ -5,6 +5,7 @@
 // the top floor (eslint.config.js enforces both); not in abi/, because it is
 // no shared-memory data but objects and callbacks that name kernel types.
 import type { DirInode } from './fs/inode.js';
+import type { Sha256Factory } from './image/digest.js';
 import type { ImageService } from './image/service.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
@@ -54,6 +55,12 @@ export interface Host {
    * each thread's performance.now(), aligned to the kernel's time origin (lib/time.ts).
    */
   readonly monotonicClock?: () => bigint;
+  /**
+   * A SHA-256 for the compiled-module cache's keys (proc/modules.ts); absent:
+   * WebCrypto's. Node's node:crypto hashes 2–3× as fast as its WebCrypto, and
+   * every program's bytes are hashed before they compile.
+   */
+  readonly sha256?: Sha256Factory;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

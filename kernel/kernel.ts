@@ -84,7 +84,7 @@ export class Kernel implements Sys {
   /** Regular files' descriptions and inodes that processes use without the kernel (fs/filetable.ts). */
   readonly files = new FileTable();
   readonly ptys = new PtyTable((pgid, sig) => this.lifecycle.signalGroup(pgid, sig));
-  private readonly modules = new ModuleCache();
+  private readonly modules: ModuleCache;
   private readonly loader: Loader;
   private readonly workers: WorkerPool;
   /** Programs' memory against the budget; kills the largest when guests hold too much. */
@@ -117,6 +117,7 @@ export class Kernel implements Sys {
     this.budget = new MemoryBudget(opts.memory ?? DEFAULT_BUDGET);
     this.vfs = new Vfs({ budget: this.budget, tmpSize: opts.tmpSize ?? Math.floor(this.budget.limit / 2) });
     this.pipeArena = new PipeArena(this.budget);
+    this.modules = new ModuleCache(host.sha256);
     this.loader = new Loader(this.modules);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`), this.trace);
     this.oom = new OomKiller(this.procs, this.workers, this.budget, (p, sig, why) => {

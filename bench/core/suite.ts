@@ -7,6 +7,8 @@ import { fromSamples, parseBatches, timeTask, toResult, type Result, type Sample
 import type { FloorMode } from './floor.js';
 
 export type Program = 'syscalls' | 'procs' | 'jumps' | 'jumps-invoke';
+/** The start.* cases' programs: one fd_write (hello), and flite (21 MB) saying a sentence. */
+export type StartProgram = 'hello' | 'flite';
 
 export interface Platform {
   readonly name: string;
@@ -23,6 +25,14 @@ export interface Platform {
   readonly tmp: { guest: string; host: string };
   /** The image cases (absent: n/a here). */
   readonly images?: ImageBench;
+  /**
+   * The start.* cases: one run of `prog` from a fresh OS process — `tabkernel
+   * run` (the CLI) or `node` with node:wasi — checked, its wall time in ms
+   * (absent: n/a here).
+   */
+  startRun?(subject: 'tabkernel' | 'node:wasi', prog: StartProgram): Promise<number>;
+  /** The host's load averages (1, 5, 15 minutes), where it has them: logged beside the start.* cases. */
+  loadavg?(): number[];
 }
 
 export type StartMode = 'cold' | 'warm';
@@ -163,6 +173,39 @@ function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<n
   };
 }
 
+/**
+ * Start-up: `tabkernel run PROG` against node:wasi, each run a fresh OS
+ * process timed from spawn to exit. The two alternate round by round (one
+ * untimed run of each first), so both see the same machine.
+ */
+function startCase(name: string, prog: StartProgram, rounds: (o: Options) => number): Case {
+  type Pair = Record<'tabkernel' | 'node:wasi', Sample[]>;
+  return {
+    name, unit: 'ms',
+    run: (p, o) => {
+      const startRun = p.startRun?.bind(p);
+      if (!startRun) return {};
+      let pair: Promise<Pair> | null = null;
+      const alternate = async (): Promise<Pair> => {
+        const out: Pair = { tabkernel: [], 'node:wasi': [] };
+        await startRun('tabkernel', prog);
+        await startRun('node:wasi', prog);
+        const load = (): string => p.loadavg?.().map((l) => l.toFixed(2)).join(' ') ?? 'n/a';
+        const before = load();
+        for (let i = 0; i < rounds(o); i++) {
+          for (const s of i % 2 ? (['node:wasi', 'tabkernel'] as const) : (['tabkernel', 'node:wasi'] as const)) {
+            out[s].push({ ns: (await startRun(s, prog)) * 1e6, ops: 1 });
+          }
+        }
+        o.log(`  ${name}: ${rounds(o)} alternating rounds; load average ${before} → ${load()}`);
+        return out;
+      };
+      const subject = (s: keyof Pair) => async () => fromSamples(name, s, 'ms', (await (pair ??= alternate()))[s]);
+      return { tabkernel: subject('tabkernel'), 'node:wasi': subject('node:wasi') };
+    },
+  };
+}
+
 const noBytes = async (): Promise<number> => 0;
 const imageRuns = (full: number, quick: number) => (o: Options) => (o.quick ? quick : full);
 
@@ -194,6 +237,8 @@ export const CASES: Case[] = [
   jumpsCase('setjmp.jump.invoke', 'jumps-invoke', 'jump'),
   jumpsCase('setjmp.call', 'jumps', 'call'),
   jumpsCase('setjmp.call.invoke', 'jumps-invoke', 'call'),
+  startCase('start.run', 'hello', (o) => (o.quick ? 3 : 15)),
+  startCase('start.flite', 'flite', (o) => (o.quick ? 3 : 9)),
   imageCase('image.pull', 'MB/s', (b) => b.pullBytes(), { tabkernel: (b) => b.pull('tabkernel'), skopeo: (b) => b.pull('skopeo') }, imageRuns(7, 2)),
   imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => b.unpack(), native: (b) => b.unpackNative() }, imageRuns(7, 2)),
   imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start('cold', 'tabkernel'), rootfs: (b) => b.start('cold', 'rootfs') }, imageRuns(9, 3)),

@@ -16,8 +16,9 @@ import type { FloorMessage, FloorMode, FloorReply } from '../core/floor.js';
 import { floorSab } from '../core/floor.js';
 import { KernelRunner } from '../core/runner.js';
 import type { Sample } from '../core/stats.js';
-import type { Platform, Program } from '../core/suite.js';
+import type { Platform, Program, StartProgram } from '../core/suite.js';
 import { NodeImages } from './image.js';
+import { StartRuns } from './startup.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const WASM: Record<Program, string> = {
@@ -52,6 +53,17 @@ export class NodePlatform implements Platform {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabkernel-bench-'));
     this.bin = dir;
     this.tmp = { guest: '/tmp', host: dir };
+    this.starts = new StartRuns(root, dir);
+  }
+
+  private readonly starts: StartRuns;
+
+  startRun(subject: 'tabkernel' | 'node:wasi', prog: StartProgram): Promise<number> {
+    return this.starts.run(subject, prog);
+  }
+
+  loadavg(): number[] {
+    return os.loadavg();
   }
 
   /** Build the native programs (gcc -O2); false when there is no gcc. */

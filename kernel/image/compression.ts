@@ -13,10 +13,11 @@
 // blob's digest was verified before (the label decides nothing about trust),
 // and kind to registries that mislabel. Bytes that are neither gzip, zstd nor
 // a tar are refused with an error naming the media type and the first bytes.
+// fflate and fzstd are imported when a stream first needs them: evaluating
+// them builds their tables (10–40 ms on the 2-core VM), which every start of
+// the CLI paid before, though a run that unpacks no layer never uses them.
 // Spec: OCI image-spec media-types.md and layer.md; Docker image manifest v2
 // schema 2; RFC 1952 (gzip magic), RFC 8878 (zstd frame magic).
-import { Gunzip } from 'fflate';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { looksLikeTar } from './tar.js';
 
 export type ByteStream = AsyncIterable<Uint8Array>;
@@ -111,21 +112,21 @@ async function* marked(input: ByteStream, failures: WeakSet<object>): AsyncGener
 
 /** gunzip in JavaScript (fflate's streaming Gunzip, multi-member), for hosts without a native inflater. */
 export function gunzip(input: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
-  return pushed((emit) => new Gunzip(emit), input);
+  return pushed(async (emit) => new (await import('fflate')).Gunzip(emit), input);
 }
 
 /** zstd (fzstd's streaming decoder, all frames of the stream). */
 export function unzstd(input: ByteStream): AsyncGenerator<Uint8Array, void, undefined> {
-  return pushed((emit) => new ZstdDecompress(emit), input);
+  return pushed(async (emit) => new (await import('fzstd')).Decompress(emit), input);
 }
 
 /** A push-style decoder (fflate's and fzstd's shape: push(chunk, final), output to a callback) as a stream. */
 async function* pushed(
-  make: (emit: (chunk: Uint8Array) => void) => { push(chunk: Uint8Array, final?: boolean): void },
+  make: (emit: (chunk: Uint8Array) => void) => Promise<{ push(chunk: Uint8Array, final?: boolean): void }>,
   input: ByteStream,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const out: Uint8Array[] = [];
-  const d = make((chunk) => {
+  const d = await make((chunk) => {
     if (chunk.length) out.push(chunk);
   });
   for await (const chunk of input) {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MEMORY_IMPORT } from '../abi/imports.js';
-import { findProblems, importProblems, ModuleCache } from './modules.js';
+import { digest, findProblems, importProblems, ModuleCache } from './modules.js';
 import { readInterface } from './wasmsections.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -111,6 +112,20 @@ describe('judging whether a program can run', () => {
     const first = importProblems(m);
     expect(first).toEqual([`mistyped import: ${W}::fd_write: expected (i32, i32, i32, i32) -> i32, found (i32) -> i32`]);
     expect(importProblems(m)).toBe(first);
+  });
+
+  it('keys modules by the host\'s hash when it has one, the same digest as WebCrypto\'s', async () => {
+    const hashed: number[] = [];
+    const sha256 = async () => {
+      const h = createHash('sha256');
+      return { update: (d: Uint8Array) => void (hashed.push(d.length), h.update(d)), hex: () => h.digest('hex') };
+    };
+    const bytes = program([[W, 'fd_close', ['i32'], ['i32']]]);
+    expect(await digest(bytes, sha256)).toBe(await digest(bytes));
+    const cache = new ModuleCache(sha256);
+    const m = await cache.get(bytes);
+    expect(await cache.get(bytes.slice())).toBe(m);
+    expect(hashed).toEqual([bytes.length, bytes.length, bytes.length]);
   });
 
   it('falls back to names and kinds for a module compiled elsewhere', () => {

@@ -5,14 +5,18 @@
 // (abi/imports.ts), and the entry point a command exports. A JS host function
 // accepts any signature, so a mistyped import would link and then misbehave.
 import { ENTRY_POINT, importSignatures, INVOKE_MODULE, invokeSignature, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
+import type { Sha256Factory } from '../image/digest.js';
 import { importMemory } from './memimport.js';
 import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
 
+  /** `sha256`: the host's hash (hostapi.ts Host.sha256), else WebCrypto's. */
+  constructor(private readonly sha256?: Sha256Factory) {}
+
   async get(bytes: Uint8Array): Promise<WebAssembly.Module> {
-    const key = await digest(bytes);
+    const key = await digest(bytes, this.sha256);
     let m = this.modules.get(key);
     if (!m) {
       m = compile(bytes);
@@ -40,7 +44,12 @@ export function memoryTypeOf(module: WebAssembly.Module): MemoryType | undefined
   return suppliedMemory.get(module);
 }
 
-export async function digest(bytes: Uint8Array): Promise<string> {
+export async function digest(bytes: Uint8Array, sha256?: Sha256Factory): Promise<string> {
+  if (sha256) {
+    const h = await sha256();
+    h.update(bytes);
+    return h.hex();
+  }
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -6,7 +6,11 @@
 // crash to `onCrash`, a fork source (abi/messages.ts ForkSource) to the
 // process, which may be parked waiting for it (syscall/process.ts, fork).
 // The life cycle (proc/lifecycle.ts) takes, binds and releases workers; the
-// kernel loop refills the pool when it is about to sleep (kernel.ts).
+// kernel loop refills the pool when it is about to sleep (kernel.ts), but only
+// once a second process was asked for while one runs (a spawn or a fork):
+// before that, spares would take the cores the first process's worker boots
+// and runs on, and a run of one program never uses them (docs/BENCHMARKS.md,
+// start.run). Programs run one after another reuse the recycled worker.
 import type { WorkerNotice } from '../abi/messages.js';
 import type { Host, WorkerHandle } from '../hostapi.js';
 import type { Process } from './process.js';
@@ -35,6 +39,8 @@ export class WorkerPool {
   private readonly owner = new Map<WorkerHandle, Process>();
   /** Workers started minus workers terminated. */
   private live = 0;
+  /** Whether refill may start spares: a worker was taken while another process ran. */
+  private armed = false;
 
   constructor(
     private readonly host: Pick<Host, 'startProcessWorker'>,
@@ -58,6 +64,8 @@ export class WorkerPool {
    * kept a memory of just that size (runtime/mempool.ts), else the most recent.
    */
   take(pages?: number): WorkerHandle {
+    // A process asks for another (or two run at once): keep spares from now on.
+    if (this.owner.size > 0) this.armed = true;
     let i = this.idle.length - 1;
     if (pages !== undefined) {
       const match = this.idle.findLastIndex((w) => this.keptPages.get(w) === pages);
@@ -74,6 +82,7 @@ export class WorkerPool {
    * its boot takes a core for tens, which must not land in the middle of a spawn.
    */
   refill(): void {
+    if (!this.armed) return;
     while (this.idle.length < POOL_MIN) this.idle.push(this.start());
   }
 

@@ -6,16 +6,33 @@
 // A PROGRAM (no .wasm file) is found on the root image's PATH. A REF (its
 // first component a registry host, or an @sha256: digest; any name with
 // --image) is an image, pulled if the store lacks it, whose entrypoint runs
-// in a container (Docker's rules: image/config.ts). Stdio passes straight
-// through (this thread never touches process.stdout); the exit status is the
+// in a container (Docker's rules: image/config.ts). This file reads the
+// arguments and starts the first process's worker; runner.ts, loaded while
+// that worker boots, runs the kernel in this thread. The exit status is the
 // program's.
 import fs from 'node:fs';
 import os from 'node:os';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
-import { DEFAULT_PATH, firstEnv, type ExitNotice, type MountSpec, type RunRequest } from '../../abi/messages.js';
-import { containerRun, imageForRun, imageMain, isImageReference, IMAGE_USAGE } from './images.js';
+import { DEFAULT_PATH, firstEnv, type MountSpec } from '../../abi/messages.js';
+import { namesRegistry, parseReference } from '../../image/reference.js';
+import { fail } from './fail.js';
+
+/**
+ * The rest of the CLI: the kernel, its host and the images (runner.ts), a
+ * bundle of its own (dist/runner.js, scripts/build.js), loaded once the first
+ * process worker is on its way, so that the worker boots on another core
+ * while this thread parses and builds the kernel. Loaded with require: an
+ * import() of a CommonJS file first scans all of it for its export names.
+ */
+const loadRunner = (): typeof import('./runner.js') => createRequire(import.meta.url)('./runner.js') as typeof import('./runner.js');
+
+/** A process worker for the first process, started before anything else is done. */
+function startFirstWorker(): Worker {
+  return new Worker(new URL('./process-worker.js', import.meta.url));
+}
 
 const VERSION = '0.1.0';
 
@@ -34,12 +51,7 @@ const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]
        tabkernel image pull|ls|rm|inspect REF (tabkernel image --help)
 `;
 
-function fail(msg: string, status = 2): never {
-  fs.writeSync(2, msg.endsWith('\n') ? msg : msg + '\n');
-  process.exit(status);
-}
-
-interface Options {
+export interface Options {
   tty: boolean;
   memory?: number;
   tmpSize?: number;
@@ -121,6 +133,7 @@ export function parseArgs(argv: string[]): Options {
 
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'image') {
+    const { imageMain, IMAGE_USAGE } = loadRunner();
     if (argv[1] === '--help' || argv[1] === '-h') {
       fs.writeSync(1, IMAGE_USAGE);
       process.exit(0);
@@ -129,6 +142,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const opts = parseArgs(argv);
   if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
+  const worker = startFirstWorker();
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let wasm: Uint8Array | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
@@ -145,14 +159,21 @@ export async function main(argv: string[]): Promise<void> {
   // A program of the root image gets a PATH, as a container runtime gives one;
   // a host .wasm file sees exactly its --env variables, as under wasmtime.
   const env = firstEnv(opts.env, wasm === undefined);
-  start(opts, {
+  loadRunner().runFirst(opts, {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env, cwd: opts.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
-  });
+  }, worker);
+}
+
+/** Whether `run`'s program argument is an image reference rather than a file or a program of the root image. */
+function isImageReference(text: string): boolean {
+  if (!namesRegistry(text) && !text.includes('@sha256:')) return false;
+  return !(parseReference(text) instanceof Error);
 }
 
 /** `run REF`: the image pulled if need be, then its command in a container. */
 async function runImage(opts: Options): Promise<void> {
+  const { containerRun, imageForRun, runFirst } = loadRunner();
   let run: ReturnType<typeof containerRun>;
   try {
     const image = await imageForRun(opts.program, { insecure: opts.insecure });
@@ -162,55 +183,10 @@ async function runImage(opts: Options): Promise<void> {
   }
   if (run instanceof Error) fail(`tabkernel: ${run.message}`, 125);
   const { command } = run;
-  start(opts, {
+  runFirst(opts, {
     type: 'run', argv: command.argv, env: command.env, cwd: opts.cwdGiven ? opts.cwd : command.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize, image: run.image,
-  });
-}
-
-/** Start the kernel worker on `req` and pass stdio, resizes and the exit status through. */
-function start(opts: Options, req: RunRequest): void {
-  req.insecure = opts.insecure;
-  const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url));
-  if (opts.tty) {
-    if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
-    // The PTY's line discipline does the editing and echo now: the host terminal goes raw.
-    process.stdin.setRawMode(true);
-    process.on('exit', () => process.stdin.isTTY && process.stdin.setRawMode(false));
-    req.tty = { rows: process.stdout.rows || 24, cols: process.stdout.columns || 80 };
-    process.stdout.on('resize', () => kernel.postMessage({ type: 'resize', rows: process.stdout.rows, cols: process.stdout.columns }));
-  }
-  kernel.on('error', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
-  // Standard input, read here and handed to the kernel one chunk per request.
-  const chunks: Array<Uint8Array | null> = [];
-  let wanted = false;
-  let stdinStarted = false;
-  const deliver = (): void => {
-    if (!wanted || chunks.length === 0) return;
-    wanted = false;
-    kernel.postMessage({ type: 'stdin-data', data: chunks.shift() });
-  };
-  kernel.on('message', (notice: ExitNotice | { type: 'stdin-want' }) => {
-    if (notice.type === 'stdin-want') {
-      wanted = true;
-      if (!stdinStarted) {
-        stdinStarted = true;
-        process.stdin.on('data', (d: Buffer) => {
-          process.stdin.pause();
-          chunks.push(new Uint8Array(d));
-          deliver();
-        });
-        process.stdin.on('end', () => (chunks.push(null), deliver()));
-        process.stdin.on('error', () => (chunks.push(null), deliver()));
-      }
-      if (chunks.length > 0) deliver();
-      else process.stdin.resume();
-      return;
-    }
-    if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
-    process.exit(notice.status);
-  });
-  kernel.postMessage(req);
+  }, startFirstWorker());
 }
 
 function errMsg(e: unknown): string {

@@ -9,6 +9,7 @@ import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
+import { nodeSha256 } from './registry.js';
 import type { ImageService } from '../../image/service.js';
 
 /** Read the host fd asynchronously (libuv's thread pool), never blocking the kernel. */
@@ -40,6 +41,12 @@ export interface NodeHostOptions {
   rootfs?: string;
   /** The images (containers of RunRequest.image, the shell's `image` command); absent: none. */
   images?: ImageService;
+  /**
+   * A process worker of processWorker's, started already, for the first
+   * process to take (the CLI starts it before it loads the kernel, so that
+   * it boots on another core meanwhile: cli.ts).
+   */
+  firstWorker?: Worker;
 }
 
 export class NodeHost implements Host {
@@ -53,12 +60,16 @@ export class NodeHost implements Host {
     this.workerUrl = opts.processWorker ?? new URL('./process-worker.js', import.meta.url);
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     this.images = opts.images;
+    this.early = opts.firstWorker ?? null;
   }
 
   readonly images?: ImageService;
+  /** NodeHostOptions.firstWorker, until the kernel asks for a worker. */
+  private early: Worker | null;
 
   startProcessWorker(): WorkerHandle {
-    const w = new Worker(this.workerUrl);
+    const w = this.early ?? new Worker(this.workerUrl);
+    this.early = null;
     return {
       postMessage: (msg, transfer) => w.postMessage(msg, transfer ?? []),
       onMessage: (cb) => w.on('message', cb),
@@ -66,6 +77,9 @@ export class NodeHost implements Host {
       terminate: () => void w.terminate(),
     };
   }
+
+  /** node:crypto's SHA-256 for the module cache's keys. */
+  readonly sha256 = nodeSha256;
 
   /** The host's CLOCK_MONOTONIC, the same in every thread (process-worker.ts uses it too). */
   readonly monotonicClock = process.hrtime.bigint;

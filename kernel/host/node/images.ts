@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { ImageRun } from '../../abi/messages.js';
 import { containerCommand, type ContainerCommand } from '../../image/config.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
-import { formatReference, namesRegistry, parseReference } from '../../image/reference.js';
+import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
 import { DirBlobStore, defaultCacheDir } from './blobstore.js';
@@ -26,12 +26,6 @@ export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
 /** The images of this user: the cache directory's store, the registries their auth files open. */
 export function nodeImageService(insecure: readonly string[] = [], dir = defaultCacheDir()): ImageService {
   return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate);
-}
-
-/** Whether `run`'s program argument is an image reference rather than a file or a program of the root image. */
-export function isImageReference(text: string): boolean {
-  if (!namesRegistry(text) && !text.includes('@sha256:')) return false;
-  return !(parseReference(text) instanceof Error);
 }
 
 function say(line: string): void {

@@ -1,0 +1,44 @@
+// The CLI's second half (dist/runner.js): the kernel, its Node host and the
+// images. cli.ts loads it after starting the first process's worker, so that
+// the worker boots on another core while this bundle is parsed and the
+// program read and compiled. The kernel runs in the CLI's own thread: the
+// thread has nothing else to do, and a kernel worker cost 25–35 ms of boot
+// before the first instruction (docs/ARCHITECTURE.md, Threads). Stdio passes
+// straight through (output.ts writes fds 1 and 2, stdin.ts reads fd 0).
+import fs from 'node:fs';
+import tty from 'node:tty';
+import type { Worker } from 'node:worker_threads';
+import type { RunRequest } from '../../abi/messages.js';
+import { Kernel } from '../../kernel.js';
+import type { Options } from './cli.js';
+import { fail } from './fail.js';
+import { NodeHost } from './host.js';
+import { nodeImageService } from './images.js';
+import { outputStreams } from './output.js';
+import { processStdin } from './stdin.js';
+
+export { containerRun, imageForRun, imageMain, IMAGE_USAGE } from './images.js';
+
+/**
+ * Run `req` as the first process of a kernel in this thread, on `worker`;
+ * pass the terminal's size through, and exit with the program's status.
+ */
+export function runFirst(opts: Pick<Options, 'tty' | 'insecure'>, req: RunRequest, worker: Worker): void {
+  process.on('uncaughtException', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
+  // Images: the store a container's image was pulled into; the shell's `image` command.
+  const images = nodeImageService(opts.insecure, req.image?.store);
+  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker });
+  const kernel = new Kernel(host, { trace: !!process.env.TABKERNEL_TRACE, memory: req.memory, tmpSize: req.tmpSize });
+  if (opts.tty) {
+    if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
+    // The PTY's line discipline does the editing and echo now: the host terminal goes raw.
+    process.stdin.setRawMode(true);
+    process.on('exit', () => process.stdin.isTTY && process.stdin.setRawMode(false));
+    req.tty = { rows: process.stdout.rows || 24, cols: process.stdout.columns || 80 };
+    process.stdout.on('resize', () => kernel.boot.resizeConsole(process.stdout.rows, process.stdout.columns));
+  }
+  void kernel.boot.run(req).then((notice) => {
+    if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
+    process.exit(notice.status);
+  });
+}
