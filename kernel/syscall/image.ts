@@ -36,7 +36,7 @@ export function image(t: Task, op: number, ref: string, progressFd: number): Res
   if (!images) return answer(t, { errno: Errno.NOSYS, message: 'this host keeps no images' });
   if (!Object.values(ImageOp).includes(op as never)) return Errno.INVAL;
   const r = t.await<Outcome>(() => {
-    const out = ProgressFd.of(t.proc, progressFd);
+    const out = ProgressFd.of(t, progressFd);
     if (typeof out === 'number') return { errno: out, message: '' };
     // PULL goes to the registry whatever the store holds: the host hears of it at once.
     const progress = pullProgress(t, ref, out, op === ImageOp.PULL);
