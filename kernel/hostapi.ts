@@ -6,6 +6,7 @@
 // no shared-memory data but objects and callbacks that name kernel types.
 import type { DirInode } from './fs/inode.js';
 import type { Sha256Factory } from './image/digest.js';
+import type { PullReport } from './image/progress.js';
 import type { ImageService } from './image/service.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
@@ -49,6 +50,14 @@ export interface Host {
   rootImage?(): Array<[string, DirInode]> | Error;
   /** The images the host keeps (its blob store and registry client); absent: the host runs no images. */
   readonly images?: ImageService;
+  /**
+   * How a pull that a process asked for goes (the shell's `image pull`, `image
+   * run`): per layer (its start, its end, and at most every PROGRESS_MS
+   * between: image/progress.ts), then one report with `end`. The page shows
+   * them on its status line; absent (the CLI, whose terminal shows what the
+   * process itself prints): not reported.
+   */
+  pullProgress?(report: PullReport): void;
   /**
    * A system-wide monotonic clock in ns that every thread reads alike (Node's
    * process.hrtime.bigint); the host's process workers use it too. Absent:

@@ -141,7 +141,7 @@ export class Kernel implements Sys {
         this.addTerminalDevices(dev.root);
         return dev.root;
       },
-    });
+    }, (r) => host.pullProgress?.(r));
     this.addTerminalDevices(this.vfs.dev.root);
     this.boot = new Boot({
       host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,

@@ -4,7 +4,8 @@
 // /root on the kernel's console PTY, which an xterm.js terminal filling the
 // window is the master of: keys go in as typed, output is written as it comes,
 // the window size follows the page's. The status line over the terminal
-// shows the image's loading progress, errors and the shell's exit.
+// shows the image's loading progress, errors and the shell's exit, and the
+// progress of the pulls the terminal's `image pull` and `image run` make.
 // With ?image=REF the page runs a container instead: the kernel worker pulls
 // REF (or finds it in the IndexedDB image store), the status line shows each
 // layer's progress, and the image's command runs on the terminal (a shell
@@ -24,7 +25,8 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
 import { parseSize } from '../kernel/mm/budget.js';
-import type { ImageNotice, PersistNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
+import type { ImageNotice, PersistNotice, ProcessPullNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
+import type { LayerUpdate } from '../kernel/image/progress.js';
 
 declare global {
   interface Window {
@@ -59,7 +61,14 @@ function imageStatus(p: ImageNotice): void {
   else setStatus('loading', `loading the root image: ${p.files}/${p.totalFiles} files, ${mb(p.bytes)} of ${mb(p.totalBytes)} MB`);
 }
 
-/** Progress of a pull on the status line: the route, then each layer's bytes of its total and rate. */
+/** A pull's progress as the status line says it: "…" before the first layer, then each layer's bytes of its total and rate. */
+function layerText(l: LayerUpdate | undefined): string {
+  if (!l) return '…';
+  const which = `layer ${l.index + 1}/${l.count}`;
+  return l.cached ? `: ${which} already stored` : `: ${which}, ${mb(l.done)} of ${mb(l.total)} MB, ${mb(l.rate)} MB/s`;
+}
+
+/** Progress of the page's pull (?image=) on the status line: the route, then each layer. */
 function pullStatus(reference: string): (n: PullNotice) => void {
   let via = '';
   return (n) => {
@@ -67,11 +76,35 @@ function pullStatus(reference: string): (n: PullNotice) => void {
       via = n.route === 'direct' ? ' (direct)' : ' (through the registry proxy)';
       statusEl.dataset.route = n.route;
     }
-    const l = n.layer;
-    const what = !l ? '…'
-      : l.cached ? `: layer ${l.index + 1}/${l.count} already stored`
-      : `: layer ${l.index + 1}/${l.count}, ${mb(l.done)} of ${mb(l.total)} MB, ${mb(l.rate)} MB/s`;
-    setStatus('loading', `pulling ${reference}${via}${what}`);
+    setStatus('loading', `pulling ${reference}${via}${layerText(n.layer)}`);
+  };
+}
+
+/**
+ * Pulls the terminal's processes make (`image pull`, `image run`): while any
+ * goes, the status line shows the one last heard from, and data-pull its
+ * reference; when the last ends (done or failed) the status line is as it was.
+ * The terminal shows the process's own progress and errors.
+ */
+function processPullStatus(): (n: ProcessPullNotice) => void {
+  const going = new Map<number, string>();
+  let before = { text: '', error: false };
+  const show = (text: string, error: boolean): void => {
+    statusEl.textContent = text;
+    statusEl.classList.toggle('error', error);
+  };
+  return (n) => {
+    if (n.end) {
+      if (!going.delete(n.pid)) return;
+    } else {
+      if (going.size === 0) before = { text: statusEl.textContent ?? '', error: statusEl.classList.contains('error') };
+      going.set(n.pid, `pulling ${n.reference}${layerText(n.layer)}`);
+      statusEl.dataset.pull = n.reference;
+    }
+    const latest = n.end ? [...going.values()].at(-1) : going.get(n.pid);
+    if (latest !== undefined) return show(latest, false);
+    delete statusEl.dataset.pull;
+    show(before.text, before.error);
   };
 }
 
@@ -176,6 +209,7 @@ async function main(): Promise<void> {
   window.tabkernel = { terminal: term, kernel, BrowserKernel };
   // The last changes are saved when the page is hidden or left (the timer may not have come round).
   kernel.onPersist(persistStatus);
+  kernel.onProcessPull(processPullStatus());
   addEventListener('pagehide', () => kernel.persistNow());
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && kernel.persistNow());
 

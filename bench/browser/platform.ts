@@ -10,7 +10,6 @@ import { BrowserHost } from '../../kernel/host/browser/host.js';
 import type { LayerTree } from '../../kernel/fs/layer.js';
 import { fetchRootImage } from '../../kernel/host/browser/image.js';
 import { isGecko, type PageWorkers } from '../../kernel/host/browser/page-workers.js';
-import type { OutputNotice } from '../../kernel/abi/messages.js';
 import { floorSab, type FloorMessage, type FloorMode, type FloorReply } from '../core/floor.js';
 import type { Sample } from '../core/stats.js';
 import { KernelRunner } from '../core/runner.js';
@@ -33,7 +32,7 @@ export class BrowserPlatform implements Platform {
 
   private constructor(wasm: Record<Program, Uint8Array>, image: LayerTree, workers: PageWorkers | null) {
     this.runner = new KernelRunner(wasm, (output) => {
-      const host = new BrowserHost((msg: OutputNotice) => output(msg.fd, msg.data), {
+      const host = new BrowserHost((msg) => msg.type === 'output' && output(msg.fd, msg.data), {
         startWorker: workers ? () => workers.start() : undefined,
       });
       const kernel = new Kernel(host);

@@ -116,7 +116,7 @@ export const tabkernelSignatures = {
   fcntl_lock: [[i32, i32, i32, i32, i64, i64, i32], i32], // fd, cmd, type, whence, start, len → struct tk_lock (F_GETLK)
   flock: [[i32, i32], i32],                             // fd, operation
   ppoll: [[i32, i32, i32, i64, i64, i32, i32, i32], i32], // in, out, nsubscriptions, mask (TK_MASK_UNCHANGED: kept), signals to take → nevents, old mask, signal taken
-  image: [[i32, i32, i32, i32, i32, i32], i32],         // op, ref, len, buf, len → used (ERANGE: the size needed)
+  image: [[i32, i32, i32, i32, i32, i32, i32], i32],    // op, ref, len, progress fd, buf, len → used (ERANGE: the size needed)
   container: [[i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], i32], // ref, len, entrypoint, len, args, len, env, len, msg buf, len → used
   longjmp: [[], null],                                  // unwinds to the nearest env.invoke_* (runtime/sjlj.ts)
 } as const satisfies Record<string, Signature>;

@@ -118,7 +118,7 @@ export const syscalls = {
   // waiting with a signal mask (syscall/poll.ts): pselect, ppoll, sigtimedwait
   ppoll: [BUF, N, N, N],                  // poll_oneoff's subscriptions (may be none), count, the mask for the wait (-1: unchanged), signals to take instead of handling → out: events; ret0: event count, ret1: the mask before, ret2: the signal taken (0: none)
   // images and containers (syscall/image.ts; the host's image service: image/service.ts)
-  image: [N, STR],                        // op (TK_IMAGE_*), reference ('' for LIST) → out: JSON, or an error's message; ret0: its length
+  image: [N, STR, N],                     // op (TK_IMAGE_*), reference ('' for LIST), progress fd (-1: none) → out: the answer's text, or an error's message; ret0: its length
   container: [STR, STR, BUF, BUF],        // reference, entrypoint ('': the image's), args (replace Cmd when any), env (NAME=VALUE sets, NAME unsets), NUL-terminated → exec of the image's command in a fresh container (no answer on success); on an error out: its message, ret0: its length
   // terminals (syscall/tty.ts)
   tcsetpgrp: [N, N],                      // fd, pgid

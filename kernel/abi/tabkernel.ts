@@ -99,11 +99,15 @@ export const MASK_UNCHANGED = -1;
 /**
  * tk_image's operations: PULL fetches from the registry whatever the store
  * lacks (the tag resolved anew), FETCH only when the store lacks the image
- * whole; both print per-layer progress on the caller's fd 2. INSPECT and
- * LIST read the store alone; REMOVE drops a reference and the blobs no other
- * image uses.
+ * whole; both write per-layer progress on the progress fd the caller passes
+ * (TK_NO_PROGRESS_FD: none; syscall/progress.ts). INSPECT and LIST read the
+ * store alone and answer the text `image inspect` and `image ls` print;
+ * REMOVE drops a reference and the blobs no other image uses.
  */
 export const ImageOp = { PULL: 1, FETCH: 2, INSPECT: 3, LIST: 4, REMOVE: 5 } as const;
+
+/** tk_image's progress fd argument for "no progress". */
+export const NO_PROGRESS_FD = -1;
 
 /** statvfs's result. */
 export const statvfs = struct('tk_statvfs', 'statvfs of a path: eleven u64s in this order.', [
@@ -139,6 +143,7 @@ export const headerItems: readonly HeaderItem[] = [
   { kind: 'enum', doc: 'tk_sigaction handler values that are not function-table indices.', prefix: 'TK_SIG_', values: SigHandler },
   { kind: 'define', doc: 'tk_ppoll: leave the signal mask as it is.', name: 'TK_MASK_UNCHANGED', value: MASK_UNCHANGED },
   { kind: 'enum', doc: 'tk_image operations.', prefix: 'TK_IMAGE_', values: ImageOp },
+  { kind: 'define', doc: 'tk_image: no progress fd.', name: 'TK_NO_PROGRESS_FD', value: NO_PROGRESS_FD },
   { kind: 'struct', struct: statvfs },
   { kind: 'struct', struct: lockInfo },
   { kind: 'define', doc: 'Bytes of struct termios.', name: 'TK_TERMIOS_SIZE', value: TERMIOS_SIZE },

@@ -9,6 +9,7 @@ import type { DirInode } from '../fs/inode.js';
 import { MountNamespace } from '../fs/namespace.js';
 import type { MemoryBudget } from '../mm/budget.js';
 import type { Process } from '../proc/process.js';
+import type { PullReport } from './progress.js';
 import type { LayerRef } from './rootfs.js';
 import { ImageLayers } from './rootfs.js';
 import type { ImageService } from './service.js';
@@ -29,6 +30,8 @@ export class Containers {
     readonly images: ImageService | undefined,
     private readonly budget: MemoryBudget,
     private readonly mounts: ContainerMounts,
+    /** Where the progress of the pulls processes ask for goes (the host's Host.pullProgress). */
+    readonly reportPull: (r: PullReport) => void = () => {},
   ) {}
 
   /** A namespace rooted at `root` (an image's overlay) with its /dev and /proc. */

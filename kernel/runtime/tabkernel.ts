@@ -82,11 +82,11 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     },
     fork,
     longjmp,
-    image(op: number, ref: number, refLen: number, buf: number, bufLen: number, used: number): number {
+    image(op: number, ref: number, refLen: number, progressFd: number, buf: number, bufLen: number, used: number): number {
       if (!m().ok(buf >>> 0, bufLen >>> 0)) return Errno.FAULT;
       const name = guest(ref, refLen);
       if (typeof name === 'number') return name;
-      return copyOut(buf, bufLen, used, s.call('image', op, name));
+      return copyOut(buf, bufLen, used, s.call('image', op, name, progressFd));
     },
     container(
       ref: number, refLen: number, entry: number, entryLen: number, args: number, argsLen: number,

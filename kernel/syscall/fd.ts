@@ -5,13 +5,12 @@
 import { Errno, isErr } from '../abi/errno.js';
 import { DIRENT, FDSTAT, Fdflags, Rights, Signal, Whence } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
-import { getFd, getFile, terminalOf, timesFrom, writeFilestat } from './helpers.js';
+import { backgroundOf, getFd, getFile, timesFrom, writeFilestat, writeStops } from './helpers.js';
 import type { Result, Task } from './task.js';
 import type { OpenFile } from '../fs/file.js';
 import { RegularFileHandle } from '../fs/regular.js';
 import { Rlimit } from '../proc/limits.js';
 import { SIG_IGN, sigbit } from '../proc/process.js';
-import { L } from '../tty/termios.js';
 
 export function fd_advise(t: Task, fd: number, offset: bigint, len: bigint, advice: number): Result {
   const file = getFile(t.proc, fd, 0);
@@ -279,9 +278,7 @@ export function fd_tell(t: Task, fd: number): Result {
  */
 function backgroundAccess(t: Task, file: OpenFile, sig: Signal.TTIN | Signal.TTOU): Result | null {
   const p = t.proc;
-  const tty = terminalOf(file);
-  if (!tty || p.ctty !== tty || !tty.fgPgrp || p.pgid === tty.fgPgrp) return null;
-  if (sig === Signal.TTOU && !(tty.pty && (tty.pty.ldisc.termios.lflag & L.TOSTOP))) return null;
+  if (sig === Signal.TTOU ? !writeStops(p, file) : !backgroundOf(p, file)) return null;
   const act = p.action(sig);
   if (act.handler === SIG_IGN || (p.sigBlocked & sigbit(sig))) return sig === Signal.TTIN ? Errno.IO : null;
   t.sys.lifecycle.signalGroup(p.pgid, sig);

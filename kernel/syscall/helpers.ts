@@ -8,11 +8,24 @@ import { resolve, resolveAbsolute, type Resolved } from '../fs/path.js';
 import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
 import { Terminal } from '../tty/terminal.js';
+import { L } from '../tty/termios.js';
 
 /** The terminal behind an open file, with its PTY (termios, TOSTOP, the window size), or null. */
 export function terminalOf(file: OpenFile): Terminal | null {
   const tty = file.terminal;
   return tty instanceof Terminal ? tty : null;
+}
+
+/** The terminal behind `file` when it is `p`'s controlling terminal and another group is in its foreground; else null. */
+export function backgroundOf(p: Process, file: OpenFile): Terminal | null {
+  const tty = terminalOf(file);
+  return !tty || p.ctty !== tty || !tty.fgPgrp || p.pgid === tty.fgPgrp ? null : tty;
+}
+
+/** Whether a write by `p` to `file` stops it with SIGTTOU: in the background of its terminal, under TOSTOP. */
+export function writeStops(p: Process, file: OpenFile): boolean {
+  const tty = backgroundOf(p, file);
+  return tty?.pty != null && (tty.pty.ldisc.termios.lflag & L.TOSTOP) !== 0;
 }
 
 /** The fd's entry, or BADF. */

@@ -1,22 +1,28 @@
 // The shell's `image` command's calls (userland/bin/image.c): the host's
-// image service (image/service.ts) — pull, fetch, inspect, list, remove,
-// answered as JSON — and `container`, an exec of an image's command in a
-// fresh container of it (image/containers.ts): the caller's mount namespace
-// becomes the container's, its cwd the image's WorkingDir, and its directory
-// fds are closed (they lead into the tree it leaves), so the process — a
-// child of the shell with job control like any other — sees only the image.
+// image service (image/service.ts) — pull, fetch, inspect, list, remove — and
+// `container`, an exec of an image's command in a fresh container of it
+// (image/containers.ts): the caller's mount namespace becomes the
+// container's, its cwd the image's WorkingDir, and its directory fds are
+// closed (they lead into the tree it leaves), so the process — a child of the
+// shell with job control like any other — sees only the image.
+// A pull's progress goes where the caller says (its progress fd,
+// syscall/progress.ts) and, for every pull, to the host (Host.pullProgress:
+// the page's status line). Answers are text: a pull's description as JSON,
+// `image ls` and `image inspect` as the CLI prints them (image/listing.ts).
 // Errors come back as an errno with the message in the data window.
-import { Errno, errnoLabel, isErr } from '../abi/errno.js';
+import { Errno, errnoLabel } from '../abi/errno.js';
 import { ImageOp } from '../abi/tabkernel.js';
 import { DirInode } from '../fs/inode.js';
 import { containerCommand, type ContainerCommand } from '../image/config.js';
 import type { MountNamespace } from '../fs/namespace.js';
 import { DigestMismatchError } from '../image/digest.js';
+import { renderImage, renderImageList } from '../image/listing.js';
+import { ProgressText, PullMeter, type PullReport } from '../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../image/pull.js';
 import { runConfigOf } from '../image/rootfs.js';
 import type { ImageService } from '../image/service.js';
-import type { Process } from '../proc/process.js';
 import { strings } from './process.js';
+import { ProgressFd } from './progress.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 
 const enc = new TextEncoder();
@@ -24,19 +30,25 @@ const enc = new TextEncoder();
 /** An operation's outcome: text to answer, or an errno with its message. */
 type Outcome = { ok: unknown } | { errno: Errno; message: string };
 
-export function image(t: Task, op: number, ref: string): Result {
+/** image: tk_image(op, ref, progress fd). Errors: BADF (the progress fd), INVAL, NOENT, IO, NOSYS, NOBUFS. */
+export function image(t: Task, op: number, ref: string, progressFd: number): Result {
   const images = t.sys.containers.images;
   if (!images) return answer(t, { errno: Errno.NOSYS, message: 'this host keeps no images' });
   if (!Object.values(ImageOp).includes(op as never)) return Errno.INVAL;
-  const r = t.await(() => settle(operate(images, op, ref, progressTo(t.proc))));
+  const r = t.await<Outcome>(() => {
+    const out = ProgressFd.of(t, progressFd);
+    if (typeof out === 'number') return { errno: out, message: '' };
+    // PULL goes to the registry whatever the store holds: the host hears of it at once.
+    const progress = pullProgress(t, ref, out, op === ImageOp.PULL);
+    return settle(progress.follow(operate(images, op, ref, progress.layer)));
+  });
   return r === BLOCKED ? BLOCKED : answer(t, r.value);
 }
 
 /**
  * PULL, FETCH: the image's description as JSON (image/pull.ts ImageDescription);
- * INSPECT: the same, indented; LIST: a line per image, "REFERENCE TAB
- * MANIFEST-DIGEST TAB KIND TAB BYTES" (kind "incomplete", digest and bytes
- * "-" for an image the store holds only part of); REMOVE: the digests deleted, a line each.
+ * INSPECT: the same, indented; LIST: the `image ls` table (image/listing.ts);
+ * REMOVE: the digests deleted, a line each.
  */
 async function operate(images: ImageService, op: number, ref: string, progress: (p: LayerProgress) => void): Promise<string> {
   switch (op) {
@@ -45,14 +57,9 @@ async function operate(images: ImageService, op: number, ref: string, progress: 
     case ImageOp.INSPECT: {
       const img = await images.inspect(ref);
       if (!img) throw Object.assign(new Error(`no image ${ref} in the store`), { errno: Errno.NOENT });
-      return JSON.stringify(img, null, 2) + '\n';
+      return renderImage(img);
     }
-    case ImageOp.LIST: {
-      const rows = (await images.list()).map(({ reference, image: img }) => (img
-        ? [reference, img.manifestDigest, img.kind, String(img.layers.reduce((n, l) => n + l.size, 0))]
-        : [reference, '-', 'incomplete', '-']));
-      return rows.map((r) => r.join('\t') + '\n').join('');
-    }
+    case ImageOp.LIST: return renderImageList(await images.list());
     default: {
       try {
         return (await images.remove(ref)).map((d) => d + '\n').join('');
@@ -66,14 +73,16 @@ async function operate(images: ImageService, op: number, ref: string, progress: 
 
 export function container(t: Task, ref: string, entrypoint: string, argsBuf: Uint8Array, envBuf: Uint8Array): Result {
   t.uninterruptible = true;
-  const p = t.proc;
   const containers = t.sys.containers;
   const images = containers.images;
   if (!images) return answer(t, { errno: Errno.NOSYS, message: 'this host keeps no images' });
   const args = strings(argsBuf);
   const env = strings(envBuf);
   const r = t.await(() => settle((async () => {
-    const img = await images.fetch(ref, progressTo(p));
+    // /bin/image fetches first, with its progress fd; a pull here (the image
+    // removed in between) is reported to the host alone.
+    const progress = pullProgress(t, ref, null, false);
+    const img = await progress.follow(images.fetch(ref, progress.layer));
     const command = commandOf(img, entrypoint, args, env);
     const ns = await containers.create(img.layers, img.reference);
     if (ns instanceof Error) throw ns;
@@ -145,19 +154,42 @@ function answer(t: Task, o: Outcome): Errno {
   return 'ok' in o ? Errno.SUCCESS : o.errno;
 }
 
-/** Per-layer progress lines on the process's fd 2, as far as it takes them now. */
-function progressTo(p: Process): (l: LayerProgress) => void {
-  const started = new Map<string, number>();
-  return (l) => {
-    if (!started.has(l.digest)) started.set(l.digest, Date.now());
-    if (!l.cached && l.done < l.total) return;
-    const secs = Math.max((Date.now() - started.get(l.digest)!) / 1000, 1e-3);
-    const how = l.cached ? 'cached' : `${(l.done / secs / 1e6).toFixed(1)} MB/s`;
-    const line = `layer ${l.index + 1}/${l.count} ${l.digest.slice(7, 19)}: ${(l.total / 1e6).toFixed(1)} MB, ${how}\n`;
-    const out = p.fds.get(2)?.file;
-    if (out && p.alive && out.writeReady()) {
-      const w = out.write(enc.encode(line));
-      if (isErr(w)) return;
-    }
+/**
+ * A pull's progress for the task's process: `layer` takes image/pull.ts's
+ * updates, each shown on `out` (if any) and reported to the host; `follow`
+ * ends both when the operation settles. The host hears of the pull from
+ * `started` on, or else from its first layer: nothing of an operation that
+ * pulls nothing (INSPECT, LIST, REMOVE, a FETCH the store answers).
+ */
+function pullProgress(t: Task, reference: string, out: ProgressFd | null, started: boolean): {
+  layer: (p: LayerProgress) => void;
+  follow<T>(work: Promise<T>): Promise<T>;
+} {
+  const pid = t.proc.pid;
+  const host = (r: Omit<PullReport, 'pid' | 'reference'>): void => t.sys.containers.reportPull({ pid, reference, ...r });
+  const meter = new PullMeter(() => performance.now());
+  const text = new ProgressText(out?.isatty ?? false);
+  let pulled = started;
+  if (started) host({});
+  return {
+    layer(p) {
+      const u = meter.update(p);
+      if (!u) return;
+      pulled = true;
+      out?.write(text.text(u));
+      host({ layer: u });
+    },
+    async follow(work) {
+      try {
+        const value = await work;
+        if (pulled) host({ end: 'done' });
+        return value;
+      } catch (e) {
+        if (pulled) host({ end: 'failed', error: (e as Error).message });
+        throw e;
+      } finally {
+        out?.write(text.finish());
+      }
+    },
   };
 }

@@ -334,7 +334,7 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   ppoll: fc.tuple(subscriptions(), wide('mask', i64), wide('accept', i64), OUT('old_mask', 8), OUT('sig', 4))
     .map(([[subs, out, n, nevents], mask, accept, old, sig]) => [subs, out, n, ...mask, ...accept, nevents, ...old, ...sig]),
   // The fuzzing kernel's host keeps no images: both answer ENOSYS, whatever the arguments.
-  image: args(one('op', u32(7)), pathArg('ref'), buffer('buf'), OUT('used', 4)),
+  image: args(one('op', u32(7)), pathArg('ref'), FD('progress_fd'), buffer('buf'), OUT('used', 4)),
   container: args(pathArg('ref'), pathArg('entrypoint'), blob('args', 32, true), blob('env', 32, true), buffer('msg'), OUT('used', 4)),
   // With no setjmp to land on (the driver has none), a jump ends the program as a trap.
   longjmp: fc.constant([]),

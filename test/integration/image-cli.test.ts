@@ -3,16 +3,15 @@
 // pushed with skopeo, the store a temp directory ($TABKERNEL_CACHE). The
 // image holds real programs of the root image, so its entrypoint is a shell.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppImage, type AppImage } from '../support/app-image.js';
 import { root } from '../support/kernel.js';
-import { buildImage, startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestRegistry } from '../support/registry.js';
 
 const cli = path.join(root, 'bin/tabkernel.js');
-const rootBin = (name: string): Uint8Array => fs.readFileSync(path.join(root, 'userland/rootfs/bin', name));
 
+let app: AppImage | undefined;
 let reg: TestRegistry;
 let dir: string;
 let cache: string;
@@ -26,22 +25,12 @@ function tabkernel(args: string[], input = '') {
 }
 
 beforeAll(async () => {
-  reg = await startRegistry();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-image-cli-'));
+  app = await startAppImage('tk-image-cli-', ['sh', 'cat', 'echo', 'ls', 'pwd', 'printenv']);
+  ({ reg, dir, ref } = app);
   cache = path.join(dir, 'cache');
-  const files: Record<string, Uint8Array | string> = { '/etc/greeting': 'hello from the image\n' };
-  for (const p of ['sh', 'cat', 'echo', 'ls', 'pwd', 'printenv']) files[`/bin/${p}`] = rootBin(p);
-  const layout = buildImage(dir, 'app', {
-    files, entrypoint: ['/bin/sh', '-c'], cmd: ['cat greeting'], env: ['GREETING=hi', 'PATH=/bin'], workdir: '/etc',
-  });
-  await reg.pushLayout(layout, 'app', 'tk/app:1');
-  ref = `${reg.host}/tk/app:1`;
 }, 60_000);
 
-afterAll(async () => {
-  await reg?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.stop());
 
 describe('tabkernel image and run REF', () => {
   it('pulls an image with per-layer progress and lists it', () => {

@@ -3,19 +3,16 @@
 // inspect, rm, and `image run`, whose process becomes a container's first and
 // stays the shell's child — pipes, stdin, signals and exit statuses pass as
 // for any command. Against Debian's docker-registry, images made by umoci.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root } from '../support/kernel.js';
-import { buildImage, startRegistry, type TestRegistry } from '../support/registry.js';
+import { startAppImage, type AppImage } from '../support/app-image.js';
+import type { TestRegistry } from '../support/registry.js';
 import { run } from './wasi-cli.js';
 
+let app: AppImage | undefined;
 let reg: TestRegistry;
 let dir: string;
 let ref: string;
-
-const rootBin = (name: string): Uint8Array => fs.readFileSync(path.join(root, 'userland/rootfs/bin', name));
 
 function sh(script: string, input = '') {
   const r = run('sh', ['-c', script], { input, hostEnv: { ...process.env, TABKERNEL_CACHE: path.join(dir, 'cache') }, timeout: 60_000 });
@@ -23,20 +20,11 @@ function sh(script: string, input = '') {
 }
 
 beforeAll(async () => {
-  reg = await startRegistry();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-image-sh-'));
-  const files: Record<string, Uint8Array | string> = { '/etc/greeting': 'hello from the image\n' };
-  for (const p of ['sh', 'cat', 'echo', 'ls', 'sleep', 'kill']) files[`/bin/${p}`] = rootBin(p);
-  await reg.pushLayout(buildImage(dir, 'app', {
-    files, entrypoint: ['/bin/sh', '-c'], cmd: ['cat greeting'], env: ['GREETING=hi', 'PATH=/bin'], workdir: '/etc',
-  }), 'app', 'tk/app:1');
-  ref = `${reg.host}/tk/app:1`;
+  app = await startAppImage('tk-image-sh-', ['sh', 'cat', 'echo', 'ls', 'sleep', 'kill']);
+  ({ reg, dir, ref } = app);
 }, 60_000);
 
-afterAll(async () => {
-  await reg?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.stop());
 
 describe('the shell’s image command', () => {
   it('pulls with progress, lists and inspects', () => {

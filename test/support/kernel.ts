@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kernel } from '../../kernel/kernel.js';
-import { NodeHost } from '../../kernel/host/node/host.js';
+import { NodeHost, type NodeHostOptions } from '../../kernel/host/node/host.js';
 import type { HostStream } from '../../kernel/hostapi.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -25,24 +25,28 @@ export interface Captured {
   clear: () => void;
 }
 
-/** A kernel whose first processes read `stdin` and write into buffers. */
-export function captureKernel(stdin = ''): Captured {
+/**
+ * A kernel whose first processes read `stdin` and write into buffers; `tty`:
+ * the buffers count as a terminal (a RunRequest's tty then attaches a PTY to them).
+ */
+export function captureKernel(stdin = '', opts: { tty?: boolean; images?: NodeHostOptions['images'] } = {}): Captured {
+  const isatty = opts.tty ?? false;
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   let input: Uint8Array | null = new TextEncoder().encode(stdin);
   const streams: [HostStream, HostStream, HostStream] = [
     {
-      isatty: false,
+      isatty,
       read(max, done) {
         const chunk = input ?? new Uint8Array(0);
         input = chunk.length > max ? chunk.subarray(max) : null;
         setTimeout(() => done(chunk.subarray(0, max)), 1);
       },
     },
-    { isatty: false, write: (d) => (out.push(d.slice()), true) },
-    { isatty: false, write: (d) => (err.push(d.slice()), true) },
+    { isatty, write: (d) => (out.push(d.slice()), true) },
+    { isatty, write: (d) => (err.push(d.slice()), true) },
   ];
-  const host = new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs') });
+  const host = new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs'), images: opts.images });
   const kernel = new Kernel(host);
   liveKernels.add(kernel);
   const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');

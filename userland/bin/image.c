@@ -11,7 +11,10 @@
  *                             becomes the container's first, so the shell's
  *                             job control, pipes and signals work as for any
  *                             command. ARGs replace the image's Cmd.
- * Pulls print per-layer progress on stderr. Exit status: 0; 1 when an image
+ * Pulls show per-layer progress on stderr (the kernel writes it there while
+ * tk_image runs: a bar per layer on a terminal, a line per layer otherwise);
+ * ls and inspect print the kernel's text, which is what `tabkernel image`
+ * prints (kernel/image/listing.ts). Exit status: 0; 1 when an image
  * operation fails; 2 for a usage error; run: 125 when the container cannot
  * start, else the command's own status.
  */
@@ -24,12 +27,14 @@ static void usage(void) {
   exit(2);
 }
 
-/* tk_image's text for op on ref, in a malloc'd NUL-terminated buffer; errno and NULL on a failure (its message printed). */
-static char *call(int op, const char *ref) {
+/* tk_image's text for op on ref, in a malloc'd NUL-terminated buffer, progress
+   on stderr; errno and NULL on a failure (its message printed, after "ref: "
+   when named is set). */
+static char *call(int op, const char *ref, int named) {
   size_t cap = 64 * 1024, used = 0;
   for (;;) {
     char *buf = xmalloc(cap + 1);
-    int32_t e = tk_image(op, ref, strlen(ref), buf, cap, &used);
+    int32_t e = tk_image(op, ref, strlen(ref), STDERR_FILENO, buf, cap, &used);
     if (e == ERANGE && used > cap) {
       free(buf);
       cap = used;
@@ -37,7 +42,8 @@ static char *call(int op, const char *ref) {
     }
     buf[used <= cap ? used : cap] = 0;
     if (e == 0) return buf;
-    if (used > 0) warnx_("%s", buf);
+    if (used > 0 && named) warnx_("%s: %s", ref, buf);
+    else if (used > 0) warnx_("%s", buf);
     else warnx_("%s: %s", ref, strerror(e));
     free(buf);
     errno = e;
@@ -61,7 +67,7 @@ static const char *field(const char *text, const char *name, char *out, size_t n
 
 static int pull(const char *ref) {
   fprintf(stderr, "pulling %s\n", ref);
-  char *r = call(TK_IMAGE_PULL, ref);
+  char *r = call(TK_IMAGE_PULL, ref, 0);
   if (!r) return 1;
   char name[512], digest[128];
   printf("%s: %s\n", field(r, "reference", name, sizeof name), field(r, "manifestDigest", digest, sizeof digest));
@@ -70,28 +76,9 @@ static int pull(const char *ref) {
 }
 
 static int list(void) {
-  char *r = call(TK_IMAGE_LIST, "");
+  char *r = call(TK_IMAGE_LIST, "", 0);
   if (!r) return 1;
-  /* Rows: REFERENCE, DIGEST, KIND, BYTES, tab-separated: as a table with sizes in MB. */
-  size_t width = strlen("REFERENCE");
-  for (char *line = r; *line; line = strchr(line, '\n') + 1) width = width > strcspn(line, "\t") ? width : strcspn(line, "\t");
-  printf("%-*s  %-12s  %-10s  %s\n", (int)width, "REFERENCE", "DIGEST", "KIND", "SIZE");
-  for (char *line = r; *line;) {
-    char *end = strchr(line, '\n');
-    *end = 0;
-    char *f[4] = {line, "", "", ""};
-    for (int i = 1; i < 4 && f[i - 1]; i++) {
-      char *tab = strchr(f[i - 1], '\t');
-      if (!tab) break;
-      *tab = 0;
-      f[i] = tab + 1;
-    }
-    const char *digest = strncmp(f[1], "sha256:", 7) == 0 ? f[1] + 7 : f[1];
-    char size[32] = "-";
-    if (strcmp(f[3], "-") != 0) snprintf(size, sizeof size, "%.1f MB", strtod(f[3], NULL) / 1e6);
-    printf("%-*s  %-12.12s  %-10s  %s\n", (int)width, f[0], digest, f[2], size);
-    line = end + 1;
-  }
+  fputs(r, stdout);
   free(r);
   return 0;
 }
@@ -99,7 +86,7 @@ static int list(void) {
 static int rm(int n, char **refs) {
   int status = 0;
   for (int i = 0; i < n; i++) {
-    char *r = call(TK_IMAGE_REMOVE, refs[i]);
+    char *r = call(TK_IMAGE_REMOVE, refs[i], 0);
     if (!r) {
       status = 1;
       continue;
@@ -112,7 +99,7 @@ static int rm(int n, char **refs) {
 }
 
 static int inspect(const char *ref) {
-  char *r = call(TK_IMAGE_INSPECT, ref);
+  char *r = call(TK_IMAGE_INSPECT, ref, 0);
   if (!r) return 1;
   fputs(r, stdout);
   free(r);
@@ -164,6 +151,10 @@ static int run(int argc, char **argv) {
   if (i >= argc) usage();
   const char *ref = argv[i++];
   for (; i < argc; i++) pack(&args, argv[i]);
+  /* Pulled here if the store lacks it, so that its progress shows. */
+  char *fetched = call(TK_IMAGE_FETCH, ref, 1);
+  if (!fetched) return 125;
+  free(fetched);
   char msg[4096];
   size_t used = 0;
   int32_t e = tk_container(ref, strlen(ref), entrypoint, strlen(entrypoint), args.buf ? args.buf : "", args.len,

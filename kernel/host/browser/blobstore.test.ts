@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sha256Factory } from '../../image/digest.js';
 import { MediaType, type Descriptor } from '../../image/media.js';
 import { putBytes, putVerified, removeImage } from '../../image/store.js';
-import { IdbBlobStore, QuotaError } from './blobstore.js';
+import { IdbBlobStore } from './blobstore.js';
+import { QuotaError } from './idb.js';
 
 const sha256: Sha256Factory = async () => {
   const h = createHash('sha256');

@@ -17,9 +17,10 @@
 // may, not the kernel's worker that opens this store.
 // Mirrors kernel/host/node/blobstore.ts (the same BlobStore contract).
 // Spec: W3C Indexed Database API 3.0; WHATWG Storage (persist, quotas).
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
 import type { Descriptor } from '../../image/media.js';
 import { removeImage, type BlobStore, type BlobWriter } from '../../image/store.js';
+import { committed, openStores } from './idb.js';
 
 /** The database the page's images live in. */
 export const DATABASE = 'tabkernel-images';
@@ -38,21 +39,6 @@ interface ImageDB extends DBSchema {
 }
 
 type WriteTransaction = IDBPTransaction<ImageDB, Array<'blobs' | 'refs'>, 'readwrite'>;
-
-/** The browser's storage quota is full: what was being stored is not. */
-export class QuotaError extends Error {
-  constructor(what: string, cause: unknown) {
-    super(
-      `the browser's storage quota is full: ${what} was not stored (free space in the browser's site data for this page, or remove images)`,
-      { cause },
-    );
-    this.name = 'QuotaError';
-  }
-}
-
-function isQuotaError(e: unknown): boolean {
-  return e instanceof DOMException && e.name === 'QuotaExceededError';
-}
 
 /** Gathers chunks into SEGMENT-sized arrays (one copy of each byte). */
 class Segments {
@@ -94,13 +80,7 @@ export class IdbBlobStore implements BlobStore {
 
   /** Open (creating if needed) the image database `name`. */
   static async open(name = DATABASE): Promise<IdbBlobStore> {
-    const db = await openDB<ImageDB>(name, VERSION, {
-      upgrade(db) {
-        db.createObjectStore('blobs');
-        db.createObjectStore('refs');
-      },
-    });
-    return new IdbBlobStore(db);
+    return new IdbBlobStore(await openStores<ImageDB>(name, VERSION, ['blobs', 'refs']));
   }
 
   close(): void {
@@ -188,20 +168,14 @@ export class IdbBlobStore implements BlobStore {
   /**
    * One readwrite transaction over both stores, strict durability: `body`
    * queues its requests (no other awaits: the transaction would commit
-   * under it), then the transaction must complete. A full quota aborts it
-   * whole and is reported as QuotaError.
+   * under it), then the transaction must complete (idb.ts committed). A
+   * full quota aborts it whole and is reported as QuotaError.
    */
   private async write(
     what: string,
     body: (tx: WriteTransaction) => Promise<unknown>,
   ): Promise<void> {
     const tx = this.db.transaction(['blobs', 'refs'], 'readwrite', { durability: 'strict' });
-    // An abort rejects every pending request as well as `done`: settle them all, report once.
-    const results = await Promise.allSettled([body(tx), tx.done]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failed) return;
-    const error = tx.error ?? failed.reason;
-    if (isQuotaError(error) || isQuotaError(failed.reason)) throw new QuotaError(what, error);
-    throw error instanceof Error ? error : new Error(`${what}: ${String(error)}`);
+    await committed(tx, body(tx), what);
   }
 }

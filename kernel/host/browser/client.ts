@@ -1,10 +1,11 @@
 // The page's handle on a kernel: starts the kernel worker (kernel-worker.ts),
 // sends it requests (messages.ts: load the root image, pull an image, run,
 // keys, resize, snapshot the root file system) and turns its notices
-// (OutputNotice, ExitNotice, ImageNotice, PullNotice, PersistNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
+// (OutputNotice, ExitNotice, ImageNotice, PullNotice, ProcessPullNotice,
+// PersistNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
 import { firstEnv, type ExitNotice, type ImageRun, type OutputNotice, type RunRequest } from '../../abi/messages.js';
-import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice, PulledImage, PullNotice } from './messages.js';
+import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice, ProcessPullNotice, PulledImage, PullNotice } from './messages.js';
 import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
 
@@ -26,6 +27,7 @@ export type OutputListener = (fd: OutputNotice['fd'], data: Uint8Array) => void;
 export type ImageListener = (progress: ImageNotice) => void;
 export type PullListener = (notice: PullNotice) => void;
 export type PersistListener = (notice: PersistNotice) => void;
+export type ProcessPullListener = (notice: ProcessPullNotice) => void;
 
 export class BrowserKernel {
   private readonly worker: Worker;
@@ -36,6 +38,7 @@ export class BrowserKernel {
   private readonly outputListeners = new Set<OutputListener>();
   private readonly imageListeners = new Set<ImageListener>();
   private readonly persistListeners = new Set<PersistListener>();
+  private readonly processPullListeners = new Set<ProcessPullListener>();
   /** The pull in flight (notices carry no id: one at a time, queued). */
   private pulling: { listener?: PullListener; resolve(p: PulledImage): void; reject(e: Error): void } | null = null;
   private pulls: Promise<unknown> = Promise.resolve();
@@ -91,6 +94,12 @@ export class BrowserKernel {
   onImage(listener: ImageListener): () => void {
     this.imageListeners.add(listener);
     return () => this.imageListeners.delete(listener);
+  }
+
+  /** The progress of pulls that processes make (the terminal's `image pull`, `image run`), to the end of each. */
+  onProcessPull(listener: ProcessPullListener): () => void {
+    this.processPullListeners.add(listener);
+    return () => this.processPullListeners.delete(listener);
   }
 
   /** The root file system's restore and snapshots (and why one failed). */
@@ -191,6 +200,8 @@ export class BrowserKernel {
       for (const listener of this.persistListeners) listener(msg);
     } else if (msg.type === 'pull') {
       this.pullNotice(msg);
+    } else if (msg.type === 'process-pull') {
+      for (const listener of this.processPullListeners) listener(msg);
     } else if (msg.type === 'exit') {
       this.finish(msg);
     }

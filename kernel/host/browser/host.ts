@@ -7,13 +7,17 @@
 // the kernel worker gives one, and reads end of file otherwise. The root image
 // is whatever image.ts fetched, once the kernel worker sets it; containers'
 // layers come from the IndexedDB image store, once the kernel worker opens it.
+// The progress of pulls that processes make goes to the page as
+// ProcessPullNotices, for its status line.
 // Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
 import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
 import type { OutputNotice } from '../../abi/messages.js';
+import type { PullReport } from '../../image/progress.js';
 import type { ImageService } from '../../image/service.js';
+import type { ProcessPullNotice } from './messages.js';
 
 /** Where the kernel worker's messages to the page go (the worker's global `postMessage`). */
-export type PostToPage = (msg: OutputNotice, transfer: Transferable[]) => void;
+export type PostToPage = (msg: OutputNotice | ProcessPullNotice, transfer: Transferable[]) => void;
 
 /** A nested Web Worker as the kernel sees it. */
 class WebWorkerHandle implements WorkerHandle {
@@ -97,9 +101,13 @@ export class BrowserHost implements Host {
   /** The images (the IndexedDB store, blobstore.ts; registries direct or through the page's proxy); set by the kernel worker. */
   images?: ImageService;
 
-  constructor(post: PostToPage, opts: BrowserHostOptions = {}) {
+  constructor(private readonly post: PostToPage, opts: BrowserHostOptions = {}) {
     this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];
     this.startWorker = opts.startWorker;
+  }
+
+  pullProgress(report: PullReport): void {
+    this.post({ type: 'process-pull', ...report }, []);
   }
 
   startProcessWorker(): WorkerHandle {

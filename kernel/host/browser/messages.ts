@@ -4,11 +4,11 @@
 // load, keystrokes for the console PTY, acknowledgements of its output (flow
 // control, console.ts), the image's loading progress, and the process workers
 // the page starts for the kernel (page-workers.ts, process-workers.ts), and
-// an image to pull with its progress (pull.ts), and the root file system's
-// snapshots (persist.ts).
+// an image to pull with its progress (pull.ts), the progress of the pulls
+// processes make (host.ts), and the root file system's snapshots (persist.ts).
 import type { ImageRun, KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 import type { ContainerCommand } from '../../image/config.js';
-import type { LayerProgress } from '../../image/pull.js';
+import type { LayerUpdate, PullReport } from '../../image/progress.js';
 import type { Route } from './registry.js';
 
 /** Page → kernel: fetch the root image described by this manifest (image.ts) before any run. */
@@ -66,9 +66,18 @@ export interface PullNotice {
   /** Set once the route to the registry is chosen (registry.ts). */
   route?: Route;
   /** A layer's progress, with its rate so far in bytes per second. */
-  layer?: LayerProgress & { rate: number };
+  layer?: LayerUpdate;
   done?: PulledImage;
   error?: string;
+}
+
+/**
+ * Kernel → page: how a pull that a process asked for goes (the terminal's
+ * `image pull`, `image run`: Host.pullProgress, hostapi.ts); the last one
+ * has `end`. Pulls of different processes may interleave: `pid` tells them apart.
+ */
+export interface ProcessPullNotice extends PullReport {
+  type: 'process-pull';
 }
 
 /** Page → kernel: snapshot the root file system now if it changed (the page is being hidden or left: persist.ts). */
@@ -115,4 +124,5 @@ export type PageToKernel =
   | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | PersistRequest
   | WorkerMessage | WorkerErrorNotice;
 export type KernelToPage =
-  | KernelToHost | ImageNotice | PullNotice | PersistNotice | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;
+  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice
+  | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MemDir, MemFile } from '../../fs/memfs.js';
 import { MemFs } from '../../fs/memfs.js';
 import type { SnapshotRecord } from '../../fs/snapshot.js';
-import { QuotaError } from './blobstore.js';
+import { QuotaError } from './idb.js';
 import { CHECK_MS, MAX_DELAY_MS, RootPersistence, SnapshotStore, type PersistEvent } from './persist.js';
 
 let n = 0;

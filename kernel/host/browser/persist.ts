@@ -15,11 +15,11 @@
 // and snapshots once the count has stood still for a tick (or has moved for
 // MAX_DELAY_MS), and the page asks for one on pagehide (web/main.ts).
 // Spec: W3C Indexed Database API 3.0 (transaction atomicity, durability).
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 import type { Inode } from '../../fs/inode.js';
 import type { MemFs } from '../../fs/memfs.js';
 import { restoreSnapshot, takeSnapshot, type SnapshotRecord } from '../../fs/snapshot.js';
-import { QuotaError } from './blobstore.js';
+import { committed, openStores } from './idb.js';
 
 /** The database the page's root file system is kept in. */
 export const ROOT_DATABASE = 'tabkernel-root';
@@ -37,8 +37,6 @@ interface RootDB extends DBSchema {
   meta: { key: string; value: Head };
 }
 
-const isQuotaError = (e: unknown): boolean => e instanceof DOMException && e.name === 'QuotaExceededError';
-
 /** Every key of generations before `generation`: [g, i] < [generation] for g < generation. */
 const before = (generation: number): IDBKeyRange => IDBKeyRange.upperBound([generation], true);
 
@@ -46,13 +44,7 @@ export class SnapshotStore {
   private constructor(private readonly db: IDBPDatabase<RootDB>) {}
 
   static async open(name = ROOT_DATABASE): Promise<SnapshotStore> {
-    const db = await openDB<RootDB>(name, VERSION, {
-      upgrade(db) {
-        db.createObjectStore('upper');
-        db.createObjectStore('meta');
-      },
-    });
-    return new SnapshotStore(db);
+    return new SnapshotStore(await openStores<RootDB>(name, VERSION, ['upper', 'meta']));
   }
 
   close(): void {
@@ -92,21 +84,8 @@ export class SnapshotStore {
       queue(tx.objectStore('meta').put({ generation, records: records.length, time: Date.now() }, 'head'));
       await Promise.all(puts);
     };
-    // A put that throws (a record that cannot be cloned) must not let the queued ones commit.
-    const run = body().catch((e: unknown) => {
-      try {
-        tx.abort();
-      } catch { /* already finished */ }
-      throw e;
-    });
-    // An abort rejects every pending request as well as `done`: settle them all, report once.
-    const results = await Promise.allSettled([run, tx.done]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      const error: unknown = tx.error ?? failed.reason;
-      if (isQuotaError(error) || isQuotaError(failed.reason)) throw new QuotaError(`the root file system's snapshot`, error);
-      throw error instanceof Error ? error : new Error(`snapshot: ${String(error)}`);
-    }
+    // A put that throws (a record that cannot be cloned) aborts the transaction: the queued ones do not commit.
+    await committed(tx, body(), `the root file system's snapshot`);
     await this.db.delete('upper', before(generation));
     return generation;
   }

@@ -2,20 +2,20 @@
 // comes from the IndexedDB store (blobstore.ts) when it holds it whole, else
 // from the registry by the route chooseRoute picks (registry.ts: direct, or
 // the same-origin proxy), verified and stored as it arrives (image/pull.ts).
-// Progress goes to the page as PullNotices — per layer, at most every
-// PROGRESS_MS and at each layer's end — and the last notice carries what to
+// Progress goes to the page as PullNotices — per layer, as image/progress.ts's
+// PullMeter passes it on (at each layer's start and end, at most every
+// PROGRESS_MS between) — and the last notice carries what to
 // run (the image's layers and its container's command) or the error, worded
 // for the page's status line.
 // Spec: notes/IMAGES.md §1 (CORS, COEP) and §6 (IndexedDB).
 import { containerCommand } from '../../image/config.js';
 import { cachedImage, ensureImage, type ImageDescription, type LayerProgress } from '../../image/pull.js';
+import { PullMeter } from '../../image/progress.js';
 import { parseReference, type Reference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { IdbBlobStore } from './blobstore.js';
 import type { PulledImage, PullNotice } from './messages.js';
 import { browserSha256, chooseRoute, pageRegistry, type Route } from './registry.js';
-
-const PROGRESS_MS = 100;
 
 export class PagePuller {
   private store: Promise<IdbBlobStore> | null = null;
@@ -48,8 +48,11 @@ export class PagePuller {
     let route = await chooseRoute(ref.registry);
     notice({ route });
     const t0 = performance.now();
-    let bytes = 0;
-    const progress = throttled((layer) => notice({ layer }), (p) => (bytes += p));
+    const meter = new PullMeter(() => performance.now());
+    const progress = (p: LayerProgress): void => {
+      const layer = meter.update(p);
+      if (layer) notice({ layer });
+    };
     const attempt = (r: Route): Promise<ImageDescription> =>
       ensureImage(ref, { registry: pageRegistry(r, this.origin), store, sha256: browserSha256, onProgress: progress });
     let image: ImageDescription;
@@ -64,7 +67,7 @@ export class PagePuller {
         throw networkError(e2, route, ref.registry, this.origin);
       });
     }
-    return pulled(image, bytes, (performance.now() - t0) / 1000);
+    return pulled(image, meter.bytes, (performance.now() - t0) / 1000);
   }
 }
 
@@ -80,20 +83,4 @@ function networkError(e: unknown, route: Route, registry: string, origin: string
   if (!(e instanceof TypeError)) return e;
   const where = route === 'proxy' ? `the registry proxy of ${origin} (is the page served by npm start or vite preview?)` : registry;
   return new Error(`cannot reach ${where}: ${e.message}`);
-}
-
-/** Per-layer progress with its rate, at most every PROGRESS_MS per layer but always at its start and end; `count` sees each new byte. */
-function throttled(send: (p: LayerProgress & { rate: number }) => void, count: (newBytes: number) => void): (p: LayerProgress) => void {
-  const layers = new Map<string, { start: number; sent: number; done: number }>();
-  return (p) => {
-    const now = performance.now();
-    let l = layers.get(p.digest);
-    if (!l) layers.set(p.digest, (l = { start: now, sent: 0, done: 0 }));
-    if (!p.cached) count(p.done - l.done);
-    l.done = p.done;
-    const end = p.cached || p.done >= p.total;
-    if (!end && p.done > 0 && now - l.sent < PROGRESS_MS) return;
-    l.sent = now;
-    send({ ...p, rate: p.cached ? 0 : p.done / Math.max((now - l.start) / 1000, 1e-3) });
-  };
 }

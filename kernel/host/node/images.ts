@@ -1,12 +1,16 @@
 // The CLI's images: `tabkernel image pull|ls|rm|inspect`, and what `tabkernel
 // run REF` needs before the kernel starts — the image pulled if the store
 // lacks it (progress on stderr: a bar per layer on a terminal, a line per
-// layer otherwise), then the container's command from its config.
+// layer otherwise), then the container's command from its config. What the
+// progress, `image ls` and `image inspect` look like is image/progress.ts's
+// and image/listing.ts's, which the shell's /bin/image shows too.
 // The store is the cache directory (blobstore.ts); the registry client finds
 // credentials in the user's auth files (credentials.ts).
 import fs from 'node:fs';
 import type { ImageRun } from '../../abi/messages.js';
 import { containerCommand, type ContainerCommand } from '../../image/config.js';
+import { renderImage, renderImageList } from '../../image/listing.js';
+import { ProgressText, PullMeter } from '../../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
@@ -32,33 +36,28 @@ function say(line: string): void {
   fs.writeSync(2, line.endsWith('\n') ? line : line + '\n');
 }
 
-const MB = 1e6;
-const mb = (n: number): string => (n / MB).toFixed(1);
-const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
-
-/** Layer progress on stderr: one line per layer, redrawn in place on a terminal. */
-function progressPrinter(): (p: LayerProgress) => void {
-  const tty = process.stderr.isTTY === true;
-  const started = new Map<string, number>();
-  let lastDraw = 0;
-  return (p) => {
-    const now = performance.now();
-    if (!started.has(p.digest)) started.set(p.digest, now);
-    const done = p.cached || p.done >= p.total;
-    const secs = Math.max((now - started.get(p.digest)!) / 1000, 1e-3);
-    const rate = p.cached ? 'cached' : `${mb(p.done / secs)} MB/s`;
-    const head = `layer ${p.index + 1}/${p.count} ${short(p.digest)}`;
-    if (tty) {
-      if (!done && now - lastDraw < 100) return;
-      lastDraw = now;
-      const width = 24;
-      const filled = p.total > 0 ? Math.round((width * p.done) / p.total) : width;
-      const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`;
-      fs.writeSync(2, `\r\x1b[K${head} ${bar} ${mb(p.done)} of ${mb(p.total)} MB, ${rate}${done ? '\n' : ''}`);
-    } else if (done) {
-      say(`${head}: ${mb(p.total)} MB${p.cached ? ', cached' : `, ${rate}`}`);
-    }
+/** Layer progress on stderr: a bar per layer, redrawn in place, on a terminal; a line per layer otherwise. */
+function progressPrinter(): { layer: (p: LayerProgress) => void; finish: () => void } {
+  const meter = new PullMeter(() => performance.now());
+  const text = new ProgressText(process.stderr.isTTY === true);
+  const write = (s: string): void => void (s && fs.writeSync(2, s));
+  return {
+    layer: (p) => {
+      const u = meter.update(p);
+      if (u) write(text.text(u));
+    },
+    finish: () => write(text.finish()),
   };
+}
+
+/** `ref` fetched (`always`: pulled) with its progress on stderr. */
+async function fetchShowing(images: ImageService, ref: string, always: boolean): Promise<ImageDescription> {
+  const progress = progressPrinter();
+  try {
+    return await images.fetch(ref, progress.layer, always);
+  } finally {
+    progress.finish();
+  }
 }
 
 interface PullFlags {
@@ -71,7 +70,7 @@ export async function imageForRun(ref: string, flags: PullFlags): Promise<ImageD
   const cached = await images.inspect(ref);
   if (cached) return cached;
   say(`pulling ${formatReferenceText(ref)}`);
-  return images.fetch(ref, progressPrinter());
+  return fetchShowing(images, ref, false);
 }
 
 /** What the kernel runs for `tabkernel run REF`: the image's layers and the container's command. */
@@ -104,23 +103,13 @@ export async function imageMain(argv: string[]): Promise<number> {
       case 'pull': {
         if (refs.length !== 1) return usage('image pull wants one REF');
         say(`pulling ${formatReferenceText(refs[0])}`);
-        const img = await images.fetch(refs[0], progressPrinter(), true);
+        const img = await fetchShowing(images, refs[0], true);
         say(`${img.reference}: ${img.manifestDigest}`);
         return 0;
       }
       case 'ls': {
         if (refs.length !== 0) return usage('image ls takes no REF');
-        const rows: string[][] = [['REFERENCE', 'DIGEST', 'KIND', 'SIZE']];
-        for (const { reference: name, image: img } of await images.list()) {
-          if (!img) {
-            rows.push([name, '-', 'incomplete', '-']);
-            continue;
-          }
-          const size = img.layers.reduce((n, l) => n + l.size, 0);
-          rows.push([name, short(img.manifestDigest), img.kind, `${mb(size)} MB`]);
-        }
-        const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-        for (const r of rows) fs.writeSync(1, r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ') + '\n');
+        fs.writeSync(1, renderImageList(await images.list()));
         return 0;
       }
       case 'rm': {
@@ -145,7 +134,7 @@ export async function imageMain(argv: string[]): Promise<number> {
           say(`tabkernel: no image ${formatReferenceText(refs[0])} in the store (tabkernel image pull it first)`);
           return 1;
         }
-        fs.writeSync(1, JSON.stringify(img, null, 2) + '\n');
+        fs.writeSync(1, renderImage(img));
         return 0;
       }
       default:

@@ -4,7 +4,9 @@
 // directly from an anonymous registry that sends CORS headers, through the
 // dev server's registry proxy for a token-auth registry with its blobs
 // behind a 307, from the store alone once the registry is gone, as an
-// interactive shell, and with clear errors. The same cases run in Firefox.
+// interactive shell, and with clear errors; and the terminal's `image`
+// command, whose pulls show their progress in the terminal (bars: it is a
+// terminal) and on the status line. The same cases run in Firefox.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -186,7 +188,8 @@ test('image: the terminal\'s image command pulls, lists and runs a container as 
     const pulled = await command(page, `image pull ${ref}`, RUN_TIMEOUT_MS);
     // Layers an earlier case stored in this profile's IndexedDB are not fetched again.
     const quoted = ref.replace(/\./g, '\\.');
-    assert.match(pulled, new RegExp(`^pulling ${quoted}\n(layer \\d/5 [0-9a-f]{12}: [\\d.]+ MB, ([\\d.]+ MB/s|cached)\n){5}${quoted}: sha256:[0-9a-f]{64}\n$`));
+    // A bar per layer (stderr is the terminal), each redrawn in place until it is full.
+    assert.match(pulled, new RegExp(`^pulling ${quoted}\n(layer \\d/5 [0-9a-f]{12} \\[#{24}\\] ([\\d.]+) of \\2 MB, ([\\d.]+ MB/s|cached)\n){5}${quoted}: sha256:[0-9a-f]{64}\n$`));
     const listed = await command(page, 'image ls');
     assert.match(listed, /^REFERENCE +DIGEST +KIND +SIZE\n/);
     assert.match(listed, new RegExp(`^${quoted} +[0-9a-f]{12} +image +[\\d.]+ MB$`, 'm'));
@@ -199,5 +202,40 @@ test('image: the terminal\'s image command pulls, lists and runs a container as 
     await page.close();
   } finally {
     await reg.stop();
+  }
+});
+
+test('image: a pull the terminal\'s image command makes shows its progress on the status line, cleared when done or failed', async (ctx) => {
+  const { buildImage } = await registrySupport();
+  const reg = await registryWithImages(ctx);
+  // An image no earlier case stored: its big layer is fetched whatever this profile's IndexedDB holds.
+  const dir = await mkdtemp(join(tmpdir(), 'tabkernel-e2e-pull-'));
+  try {
+    const layout = buildImage(dir, 'fresh', { files: { '/data/big': randomBytes(8 << 20) }, cmd: ['/bin/sh'] });
+    await reg.pushLayout(layout, 'fresh', 'tk/fresh:1');
+    const ref = `${reg.host}/tk/fresh:1`;
+    const quoted = ref.replace(/\./g, '\\.');
+    const page = await openTerminal(ctx);
+    const status = () => page.evaluate(() => {
+      const el = document.getElementById('status');
+      return { text: el.textContent, pull: el.dataset.pull ?? null, state: el.dataset.state };
+    });
+    const before = await status();
+    await command(page, `image pull ${ref}`, RUN_TIMEOUT_MS);
+    const log = await statusLog(page);
+    assert.ok(log.includes(`pulling ${ref}…`), log.join('\n'));
+    const bytes = log.filter((l) => new RegExp(`^pulling ${quoted}: layer 1/1, [\\d.]+ of 8\\.4 MB, [\\d.]+ MB/s$`).test(l));
+    assert.ok(bytes.some((l) => / 8\.4 of 8\.4 MB/.test(l)), `no layer progress on the status line:\n${log.join('\n')}`);
+    // Done: the status line is as it was before the pull.
+    assert.deepEqual(await status(), before);
+    const failed = `${reg.host}/tk/nothing:1`;
+    assert.match(await command(page, `image pull ${failed}; echo rc=$?`, RUN_TIMEOUT_MS), /\nrc=1\n$/);
+    assert.ok((await statusLog(page)).includes(`pulling ${failed}…`));
+    assert.deepEqual(await status(), before);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  } finally {
+    await reg.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });

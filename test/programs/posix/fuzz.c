@@ -80,7 +80,7 @@ typedef int64_t i64;
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
   X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
   X(T, statvfs, "iiiii") X(T, fcntl_lock, "iiiiIIi") X(T, flock, "ii")     \
-  X(T, ppoll, "iiiIIiii") X(T, image, "iiiiii") X(T, container, "iiiiiiiiiii") \
+  X(T, ppoll, "iiiIIiii") X(T, image, "iiiiiii") X(T, container, "iiiiiiiiiii") \
   X(T, longjmp, "")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
@@ -168,7 +168,7 @@ T(statvfs) i32 z_statvfs(i32, i32, i32, i32, i32);
 T(fcntl_lock) i32 z_fcntl_lock(i32, i32, i32, i32, i64, i64, i32);
 T(flock) i32 z_flock(i32, i32);
 T(ppoll) i32 z_ppoll(i32, i32, i32, i64, i64, i32, i32, i32);
-T(image) i32 z_image(i32, i32, i32, i32, i32, i32);
+T(image) i32 z_image(i32, i32, i32, i32, i32, i32, i32);
 T(container) i32 z_container(i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32);
 T(longjmp) _Noreturn void z_longjmp(void);
 
@@ -274,7 +274,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_fcntl_lock: return z_fcntl_lock(A(0), A(1), A(2), A(3), L(4), L(5), A(6));
   case ID_flock: return z_flock(A(0), A(1));
   case ID_ppoll: return z_ppoll(A(0), A(1), A(2), L(3), L(4), A(5), A(6), A(7));
-  case ID_image: return z_image(A(0), A(1), A(2), A(3), A(4), A(5));
+  case ID_image: return z_image(A(0), A(1), A(2), A(3), A(4), A(5), A(6));
   case ID_container: return z_container(A(0), A(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9), A(10));
   case ID_longjmp: z_longjmp();
   }

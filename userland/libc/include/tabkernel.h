@@ -86,19 +86,24 @@ int32_t tk_flock(int32_t fd, int32_t op) TK_IMPORT(flock);
    puts the old mask back in the kernel. Never restarted (SA_RESTART). */
 int32_t tk_ppoll(const void *in, void *out, size_t n, uint64_t mask, uint64_t accept,
                  size_t *nevents, uint64_t *old_mask, int32_t *sig) TK_IMPORT(ppoll);
-/* The host's images (docs/IMAGES.md): op TK_IMAGE_*, ref ('' for LIST). The
-   result as JSON, or on an error its message, goes to buf; *used is its length
-   (ERANGE when it does not fit: *used is the size needed). EINVAL: a bad
+/* The host's images (docs/IMAGES.md): op TK_IMAGE_*, ref ('' for LIST). A
+   pull's progress is written on progress_fd while the call runs — a bar per
+   layer on a terminal, a line per layer otherwise; never blocking, never
+   signalling (TK_NO_PROGRESS_FD: none). The answer (PULL, FETCH: the image as
+   JSON; LIST, INSPECT: the text to print), or on an error its message, goes
+   to buf; *used is its length (ERANGE when it does not fit: *used is the
+   size needed). EBADF: progress_fd is not open for writing; EINVAL: a bad
    reference; ENOENT: no such image in the store; EIO: the registry or the
    bytes failed; ENOSYS: the host keeps no images. */
-int32_t tk_image(int32_t op, const char *ref, size_t ref_len, char *buf, size_t buf_len,
-                 size_t *used) TK_IMPORT(image);
+int32_t tk_image(int32_t op, const char *ref, size_t ref_len, int32_t progress_fd, char *buf,
+                 size_t buf_len, size_t *used) TK_IMPORT(image);
 /* exec of image ref's command in a fresh container of it (Docker's rules:
    args, NUL-terminated, replace Cmd; a non-empty entrypoint replaces
    Entrypoint and drops Cmd; env entries NAME=VALUE set, NAME unsets, over
    the image's Env): the caller's mount namespace becomes the container's,
-   its cwd the image's WorkingDir, its directory fds are closed. No return on
-   success; on an error its message goes to msg (*used: its length). */
+   its cwd the image's WorkingDir, its directory fds are closed. An image the store lacks is pulled first,
+   with no progress shown (tk_image TK_IMAGE_FETCH before shows it). No return
+   on success; on an error its message goes to msg (*used: its length). */
 int32_t tk_container(const char *ref, size_t ref_len, const char *entrypoint, size_t entrypoint_len,
                      const char *args, size_t args_len, const char *env, size_t env_len,
                      char *msg, size_t msg_len, size_t *used) TK_IMPORT(container);

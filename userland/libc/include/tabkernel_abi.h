@@ -88,6 +88,9 @@ _Static_assert(__builtin_offsetof(struct tk_spawnattr, sigmask) == 16, "kernel/a
 #define TK_IMAGE_LIST 4
 #define TK_IMAGE_REMOVE 5
 
+/* tk_image: no progress fd. */
+#define TK_NO_PROGRESS_FD (-1)
+
 /* statvfs of a path: eleven u64s in this order (88 bytes). */
 struct tk_statvfs {
   uint64_t bsize;
