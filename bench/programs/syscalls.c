@@ -8,7 +8,7 @@
  * that file (issue 14): file_seek (lseek SEEK_SET to a varying offset),
  * file_fstat (fstat of the open file), file_stat (stat of its path),
  * file_openclose (open O_RDONLY + close), file_write1 (write 1 byte at the
- * end of a file opened O_TRUNC), file_read64k / file_write64k (pread /
+ * end of a file opened O_TRUNC, truncated again every 4096 bytes), file_read64k / file_write64k (pread /
  * pwrite of 64 KiB at the 16 offsets of the file in turn).
  * Output: see common.h. Every operation's result is checked.
  */
@@ -144,10 +144,24 @@ static int file_openclose(long n) {
   return 0;
 }
 
-/* Appends to a file of its own (the read cases' file keeps its size). */
+/*
+ * Appends to a file of its own (the read cases' file keeps its size), cut
+ * back to empty after every WRITE1_SPAN bytes so that a call's cost does not
+ * depend on how many ran before it (a file that grows by copying would
+ * otherwise make larger batches slower per call).
+ */
+#define WRITE1_SPAN 4096
+static long write1_at;
+
 static int file_write1(long n) {
-  for (long i = 0; i < n; i++)
+  for (long i = 0; i < n; i++) {
+    if (write1_at == WRITE1_SPAN) {
+      if (ftruncate(file_fd, 0) != 0 || lseek(file_fd, 0, SEEK_SET) != 0) return 1;
+      write1_at = 0;
+    }
     if (write(file_fd, "x", 1) != 1) return 1;
+    write1_at++;
+  }
   check += (uint64_t)n;
   return 0;
 }
