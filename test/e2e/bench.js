@@ -8,6 +8,7 @@
 // Prints progress, then the table; --json FILE writes issue 5's schema.
 // --load N runs the syscall cases alone, each while N busy Web Workers spin.
 // Usage: node test/e2e/bench.js [--quick] [--json FILE] [--only PREFIX,…] [--load N]
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +33,14 @@ const only = (flag('--only') ?? '').split(',').filter(Boolean);
 const load = Number(flag('--load') ?? 0);
 if (!Number.isInteger(load) || load < 0) throw new Error(`--load wants a count of busy workers, not '${flag('--load')}'`);
 const averages = () => loadavg().map((l) => +l.toFixed(2));
+/** The checkout's commit, for the JSON's env (empty outside a git checkout). */
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
 
 /** boot.prompt: navigation start → the login shell's prompt drawn, in fresh tabs (web/main.ts marks it). */
 async function bootCase(browser, url, samples) {
@@ -110,7 +119,7 @@ async function main() {
     const loadavgEnd = averages();
     console.log(`bench:browser: ${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${loadavgEnd.join(' ')} at the end`);
     await page.screenshot({ path: join(root, 'test-results/bench-browser.png'), fullPage: true }).catch(() => {});
-    if (jsonFile) await writeFile(jsonFile, JSON.stringify({ env: { ...run.env, chromium: version, loadavgStart, loadavg: loadavgEnd }, results }, null, 2) + '\n');
+    if (jsonFile) await writeFile(jsonFile, JSON.stringify({ env: { ...run.env, chromium: version, commit: commit(), loadavgStart, loadavg: loadavgEnd }, results }, null, 2) + '\n');
     return results.some((r) => r.subject === 'tabkernel') ? 0 : 1;
   } finally {
     await browser?.close();
