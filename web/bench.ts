@@ -1,6 +1,6 @@
 // The benchmark page (web/bench.html): runs the suite (bench/core/suite.ts) in a
 // Web Worker (bench/browser/suite-worker.ts) and shows the table and a chart of
-// ratios. `?run=quick|full[&only=PREFIX,…]` starts a run on load;
+// ratios. `?run=quick|full[&only=PREFIX,…][&load=N]` starts a run on load;
 // `window.tabkernelBench` lets test/e2e/bench.js drive it and format the table.
 import { table, ratio, REFERENCES } from '../bench/core/report.js';
 import type { Result } from '../bench/core/stats.js';
@@ -18,7 +18,7 @@ declare global {
 }
 
 const $ = (id: string) => document.getElementById(id)!;
-const COLORS: Record<string, string> = { floor: '#6cf', futex: '#9c6', postMessage: '#fc6', 'node:wasi': '#c9f', native: '#f88' };
+const COLORS: Record<string, string> = { floor: '#6cf', futex: '#9c6', postMessage: '#fc6', 'node:wasi': '#c9f', browser_wasi_shim: '#c9f', native: '#f88' };
 
 function setStatus(text: string, error = false): void {
   $('status').textContent = text;
@@ -33,7 +33,7 @@ function run(req: PageRequest): Promise<Run> {
   // In Firefox the suite's kernels have the page start their process workers (page-workers.ts).
   const processWorkers = new ProcessWorkers((m, transfer = []) => worker.postMessage(m, transfer));
   $('log').textContent = '';
-  setStatus(`running (${req.quick ? 'quick' : 'full'})…`);
+  setStatus(`running (${req.quick ? 'quick' : 'full'}${req.load ? `, syscall cases under ${req.load} busy workers` : ''})…`);
   return new Promise<Run>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<SuiteMessage>) => {
       if (processWorkers.receive(e.data)) return;
@@ -97,9 +97,10 @@ if (!self.crossOriginIsolated) {
   setStatus('This page is not cross-origin isolated: SharedArrayBuffer is unavailable (serve it with npm start).', true);
 } else {
   window.tabkernelBench = { run, table };
-  $('quick').onclick = () => void run({ quick: true, only: [] }).catch(() => {});
-  $('full').onclick = () => void run({ quick: false, only: [] }).catch(() => {});
+  const load = () => Math.max(0, Math.floor(Number(($('load') as HTMLInputElement).value) || 0));
+  $('quick').onclick = () => void run({ quick: true, only: [], load: load() }).catch(() => {});
+  $('full').onclick = () => void run({ quick: false, only: [], load: load() }).catch(() => {});
   const q = new URLSearchParams(location.search);
   const mode = q.get('run');
-  if (mode) void run({ quick: mode !== 'full', only: (q.get('only') ?? '').split(',').filter(Boolean) }).catch(() => {});
+  if (mode) void run({ quick: mode !== 'full', only: (q.get('only') ?? '').split(',').filter(Boolean), load: Number(q.get('load') ?? 0) }).catch(() => {});
 }

@@ -5,7 +5,7 @@ import { BrowserPlatform } from './platform.js';
 import type { Result } from '../core/stats.js';
 
 /** `image`: the URL of the root image's manifest (rootfs.json), as the page serves it. */
-export type SuiteRequest = { quick: boolean; only: string[]; image: string };
+export type SuiteRequest = { quick: boolean; only: string[]; load: number; image: string };
 export type SuiteMessage = { log: string } | { results: Result[]; env: Record<string, unknown> } | { error: string };
 
 import { scope } from './scope.js';
@@ -19,10 +19,11 @@ scope.addEventListener('message', async (e: MessageEvent) => {
   const req = e.data as SuiteRequest;
   const post = (m: SuiteMessage) => scope.postMessage(m);
   try {
-    platform ??= BrowserPlatform.create(req.image, workers);
+    platform ??= BrowserPlatform.create(req.image, workers, (l) => post({ log: l }));
     const p = await platform;
-    const results = await runSuite(p, { quick: req.quick, only: req.only, log: (l) => post({ log: l }) });
-    post({ results, env: { host: 'browser', userAgent: navigator.userAgent, cpus: navigator.hardwareConcurrency, date: new Date().toISOString(), quick: req.quick } });
+    const results = await runSuite(p, { quick: req.quick, only: req.only, load: req.load, log: (l) => post({ log: l }) });
+    await p.cleanup();
+    post({ results, env: { host: 'browser', userAgent: navigator.userAgent, cpus: navigator.hardwareConcurrency, date: new Date().toISOString(), quick: req.quick, load: req.load } });
   } catch (err) {
     post({ error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
   }

@@ -12,7 +12,7 @@ export interface Sample {
 }
 
 export type Unit = 'ns/call' | 'MB/s' | 'µs' | 'ms';
-export type Subject = 'tabkernel' | 'floor' | 'futex' | 'postMessage' | 'node:wasi' | 'native' | 'skopeo' | 'rootfs';
+export type Subject = 'tabkernel' | 'floor' | 'futex' | 'postMessage' | 'node:wasi' | 'browser_wasi_shim' | 'native' | 'skopeo' | 'rootfs';
 
 /** A row of the JSON output (issue 5's schema). */
 export interface Result {

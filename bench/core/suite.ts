@@ -1,8 +1,9 @@
 // The suite: every case of issue 5, each measured for tabkernel and for the
 // references that exist where it runs. A Platform (bench/node/platform.ts,
 // bench/browser/platform.ts) says how to run a program under tabkernel, under
-// node:wasi, natively, and how to start floor workers; a reference the
-// platform lacks is reported as n/a. Programs are bench/programs/*.c.
+// node:wasi or browser_wasi_shim, natively, how to start floor workers and
+// busy-loop workers (--load); a reference the platform lacks is reported as
+// n/a. Programs are bench/programs/*.c.
 import { fromSamples, parseBatches, timeTask, toResult, type Result, type Sample, type Subject, type Unit } from './stats.js';
 import type { FloorMode } from './floor.js';
 
@@ -17,10 +18,14 @@ export interface Platform {
   /** Run `sh -c SCRIPT` from the root image under tabkernel; its stdout. */
   tabkernelShell(script: string): Promise<string>;
   nodeWasi?(prog: Program, args: string[]): Promise<string>;
+  /** browser_wasi_shim running the program in-thread, with files of its own in memory. */
+  shim?(prog: Program, args: string[]): Promise<string>;
   native?(prog: Program, args: string[]): Promise<string>;
   nativeShell?(script: string): Promise<string>;
   floor(mode: FloorMode, batches: number, targetMs: number): Promise<Sample[]>;
   ring(chunk: number, batches: number, targetMs: number): Promise<Sample[]>;
+  /** Start `n` busy-loop workers; resolves once all spin, to a function that stops them. */
+  load(n: number): Promise<() => Promise<void>>;
   /** A guest directory for files (tabkernel) and its host counterpart (node:wasi, native). */
   readonly tmp: { guest: string; host: string };
   /** The image cases (absent: n/a here). */
@@ -33,35 +38,40 @@ export interface Platform {
   startRun?(subject: 'tabkernel' | 'node:wasi', prog: StartProgram): Promise<number>;
   /** The host's load averages (1, 5, 15 minutes), where it has them: logged beside the start.* cases. */
   loadavg?(): number[];
+  /** Whatever the run left behind (temp files, stored blobs). */
+  cleanup?(): Promise<void>;
 }
 
 export type StartMode = 'cold' | 'warm';
 
 /**
  * The image cases' operations, each run once and timed where the work
- * happens (ms); bench/node/image.ts says what each does.
+ * happens (ms); bench/node/image.ts and bench/browser/images.ts say what
+ * each does. A browser has only the unpack (of a layer it generates).
  */
 export interface ImageBench {
-  /** The compressed bytes one pull fetches. */
-  pullBytes(): Promise<number>;
-  /** Pull the big image into a fresh store: tabkernel's pull, or `skopeo copy`. */
-  pull(subject: 'tabkernel' | 'skopeo'): Promise<number>;
   /** The uncompressed (tar) bytes of the big image's layers. */
   unpackBytes(): Promise<number>;
   /** Unpack the cached big image's layers into layer trees. */
   unpack(): Promise<number>;
+  /** The compressed bytes one pull fetches. */
+  pullBytes?(): Promise<number>;
+  /** Pull the big image into a fresh store: tabkernel's pull, or `skopeo copy`. */
+  pull?(subject: 'tabkernel' | 'skopeo'): Promise<number>;
   /** The same layers extracted by GNU tar (the 'native' reference). */
-  unpackNative(): Promise<number>;
+  unpackNative?(): Promise<number>;
   /** A cached image's program to its first output (tabkernel), or the same program of the root image (rootfs). */
-  start(mode: StartMode, subject: 'tabkernel' | 'rootfs'): Promise<number>;
+  start?(mode: StartMode, subject: 'tabkernel' | 'rootfs'): Promise<number>;
   /** The same through the CLI: a new process running `tabkernel run REF` (or the root image's program). */
-  startCli(subject: 'tabkernel' | 'rootfs'): Promise<number>;
+  startCli?(subject: 'tabkernel' | 'rootfs'): Promise<number>;
 }
 
 export interface Options {
   quick: boolean;
   /** Only cases whose name starts with one of these. */
   only: string[];
+  /** Busy-loop workers competing for the cores while each syscall case runs (0: none). */
+  load: number;
   log: (line: string) => void;
 }
 
@@ -69,6 +79,8 @@ interface Case {
   name: string;
   unit: Unit;
   bytesPerOp?: number;
+  /** A case of syscalls.c: the one --load runs under load. */
+  syscall?: boolean;
   /** Each subject's way to produce samples; absent = not applicable here. */
   run: (p: Platform, o: Options) => Partial<Record<Subject, (() => Promise<Result>) | undefined>>;
 }
@@ -82,16 +94,22 @@ function program(name: string, subject: Subject, unit: Unit, bytesPerOp: number,
   return async () => fromSamples(name, subject, unit, parseBatches(await exec(), `${name} (${subject})`), bytesPerOp);
 }
 
-function syscallCase(name: string, arg: string, unit: Unit = 'ns/call', bytesPerOp = 0, withNative = true): Case {
+/**
+ * A case of syscalls.c under tabkernel, node:wasi (on the host's /tmp),
+ * browser_wasi_shim (its own in-memory /tmp; not for /dev/null, which it
+ * lacks) and natively.
+ */
+function syscallCase(name: string, arg: string, unit: Unit = 'ns/call', bytesPerOp = 0, withShim = true): Case {
   return {
-    name, unit, bytesPerOp,
+    name, unit, bytesPerOp, syscall: true,
     run: (p, o) => {
       const { batches, ms } = sizing(o);
       const args = (dir: string) => [arg, String(batches), String(ms), dir];
       return {
         tabkernel: program(name, 'tabkernel', unit, bytesPerOp, () => p.tabkernel('syscalls', args(p.tmp.guest))),
         'node:wasi': p.nodeWasi && program(name, 'node:wasi', unit, bytesPerOp, () => p.nodeWasi!('syscalls', args('/tmp'))),
-        native: withNative && p.native ? program(name, 'native', unit, bytesPerOp, () => p.native!('syscalls', args(p.tmp.host))) : undefined,
+        browser_wasi_shim: withShim && p.shim ? program(name, 'browser_wasi_shim', unit, bytesPerOp, () => p.shim!('syscalls', args('/tmp'))) : undefined,
+        native: p.native && program(name, 'native', unit, bytesPerOp, () => p.native!('syscalls', args(p.tmp.host))),
       };
     },
   };
@@ -151,20 +169,25 @@ function pipelineCase(): Case {
   };
 }
 
+/** An image operation of a subject, or undefined where the platform lacks it. */
+type ImageOp = (b: ImageBench) => (() => Promise<number>) | undefined;
+
 /** One image operation `n` times after an untimed first run; the times (ms) as samples. */
-function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<number>, subjects: Partial<Record<Subject, (b: ImageBench) => Promise<number>>>, runs: (o: Options) => number): Case {
+function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<number>, subjects: Partial<Record<Subject, ImageOp>>, runs: (o: Options) => number): Case {
   return {
     name, unit,
     run: (p, o) => {
       const out: Partial<Record<Subject, () => Promise<Result>>> = {};
       const b = p.images;
       if (!b) return out;
-      for (const [subject, op] of Object.entries(subjects) as Array<[Subject, (b: ImageBench) => Promise<number>]>) {
+      for (const [subject, opOf] of Object.entries(subjects) as Array<[Subject, ImageOp]>) {
+        const op = opOf(b);
+        if (!op) continue;
         out[subject] = async () => {
           const perOp = await bytes(b);
-          await op(b);
+          await op();
           const samples: Sample[] = [];
-          for (let i = 0; i < runs(o); i++) samples.push({ ns: (await op(b)) * 1e6, ops: 1 });
+          for (let i = 0; i < runs(o); i++) samples.push({ ns: (await op()) * 1e6, ops: 1 });
           return fromSamples(name, subject, unit, samples, perOp);
         };
       }
@@ -211,7 +234,7 @@ const imageRuns = (full: number, quick: number) => (o: Options) => (o.quick ? qu
 
 export const CASES: Case[] = [
   {
-    name: 'syscall.noop', unit: 'ns/call',
+    name: 'syscall.noop', unit: 'ns/call', syscall: true,
     run: (p, o) => {
       const { batches, ms } = sizing(o);
       const floor = (mode: FloorMode) => async () => fromSamples('syscall.noop', mode, 'ns/call', await p.floor(mode, batches, ms));
@@ -219,16 +242,24 @@ export const CASES: Case[] = [
         tabkernel: program('syscall.noop', 'tabkernel', 'ns/call', 0, () => p.tabkernel('syscalls', ['noop', String(batches), String(ms)])),
         floor: floor('floor'), futex: floor('futex'), postMessage: floor('postMessage'),
         'node:wasi': p.nodeWasi && program('syscall.noop', 'node:wasi', 'ns/call', 0, () => p.nodeWasi!('syscalls', ['noop', String(batches), String(ms)])),
+        browser_wasi_shim: p.shim && program('syscall.noop', 'browser_wasi_shim', 'ns/call', 0, () => p.shim!('syscalls', ['noop', String(batches), String(ms)])),
       };
     },
   },
-  syscallCase('syscall.devnull_write', 'devnull_write'),
+  syscallCase('syscall.devnull_write', 'devnull_write', 'ns/call', 0, false),
   syscallCase('syscall.clock', 'clock'),
   syscallCase('syscall.random', 'random'),
   procsCase('pipe.4k', 'MB/s', () => ['pipe', '4096'], MIB, 4096),
   procsCase('pipe.64k', 'MB/s', () => ['pipe', '65536'], MIB, 65536),
   syscallCase('file.read', 'file_read', 'MB/s', MIB),
   syscallCase('file.write', 'file_write', 'MB/s', MIB),
+  syscallCase('file.seek', 'file_seek'),
+  syscallCase('file.fstat', 'file_fstat'),
+  syscallCase('file.stat', 'file_stat'),
+  syscallCase('file.openclose', 'file_openclose'),
+  syscallCase('file.write1', 'file_write1'),
+  syscallCase('file.read64k', 'file_read64k', 'MB/s', 64 << 10),
+  syscallCase('file.write64k', 'file_write64k', 'MB/s', 64 << 10),
   procsCase('spawn.true', 'µs', () => ['spawn']),
   procsCase('fork.1m', 'µs', () => ['fork', '1']),
   procsCase('fork.16m', 'µs', () => ['fork', '16']),
@@ -239,16 +270,26 @@ export const CASES: Case[] = [
   jumpsCase('setjmp.call.invoke', 'jumps-invoke', 'call'),
   startCase('start.run', 'hello', (o) => (o.quick ? 3 : 15)),
   startCase('start.flite', 'flite', (o) => (o.quick ? 3 : 9)),
-  imageCase('image.pull', 'MB/s', (b) => b.pullBytes(), { tabkernel: (b) => b.pull('tabkernel'), skopeo: (b) => b.pull('skopeo') }, imageRuns(7, 2)),
-  imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => b.unpack(), native: (b) => b.unpackNative() }, imageRuns(7, 2)),
-  imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start('cold', 'tabkernel'), rootfs: (b) => b.start('cold', 'rootfs') }, imageRuns(9, 3)),
-  imageCase('image.start.warm', 'ms', noBytes, { tabkernel: (b) => b.start('warm', 'tabkernel'), rootfs: (b) => b.start('warm', 'rootfs') }, imageRuns(15, 3)),
-  imageCase('image.start.cli', 'ms', noBytes, { tabkernel: (b) => b.startCli('tabkernel'), rootfs: (b) => b.startCli('rootfs') }, imageRuns(7, 2)),
+  imageCase('image.pull', 'MB/s', (b) => b.pullBytes?.() ?? noBytes(), { tabkernel: (b) => b.pull && (() => b.pull!('tabkernel')), skopeo: (b) => b.pull && (() => b.pull!('skopeo')) }, imageRuns(7, 2)),
+  imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => () => b.unpack(), native: (b) => b.unpackNative && (() => b.unpackNative!()) }, imageRuns(7, 2)),
+  imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start && (() => b.start!('cold', 'tabkernel')), rootfs: (b) => b.start && (() => b.start!('cold', 'rootfs')) }, imageRuns(9, 3)),
+  imageCase('image.start.warm', 'ms', noBytes, { tabkernel: (b) => b.start && (() => b.start!('warm', 'tabkernel')), rootfs: (b) => b.start && (() => b.start!('warm', 'rootfs')) }, imageRuns(15, 3)),
+  imageCase('image.start.cli', 'ms', noBytes, { tabkernel: (b) => b.startCli && (() => b.startCli!('tabkernel')), rootfs: (b) => b.startCli && (() => b.startCli!('rootfs')) }, imageRuns(7, 2)),
 ];
 
-const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'native', 'skopeo', 'rootfs'];
+const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'browser_wasi_shim', 'native', 'skopeo', 'rootfs'];
 
-/** Run every selected case on `p`; a subject that fails is logged and left out. */
+/** Whether `c` runs: --only names it, or (without --only) --load runs the syscall cases alone. */
+function selected(c: Case, o: Options): boolean {
+  if (o.only.length > 0) return o.only.some((prefix) => c.name.startsWith(prefix));
+  return o.load === 0 || c.syscall === true;
+}
+
+/**
+ * Run every selected case on `p`; a subject that fails is logged and left
+ * out. With --load N, each subject of a syscall case runs while N busy-loop
+ * workers spin, started before its program and stopped after it.
+ */
 export async function runSuite(p: Platform, o: Options): Promise<Result[]> {
   const results: Result[] = [];
   // Start the kernel's worker pool before anything is timed: the kernel starts
@@ -257,18 +298,21 @@ export async function runSuite(p: Platform, o: Options): Promise<Result[]> {
   if ((await p.tabkernelShell('true; true')) !== '') throw new Error('tabkernel: sh -c true printed something');
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (const c of CASES) {
-    if (o.only.length > 0 && !o.only.some((prefix) => c.name.startsWith(prefix))) continue;
+    if (!selected(c, o)) continue;
     const runners = c.run(p, o);
     for (const subject of SUBJECTS) {
       const r = runners[subject];
       if (!r) continue;
       const t0 = performance.now();
+      const stop = o.load > 0 && c.syscall ? await p.load(o.load) : null;
       try {
         const res = await r();
         results.push(res);
-        o.log(`  ${c.name.padEnd(22)} ${subject.padEnd(12)} ${fmt(res.median)} ${res.unit}  (${res.samples} samples, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+        o.log(`  ${c.name.padEnd(22)} ${subject.padEnd(17)} ${fmt(res.median)} ${res.unit}  (${res.samples} samples, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       } catch (e) {
-        o.log(`  ${c.name.padEnd(22)} ${subject.padEnd(12)} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+        o.log(`  ${c.name.padEnd(22)} ${subject.padEnd(17)} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        await stop?.();
       }
     }
   }

@@ -14,6 +14,7 @@ import { Kernel } from '../../kernel/kernel.js';
 import { NodeHost } from '../../kernel/host/node/host.js';
 import type { FloorMessage, FloorMode, FloorReply } from '../core/floor.js';
 import { floorSab } from '../core/floor.js';
+import { loadSab, type LoadMessage } from '../core/load.js';
 import { KernelRunner } from '../core/runner.js';
 import type { Sample } from '../core/stats.js';
 import type { Platform, Program, StartProgram } from '../core/suite.js';
@@ -121,6 +122,21 @@ export class NodePlatform implements Platform {
   ring(chunk: number, batches: number, targetMs: number): Promise<Sample[]> {
     const sab = floorSab('ring');
     return this.pair({ role: 'writer', mode: 'ring', sab, batches, targetMs, chunk }, { role: 'reader', mode: 'ring', sab, batches, targetMs, chunk });
+  }
+
+  /** `n` busy-loop worker threads (core/load.ts) in this process, beside the kernel's thread and its process workers. */
+  async load(n: number): Promise<() => Promise<void>> {
+    const stop = loadSab();
+    const workers = Array.from({ length: n }, () => new Worker(this.floorWorker));
+    await Promise.all(workers.map((w) => new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage({ role: 'load', stop } satisfies LoadMessage);
+    })));
+    return async () => {
+      Atomics.store(new Int32Array(stop), 0, 1);
+      await Promise.all(workers.map((w) => w.terminate()));
+    };
   }
 
   /** Two floor workers: `other` serves, `measurer` measures and replies. */

@@ -6,9 +6,11 @@
 //    drawn in the terminal of index.html, in a fresh tab each sample;
 //  - every other case: web/bench.html runs bench/core/suite.ts in a Web Worker.
 // Prints progress, then the table; --json FILE writes issue 5's schema.
-// Usage: node test/e2e/bench.js [--quick] [--json FILE] [--only PREFIX,…]
+// --load N runs the syscall cases alone, each while N busy Web Workers spin.
+// Usage: node test/e2e/bench.js [--quick] [--json FILE] [--only PREFIX,…] [--load N]
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -28,6 +30,17 @@ const quick = argv.includes('--quick');
 const flag = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const jsonFile = flag('--json');
 const only = (flag('--only') ?? '').split(',').filter(Boolean);
+const load = Number(flag('--load') ?? 0);
+if (!Number.isInteger(load) || load < 0) throw new Error(`--load wants a count of busy workers, not '${flag('--load')}'`);
+const averages = () => loadavg().map((l) => +l.toFixed(2));
+/** The checkout's commit, for the JSON's env (empty outside a git checkout). */
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
 
 /** boot.prompt: navigation start → the login shell's prompt drawn, in fresh tabs (web/main.ts marks it). */
 async function bootCase(browser, url, samples) {
@@ -71,11 +84,12 @@ async function main() {
   try {
     browser = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless: true, args: chromiumArgs });
     const version = browser.browser()?.version() ?? '';
-    console.log(`bench:browser: chromium ${version} against ${base}/web/bench.html${quick ? ', --quick' : ''}`);
+    const loadavgStart = averages();
+    console.log(`bench:browser: chromium ${version} against ${base}/web/bench.html${quick ? ', --quick' : ''}${load ? `, --load ${load}` : ''}, load average ${loadavgStart.join(' ')}`);
     const t0 = performance.now();
 
     const extra = [];
-    if (only.length === 0 || only.some((p) => 'boot.prompt'.startsWith(p) || p.startsWith('boot'))) {
+    if (only.length === 0 ? load === 0 : only.some((p) => 'boot.prompt'.startsWith(p) || p.startsWith('boot'))) {
       const boot = await bootCase(browser, `${base}/`, quick ? 3 : 10);
       console.log(`  boot.prompt            tabkernel    ${boot.median.toFixed(1)} ms  (${boot.samples} samples)`);
       extra.push(boot);
@@ -93,7 +107,7 @@ async function main() {
     }, 500);
     let run;
     try {
-      run = await page.evaluate((req) => window.tabkernelBench.run(req), { quick, only: only.filter((p) => !p.startsWith('boot')) });
+      run = await page.evaluate((req) => window.tabkernelBench.run(req), { quick, load, only: only.filter((p) => !p.startsWith('boot')) });
     } finally {
       clearInterval(progress);
     }
@@ -102,9 +116,10 @@ async function main() {
     const results = [...run.results, ...extra];
     console.log(`\n${await page.evaluate(([r, e]) => window.tabkernelBench.table(r, e), [run.results, extra])}`);
     console.log(`\nratios: tabkernel's cost over the reference's (> 1 = tabkernel slower; for MB/s, the reference's bandwidth over tabkernel's)`);
-    console.log(`bench:browser: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const loadavgEnd = averages();
+    console.log(`bench:browser: ${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${loadavgEnd.join(' ')} at the end`);
     await page.screenshot({ path: join(root, 'test-results/bench-browser.png'), fullPage: true }).catch(() => {});
-    if (jsonFile) await writeFile(jsonFile, JSON.stringify({ env: { ...run.env, chromium: version }, results }, null, 2) + '\n');
+    if (jsonFile) await writeFile(jsonFile, JSON.stringify({ env: { ...run.env, chromium: version, commit: commit(), loadavgStart, loadavg: loadavgEnd }, results }, null, 2) + '\n');
     return results.some((r) => r.subject === 'tabkernel') ? 0 : 1;
   } finally {
     await browser?.close();
