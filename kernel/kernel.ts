@@ -81,8 +81,8 @@ export class Kernel implements Sys {
   readonly vfs: Vfs;
   readonly procs = new ProcessTable();
   readonly pipeArena: PipeArena;
-  /** Regular files' descriptions and inodes that processes use without the kernel (fs/filetable.ts). */
-  readonly files = new FileTable();
+  /** Regular files' descriptions, inodes and bytes that processes use without the kernel (fs/filetable.ts). */
+  readonly files: FileTable;
   readonly ptys = new PtyTable((pgid, sig) => this.lifecycle.signalGroup(pgid, sig));
   private readonly modules: ModuleCache;
   private readonly loader: Loader;
@@ -117,6 +117,8 @@ export class Kernel implements Sys {
     this.budget = new MemoryBudget(opts.memory ?? DEFAULT_BUDGET);
     this.vfs = new Vfs({ budget: this.budget, tmpSize: opts.tmpSize ?? Math.floor(this.budget.limit / 2) });
     this.pipeArena = new PipeArena(this.budget);
+    this.files = new FileTable(this.budget.limit);
+    this.files.views.alive = (pid) => this.procs.get(pid)?.alive === true;
     this.modules = new ModuleCache(host.sha256);
     this.loader = new Loader(this.modules);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`), this.trace);
@@ -129,7 +131,7 @@ export class Kernel implements Sys {
       serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
-    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, files: this.files.sab, trace: this.trace !== null }, this.oom, this.vfs);
+    this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, files: this.files.sab, fileData: this.files.dataSab, trace: this.trace !== null }, this.oom, this.vfs);
     const system = { vfs: this.vfs, budget: this.budget };
     this.vfs.mount('/proc', new ProcRoot(this.procs, system), 'proc');
     this.containers = new Containers(host.images, this.budget, {

@@ -103,8 +103,9 @@ export interface StartMessage {
   memory?: MemoryType;
   /** The shared pipe rings (kernel/ipc/ring.ts). */
   pipes: SharedArrayBuffer;
-  /** The open file table (kernel/ipc/filetable.ts). */
+  /** The open file table (kernel/ipc/filetable.ts), and its data arena (null: none). */
   files: SharedArrayBuffer;
+  fileData: SharedArrayBuffer | null;
   /** The time origin CLOCK_MONOTONIC counts from (lib/time.ts: the kernel's). */
   clockOrigin: number;
 }

@@ -159,12 +159,13 @@ export abstract class OpenFile {
 }
 
 /** New offset for lseek(2): INVAL when the result would be negative. */
-export function seekTarget(pos: bigint, size: bigint, offset: bigint, whence: Whence): bigint | Err {
+export function seekTarget(pos: bigint, size: bigint | (() => bigint), offset: bigint, whence: Whence): bigint | Err {
   let base: bigint;
   switch (whence) {
     case Whence.SET: base = 0n; break;
     case Whence.CUR: base = pos; break;
-    case Whence.END: base = size; break;
+    // The size only when asked for: a host file's costs an fstat.
+    case Whence.END: base = typeof size === 'function' ? size() : size; break;
     default: return err(Errno.INVAL);
   }
   const next = base + offset;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isErr } from '../abi/errno.js';
-import { D, DESC_ENTRIES } from '../ipc/filetable.js';
+import { D, DESC_ENTRIES, IB, PAGE } from '../ipc/filetable.js';
 import { FileTable } from './filetable.js';
 import { MemFile, MemFs } from './memfs.js';
 import { RegularFileHandle } from './regular.js';
@@ -73,5 +73,85 @@ describe('FileTable', () => {
     expect(extra.pos).toBe(11n);
     handles[0].release();
     expect(table.share(extra)).not.toBeNull();
+  });
+
+  it('moves a file\'s bytes into arena pages while shared, and back after, the kernel reading and writing them meanwhile', () => {
+    const table = new FileTable(64 * PAGE);
+    const fs = new MemFs();
+    const f = fileIn(fs, 'a');
+    const h = open(f);
+    const data = new Uint8Array(PAGE + 10).map((_, i) => i % 251);
+    h.write(data);
+    const used = fs.used;
+    const e = table.share(h)!;
+    const v = table.views;
+    const pt = v.get32i(e.inode, IB.PT);
+    expect(pt).toBeGreaterThan(0);
+    const page0 = v.page(e.inode, 0), page1 = v.page(e.inode, 1);
+    expect(page0).toBeGreaterThan(0);
+    expect(v.bytes!.subarray(page1 * PAGE, page1 * PAGE + 10)).toEqual(data.subarray(PAGE, PAGE + 10));
+    expect(table.pagesInUse).toBe(3); // the page table and two pages
+    // A process writes into a page and grows the file (as runtime/files.ts does, under the lock).
+    v.lock(e.inode, 77);
+    v.begin(e.inode);
+    v.bytes![page1 * PAGE + 10] = 42;
+    v.view.setBigUint64(v.at32(e.inode, IB.SIZE) * 4, BigInt(PAGE + 11), true);
+    Atomics.add(v.i32, v.at32(e.inode, IB.WRITES), 1);
+    v.end(e.inode);
+    v.unlock(e.inode);
+    const before = fs.changes;
+    expect(f.size).toBe(PAGE + 11);
+    expect(f.readAt(PAGE + 10, 1)).toEqual(new Uint8Array([42]));
+    // The kernel's writes land in the pages, and a truncate frees whole ones.
+    expect(f.writeAt(3, new Uint8Array([9]))).toBe(1);
+    expect(v.bytes![page0 * PAGE + 3]).toBe(9);
+    expect(f.truncate(5)).toBe(0);
+    expect(v.page(e.inode, 1)).toBe(0);
+    expect(table.pagesInUse).toBe(2);
+    expect(fs.changes).toBeGreaterThan(before);
+    h.release();
+    // The page table goes; the bytes stay in their page (moving them back would hold them twice).
+    expect(table.pagesInUse).toBe(1);
+    expect(v.get32i(e.inode, IB.PT)).toBe(0);
+    expect(f.size).toBe(5);
+    expect(f.readAt(0, 10)).toEqual(new Uint8Array([0, 1, 2, 9, 4]));
+    expect(fs.used).toBeLessThan(used + 1); // a shared file pays whole pages; cut to one, it pays one
+    // The kernel goes on writing there (a new page for a new chunk), and the last link frees them.
+    expect(f.writeAt(PAGE * 2, new Uint8Array([7]))).toBe(1);
+    expect(table.pagesInUse).toBe(2);
+    expect(fs.root.unlink('a')).toBe(0);
+    expect(table.pagesInUse).toBe(0);
+  });
+
+  it('takes over the lock of a process that died holding it', () => {
+    const table = new FileTable(16 * PAGE);
+    const fs = new MemFs();
+    const f = fileIn(fs, 'a');
+    const h = open(f);
+    h.write(enc.encode('abc'));
+    const e = table.share(h)!;
+    const v = table.views;
+    v.alive = () => false;
+    v.lock(e.inode, 5);
+    v.begin(e.inode); // and never ends
+    expect(f.writeAt(0, enc.encode('X'))).toBe(1);
+    expect(v.seq(e.inode) % 2).toBe(0);
+    expect(new TextDecoder().decode(f.readAt(0, 3))).toBe('Xbc');
+  });
+
+  it('keeps a file that grows past 64 MiB out of the arena, its bytes intact and read by the kernel', () => {
+    const table = new FileTable(16 * PAGE);
+    const fs = new MemFs();
+    const f = fileIn(fs, 'a');
+    const h = open(f);
+    h.write(enc.encode('head'));
+    const e = table.share(h)!;
+    expect(table.views.get32i(e.inode, IB.PT)).toBeGreaterThan(0);
+    expect(f.writeAt(64 * 1024 * 1024, enc.encode('tail'))).toBe(4);
+    expect(table.views.get32i(e.inode, IB.PT)).toBe(0);
+    expect(table.pagesInUse).toBe(1); // the page table, until the description goes
+    expect(new TextDecoder().decode(f.readAt(0, 4))).toBe('head');
+    expect(new TextDecoder().decode(f.readAt(64 * 1024 * 1024, 4))).toBe('tail');
+    expect(table.views.readField(e.inode, 'size')).toBe(BigInt(64 * 1024 * 1024 + 4));
   });
 });

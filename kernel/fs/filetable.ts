@@ -8,11 +8,15 @@
 // while the kernel's own reads, writes and seeks use the same entries. The
 // entries go back when the description is released (its last fd closed) and
 // the inode's when its last shared description is.
+// The file's bytes move into pages of the data arena as well (MemFile.shareBytes),
+// so processes read and write them too (a write that needs a new page comes
+// to the kernel); a browser without growable SharedArrayBuffers gets no arena,
+// and then only the state above is shared.
 // Host files (--dir) are not shared: the host may change them behind our back.
 // Spec: POSIX open(2), lseek(2), fcntl(2), fstat(2).
-import { Access, D, DESC_ENTRIES, FileTableViews, INODE_ENTRIES, TABLE_SIZE } from '../ipc/filetable.js';
+import { Access, D, DESC_ENTRIES, FileTableViews, INODE_ENTRIES, KERNEL_LOCK, PAGE, TABLE_SIZE } from '../ipc/filetable.js';
 import { isErr } from '../abi/errno.js';
-import { MemFile } from './memfs.js';
+import { MemFile, type SharedPages } from './memfs.js';
 import type { RegularFileHandle } from './regular.js';
 
 /** A description's entry: its index and the generation that names this use of it. */
@@ -25,13 +29,71 @@ export interface DescEntry {
   inode: number;
 }
 
+/** The data arena's pages: a growable SharedArrayBuffer, grown by doubling up to its limit. */
+class DataArena {
+  readonly sab: SharedArrayBuffer;
+  private readonly free: number[] = [];
+  /** The next page never used (page 0 never is). */
+  private next = 1;
+  readonly maxPages: number;
+
+  constructor(maxBytes: number) {
+    this.maxPages = Math.floor(maxBytes / PAGE);
+    this.sab = new SharedArrayBuffer(PAGE * 16, { maxByteLength: this.maxPages * PAGE });
+  }
+
+  get inUse(): number {
+    return this.next - 1 - this.free.length;
+  }
+  room(pages: number): boolean {
+    return this.free.length + (this.maxPages - this.next) >= pages;
+  }
+  alloc(): number | null {
+    const reused = this.free.pop();
+    if (reused !== undefined) {
+      new Uint8Array(this.sab, reused * PAGE, PAGE).fill(0);
+      return reused;
+    }
+    if (this.next >= this.maxPages) return null;
+    const page = this.next++;
+    const need = (page + 1) * PAGE;
+    if (need > this.sab.byteLength) this.sab.grow(Math.min(this.maxPages * PAGE, Math.max(need, this.sab.byteLength * 2)));
+    return page;
+  }
+  release(page: number): void {
+    this.free.push(page);
+  }
+}
+
+/** Whether this JavaScript engine has growable SharedArrayBuffers (the data arena needs them). */
+function growable(): boolean {
+  try {
+    return new SharedArrayBuffer(8, { maxByteLength: 16 }).growable;
+  } catch {
+    return false;
+  }
+}
+
 export class FileTable {
-  readonly views = new FileTableViews(new SharedArrayBuffer(TABLE_SIZE));
+  readonly views: FileTableViews;
+  /** Shared files' pages; null: only offsets and metadata are shared. */
+  private readonly arena: DataArena | null;
   private readonly freeDescs: number[] = Array.from({ length: DESC_ENTRIES }, (_, i) => DESC_ENTRIES - 1 - i);
   private readonly freeInodes: number[] = Array.from({ length: INODE_ENTRIES }, (_, i) => INODE_ENTRIES - 1 - i);
   /** Inode entries in use: the file, and how many shared descriptions are open on it. */
-  private readonly inodes = new Map<MemFile, { index: number; refs: number }>();
+  private readonly inodes = new Map<MemFile, { index: number; refs: number; pages: SharedPages | null }>();
   private nextGen = 1;
+
+  /** `maxData`: the most bytes the data arena may grow to (the memory budget's). */
+  constructor(maxData = 1 << 30) {
+    this.arena = growable() ? new DataArena(Math.min(maxData, 2 ** 31)) : null;
+    this.views = new FileTableViews(new SharedArrayBuffer(TABLE_SIZE), this.arena?.sab ?? null);
+  }
+
+  /** The data arena (for the process workers), if there is one. */
+  get dataSab(): SharedArrayBuffer | null {
+    return this.arena?.sab ?? null;
+  }
 
   get sab(): SharedArrayBuffer {
     return this.views.sab;
@@ -61,7 +123,7 @@ export class FileTable {
         return null;
       }
       file.meta.share({ views: this.views, index }, { dev: st.dev, ino: st.ino, size: BigInt(file.size), mode: h.file.getMode() });
-      inode = { index, refs: 0 };
+      inode = { index, refs: 0, pages: this.shareBytes(file, index) };
       this.inodes.set(file, inode);
     }
     inode.refs++;
@@ -69,7 +131,7 @@ export class FileTable {
     const gen = this.nextGen++ & 0x7fffffff || (this.nextGen++ & 0x7fffffff);
     const entry: DescEntry = { table: this, views: this.views, slot, gen, inode: inode.index };
     this.views.set32(slot, D.INODE, inode.index);
-    this.views.set32(slot, D.ACCESS, (h.readable ? Access.READ : 0) | (h.writable ? Access.WRITE : 0));
+    this.views.set32(slot, D.ACCESS, accessOf(h));
     h.moveInto(entry);
     this.views.set32(slot, D.GEN, gen);
     return entry;
@@ -82,8 +144,59 @@ export class FileTable {
     const file = h.node as MemFile;
     const inode = this.inodes.get(file);
     if (!inode || --inode.refs > 0) return;
+    if (inode.pages) {
+      file.unshareBytes();
+      this.arena!.release(inode.pages.pt);
+    }
     file.meta.unshare();
     this.inodes.delete(file);
     this.freeInodes.push(inode.index);
   }
+
+  /** Move `file`'s bytes into the arena, under inode entry `index`; its pages, or null (no arena, no room, too large). */
+  private shareBytes(file: MemFile, index: number): SharedPages | null {
+    const arena = this.arena;
+    const pt = arena?.alloc();
+    if (!arena || !pt) return null;
+    const views = this.views;
+    const pages: SharedPages = {
+      views, index, pt,
+      alloc: () => arena.alloc(),
+      free: (page) => arena.release(page),
+      bytesOf: (page) => new Uint8Array(arena.sab, page * PAGE, PAGE),
+      room: (n) => arena.room(n),
+      lock: () => {
+        views.lock(index, KERNEL_LOCK);
+        views.held.add(index);
+        views.begin(index);
+      },
+      unlock: () => {
+        views.end(index);
+        views.held.delete(index);
+        views.unlock(index);
+      },
+    };
+    if (file.shareBytes(pages)) return pages;
+    arena.release(pt);
+    return null;
+  }
+
+  /** Pages of the data arena in use (Kernel.census). */
+  get pagesInUse(): number {
+    return this.arena?.inUse ?? 0;
+  }
+
+  /** A description's access changed (its first write decided whether it makes a module executable). */
+  accessChanged(h: RegularFileHandle): void {
+    if (h.shared) this.views.set32(h.shared.slot, D.ACCESS, accessOf(h));
+  }
+}
+
+/**
+ * What processes may do with a description themselves: read if it was opened
+ * for reading; write if for writing, unless its first write is still to
+ * decide whether the file is a module to make executable (regular.ts).
+ */
+function accessOf(h: RegularFileHandle): number {
+  return (h.readable ? Access.READ : 0) | (h.writable && h.execIfWasm === null ? Access.WRITE : 0);
 }

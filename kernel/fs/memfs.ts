@@ -9,12 +9,17 @@
 // last open description of it is closed, as on any Unix. A file copied up
 // from an image layer by an overlay (overlay.ts) borrows the layer's chunks
 // and pays for a chunk only when it first changes it.
+// While processes read and write a file themselves (fs/filetable.ts), its
+// chunks are whole pages of the shared data arena, listed in a page table
+// there, and the kernel's own reads and writes of it follow the inode entry's
+// lock and sequence counter as the processes' do (ipc/filetable.ts).
 // Spec: POSIX write(2) ENOSPC, statvfs(3); tmpfs(5).
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
 import { DirInode, FileInode, Inode, SymlinkInode, allocDev, type FsStat, type OpenMode, type Stat } from './inode.js';
 import { Meta, type ChangeCounter } from './meta.js';
+import { IB, PT_ENTRIES, type FileTableViews } from '../ipc/filetable.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
@@ -29,7 +34,15 @@ export class MemFs implements ChangeCounter {
    * a ctim, meta.ts): a writer of snapshots (fs/snapshot.ts) compares it with
    * the count its last snapshot saw.
    */
-  changes = 0;
+  get changes(): number {
+    return this.count + this.sharedWrites();
+  }
+  set changes(v: number) {
+    this.count = v - this.sharedWrites();
+  }
+  private count = 0;
+  /** Files whose bytes processes write themselves: their writes count as changes too. */
+  readonly sharedFiles = new Set<MemFile>();
   private nextIno = 1n;
   readonly root: MemDir;
   /** Bytes of file data held, in whole blocks. */
@@ -41,6 +54,18 @@ export class MemFs implements ChangeCounter {
   /** `capacity`: the most bytes of file data it holds (Infinity: only the budget bounds it). */
   constructor(public capacity = Infinity) {
     this.root = new MemDir(this, null);
+  }
+
+  private sharedWrites(): number {
+    let n = 0;
+    for (const f of this.sharedFiles) n += f.processWrites();
+    return n;
+  }
+
+  /** A shared file is shared no longer: its writes so far stay counted. */
+  unshared(f: MemFile, writes: number): void {
+    this.count += writes;
+    this.sharedFiles.delete(f);
   }
 
   /** The metadata of a new inode of this file system. */
@@ -221,6 +246,29 @@ function isAncestor(dir: MemDir, of: MemDir): boolean {
   return false;
 }
 
+/** Pages of the shared data arena (fs/filetable.ts). */
+export interface ArenaPages {
+  /** A zeroed page; null when the arena is full. */
+  alloc(): number | null;
+  free(page: number): void;
+  /** Page `page`'s bytes. */
+  bytesOf(page: number): Uint8Array;
+  /** Whether `pages` more pages can be had. */
+  room(pages: number): boolean;
+}
+
+/** A shared file's place in the open file table: its inode entry and page table. */
+export interface SharedPages extends ArenaPages {
+  views: FileTableViews;
+  /** The inode's entry. */
+  index: number;
+  /** The page holding the file's page table. */
+  pt: number;
+  /** Take the inode's lock (a dead holder's is taken over); let it go. */
+  lock(): void;
+  unlock(): void;
+}
+
 export class MemFile extends FileInode implements FileData {
   override readonly meta: Meta;
   /**
@@ -231,14 +279,94 @@ export class MemFile extends FileInode implements FileData {
    */
   private chunks = new Map<number, Uint8Array>();
   private bytes = 0;
-  /** The file's size; kept in the open file table's entry as well while the inode is shared (meta.ts). */
+  /**
+   * The data arena, once the bytes have moved there: from then on every
+   * chunk is a whole page of it (even when no process shares the file any
+   * more: moving them back would hold the bytes twice), until freed.
+   */
+  private arena: ArenaPages | null = null;
+  /** The inode entry and page table, while processes read and write the bytes too. */
+  private pages: SharedPages | null = null;
+  /** The page of each chunk, in the arena. */
+  private pageOf = new Map<number, number>();
+  /** The file's size; kept in the open file table's entry as well while the inode is shared (meta.ts), where processes may grow it. */
   get size(): number {
-    return this.bytes;
+    const s = this.meta.shared;
+    return s && this.pages ? Number(s.views.readField(s.index, 'size')) : this.bytes;
   }
   set size(n: number) {
     this.bytes = n;
     const s = this.meta.shared;
     if (s) s.views.writeField(s.index, 'size', BigInt(n));
+  }
+
+  /** Writes processes made to the shared bytes (MemFs.changes). */
+  processWrites(): number {
+    const p = this.pages;
+    return p ? p.views.get32i(p.index, IB.WRITES) : 0;
+  }
+
+  /**
+   * Move the bytes into whole pages of the data arena (charged as whole
+   * chunks), listed in `pages`' page table, so that processes can read and
+   * write them; false (nothing changed) when the arena has no room or the
+   * file is larger than a page table reaches.
+   */
+  shareBytes(pages: SharedPages): boolean {
+    if ([...this.chunks.keys()].some((i) => i >= ARENA_FILE_CHUNKS)) return false;
+    if (!this.arena) {
+      if (!pages.room(this.chunks.size)) return false;
+      let cost = 0;
+      for (const [i, c] of this.chunks) cost += CHUNK - (this.borrowed?.has(i) ? 0 : blocks(c.length));
+      this.fs.take(cost, true);
+      this.charged += cost;
+      for (const [i, c] of this.chunks) {
+        const page = pages.alloc()!;
+        const bytes = pages.bytesOf(page);
+        bytes.set(c);
+        this.chunks.set(i, bytes);
+        this.pageOf.set(i, page);
+      }
+      this.borrowed = null;
+      this.arena = pages;
+    }
+    pages.lock();
+    for (const [i, page] of this.pageOf) pages.views.setPage(pages.pt, i, page);
+    this.pages = pages;
+    pages.views.set32i(pages.index, IB.PT, pages.pt);
+    this.fs.sharedFiles.add(this);
+    pages.unlock();
+    return true;
+  }
+
+  /**
+   * The bytes back into chunks of the kernel's own, the pages to the arena;
+   * processes sharing the file read and write it through the kernel from now on.
+   */
+  private leaveArena(): void {
+    const a = this.arena!, p = this.pages;
+    if (p) {
+      this.bytes = this.size;
+      p.views.set32i(p.index, IB.PT, 0);
+    }
+    for (const [i, c] of this.chunks) {
+      this.chunks.set(i, c.slice());
+      a.free(this.pageOf.get(i)!);
+    }
+    this.pageOf.clear();
+    this.arena = null;
+  }
+
+  /** No process shares the bytes any more (they stay in the arena's pages); the size as processes left it. */
+  unshareBytes(): void {
+    const p = this.pages;
+    if (!p) return;
+    p.lock();
+    this.bytes = Number(p.views.readField(p.index, 'size'));
+    p.views.set32i(p.index, IB.PT, 0);
+    this.fs.unshared(this, p.views.get32i(p.index, IB.WRITES));
+    this.pages = null;
+    p.unlock();
   }
   /** Bytes charged to the file system: each chunk's length in whole blocks. */
   private charged = 0;
@@ -302,6 +430,8 @@ export class MemFile extends FileInode implements FileData {
   /** With no link and no open description left, the bytes go back to the file system. */
   dropIfUnused(): void {
     if (this.opens > 0 || this.meta.nlink > 0n) return;
+    for (const page of this.pageOf.values()) this.arena!.free(page);
+    this.pageOf.clear();
     this.chunks.clear();
     this.borrowed = null;
     this.size = 0;
@@ -313,6 +443,17 @@ export class MemFile extends FileInode implements FileData {
     return this.size;
   }
   readAt(pos: number, max: number): Uint8Array {
+    const p = this.pages;
+    if (!p) return this.readChunks(pos, max);
+    // Processes may be writing: read until a copy sees no change under way (ipc/filetable.ts).
+    for (;;) {
+      const seq = p.views.seq(p.index);
+      if (seq & 1) continue;
+      const out = this.readChunks(pos, max);
+      if (p.views.seq(p.index) === seq) return out;
+    }
+  }
+  private readChunks(pos: number, max: number): Uint8Array {
     if (pos >= this.size) return new Uint8Array(0);
     const end = Math.min(this.size, pos + max);
     const out = new Uint8Array(end - pos);
@@ -326,14 +467,41 @@ export class MemFile extends FileInode implements FileData {
     return out;
   }
   writeAt(pos: number, data: Uint8Array): number | Err {
+    return this.locked(() => this.writeChunks(pos, data));
+  }
+  append(data: Uint8Array): number | Err {
+    return this.locked(() => {
+      const at = this.size;
+      const n = this.writeChunks(at, data);
+      return isErr(n) ? n : at + n;
+    });
+  }
+  /** Run `change` holding the inode's lock, when processes share the bytes. */
+  private locked<T>(change: () => T): T {
+    const p = this.pages;
+    if (!p) return change();
+    p.lock();
+    try {
+      return change();
+    } finally {
+      p.unlock();
+    }
+  }
+  private writeChunks(pos: number, data: Uint8Array): number | Err {
     const end = pos + data.length;
     if (end > MAX_FILE) return err(Errno.FBIG);
     if (data.length === 0) return 0;
-    // All the space first, so a write that does not fit changes nothing.
     const first = Math.floor(pos / CHUNK), last = Math.floor((end - 1) / CHUNK);
+    // A file growing past what the arena keeps of one file leaves it (the arena never gives memory back).
+    if (this.arena && last >= ARENA_FILE_CHUNKS) this.leaveArena();
+    // All the space first, so a write that does not fit changes nothing.
     let extra = 0;
     for (let i = first; i <= last; i++) extra += this.growthOf(i, Math.min(CHUNK, end - i * CHUNK));
     if (extra > 0 && !this.fs.take(extra)) return err(Errno.NOSPC);
+    if (this.arena && !this.arena.room(extra / CHUNK)) {
+      this.fs.give(extra);
+      return err(Errno.NOSPC);
+    }
     this.charged += extra;
     for (let i = first; i <= last; i++) {
       const c = this.ensure(i, Math.min(CHUNK, end - i * CHUNK));
@@ -347,7 +515,11 @@ export class MemFile extends FileInode implements FileData {
   }
   /** ftruncate: growing leaves a hole (no space taken, as tmpfs does); shrinking frees whole chunks. */
   truncate(size: number): Errno {
+    return this.locked(() => this.truncateChunks(size));
+  }
+  private truncateChunks(size: number): Errno {
     if (size > MAX_FILE) return Errno.FBIG;
+    if (this.arena) return this.truncatePages(size);
     if (size < this.size) {
       const keep = Math.ceil(size / CHUNK);
       let freed = 0;
@@ -379,6 +551,30 @@ export class MemFile extends FileInode implements FileData {
     return Errno.SUCCESS;
   }
 
+  /** truncate of a file in the arena: whole pages go back to it, the kept part of the last is zeroed in place. */
+  private truncatePages(size: number): Errno {
+    const a = this.arena!, p = this.pages;
+    if (size < this.size) {
+      const keep = Math.ceil(size / CHUNK);
+      let freed = 0;
+      for (const i of [...this.chunks.keys()]) {
+        if (i < keep) continue;
+        p?.views.setPage(p.pt, i, 0);
+        a.free(this.pageOf.get(i)!);
+        this.pageOf.delete(i);
+        this.chunks.delete(i);
+        freed += CHUNK;
+      }
+      const last = keep > 0 ? this.chunks.get(keep - 1) : undefined;
+      last?.fill(0, size - (keep - 1) * CHUNK);
+      this.charged -= freed;
+      this.fs.give(freed);
+    }
+    this.size = size;
+    this.meta.touchModified();
+    return Errno.SUCCESS;
+  }
+
   /** The file's bytes (a copy). */
   contents(): Uint8Array {
     return this.readAt(0, this.size);
@@ -387,6 +583,7 @@ export class MemFile extends FileInode implements FileData {
   /** The bytes chunk `i` must grow by to hold `len` bytes (0 when it does). */
   private growthOf(i: number, len: number): number {
     const c = this.chunks.get(i);
+    if (this.arena) return c ? 0 : CHUNK; // chunks in the arena are whole pages
     // A borrowed chunk is copied whole (or grown) before the write: all of the copy is new.
     if (c && this.borrowed?.has(i)) return blocks(len <= c.length ? c.length : this.roomFor(i, len));
     const have = c?.length ?? 0;
@@ -401,6 +598,7 @@ export class MemFile extends FileInode implements FileData {
   /** Chunk `i`, at least `len` long (its space already charged by growthOf). */
   private ensure(i: number, len: number): Uint8Array {
     const c = this.chunks.get(i);
+    if (this.arena) return c ?? this.newPage(i);
     const mine = !this.borrowed?.delete(i);
     if (c && c.length >= len && c.buffer.byteLength === c.length && mine) return c;
     // Long enough but a view of an image's buffer: copied at its length, so the charge holds.
@@ -409,12 +607,29 @@ export class MemFile extends FileInode implements FileData {
     this.chunks.set(i, next);
     return next;
   }
+
+  /** A new page for chunk `i` of a file in the arena (room checked by writeChunks). */
+  private newPage(i: number): Uint8Array {
+    const a = this.arena!, p = this.pages;
+    const page = a.alloc()!;
+    const bytes = a.bytesOf(page);
+    this.chunks.set(i, bytes);
+    this.pageOf.set(i, page);
+    if (p && i < PT_ENTRIES) p.views.setPage(p.pt, i, page);
+    return bytes;
+  }
 }
 
 /** The largest file: where offsets stop being exact (the capacity and the budget bound what it holds). */
 const MAX_FILE = Number.MAX_SAFE_INTEGER;
 /** The unit a file's bytes are kept in: appends never copy more than one (a layer's files use it too). */
 export const CHUNK = 64 * 1024;
+/**
+ * The most of one file the data arena holds (64 MiB): processes copy the bytes
+ * of files up to this size themselves; a larger one is the kernel's (as the
+ * arena, a SharedArrayBuffer, keeps its high-water mark of memory for good).
+ */
+const ARENA_FILE_CHUNKS = Math.min(1024, PT_ENTRIES);
 
 /** `n` bytes in whole blocks. */
 function blocks(n: number): number {

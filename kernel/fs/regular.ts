@@ -13,6 +13,11 @@ export interface FileData {
   fileSize(): number;
   readAt(pos: number, max: number): Uint8Array | Err;
   writeAt(pos: number, data: Uint8Array): number | Err;
+  /**
+   * O_APPEND: write at the end as it is when the write happens (processes
+   * may be appending at the same time: memfs.ts); the end after it.
+   */
+  append?(data: Uint8Array): number | Err;
   truncate(size: number): Errno;
   /** An open description of the data was made / released (memfs frees an unlinked file's bytes at the last). */
   opened?(): void;
@@ -98,6 +103,13 @@ export class RegularFileHandle extends OpenFile {
   }
   override write(data: Uint8Array): number | Err {
     if (!this.writable) return err(Errno.BADF);
+    if (this.append && this.node.append) {
+      if (this.execIfWasm !== null) this.markIfWasm(this.node.fileSize(), data);
+      const end = this.node.append(data);
+      if (isErr(end)) return end;
+      this.pos = BigInt(end);
+      return data.length;
+    }
     if (this.append) this.pos = BigInt(this.node.fileSize());
     if (this.execIfWasm !== null) this.markIfWasm(Number(this.pos), data);
     const n = this.node.writeAt(Number(this.pos), data);
@@ -114,6 +126,11 @@ export class RegularFileHandle extends OpenFile {
     if (!this.writable) return err(Errno.BADF);
     if (pos < 0n || pos > MAX_OFFSET) return err(Errno.INVAL);
     // Linux ignores the offset of pwrite on an O_APPEND file and appends; so do we.
+    if (this.append && this.node.append) {
+      if (this.execIfWasm !== null) this.markIfWasm(this.node.fileSize(), data);
+      const end = this.node.append(data);
+      return isErr(end) ? end : data.length;
+    }
     const at = this.append ? this.node.fileSize() : Number(pos);
     if (this.execIfWasm !== null) this.markIfWasm(at, data);
     return this.node.writeAt(at, data);
@@ -123,10 +140,11 @@ export class RegularFileHandle extends OpenFile {
     if (at !== 0 || data.length === 0) return;
     if (data.length >= 4 && WASM_MAGIC.every((b, i) => data[i] === b)) this.file.setMode(this.execIfWasm!);
     this.execIfWasm = null;
+    this.shared?.table.accessChanged(this);
   }
 
   protected override seekTo(offset: bigint, whence: Whence): bigint | Err {
-    const next = seekTarget(this.pos, BigInt(this.node.fileSize()), offset, whence);
+    const next = seekTarget(this.pos, () => BigInt(this.node.fileSize()), offset, whence);
     if (isErr(next)) return next;
     if (next > MAX_OFFSET) return err(Errno.INVAL);
     this.pos = next;

@@ -15,13 +15,23 @@
 //              lseek from two processes sharing the description, or from a
 //              process and the kernel, never loses one (each wins whole)
 //   inodes        one per inode that a shared description is open on: what
-//                 fstat reports. Written by the kernel only, field by field,
-//                 under a sequence counter: SEQ is odd while a write is under
-//                 way; a reader copies the fields and retries if SEQ was odd
-//                 or moved meanwhile (a seqlock: readers never block the kernel).
-//     SEQ; then, from byte 8, a WASI filestat exactly as fd_filestat_get
-//     writes it (dev, ino, filetype, nlink, size, atim, mtim, ctim), so a
-//     runtime copies it to the guest as it is; then the permission bits (u32)
+//                 fstat reports, and where its bytes are. Changed under a
+//                 sequence counter: SEQ is odd while a change is under way; a
+//                 reader copies what it needs and retries if SEQ was odd or
+//                 moved meanwhile (a seqlock: readers never block a writer).
+//                 Whoever changes more than one field, or the bytes, holds
+//                 WLOCK (the kernel's -1, or a process's pid) meanwhile.
+//     SEQ, WLOCK; then, from byte 8, a WASI filestat exactly as
+//     fd_filestat_get writes it (dev, ino, filetype, nlink, size, atim, mtim,
+//     ctim), so a runtime copies it to the guest as it is; then the
+//     permission bits (u32), PT (the page of the data arena holding the
+//     file's page table, 0: its bytes are the kernel's alone) and WRITES (a
+//     count of the writes processes made, for snapshots: fs/memfs.ts).
+// The data arena is a second SharedArrayBuffer, growable, of PAGE-sized pages
+// (page 0 unused): a shared file's bytes, page i of the file in the page its
+// page table's entry i names (0: a hole, zeros). A process reads any byte
+// below SIZE and writes into pages that exist; the kernel makes pages
+// (a write past them, or into a hole, goes to the kernel) and frees them.
 // Both arrays are fixed-size; a description that finds no free entry is served
 // by the kernel as before.
 // Spec: POSIX open(2)/lseek(2)/fcntl(2) (what an open file description holds,
@@ -39,9 +49,15 @@ const DESC_OFFSET_BYTE = 16;
 /** Bits of D.ACCESS. */
 export const enum Access { READ = 1, WRITE = 2 }
 
-export const INODE_STRIDE = 80;
-/** Byte offsets of an inode entry's fields: 8 + abi/wasi.ts FILESTAT's (the filestat starts at DEV), then MODE. */
-export const enum IB { DEV = 8, INO = 16, FILETYPE = 24, NLINK = 32, SIZE = 40, ATIM = 48, MTIM = 56, CTIM = 64, MODE = 72 }
+export const INODE_STRIDE = 96;
+/** Byte offsets of an inode entry's fields: 8 + abi/wasi.ts FILESTAT's (the filestat starts at DEV), then MODE, PT, WRITES. */
+export const enum IB { WLOCK = 4, DEV = 8, INO = 16, FILETYPE = 24, NLINK = 32, SIZE = 40, ATIM = 48, MTIM = 56, CTIM = 64, MODE = 72, PT = 76, WRITES = 80 }
+/** WLOCK's value while the kernel holds it. */
+export const KERNEL_LOCK = -1;
+/** A data arena page: a file's bytes in pages of memfs's CHUNK. */
+export const PAGE = 65536;
+/** Entries of a page table (one page of u32): files up to 1 GiB share their bytes. */
+export const PT_ENTRIES = PAGE / 4;
 /** Bytes of the filestat in an entry (abi/wasi.ts FILESTAT.SIZE). */
 export const STAT_BYTES = 64;
 export type InodeField = 'dev' | 'ino' | 'nlink' | 'size' | 'atim' | 'mtim' | 'ctim';
@@ -70,11 +86,16 @@ export class FileTableViews {
   readonly i32: Int32Array;
   readonly i64: BigInt64Array;
   readonly view: DataView;
+  /** The data arena's bytes, and as page numbers (both track its length as it grows); null: no arena. */
+  readonly bytes: Uint8Array | null;
+  readonly words: Uint32Array | null;
 
-  constructor(readonly sab: SharedArrayBuffer) {
+  constructor(readonly sab: SharedArrayBuffer, readonly data: SharedArrayBuffer | null = null) {
     this.i32 = new Int32Array(sab);
     this.i64 = new BigInt64Array(sab);
     this.view = new DataView(sab);
+    this.bytes = data ? new Uint8Array(data) : null;
+    this.words = data ? new Uint32Array(data) : null;
   }
 
   // --- descriptions -----------------------------------------------------------
@@ -121,20 +142,90 @@ export class FileTableViews {
     return this.ib(i) >> 2;
   }
 
+  /** Int32 index of an inode entry's i32 field at byte `b` (IB). */
+  at32(i: number, b: IB | 0): number {
+    return (this.ib(i) + b) >> 2;
+  }
+  get32i(i: number, b: IB): number {
+    return Atomics.load(this.i32, this.at32(i, b));
+  }
+  set32i(i: number, b: IB, v: number): void {
+    Atomics.store(this.i32, this.at32(i, b), v);
+  }
+  /** The sequence counter of inode entry `i` (odd: a change is under way). */
+  seq(i: number): number {
+    return Atomics.load(this.i32, this.seqAt(i));
+  }
+  /** Mark a change of inode entry `i` begun / done (the caller holds WLOCK). */
+  begin(i: number): void {
+    Atomics.add(this.i32, this.seqAt(i), 1);
+  }
+  end(i: number): void {
+    Atomics.add(this.i32, this.seqAt(i), 1);
+  }
+  /** Take WLOCK of inode entry `i` for `owner` if it is free; whether it was. */
+  tryLock(i: number, owner: number): boolean {
+    return Atomics.compareExchange(this.i32, this.at32(i, IB.WLOCK), 0, owner) === 0;
+  }
+  unlock(i: number): void {
+    Atomics.store(this.i32, this.at32(i, IB.WLOCK), 0);
+    Atomics.notify(this.i32, this.at32(i, IB.WLOCK));
+  }
+  /**
+   * Kernel: whether the process `pid` still runs (set by the kernel): a lock
+   * whose holder died mid-copy (its worker ended) is taken over.
+   */
+  alive: ((pid: number) => boolean) | null = null;
+
+  /** Take WLOCK, waiting for its holder (whose critical sections are a copy long). */
+  lock(i: number, owner: number): void {
+    const at = this.at32(i, IB.WLOCK);
+    for (let spins = 0; ; spins++) {
+      const held = Atomics.compareExchange(this.i32, at, 0, owner);
+      if (held === 0) return;
+      if (spins < 1000) continue;
+      if (held > 0 && this.alive && !this.alive(held) && Atomics.compareExchange(this.i32, at, held, owner) === held) {
+        // Its change never ended: end it, so the sequence counter is even again.
+        if (this.seq(i) & 1) this.end(i);
+        return;
+      }
+      Atomics.wait(this.i32, at, held, 1);
+    }
+  }
+  /** Page `n` of inode entry `i`'s file (0: a hole, or no page table). */
+  page(i: number, n: number): number {
+    const pt = this.get32i(i, IB.PT);
+    if (pt === 0 || n >= PT_ENTRIES || !this.words) return 0;
+    return Atomics.load(this.words, pt * PT_ENTRIES + n);
+  }
+  setPage(pt: number, n: number, page: number): void {
+    Atomics.store(this.words!, pt * PT_ENTRIES + n, page);
+  }
+
+  /** Inode entries whose WLOCK the kernel holds now (its changes inside need no bracket of their own). */
+  readonly held = new Set<number>();
+
   /** Kernel: write one field of inode entry `i` (readers retry across it). */
   writeField(i: number, f: InodeField | 'mode' | 'filetype', v: bigint | number): void {
-    const seq = this.seqAt(i);
-    Atomics.add(this.i32, seq, 1);
+    if (this.held.has(i)) return this.put(i, f, v);
+    this.lock(i, KERNEL_LOCK);
+    this.begin(i);
+    this.put(i, f, v);
+    this.end(i);
+    this.unlock(i);
+  }
+  private put(i: number, f: InodeField | 'mode' | 'filetype', v: bigint | number): void {
     if (f === 'mode') this.view.setUint32(this.ib(i) + IB.MODE, Number(v), true);
     else if (f === 'filetype') this.view.setBigUint64(this.ib(i) + IB.FILETYPE, BigInt(v), true);
     else this.view.setBigUint64(this.ib(i) + FIELD_BYTE[f], BigInt(v), true);
-    Atomics.add(this.i32, seq, 1);
   }
 
-  /** Kernel: write the whole entry. */
+  /** Kernel: write the whole entry (a new one: nobody reads it yet). */
   writeAll(i: number, st: InodeStat): void {
     const seq = this.seqAt(i), at = this.ib(i), v = this.view;
     Atomics.add(this.i32, seq, 1);
+    Atomics.store(this.i32, this.at32(i, IB.PT), 0);
+    Atomics.store(this.i32, this.at32(i, IB.WRITES), 0);
     for (const f of Object.keys(FIELD_BYTE) as InodeField[]) v.setBigUint64(at + FIELD_BYTE[f], st[f], true);
     v.setUint32(at + IB.MODE, st.mode, true);
     v.setBigUint64(at + IB.FILETYPE, BigInt(st.filetype), true); // a u8 and padding, as in a filestat
@@ -144,6 +235,8 @@ export class FileTableViews {
   /** One field, read alone (a u64 written under the seqlock cannot tear: retried until stable). */
   readField(i: number, f: InodeField): bigint {
     const seq = this.seqAt(i), at = this.ib(i) + FIELD_BYTE[f];
+    // The kernel in the middle of its own change reads what it has written.
+    if (this.held.has(i)) return this.view.getBigUint64(at, true);
     for (;;) {
       const s0 = Atomics.load(this.i32, seq);
       const v = this.view.getBigUint64(at, true);
@@ -154,6 +247,7 @@ export class FileTableViews {
   /** The mode, read alone. */
   readMode(i: number): number {
     const seq = this.seqAt(i), at = this.ib(i) + IB.MODE;
+    if (this.held.has(i)) return this.view.getUint32(at, true);
     for (;;) {
       const s0 = Atomics.load(this.i32, seq);
       const v = this.view.getUint32(at, true);

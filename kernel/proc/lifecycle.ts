@@ -50,8 +50,9 @@ export interface Scheduler {
 export interface StartContext {
   /** The kernel's doorbell (abi/page.ts, Bell). */
   bell: SharedArrayBuffer;
-  /** The open file table (ipc/filetable.ts). */
+  /** The open file table and its data arena (ipc/filetable.ts; null: no arena). */
   files: SharedArrayBuffer;
+  fileData: SharedArrayBuffer | null;
   trace: boolean;
 }
 
@@ -105,7 +106,7 @@ export class Lifecycle implements SignalActions {
     const memory = memoryFor(p, fork ? fork.bytes / WASM_PAGE : 0, p.startBytes + this.oom.room());
     const start: StartMessage = {
       type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.ctx.bell,
-      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, files: this.ctx.files, memory,
+      argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, files: this.ctx.files, fileData: this.ctx.fileData, memory,
       clockOrigin: monotonicOrigin(),
     };
     this.oom.watch();

@@ -7,13 +7,28 @@
 // one, as POSIX says) never loses a move. Every answer first checks that the
 // entry still belongs to the description the fd was learnt with (its
 // generation); if not, the kernel answers.
+// Reads and writes of a file whose bytes are in the data arena copy them
+// here too: a read under the inode's sequence counter (retried if a writer
+// changed anything meanwhile, so it sees a write whole or not at all), a
+// write holding the inode's lock, into pages that exist, with the size and
+// times updated before the lock goes (O_APPEND takes the size under the lock,
+// so appends from several processes never overwrite each other). A write
+// that needs a new page, or passes RLIMIT_FSIZE, goes to the kernel.
 // Spec: WASI preview1 fd_seek, fd_tell, fd_fdstat_get, fd_fdstat_set_flags,
-// fd_filestat_get; POSIX lseek(2) (EINVAL for a negative offset).
+// fd_filestat_get, fd_read, fd_pread, fd_write, fd_pwrite; POSIX lseek(2),
+// read(2), write(2) (2.9.7: a read sees a write to a regular file whole).
 import { Errno } from '../abi/errno.js';
 import { FdKind } from '../abi/syscalls.js';
-import { FDSTAT, Fdflags, Filetype, Whence } from '../abi/wasi.js';
-import { D, FileTableViews } from '../ipc/filetable.js';
+import { FDSTAT, Fdflags, Filetype, Rights, Whence } from '../abi/wasi.js';
+import { Access, D, FileTableViews, IB, PAGE, PT_ENTRIES } from '../ipc/filetable.js';
+import { realtimeNs } from '../lib/time.js';
 import type { FdCache } from './fdinfo.js';
+import type { SyscallClient } from './syscall.js';
+
+/** The largest file whose bytes processes copy themselves (a page table's reach). */
+const MAX_SHARED = PT_ENTRIES * PAGE;
+/** Spins on the inode's lock before the kernel is asked instead (a holder copies for microseconds). */
+const LOCK_SPINS = 20000;
 
 /** Offsets beyond 2^53 are not representable as a JS number: the kernel refuses them, and so does this. */
 const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
@@ -29,9 +44,149 @@ interface Shared {
 
 export class FileFastPath {
   private readonly t: FileTableViews | null;
+  /** The process running here (the owner its locks name). */
+  private pid = 0;
+  /** RLIMIT_FSIZE's soft limit, once asked (-1: unlimited); forgotten when the process changes a limit. */
+  private fsize: number | null = null;
 
-  constructor(private readonly fds: FdCache, table: SharedArrayBuffer | undefined) {
-    this.t = table ? new FileTableViews(table) : null;
+  constructor(
+    private readonly sys: SyscallClient,
+    private readonly fds: FdCache,
+    table: SharedArrayBuffer | undefined,
+    data: SharedArrayBuffer | null | undefined,
+  ) {
+    this.t = table ? new FileTableViews(table, data ?? null) : null;
+  }
+
+  /** A new process runs in this worker. */
+  enter(pid: number): void {
+    this.pid = pid;
+    this.fsize = null;
+  }
+
+  /** The process changed a resource limit (prlimit): ask again. */
+  limitsChanged(): void {
+    this.fsize = null;
+  }
+
+  private fsizeLimit(): number {
+    if (this.fsize === null) this.fsize = this.sys.call('prlimit', 0, 1, 0, 0, 0) === Errno.SUCCESS ? this.sys.retNum(0) : 0;
+    return this.fsize < 0 ? Infinity : this.fsize;
+  }
+
+  /**
+   * read/pread into the iovecs (`vecs` in `u8`): the bytes read, or null when
+   * the kernel must answer (not a shared file's bytes, not readable here, a
+   * writer that holds on).
+   */
+  read(fd: number, u8: Uint8Array, vecs: Array<[number, number]>, want: number, at?: bigint): number | null {
+    const s = this.shared(fd);
+    const t = this.t!;
+    if (!s || !(s.rightsBase & Rights.FD_READ) || !(t.get32(s.desc, D.ACCESS) & Access.READ)) return null;
+    const i = t.get32(s.desc, D.INODE);
+    if (t.get32i(i, IB.PT) === 0 || (at !== undefined && at > BigInt(MAX_SHARED))) return null;
+    for (let tries = 0; tries < LOCK_SPINS; tries++) {
+      const seq = t.seq(i);
+      if (seq & 1) continue;
+      const pos = Number(at ?? t.offset(s.desc));
+      const size = Number(t.view.getBigUint64(t.at32(i, IB.SIZE) * 4, true));
+      const n = pos >= size ? 0 : Math.min(want, size - pos);
+      if (pos + n > MAX_SHARED) return null;
+      this.copyOut(i, pos, n, u8, vecs);
+      if (t.seq(i) !== seq) continue;
+      if (at === undefined && n > 0 && !t.swapOffset(s.desc, BigInt(pos), BigInt(pos + n))) continue;
+      return n;
+    }
+    return null;
+  }
+
+  /** Bytes [pos, pos+n) of inode entry `i`'s file to the iovecs. */
+  private copyOut(i: number, pos: number, n: number, u8: Uint8Array, vecs: Array<[number, number]>): void {
+    const bytes = this.t!.bytes!;
+    this.spans(i, pos, n, vecs, (at, ptr, len) => {
+      if (at < 0) u8.fill(0, ptr, ptr + len); // a hole
+      else u8.set(bytes.subarray(at, at + len), ptr);
+    });
+  }
+
+  /**
+   * Walk bytes [pos, pos+n) of inode entry `i`'s file beside the iovecs:
+   * `each(at, ptr, len)` for every run within one page and one iovec, `at`
+   * its place in the data arena (-1: in a hole).
+   */
+  private spans(i: number, pos: number, n: number, vecs: Array<[number, number]>, each: (at: number, ptr: number, len: number) => void): void {
+    const t = this.t!;
+    let v = 0, within = 0;
+    for (let k = 0; k < n;) {
+      const abs = pos + k, pg = Math.floor(abs / PAGE), off = abs - pg * PAGE;
+      const page = t.page(i, pg);
+      let at = page === 0 ? -1 : page * PAGE + off;
+      for (let len = Math.min(n - k, PAGE - off); len > 0;) {
+        const [ptr, vlen] = vecs[v];
+        const c = Math.min(len, vlen - within);
+        if (c > 0) each(at, ptr + within, c);
+        if (at >= 0) at += c;
+        len -= c; within += c; k += c;
+        if (within === vlen) { v++; within = 0; }
+      }
+    }
+  }
+
+  /**
+   * write/pwrite from the iovecs (`total` bytes): the bytes written, or null
+   * when the kernel must answer (a new page needed, past RLIMIT_FSIZE, not
+   * writable here, the lock not had).
+   */
+  write(fd: number, u8: Uint8Array, vecs: Array<[number, number]>, total: number, at?: bigint): number | null {
+    const s = this.shared(fd);
+    const t = this.t!;
+    if (!s || total === 0 || !(s.rightsBase & Rights.FD_WRITE) || !(t.get32(s.desc, D.ACCESS) & Access.WRITE)) return null;
+    const i = t.get32(s.desc, D.INODE);
+    if (t.get32i(i, IB.PT) === 0 || (at !== undefined && at > BigInt(MAX_SHARED))) return null;
+    const limit = this.fsizeLimit();
+    if (!this.lock(i)) return null;
+    t.begin(i);
+    let done: boolean;
+    try {
+      const sizeAt = t.at32(i, IB.SIZE) * 4;
+      const size = Number(t.view.getBigUint64(sizeAt, true));
+      // O_APPEND: at the end, taken under the lock (pwrite too, as Linux does).
+      const append = (t.get32(s.desc, D.FLAGS) & Fdflags.APPEND) !== 0;
+      const pos = append ? size : Number(at ?? t.offset(s.desc));
+      done = pos + total <= MAX_SHARED && pos + total <= limit && this.pagesExist(i, pos, pos + total);
+      if (!done) return null;
+      this.copyIn(i, pos, total, u8, vecs);
+      const end = pos + total;
+      if (end > size) t.view.setBigUint64(sizeAt, BigInt(end), true);
+      const now = realtimeNs();
+      t.view.setBigUint64(t.at32(i, IB.MTIM) * 4, now, true);
+      t.view.setBigUint64(t.at32(i, IB.CTIM) * 4, now, true);
+      Atomics.add(t.i32, t.at32(i, IB.WRITES), 1);
+      // The offset moves under the lock: writers sharing the description never write at one offset.
+      if (at === undefined) t.setOffset(s.desc, BigInt(end));
+    } finally {
+      t.end(i);
+      t.unlock(i);
+    }
+    return done ? total : null;
+  }
+
+  private pagesExist(i: number, from: number, to: number): boolean {
+    for (let pg = Math.floor(from / PAGE); pg * PAGE < to; pg++) if (this.t!.page(i, pg) === 0) return false;
+    return true;
+  }
+
+  /** The iovecs' `n` bytes into inode entry `i`'s file at `pos` (its pages exist). */
+  private copyIn(i: number, pos: number, n: number, u8: Uint8Array, vecs: Array<[number, number]>): void {
+    const bytes = this.t!.bytes!;
+    this.spans(i, pos, n, vecs, (at, ptr, len) => bytes.set(u8.subarray(ptr, ptr + len), at));
+  }
+
+  /** The inode's lock, for this process; false if its holder keeps it (the kernel then answers, and sorts it out). */
+  private lock(i: number): boolean {
+    const t = this.t!;
+    for (let spins = 0; spins < LOCK_SPINS; spins++) if (t.tryLock(i, this.pid)) return true;
+    return false;
   }
 
   /**

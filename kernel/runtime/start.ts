@@ -38,6 +38,7 @@ class WorkerRuntime {
   readonly signals: SignalRunner;
   /** What the fast paths know of the process's fds. */
   readonly fds: FdCache;
+  private readonly files: FileFastPath;
   readonly program = new ProgramInfo();
   /** The running program's memory. */
   mem: GuestMemory | null = null;
@@ -51,7 +52,8 @@ class WorkerRuntime {
     const forker = (this.forker = new Forker(sys, post));
     const signals = (this.signals = new SignalRunner(sys));
     const fds = (this.fds = new FdCache(sys));
-    const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files: new FileFastPath(fds, first.files) };
+    const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files: new FileFastPath(sys, fds, first.files, first.fileData) };
+    this.files = fast.files;
     const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
       Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
     const wasi = wasiImports(sys, getMem, this.program, fast);
@@ -71,6 +73,7 @@ class WorkerRuntime {
     this.sys.attach(msg.page);
     if (this.tracer) this.tracer.pid = msg.pid;
     this.fds.reset();
+    this.files.enter(msg.pid);
     this.program.set(msg.argv, msg.env);
     this.mem = null;
     const imports = this.imports;

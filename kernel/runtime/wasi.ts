@@ -125,7 +125,10 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     const vecs = iovecs(iovs, count);
     if (typeof vecs === 'number') return vecs;
     if (!getMem().ok(nreadPtr >>> 0, 4)) return Errno.FAULT;
-    const want = Math.min(vecs.reduce((n, [, len]) => n + len, 0), s.outRoom());
+    const total = vecs.reduce((n, [, len]) => n + len, 0);
+    const here = files.read(fd, getMem().u8, vecs, total, offset);
+    if (here !== null) return putU32(nreadPtr >>> 0, here);
+    const want = Math.min(total, s.outRoom());
     if (offset === undefined) {
       const u8 = getMem().u8;
       const n = pipes.read(fd, want, (piece, at) => scatter(u8, vecs, piece, at));
@@ -150,6 +153,8 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     if (!getMem().ok(nwrittenPtr >>> 0, 4)) return Errno.FAULT;
     const u8 = getMem().u8;
     const want = vecs.reduce((n, [, len]) => n + len, 0);
+    const here = files.write(fd, u8, vecs, want, offset);
+    if (here !== null) return putU32(nwrittenPtr >>> 0, here);
     if (offset === undefined && want > 0) {
       const n = pipes.write(fd, u8, vecs, want);
       if (n !== null) return putU32(nwrittenPtr >>> 0, n);

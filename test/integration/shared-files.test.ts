@@ -13,11 +13,11 @@ describe('shared open files', () => {
   it('passes the C checks: seeks, fstat after other processes\' changes, dup and fork sharing the offset', () => {
     const r = run(prog, [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 36 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 57 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 
-  it('answers lseek, fstat and fcntl(F_GETFL) of a file in the process', () => {
+  it('answers lseek, fstat, fcntl(F_GETFL), reads and writes of a file in the process', () => {
     const r = run(prog, [], { timeout: 60_000, hostEnv: { ...process.env, TABKERNEL_TRACE: '1' } });
     const lines = r.stderr.split('\n').filter((l) => /^pid \d+ (fd_seek|fd_filestat_get|fd_fdstat_get|fgetmode)\(/.test(l));
     const inProcess = lines.filter((l) => l.endsWith('(in process)'));
@@ -26,5 +26,9 @@ describe('shared open files', () => {
     expect(inProcess.length).toBeGreaterThan(2000);
     expect(inProcess.some((l) => l.includes('fd_filestat_get('))).toBe(true);
     expect(inProcess.some((l) => l.includes('fgetmode('))).toBe(true);
+    const io = r.stderr.split('\n').filter((l) => /^pid \d+ fd_(p?read|p?write)\(3,/.test(l));
+    for (const call of ['fd_read(', 'fd_write(', 'fd_pread(', 'fd_pwrite(']) {
+      expect(io.some((l) => l.includes(call) && l.endsWith('(in process)')), call).toBe(true);
+    }
   });
 });

@@ -5,6 +5,8 @@
 // truncates mixed in. Run as `tabkernel run sharedfiles.wasm` (files in /tmp).
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,11 +128,135 @@ static void test_other_process_changes(void) {
   close(fd);
 }
 
+/* Reads and writes copied in the processes (the data arena). */
+static void test_data(void) {
+  int fd = make("/tmp/sf-data", NULL);
+  static char big[200000], back[200000];
+  for (size_t k = 0; k < sizeof big; k++) big[k] = (char)(k * 7 + 3);
+  CHECK("data.big-write", write(fd, big, sizeof big) == (ssize_t)sizeof big, "");
+  CHECK("data.big-read", pread(fd, back, sizeof back, 0) == (ssize_t)sizeof back && memcmp(big, back, sizeof big) == 0, "");
+  /* Small writes within the pages, then reads across page boundaries. */
+  lseek(fd, 65530, SEEK_SET);
+  CHECK("data.write-across-pages", write(fd, "ABCDEFGHIJKL", 12) == 12, "");
+  char r[13] = {0};
+  CHECK("data.read-across-pages", pread(fd, r, 12, 65530) == 12 && memcmp(r, "ABCDEFGHIJKL", 12) == 0, "'%s'", r);
+  /* A hole: zeros, then the bytes past it. */
+  CHECK("data.write-past-hole", pwrite(fd, "Z", 1, 1 << 20) == 1, "");
+  char z[4] = {1, 1, 1, 1};
+  CHECK("data.hole-reads-zeros", pread(fd, z, 4, 500000) == 4 && z[0] == 0 && z[3] == 0, "");
+  CHECK("data.after-hole", pread(fd, z, 4, 1 << 20) == 1 && z[0] == 'Z', "");
+  struct stat st;
+  CHECK("data.size", fstat(fd, &st) == 0 && st.st_size == (1 << 20) + 1, "size %lld", (long long)st.st_size);
+  /* Another process reads what this one wrote, and the other way round. */
+  pwrite(fd, "parent", 6, 10);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int o = open("/tmp/sf-data", O_RDWR);
+    char b[7] = {0};
+    int ok = o >= 0 && pread(o, b, 6, 10) == 6 && strcmp(b, "parent") == 0 && pwrite(o, "child!", 6, 20) == 6;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  char b[7] = {0};
+  CHECK("data.child-read-parent-wrote", WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+  CHECK("data.parent-reads-child-wrote", pread(fd, b, 6, 20) == 6 && strcmp(b, "child!") == 0, "'%s'", b);
+  /* ftruncate by another process: reads end there, and a read past it gets nothing. */
+  if (fork() == 0) _exit(truncate("/tmp/sf-data", 100) == 0 ? 0 : 1);
+  wait(&status);
+  CHECK("data.truncated-elsewhere", fstat(fd, &st) == 0 && st.st_size == 100 && pread(fd, b, 6, 100) == 0 && pread(fd, b, 6, 97) == 3, "size %lld", (long long)st.st_size);
+  CHECK("data.truncated-tail-zero-on-growth", ftruncate(fd, 200) == 0 && pread(fd, z, 4, 150) == 4 && z[0] == 0 && z[3] == 0, "");
+  close(fd);
+}
+
+/* Two processes appending through descriptions of their own: every record lands whole, none over another. */
+static void test_appends(void) {
+  int fd = make("/tmp/sf-append", NULL);
+  close(fd);
+  enum { N = 400, LEN = 16 };
+  for (int c = 0; c < 2; c++) {
+    if (fork() == 0) {
+      int a = open("/tmp/sf-append", O_WRONLY | O_APPEND);
+      char rec[LEN + 1];
+      for (int k = 0; k < N; k++) {
+        snprintf(rec, sizeof rec, "%c%014d\n", 'a' + c, k);
+        if (write(a, rec, LEN) != LEN) _exit(1);
+      }
+      _exit(0);
+    }
+  }
+  int st, ok = 1;
+  for (int c = 0; c < 2; c++) ok &= wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  CHECK("append.children-ok", ok, "");
+  static char all[2 * N * LEN + 1];
+  fd = open("/tmp/sf-append", O_RDONLY);
+  ssize_t n = read(fd, all, sizeof all);
+  CHECK("append.size", n == 2 * N * LEN, "read %zd", n);
+  int seen[2] = {0, 0}, whole = 1;
+  for (ssize_t at = 0; at + LEN <= n; at += LEN) {
+    int c = all[at] - 'a';
+    if ((c != 0 && c != 1) || all[at + LEN - 1] != '\n' || atoi(all + at + 1) != seen[c]) { whole = 0; break; }
+    seen[c]++;
+  }
+  CHECK("append.records-whole-in-order", whole && seen[0] == N && seen[1] == N, "seen %d %d", seen[0], seen[1]);
+  close(fd);
+}
+
+/* A writer killed while it writes: the file stays usable, by the kernel and by the others. */
+static void test_killed_writer(void) {
+  int fd = make("/tmp/sf-killed", NULL);
+  static char buf[60000];
+  memset(buf, 'k', sizeof buf);
+  write(fd, buf, sizeof buf);
+  pid_t pid = fork();
+  if (pid == 0) {
+    for (;;) pwrite(fd, buf, sizeof buf, 0);
+  }
+  for (int k = 0; k < 50; k++) { char c; pread(fd, &c, 1, 0); }
+  kill(pid, SIGKILL);
+  int st;
+  waitpid(pid, &st, 0);
+  CHECK("killed.child-killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x", st);
+  CHECK("killed.write-after", pwrite(fd, "after", 5, 0) == 5, "");
+  char b[6] = {0};
+  CHECK("killed.read-after", pread(fd, b, 5, 0) == 5 && strcmp(b, "after") == 0, "'%s'", b);
+  int other = open("/tmp/sf-killed", O_RDWR);
+  CHECK("killed.kernel-write-after", ftruncate(other, 10) == 0 && lseek(other, 0, SEEK_END) == 10, "");
+  close(other);
+  close(fd);
+}
+
+/* RLIMIT_FSIZE holds for writes copied in the process too. */
+static void test_fsize(void) {
+  int fd = make("/tmp/sf-fsize", "0123456789");
+  pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {12, 12};
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(2);
+    lseek(fd, 0, SEEK_END);
+    ssize_t a = write(fd, "abcd", 4);  /* cut to 2 */
+    errno = 0;
+    ssize_t b = write(fd, "x", 1);      /* EFBIG */
+    _exit(a == 2 && b == -1 && errno == EFBIG ? 0 : 1);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  struct stat s;
+  CHECK("fsize.child-cut-short", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  CHECK("fsize.size", fstat(fd, &s) == 0 && s.st_size == 12, "size %lld", (long long)s.st_size);
+  close(fd);
+}
+
 int main(void) {
   test_seek();
   test_fstat();
   test_dup_and_flags();
   test_fork_shares_offset();
   test_other_process_changes();
+  test_data();
+  test_appends();
+  test_killed_writer();
+  test_fsize();
   return tk_done();
 }
