@@ -54,7 +54,7 @@ export const syscalls = {
   fd_write: [N, BUF],                     // fd, bytes → ret0: count
   // path_*: names in a directory (syscall/path.ts)
   path_create_directory: [N, STR],        // dirfd, path
-  path_filestat_get: [N, N, STR],         // dirfd, lookupflags, path → out: filestat
+  path_filestat_get: [N, N, STR],         // dirfd, lookupflags, path → out: filestat; ret0: 1 if the runtime may remember it while the tree's generation stands (fs/dcache.ts)
   path_filestat_set_times: [N, N, STR, B, B, N], // dirfd, lookupflags, path, atim, mtim, fstflags
   path_link: [N, N, STR, N, STR],         // old dirfd, lookupflags, old path, new dirfd, new path
   path_open: [N, N, STR, N, B, B, N],     // dirfd, lookupflags, path, oflags, base, inheriting, fdflags → ret0: fd
@@ -93,7 +93,7 @@ export const syscalls = {
   // permission bits (syscall/mode.ts)
   chmod: [N, STR, N, N],                  // dirfd, path, mode, follow symlinks
   fchmod: [N, N],                         // fd, mode
-  getmode: [N, STR, N],                   // dirfd, path, follow → ret0: mode
+  getmode: [N, STR, N],                   // dirfd, path, follow → ret0: mode, ret1: 1 if it may be remembered (as path_filestat_get)
   fgetmode: [N],                          // fd → ret0: mode
   statvfs: [N, STR, N],                   // dirfd, path ('': the fd itself), follow → out: struct tk_statvfs (syscall/statfs.ts)
   openroot: [N],                          // lowest fd → ret0: a close-on-exec fd of the root directory (root-image programs)

@@ -33,7 +33,10 @@
 // below SIZE and writes into pages that exist; the kernel makes pages
 // (a write past them, or into a hole, goes to the kernel) and frees them.
 // Both arrays are fixed-size; a description that finds no free entry is served
-// by the kernel as before.
+// by the kernel as before. After them, GENERATION: bumped by the kernel after
+// every call that may change what a path names or what stat says of it (and
+// by a runtime after each write it makes): a runtime's cache of path lookups
+// (runtime/dentries.ts) holds while it stands still.
 // Spec: POSIX open(2)/lseek(2)/fcntl(2) (what an open file description holds,
 // shared by dup and fork).
 
@@ -66,7 +69,8 @@ const FIELD_BYTE: Record<InodeField, number> = {
 };
 
 const INODES_BYTE = DESC_ENTRIES * DESC_STRIDE;
-export const TABLE_SIZE = INODES_BYTE + INODE_ENTRIES * INODE_STRIDE;
+const GENERATION_BYTE = INODES_BYTE + INODE_ENTRIES * INODE_STRIDE;
+export const TABLE_SIZE = GENERATION_BYTE + 64;
 
 /** What an inode entry holds (fstat's fields, and the permission bits). */
 export interface InodeStat {
@@ -96,6 +100,14 @@ export class FileTableViews {
     this.view = new DataView(sab);
     this.bytes = data ? new Uint8Array(data) : null;
     this.words = data ? new Uint32Array(data) : null;
+  }
+
+  /** The tree's generation (see the header). */
+  generation(): number {
+    return Atomics.load(this.i32, GENERATION_BYTE >> 2);
+  }
+  bumpGeneration(): void {
+    Atomics.add(this.i32, GENERATION_BYTE >> 2, 1);
   }
 
   // --- descriptions -----------------------------------------------------------

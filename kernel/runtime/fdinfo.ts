@@ -7,6 +7,7 @@
 // else can make an entry stale.
 import { Errno } from '../abi/errno.js';
 import { FdKind } from '../abi/syscalls.js';
+import type { PathCache } from './dentries.js';
 import type { FileFastPath } from './files.js';
 import type { PipeFastPath } from './pipes.js';
 import type { SyscallClient } from './syscall.js';
@@ -16,6 +17,7 @@ export interface FastPaths {
   fds: FdCache;
   pipes: PipeFastPath;
   files: FileFastPath;
+  paths: PathCache;
 }
 
 export type FdInfo =
@@ -29,16 +31,19 @@ const SINK: FdInfo = { kind: FdKind.SINK };
 export class FdCache {
   private readonly known = new Map<number, FdInfo>();
 
-  constructor(private readonly sys: SyscallClient) {}
+  /** `paths`: the lookups remembered from each fd, forgotten with it. */
+  constructor(private readonly sys: SyscallClient, private readonly paths: PathCache) {}
 
   /** A new process runs in this worker: it has fds of its own. */
   reset(): void {
     this.known.clear();
+    this.paths.reset();
   }
 
   /** The fd's number now means something else (closed, dup'ed onto, renumbered, newly opened). */
   forget(fd: number): void {
     this.known.delete(fd);
+    this.paths.forget(fd);
   }
 
   /** What `fd` is, if known already (no call). */

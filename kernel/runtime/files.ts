@@ -44,18 +44,24 @@ interface Shared {
 
 export class FileFastPath {
   private readonly t: FileTableViews | null;
+  private fds!: FdCache;
   /** The process running here (the owner its locks name). */
   private pid = 0;
   /** RLIMIT_FSIZE's soft limit, once asked (-1: unlimited); forgotten when the process changes a limit. */
   private fsize: number | null = null;
 
-  constructor(
-    private readonly sys: SyscallClient,
-    private readonly fds: FdCache,
-    table: SharedArrayBuffer | undefined,
-    data: SharedArrayBuffer | null | undefined,
-  ) {
+  constructor(private readonly sys: SyscallClient, table: SharedArrayBuffer | undefined, data: SharedArrayBuffer | null | undefined) {
     this.t = table ? new FileTableViews(table, data ?? null) : null;
+  }
+
+  /** The fds' cache this answers from (made after this: it forgets the path cache too). */
+  useFds(fds: FdCache): void {
+    this.fds = fds;
+  }
+
+  /** The open file table's views (null: the kernel gave none). */
+  get table(): FileTableViews | null {
+    return this.t;
   }
 
   /** A new process runs in this worker. */
@@ -164,6 +170,7 @@ export class FileFastPath {
       Atomics.add(t.i32, t.at32(i, IB.WRITES), 1);
       // The offset moves under the lock: writers sharing the description never write at one offset.
       if (at === undefined) t.setOffset(s.desc, BigInt(end));
+      t.bumpGeneration(); // stat of its path says otherwise now (runtime/dentries.ts)
     } finally {
       t.end(i);
       t.unlock(i);

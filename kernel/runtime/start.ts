@@ -18,6 +18,7 @@ import { GuestMemory } from './memory.js';
 import { PipeFastPath } from './pipes.js';
 import { FdCache, type FastPaths } from './fdinfo.js';
 import { FileFastPath } from './files.js';
+import { PathCache } from './dentries.js';
 import { SignalRunner } from './signals.js';
 import { Invoker } from './sjlj.js';
 import { SyscallClient } from './syscall.js';
@@ -51,8 +52,11 @@ class WorkerRuntime {
     const getMem = (): GuestMemory => this.mem!;
     const forker = (this.forker = new Forker(sys, post));
     const signals = (this.signals = new SignalRunner(sys));
-    const fds = (this.fds = new FdCache(sys));
-    const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files: new FileFastPath(sys, fds, first.files, first.fileData) };
+    const files = new FileFastPath(sys, first.files, first.fileData);
+    const paths = new PathCache(files.table);
+    const fds = (this.fds = new FdCache(sys, paths));
+    files.useFds(fds);
+    const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files, paths };
     this.files = fast.files;
     const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
       Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));

@@ -210,7 +210,11 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
     getmode(dirfd: number, path: number, len: number, follow: number, out: number): number {
       const name = guest(path, len);
       if (typeof name === 'number') return name;
+      const known = fast.paths.mode(dirfd, follow, name);
+      if (known !== null) return outs([out, known, 'u32']);
+      const generation = fast.paths.generation();
       const r = s.call('getmode', dirfd, name, follow);
+      if (!r && s.retNum(1) === 1) fast.paths.remember(dirfd, follow, name, generation, { mode: s.retNum(0) });
       return r || outs([out, s.retNum(0), 'u32']);
     },
     fgetmode(fd: number, out: number): number {

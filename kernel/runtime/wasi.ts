@@ -8,7 +8,7 @@
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, wasiSignatures } from '../abi/imports.js';
 import { Slot } from '../abi/page.js';
-import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
+import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, Lookupflags, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
 import { monotonicNs, realtimeNs, storeMonotonicNs, storeRealtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
 import { INPUT_ROOM, type Gather, type SyscallClient } from './syscall.js';
@@ -40,7 +40,7 @@ export class ProgramInfo {
 }
 
 export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program: ProgramInfo, fast: FastPaths): Record<string, (...a: never[]) => number | bigint | void> {
-  const { fds, pipes, files } = fast;
+  const { fds, pipes, files, paths } = fast;
   const entropy = new EntropyPool();
 
   /** Write u32 `v` at `ptr` (checked). */
@@ -310,7 +310,12 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       const name = path(p, l);
       if (typeof name === 'number') return name;
       if (!getMem().ok(ptr >>> 0, FILESTAT.SIZE)) return Errno.FAULT;
-      return structOut(s.call('path_filestat_get', fd, flags, name), ptr, FILESTAT.SIZE);
+      const follow = flags & Lookupflags.SYMLINK_FOLLOW;
+      if (paths.stat(fd, follow, name, getMem().u8, ptr >>> 0)) return Errno.SUCCESS;
+      const generation = paths.generation();
+      const e = s.call('path_filestat_get', fd, flags, name);
+      if (e === Errno.SUCCESS && s.retNum(0) === 1) paths.remember(fd, follow, name, generation, { stat: s.out(FILESTAT.SIZE) });
+      return structOut(e, ptr, FILESTAT.SIZE);
     },
     path_filestat_set_times(fd: number, flags: number, p: number, l: number, atim: bigint, mtim: bigint, fst: number): number {
       const name = path(p, l);

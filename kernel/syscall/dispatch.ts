@@ -6,6 +6,7 @@
 import { Errno, err, errnoLabel, type Err } from '../abi/errno.js';
 import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
 import { Arg, syscallNames, syscalls } from '../abi/syscalls.js';
+import { Oflags } from '../abi/wasi.js';
 import { answer } from '../proc/answer.js';
 import type { Process } from '../proc/process.js';
 import { table } from './table.js';
@@ -21,6 +22,24 @@ const calls = syscallNames.map((name) => {
   if (kinds.length > MAX_ARGS) throw new Error(`syscall ${name}: more than ${MAX_ARGS} arguments`);
   return { name, kinds, handler: table[name] as AnyHandler };
 });
+
+/**
+ * Calls that change neither what a path names nor what stat says of it: the
+ * tree's generation (ipc/filetable.ts) stays after them, so the runtimes'
+ * caches of path lookups hold. Every other call bumps it when it ends.
+ */
+const TREE_NEUTRAL = new Set<string>([
+  'fd_read', 'fd_pread', 'fd_seek', 'fd_tell', 'fd_close', 'fd_fdstat_get', 'fd_filestat_get', 'fd_readdir',
+  'fd_prestat_get', 'fd_prestat_dir_name', 'fd_info', 'fd_advise', 'path_filestat_get', 'path_readlink',
+  'getmode', 'fgetmode', 'statvfs', 'getcwd', 'getpid', 'poll_oneoff', 'ppoll', 'sched_yield', 'random_get',
+  'clock_res_get', 'clock_time_get', 'tcgetattr', 'tcgetpgrp', 'getpgid', 'getsid',
+]);
+
+/** Whether `task` leaves the tree as it was: a neutral call, or an open that neither creates nor truncates. */
+function treeNeutral(task: Task): boolean {
+  if (TREE_NEUTRAL.has(task.name)) return true;
+  return task.name === 'path_open' && ((task.args[3] as number) & (Oflags.CREAT | Oflags.TRUNC)) === 0;
+}
 
 /** Read the pending request of `p` into a task; an errno when it is malformed. */
 export function decode(sys: Sys, p: Process): Task | Err {
@@ -77,6 +96,7 @@ export function run(task: Task, trace: ((line: string) => void) | null): boolean
     return false;
   }
   if (trace) trace(`pid ${task.proc.pid} ${task.name}(${task.args.map(fmtArg).join(', ')}) = ${result === 0 ? 0 : 'E' + errnoLabel(result)}`);
+  if (!treeNeutral(task)) task.sys.files.views.bumpGeneration();
   answer(task.proc, result);
   return true;
 }

@@ -5,6 +5,7 @@
 // Spec: POSIX chmod(2), fchmod(2), stat(2) st_mode.
 import { Errno, isErr } from '../abi/errno.js';
 import { getFd, lookup } from './helpers.js';
+import { cacheable } from '../fs/dcache.js';
 import type { Result, Task } from './task.js';
 
 export function chmod(t: Task, dirfd: number, path: string, mode: number, follow: number): Result {
@@ -26,6 +27,7 @@ export function getmode(t: Task, dirfd: number, path: string, follow: number): R
   if (isErr(r)) return r.errno;
   if (r.node === null) return Errno.NOENT;
   t.ret(0, r.node.getMode());
+  t.ret(1, cacheable(r.node, r.parent) ? 1 : 0);
   return Errno.SUCCESS;
 }
 

@@ -15,6 +15,7 @@ import { DirInode, SymlinkInode } from '../fs/inode.js';
 import { realtimeNs } from '../lib/time.js';
 import { lookup, rightsFor, terminalOf, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
+import { cacheable } from '../fs/dcache.js';
 
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
@@ -152,6 +153,7 @@ export function path_filestat_get(t: Task, dirfd: number, flags: number, path: s
   const st = r.node.stat();
   if (isErr(st)) return st.errno;
   writeFilestat(t.outView(), 0, st);
+  t.ret(0, cacheable(r.node, r.parent) ? 1 : 0);
   return Errno.SUCCESS;
 }
 

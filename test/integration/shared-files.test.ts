@@ -10,14 +10,14 @@ import { root } from '../support/kernel.js';
 const prog = path.join(root, 'test/programs/bin/sharedfiles.wasm');
 
 describe('shared open files', () => {
-  it('passes the C checks: seeks, fstat after other processes\' changes, dup and fork sharing the offset', () => {
+  it('passes the C checks: seeks, fstat after other processes\' changes, dup and fork sharing the offset, reads and writes, stat remembered until a change', () => {
     const r = run(prog, [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 57 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 66 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 
-  it('answers lseek, fstat, fcntl(F_GETFL), reads and writes of a file in the process', () => {
+  it('answers lseek, fstat, fcntl(F_GETFL), reads, writes and repeated stats of a file in the process', () => {
     const r = run(prog, [], { timeout: 60_000, hostEnv: { ...process.env, TABKERNEL_TRACE: '1' } });
     const lines = r.stderr.split('\n').filter((l) => /^pid \d+ (fd_seek|fd_filestat_get|fd_fdstat_get|fgetmode)\(/.test(l));
     const inProcess = lines.filter((l) => l.endsWith('(in process)'));
@@ -26,6 +26,9 @@ describe('shared open files', () => {
     expect(inProcess.length).toBeGreaterThan(2000);
     expect(inProcess.some((l) => l.includes('fd_filestat_get('))).toBe(true);
     expect(inProcess.some((l) => l.includes('fgetmode('))).toBe(true);
+    // The 100 stats of one path in a row: the first asks the kernel, the rest are remembered.
+    const stats = r.stderr.split('\n').filter((l) => /^pid \d+ path_filestat_get\(/.test(l));
+    expect(stats.filter((l) => l.endsWith('(in process)')).length).toBeGreaterThanOrEqual(99);
     const io = r.stderr.split('\n').filter((l) => /^pid \d+ fd_(p?read|p?write)\(3,/.test(l));
     for (const call of ['fd_read(', 'fd_write(', 'fd_pread(', 'fd_pwrite(']) {
       expect(io.some((l) => l.includes(call) && l.endsWith('(in process)')), call).toBe(true);

@@ -248,6 +248,51 @@ static void test_fsize(void) {
   close(fd);
 }
 
+/* stat of a path, remembered by the process until anything changes (runtime/dentries.ts). */
+static void test_stat_cache(void) {
+  int fd = make("/tmp/sf-cache", "12345");
+  struct stat a, b;
+  for (int k = 0; k < 100; k++) stat("/tmp/sf-cache", &a);
+  CHECK("cache.stat", a.st_size == 5 && (a.st_mode & 0777) == 0640, "size %lld mode %o", (long long)a.st_size, a.st_mode & 0777);
+  /* This process's own in-process write. */
+  write(fd, "678", 3);
+  CHECK("cache.own-write-seen", stat("/tmp/sf-cache", &a) == 0 && a.st_size == 8, "size %lld", (long long)a.st_size);
+  /* Another process: chmod, then grows it, then renames another file over it, then removes it. */
+  if (fork() == 0) _exit(chmod("/tmp/sf-cache", 0600) == 0 ? 0 : 1);
+  int st;
+  wait(&st);
+  CHECK("cache.other-chmod-seen", stat("/tmp/sf-cache", &a) == 0 && (a.st_mode & 0777) == 0600, "mode %o", a.st_mode & 0777);
+  if (fork() == 0) {
+    int o = open("/tmp/sf-cache", O_WRONLY | O_APPEND);
+    _exit(o >= 0 && write(o, "9", 1) == 1 ? 0 : 1);
+  }
+  wait(&st);
+  CHECK("cache.other-write-seen", stat("/tmp/sf-cache", &a) == 0 && a.st_size == 9, "size %lld", (long long)a.st_size);
+  int other = make("/tmp/sf-cache2", "x");
+  close(other);
+  stat("/tmp/sf-cache2", &b);
+  if (fork() == 0) _exit(rename("/tmp/sf-cache2", "/tmp/sf-cache") == 0 ? 0 : 1);
+  wait(&st);
+  CHECK("cache.rename-seen", stat("/tmp/sf-cache", &a) == 0 && a.st_size == 1 && a.st_ino == b.st_ino, "size %lld", (long long)a.st_size);
+  errno = 0;
+  CHECK("cache.rename-source-gone", stat("/tmp/sf-cache2", &b) == -1 && errno == ENOENT, "errno %d", errno);
+  if (fork() == 0) _exit(unlink("/tmp/sf-cache") == 0 ? 0 : 1);
+  wait(&st);
+  errno = 0;
+  CHECK("cache.unlink-seen", stat("/tmp/sf-cache", &a) == -1 && errno == ENOENT, "errno %d", errno);
+  /* A symlink retargeted: stat follows the new target, lstat sees the new link. */
+  make("/tmp/sf-t1", "a");
+  make("/tmp/sf-t2", "bbbb");
+  symlink("/tmp/sf-t1", "/tmp/sf-link");
+  stat("/tmp/sf-link", &a);
+  lstat("/tmp/sf-link", &b);
+  if (fork() == 0) _exit(unlink("/tmp/sf-link") == 0 && symlink("/tmp/sf-t2", "/tmp/sf-link") == 0 ? 0 : 1);
+  wait(&st);
+  CHECK("cache.symlink-retarget-seen", stat("/tmp/sf-link", &a) == 0 && a.st_size == 4, "size %lld", (long long)a.st_size);
+  CHECK("cache.lstat-new-link", lstat("/tmp/sf-link", &b) == 0 && S_ISLNK(b.st_mode) && b.st_size == 10, "size %lld", (long long)b.st_size);
+  close(fd);
+}
+
 int main(void) {
   test_seek();
   test_fstat();
@@ -258,5 +303,6 @@ int main(void) {
   test_appends();
   test_killed_writer();
   test_fsize();
+  test_stat_cache();
   return tk_done();
 }
