@@ -13,6 +13,8 @@ import type { FileTableViews } from '../ipc/filetable.js';
 
 /** Entries kept per process before the memory starts over. */
 const MAX_ENTRIES = 4096;
+/** Longer paths are not remembered (PATH_MAX). */
+const MAX_PATH = 4096;
 
 interface Entry {
   generation: number;
@@ -24,7 +26,6 @@ interface Entry {
 export class PathCache {
   private readonly byDir = new Map<number, Map<string, Entry>>();
   private size = 0;
-  private readonly latin1 = new TextDecoder('latin1');
 
   constructor(private readonly table: FileTableViews | null) {}
 
@@ -47,12 +48,15 @@ export class PathCache {
     }
   }
 
-  private key(follow: number, path: Uint8Array): string {
-    return `${follow ? 1 : 0}${this.latin1.decode(path)}`;
+  /** The key of a lookup: its follow bit and the path's bytes as Latin-1 (the bytes may be in shared memory, which TextDecoder refuses). */
+  private key(follow: number, path: Uint8Array): string | null {
+    if (path.length > MAX_PATH) return null;
+    return (follow ? '1' : '0') + String.fromCharCode.apply(null, path as unknown as number[]);
   }
 
   private find(dirfd: number, follow: number, path: Uint8Array): Entry | undefined {
-    const e = this.byDir.get(dirfd)?.get(this.key(follow, path));
+    const key = this.key(follow, path);
+    const e = key === null ? undefined : this.byDir.get(dirfd)?.get(key);
     return e && this.table && e.generation === this.table.generation() ? e : undefined;
   }
 
@@ -74,10 +78,10 @@ export class PathCache {
    * a change during it leaves the entry stale from the start).
    */
   remember(dirfd: number, follow: number, path: Uint8Array, generation: number, what: { stat: Uint8Array } | { mode: number }): void {
-    if (generation < 0) return;
+    const key = this.key(follow, path);
+    if (generation < 0 || key === null) return;
     let dir = this.byDir.get(dirfd);
     if (!dir) this.byDir.set(dirfd, (dir = new Map()));
-    const key = this.key(follow, path);
     let e = dir.get(key);
     if (!e || e.generation !== generation) {
       if (!e) {

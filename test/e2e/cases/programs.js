@@ -44,6 +44,17 @@ test('test programs run in the browser as in Node: args, env, clocks, random, st
   await page.close();
 });
 
+test('shared open files in the browser: offsets, stat, reads and writes answered in the processes (sharedfiles.c)', async (ctx) => {
+  const page = await openTerminal(ctx);
+  const prog = await readFile(join(ctx.root, 'test/programs/bin/sharedfiles.wasm'));
+  // Guest memory is shared in the browser: what the runtime keys or decodes from it must be copied first.
+  const r = await runInPage(page, prog, ['sharedfiles.wasm']);
+  assert.equal(r.status, 0, r.stdout + r.stderr + r.error);
+  assert.doesNotMatch(r.stdout, /^FAIL/m);
+  assert.match(r.stdout, /^PASSED: 66 checks, 0 failed$/m);
+  await page.close();
+});
+
 test('the benchmark page runs the process cases and the pipeline (web/bench.html)', async (ctx) => {
   const page = await ctx.browser.newPage();
   await page.goto(`${ctx.devUrl}web/bench.html`);
