@@ -21,7 +21,7 @@
 // less the wait in progress (cpuTimeNs). exec keeps the page, and with it the
 // count (the process is the same, as on Linux); a fork child starts at 0.
 
-/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 after the results (bytes 120-123). */
+/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 and 31 after the results (bytes 120-127). */
 export const enum Slot {
   STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→PARKED→DONE or PENDING→DONE. Atomics only.
   NR = 1,      // P: syscall number (abi/syscalls.ts)
@@ -35,6 +35,12 @@ export const enum Slot {
    * first) swaps it back to 0 and notifies. P does not run while it is set.
    */
   FORK_CHILD = 30,
+  /**
+   * K: the process's RLIMIT_FSIZE soft limit in bytes, capped at 2^31-1
+   * (-1: none), kept current by the kernel: the runtime's own file writes
+   * (runtime/files.ts) stay below it and leave the rest to the kernel.
+   */
+  FSIZE = 31,
 }
 
 /**

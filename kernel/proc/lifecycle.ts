@@ -93,6 +93,7 @@ export class Lifecycle implements SignalActions {
       p.limits = new Limits(parent.limits);
       p.sigBlocked = parent.sigBlocked;
     }
+    p.publishLimits();
     return p;
   }
 

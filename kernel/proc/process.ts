@@ -4,7 +4,7 @@
 // (spawn, fork, exec, exit, reaping) proc/lifecycle.ts; signal delivery
 // proc/signals.ts; the code running inside the worker is runtime/.
 import type { MountNamespace } from '../fs/namespace.js';
-import { PageViews, cpuTimeNs } from '../abi/page.js';
+import { PageViews, Slot, cpuTimeNs } from '../abi/page.js';
 import { SigHandler } from '../abi/tabkernel.js';
 import type { SyscallName } from '../abi/syscalls.js';
 import { monotonicNs } from '../lib/time.js';
@@ -54,8 +54,14 @@ export function sigbit(sig: number): number {
 }
 
 export class Process {
-  /** getrlimit/setrlimit (proc/limits.ts). */
+  /** getrlimit/setrlimit (proc/limits.ts); publishLimits() after a change the runtime must see. */
   limits = new Limits();
+
+  /** Tell the runtime the limits it applies itself (abi/page.ts, Slot.FSIZE). */
+  publishLimits(): void {
+    const fsize = this.limits.soft(Rlimit.FSIZE);
+    Atomics.store(this.page.i32, Slot.FSIZE, fsize === Infinity ? -1 : Math.min(fsize, 0x7fffffff));
+  }
   /** The kernel's file locks (fs/locks.ts): closing an fd lets go of this process's locks on its file. */
   locks: FileLocks | null = null;
   private fdTable!: FdTable;

@@ -20,6 +20,7 @@
 import { Errno } from '../abi/errno.js';
 import { FdKind } from '../abi/syscalls.js';
 import { FDSTAT, Fdflags, Filetype, Rights, Whence } from '../abi/wasi.js';
+import { Slot } from '../abi/page.js';
 import { Access, D, FileTableViews, IB, PAGE, PT_ENTRIES } from '../ipc/filetable.js';
 import { realtimeNs } from '../lib/time.js';
 import type { FdCache } from './fdinfo.js';
@@ -47,8 +48,6 @@ export class FileFastPath {
   private fds!: FdCache;
   /** The process running here (the owner its locks name). */
   private pid = 0;
-  /** RLIMIT_FSIZE's soft limit, once asked (-1: unlimited); forgotten when the process changes a limit. */
-  private fsize: number | null = null;
 
   constructor(private readonly sys: SyscallClient, table: SharedArrayBuffer | undefined, data: SharedArrayBuffer | null | undefined) {
     this.t = table ? new FileTableViews(table, data ?? null) : null;
@@ -67,17 +66,12 @@ export class FileFastPath {
   /** A new process runs in this worker. */
   enter(pid: number): void {
     this.pid = pid;
-    this.fsize = null;
   }
 
-  /** The process changed a resource limit (prlimit): ask again. */
-  limitsChanged(): void {
-    this.fsize = null;
-  }
-
+  /** RLIMIT_FSIZE's soft limit as the kernel keeps it in the page (abi/page.ts, Slot.FSIZE). */
   private fsizeLimit(): number {
-    if (this.fsize === null) this.fsize = this.sys.call('prlimit', 0, 1, 0, 0, 0) === Errno.SUCCESS ? this.sys.retNum(0) : 0;
-    return this.fsize < 0 ? Infinity : this.fsize;
+    const v = Atomics.load(this.sys.page.i32, Slot.FSIZE);
+    return v < 0 ? Infinity : v;
   }
 
   /**

@@ -240,7 +240,6 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       // Limits travel as doubles: ~0 (RLIM_INFINITY) as -1, anything past 2^53 as unlimited too.
       const num = (v: bigint): number => (BigInt.asUintN(64, v) >= 2n ** 53n ? -1 : Number(v));
       const r = s.call('prlimit', pid, resource, set ? 1 : 0, num(cur), num(max));
-      if (set) fast.files.limitsChanged();
       // -1 back is stored as ~0 (setBigUint64 wraps).
       return r || outs([oldCur, s.retNum(0), 'u64'], [oldMax, s.retNum(1), 'u64']);
     },

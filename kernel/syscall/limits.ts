@@ -20,6 +20,7 @@ export function prlimit(t: Task, pid: number, resource: number, set: number, cur
     const e = p.limits.set(resource, fromAbi(cur), fromAbi(max));
     if (e !== Errno.SUCCESS) return e;
     if (resource === Rlimit.CPU) t.sys.lifecycle.cpuLimits.watch(p);
+    p.publishLimits();
   }
   t.ret(0, toAbi(old[0]));
   t.ret(1, toAbi(old[1]));

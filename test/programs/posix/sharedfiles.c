@@ -245,6 +245,36 @@ static void test_fsize(void) {
   struct stat s;
   CHECK("fsize.child-cut-short", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
   CHECK("fsize.size", fstat(fd, &s) == 0 && s.st_size == 12, "size %lld", (long long)s.st_size);
+  /* A limit the parent sets on the child (prlimit of its pid) holds for the child's next write. */
+  int go[2], ready[2];
+  pipe(go);
+  pipe(ready);
+  pid = fork();
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    close(go[1]);
+    close(ready[0]);
+    ftruncate(fd, 0);
+    ssize_t a = pwrite(fd, "abcdef", 6, 0); /* learnt, written in the process */
+    write(ready[1], "r", 1);
+    char c;
+    read(go[0], &c, 1);                      /* the parent has set the limit */
+    errno = 0;
+    ssize_t b = pwrite(fd, "ghij", 4, 6);    /* past 8: cut to 2 */
+    ssize_t d = pwrite(fd, "k", 1, 8);       /* at 8: EFBIG */
+    _exit(a == 6 && b == 2 && d == -1 && errno == EFBIG ? 0 : 1);
+  }
+  close(go[0]);
+  close(ready[1]);
+  char r;
+  read(ready[0], &r, 1);
+  close(ready[0]);
+  struct rlimit rl = {8, 8};
+  CHECK("fsize.prlimit-child", prlimit(pid, RLIMIT_FSIZE, &rl, NULL) == 0, "errno %d", errno);
+  write(go[1], "g", 1);
+  close(go[1]);
+  waitpid(pid, &st, 0);
+  CHECK("fsize.child-sees-parent-limit", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
   close(fd);
 }
 
