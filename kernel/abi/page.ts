@@ -21,7 +21,7 @@
 // less the wait in progress (cpuTimeNs). exec keeps the page, and with it the
 // count (the process is the same, as on Linux); a fork child starts at 0.
 
-/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 and 31 after the results (bytes 120-127). */
+/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 and 31 after the results (bytes 120-127), 38 after the CPU cells (bytes 152-155). */
 export const enum Slot {
   STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→PARKED→DONE or PENDING→DONE. Atomics only.
   NR = 1,      // P: syscall number (abi/syscalls.ts)
@@ -41,6 +41,13 @@ export const enum Slot {
    * (runtime/files.ts) stay below it and leave the rest to the kernel.
    */
   FSIZE = 31,
+  /**
+   * K: 1 once the process has ended. Its worker may still run a little
+   * (stopping one is asynchronous): the runtime, which changes shared state
+   * itself (runtime/files.ts), checks this first and leaves the change to
+   * the kernel, which takes no call from a process that has ended.
+   */
+  GONE = 38,
 }
 
 /**
@@ -68,7 +75,7 @@ export const enum Cpu {
 }
 
 /** Byte offset of the data window: inputs first, then outputs (8-aligned). */
-export const DATA_OFFSET = 152;
+export const DATA_OFFSET = 160;
 /** Size of the data window; larger reads return short, larger writes are split. */
 export const DATA_SIZE = 256 * 1024;
 export const PAGE_SIZE = DATA_OFFSET + DATA_SIZE;

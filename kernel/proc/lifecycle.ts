@@ -204,6 +204,8 @@ export class Lifecycle implements SignalActions {
    */
   exit(p: Process, waitStatus: number, error?: string, recycle = false): void {
     if (!p.alive) return;
+    // Before anyone can learn it ended: its runtime makes no more changes of its own (abi/page.ts).
+    Atomics.store(p.page.i32, Slot.GONE, 1);
     p.endedCpuNs = p.cpuTimeNs();
     p.state = ProcState.ZOMBIE;
     this.cpuLimits.forget(p);

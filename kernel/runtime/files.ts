@@ -68,6 +68,11 @@ export class FileFastPath {
     this.pid = pid;
   }
 
+  /** The process has ended (a killed one's worker may run on a little): it changes nothing itself. */
+  private gone(): boolean {
+    return Atomics.load(this.sys.page.i32, Slot.GONE) !== 0;
+  }
+
   /** RLIMIT_FSIZE's soft limit as the kernel keeps it in the page (abi/page.ts, Slot.FSIZE). */
   private fsizeLimit(): number {
     const v = Atomics.load(this.sys.page.i32, Slot.FSIZE);
@@ -153,7 +158,8 @@ export class FileFastPath {
       // O_APPEND: at the end, taken under the lock (pwrite too, as Linux does).
       const append = (t.get32(s.desc, D.FLAGS) & Fdflags.APPEND) !== 0;
       const pos = append ? size : Number(at ?? t.offset(s.desc));
-      done = pos + total <= MAX_SHARED && pos + total <= limit && this.pagesExist(i, pos, pos + total);
+      // Checked under the lock: once the kernel has marked the process ended, no write of its lands after.
+      done = !this.gone() && pos + total <= MAX_SHARED && pos + total <= limit && this.pagesExist(i, pos, pos + total);
       if (!done) return null;
       this.copyIn(i, pos, total, u8, vecs);
       const end = pos + total;
@@ -225,6 +231,7 @@ export class FileFastPath {
       }
       const next = base + offset;
       if (next < 0n || next > MAX_OFFSET) return Errno.INVAL;
+      if (next !== cur && this.gone()) return null;
       if (next === cur || t.swapOffset(s.desc, cur, next)) return next;
     }
   }
@@ -253,6 +260,7 @@ export class FileFastPath {
     const s = this.shared(fd);
     if (!s) return null;
     if (flags & ~SETTABLE) return Errno.INVAL;
+    if (this.gone()) return null;
     this.t!.swapFlags(s.desc, SETTABLE, flags);
     return Errno.SUCCESS;
   }
