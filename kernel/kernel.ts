@@ -117,7 +117,7 @@ export class Kernel implements Sys {
     this.budget = new MemoryBudget(opts.memory ?? DEFAULT_BUDGET);
     this.vfs = new Vfs({ budget: this.budget, tmpSize: opts.tmpSize ?? Math.floor(this.budget.limit / 2) });
     this.pipeArena = new PipeArena(this.budget);
-    this.files = new FileTable(this.budget.limit);
+    this.files = new FileTable(this.budget.limit, this.budget);
     this.files.views.alive = (pid) => this.procs.get(pid)?.alive === true;
     this.modules = new ModuleCache(host.sha256);
     this.loader = new Loader(this.modules);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isErr } from '../abi/errno.js';
 import { D, DESC_ENTRIES, IB, PAGE } from '../ipc/filetable.js';
+import { MemoryBudget, Use } from '../mm/budget.js';
 import { FileTable } from './filetable.js';
 import { MemFile, MemFs } from './memfs.js';
 import { RegularFileHandle } from './regular.js';
@@ -153,5 +154,23 @@ describe('FileTable', () => {
     expect(new TextDecoder().decode(f.readAt(0, 4))).toBe('head');
     expect(new TextDecoder().decode(f.readAt(64 * 1024 * 1024, 4))).toBe('tail');
     expect(table.views.readField(e.inode, 'size')).toBe(BigInt(64 * 1024 * 1024 + 4));
+  });
+
+  it('charges a shared file\'s page table to the memory budget, and shares no bytes when it has no room', () => {
+    const budget = new MemoryBudget(4 * PAGE);
+    const table = new FileTable(16 * PAGE, budget);
+    const fs = new MemFs();
+    const f = fileIn(fs, 'a');
+    const h = open(f);
+    h.write(enc.encode('abc'));
+    table.share(h);
+    expect(budget.used()).toBe(PAGE);
+    h.release();
+    expect(budget.used()).toBe(0);
+    budget.charge(Use.PIPES, 4 * PAGE, true);
+    const h2 = open(f);
+    const e = table.share(h2)!;
+    expect(e).not.toBeNull(); // the offset and stat are shared all the same
+    expect(table.views.get32i(e.inode, IB.PT)).toBe(0);
   });
 });

@@ -16,6 +16,7 @@
 // Spec: POSIX open(2), lseek(2), fcntl(2), fstat(2).
 import { Access, D, DESC_ENTRIES, FileTableViews, INODE_ENTRIES, KERNEL_LOCK, PAGE, TABLE_SIZE } from '../ipc/filetable.js';
 import { isErr } from '../abi/errno.js';
+import { Use, type MemoryBudget } from '../mm/budget.js';
 import { MemFile, type SharedPages } from './memfs.js';
 import type { RegularFileHandle } from './regular.js';
 
@@ -84,8 +85,12 @@ export class FileTable {
   private readonly inodes = new Map<MemFile, { index: number; refs: number; pages: SharedPages | null }>();
   private nextGen = 1;
 
-  /** `maxData`: the most bytes the data arena may grow to (the memory budget's). */
-  constructor(maxData = 1 << 30) {
+  /**
+   * `maxData`: the most bytes the data arena may grow to (the memory
+   * budget's). `budget`: what page tables are charged to (a file's own
+   * pages are charged by its file system, memfs.ts).
+   */
+  constructor(maxData = 1 << 30, private readonly budget: MemoryBudget | null = null) {
     this.arena = growable() ? new DataArena(Math.min(maxData, 2 ** 31)) : null;
     this.views = new FileTableViews(new SharedArrayBuffer(TABLE_SIZE), this.arena?.sab ?? null);
   }
@@ -128,7 +133,8 @@ export class FileTable {
     }
     inode.refs++;
     const slot = this.freeDescs.pop()!;
-    const gen = this.nextGen++ & 0x7fffffff || (this.nextGen++ & 0x7fffffff);
+    const gen = this.nextGen;
+    this.nextGen = gen === 0x7fffffff ? 1 : gen + 1; // never 0: a free entry's
     const entry: DescEntry = { table: this, views: this.views, slot, gen, inode: inode.index };
     this.views.set32(slot, D.INODE, inode.index);
     this.views.set32(slot, D.ACCESS, accessOf(h));
@@ -147,6 +153,7 @@ export class FileTable {
     if (inode.pages) {
       file.unshareBytes();
       this.arena!.release(inode.pages.pt);
+      this.budget?.release(Use.FILES, PAGE);
     }
     file.meta.unshare();
     this.inodes.delete(file);
@@ -156,8 +163,12 @@ export class FileTable {
   /** Move `file`'s bytes into the arena, under inode entry `index`; its pages, or null (no arena, no room, too large). */
   private shareBytes(file: MemFile, index: number): SharedPages | null {
     const arena = this.arena;
-    const pt = arena?.alloc();
-    if (!arena || !pt) return null;
+    if (!arena || (this.budget && !this.budget.charge(Use.FILES, PAGE))) return null;
+    const pt = arena.alloc();
+    if (!pt) {
+      this.budget?.release(Use.FILES, PAGE);
+      return null;
+    }
     const views = this.views;
     const pages: SharedPages = {
       views, index, pt,
@@ -178,6 +189,7 @@ export class FileTable {
     };
     if (file.shareBytes(pages)) return pages;
     arena.release(pt);
+    this.budget?.release(Use.FILES, PAGE);
     return null;
   }
 

@@ -45,7 +45,6 @@ export const INODE_ENTRIES = 4096;
 
 /** Description entry fields, in Int32 units from the entry's start (OFFSET: BigInt64 index = (start >> 3) + 1). */
 export const enum D { GEN = 0, FLAGS = 1, INODE = 2, ACCESS = 3 }
-export const DESC_SIZE = 16 + 8; // four i32, then the i64 offset
 export const DESC_STRIDE = 32;
 const DESC_OFFSET_BYTE = 16;
 

@@ -86,26 +86,22 @@ export class BrowserKernel {
    * it is drawn: the kernel holds it back while too much is unacknowledged.
    */
   onOutput(listener: OutputListener): () => void {
-    this.outputListeners.add(listener);
-    return () => this.outputListeners.delete(listener);
+    return subscribe(this.outputListeners, listener);
   }
 
   /** Progress of the root image asked for with loadImage(). */
   onImage(listener: ImageListener): () => void {
-    this.imageListeners.add(listener);
-    return () => this.imageListeners.delete(listener);
+    return subscribe(this.imageListeners, listener);
   }
 
   /** The progress of pulls that processes make (the terminal's `image pull`, `image run`), to the end of each. */
   onProcessPull(listener: ProcessPullListener): () => void {
-    this.processPullListeners.add(listener);
-    return () => this.processPullListeners.delete(listener);
+    return subscribe(this.processPullListeners, listener);
   }
 
   /** The root file system's restore and snapshots (and why one failed). */
   onPersist(listener: PersistListener): () => void {
-    this.persistListeners.add(listener);
-    return () => this.persistListeners.delete(listener);
+    return subscribe(this.persistListeners, listener);
   }
 
   /** Snapshot the root file system now if it changed (the page is going away). */
@@ -229,3 +225,8 @@ export class BrowserKernel {
   }
 }
 
+/** Add `listener` to `set`; the function that takes it out again. */
+function subscribe<T>(set: Set<T>, listener: T): () => void {
+  set.add(listener);
+  return () => set.delete(listener);
+}
