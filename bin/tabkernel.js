@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The tabkernel command: loads the built bundle (dist/cli.js) and nothing else.
 // `npm ci` builds dist/ (the prepare script); after changing the sources,
-// `npm run build:node` rebuilds it.
-import { createRequire } from 'node:module';
+// `npm run build:node` rebuilds it. CommonJS (bin/package.json): Node sets up
+// no ES module loader for it, and the first process's worker, which cli.js
+// starts before anything else, is on its way ~5 ms sooner.
+'use strict';
 
-const require = createRequire(import.meta.url);
 let cli;
 try {
   cli = require('../dist/cli.js');
