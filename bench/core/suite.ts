@@ -28,6 +28,8 @@ export interface Platform {
   load(n: number): Promise<() => Promise<void>>;
   /** A guest directory for files (tabkernel) and its host counterpart (node:wasi, native). */
   readonly tmp: { guest: string; host: string };
+  /** Where tmp.host is mounted in tabkernel's tree as a host directory (`--dir`): the file.host.* cases (absent: n/a here). */
+  readonly hostFiles?: string;
   /** The image cases (absent: n/a here). */
   readonly images?: ImageBench;
   /**
@@ -99,14 +101,16 @@ function program(name: string, subject: Subject, unit: Unit, bytesPerOp: number,
  * browser_wasi_shim (its own in-memory /tmp; not for /dev/null, which it
  * lacks) and natively.
  */
-function syscallCase(name: string, arg: string, unit: Unit = 'ns/call', bytesPerOp = 0, withShim = true): Case {
+function syscallCase(name: string, arg: string, unit: Unit = 'ns/call', bytesPerOp = 0, withShim = true, onHost = false): Case {
   return {
     name, unit, bytesPerOp, syscall: true,
     run: (p, o) => {
       const { batches, ms } = sizing(o);
       const args = (dir: string) => [arg, String(batches), String(ms), dir];
+      // The file.host.* cases: tabkernel's files in a host directory (kernel-served), the others' where they always are.
+      const guest = onHost ? p.hostFiles : p.tmp.guest;
       return {
-        tabkernel: program(name, 'tabkernel', unit, bytesPerOp, () => p.tabkernel('syscalls', args(p.tmp.guest))),
+        tabkernel: guest === undefined ? undefined : program(name, 'tabkernel', unit, bytesPerOp, () => p.tabkernel('syscalls', args(guest))),
         'node:wasi': p.nodeWasi && program(name, 'node:wasi', unit, bytesPerOp, () => p.nodeWasi!('syscalls', args('/tmp'))),
         browser_wasi_shim: withShim && p.shim ? program(name, 'browser_wasi_shim', unit, bytesPerOp, () => p.shim!('syscalls', args('/tmp'))) : undefined,
         native: p.native && program(name, 'native', unit, bytesPerOp, () => p.native!('syscalls', args(p.tmp.host))),
@@ -260,6 +264,10 @@ export const CASES: Case[] = [
   syscallCase('file.write1', 'file_write1'),
   syscallCase('file.read64k', 'file_read64k', 'MB/s', 64 << 10),
   syscallCase('file.write64k', 'file_write64k', 'MB/s', 64 << 10),
+  syscallCase('file.host.seek', 'file_seek', 'ns/call', 0, false, true),
+  syscallCase('file.host.write1', 'file_write1', 'ns/call', 0, false, true),
+  syscallCase('file.host.read64k', 'file_read64k', 'MB/s', 64 << 10, false, true),
+  syscallCase('file.host.write64k', 'file_write64k', 'MB/s', 64 << 10, false, true),
   procsCase('spawn.true', 'µs', () => ['spawn']),
   procsCase('fork.1m', 'µs', () => ['fork', '1']),
   procsCase('fork.16m', 'µs', () => ['fork', '16']),

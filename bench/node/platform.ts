@@ -29,9 +29,13 @@ const WASM: Record<Program, string> = {
 /** The native builds (one jumps: gcc has one setjmp). */
 const C_SRC = { syscalls: 'bench/programs/syscalls.c', procs: 'bench/programs/posix/procs.c', jumps: 'bench/programs/posix/jumps.c' };
 
+/** Where the bench's host directory appears in tabkernel's tree. */
+const HOST_FILES = '/mnt';
+
 export class NodePlatform implements Platform {
   readonly name = 'node';
   readonly tmp: { guest: string; host: string };
+  readonly hostFiles = HOST_FILES;
   private readonly runner: KernelRunner;
   private readonly bin: string;
   private readonly wasm: Record<Program, Uint8Array>;
@@ -42,7 +46,8 @@ export class NodePlatform implements Platform {
   constructor(private readonly floorWorker: URL) {
     const read = (p: Program): Uint8Array => fs.readFileSync(path.join(root, WASM[p]));
     this.wasm = { syscalls: read('syscalls'), procs: read('procs'), jumps: read('jumps'), 'jumps-invoke': read('jumps-invoke') };
-    this.runner = new KernelRunner(this.wasm, (output) => new Kernel(new NodeHost({
+    let host: NodeHost | undefined;
+    this.runner = new KernelRunner(this.wasm, (output) => new Kernel(host = new NodeHost({
       processWorker: new URL(`file://${root}/dist/process-worker.js`),
       stdio: [
         { isatty: false, read: (_max, done) => setTimeout(() => done(new Uint8Array(0)), 0) },
@@ -54,6 +59,10 @@ export class NodePlatform implements Platform {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tabkernel-bench-'));
     this.bin = dir;
     this.tmp = { guest: '/tmp', host: dir };
+    // The file.host.* cases: the same host directory node:wasi uses, mounted as `--dir` would.
+    const hostRoot = host!.hostDirectory(dir);
+    if (hostRoot instanceof Error) throw new Error(`cannot mount ${dir}: ${hostRoot.message}`);
+    if (this.runner.kernel.vfs.mount(HOST_FILES, hostRoot, 'hostfs', dir) !== 0) throw new Error(`cannot mount ${dir} on ${HOST_FILES}`);
     this.starts = new StartRuns(root, dir);
   }
 

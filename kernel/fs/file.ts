@@ -57,15 +57,20 @@ export abstract class OpenFile {
     return undefined;
   }
 
-  /** Read up to `max` bytes at the current offset. Call only when readReady(). */
-  read(_max: number): Uint8Array | Err {
+  /**
+   * Read up to `max` bytes at the current offset. Call only when readReady().
+   * `into` (at least `max` long): where the bytes may go, saving a copy; the
+   * result is then a view of it, or bytes held elsewhere for the caller to copy.
+   */
+  read(_max: number, _into?: Uint8Array): Uint8Array | Err {
     return err(Errno.BADF);
   }
   /** Write at the current offset (at the end under APPEND). Call only when writeReady(). */
   write(_data: Uint8Array): number | Err {
     return err(Errno.BADF);
   }
-  pread(_max: number, _pos: bigint): Uint8Array | Err {
+  /** As read(), at `pos`, the offset unmoved. */
+  pread(_max: number, _pos: bigint, _into?: Uint8Array): Uint8Array | Err {
     return err(Errno.SPIPE);
   }
   pwrite(_data: Uint8Array, _pos: bigint): number | Err {

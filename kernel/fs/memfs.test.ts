@@ -195,6 +195,22 @@ describe('memfs file chunks', () => {
     expect(h.pread(10, 70_000n)).toEqual(new Uint8Array(10)); // cut bytes do not come back
   });
 
+  it('reads into a caller\'s buffer (the data window): holes and short chunks as zeros over what was there', () => {
+    const fs = new MemFs();
+    const h = (fs.root.createFile('f') as MemFile).open({ read: true, write: true }) as RegularFileHandle;
+    expect(h.pwrite(Uint8Array.of(1, 2, 3), 70_000n)).toBe(3); // chunk 0 a hole, chunk 1 three bytes long
+    expect(h.setSize(140_000n)).toBe(Errno.SUCCESS); // and a hole after them
+    const into = new Uint8Array(200_000).fill(0xee);
+    const got = h.pread(140_000, 0n, into);
+    if (isErr(got)) throw new Error('pread failed');
+    expect(got.buffer).toBe(into.buffer);
+    expect(got.length).toBe(140_000);
+    const want = new Uint8Array(140_000);
+    want.set([1, 2, 3], 70_000);
+    expect(got).toEqual(want);
+    expect(into[140_000]).toBe(0xee); // nothing past what was read
+  });
+
   it('keeps an image file\'s bytes as given and never writes into them', () => {
     const fs = new MemFs();
     const image = Uint8Array.from({ length: 100_000 }, (_, i) => i & 0xff);

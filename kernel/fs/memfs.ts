@@ -442,26 +442,29 @@ export class MemFile extends FileInode implements FileData {
   fileSize(): number {
     return this.size;
   }
-  readAt(pos: number, max: number): Uint8Array {
+  readAt(pos: number, max: number, into?: Uint8Array): Uint8Array {
     const p = this.pages;
-    if (!p) return this.readChunks(pos, max);
+    if (!p) return this.readChunks(pos, max, into);
     // Processes may be writing: read until a copy sees no change under way (ipc/filetable.ts).
     for (;;) {
       const seq = p.views.seq(p.index);
       if (seq & 1) continue;
-      const out = this.readChunks(pos, max);
+      const out = this.readChunks(pos, max, into);
       if (p.views.seq(p.index) === seq) return out;
     }
   }
-  private readChunks(pos: number, max: number): Uint8Array {
+  private readChunks(pos: number, max: number, into?: Uint8Array): Uint8Array {
     if (pos >= this.size) return new Uint8Array(0);
     const end = Math.min(this.size, pos + max);
-    const out = new Uint8Array(end - pos);
+    const out = into ? into.subarray(0, end - pos) : new Uint8Array(end - pos);
     for (let at = pos; at < end;) {
       const i = Math.floor(at / CHUNK), off = at - i * CHUNK;
       const n = Math.min(end - at, CHUNK - off);
       const c = this.chunks.get(i);
-      if (c && off < c.length) out.set(c.subarray(off, Math.min(c.length, off + n)), at - pos);
+      const have = c && off < c.length ? Math.min(c.length - off, n) : 0;
+      if (have > 0) out.set(c!.subarray(off, off + have), at - pos);
+      // A hole, or a chunk shorter than the file: zeros (a fresh array has them already).
+      if (into && have < n) out.fill(0, at - pos + have, at - pos + n);
       at += n;
     }
     return out;

@@ -11,7 +11,8 @@ import type { Inode } from './inode.js';
 /** The bytes behind an open regular file: the inode's in memory, a host fd in Node. */
 export interface FileData {
   fileSize(): number;
-  readAt(pos: number, max: number): Uint8Array | Err;
+  /** Up to `max` bytes at `pos`; into `into` when given and the bytes must be copied anyway (File.read). */
+  readAt(pos: number, max: number, into?: Uint8Array): Uint8Array | Err;
   writeAt(pos: number, data: Uint8Array): number | Err;
   /**
    * O_APPEND: write at the end as it is when the write happens (processes
@@ -94,9 +95,9 @@ export class RegularFileHandle extends OpenFile {
     return this.append ? BigInt(this.node.fileSize()) : this.pos;
   }
 
-  override read(max: number): Uint8Array | Err {
+  override read(max: number, into?: Uint8Array): Uint8Array | Err {
     if (!this.readable) return err(Errno.BADF);
-    const data = this.node.readAt(Number(this.pos), max);
+    const data = this.node.readAt(Number(this.pos), max, into);
     if (isErr(data)) return data;
     this.pos += BigInt(data.length);
     return data;
@@ -117,10 +118,10 @@ export class RegularFileHandle extends OpenFile {
     this.pos += BigInt(n);
     return n;
   }
-  override pread(max: number, pos: bigint): Uint8Array | Err {
+  override pread(max: number, pos: bigint, into?: Uint8Array): Uint8Array | Err {
     if (!this.readable) return err(Errno.BADF);
     if (pos < 0n || pos > MAX_OFFSET) return err(Errno.INVAL);
-    return this.node.readAt(Number(pos), max);
+    return this.node.readAt(Number(pos), max, into);
   }
   override pwrite(data: Uint8Array, pos: bigint): number | Err {
     if (!this.writable) return err(Errno.BADF);

@@ -116,12 +116,18 @@ export function fd_filestat_set_times(t: Task, fd: number, atim: bigint, mtim: b
   return file.setTimes(times.atim, times.mtim);
 }
 
+/** A read's bytes into the data window, unless the file read them there already. */
+function copyOut(out: Uint8Array, data: Uint8Array): void {
+  if (data.buffer !== out.buffer || data.byteOffset !== out.byteOffset) out.set(data);
+}
+
 export function fd_pread(t: Task, fd: number, max: number, offset: bigint): Result {
   const file = getFile(t.proc, fd, Rights.FD_READ);
   if (isErr(file)) return file.errno;
-  const data = file.pread(max, offset);
+  const out = t.out();
+  const data = file.pread(max, offset, out);
   if (isErr(data)) return data.errno;
-  t.out().set(data);
+  copyOut(out, data);
   t.ret(0, data.length);
   return Errno.SUCCESS;
 }
@@ -175,9 +181,10 @@ export function fd_read(t: Task, fd: number, max: number): Result {
     t.progress = -1;
     return t.block(file.queue ? [file.queue] : [], wait);
   }
-  const data = file.read(max);
+  const out = t.out();
+  const data = file.read(max, out);
   if (isErr(data)) return data.errno;
-  t.out().set(data);
+  copyOut(out, data);
   t.ret(0, data.length);
   return Errno.SUCCESS;
 }
