@@ -37,7 +37,7 @@ import { OomKiller } from './proc/oom.js';
 import { ProcState } from './proc/process.js';
 import { ProcessTable, type ProcessCensus } from './proc/table.js';
 import { WorkerPool, type WorkerCensus } from './proc/workers.js';
-import { decode, run } from './syscall/dispatch.js';
+import { closeDeferred, decode, run } from './syscall/dispatch.js';
 import type { Sys, Task } from './syscall/task.js';
 import { DevTtyInode, PtmxInode, PtsDir, PtyTable } from './tty/pts.js';
 
@@ -132,7 +132,8 @@ export class Kernel implements Sys {
       kick: () => this.kick(),
     };
     this.lifecycle = new Lifecycle(this.procs, this.loader, this.workers, this.pipeArena, sched, { bell: this.bell, files: this.files.sab, fileData: this.files.dataSab, trace: this.trace !== null }, this.oom, this.vfs);
-    const system = { vfs: this.vfs, budget: this.budget };
+    this.lifecycle.locks.publish = (n) => this.files.views.setLockedFiles(n);
+    const system = { vfs: this.vfs, budget: this.budget, self: () => this.current?.proc ?? null };
     this.vfs.mount('/proc', new ProcRoot(this.procs, system), 'proc');
     this.containers = new Containers(host.images, this.budget, {
       proc: (visible) => new ProcRoot(this.procs, system, visible),
@@ -228,6 +229,7 @@ export class Kernel implements Sys {
       if (p.task !== null || p.state !== ProcState.RUNNING) continue;
       if (Atomics.load(p.page.i32, Slot.STATE) !== State.PENDING) continue;
       worked = true;
+      if (p.page.i32[Slot.CLOSES] !== 0) closeDeferred(p, this.trace);
       const t = decode(this, p);
       if (isErr(t)) {
         answer(p, t.errno);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARG_BASE, ARG_COUNT, Cpu, DATA_OFFSET, PageViews, PAGE_SIZE, RET_BASE, RET_COUNT, Slot, cpuTimeNs } from './page.js';
+import { ARG_BASE, ARG_COUNT, Cpu, DATA_OFFSET, MAX_CLOSES, PageViews, PAGE_SIZE, RET_BASE, RET_COUNT, Slot, cpuTimeNs } from './page.js';
 
 describe('syscall page layout', () => {
   it('keeps the Int32 slots, argument cells, result cells and data window apart', () => {
@@ -8,7 +8,8 @@ describe('syscall page layout', () => {
     expect(RET_BASE).toBeGreaterThanOrEqual(ARG_BASE + ARG_COUNT);
     expect((RET_BASE + RET_COUNT) * 8).toBeLessThanOrEqual(Slot.FORK_CHILD * 4);
     expect((Slot.FORK_CHILD + 1) * 4).toBeLessThanOrEqual(Cpu.START * 8);
-    expect((Cpu.SINCE + 1) * 8).toBeLessThanOrEqual(DATA_OFFSET);
+    expect((Cpu.SINCE + 1) * 8).toBeLessThanOrEqual(Slot.GONE * 4);
+    expect((Slot.CLOSE_FDS + MAX_CLOSES) * 4).toBeLessThanOrEqual(DATA_OFFSET);
     expect(DATA_OFFSET % 8).toBe(0);
   });
 });

@@ -21,7 +21,7 @@
 // less the wait in progress (cpuTimeNs). exec keeps the page, and with it the
 // count (the process is the same, as on Linux); a fork child starts at 0.
 
-/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 and 31 after the results (bytes 120-127), 38 after the CPU cells (bytes 152-155). */
+/** Int32 slots: 0-5 at the start of the page (bytes 0-23), 30 and 31 after the results (bytes 120-127), 38-47 after the CPU cells (bytes 152-191). */
 export const enum Slot {
   STATE = 0,   // P: IDLE→PENDING, DONE→IDLE; K: PENDING→PARKED→DONE or PENDING→DONE. Atomics only.
   NR = 1,      // P: syscall number (abi/syscalls.ts)
@@ -48,7 +48,20 @@ export const enum Slot {
    * the kernel, which takes no call from a process that has ended.
    */
   GONE = 38,
+  /**
+   * P: closes of regular files the runtime has yet to tell the kernel of
+   * (0 to MAX_CLOSES), their fds in CLOSE_FDS on. close(2) of such an fd
+   * cannot fail and has nothing to wake, so the runtime forgets the fd at once
+   * and the kernel closes it before it serves the process's next call (a
+   * close with the list full is a call). Written by P while it runs, read and
+   * emptied by K only while P waits for a call (STATE orders them).
+   */
+  CLOSES = 39,
+  CLOSE_FDS = 40,
 }
+
+/** How many closes a runtime keeps for its next call (Slot.CLOSE_FDS..). */
+export const MAX_CLOSES = 8;
 
 /**
  * PARKED: K took the call but it must wait (a parked task: waitpid, a read with
@@ -75,7 +88,7 @@ export const enum Cpu {
 }
 
 /** Byte offset of the data window: inputs first, then outputs (8-aligned). */
-export const DATA_OFFSET = 160;
+export const DATA_OFFSET = 192;
 /** Size of the data window; larger reads return short, larger writes are split. */
 export const DATA_SIZE = 256 * 1024;
 export const PAGE_SIZE = DATA_OFFSET + DATA_SIZE;

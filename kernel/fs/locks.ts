@@ -87,12 +87,15 @@ export class FileLocks {
   /** The key of each description that holds a flock lock. */
   private readonly flockKeys = new Map<OpenFile, string>();
   private readonly waiting = new Map<LockOwner, Waiting>();
+  /** Told how many files have locks or waiters, whenever that changes (the file table's LOCKED: ipc/filetable.ts). */
+  publish: ((files: number) => void) | null = null;
 
   private state(key: string): FileState {
     let s = this.files.get(key);
     if (!s) {
       s = { records: [], flocks: new Map(), queue: new WaitQueue() };
       this.files.set(key, s);
+      this.publish?.(this.files.size);
     }
     return s;
   }
@@ -105,7 +108,7 @@ export class FileLocks {
   /** Something was let go: wake the waiters, and forget a file nobody locks or waits on. */
   private changed(key: string, s: FileState): void {
     s.queue.wake();
-    if (s.records.length === 0 && s.flocks.size === 0 && s.queue.size === 0) this.files.delete(key);
+    if (s.records.length === 0 && s.flocks.size === 0 && s.queue.size === 0 && this.files.delete(key)) this.publish?.(this.files.size);
   }
 
   // ---- record locks (fcntl) -------------------------------------------------

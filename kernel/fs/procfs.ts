@@ -9,7 +9,7 @@
 //   /proc/mounts         the mount table (fs/vfs.ts)
 //   /proc/meminfo        the memory budget and what guests hold (mm/budget.ts)
 // Spec: Linux proc(5), as far as the fields go.
-import { Errno, err, type Err } from '../abi/errno.js';
+import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Cpu } from '../abi/page.js';
 import { Filetype } from '../abi/wasi.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
@@ -36,6 +36,8 @@ function inoOf(pid: number, file: number): bigint {
 export interface SystemView {
   vfs: { list(): ReadonlyArray<{ path: string; type: string; source: string; readOnly: boolean }> };
   budget: MemoryBudget;
+  /** The process whose call is being served (what /proc/self names), if any. */
+  self?: () => Process | null;
 }
 
 export class ProcRoot extends ReadOnlyDir {
@@ -58,11 +60,18 @@ export class ProcRoot extends ReadOnlyDir {
     const sys = this.sys;
     if (sys && name === 'mounts') return new ProcText(2n, () => mountsText(sys.vfs.list()));
     if (sys && name === 'meminfo') return new ProcText(3n, () => meminfoOf(sys));
+    if (name === 'self') {
+      // A symlink to the caller's own directory, as Linux has it.
+      const me = this.sys?.self?.();
+      return me && this.visible(me) ? new ProcLink(4n, String(me.pid)) : err(Errno.NOENT);
+    }
     const p = /^[1-9][0-9]*$/.test(name) ? this.procs.get(Number(name)) : undefined;
     return p && this.visible(p) ? new ProcDir(p) : err(Errno.NOENT);
   }
   list(): Array<[string, Inode]> {
     const system: Array<[string, Inode]> = this.sys ? ['meminfo', 'mounts'].map((n) => [n, this.lookup(n) as Inode]) : [];
+    const self = this.lookup('self');
+    if (!isErr(self)) system.push(['self', self]);
     return [...system, ...[...this.procs.all()].filter(this.visible).sort((a, b) => a.pid - b.pid).map((p): [string, Inode] => [String(p.pid), new ProcDir(p)])];
   }
 }

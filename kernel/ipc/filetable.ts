@@ -36,7 +36,10 @@
 // by the kernel as before. After them, GENERATION: bumped by the kernel after
 // every call that may change what a path names or what stat says of it (and
 // by a runtime after each write it makes): a runtime's cache of path lookups
-// (runtime/dentries.ts) holds while it stands still.
+// (runtime/dentries.ts) holds while it stands still. Then LOCKED: how many
+// files have advisory locks or lock waiters (fs/locks.ts); while it is 0 a
+// runtime may put off telling the kernel of a close (abi/page.ts Slot.CLOSES),
+// since no lock can be let go by it.
 // Spec: POSIX open(2)/lseek(2)/fcntl(2) (what an open file description holds,
 // shared by dup and fork).
 
@@ -107,6 +110,13 @@ export class FileTableViews {
   }
   bumpGeneration(): void {
     Atomics.add(this.i32, GENERATION_BYTE >> 2, 1);
+  }
+  /** Files with advisory locks or waiters for them (see the header). */
+  lockedFiles(): number {
+    return Atomics.load(this.i32, (GENERATION_BYTE >> 2) + 1);
+  }
+  setLockedFiles(n: number): void {
+    Atomics.store(this.i32, (GENERATION_BYTE >> 2) + 1, n);
   }
 
   // --- descriptions -----------------------------------------------------------

@@ -5,8 +5,13 @@
 // reuse the number), or a new process runs in the worker. Only the process
 // itself changes its fd table (fork and exec start a new one), so nothing
 // else can make an entry stale.
+// It also knows which fds are open on regular files (the kernel says so when
+// it opens one, and fd_info does): their close is put off until the process's
+// next call (abi/page.ts Slot.CLOSES) while no file has an advisory lock that
+// a close could let go — so an open and a close cost one round trip, not two.
 import { Errno } from '../abi/errno.js';
 import { FdKind } from '../abi/syscalls.js';
+import type { FileTableViews } from '../ipc/filetable.js';
 import type { PathCache } from './dentries.js';
 import type { FileFastPath } from './files.js';
 import type { PipeFastPath } from './pipes.js';
@@ -30,20 +35,40 @@ const SINK: FdInfo = { kind: FdKind.SINK };
 
 export class FdCache {
   private readonly known = new Map<number, FdInfo>();
+  /** Fds open on regular files, whose close may be put off. */
+  private readonly regular = new Set<number>();
 
-  /** `paths`: the lookups remembered from each fd, forgotten with it. */
-  constructor(private readonly sys: SyscallClient, private readonly paths: PathCache) {}
+  /**
+   * `paths`: the lookups remembered from each fd, forgotten with it; `table`:
+   * the shared file table (its count of locked files), null where there is none.
+   */
+  constructor(private readonly sys: SyscallClient, private readonly paths: PathCache, private readonly table: FileTableViews | null = null) {}
 
   /** A new process runs in this worker: it has fds of its own. */
   reset(): void {
     this.known.clear();
+    this.regular.clear();
     this.paths.reset();
   }
 
   /** The fd's number now means something else (closed, dup'ed onto, renumbered, newly opened). */
   forget(fd: number): void {
     this.known.delete(fd);
+    this.regular.delete(fd);
     this.paths.forget(fd);
+  }
+
+  /** `fd` was just opened on a regular file (path_open's answer says so). */
+  openedRegular(fd: number): void {
+    this.regular.add(fd);
+  }
+
+  /** close(2): put off while nothing can tell (see the header), else a call. */
+  close(fd: number): Errno {
+    const putOff = this.regular.has(fd) && this.table !== null && this.table.lockedFiles() === 0;
+    this.forget(fd);
+    if (putOff && this.sys.putOffClose(fd)) return Errno.SUCCESS;
+    return this.sys.call('fd_close', fd);
   }
 
   /** What `fd` is, if known already (no call). */
@@ -66,6 +91,7 @@ export class FdCache {
           kind, desc: this.sys.retNum(1), gen: this.sys.retNum(2),
           rightsBase: Number(rights & 0xffffffffn), rightsInheriting: Number(rights >> 32n),
         };
+        this.regular.add(fd);
       }
     }
     this.known.set(fd, info);

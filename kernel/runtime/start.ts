@@ -54,7 +54,7 @@ class WorkerRuntime {
     const signals = (this.signals = new SignalRunner(sys));
     const files = new FileFastPath(sys, first.files, first.fileData);
     const paths = new PathCache(files.table);
-    const fds = (this.fds = new FdCache(sys, paths));
+    const fds = (this.fds = new FdCache(sys, paths, files.table));
     files.useFds(fds);
     const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files, paths };
     this.files = fast.files;

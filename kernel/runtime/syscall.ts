@@ -13,7 +13,7 @@
 // the page's CPU cells (abi/page.ts, Cpu); a call answered during the spin
 // writes nothing there.
 import { Errno } from '../abi/errno.js';
-import { ARG_BASE, Bell, Cpu, DATA_SIZE, PageViews, RET_BASE, Slot, State, cpuTimeNs } from '../abi/page.js';
+import { ARG_BASE, Bell, Cpu, DATA_SIZE, MAX_CLOSES, PageViews, RET_BASE, Slot, State, cpuTimeNs } from '../abi/page.js';
 import { Arg, NR, syscalls, type SyscallName } from '../abi/syscalls.js';
 import { monotonicNs } from '../lib/time.js';
 
@@ -62,6 +62,19 @@ export class SyscallClient {
     if (page !== this.page.sab) this.page = new PageViews(page);
     this.hits = 1;
     this.calls = 0;
+  }
+
+  /**
+   * Put off the close of `fd` until the next call (abi/page.ts Slot.CLOSES);
+   * false when the list is full (the caller makes the call, which empties it).
+   */
+  putOffClose(fd: number): boolean {
+    const i32 = this.page.i32;
+    const n = i32[Slot.CLOSES];
+    if (n >= MAX_CLOSES) return false;
+    i32[Slot.CLOSE_FDS + n] = fd;
+    i32[Slot.CLOSES] = n + 1;
+    return true;
   }
 
   /**

@@ -218,7 +218,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
 
     fd_advise: (fd: number, offset: bigint, len: bigint, advice: number) => s.call('fd_advise', fd, offset, len, advice),
     fd_allocate: (fd: number, offset: bigint, len: bigint) => s.call('fd_allocate', fd, offset, len),
-    fd_close: (fd: number) => (fds.forget(fd), s.call('fd_close', fd)),
+    fd_close: (fd: number) => fds.close(fd),
     fd_datasync: (fd: number) => s.call('fd_datasync', fd),
     fd_sync: (fd: number) => s.call('fd_sync', fd),
     fd_fdstat_get(fd: number, ptr: number): number {
@@ -333,8 +333,10 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       if (typeof name === 'number') return name;
       const e = s.call('path_open', fd, dirflags, name, oflags & 0xffff, base, inh, fdflags & 0xffff);
       if (e !== Errno.SUCCESS) return e;
-      fds.forget(s.retNum(0));
-      return putU32(fdPtr >>> 0, s.retNum(0));
+      const opened = s.retNum(0);
+      fds.forget(opened);
+      if (s.retNum(1) === 1) fds.openedRegular(opened);
+      return putU32(fdPtr >>> 0, opened);
     },
     path_readlink(fd: number, p: number, l: number, buf: number, len: number, usedPtr: number): number {
       buf >>>= 0; len >>>= 0; usedPtr >>>= 0;

@@ -4,7 +4,7 @@
 // kernel carries on. TABKERNEL_TRACE turns on a one-line trace of every call.
 // The answer itself (the page handshake) is proc/answer.ts.
 import { Errno, err, errnoLabel, type Err } from '../abi/errno.js';
-import { ARG_BASE, DATA_SIZE, Slot, State } from '../abi/page.js';
+import { ARG_BASE, DATA_SIZE, MAX_CLOSES, Slot, State } from '../abi/page.js';
 import { Arg, syscallNames, syscalls } from '../abi/syscalls.js';
 import { Oflags } from '../abi/wasi.js';
 import { answer } from '../proc/answer.js';
@@ -39,6 +39,21 @@ const TREE_NEUTRAL = new Set<string>([
 function treeNeutral(task: Task): boolean {
   if (TREE_NEUTRAL.has(task.name)) return true;
   return task.name === 'path_open' && ((task.args[3] as number) & (Oflags.CREAT | Oflags.TRUNC)) === 0;
+}
+
+/**
+ * The closes `p` put off (abi/page.ts Slot.CLOSES), done before its next call
+ * is decoded: that call, and everything after it, sees the fds closed.
+ */
+export function closeDeferred(p: Process, trace: ((line: string) => void) | null): void {
+  const i32 = p.page.i32;
+  const n = Math.min(i32[Slot.CLOSES], MAX_CLOSES);
+  for (let i = 0; i < n; i++) {
+    const fd = i32[Slot.CLOSE_FDS + i];
+    const e = p.fds.close(fd);
+    if (trace) trace(`pid ${p.pid} fd_close(${fd}) = ${e === 0 ? 0 : 'E' + errnoLabel(e)} (put off)`);
+  }
+  i32[Slot.CLOSES] = 0;
 }
 
 /** Read the pending request of `p` into a task; an errno when it is malformed. */

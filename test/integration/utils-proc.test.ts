@@ -64,6 +64,17 @@ describe.skipIf(!installed('ps'))('ps', () => {
   });
 });
 
+describe.skipIf(!images || !haveUtils('readlink', 'tr', 'ls'))('/proc/self', () => {
+  it('names the calling process: readlink gives its pid, cat reads its own cmdline, ls its own fds', () => {
+    const r = util('sh', ['-c', 'echo $$; readlink /proc/self; cat /proc/self/cmdline | tr "\\0" " "; echo; exec 7</dev/null; ls /proc/self/fd | grep -x 7; ls /proc | grep -x self'], W);
+    const [shell, reader, cmdline, seven, self] = r.stdout.split('\n');
+    expect(r.status).toBe(0);
+    expect(Number(reader)).toBeGreaterThan(Number(shell));
+    expect(cmdline).toBe('cat /proc/self/cmdline ');
+    expect([seven, self]).toEqual(['7', 'self']);
+  });
+});
+
 describe.skipIf(!images || !haveUtils('timeout'))('timeout', () => {
   it('exits 124 when the limit passes, and with the status of a command that finishes', () => {
     expect(out(util('timeout', ['0.2', 'sleep', '5'], W))).toEqual({ stdout: '', stderr: '', status: 124 });

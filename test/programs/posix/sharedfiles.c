@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdio.h>
 #include <unistd.h>
 #include "../tk_test.h"
 
@@ -323,6 +324,91 @@ static void test_stat_cache(void) {
   close(fd);
 }
 
+/*
+ * close(2) of a regular file that the runtime puts off until the process's
+ * next call (abi/page.ts Slot.CLOSES): nothing may tell it from a close done
+ * at once — the lowest fd comes back, a second close is EBADF, /proc/self/fd
+ * no longer lists it, and a record lock goes with it at once.
+ */
+static void test_closes(void) {
+  int a = make("/tmp/sf-close-a", "a");
+  close(a);
+  int b = open("/tmp/sf-close-a", O_RDONLY);
+  CHECK("close.lowest-fd-again", b == a, "fd %d then %d", a, b);
+  CHECK("close.then-close-again", close(b) == 0, "");
+  errno = 0;
+  CHECK("close.twice-is-ebadf", close(b) == -1 && errno == EBADF, "errno %d", errno);
+  errno = 0;
+  char c;
+  CHECK("close.read-after-is-ebadf", read(b, &c, 1) == -1 && errno == EBADF, "errno %d", errno);
+
+  /* More closes in a row than the runtime keeps. */
+  int fds[20];
+  for (int i = 0; i < 20; i++) fds[i] = open("/tmp/sf-close-a", O_RDONLY);
+  for (int i = 19; i >= 0; i--) close(fds[i]);
+  int bad = 0;
+  for (int i = 0; i < 20; i++) bad += fcntl(fds[i], F_GETFD) != -1;
+  CHECK("close.twenty-all-closed", bad == 0, "%d still open", bad);
+  int again = open("/tmp/sf-close-a", O_RDONLY);
+  CHECK("close.twenty-lowest-again", again == fds[0], "fd %d, first was %d", again, fds[0]);
+
+  /* A closed fd is gone from /proc/PID/fd for the process itself. */
+  char link[64], target[256];
+  snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)getpid(), again);
+  CHECK("close.proc-lists-open", readlink(link, target, sizeof target) > 0, "errno %d", errno);
+  close(again);
+  errno = 0;
+  CHECK("close.proc-forgets-closed", readlink(link, target, sizeof target) == -1 && errno == ENOENT, "errno %d", errno);
+
+  /* A dup keeps the description: its reads go on after the other fd's close. */
+  int d1 = make("/tmp/sf-close-b", "xyz");
+  int d2 = dup(d1);
+  lseek(d1, 0, SEEK_SET);
+  close(d1);
+  char got[4] = {0};
+  CHECK("close.dup-reads-on", read(d2, got, 3) == 3 && strcmp(got, "xyz") == 0, "'%s'", got);
+  close(d2);
+
+  /*
+   * Closing any fd of a file lets go of the process's record locks on it at
+   * once (POSIX): the parent locks, closes a second fd of the file and tells
+   * its child through a pipe (no call reaches the kernel between the two);
+   * the child must then get the lock.
+   */
+  int lk = make("/tmp/sf-close-lock", "lock");
+  int go[2], said[2];
+  pipe(go);
+  pipe(said);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char x;
+    write(said[1], "s", 1);
+    read(go[0], &x, 1);
+    read(go[0], &x, 1);
+    int fd = open("/tmp/sf-close-lock", O_RDWR);
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    char ok = fcntl(fd, F_SETLK, &fl) == 0 ? 'y' : 'n';
+    write(said[1], &ok, 1);
+    _exit(0);
+  }
+  /* The runtime learns both pipes' fds now: from the close below to the child's answer, no call. */
+  char hello;
+  read(said[0], &hello, 1);
+  write(go[1], "1", 1);
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  CHECK("close.lock-taken", fcntl(lk, F_SETLK, &fl) == 0, "errno %d", errno);
+  int second = open("/tmp/sf-close-lock", O_RDONLY);
+  close(second);
+  write(go[1], "g", 1);
+  char answer = 0;
+  read(said[0], &answer, 1);
+  CHECK("close.lets-go-of-locks-at-once", answer == 'y', "child said '%c'", answer);
+  int st;
+  waitpid(pid, &st, 0);
+  close(lk);
+  close(go[0]); close(go[1]); close(said[0]); close(said[1]);
+}
+
 int main(void) {
   test_seek();
   test_fstat();
@@ -334,5 +420,6 @@ int main(void) {
   test_killed_writer();
   test_fsize();
   test_stat_cache();
+  test_closes();
   return tk_done();
 }
