@@ -13,7 +13,7 @@ import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
 import { WaitQueue, type Waiter } from '../proc/waitqueue.js';
-import { ARENA_RINGS, ARENA_SIZE, PIPE_BUF, R, RING_SIZE, Ring } from './ring.js';
+import { ARENA_RINGS, ARENA_SIZE, KERNEL_OWNER, PIPE_BUF, R, RING_SIZE, Ring, type Locker } from './ring.js';
 
 let nextPipeIno = 1n;
 /** Pipes with at least one end open (for leak checks). */
@@ -31,6 +31,10 @@ export class PipeArena {
   readonly sab = new SharedArrayBuffer(ARENA_SIZE);
   private readonly free: number[] = Array.from({ length: ARENA_RINGS }, (_, i) => ARENA_RINGS - 1 - i);
   readonly live = new Set<Pipe>();
+  /** Set by the kernel: whether process `pid` still runs (a ring lock a process that ended holds is taken over: ring.ts). */
+  alive: ((pid: number) => boolean) | null = null;
+  /** How the kernel takes the locks of the arena's rings. */
+  readonly locker: Locker = { owner: KERNEL_OWNER, alive: (pid) => this.alive?.(pid) ?? true };
 
   constructor(readonly budget: MemoryBudget | null = null) {}
 
@@ -84,7 +88,7 @@ export class Pipe {
   constructor(private readonly arena: PipeArena | null) {
     const slot = arena?.take() ?? null;
     this.slot = slot ?? -1;
-    this.ring = slot !== null && arena ? new Ring(arena.sab, slot * RING_SIZE) : new Ring(new SharedArrayBuffer(RING_SIZE), 0);
+    this.ring = slot !== null && arena ? new Ring(arena.sab, slot * RING_SIZE, arena.locker) : new Ring(new SharedArrayBuffer(RING_SIZE), 0);
     const h = this.ring.h;
     Atomics.store(h, R.HEAD, 0);
     Atomics.store(h, R.TAIL, 0);
@@ -128,13 +132,14 @@ export class Pipe {
 
   take(max: number): Uint8Array {
     const out = new Uint8Array(Math.min(max, this.used));
-    const n = this.ring.read(out.length, (piece, at) => out.set(piece, at));
+    // The kernel's locks never give up (ring.ts), so n >= 0.
+    const n = Math.max(0, this.ring.read(out.length, (piece, at) => out.set(piece, at)));
     this.queue.wake();
     return n === out.length ? out : out.subarray(0, n);
   }
 
   put(data: Uint8Array): number {
-    const n = this.ring.write(data);
+    const n = Math.max(0, this.ring.write(data));
     if (n > 0) this.queue.wake();
     return n;
   }

@@ -2,7 +2,7 @@
 // nothing writes, and the KWAIT handshake with the kernel (see ring.ts).
 import { describe, expect, it } from 'vitest';
 import { BELL_SIZE, Bell } from '../abi/page.js';
-import { R, RING_CAPACITY, RING_SIZE, Ring } from './ring.js';
+import { KERNEL_OWNER, R, RING_CAPACITY, RING_SIZE, Ring } from './ring.js';
 
 function ring(): Ring {
   return new Ring(new SharedArrayBuffer(RING_SIZE), 0);
@@ -97,5 +97,46 @@ describe('ring', () => {
     r.kickKernel(bell);
     expect(Atomics.load(bell, Bell.PIPES)).toBe(0);
     expect(Atomics.load(bell, Bell.RING)).toBe(0);
+  });
+});
+
+describe('ring locks held by a process that is gone', () => {
+  const sab = (): SharedArrayBuffer => new SharedArrayBuffer(RING_SIZE);
+
+  it('a runtime leaves the write to the kernel when another holds the lock too long', () => {
+    const s = sab();
+    const r = new Ring(s, 0, { owner: 7 });
+    Atomics.store(r.h, R.WLOCK, 42); // pid 42's worker stopped mid-copy
+    expect(r.write(bytes(10))).toBe(-1);
+    expect(r.writeAll(bytes(10))).toBe(-1);
+    expect(r.used).toBe(0);
+    Atomics.store(r.h, R.RLOCK, 42);
+    expect(r.read(10, () => { throw new Error('read while locked'); })).toBe(-1);
+  });
+
+  it('the kernel takes over a lock whose holder has ended, and only then', () => {
+    const s = sab();
+    let ended = false;
+    let asked = 0;
+    const k = new Ring(s, 0, { owner: KERNEL_OWNER, alive: (pid) => (asked++, pid !== 42 || !ended) });
+    expect(k.write(bytes(5))).toBe(5);
+    Atomics.store(k.h, R.WLOCK, 42);
+    ended = true;
+    expect(k.write(bytes(3, 5))).toBe(3);
+    expect(asked).toBeGreaterThan(1); // seen ended, then still holding it a while later (its worker may run on a little)
+    expect(Atomics.load(k.h, R.WLOCK)).toBe(0);
+    expect(take(k, 100)).toEqual(bytes(8));
+  });
+
+  it('a process the kernel has ended moves no bytes, and lets the lock go', () => {
+    const s = sab();
+    let gone = false;
+    const r = new Ring(s, 0, { owner: 7, gone: () => gone });
+    expect(r.write(bytes(4))).toBe(4);
+    gone = true;
+    expect(r.write(bytes(4))).toBe(-1);
+    expect(r.read(4, () => { throw new Error('read after the end'); })).toBe(-1);
+    expect(r.used).toBe(4);
+    expect([Atomics.load(r.h, R.WLOCK), Atomics.load(r.h, R.RLOCK)]).toEqual([0, 0]);
   });
 });

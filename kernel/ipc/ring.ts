@@ -13,6 +13,16 @@
 //               its counter update (held for a memcpy, never across a wait). A
 //               writer only fills bytes past HEAD and a reader only takes bytes
 //               before it, so one writer and one reader never wait for each other.
+//               The holder's id is the lock's value: a process's pid, or -1 for
+//               the kernel. A worker stopped in the middle of a copy (its
+//               process killed) leaves its lock held, but not its bytes: HEAD
+//               and TAIL move only after the copy. So the kernel takes over a
+//               lock whose holder has ended (once it has held it, ended, for
+//               TAKEOVER_MS: a worker runs on a little after its process ends,
+//               and may be in the middle of its copy), and a runtime that cannot get one
+//               soon leaves the read or write to the kernel. A runtime whose
+//               process the kernel has ended (Slot.GONE, checked under the
+//               lock) moves no more bytes.
 //   KWAIT       the kernel has a task parked on this pipe: whoever changes HEAD or
 //               TAIL clears it and rings the kernel (Bell.PIPES)
 //   GEN         bumped each time the slot gets a new pipe
@@ -34,6 +44,23 @@
 // notifies, or the sleeper's wait sees EVENTS already bumped and returns.
 import { Bell } from '../abi/page.js';
 
+/** Who takes a ring's locks (see the header). */
+export interface Locker {
+  /** A pid, or KERNEL_OWNER. */
+  readonly owner: number;
+  /** Kernel: whether a process still runs; a lock held by one that ended is taken over. */
+  alive?(pid: number): boolean;
+  /** Runtime: whether the kernel has ended this process (it then moves no bytes). */
+  gone?(): boolean;
+}
+export const KERNEL_OWNER = -1;
+/** The kernel's locker where no process can hold a lock (a private ring). */
+export const KERNEL_LOCKER: Locker = { owner: KERNEL_OWNER };
+/** Spins (each a compare-and-swap) before a runtime gives up a lock to the kernel: ~ms, far past any copy. */
+const RUNTIME_SPINS = 1 << 18;
+/** How long the kernel waits on a lock held by a process that has ended before it takes it over. */
+const TAKEOVER_MS = 100;
+
 export const enum R { HEAD = 0, TAIL = 1, READERS = 2, WRITERS = 3, WLOCK = 4, KWAIT = 5, GEN = 6, RNONBLOCK = 7, WNONBLOCK = 8, EVENTS = 9, RLOCK = 10, SLEEPERS = 11 }
 export const RING_HEADER = 64;
 export const RING_CAPACITY = 65536;
@@ -48,13 +75,36 @@ export class Ring {
   readonly h: Int32Array;
   readonly data: Uint8Array;
 
-  constructor(sab: SharedArrayBuffer, offset: number) {
+  constructor(sab: SharedArrayBuffer, offset: number, private readonly locker: Locker = KERNEL_LOCKER) {
     this.h = new Int32Array(sab, offset, RING_HEADER / 4);
     this.data = new Uint8Array(sab, offset + RING_HEADER, RING_CAPACITY);
   }
 
-  private lock(which: R.WLOCK | R.RLOCK): void {
-    while (Atomics.compareExchange(this.h, which, 0, 1) !== 0) { /* held only for a copy */ }
+  /** Take a lock; false (not held) when a runtime should leave the work to the kernel. */
+  private lock(which: R.WLOCK | R.RLOCK): boolean {
+    const { owner, alive, gone } = this.locker;
+    let deadSince = -1;
+    for (let spins = 1; ; spins++) {
+      const held = Atomics.compareExchange(this.h, which, 0, owner);
+      if (held === 0) break;
+      if ((spins & 1023) !== 0) continue; // held only for a copy
+      if (alive) {
+        if (held === KERNEL_OWNER || alive.call(this.locker, held)) {
+          deadSince = -1;
+        } else if (deadSince < 0) {
+          deadSince = performance.now();
+        } else if (performance.now() - deadSince >= TAKEOVER_MS && Atomics.compareExchange(this.h, which, held, owner) === held) {
+          break;
+        }
+      } else if (spins >= RUNTIME_SPINS) {
+        return false;
+      }
+    }
+    if (gone?.call(this.locker)) {
+      this.unlock(which);
+      return false;
+    }
+    return true;
   }
   private unlock(which: R.WLOCK | R.RLOCK): void {
     Atomics.store(this.h, which, 0);
@@ -67,9 +117,9 @@ export class Ring {
     return RING_CAPACITY - this.used;
   }
 
-  /** Take up to `max` bytes; `sink` receives them in at most two pieces. */
+  /** Take up to `max` bytes; `sink` receives them in at most two pieces. -1: nothing done, the kernel must (a runtime's lock; see the header). */
   read(max: number, sink: (piece: Uint8Array, at: number) => void): number {
-    this.lock(R.RLOCK);
+    if (!this.lock(R.RLOCK)) return -1;
     const tail = Atomics.load(this.h, R.TAIL) >>> 0;
     const n = Math.min(max, (Atomics.load(this.h, R.HEAD) - tail) >>> 0);
     const start = tail % RING_CAPACITY;
@@ -82,9 +132,9 @@ export class Ring {
     return n;
   }
 
-  /** Put as much of `src` as fits; the count written. */
+  /** Put as much of `src` as fits; the count written (-1 as for read). */
   write(src: Uint8Array): number {
-    this.lock(R.WLOCK);
+    if (!this.lock(R.WLOCK)) return -1;
     const head = Atomics.load(this.h, R.HEAD) >>> 0;
     const n = Math.min(src.length, RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0));
     const start = head % RING_CAPACITY;
@@ -97,9 +147,9 @@ export class Ring {
     return n;
   }
 
-  /** Put all of `src` or nothing (the room is checked under the lock); the count written. */
+  /** Put all of `src` or nothing (the room is checked under the lock); the count written (-1 as for read). */
   writeAll(src: Uint8Array): number {
-    this.lock(R.WLOCK);
+    if (!this.lock(R.WLOCK)) return -1;
     const head = Atomics.load(this.h, R.HEAD) >>> 0;
     const room = RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0);
     if (room < src.length) {

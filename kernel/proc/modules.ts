@@ -9,6 +9,15 @@ import type { Sha256Factory } from '../image/digest.js';
 import { importMemory } from './memimport.js';
 import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
+/**
+ * Programs at least this large start compiling before their hash is known:
+ * the engine compiles on threads of its own while this one hashes (a 21 MB
+ * program: ~15 ms of hashing off the start's critical path). Small ones are
+ * hashed first, so a cached one is never compiled twice. (The loader asks
+ * only for a new version of a file: proc/loader.ts remembers each version.)
+ */
+const EARLY_COMPILE_BYTES = 1 << 20;
+
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -16,10 +25,13 @@ export class ModuleCache {
   constructor(private readonly sha256?: Sha256Factory) {}
 
   async get(bytes: Uint8Array): Promise<WebAssembly.Module> {
+    const early = bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
+    // A failed early compile is reported through the entry below, or dropped with it.
+    early?.catch(() => {});
     const key = await digest(bytes, this.sha256);
     let m = this.modules.get(key);
     if (!m) {
-      m = compile(bytes);
+      m = early ?? compile(bytes);
       this.modules.set(key, m);
       m.catch(() => this.modules.delete(key));
     }

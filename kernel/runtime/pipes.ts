@@ -23,6 +23,11 @@ export class PipeFastPath {
   private readonly ends = new WeakMap<object, End>();
   private readonly bell: Int32Array;
   private readonly scratch = new Uint8Array(PIPE_BUF);
+  /** How this process takes rings' locks: as its pid; and once the kernel has ended it (Slot.GONE), not at all (ipc/ring.ts). */
+  private readonly locker = {
+    owner: 0,
+    gone: (): boolean => Atomics.load(this.sys.page.i32, Slot.GONE) !== 0,
+  };
 
   constructor(
     private readonly sys: SyscallClient,
@@ -31,6 +36,11 @@ export class PipeFastPath {
     bell: SharedArrayBuffer,
   ) {
     this.bell = new Int32Array(bell);
+  }
+
+  /** A new process runs in this worker. */
+  enter(pid: number): void {
+    this.locker.owner = pid;
   }
 
   /** True when writes to `fd` go nowhere (/dev/null): the caller completes them. */
@@ -44,7 +54,7 @@ export class PipeFastPath {
     let end = this.ends.get(info);
     if (!end) {
       let ring = this.rings.get(info.slot);
-      if (!ring) this.rings.set(info.slot, (ring = new Ring(this.arena, info.slot * RING_SIZE)));
+      if (!ring) this.rings.set(info.slot, (ring = new Ring(this.arena, info.slot * RING_SIZE, this.locker)));
       this.ends.set(info, (end = { ring, slot: info.slot, writer: info.writer }));
     }
     return end;
@@ -63,6 +73,7 @@ export class PipeFastPath {
       const events = Atomics.load(h, R.EVENTS);
       if (ring.used > 0) {
         const n = ring.read(max, scatter);
+        if (n < 0) return null;
         if (n > 0) {
           ring.kickKernel(this.bell);
           return n;
@@ -101,12 +112,13 @@ export class PipeFastPath {
       } else if (ring.free > 0) {
         const [ptr, len] = vecs[v];
         n = ring.write(u8.subarray(ptr + within, ptr + len));
-        within += n;
+        if (n > 0) within += n;
         if (within === len) {
           within = 0;
           while (++v < vecs.length && vecs[v][1] === 0) { /* skip empty iovecs */ }
         }
       }
+      if (n < 0) return done > 0 ? done : null;
       if (n > 0) {
         ring.kickKernel(this.bell);
         done += n;

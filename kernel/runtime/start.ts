@@ -40,6 +40,7 @@ class WorkerRuntime {
   /** What the fast paths know of the process's fds. */
   readonly fds: FdCache;
   private readonly files: FileFastPath;
+  private readonly pipes: PipeFastPath;
   readonly program = new ProgramInfo();
   /** The running program's memory. */
   mem: GuestMemory | null = null;
@@ -58,6 +59,7 @@ class WorkerRuntime {
     files.useFds(fds);
     const fast: FastPaths = { fds, pipes: new PipeFastPath(sys, fds, first.pipes, first.bell), files, paths };
     this.files = fast.files;
+    this.pipes = fast.pipes;
     const wrapAll = (o: Record<string, ImportFn>): Record<string, WebAssembly.ImportValue> =>
       Object.fromEntries(Object.entries(o).map(([k, f]) => [k, signals.wrap(f, () => forker.busy) as unknown as WebAssembly.ImportValue]));
     const wasi = wasiImports(sys, getMem, this.program, fast);
@@ -78,6 +80,7 @@ class WorkerRuntime {
     if (this.tracer) this.tracer.pid = msg.pid;
     this.fds.reset();
     this.files.enter(msg.pid);
+    this.pipes.enter(msg.pid);
     this.program.set(msg.argv, msg.env);
     this.mem = null;
     const imports = this.imports;

@@ -144,25 +144,58 @@ export async function main(argv: string[]): Promise<void> {
   if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
   const worker = startFirstWorker();
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
-  let wasm: Uint8Array | undefined;
+  let reading: Promise<Uint8Array> | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
   // A host directory named as the program: what a shell says (it is not looked up on the guest's PATH).
   if (st?.isDirectory() && opts.program.includes('/')) fail(`tabkernel: ${opts.program}: Is a directory`, 126);
   if (st?.isFile()) {
     if (st.size > MAX_PROGRAM_BYTES) fail(`tabkernel: ${opts.program}: Cannot allocate memory (larger than the 1 GiB a program may be)`, 126);
-    try {
-      wasm = fs.readFileSync(opts.program);
-    } catch (e) {
-      fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
-    }
+    reading = readWhole(opts.program, st.size);
+  }
+  // The kernel's bundle loads (this thread's work) while the program is read (a thread of libuv's).
+  const runner = loadRunner();
+  let wasm: Uint8Array | undefined;
+  try {
+    wasm = await reading;
+  } catch (e) {
+    fail(`tabkernel: ${opts.program}: ${errMsg(e)}`, 127);
   }
   // A program of the root image gets a PATH, as a container runtime gives one;
   // a host .wasm file sees exactly its --env variables, as under wasmtime.
   const env = firstEnv(opts.env, wasm === undefined);
-  loadRunner().runFirst(opts, {
+  runner.runFirst(opts, {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env, cwd: opts.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
   }, worker);
+}
+
+/**
+ * A file's bytes, read by one request to libuv's threads (fs.promises.readFile
+ * would read it in 512 KiB pieces, each started from this thread, which is
+ * busy loading the kernel meanwhile); more requests only if the file grew.
+ */
+function readWhole(file: string, size: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    fs.open(file, 'r', (e, fd) => {
+      if (e) return reject(e);
+      // One byte over: the read after a whole file finds the end, with nothing to grow.
+      let buf = Buffer.allocUnsafe(size + 1);
+      let got = 0;
+      const done = (err: Error | null): void => fs.close(fd, () => (err ? reject(err) : resolve(buf.subarray(0, got))));
+      const more = (): void => fs.read(fd, buf, got, buf.length - got, got, (err, n) => {
+        if (err) return done(err);
+        got += n;
+        if (n === 0 || got > MAX_PROGRAM_BYTES) return done(null);
+        if (got === buf.length) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger);
+          buf = bigger;
+        }
+        more();
+      });
+      more();
+    });
+  });
 }
 
 /** Whether `run`'s program argument is an image reference rather than a file or a program of the root image. */
