@@ -24,6 +24,14 @@ export const enum FdKind {
   SINK = 2,
   /** A regular file whose description is in the open file table (runtime/files.ts). */
   FILE = 3,
+  /**
+   * A regular file the kernel serves that is not in the table (when the table
+   * is full, or the kernel has no arena): fd_readm and fd_writem move its
+   * bytes straight between the file and the process's memory, without the
+   * data window (as they do for a FILE whose bytes the kernel keeps: a host
+   * file, an image layer's file).
+   */
+  DIRECT = 4,
 }
 
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
@@ -111,6 +119,8 @@ export const syscalls = {
   dup: [N, N, N],                         // fd, lowest new fd, FD_CLOEXEC → ret0: new fd
   dup2: [N, N, N],                        // fd, new fd, FD_CLOEXEC
   fd_cloexec: [N, N],                     // fd, set (-1: query) → ret0: old value
+  fd_readm: [N, N, N, B, N],              // fd, iovs, iovs count (WASI iovecs in the process's memory, checked by the runtime), offset, 1: at the offset (preadv) → ret0: count read into the memory; ret1: 1 when the kernel could not see the memory or the fd is not a DIRECT file (nothing done: use fd_read)
+  fd_writem: [N, N, N, B, N],             // fd, iovs, iovs count, offset, 1: at the offset (pwritev) → ret0: count written from the memory; ret1 as for fd_readm
   fd_info: [N],                           // fd → ret0: FdKind, ret1: PIPE: the arena ring slot, FILE: the open file table's description, ret2: PIPE: 1 for the write end, FILE: the entry's generation, ret3 (B): the fd's rights base | rights inheriting << 32
   // file locks (syscall/locks.ts; what they are and when they go: fs/locks.ts)
   fcntl_lock: [N, N, N, N, B, B],         // fd, cmd (F_GETLK 5, F_SETLK 6, F_SETLKW 7), l_type, l_whence, l_start, l_len → F_GETLK: ret0 type in the way (F_UNLCK: none), ret1 its pid, ret2/ret3 (B) its start and length

@@ -26,12 +26,13 @@ export interface FastPaths {
 }
 
 export type FdInfo =
-  | { kind: FdKind.KERNEL | FdKind.SINK }
+  | { kind: FdKind.KERNEL | FdKind.SINK | FdKind.DIRECT }
   | { kind: FdKind.PIPE; slot: number; writer: boolean }
   | { kind: FdKind.FILE; desc: number; gen: number; rightsBase: number; rightsInheriting: number };
 
 const KERNEL: FdInfo = { kind: FdKind.KERNEL };
 const SINK: FdInfo = { kind: FdKind.SINK };
+const DIRECT: FdInfo = { kind: FdKind.DIRECT };
 
 export class FdCache {
   private readonly known = new Map<number, FdInfo>();
@@ -85,6 +86,10 @@ export class FdCache {
       const kind = this.sys.retNum(0) as FdKind;
       if (kind === FdKind.PIPE) info = { kind, slot: this.sys.retNum(1), writer: this.sys.retNum(2) === 1 };
       else if (kind === FdKind.SINK) info = SINK;
+      else if (kind === FdKind.DIRECT) {
+        info = DIRECT;
+        this.regular.add(fd);
+      }
       else if (kind === FdKind.FILE) {
         const rights = this.sys.retBig(3);
         info = {

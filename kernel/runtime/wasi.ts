@@ -8,6 +8,7 @@
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, wasiSignatures } from '../abi/imports.js';
 import { Slot } from '../abi/page.js';
+import { FdKind } from '../abi/syscalls.js';
 import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, Lookupflags, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
 import { monotonicNs, realtimeNs, storeMonotonicNs, storeRealtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
@@ -120,6 +121,19 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     return isErr(b) ? b.errno : b;
   };
 
+  /**
+   * A read or write of a regular file that the kernel does (FdKind.DIRECT, or
+   * a shared file whose bytes are the kernel's: a host file) straight between
+   * the file and this memory, the iovecs (checked) as they are: the errno, or
+   * null when the kernel cannot (the window then carries the bytes).
+   */
+  const memoryCall = (name: 'fd_readm' | 'fd_writem', fd: number, iovs: number, count: number, offset: bigint | undefined): Errno | null => {
+    const kind = fds.get(fd).kind;
+    if (kind !== FdKind.DIRECT && kind !== FdKind.FILE) return null;
+    const e = s.call(name, fd, iovs >>> 0, count >>> 0, offset ?? 0n, offset === undefined ? 0 : 1);
+    return e !== Errno.SUCCESS || s.retNum(1) === 0 ? e : null;
+  };
+
   /** read/pread: one call of up to the window's size, scattered into the iovecs. */
   const readv = (fd: number, iovs: number, count: number, nreadPtr: number, offset?: bigint): Errno => {
     const vecs = iovecs(iovs, count);
@@ -128,6 +142,8 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     const total = vecs.reduce((n, [, len]) => n + len, 0);
     const here = files.read(fd, getMem().u8, vecs, total, offset);
     if (here !== null) return putU32(nreadPtr >>> 0, here);
+    const direct = memoryCall('fd_readm', fd, iovs, count, offset);
+    if (direct !== null) return direct === Errno.SUCCESS ? putU32(nreadPtr >>> 0, s.retNum(0)) : direct;
     const want = Math.min(total, s.outRoom());
     if (offset === undefined) {
       const u8 = getMem().u8;
@@ -155,6 +171,8 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     const want = vecs.reduce((n, [, len]) => n + len, 0);
     const here = files.write(fd, u8, vecs, want, offset);
     if (here !== null) return putU32(nwrittenPtr >>> 0, here);
+    const direct = memoryCall('fd_writem', fd, iovs, count, offset);
+    if (direct !== null) return direct === Errno.SUCCESS ? putU32(nwrittenPtr >>> 0, s.retNum(0)) : direct;
     if (offset === undefined && want > 0) {
       const n = pipes.write(fd, u8, vecs, want);
       if (n !== null) return putU32(nwrittenPtr >>> 0, n);

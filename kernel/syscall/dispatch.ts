@@ -29,7 +29,7 @@ const calls = syscallNames.map((name) => {
  * caches of path lookups hold. Every other call bumps it when it ends.
  */
 const TREE_NEUTRAL = new Set<string>([
-  'fd_read', 'fd_pread', 'fd_seek', 'fd_tell', 'fd_close', 'fd_fdstat_get', 'fd_filestat_get', 'fd_readdir',
+  'fd_read', 'fd_pread', 'fd_readm', 'fd_seek', 'fd_tell', 'fd_close', 'fd_fdstat_get', 'fd_filestat_get', 'fd_readdir',
   'fd_prestat_get', 'fd_prestat_dir_name', 'fd_info', 'fd_advise', 'path_filestat_get', 'path_readlink',
   'getmode', 'fgetmode', 'statvfs', 'getcwd', 'getpid', 'poll_oneoff', 'ppoll', 'sched_yield', 'random_get',
   'clock_res_get', 'clock_time_get', 'tcgetattr', 'tcgetpgrp', 'getpgid', 'getsid',

@@ -3,7 +3,7 @@
 // the file object. Blocking reads and writes park on the file's wait queue.
 // Spec: WASI preview1 fd_*; POSIX read(2)/write(2)/lseek(2); wasmtime's errnos.
 import { Errno, isErr } from '../abi/errno.js';
-import { DIRENT, FDSTAT, Fdflags, Rights, Signal, Whence } from '../abi/wasi.js';
+import { DIRENT, FDSTAT, Fdflags, IOVEC, Rights, Signal, Whence } from '../abi/wasi.js';
 import { realtimeNs } from '../lib/time.js';
 import { backgroundOf, getFd, getFile, timesFrom, writeFilestat, writeStops } from './helpers.js';
 import type { Result, Task } from './task.js';
@@ -186,6 +186,102 @@ export function fd_read(t: Task, fd: number, max: number): Result {
   if (isErr(data)) return data.errno;
   copyOut(out, data);
   t.ret(0, data.length);
+  return Errno.SUCCESS;
+}
+
+/**
+ * The process's memory as this thread sees it now, if it covers `end` bytes;
+ * null when the kernel has no view of it (a memory the runtime did not
+ * supply) or its view lags a growth the process made (the runtime then uses
+ * the window).
+ */
+function guestMemory(t: Task, end: number): Uint8Array | null {
+  const memory = t.proc.memory;
+  if (!memory) return null;
+  let u8 = views.get(memory);
+  if (!u8 || u8.byteLength < end) views.set(memory, (u8 = new Uint8Array(memory.buffer)));
+  return end <= u8.byteLength ? u8 : null;
+}
+const views = new WeakMap<WebAssembly.Memory, Uint8Array>();
+
+/** The iovecs at `iovs` as views of the process's memory; null as for guestMemory. */
+function guestVecs(t: Task, iovs: number, count: number): Uint8Array[] | null {
+  if (!(iovs >= 0 && count >= 0 && count <= IOV_MAX)) return null;
+  const mem = guestMemory(t, iovs + count * IOVEC.SIZE);
+  if (!mem) return null;
+  const dv = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
+  const out: Uint8Array[] = [];
+  let end = 0;
+  for (let i = 0; i < count; i++) {
+    const at = iovs + i * IOVEC.SIZE;
+    const ptr = dv.getUint32(at + IOVEC.BUF, true), len = dv.getUint32(at + IOVEC.LEN, true);
+    out.push(len === 0 ? new Uint8Array(0) : mem.subarray(ptr, ptr + len));
+    if (len > 0) end = Math.max(end, ptr + len);
+  }
+  // A growth the kernel's view has not caught up with: the runtime checked the pointers against its own.
+  if (end > mem.byteLength) return guestMemory(t, end) ? guestVecs(t, iovs, count) : null;
+  return out;
+}
+/** Iovecs a call may name (IOV_MAX). */
+const IOV_MAX = 1024;
+
+/** fd_readm/fd_writem could not do it: nothing done, the runtime goes through the window. */
+function notHere(t: Task): Result {
+  t.ret(0, 0);
+  t.ret(1, 1);
+  return Errno.SUCCESS;
+}
+
+/**
+ * readv(2)/preadv(2) of a file the kernel serves (FdKind.DIRECT), straight
+ * into the process's memory: one copy, from the file to where the program
+ * wants it, and no 256 KiB limit. A regular file fills the iovecs in turn
+ * until its end.
+ */
+export function fd_readm(t: Task, fd: number, iovs: number, count: number, offset: bigint, positioned: number): Result {
+  const file = getFile(t.proc, fd, Rights.FD_READ);
+  if (isErr(file)) return file.errno;
+  const vecs = file instanceof RegularFileHandle ? guestVecs(t, iovs, count) : null;
+  if (!file.readReady() || !vecs) return notHere(t);
+  if (positioned && (offset < 0n)) return Errno.INVAL;
+  let total = 0;
+  for (const into of vecs) {
+    if (into.length === 0) continue;
+    const data = positioned ? file.pread(into.length, offset + BigInt(total), into) : file.read(into.length, into);
+    if (isErr(data)) {
+      if (total > 0) break;
+      return data.errno;
+    }
+    copyOut(into, data);
+    total += data.length;
+    if (data.length < into.length) break;
+  }
+  t.ret(0, total);
+  t.ret(1, 0);
+  return Errno.SUCCESS;
+}
+
+/** writev(2)/pwritev(2) of a DIRECT file, straight from the process's memory (RLIMIT_FSIZE as for fd_write). */
+export function fd_writem(t: Task, fd: number, iovs: number, count: number, offset: bigint, positioned: number): Result {
+  const file = getFile(t.proc, fd, Rights.FD_WRITE);
+  if (isErr(file)) return file.errno;
+  const vecs = file instanceof RegularFileHandle ? guestVecs(t, iovs, count) : null;
+  if (!vecs) return notHere(t);
+  let total = 0;
+  for (const from of vecs) {
+    if (from.length === 0) continue;
+    const e = positioned ? fd_pwrite(t, fd, from, offset + BigInt(total)) : fd_write(t, fd, from);
+    if (e !== Errno.SUCCESS) {
+      if (total > 0) break;
+      return e;
+    }
+    const n = t.retNum(0);
+    total += n;
+    t.progress = 0;
+    if (n < from.length) break;
+  }
+  t.ret(0, total);
+  t.ret(1, 0);
   return Errno.SUCCESS;
 }
 

@@ -83,6 +83,8 @@ export function fd_info(t: Task, fd: number): Result {
   } else if (f instanceof RegularFileHandle) {
     const entry = t.sys.files.share(f);
     if (entry) [kind, a, b] = [FdKind.FILE, entry.slot, entry.gen];
+    // Not in the table: its bytes still move without the window, if the kernel sees the process's memory.
+    else if (t.proc.memory) kind = FdKind.DIRECT;
   }
   t.ret(0, kind);
   t.ret(1, a);

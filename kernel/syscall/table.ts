@@ -92,6 +92,8 @@ export const table = {
   dup2: fdops.dup2,
   fd_cloexec: fdops.fd_cloexec,
   fd_info: fdops.fd_info,
+  fd_readm: fd.fd_readm,
+  fd_writem: fd.fd_writem,
   fcntl_lock: locks.fcntl_lock,
   flock: locks.flock,
   ppoll,

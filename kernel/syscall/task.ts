@@ -72,6 +72,10 @@ export class Task implements CurrentCall {
   ret(k: number, v: number): void {
     this.proc.page.f64[RET_BASE + k] = v;
   }
+  /** A result cell's number, as set so far (a handler built on another). */
+  retNum(k: number): number {
+    return this.proc.page.f64[RET_BASE + k];
+  }
   /** A result cell as a 64-bit integer. */
   retBig(k: number, v: bigint): void {
     this.proc.page.i64[RET_BASE + k] = v;

@@ -2,9 +2,10 @@
 // shared memory (kernel/fs/filetable.ts, kernel/runtime/files.ts): the C
 // checks of lseek, fstat, fcntl flags and offsets shared by dup and fork, and
 // the calls a process answers without the kernel, seen in a trace.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './wasi-cli.js';
+import { run, scratch } from './wasi-cli.js';
 import { root } from '../support/kernel.js';
 
 const prog = path.join(root, 'test/programs/bin/sharedfiles.wasm');
@@ -15,6 +16,18 @@ describe('shared open files', () => {
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(r.stdout).toContain('PASSED: 79 checks, 0 failed');
     expect(r.status).toBe(0);
+  });
+
+  it('passes them with /tmp a host directory (--dir): files the kernel serves, read and written straight from the process\'s memory', () => {
+    const dir = scratch('sharedfiles');
+    const r = run(prog, ['--host'], { timeout: 60_000, dirs: [`${dir}::/tmp`], hostEnv: { ...process.env, TABKERNEL_TRACE: '1' } });
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(r.stdout).toMatch(/PASSED: \d+ checks, 0 failed/);
+    expect(fs.readdirSync(dir)).toContain('sf-fsize'); // the files were the host's
+    // No window in between: reads and writes of the host files go between the file and the memory.
+    const direct = r.stderr.split('\n').filter((l) => /^pid \d+ fd_(readm|writem)\(/.test(l));
+    expect(direct.some((l) => l.includes('fd_readm(') && l.endsWith('= 0'))).toBe(true);
+    expect(direct.some((l) => l.includes('fd_writem(') && l.endsWith('= 0'))).toBe(true);
   });
 
   it('answers lseek, fstat, fcntl(F_GETFL), reads, writes and repeated stats of a file in the process', () => {

@@ -414,12 +414,25 @@ class HostFileData implements FileData {
 }
 
 class HostFileHandle extends RegularFileHandle {
+  /** The metadata as the open file has it (not by name: the file may have been unlinked or renamed since). */
+  private readonly meta: HostMeta;
   constructor(file: HostFile, readonly data: HostFileData, readable: boolean, writable: boolean) {
     super(file, data, readable, writable);
+    const fd = data.fd;
+    this.meta = new HostMeta({
+      mount: file.entry.mount,
+      lstat: () => host(() => fs.fstatSync(fd, { bigint: true })),
+      utimes: (atimeSec, mtimeSec) => hostE(() => fs.futimesSync(fd, atimeSec, mtimeSec)),
+      chmod: (mode) => hostE(() => fs.fchmodSync(fd, mode & 0o777)),
+    });
   }
   /** fstat, so a file unlinked while open still answers. */
   override stat(): Stat | Err {
     return host(() => toStat(fs.fstatSync(this.data.fd, { bigint: true })));
+  }
+  /** futimens(2): on the open file, unlinked or not. */
+  override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
+    return this.meta.setTimes(atim, mtim);
   }
   override sync(): Errno {
     return hostE(() => fs.fsyncSync(this.data.fd));
