@@ -1,0 +1,89 @@
+// The CLI's policy (kernel/policy/): which files are in force and reading
+// them. The signature policy is the containers tools' policy.json, found as
+// they find it, with tabkernel's own variable first: $TABKERNEL_POLICY (it
+// must exist when set), then ~/.config/containers/policy.json, then
+// /etc/containers/policy.json; with none of them, the built-in policy (every
+// image accepted). tabkernel's capabilities are $TABKERNEL_CAPABILITIES (it
+// must exist when set), else tabkernel-capabilities.json in the directory of
+// the policy.json in force, else in ~/.config/containers/ or /etc/containers/
+// when there is no policy.json; with none, the built-in capabilities. A
+// sigstoreSigned keyPath is read as given (relative to the working
+// directory, as the containers tools read it) when an image needs it.
+// docs/POLICY.md is the user's guide.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUILT_IN_CAPABILITIES, CAPABILITIES_FILE, parseCapabilities, type Capabilities } from '../../policy/capabilities.js';
+import { parseContainersPolicy } from '../../policy/containers-policy.js';
+import { BUILT_IN_SIGNATURE_POLICY, Policy } from '../../policy/policy.js';
+
+/** The files in force (absent: none, the built-in part applies). */
+export interface PolicyFiles {
+  policy?: string;
+  capabilities?: string;
+}
+
+const exists = (file: string): boolean => fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+
+/** Which files are in force under `env` (see the header); an Error for a named file that is not there. */
+export function policyFiles(env: NodeJS.ProcessEnv = process.env): PolicyFiles | Error {
+  const home = env.HOME ?? os.homedir();
+  const dirs = [path.join(home, '.config', 'containers'), '/etc/containers'];
+  let policy: string | undefined;
+  if (env.TABKERNEL_POLICY) {
+    if (!exists(env.TABKERNEL_POLICY)) return new Error(`policy: $TABKERNEL_POLICY names ${env.TABKERNEL_POLICY}, which is not a file`);
+    policy = env.TABKERNEL_POLICY;
+  } else {
+    policy = dirs.map((d) => path.join(d, 'policy.json')).find(exists);
+  }
+  let capabilities: string | undefined;
+  if (env.TABKERNEL_CAPABILITIES) {
+    if (!exists(env.TABKERNEL_CAPABILITIES)) return new Error(`policy: $TABKERNEL_CAPABILITIES names ${env.TABKERNEL_CAPABILITIES}, which is not a file`);
+    capabilities = env.TABKERNEL_CAPABILITIES;
+  } else {
+    const beside = policy ? [path.dirname(policy)] : env.TABKERNEL_POLICY ? [] : dirs;
+    capabilities = beside.map((d) => path.join(d, CAPABILITIES_FILE)).find(exists);
+  }
+  return { policy, capabilities };
+}
+
+function read(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`policy: cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The capabilities in force, and their file (built-in when there is none). Throws for an invalid file. */
+export function loadCapabilities(env: NodeJS.ProcessEnv = process.env): { capabilities: Capabilities; file?: string } {
+  const files = policyFiles(env);
+  if (files instanceof Error) throw files;
+  if (!files.capabilities) return { capabilities: BUILT_IN_CAPABILITIES };
+  const caps = parseCapabilities(read(files.capabilities), `policy: ${files.capabilities}`);
+  if (caps instanceof Error) throw caps;
+  return { capabilities: caps, file: files.capabilities };
+}
+
+/** The whole policy in force (see the header). Throws an Error naming the file for an invalid one. */
+export function loadPolicy(env: NodeJS.ProcessEnv = process.env): Policy {
+  const files = policyFiles(env);
+  if (files instanceof Error) throw files;
+  let signatures = BUILT_IN_SIGNATURE_POLICY;
+  if (files.policy) {
+    const parsed = parseContainersPolicy(read(files.policy), `policy: ${files.policy}`);
+    if (parsed instanceof Error) throw parsed;
+    signatures = parsed;
+  }
+  const { capabilities } = loadCapabilities(env);
+  return new Policy(signatures, capabilities, files, (keyPath) => fs.promises.readFile(keyPath, 'utf8'));
+}
+
+/** The real path of a host directory to check against the mounts granted (symlinks resolved; as given if it does not exist). */
+export function realDirectory(hostPath: string): string {
+  try {
+    return fs.realpathSync(hostPath);
+  } catch {
+    return path.resolve(hostPath);
+  }
+}
