@@ -56,8 +56,7 @@ function read(file: string): string {
 }
 
 /** The capabilities in force, and their file (built-in when there is none). Throws for an invalid file. */
-export function loadCapabilities(env: NodeJS.ProcessEnv = process.env): { capabilities: Capabilities; file?: string } {
-  const files = policyFiles(env);
+export function loadCapabilities(env: NodeJS.ProcessEnv = process.env, files: PolicyFiles | Error = policyFiles(env)): { capabilities: Capabilities; file?: string } {
   if (files instanceof Error) throw files;
   if (!files.capabilities) return { capabilities: BUILT_IN_CAPABILITIES };
   const caps = parseCapabilities(read(files.capabilities), `policy: ${files.capabilities}`);
@@ -75,7 +74,7 @@ export function loadPolicy(env: NodeJS.ProcessEnv = process.env): Policy {
     if (parsed instanceof Error) throw parsed;
     signatures = parsed;
   }
-  const { capabilities } = loadCapabilities(env);
+  const { capabilities } = loadCapabilities(env, files);
   return new Policy(signatures, capabilities, files, (keyPath) => fs.promises.readFile(keyPath, 'utf8'));
 }
 
