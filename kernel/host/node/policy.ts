@@ -86,3 +86,46 @@ export function realDirectory(hostPath: string): string {
     return path.resolve(hostPath);
   }
 }
+
+/**
+ * The policy files as the dev server serves them beside the page
+ * (vite.config.ts): their text, with every sigstoreSigned keyPath (keyPaths)
+ * replaced by the key file's contents as keyData (keyDatas), since the page
+ * cannot read the server's files. A key file that cannot be read is left as a
+ * path (the page then says it cannot fetch it). Absent: no such file.
+ */
+export function servedPolicy(env: NodeJS.ProcessEnv = process.env): { policy?: string; capabilities?: string } {
+  const files = policyFiles(env);
+  if (files instanceof Error) throw files;
+  const out: { policy?: string; capabilities?: string } = {};
+  if (files.capabilities) out.capabilities = read(files.capabilities);
+  if (!files.policy) return out;
+  const text = read(files.policy);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    out.policy = text; // the page says what is wrong with it
+    return out;
+  }
+  const inline = (req: Record<string, unknown>): void => {
+    const paths = req.type === 'sigstoreSigned' && typeof req.keyPath === 'string' ? [req.keyPath] : req.type === 'sigstoreSigned' && Array.isArray(req.keyPaths) ? req.keyPaths : undefined;
+    if (!paths) return;
+    try {
+      const datas = paths.map((p) => fs.readFileSync(String(p)).toString('base64'));
+      if ('keyPath' in req) req.keyData = datas[0];
+      else req.keyDatas = datas;
+      delete req.keyPath;
+      delete req.keyPaths;
+    } catch {
+      // Left as a path.
+    }
+  };
+  const lists: unknown[] = [];
+  const d = doc as { default?: unknown; transports?: Record<string, Record<string, unknown>> };
+  lists.push(d.default);
+  for (const scopes of Object.values(d.transports ?? {})) for (const reqs of Object.values(scopes ?? {})) lists.push(reqs);
+  for (const list of lists) if (Array.isArray(list)) for (const r of list) if (r && typeof r === 'object') inline(r as Record<string, unknown>);
+  out.policy = JSON.stringify(doc, null, 2);
+  return out;
+}
