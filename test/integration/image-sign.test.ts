@@ -12,7 +12,7 @@
 //  (d) signing keys as PKCS#8 PEM, SEC1 PEM (openssl) and cosign's encrypted
 //      format (test/fixtures/signatures), and host directories under the
 //      capabilities.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,14 @@ function tabkernel(args: string[], env: Record<string, string | undefined> = {},
     timeout: 60_000,
   });
   return { status: r.status, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8'), cache };
+}
+
+/** tabkernel without blocking this process (whose token issuer the CLI may need to talk to). */
+function tabkernelAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<{ status: number; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, TABKERNEL_CACHE: fs.mkdtempSync(path.join(dir, 'cache-')), COSIGN_PASSWORD: undefined, ...env }, timeout: 60_000 },
+      (e, _out, err) => resolve({ status: e ? (typeof e.code === 'number' ? e.code : 1) : 0, err }));
+  });
 }
 
 /** A policy file: `scopes` for docker, everything else insecureAcceptAnything. */
@@ -137,6 +145,23 @@ describe('tabkernel image sign', () => {
     expect(run).toMatchObject({ status: 0, out: 'hello from the image\n' });
   });
 
+  it('signs in a token-auth registry with the credentials of the auth file (a pull,push token)', async () => {
+    const secure = await startRegistry({ auth: 'token' });
+    try {
+      const layout = buildImage(dir, 'small', { files: { '/etc/greeting': 'hi\n' }, cmd: ['/bin/sh'] });
+      await secure.pushLayout(layout, 'small', 'tk/app:1');
+      const env = { REGISTRY_AUTH_FILE: secure.writeAuthFile(path.join(dir, 'auth.json')) };
+      const r = await tabkernelAsync(['image', 'sign', '--key', keys.pkcs8, `${secure.host}/tk/app:1`], env);
+      expect(r.err).toBe('');
+      expect(secure.tokenRequests.some((q) => decodeURIComponent(q.url).includes('scope=repository:tk/app:pull,push'))).toBe(true);
+      const anonymous = await tabkernelAsync(['image', 'sign', '--key', keys.pkcs8, `${secure.host}/tk/app:1`], { REGISTRY_AUTH_FILE: path.join(dir, 'none.json') });
+      expect(anonymous.status).toBe(1);
+      expect(anonymous.err).toMatch(/^tabkernel: 127\.0\.0\.1:\d+: credentials or token refused \(401 for GET \/v2\/tk\/app\/manifests\/1\)\n$/);
+    } finally {
+      await secure.stop();
+    }
+  });
+
   it('refuses keys it cannot use, by name', () => {
     const p384 = path.join(dir, 'p384.pem');
     spawnSync('openssl', ['ecparam', '-genkey', '-name', 'secp384r1', '-noout', '-out', p384]);
@@ -199,6 +224,13 @@ describe('what the policy refuses: the image is neither stored nor run', () => {
     const r = tabkernel(['run', ref('unsigned')], { TABKERNEL_POLICY: policy('later', { [`${reg.host}/tk/unsigned`]: [{ type: 'reject' }] }) }, pulled.cache);
     expect(r.status).toBe(125);
     expect(r.err).toMatch(/rejects every image/);
+  });
+
+  it("the shell's image command, under the same policy", () => {
+    const file = policy('shell', { [`${reg.host}/tk/rejected`]: [{ type: 'reject' }] });
+    const r = tabkernel(['run', 'sh', '-c', `image pull ${ref('rejected')}; echo rc=$?; image ls`], { TABKERNEL_POLICY: file });
+    expect(r.err).toBe(`pulling ${ref('rejected')}\nimage: policy: docker ${reg.host}/tk/rejected rejects every image: ${ref('rejected')} refused (${file})\n`);
+    expect(r.out).toMatch(/^rc=1\nREFERENCE +DIGEST +KIND +SIZE\n$/);
   });
 
   it('an invalid policy file, naming what is wrong with it', () => {

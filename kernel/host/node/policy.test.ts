@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCapabilities, loadPolicy, policyFiles } from './policy.js';
+import { loadCapabilities, loadPolicy, policyFiles, servedPolicy } from './policy.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-policy-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -42,5 +42,19 @@ describe('the CLI policy files', () => {
     expect(() => loadPolicy({ TABKERNEL_POLICY: bad, HOME: tmp })).toThrow(new RegExp(`^policy: ${bad}: "default"\\[0\\]: exactly one of keyPath`));
     const caps = write(path.join(tmp, 'd/caps.json'), { mounts: [] });
     expect(() => loadCapabilities({ TABKERNEL_CAPABILITIES: caps, HOME: tmp })).toThrow(/the top level: unknown field "mounts"/);
+  });
+
+  it('are served to the page with their key files inlined as keyData', () => {
+    const key = path.join(tmp, 'e/k.pub');
+    fs.mkdirSync(path.dirname(key), { recursive: true });
+    fs.writeFileSync(key, 'PEM');
+    const p = write(path.join(tmp, 'e/policy.json'), {
+      default: [{ type: 'insecureAcceptAnything' }],
+      transports: { docker: { 'r.io': [{ type: 'sigstoreSigned', keyPath: key }], 'q.io': [{ type: 'sigstoreSigned', keyPaths: [key, key] }], 's.io': [{ type: 'sigstoreSigned', keyPath: '/none' }] } },
+    });
+    const served = JSON.parse(servedPolicy({ TABKERNEL_POLICY: p, HOME: tmp }).policy!);
+    expect(served.transports.docker['r.io']).toEqual([{ type: 'sigstoreSigned', keyData: 'UEVN' }]);
+    expect(served.transports.docker['q.io']).toEqual([{ type: 'sigstoreSigned', keyDatas: ['UEVN', 'UEVN'] }]);
+    expect(served.transports.docker['s.io']).toEqual([{ type: 'sigstoreSigned', keyPath: '/none' }]);
   });
 });
