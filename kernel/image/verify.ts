@@ -88,6 +88,7 @@ export async function verifyImageSignatures(
     manifest = (await registry.manifest(ref.registry, ref.repository, tag, undefined, signal)).bytes;
   } catch (e) {
     if (e instanceof RegistryError && e.status === 404) return { rejected: [`no signature found (no ${where})`] };
+    if (e instanceof TypeError) throw e; // fetch's network error, for the caller to route around
     throw new Error(`cannot fetch the signatures ${where}: ${(e as Error).message}`, { cause: e });
   }
   const layers = signatureLayers(manifest, `signature manifest ${where}`);

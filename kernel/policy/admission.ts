@@ -73,14 +73,16 @@ async function sigstoreSigned(
   signal?: AbortSignal,
 ): Promise<void> {
   if (r.keyless) deny(`requires a keyless sigstore signature (${r.keyless}), which tabkernel does not verify (only cosign keys)`);
-  let keys;
+  const keys = await policy.trustedKeys(r.keys).catch((e: unknown) => deny(`requires a sigstore signature, but its key cannot be used: ${(e as Error).message}`));
+  if (!registry) return deny('requires a sigstore signature, and no registry was given to fetch it from');
+  let verdict;
   try {
-    keys = await policy.trustedKeys(r.keys);
+    verdict = await verifyImageSignatures(registry, ref, digest, keys, (signed) => identityMismatch(r.signedIdentity, ref, signed), signal);
   } catch (e) {
-    deny(`requires a sigstore signature, but its key cannot be used: ${(e as Error).message}`);
+    // A network error stays one (the page tries its registry proxy then); anything else is a reason to refuse.
+    if (e instanceof TypeError) throw e;
+    return deny(`requires a sigstore signature: ${(e as Error).message}`);
   }
-  if (!registry) deny('requires a sigstore signature, and no registry was given to fetch it from');
-  const verdict = await verifyImageSignatures(registry!, ref, digest, keys!, (signed) => identityMismatch(r.signedIdentity, ref, signed), signal);
   if ('rejected' in verdict) deny(`requires a sigstore signature: ${verdict.rejected.join('; ')}`);
 }
 
