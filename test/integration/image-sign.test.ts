@@ -145,6 +145,16 @@ describe('tabkernel image sign', () => {
     expect(run).toMatchObject({ status: 0, out: 'hello from the image\n' });
   });
 
+  it("asks for a cosign key's passphrase on the terminal when COSIGN_PASSWORD is not set", () => {
+    // script(1) gives the CLI a terminal; the passphrase is typed ahead into it.
+    const key = path.join(fixtures, 'cosign-test.key');
+    const onTerminal = (typed: string) => spawnSync('script', ['-qec', `${process.execPath} ${cli} image sign --key ${key} ${ref('cosignkey')}`, '/dev/null'], {
+      input: typed, env: { ...process.env, COSIGN_PASSWORD: undefined, TABKERNEL_CACHE: fs.mkdtempSync(path.join(dir, 'cache-')) }, timeout: 60_000,
+    }).stdout.toString();
+    expect(onTerminal('tabkernel-test-passphrase\r')).toMatch(new RegExp(`Enter password for private key: \r\n${ref('cosignkey')}: signed sha256:`));
+    expect(onTerminal('wrong\r')).toMatch(/Enter password for private key: \r\ntabkernel: .*cannot decrypt the key: wrong passphrase/);
+  });
+
   it('signs in a token-auth registry with the credentials of the auth file (a pull,push token)', async () => {
     const secure = await startRegistry({ auth: 'token' });
     try {
