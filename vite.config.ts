@@ -8,15 +8,21 @@
 // to dist-web/ (files named by their SHA-256, so a changed binary is never a
 // stale cached one). The registry proxy, /registry/HOST/…, lets the page pull
 // images from registries it cannot fetch directly (kernel/host/node/
-// registry-proxy.ts; allowlist: $TABKERNEL_REGISTRY_PROXY). The Node build
-// (dist/) is scripts/build.js; the page builds to dist-web/.
+// registry-proxy.ts; allowlist: $TABKERNEL_REGISTRY_PROXY). The image policy
+// the page runs under, policy.json and tabkernel-capabilities.json beside the
+// page, is the user's (kernel/host/node/policy.ts: $TABKERNEL_POLICY,
+// ~/.config/containers, /etc/containers), served with its key files inlined;
+// a static build serves whatever files are put beside it (docs/POLICY.md).
+// The Node build (dist/) is scripts/build.js; the page builds to dist-web/.
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
 import type { Manifest, ManifestEntry } from './kernel/host/browser/image.js';
+import { servedPolicy } from './kernel/host/node/policy.js';
 import { registryProxy } from './kernel/host/node/registry-proxy.js';
+import { CAPABILITIES_FILE } from './kernel/policy/capabilities.js';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -42,6 +48,43 @@ function crossOriginIsolation(): Plugin {
 function imageRegistryProxy(): Plugin {
   const use = (server: ViteDevServer | PreviewServer): void => void server.middlewares.use(registryProxy());
   return { name: 'tabkernel-registry-proxy', configureServer: use, configurePreviewServer: use };
+}
+
+/**
+ * The user's image policy at BASE/policy.json and BASE/tabkernel-capabilities.json,
+ * read at each request (an edit shows at the next reload). A file the user
+ * does not have is a 404 — not the page's HTML fallback — unless the build
+ * has one of that name (`vite preview` serves it then).
+ */
+function imagePolicy(): Plugin {
+  const use = (server: ViteDevServer | PreviewServer, built?: string): void => {
+    server.middlewares.use((req, res, next) => {
+      const path = (req.url ?? '').split('?')[0];
+      const base = server.config.base;
+      const which = path === `${base}policy.json` ? 'policy' : path === `${base}${CAPABILITIES_FILE}` ? 'capabilities' : undefined;
+      if (!which) return next();
+      let text: string | undefined;
+      try {
+        text = servedPolicy()[which];
+      } catch (e) {
+        res.statusCode = 500;
+        return void res.end(String((e as Error).message));
+      }
+      if (text === undefined) {
+        if (built && existsSync(join(built, path.slice(base.length)))) return next();
+        res.statusCode = 404;
+        return void res.end();
+      }
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.end(text);
+    });
+  };
+  return {
+    name: 'tabkernel-image-policy',
+    configureServer: (server) => use(server),
+    configurePreviewServer: (server) => use(server, resolve(server.config.root, server.config.build.outDir)),
+  };
 }
 
 const ROOTFS = fileURLToPath(new URL('./userland/rootfs', import.meta.url));
@@ -114,7 +157,7 @@ function rootImage(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [crossOriginIsolation(), imageRegistryProxy(), rootImage()],
+  plugins: [crossOriginIsolation(), imagePolicy(), imageRegistryProxy(), rootImage()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Module workers, nested too: the kernel worker starts the process workers.

@@ -16,6 +16,10 @@
 // snapshots soon after changes and when the page is hidden or left
 // (kernel/host/browser/persist.ts); ?persist=0 neither restores nor saves it,
 // ?fresh forgets it and starts empty. docs/IMAGES.md ("Persistence").
+// Images are pulled and run under the image policy served beside the page
+// (policy.json and tabkernel-capabilities.json; docs/POLICY.md): the
+// terminal's first lines say which applies, and the status line's
+// data-policy holds it for automation.
 // docs/TERMINAL.md tells how the pieces connect.
 // `window.tabkernel` is `{ terminal, kernel, BrowserKernel }` for automation
 // (test/e2e): the xterm Terminal, the page's kernel, and the class, to start a
@@ -25,7 +29,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
 import { parseSize } from '../kernel/mm/budget.js';
-import type { ImageNotice, PersistNotice, ProcessPullNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
+import type { ImageNotice, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
 import type { LayerUpdate } from '../kernel/image/progress.js';
 
 declare global {
@@ -136,9 +140,24 @@ function requestPersistence(): void {
   void storage.persisted().then((yes) => yes || storage.persist()).catch(() => false);
 }
 
+/**
+ * The image policy in force, on the terminal (dim; red when it could not be
+ * loaded: then no image is pulled) and in data-policy (data-policy-error).
+ */
+function showPolicy(term: Terminal, n: PolicyNotice): void {
+  if (n.error !== undefined) {
+    statusEl.dataset.policyError = n.error;
+    term.write(`\x1b[31mtabkernel: ${n.error}; no image will be pulled\x1b[0m\r\n`);
+    return;
+  }
+  statusEl.dataset.policy = n.summary ?? '';
+  term.write(`\x1b[2mtabkernel: image policy: ${n.summary}\x1b[0m\r\n`);
+}
+
 /** ?image=REF: pull REF and run its command in a container on the terminal. */
-async function runImage(kernel: BrowserKernel, term: Terminal, reference: string): Promise<void> {
+async function runImage(kernel: BrowserKernel, term: Terminal, reference: string, policy: Promise<PolicyNotice>): Promise<void> {
   requestPersistence();
+  showPolicy(term, await policy);
   setStatus('loading', `pulling ${reference}…`);
   let pulled: PulledImage;
   try {
@@ -230,8 +249,10 @@ async function main(): Promise<void> {
   term.onBinary((text) => kernel.input(Uint8Array.from(text, (c) => c.charCodeAt(0))));
   term.onResize(({ rows, cols }) => kernel.resize(rows, cols));
 
+  // The policy first: every pull after this message is under it.
+  const policy = kernel.loadPolicy(new URL(`${import.meta.env.BASE_URL}policy.json`, location.href));
   const image = q.get('image');
-  if (image !== null) return runImage(kernel, term, image.trim());
+  if (image !== null) return runImage(kernel, term, image.trim(), policy);
 
   requestPersistence();
   setStatus('loading', 'loading the root image…');
@@ -239,6 +260,7 @@ async function main(): Promise<void> {
   kernel.loadImage(new URL(`${import.meta.env.BASE_URL}rootfs.json`, location.href));
 
   term.write('\x1b[2mtabkernel: sh and the programs in /bin (ls /bin), on a kernel in this tab\x1b[0m\r\n');
+  showPolicy(term, await policy);
   const exit = await kernel.run({ ...SHELL, tty: { rows: term.rows, cols: term.cols } });
   const how = exit.error ? `${exit.error} (status ${exit.status})` : `exit status ${exit.status}`;
   term.write(`\r\n\x1b[2m[the shell has exited: ${how}]\x1b[0m\r\n`);

@@ -7,6 +7,9 @@
 // business (kernel/host/node/credentials.ts); registry.ts runs the loop.
 // Spec: RFC 7235 §4.1 (WWW-Authenticate), RFC 7617 (Basic), distribution's
 // docs/spec/auth/token.md (the token endpoint and its JSON answer).
+import { base64 } from '../lib/base64.js';
+
+export { base64 };
 
 /** A user name and password for one registry. */
 export interface Credentials {
@@ -62,20 +65,6 @@ export function parseChallenges(header: string): Challenge[] {
       }
       challenge.params[p[1].toLowerCase()] = value;
     }
-  }
-  return out;
-}
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 of some bytes (the core has neither btoa nor Buffer). */
-export function base64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63];
-    out += i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=';
-    out += i + 2 < bytes.length ? B64[n & 63] : '=';
   }
   return out;
 }

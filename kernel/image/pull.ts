@@ -7,7 +7,8 @@
 // single-module Wasm artifacts (the CNCF layout, runwasi's layer type) whose
 // layer is a core module. `cachedImage` reads a pulled image back from the store
 // alone, with no registry. The unpacker and the container runner take over
-// from the description.
+// from the description. The signature policy is consulted through `admit`
+// (policy/admission.ts) as soon as the digest is known.
 // Spec: OCI image-spec image-index.md (platform), notes/IMAGES.md §3;
 // CNCF TAG Runtime "Wasm OCI Artifact"; runwasi's containerd-shim-wasm.
 
@@ -40,6 +41,13 @@ export interface PullOptions {
   sha256: Sha256Factory;
   signal?: AbortSignal;
   onProgress?: (p: LayerProgress) => void;
+  /**
+   * Admission (policy/admission.ts): called with the digest the reference
+   * resolved to — the top-level manifest or index, or the digest a reference
+   * pins — before any config or layer is fetched; throwing refuses the image
+   * and nothing of it is stored.
+   */
+  admit?: (ref: Reference, digest: string) => Promise<void>;
 }
 
 export interface ImageDescription {
@@ -79,11 +87,15 @@ export async function pull(refText: string | Reference, opts: PullOptions): Prom
   // 1. A digest names content that never changes: a complete copy in the store will do.
   if (ref.digest) {
     const cached = await cachedImage(store, ref);
-    if (cached) return cached;
+    if (cached) {
+      await opts.admit?.(ref, ref.digest);
+      return cached;
+    }
   }
 
   // 2. The manifest, through the index if there is one (verified against each descriptor).
   let top = await registry.manifest(ref.registry, ref.repository, manifestReference(ref), undefined, signal);
+  await opts.admit?.(ref, top.digest);
   let doc = parseJson(top.bytes, `manifest ${name}`);
   let type = documentType(doc, top.contentType);
   let descriptor: Descriptor = { mediaType: type, digest: top.digest, size: top.bytes.length };

@@ -1,6 +1,7 @@
 // A registry client for the OCI distribution API v1.1 / Docker registry API
 // v2, pull side: `GET /v2/`, manifests by tag or digest (GET and HEAD), and
-// blobs, over a fetch the host injects. Each request runs the challenge loop
+// blobs, over a fetch the host injects; and `send`, one authenticated request
+// of any method with a push scope, on which uploads are built (upload.ts). Each request runs the challenge loop
 // (auth.ts): a 401 names Basic or Bearer; Basic sends the user's credentials,
 // Bearer fetches a token for the request's scope, and a refused token is
 // fetched once more. Redirects are followed here, not by fetch, so that
@@ -18,8 +19,10 @@ import { apiHost } from './reference.js';
 
 /** What the client asks of fetch. Hosts map it onto theirs (kernel/host/node/fetch.ts). */
 export interface FetchInit {
-  method: 'GET' | 'HEAD';
+  method: Method;
   headers: Record<string, string>;
+  /** A request's body (an upload's bytes, a manifest), in memory of its own. */
+  body?: Uint8Array<ArrayBuffer>;
   /**
    * Always 'manual': the client follows redirects itself. A host whose fetch
    * cannot hand a redirect over (the browser's are opaque) follows it instead;
@@ -43,6 +46,8 @@ export interface FetchResponse {
 }
 
 export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT';
 
 export interface RegistryOptions {
   fetch: Fetch;
@@ -108,6 +113,11 @@ export class RegistryClient {
     const scheme = this.httpAllowed(registry) ? 'http' : 'https';
     const base = this.opts.baseUrl ? this.opts.baseUrl(host, scheme) : `${scheme}://${host}`;
     return base + path;
+  }
+
+  /** Where `registry`'s API is reached: `http[s]://HOST/` (or the page's proxy path). */
+  baseOf(registry: string): string {
+    return this.url(registry, '/');
   }
 
   /** `GET /v2/`: is this a registry, and does it want authentication? */
@@ -180,6 +190,25 @@ export class RegistryClient {
     return concat(parts);
   }
 
+  /**
+   * One request of any method with the challenge loop and a push scope
+   * (`repository:NAME:pull,push`): the building block of uploads (upload.ts).
+   * `target` is a path under the registry's API (`/v2/…`) or a URL the
+   * registry handed out (an upload's Location); Authorization goes only to
+   * the registry's own origin. The caller reads or discards the answer.
+   */
+  async send(
+    method: Method,
+    registry: string,
+    repository: string,
+    target: string,
+    opts: { body?: Uint8Array; contentType?: string; accept?: string } = {},
+    signal?: AbortSignal,
+  ): Promise<FetchResponse> {
+    const body = opts.body && new Uint8Array(opts.body); // fetch takes no views of shared memory
+    return this.request(method, registry, repository, target, { ...opts, body, push: true }, signal);
+  }
+
   // -- the challenge loop -----------------------------------------------------
 
   /**
@@ -188,20 +217,24 @@ export class RegistryClient {
    * token is refused too.
    */
   private async request(
-    method: 'GET' | 'HEAD',
+    method: Method,
     registry: string,
     repository: string,
     path: string,
-    extra: { accept?: string },
+    extra: { accept?: string; contentType?: string; body?: Uint8Array<ArrayBuffer>; push?: boolean },
     signal?: AbortSignal,
   ): Promise<FetchResponse> {
-    const scope = repository ? `repository:${repository}:pull` : '';
+    const scope = repository ? `repository:${repository}:${extra.push ? 'pull,push' : 'pull'}` : '';
+    const base = this.url(registry, '/');
+    const url = /^https?:\/\//.test(path) ? path : this.url(registry, path);
+    const ownOrigin = new URL(url).origin === new URL(base).origin;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = {};
       if (extra.accept) headers.accept = extra.accept;
-      const authorization = await this.authorization(registry, repository, scope, signal);
+      if (extra.contentType) headers['content-type'] = extra.contentType;
+      const authorization = ownOrigin ? await this.authorization(registry, repository, scope, signal) : undefined;
       if (authorization) headers.authorization = authorization;
-      const res = await this.follow(method, this.url(registry, path), headers, signal);
+      const res = await this.follow(method, url, headers, signal, extra.body);
       if (res.status !== 401) return res;
       await discard(res);
       const challenges = parseChallenges(res.headers.get('www-authenticate') ?? '');
@@ -285,13 +318,13 @@ export class RegistryClient {
    * soon as a redirect leaves the first origin, and a redirect to plain HTTP
    * is followed only to a host where HTTP is allowed.
    */
-  private async follow(method: 'GET' | 'HEAD', url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<FetchResponse> {
+  private async follow(method: Method, url: string, headers: Record<string, string>, signal?: AbortSignal, body?: Uint8Array<ArrayBuffer>): Promise<FetchResponse> {
     let current = new URL(url);
     const origin = current.origin;
     const h = { ...headers };
     for (let hop = 0; hop <= REDIRECT_MAX; hop++) {
       this.checkTransport(current, `${method} ${current.origin}${current.pathname}`);
-      const res = await this.opts.fetch(current.href, { method, headers: h, redirect: 'manual', signal });
+      const res = await this.opts.fetch(current.href, { method, headers: h, redirect: 'manual', signal, ...(body ? { body } : {}) });
       const location = res.headers.get('location');
       if (![301, 302, 303, 307, 308].includes(res.status) || location === null) return res;
       await discard(res);
@@ -303,7 +336,7 @@ export class RegistryClient {
 }
 
 /** A registry's error answer as an Error: its OCI error code and message if it sent them. */
-async function registryError(res: FetchResponse, what: string): Promise<RegistryError> {
+export async function registryError(res: FetchResponse, what: string): Promise<RegistryError> {
   let code: string | undefined;
   let detail = '';
   try {
@@ -350,7 +383,8 @@ async function readAll(res: FetchResponse, limit: number, what: string): Promise
   return concat(parts);
 }
 
-async function discard(res: FetchResponse): Promise<void> {
+/** Let an answer's body go unread. */
+export async function discard(res: FetchResponse): Promise<void> {
   await res.body?.getReader().cancel().catch(() => undefined);
 }
 

@@ -3,10 +3,14 @@
 // host's own front end (the CLI, the page) ask for — pull (what the store has
 // is not fetched again), inspect, list, remove — and where a container's
 // layers come from (LayerSource, for image/rootfs.ts). Node builds it on a
-// directory store (kernel/host/node), the browser on IndexedDB.
+// directory store (kernel/host/node), the browser on IndexedDB. Every image it
+// hands out was admitted by the policy in force (policy/admission.ts): the
+// host says where that policy comes from.
 import type { Inflater } from './compression.js';
 import type { Sha256Factory } from './digest.js';
-import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from './pull.js';
+import { fetchAdmitted, storedAdmitted } from '../policy/admission.js';
+import { Policy } from '../policy/policy.js';
+import { cachedImage, type ImageDescription, type LayerProgress } from './pull.js';
 import { formatReference, parseReference } from './reference.js';
 import type { RegistryClient } from './registry.js';
 import { storeLayerSource, type LayerSource } from './rootfs.js';
@@ -31,6 +35,8 @@ export class ImageService {
     private readonly registry: RegistryClient | ((host: string) => Promise<RegistryClient>),
     private readonly sha256: Sha256Factory,
     inflate?: Inflater,
+    /** The policy in force, asked for at each fetch (the host may reload it); default: the built-in one. */
+    readonly policy: () => Promise<Policy> = async () => Policy.builtIn(),
   ) {
     this.layers = storeLayerSource(() => this.store(), inflate);
   }
@@ -39,18 +45,31 @@ export class ImageService {
     return (this.opened ??= this.openStore());
   }
 
-  /** `ref` pulled from its registry (`always`), or from the store if it holds it whole. */
+  /**
+   * `ref` pulled from its registry (`always`), or from the store if it holds
+   * it whole; either way admitted by the policy (PolicyDeniedError if not).
+   */
   async fetch(ref: string, onProgress?: (p: LayerProgress) => void, always = false): Promise<ImageDescription> {
     const r = parseReference(ref);
     if (r instanceof Error) throw r;
-    const registry = typeof this.registry === 'function' ? await this.registry(r.registry) : this.registry;
-    const opts = { registry, store: await this.store(), sha256: this.sha256, onProgress };
-    return always ? pull(ref, opts) : ensureImage(ref, opts);
+    const registry = async () => (typeof this.registry === 'function' ? this.registry(r.registry) : this.registry);
+    return fetchAdmitted(r, { policy: await this.policy(), registry, store: await this.store(), sha256: this.sha256, onProgress, always });
   }
 
   /** `ref` from the store alone. */
   async inspect(ref: string): Promise<ImageDescription | undefined> {
     return cachedImage(await this.store(), ref);
+  }
+
+  /**
+   * `ref` from the store alone if it may run from there: held whole and
+   * admitted by the policy without its registry (PolicyDeniedError if refused).
+   * Undefined means a fetch() is needed.
+   */
+  async stored(ref: string): Promise<ImageDescription | undefined> {
+    const r = parseReference(ref);
+    if (r instanceof Error) throw r;
+    return storedAdmitted(r, await this.policy(), await this.store());
   }
 
   async list(): Promise<ImageSummary[]> {

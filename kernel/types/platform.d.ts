@@ -10,9 +10,22 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean });
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string;
 }
+/** A WebCrypto key: opaque to the core (image/keys.ts makes them). */
+interface CryptoKey {
+  readonly type: string;
+  readonly algorithm: { name: string };
+}
+/** The ECDSA parts of WebCrypto that image/keys.ts and image/ecdsa.ts use. */
+type EcKeyImport = { name: 'ECDSA'; namedCurve: string };
+type EcdsaParams = { name: 'ECDSA'; hash: string };
 declare const crypto: {
   getRandomValues<T extends ArrayBufferView>(array: T): T;
-  readonly subtle: { digest(algorithm: string, data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer> };
+  readonly subtle: {
+    digest(algorithm: string, data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer>;
+    importKey(format: 'spki' | 'pkcs8', keyData: ArrayBufferView | ArrayBuffer, algorithm: EcKeyImport, extractable: boolean, usages: Array<'sign' | 'verify'>): Promise<CryptoKey>;
+    sign(algorithm: EcdsaParams, key: CryptoKey, data: ArrayBufferView | ArrayBuffer): Promise<ArrayBuffer>;
+    verify(algorithm: EcdsaParams, key: CryptoKey, signature: ArrayBufferView | ArrayBuffer, data: ArrayBufferView | ArrayBuffer): Promise<boolean>;
+  };
 };
 declare const performance: { now(): number; readonly timeOrigin: number };
 declare const console: {

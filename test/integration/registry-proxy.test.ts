@@ -3,7 +3,8 @@
 // code, with Node's fetch) pulls through it into the IndexedDB store
 // (fake-indexeddb) — anonymously, with token auth whose credentials only
 // the proxy knows and blobs behind a 307 to another host, and with Basic
-// auth — and it refuses what it must refuse.
+// auth — and it refuses what it must refuse (hosts off its allowlist or the
+// capabilities' registries among them).
 import 'fake-indexeddb/auto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -125,6 +126,21 @@ describe('the registry proxy', () => {
     expect(await get(`/registry/127.0.0.1:1/-/token?realm=${encodeURIComponent('http://127.0.0.1:1/steal')}`)).toMatchObject({ status: 403 });
     expect((await get('/registry/127.0.0.1:1/etc/passwd')).status).toBe(404);
     expect((await get('/registry/127.0.0.1:1/v2/', 'POST')).status).toBe(405);
+  });
+
+  it('refuses registries the capabilities in force do not list (tabkernel-capabilities.json "registries")', async () => {
+    const caps = path.join(dir, 'tabkernel-capabilities.json');
+    fs.writeFileSync(caps, JSON.stringify({ registries: ['ghcr.io'] }));
+    env.TABKERNEL_CAPABILITIES = caps;
+    try {
+      const res = await fetch(`${proxyUrl}/registry/127.0.0.1:1/v2/`);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ errors: [{ code: 'DENIED', message: `registry proxy: policy: images may not be pulled from 127.0.0.1:1: "registries" ["ghcr.io"] (${caps})` }] });
+      fs.writeFileSync(caps, JSON.stringify({ registries: ['loopback'] }));
+      expect((await fetch(`${proxyUrl}/registry/127.0.0.1:1/v2/`)).status).toBe(502); // allowed: on to the (absent) upstream
+    } finally {
+      delete env.TABKERNEL_CAPABILITIES;
+    }
   });
 
   it('answers 502 with the reason when the upstream cannot be reached', async () => {

@@ -1,11 +1,11 @@
 // The page's handle on a kernel: starts the kernel worker (kernel-worker.ts),
-// sends it requests (messages.ts: load the root image, pull an image, run,
-// keys, resize, snapshot the root file system) and turns its notices
-// (OutputNotice, ExitNotice, ImageNotice, PullNotice, ProcessPullNotice,
-// PersistNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
+// sends it requests (messages.ts: load the root image, load the image
+// policy, pull an image, run, keys, resize, snapshot the root file system)
+// and turns its notices (OutputNotice, ExitNotice, ImageNotice, PolicyNotice,
+// PullNotice, ProcessPullNotice, PersistNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
 import { firstEnv, type ExitNotice, type ImageRun, type OutputNotice, type RunRequest } from '../../abi/messages.js';
-import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice, ProcessPullNotice, PulledImage, PullNotice } from './messages.js';
+import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from './messages.js';
 import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
 
@@ -39,6 +39,8 @@ export class BrowserKernel {
   private readonly imageListeners = new Set<ImageListener>();
   private readonly persistListeners = new Set<PersistListener>();
   private readonly processPullListeners = new Set<ProcessPullListener>();
+  /** Those waiting for the answers to loadPolicy(), in order (the page loads one policy). */
+  private readonly policyWaiters: Array<(n: PolicyNotice) => void> = [];
   /** The pull in flight (notices carry no id: one at a time, queued). */
   private pulling: { listener?: PullListener; resolve(p: PulledImage): void; reject(e: Error): void } | null = null;
   private pulls: Promise<unknown> = Promise.resolve();
@@ -112,6 +114,17 @@ export class BrowserKernel {
   /** Fetch the root image described by the manifest at `url`; later runs wait for it. */
   loadImage(url: string | URL): void {
     this.send({ type: 'load-image', url: new URL(url, location.href).href });
+  }
+
+  /**
+   * Load the image policy served at `url` (policy.json, with
+   * tabkernel-capabilities.json beside it; policy.ts): pulls and containers
+   * started after this call are under it. Resolves to the policy's summary,
+   * or its error (then no image is pulled).
+   */
+  loadPolicy(url: string | URL): Promise<PolicyNotice> {
+    this.send({ type: 'load-policy', url: new URL(url, location.href).href });
+    return new Promise((resolve) => this.policyWaiters.push(resolve));
   }
 
   /**
@@ -196,6 +209,8 @@ export class BrowserKernel {
       for (const listener of this.persistListeners) listener(msg);
     } else if (msg.type === 'pull') {
       this.pullNotice(msg);
+    } else if (msg.type === 'policy') {
+      this.policyWaiters.shift()?.(msg);
     } else if (msg.type === 'process-pull') {
       for (const listener of this.processPullListeners) listener(msg);
     } else if (msg.type === 'exit') {

@@ -9,7 +9,9 @@
 // PullNotices, pull.ts), from which containers' layers are read (RunRequest
 // with an image). With the root image, the root file system's writable part
 // is restored from IndexedDB before the first run and snapshotted there after
-// changes and on PersistRequest (persist.ts, PersistNotices). Started by client.ts; starts the process workers itself
+// changes and on PersistRequest (persist.ts, PersistNotices). Images are
+// pulled and run under the policy the page names (PolicyRequest → a
+// PolicyNotice, policy.ts; built-in until then). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Errno, errnoLabel } from '../../abi/errno.js';
@@ -20,7 +22,9 @@ import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { fetchRootImage } from './image.js';
 import { browserInflate } from './inflate.js';
+import { fetchPolicy } from './policy.js';
 import { PagePuller } from './pull.js';
+import { Policy } from '../../policy/policy.js';
 import { ImageService } from '../../image/service.js';
 import { browserSha256, chooseRoute, pageRegistry } from './registry.js';
 import { PageInput } from './input.js';
@@ -49,13 +53,25 @@ const workers = options.includes('page-workers') ? new PageWorkers(post) : null;
 const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: workers ? () => workers.start() : undefined });
 // Images: pulled into IndexedDB (the page's ?image=, the terminal's `image`),
 // the containers' layers read from there.
-const puller = new PagePuller((n) => post(n), scope.location.origin);
+/** The image policy: built-in until the page names one; one that failed to load refuses every pull with its error. */
+let policy: Promise<Policy> = Promise.resolve(Policy.builtIn());
+const currentPolicy = (): Promise<Policy> => policy;
+const puller = new PagePuller((n) => post(n), scope.location.origin, currentPolicy);
 host.images = new ImageService(
   () => puller.openStore(),
   async (registry) => pageRegistry(await chooseRoute(registry), scope.location.origin),
   browserSha256,
   browserInflate,
+  currentPolicy,
 );
+
+function loadPolicy(url: string): void {
+  policy = fetchPolicy(url);
+  policy.then(
+    (p) => post({ type: 'policy', summary: p.summary() }),
+    (e: unknown) => post({ type: 'policy', error: e instanceof Error ? e.message : String(e) }),
+  );
+}
 const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
@@ -133,6 +149,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
   switch (msg?.type) {
     case 'load-image': return loadImage(msg.url);
     case 'pull-image': return void puller.pull(msg.reference);
+    case 'load-policy': return loadPolicy(msg.url);
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);
     case 'ack': return output.ack(msg.bytes);

@@ -5,7 +5,8 @@
 // control, console.ts), the image's loading progress, and the process workers
 // the page starts for the kernel (page-workers.ts, process-workers.ts), and
 // an image to pull with its progress (pull.ts), the progress of the pulls
-// processes make (host.ts), and the root file system's snapshots (persist.ts).
+// processes make (host.ts), the root file system's snapshots (persist.ts),
+// and the image policy to load (policy.ts).
 import type { ImageRun, KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 import type { ContainerCommand } from '../../image/config.js';
 import type { LayerUpdate, PullReport } from '../../image/progress.js';
@@ -80,6 +81,19 @@ export interface ProcessPullNotice extends PullReport {
   type: 'process-pull';
 }
 
+/** Page → kernel: load the image policy served at this URL (policy.json; the capabilities file beside it); answered by a PolicyNotice. */
+export interface PolicyRequest {
+  type: 'load-policy';
+  url: string;
+}
+
+/** Kernel → page: the policy in force (Policy.summary()), or why it could not be loaded (then no image is pulled). */
+export interface PolicyNotice {
+  type: 'policy';
+  summary?: string;
+  error?: string;
+}
+
 /** Page → kernel: snapshot the root file system now if it changed (the page is being hidden or left: persist.ts). */
 export interface PersistRequest {
   type: 'persist';
@@ -122,7 +136,7 @@ export interface WorkerErrorNotice {
 
 export type PageToKernel =
   | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | PersistRequest
-  | WorkerMessage | WorkerErrorNotice;
+  | PolicyRequest | WorkerMessage | WorkerErrorNotice;
 export type KernelToPage =
-  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice
+  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice | PolicyNotice
   | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;

@@ -6,13 +6,17 @@
 // PullMeter passes it on (at each layer's start and end, at most every
 // PROGRESS_MS between) — and the last notice carries what to
 // run (the image's layers and its container's command) or the error, worded
-// for the page's status line.
+// for the page's status line. The image is admitted by the page's policy
+// (policy.ts, kernel/policy/admission.ts) before anything of it is stored and
+// each time it runs from the store.
 // Spec: notes/IMAGES.md §1 (CORS, COEP) and §6 (IndexedDB).
 import { containerCommand } from '../../image/config.js';
-import { cachedImage, ensureImage, type ImageDescription, type LayerProgress } from '../../image/pull.js';
+import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { PullMeter } from '../../image/progress.js';
 import { parseReference, type Reference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
+import { fetchAdmitted, storedAdmitted } from '../../policy/admission.js';
+import type { Policy } from '../../policy/policy.js';
 import { IdbBlobStore } from './blobstore.js';
 import type { PulledImage, PullNotice } from './messages.js';
 import { browserSha256, chooseRoute, pageRegistry, type Route } from './registry.js';
@@ -20,8 +24,12 @@ import { browserSha256, chooseRoute, pageRegistry, type Route } from './registry
 export class PagePuller {
   private store: Promise<IdbBlobStore> | null = null;
 
-  /** `origin`: the page's, where the registry proxy is. */
-  constructor(private readonly post: (n: PullNotice) => void, private readonly origin: string) {}
+  /** `origin`: the page's, where the registry proxy is; `policy`: the one in force (kernel-worker.ts). */
+  constructor(
+    private readonly post: (n: PullNotice) => void,
+    private readonly origin: string,
+    private readonly policy: () => Promise<Policy>,
+  ) {}
 
   /** The image store (opened once; the kernel's LayerSource reads from it too). */
   openStore(): Promise<IdbBlobStore> {
@@ -43,27 +51,33 @@ export class PagePuller {
 
   private async fetchImage(ref: Reference, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
     const store = await this.openStore();
-    const held = await cachedImage(store, ref);
+    const policy = await this.policy();
+    const held = await storedAdmitted(ref, policy, store);
     if (held) return pulled(held, 0, 0);
-    let route = await chooseRoute(ref.registry);
-    notice({ route });
+    let route: Route = 'direct';
     const t0 = performance.now();
     const meter = new PullMeter(() => performance.now());
     const progress = (p: LayerProgress): void => {
       const layer = meter.update(p);
       if (layer) notice({ layer });
     };
-    const attempt = (r: Route): Promise<ImageDescription> =>
-      ensureImage(ref, { registry: pageRegistry(r, this.origin), store, sha256: browserSha256, onProgress: progress });
+    // The route is chosen only once the registry is needed (a stored image under a policy without signatures needs none).
+    const attempt = (choose: () => Promise<Route>): Promise<ImageDescription> =>
+      fetchAdmitted(ref, {
+        policy, store, sha256: browserSha256, onProgress: progress,
+        registry: async () => {
+          route = await choose();
+          notice({ route });
+          return pageRegistry(route, this.origin);
+        },
+      });
     let image: ImageDescription;
     try {
-      image = await attempt(route);
+      image = await attempt(() => chooseRoute(ref.registry));
     } catch (e) {
       // A network error on the direct route (a blob host without CORS): the proxy may do.
       if (!(e instanceof TypeError) || route !== 'direct') throw networkError(e, route, ref.registry, this.origin);
-      route = 'proxy';
-      notice({ route });
-      image = await attempt(route).catch((e2: unknown) => {
+      image = await attempt(async () => 'proxy').catch((e2: unknown) => {
         throw networkError(e2, route, ref.registry, this.origin);
       });
     }

@@ -206,7 +206,10 @@ function isImageReference(text: string): boolean {
 
 /** `run REF`: the image pulled if need be, then its command in a container. */
 async function runImage(opts: Options): Promise<void> {
-  const { containerRun, imageForRun, runFirst } = loadRunner();
+  const { containerRun, imageForRun, mountRefusal, runFirst } = loadRunner();
+  // Before any pull: an image whose container may not have its --dir is not fetched for nothing.
+  const refused = mountRefusal(opts.mounts, opts.program);
+  if (refused) fail(refused, 125);
   let run: ReturnType<typeof containerRun>;
   try {
     const image = await imageForRun(opts.program, { insecure: opts.insecure });

@@ -1,9 +1,12 @@
-// The CLI's images: `tabkernel image pull|ls|rm|inspect`, and what `tabkernel
-// run REF` needs before the kernel starts — the image pulled if the store
-// lacks it (progress on stderr: a bar per layer on a terminal, a line per
-// layer otherwise), then the container's command from its config. What the
-// progress, `image ls` and `image inspect` look like is image/progress.ts's
-// and image/listing.ts's, which the shell's /bin/image shows too.
+// The CLI's images: `tabkernel image pull|ls|rm|inspect|sign|policy`, and
+// what `tabkernel run REF` needs before the kernel starts — the image pulled
+// if the store lacks it (progress on stderr: a bar per layer on a terminal, a
+// line per layer otherwise) and admitted by the policy (policy.ts), then the
+// container's command from its config. What the progress, `image ls` and
+// `image inspect` look like is image/progress.ts's and image/listing.ts's,
+// which the shell's /bin/image shows too. `image sign` writes a cosign
+// signature (image/sign.ts) with a key file (image/keys.ts; the passphrase
+// of a cosign key from passphrase.ts).
 // The store is the cache directory (blobstore.ts); the registry client finds
 // credentials in the user's auth files (credentials.ts).
 import fs from 'node:fs';
@@ -12,24 +15,41 @@ import { containerCommand, type ContainerCommand } from '../../image/config.js';
 import { renderImage, renderImageList } from '../../image/listing.js';
 import { ProgressText, PullMeter } from '../../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
+import { importPrivateKey } from '../../image/keys.js';
 import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
+import { signImage } from '../../image/sign.js';
+import type { Policy } from '../../policy/policy.js';
 import { DirBlobStore, defaultCacheDir } from './blobstore.js';
 import { nodeInflate } from './inflate.js';
+import { cosignPassphrase } from './passphrase.js';
+import { loadPolicy } from './policy.js';
 import { nodeRegistry, nodeSha256 } from './registry.js';
 
 export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
        tabkernel image ls
        tabkernel image rm REF...
        tabkernel image inspect REF
+       tabkernel image sign --key KEY [--insecure HOST]... REF
+       tabkernel image policy
   REF: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST] (Docker's grammar; no host: docker.io)
   images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel)
+  sign: a cosign signature of REF's manifest in its registry, made with KEY (PKCS#8 or SEC1 PEM,
+        or a cosign key: its passphrase from COSIGN_PASSWORD or asked on the terminal)
+  policy: the policy images are pulled and run under ($TABKERNEL_POLICY, ~/.config/containers/policy.json,
+        /etc/containers/policy.json; tabkernel-capabilities.json beside it; docs/POLICY.md)
 `;
 
-/** The images of this user: the cache directory's store, the registries their auth files open. */
+/** The policy in force, read once per CLI run (an invalid file is an error at first use). */
+let policy: Policy | undefined;
+export function nodePolicy(): Policy {
+  return (policy ??= loadPolicy());
+}
+
+/** The images of this user: the cache directory's store, the registries their auth files open, the policy in force. */
 export function nodeImageService(insecure: readonly string[] = [], dir = defaultCacheDir()): ImageService {
-  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate);
+  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate, async () => nodePolicy());
 }
 
 function say(line: string): void {
@@ -62,12 +82,14 @@ async function fetchShowing(images: ImageService, ref: string, always: boolean):
 
 interface PullFlags {
   insecure: string[];
+  /** image sign: the private key file. */
+  key?: string;
 }
 
-/** The image `ref`, pulled first unless the store holds it whole. */
+/** The image `ref`, pulled first unless the store holds it whole and the policy lets it run from there. */
 export async function imageForRun(ref: string, flags: PullFlags): Promise<ImageDescription> {
   const images = nodeImageService(flags.insecure);
-  const cached = await images.inspect(ref);
+  const cached = await images.stored(ref);
   if (cached) return cached;
   say(`pulling ${formatReferenceText(ref)}`);
   return fetchShowing(images, ref, false);
@@ -94,6 +116,8 @@ export async function imageMain(argv: string[]): Promise<number> {
     const a = rest[i];
     if (a === '--insecure' && i + 1 < rest.length) flags.insecure.push(rest[++i]);
     else if (a.startsWith('--insecure=')) flags.insecure.push(a.slice('--insecure='.length));
+    else if (a === '--key' && i + 1 < rest.length) flags.key = rest[++i];
+    else if (a.startsWith('--key=')) flags.key = a.slice('--key='.length);
     else if (a.startsWith('-')) return usage(`unknown option ${a}`);
     else refs.push(a);
   }
@@ -137,6 +161,15 @@ export async function imageMain(argv: string[]): Promise<number> {
         fs.writeSync(1, renderImage(img));
         return 0;
       }
+      case 'sign': {
+        if (refs.length !== 1 || flags.key === undefined) return usage('image sign wants --key KEY and one REF');
+        return await sign(refs[0], flags.key, flags.insecure);
+      }
+      case 'policy': {
+        if (refs.length !== 0) return usage('image policy takes no REF');
+        fs.writeSync(1, `${nodePolicy().summary()}\n`);
+        return 0;
+      }
       default:
         return usage(sub === undefined ? '' : `unknown image command ${sub}`);
     }
@@ -144,6 +177,23 @@ export async function imageMain(argv: string[]): Promise<number> {
     say(`tabkernel: ${(e as Error).message}`);
     return 1;
   }
+}
+
+/** `image sign --key KEY REF`: sign REF's manifest in its registry, and say where the signature went. */
+async function sign(refText: string, keyFile: string, insecure: string[]): Promise<number> {
+  const ref = parseReference(refText);
+  if (ref instanceof Error) throw ref;
+  let text: string;
+  try {
+    text = fs.readFileSync(keyFile, 'utf8');
+  } catch (e) {
+    throw new Error(`--key ${keyFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { cause: e });
+  }
+  const key = await importPrivateKey(text, () => cosignPassphrase(), keyFile);
+  const signed = await signImage(ref, { registry: nodeRegistry({ insecure }), sha256: nodeSha256, key });
+  const n = signed.count === 1 ? '1 signature' : `${signed.count} signatures`;
+  fs.writeSync(1, `${formatReference(ref)}: signed ${signed.digest}\n${signed.signatureReference}: ${signed.signatureManifestDigest} (${n})\n`);
+  return 0;
 }
 
 function usage(why: string): number {

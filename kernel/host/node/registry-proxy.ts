@@ -23,14 +23,20 @@
 //         and the page never sees the 401.
 // Allowlist: $TABKERNEL_REGISTRY_PROXY (comma-separated hosts; `loopback`
 // stands for localhost, 127.0.0.0/8 and ::1; empty or `none` turns the proxy
-// off), default DEFAULT_ALLOW. docs/IMAGES.md ("The page") documents it.
+// off), default DEFAULT_ALLOW; and, when the capabilities in force
+// (policy.ts: tabkernel-capabilities.json, read per request) list
+// "registries", only those too. docs/IMAGES.md ("The page") and
+// docs/POLICY.md document it.
 // Spec: OCI distribution-spec; distribution's docs/spec/auth/token.md;
 // Fetch standard (CORS preflight, Authorization on redirects).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { basicAuthorization, parseChallenges, type Challenge } from '../../image/auth.js';
+import { DOCKER_HUB, DOCKER_HUB_API } from '../../image/reference.js';
 import { isLoopback } from '../../image/registry.js';
+import { checkRegistry } from '../../policy/capabilities.js';
 import { readCredentials } from './credentials.js';
+import { loadCapabilities } from './policy.js';
 
 export const PROXY_PREFIX = '/registry/';
 export const DEFAULT_ALLOW = ['loopback', 'docker.io', 'registry-1.docker.io', 'ghcr.io', 'quay.io'];
@@ -60,6 +66,20 @@ export function allowlistFromEnv(env: NodeJS.ProcessEnv = process.env): string[]
   return v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '' && h !== 'none');
 }
 
+/** Why the capabilities in force do not let images come from upstream `host`, or undefined. */
+function capabilityRefusal(host: string, env: NodeJS.ProcessEnv): string | undefined {
+  let caps: ReturnType<typeof loadCapabilities>;
+  try {
+    caps = loadCapabilities(env);
+  } catch (e) {
+    return `registry proxy: ${(e as Error).message}`;
+  }
+  // The page names Docker Hub docker.io; the proxy sees its API host.
+  const name = host.toLowerCase() === DOCKER_HUB_API ? DOCKER_HUB : host;
+  const grant = checkRegistry(caps.capabilities, name);
+  return grant.allowed ? undefined : `registry proxy: policy: images may not be pulled from ${name}: ${grant.rule} (${caps.file})`;
+}
+
 /** A connect-style middleware answering PROXY_PREFIX; other paths go to `next`. */
 export function registryProxy(opts: RegistryProxyOptions = {}): Middleware {
   const allow = opts.allow ?? allowlistFromEnv(opts.env);
@@ -79,6 +99,8 @@ export function registryProxy(opts: RegistryProxyOptions = {}): Middleware {
     if (!allowed(host)) {
       return fail(res, 403, 'DENIED', `registry proxy: ${host} is not an allowed upstream (allowed: ${allow.join(', ') || 'none'}; set TABKERNEL_REGISTRY_PROXY)`);
     }
+    const refusal = capabilityRefusal(host, env());
+    if (refusal) return fail(res, 403, 'DENIED', refusal);
     const origin = `${isLoopback(host) ? 'http' : 'https'}://${host}`;
     const self = `http://${req.headers.host}${PROXY_PREFIX}${host}`;
     if (path === '/-/token') return token(req, res, host, url);

@@ -5,16 +5,22 @@
 // thread has nothing else to do, and a kernel worker cost 25–35 ms of boot
 // before the first instruction (docs/ARCHITECTURE.md, Threads). Stdio passes
 // straight through (output.ts writes fds 1 and 2, stdin.ts reads fd 0).
+// Host directories (--dir) are mounted only as the capabilities allow
+// (policy.ts; kernel/policy/capabilities.ts): for a container, those granted
+// to its image's scope; for a program run from the host, "programs".
 import fs from 'node:fs';
 import tty from 'node:tty';
 import type { Worker } from 'node:worker_threads';
-import type { RunRequest } from '../../abi/messages.js';
+import type { MountSpec, RunRequest } from '../../abi/messages.js';
 import { Kernel } from '../../kernel.js';
 import type { Options } from './cli.js';
+import { formatReference, parseReference } from '../../image/reference.js';
+import { checkMount } from '../../policy/capabilities.js';
 import { fail } from './fail.js';
 import { NodeHost } from './host.js';
 import { nodeImageService } from './images.js';
 import { outputStreams } from './output.js';
+import { loadCapabilities, realDirectory } from './policy.js';
 import { processStdin } from './stdin.js';
 
 export { containerRun, imageForRun, imageMain, IMAGE_USAGE } from './images.js';
@@ -25,6 +31,8 @@ export { containerRun, imageForRun, imageMain, IMAGE_USAGE } from './images.js';
  */
 export function runFirst(opts: Pick<Options, 'tty' | 'insecure'>, req: RunRequest, worker: Worker): void {
   process.on('uncaughtException', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
+  const refused = mountRefusal(req.mounts, req.image?.reference);
+  if (refused) fail(refused, req.image ? 125 : 1);
   // Images: the store a container's image was pulled into; the shell's `image` command.
   const images = nodeImageService(opts.insecure, req.image?.store);
   const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker });
@@ -41,4 +49,29 @@ export function runFirst(opts: Pick<Options, 'tty' | 'insecure'>, req: RunReques
     if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
     process.exit(notice.status);
   });
+}
+
+/**
+ * Why a --dir may not be mounted (EACCES, naming the rule) for a container of
+ * `image` (absent: a program run from the host), or undefined when all may.
+ */
+export function mountRefusal(mounts: readonly MountSpec[], image?: string): string | undefined {
+  if (mounts.length === 0) return undefined;
+  let caps: ReturnType<typeof loadCapabilities>;
+  try {
+    caps = loadCapabilities();
+  } catch (e) {
+    return `tabkernel: ${(e as Error).message}`;
+  }
+  const ref = image !== undefined ? parseReference(image) : null;
+  if (ref instanceof Error) return `tabkernel: ${ref.message}`;
+  const who = ref ? `a container of ${formatReference(ref)}` : 'a program run from the host';
+  for (const m of mounts) {
+    const real = realDirectory(m.host);
+    const grant = checkMount(caps.capabilities, ref, real);
+    if (!grant.allowed) {
+      return `tabkernel: --dir ${m.host}: Permission denied (EACCES): policy: ${grant.rule} grants no ${real} to ${who} (${caps.file ?? 'the built-in capabilities'})`;
+    }
+  }
+  return undefined;
 }
