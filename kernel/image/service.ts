@@ -7,6 +7,7 @@
 import type { Inflater } from './compression.js';
 import type { Sha256Factory } from './digest.js';
 import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from './pull.js';
+import { pushImage, type PushResult } from './push.js';
 import { formatReference, parseReference } from './reference.js';
 import type { RegistryClient } from './registry.js';
 import { storeLayerSource, type LayerSource } from './rootfs.js';
@@ -43,9 +44,19 @@ export class ImageService {
   async fetch(ref: string, onProgress?: (p: LayerProgress) => void, always = false): Promise<ImageDescription> {
     const r = parseReference(ref);
     if (r instanceof Error) throw r;
-    const registry = typeof this.registry === 'function' ? await this.registry(r.registry) : this.registry;
-    const opts = { registry, store: await this.store(), sha256: this.sha256, onProgress };
+    const opts = { registry: await this.client(r.registry), store: await this.store(), sha256: this.sha256, onProgress };
     return always ? pull(ref, opts) : ensureImage(ref, opts);
+  }
+
+  /** Push the image the store names `src` to `dest` (default: `src`); the store names it `dest` too afterwards. */
+  async push(src: string, dest?: string, onProgress?: (p: LayerProgress) => void): Promise<PushResult> {
+    const d = parseReference(dest ?? src);
+    if (d instanceof Error) throw d;
+    return pushImage(src, dest, await this.store(), { registry: await this.client(d.registry), sha256: this.sha256, onProgress });
+  }
+
+  private async client(host: string): Promise<RegistryClient> {
+    return typeof this.registry === 'function' ? this.registry(host) : this.registry;
   }
 
   /** `ref` from the store alone. */

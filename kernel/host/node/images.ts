@@ -1,7 +1,8 @@
-// The CLI's images: `tabkernel image pull|ls|rm|inspect`, and what `tabkernel
-// run REF` needs before the kernel starts — the image pulled if the store
+// The CLI's images: `tabkernel image pull|push|ls|rm|inspect`, and what
+// `tabkernel run REF` needs before the kernel starts — the image pulled if the store
 // lacks it (progress on stderr: a bar per layer on a terminal, a line per
-// layer otherwise), then the container's command from its config. What the
+// layer otherwise), then the container's command from its config. A push
+// shows its blobs the same way (image/push.ts does the work). What the
 // progress, `image ls` and `image inspect` look like is image/progress.ts's
 // and image/listing.ts's, which the shell's /bin/image shows too.
 // The store is the cache directory (blobstore.ts); the registry client finds
@@ -12,6 +13,7 @@ import { containerCommand, type ContainerCommand } from '../../image/config.js';
 import { renderImage, renderImageList } from '../../image/listing.js';
 import { ProgressText, PullMeter } from '../../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
+import type { PushResult } from '../../image/push.js';
 import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
@@ -20,11 +22,14 @@ import { nodeInflate } from './inflate.js';
 import { nodeRegistry, nodeSha256 } from './registry.js';
 
 export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
+       tabkernel image push [--insecure] SRC [DEST]
        tabkernel image ls
        tabkernel image rm REF...
        tabkernel image inspect REF
   REF: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST] (Docker's grammar; no host: docker.io)
   images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel)
+  push: SRC is an image of the store (as image ls names it); DEST defaults to SRC;
+        --insecure: plain HTTP to DEST's registry (loopback registries always get it)
 `;
 
 /** The images of this user: the cache directory's store, the registries their auth files open. */
@@ -36,10 +41,10 @@ function say(line: string): void {
   fs.writeSync(2, line.endsWith('\n') ? line : line + '\n');
 }
 
-/** Layer progress on stderr: a bar per layer, redrawn in place, on a terminal; a line per layer otherwise. */
-function progressPrinter(): { layer: (p: LayerProgress) => void; finish: () => void } {
+/** Layer progress on stderr: a bar per layer (or blob), redrawn in place, on a terminal; a line per layer otherwise. */
+function progressPrinter(noun: 'layer' | 'blob' = 'layer'): { layer: (p: LayerProgress) => void; finish: () => void } {
   const meter = new PullMeter(() => performance.now());
-  const text = new ProgressText(process.stderr.isTTY === true);
+  const text = new ProgressText(process.stderr.isTTY === true, noun);
   const write = (s: string): void => void (s && fs.writeSync(2, s));
   return {
     layer: (p) => {
@@ -62,6 +67,8 @@ async function fetchShowing(images: ImageService, ref: string, always: boolean):
 
 interface PullFlags {
   insecure: string[];
+  /** push --insecure: plain HTTP to the destination's registry. */
+  insecureDest?: boolean;
 }
 
 /** The image `ref`, pulled first unless the store holds it whole. */
@@ -92,7 +99,8 @@ export async function imageMain(argv: string[]): Promise<number> {
   const refs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--insecure' && i + 1 < rest.length) flags.insecure.push(rest[++i]);
+    if (sub === 'push' && a === '--insecure') flags.insecureDest = true;
+    else if (a === '--insecure' && i + 1 < rest.length) flags.insecure.push(rest[++i]);
     else if (a.startsWith('--insecure=')) flags.insecure.push(a.slice('--insecure='.length));
     else if (a.startsWith('-')) return usage(`unknown option ${a}`);
     else refs.push(a);
@@ -106,6 +114,10 @@ export async function imageMain(argv: string[]): Promise<number> {
         const img = await fetchShowing(images, refs[0], true);
         say(`${img.reference}: ${img.manifestDigest}`);
         return 0;
+      }
+      case 'push': {
+        if (refs.length < 1 || refs.length > 2) return usage('image push wants SRC and at most one DEST');
+        return await pushShowing(refs[0], refs[1], flags);
       }
       case 'ls': {
         if (refs.length !== 0) return usage('image ls takes no REF');
@@ -144,6 +156,24 @@ export async function imageMain(argv: string[]): Promise<number> {
     say(`tabkernel: ${(e as Error).message}`);
     return 1;
   }
+}
+
+/** `image push SRC [DEST]` with its progress on stderr; the exit status. */
+async function pushShowing(src: string, dest: string | undefined, flags: PullFlags): Promise<number> {
+  const to = parseReference(dest ?? src);
+  if (to instanceof Error) throw to;
+  const images = nodeImageService(flags.insecureDest ? [...flags.insecure, to.registry] : flags.insecure);
+  say(`pushing ${formatReferenceText(src)}${dest === undefined ? '' : ` to ${formatReference(to)}`}`);
+  const progress = progressPrinter('blob');
+  let pushed: PushResult;
+  try {
+    pushed = await images.push(src, dest, progress.layer);
+  } finally {
+    progress.finish();
+  }
+  const count = (o: string): number => pushed.blobs.filter((b) => b.outcome === o).length;
+  say(`${pushed.reference}: ${pushed.digest} (${pushed.size} bytes; blobs: ${count('pushed')} pushed, ${count('mounted')} mounted, ${count('exists')} already there)`);
+  return 0;
 }
 
 function usage(why: string): number {
