@@ -58,6 +58,10 @@ export interface ImageBench {
   pullBytes?(): Promise<number>;
   /** Pull the big image into a fresh store: tabkernel's pull, or `skopeo copy`. */
   pull?(subject: 'tabkernel' | 'skopeo'): Promise<number>;
+  /** The compressed bytes one push sends. */
+  pushBytes?(): Promise<number>;
+  /** Push the big image to a new repository of a second loopback registry: tabkernel's push from its store, or `skopeo copy` from the OCI layout. */
+  push?(subject: 'tabkernel' | 'skopeo'): Promise<number>;
   /** The same layers extracted by GNU tar (the 'native' reference). */
   unpackNative?(): Promise<number>;
   /** A cached image's program to its first output (tabkernel), or the same program of the root image (rootfs). */
@@ -271,6 +275,7 @@ export const CASES: Case[] = [
   startCase('start.run', 'hello', (o) => (o.quick ? 3 : 15)),
   startCase('start.flite', 'flite', (o) => (o.quick ? 3 : 9)),
   imageCase('image.pull', 'MB/s', (b) => b.pullBytes?.() ?? noBytes(), { tabkernel: (b) => b.pull && (() => b.pull!('tabkernel')), skopeo: (b) => b.pull && (() => b.pull!('skopeo')) }, imageRuns(7, 2)),
+  imageCase('image.push', 'MB/s', (b) => b.pushBytes?.() ?? noBytes(), { tabkernel: (b) => b.push && (() => b.push!('tabkernel')), skopeo: (b) => b.push && (() => b.push!('skopeo')) }, imageRuns(7, 2)),
   imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => () => b.unpack(), native: (b) => b.unpackNative && (() => b.unpackNative!()) }, imageRuns(7, 2)),
   imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start && (() => b.start!('cold', 'tabkernel')), rootfs: (b) => b.start && (() => b.start!('cold', 'rootfs')) }, imageRuns(9, 3)),
   imageCase('image.start.warm', 'ms', noBytes, { tabkernel: (b) => b.start && (() => b.start!('warm', 'tabkernel')), rootfs: (b) => b.start && (() => b.start!('warm', 'rootfs')) }, imageRuns(15, 3)),

@@ -145,7 +145,7 @@ class Upload {
     const hash = await this.opts.sha256();
     let done = 0;
     let whole: Uint8Array<ArrayBuffer> | undefined;
-    for await (const chunk of rechunk(chunks, chunkSize)) {
+    for await (const chunk of readAhead(rechunk(chunks, chunkSize))) {
       if (done + chunk.length > this.blob.size) throw this.damaged(`more than the ${this.blob.size} bytes the descriptor says`);
       hash.update(chunk);
       if (this.blob.size <= chunkSize) {
@@ -251,6 +251,28 @@ export async function* rechunk(chunks: AsyncIterable<Uint8Array>, size: number):
     }
   }
   if (fill > 0) yield buf.subarray(0, fill);
+}
+
+/**
+ * `items` with the next one read while the current one is used: the next
+ * chunk comes off the disk while a PATCH is on the wire. (Each chunk is a
+ * fresh array, so reading on overwrites nothing in use.)
+ */
+async function* readAhead<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = items[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      yield r.value;
+    }
+  } finally {
+    // Stopped early (an error): let the read in flight settle, then close the source.
+    await next.catch(() => undefined);
+    await it.return?.(undefined);
+  }
 }
 
 /** A BlobSource over bytes held in memory, by digest (a signature's payload, a config made on the spot). */
