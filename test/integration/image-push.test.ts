@@ -171,6 +171,36 @@ describe('tabkernel image push to a registry with Basic auth', () => {
     await expect(skopeo(['inspect', '--tls-verify=false', ...creds(basic!), `docker://${basic!.host}/tk/wrong:1`])).rejects.toThrow(/manifest unknown/);
   });
 
+  it('refuses a blob of the store that no longer matches its digest, leaving no tag', async () => {
+    // A copy of the store whose only image is the source, with one layer's bytes changed on disk.
+    const damaged = path.join(dir, 'damaged-cache');
+    fs.cpSync(path.join(dir, 'cache'), damaged, { recursive: true });
+    const index = JSON.parse(fs.readFileSync(path.join(damaged, 'index.json'), 'utf8'));
+    index.manifests = index.manifests.filter((m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'] === app!.ref);
+    fs.writeFileSync(path.join(damaged, 'index.json'), JSON.stringify(index));
+    const ours = JSON.parse((await tabkernel(['image', 'inspect', app!.ref])).out) as { layers: Array<{ digest: string; size: number }> };
+    const victim = ours.layers.reduce((a, b) => (a.size >= b.size ? a : b));
+    fs.writeFileSync(path.join(damaged, 'blobs/sha256', victim.digest.slice(7)), crypto.randomBytes(victim.size));
+    const r = await tabkernel(['image', 'push', app!.ref, `${basic!.host}/tk/damaged:1`], { TABKERNEL_CACHE: damaged });
+    expect(r.status).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^tabkernel: ${victim.digest}: the local copy is damaged \\(content hashes to sha256:[0-9a-f]{64}\\); not pushed`, 'm'));
+    await expect(skopeo(['inspect', '--tls-verify=false', ...creds(basic!), `docker://${basic!.host}/tk/damaged:1`])).rejects.toThrow(/manifest unknown/);
+  });
+
+  it('uses plain HTTP for a registry that is not loopback only with --insecure', async () => {
+    // 0.0.0.0 reaches the registry on 127.0.0.1, but is not a loopback name to tabkernel: HTTPS unless --insecure.
+    const host = basic!.host.replace('127.0.0.1', '0.0.0.0');
+    const auth = path.join(dir, 'insecure.json');
+    fs.writeFileSync(auth, JSON.stringify({ auths: { [host]: { auth: Buffer.from(`tk:${basic!.users.tk}`).toString('base64') } } }));
+    const refused = await tabkernel(['image', 'push', app!.ref, `${host}/tk/insecure:1`], { REGISTRY_AUTH_FILE: auth });
+    expect(refused.status).toBe(1);
+    expect(refused.err).toMatch(new RegExp(`^tabkernel: cannot reach https://${host.replace(/\./g, '\\.')} \\(ERR_SSL_WRONG_VERSION_NUMBER\\)$`, 'm'));
+    const r = await tabkernel(['image', 'push', '--insecure', app!.ref, `${host}/tk/insecure:1`], { REGISTRY_AUTH_FILE: auth });
+    expect(r.status, r.err).toBe(0);
+    expect(reported(r.err, `${host}/tk/insecure:1`)).toBe(pulledDigest);
+    expect(JSON.parse(await skopeo(['inspect', '--tls-verify=false', ...creds(basic!), `docker://${basic!.host}/tk/insecure:1`])).Digest).toBe(pulledDigest);
+  });
+
   it('says what is wrong with a SRC the store lacks, or with a bad reference', async () => {
     const missing = await tabkernel(['image', 'push', `${basic!.host}/tk/none:1`]);
     expect(missing.status).toBe(1);

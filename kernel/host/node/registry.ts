@@ -16,8 +16,20 @@ export const nodeSha256: Sha256Factory = async (): Promise<Sha256> => {
   };
 };
 
-/** Node's fetch, which hands a redirect over as it is when asked to ('manual'). */
-export const nodeFetch: Fetch = (url, init) => fetch(url, init);
+/**
+ * Node's fetch, which hands a redirect over as it is when asked to ('manual').
+ * Its TypeError says only "fetch failed", with the reason as its cause: the
+ * error says where it could not go and why (still a TypeError, as fetch's are).
+ */
+export const nodeFetch: Fetch = async (url, init) => {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new TypeError(`cannot reach ${new URL(url).origin} (${cause?.code ?? cause?.message ?? e.message})`, { cause: e });
+  }
+};
 
 export interface NodeRegistryOptions {
   /** Registries that may be reached over plain HTTP (loopback always may). */
