@@ -147,11 +147,13 @@ class Upload {
     let whole: Uint8Array<ArrayBuffer> | undefined;
     for await (const chunk of readAhead(rechunk(chunks, chunkSize))) {
       if (done + chunk.length > this.blob.size) throw this.damaged(`more than the ${this.blob.size} bytes the descriptor says`);
-      hash.update(chunk);
       if (this.blob.size <= chunkSize) {
+        hash.update(chunk);
         whole = chunk; // the blob fits in one chunk: it goes in the closing PUT
       } else {
-        await this.patch(chunk, done);
+        const sending = this.patch(chunk, done);
+        hash.update(chunk); // while the chunk is on the wire: the digest is needed only for the closing PUT
+        await sending;
         this.opts.onBytes?.(done + chunk.length);
       }
       done += chunk.length;
