@@ -145,6 +145,24 @@ describe('a local blob that does not match its descriptor', () => {
   });
 });
 
+describe('a store that fails to read', () => {
+  it('fails the upload with the read error, raised while a chunk is on the wire, and cancels the session', async () => {
+    const data = bytes(25);
+    const desc = { mediaType: 'x', digest: digestOf(data), size: 25 };
+    const source: BlobSource = {
+      get: async () => undefined,
+      stream: async () => (async function* () {
+        yield data.slice(0, 10);
+        throw new Error('EIO: read error');
+      })(),
+    };
+    const client = new RegistryClient({ fetch: reg.fetch, sha256 });
+    reg.delayMs = 20;
+    await expect(uploadBlob(reg.host, 'tk/app', desc, source, { client, sha256, chunkSize: 10 })).rejects.toThrow('EIO: read error');
+    expect(reg.requests().map((r) => r.split(' ')[0])).toEqual(['HEAD', 'POST', 'PATCH', 'DELETE']);
+  });
+});
+
 describe('cross-repository mounts', () => {
   it('mount the blob from the repository named (201): nothing is uploaded', async () => {
     const data = bytes(100);

@@ -262,12 +262,19 @@ export async function* rechunk(chunks: AsyncIterable<Uint8Array>, size: number):
  */
 async function* readAhead<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
   const it = items[Symbol.asyncIterator]();
-  let next = it.next();
+  // A read that fails while the current item is in use must wait for its turn
+  // to be thrown, not end the process as an unhandled rejection.
+  const ahead = (): Promise<IteratorResult<T>> => {
+    const p = it.next();
+    p.catch(() => undefined);
+    return p;
+  };
+  let next = ahead();
   try {
     for (;;) {
       const r = await next;
       if (r.done) return;
-      next = it.next();
+      next = ahead();
       yield r.value;
     }
   } finally {

@@ -56,11 +56,14 @@ export class FakeRegistry {
   redirectHead = false;
   /** Bearer auth: the realm; the token is `tok:<scopes>`. */
   bearer = false;
+  /** Answer each request after this many ms (a request on the wire while the client does other things). */
+  delayMs = 0;
   private patches = 0;
 
   readonly fetch: Fetch = async (url, init) => {
     const u = new URL(url);
     this.seen.push({ method: init.method, url: u, headers: { ...init.headers }, body: init.body });
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (u.host === 'auth.example.com') return Response.json({ token: `tok:${u.searchParams.getAll('scope').join(' ')}` });
     if (this.bearer && !this.authorized(u, init)) {
       return new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg"' } });
