@@ -60,6 +60,10 @@ export interface ImageBench {
   pullBytes?(): Promise<number>;
   /** Pull the big image into a fresh store: tabkernel's pull, or `skopeo copy`. */
   pull?(subject: 'tabkernel' | 'skopeo'): Promise<number>;
+  /** The compressed bytes one push sends. */
+  pushBytes?(): Promise<number>;
+  /** Push the big image to a new repository of a second loopback registry: tabkernel's push from its store, or `skopeo copy` from the OCI layout. */
+  push?(subject: 'tabkernel' | 'skopeo'): Promise<number>;
   /** The same layers extracted by GNU tar (the 'native' reference). */
   unpackNative?(): Promise<number>;
   /** A cached image's program to its first output (tabkernel), or the same program of the root image (rootfs). */
@@ -176,14 +180,20 @@ function pipelineCase(): Case {
 /** An image operation of a subject, or undefined where the platform lacks it. */
 type ImageOp = (b: ImageBench) => (() => Promise<number>) | undefined;
 
-/** One image operation `n` times after an untimed first run; the times (ms) as samples. */
-function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<number>, subjects: Partial<Record<Subject, ImageOp>>, runs: (o: Options) => number): Case {
+/**
+ * One image operation `n` times after an untimed first run; the times (ms) as
+ * samples. `alternate`: the subjects take turns, round by round (one untimed
+ * run of each first), so that both see the same machine — for cases whose
+ * subjects a loaded machine would otherwise judge minutes apart.
+ */
+function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<number>, subjects: Partial<Record<Subject, ImageOp>>, runs: (o: Options) => number, alternate = false): Case {
   return {
     name, unit,
     run: (p, o) => {
       const out: Partial<Record<Subject, () => Promise<Result>>> = {};
       const b = p.images;
       if (!b) return out;
+      if (alternate) return alternating(name, unit, b, bytes, subjects, runs(o), o);
       for (const [subject, opOf] of Object.entries(subjects) as Array<[Subject, ImageOp]>) {
         const op = opOf(b);
         if (!op) continue;
@@ -198,6 +208,25 @@ function imageCase(name: string, unit: Unit, bytes: (b: ImageBench) => Promise<n
       return out;
     },
   };
+}
+
+/** imageCase's subjects round by round (see there); each subject's result from the same rounds. */
+function alternating(name: string, unit: Unit, b: ImageBench, bytes: (b: ImageBench) => Promise<number>, subjects: Partial<Record<Subject, ImageOp>>, rounds: number, o: Options): Partial<Record<Subject, () => Promise<Result>>> {
+  const ops = (Object.entries(subjects) as Array<[Subject, ImageOp]>).flatMap(([s, opOf]) => {
+    const op = opOf(b);
+    return op ? [[s, op] as const] : [];
+  });
+  let all: Promise<Map<Subject, Sample[]>> | null = null;
+  const run = async (): Promise<Map<Subject, Sample[]>> => {
+    const samples = new Map(ops.map(([s]) => [s, [] as Sample[]]));
+    for (const [, op] of ops) await op();
+    for (let i = 0; i < rounds; i++) {
+      for (const [s, op] of i % 2 ? [...ops].reverse() : ops) samples.get(s)!.push({ ns: (await op()) * 1e6, ops: 1 });
+    }
+    o.log(`  ${name}: ${rounds} alternating rounds`);
+    return samples;
+  };
+  return Object.fromEntries(ops.map(([s]) => [s, async () => fromSamples(name, s, unit, (await (all ??= run())).get(s)!, await bytes(b))]));
 }
 
 /**
@@ -279,6 +308,7 @@ export const CASES: Case[] = [
   startCase('start.run', 'hello', (o) => (o.quick ? 3 : 15)),
   startCase('start.flite', 'flite', (o) => (o.quick ? 3 : 9)),
   imageCase('image.pull', 'MB/s', (b) => b.pullBytes?.() ?? noBytes(), { tabkernel: (b) => b.pull && (() => b.pull!('tabkernel')), skopeo: (b) => b.pull && (() => b.pull!('skopeo')) }, imageRuns(7, 2)),
+  imageCase('image.push', 'MB/s', (b) => b.pushBytes?.() ?? noBytes(), { tabkernel: (b) => b.push && (() => b.push!('tabkernel')), skopeo: (b) => b.push && (() => b.push!('skopeo')) }, imageRuns(7, 2), true),
   imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => () => b.unpack(), native: (b) => b.unpackNative && (() => b.unpackNative!()) }, imageRuns(7, 2)),
   imageCase('image.start.cold', 'ms', noBytes, { tabkernel: (b) => b.start && (() => b.start!('cold', 'tabkernel')), rootfs: (b) => b.start && (() => b.start!('cold', 'rootfs')) }, imageRuns(9, 3)),
   imageCase('image.start.warm', 'ms', noBytes, { tabkernel: (b) => b.start && (() => b.start!('warm', 'tabkernel')), rootfs: (b) => b.start && (() => b.start!('warm', 'rootfs')) }, imageRuns(15, 3)),

@@ -28,6 +28,8 @@ export interface BenchImage {
   docker: string;
   /** Bytes of the layers as stored (compressed). */
   compressed: number;
+  /** The OCI layout it was built into (tag `t`). */
+  layout: string;
 }
 
 export interface ImageFixture {
@@ -129,7 +131,7 @@ export async function imageFixture(root: string, log: (line: string) => void): P
   }
   const image = (name: string, layout: string): BenchImage => {
     const ref = `${registry.host}/bench/${name}:1`;
-    return { ref, docker: `docker://${ref}`, compressed: layerBytes(layout) };
+    return { ref, docker: `docker://${ref}`, compressed: layerBytes(layout), layout };
   };
   return { registry, big: image('big', l.big), echo: image('echo', l.echo), stop: () => registry.stop() };
 }

@@ -5,6 +5,14 @@
 //    client, hashing and blob store) into a fresh store directory, against
 //    `skopeo copy docker://REF oci:DIR` of the same image (a process per copy,
 //    as a user runs it);
+//  - push: tabkernel's push (kernel/image/push.ts pushManifest, the CLI's
+//    registry client) of the big image from a store holding it, against
+//    `skopeo copy oci:LAYOUT docker://REF` of the same image from its OCI
+//    layout; each sample to a fresh loopback registry of its own, started
+//    and stopped untimed, so every byte goes up. (skopeo remembers where it
+//    has seen each blob — /var/lib/containers/cache/blob-info-cache-v1.boltdb
+//    as root — and mounts it from there: to another repository of a registry
+//    it pushed to before, its "push" took 65–215 ms instead of ~500.)
 //  - unpack: the layer blob from the store through ImageLayers.trees — node:zlib,
 //    the tar reader, a LayerTree — as a container's first start does it,
 //    against GNU tar extracting the same blob into a directory;
@@ -30,10 +38,12 @@ import { storeLayerSource } from '../../kernel/image/rootfs.js';
 import { nodeRegistry, nodeSha256 } from '../../kernel/host/node/registry.js';
 import type { WorkerHandle } from '../../kernel/hostapi.js';
 import { pull, type ImageDescription } from '../../kernel/image/pull.js';
+import { pushManifest } from '../../kernel/image/push.js';
 import { ImageLayers } from '../../kernel/image/rootfs.js';
 import { Kernel } from '../../kernel/kernel.js';
 import type { RunRequest } from '../../kernel/abi/messages.js';
 import { MemoryBudget } from '../../kernel/mm/budget.js';
+import { startRegistry } from '../../test/support/registry.js';
 import { imageFixture, type ImageFixture } from '../image/fixture.js';
 import type { ImageBench, StartMode } from '../core/suite.js';
 
@@ -105,6 +115,29 @@ export class NodeImages implements ImageBench {
       return performance.now() - t0;
     } finally {
       fs.rmSync(into, { recursive: true, force: true });
+    }
+  }
+
+  async pushBytes(): Promise<number> {
+    const { big } = await this.store();
+    return big.layers.reduce((n, l) => n + l.size, 0);
+  }
+
+  async push(subject: 'tabkernel' | 'skopeo'): Promise<number> {
+    const [f, { store, big }] = await Promise.all([this.images(), this.store()]);
+    const manifest = (await store.get(big.manifestDigest))!;
+    const reg = await startRegistry();
+    try {
+      const dest = `${reg.host}/bench/${subject}:1`;
+      const t0 = performance.now();
+      if (subject === 'tabkernel') {
+        await pushManifest(dest, { bytes: manifest, mediaType: big.manifestMediaType }, store, { registry: nodeRegistry(), sha256: nodeSha256 });
+      } else {
+        await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${f.big.layout}:t`, `docker://${dest}`]);
+      }
+      return performance.now() - t0;
+    } finally {
+      await reg.stop();
     }
   }
 

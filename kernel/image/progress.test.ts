@@ -60,6 +60,15 @@ describe('ProgressText', () => {
     expect(t.finish()).toBe('');
   });
 
+  it('counts a push’s blobs and says what became of each: exists, mounted, or pushed at its rate', () => {
+    const t = new ProgressText(false, 'blob');
+    expect(t.text(update(2_000_000, { cached: true, rate: 0, outcome: 'exists' }))).toBe('blob 1/2 abababababab: 2.0 MB, exists\n');
+    expect(t.text(update(2_000_000, { cached: true, rate: 0, outcome: 'mounted' }))).toBe('blob 1/2 abababababab: 2.0 MB, mounted\n');
+    expect(t.text(update(2_000_000, { outcome: 'pushed' }))).toBe('blob 1/2 abababababab: 2.0 MB, pushed, 3.0 MB/s\n');
+    const bar = new ProgressText(true, 'blob');
+    expect(bar.text(update(2_000_000, { outcome: 'pushed' }))).toBe(`\r\x1b[Kblob 1/2 abababababab [${'#'.repeat(24)}] 2.0 of 2.0 MB, pushed, 3.0 MB/s\n`);
+  });
+
   it('ends a bar left open by a pull that failed mid-layer', () => {
     const t = new ProgressText(true);
     t.text(update(1_000_000));

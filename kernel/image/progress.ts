@@ -1,9 +1,11 @@
-// A pull's progress as people see it. PullMeter follows each layer of one
-// pull (image/pull.ts's LayerProgress): its rate since it began, and whether
-// an update is worth passing on now — a layer's start and end always, between
-// them at most every PROGRESS_MS. ProgressText turns those updates into the
-// text of a stream, as `docker pull` does: on a terminal a bar per layer,
-// redrawn in place; otherwise one line per finished layer.
+// A pull's progress as people see it, and a push's. PullMeter follows each
+// layer of one pull (image/pull.ts's LayerProgress; a push's blobs, push.ts,
+// the same way): its rate since it began, and whether an update is worth
+// passing on now — a layer's start and end always, between them at most
+// every PROGRESS_MS. ProgressText turns those updates into the text of a
+// stream, as `docker pull` does: on a terminal a bar per layer, redrawn in
+// place; otherwise one line per finished layer ("exists", "mounted" or
+// "pushed" for a push's blob).
 // One meter and one renderer for every front end: the CLI's stderr
 // (host/node/images.ts), the fd a process names in tk_image
 // (syscall/image.ts), the page's status line (PullReport through the Host,
@@ -68,13 +70,17 @@ export class ProgressText {
   /** A bar is drawn whose line is not ended yet. */
   private open = false;
 
-  /** `tty`: whether the text goes to a terminal (bars) or not (lines). */
-  constructor(private readonly tty: boolean) {}
+  /**
+   * `tty`: whether the text goes to a terminal (bars) or not (lines); `noun`
+   * what each line counts (a pull's layers, a push's blobs).
+   */
+  constructor(private readonly tty: boolean, private readonly noun: 'layer' | 'blob' = 'layer') {}
 
   /** The text that shows `u` ('' when there is nothing to show). */
   text(u: LayerUpdate): string {
-    const head = `layer ${u.index + 1}/${u.count} ${shortDigest(u.digest)}`;
-    const rate = u.cached ? 'cached' : `${mb(u.rate)} MB/s`;
+    const head = `${this.noun} ${u.index + 1}/${u.count} ${shortDigest(u.digest)}`;
+    // A pull's layer: cached, or its rate; a push's blob: exists, mounted, or pushed at its rate.
+    const rate = u.cached ? (u.outcome ?? 'cached') : `${u.outcome ? `${u.outcome}, ` : ''}${mb(u.rate)} MB/s`;
     if (!this.tty) return u.end ? `${head}: ${mb(u.total)} MB, ${rate}\n` : '';
     const filled = u.total > 0 ? Math.min(BAR_WIDTH, Math.round((BAR_WIDTH * u.done) / u.total)) : BAR_WIDTH;
     const bar = `[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}]`;

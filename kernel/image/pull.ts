@@ -31,8 +31,10 @@ export interface LayerProgress {
   /** Bytes so far of `total`. */
   done: number;
   total: number;
-  /** True when the layer was already in the store (then done === total at once). */
+  /** True when the layer was already in the store (then done === total at once); in a push, when the registry had the blob or mounted it. */
   cached: boolean;
+  /** A push's blobs, in their last update: the registry had it, mounted it, or took its bytes (image/push.ts). */
+  outcome?: 'exists' | 'mounted' | 'pushed';
 }
 
 export interface PullOptions {

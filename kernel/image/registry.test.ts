@@ -165,3 +165,44 @@ describe('verification', () => {
     await expect(client(fetch).manifest('example.com', 'a', 'nope')).rejects.toThrow('manifest example.com/a:nope not found: HTTP 404: MANIFEST_UNKNOWN manifest unknown');
   });
 });
+
+describe('send (the push side)', () => {
+  it('sends Authorization to the registry’s own origin only, not to an upload Location on another host', async () => {
+    const { fetch, seen } = scripted((url, init) => url.host === 'example.com' && !init.headers.authorization
+      ? new Response(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } })
+      : new Response(null, { status: 202 }));
+    const c = client(fetch, { credentials: async () => ({ username: 'u', password: 'p' }) });
+    await c.send('example.com', { method: 'POST', repository: 'a', target: '/v2/a/blobs/uploads/', scope: 'repository:a:pull,push' });
+    await c.send('example.com', { method: 'PATCH', repository: 'a', target: 'https://storage.example.net/up/1', scope: 'repository:a:pull,push', body: new Uint8Array([1]) });
+    expect(seen.map((s) => [s.url, s.init.headers.authorization !== undefined])).toEqual([
+      ['https://example.com/v2/a/blobs/uploads/', false],
+      ['https://example.com/v2/a/blobs/uploads/', true],
+      ['https://storage.example.net/up/1', false],
+    ]);
+  });
+
+  it('sends the body again after a 401 and through a 307, and does not follow a 302 with it', async () => {
+    const { fetch, seen } = scripted((url, init) => {
+      if (!init.headers.authorization) return new Response(null, { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } });
+      if (url.pathname === '/v2/a/manifests/1') return new Response(null, { status: 307, headers: { location: '/v2/a/manifests/moved' } });
+      if (url.pathname === '/v2/a/manifests/moved') return new Response(null, { status: 201 });
+      return new Response(null, { status: 302, headers: { location: '/elsewhere' } });
+    });
+    const c = client(fetch, { credentials: async () => ({ username: 'u', password: 'p' }) });
+    const body = new TextEncoder().encode('{"schemaVersion":2}');
+    const { res, url } = await c.send('example.com', { method: 'PUT', repository: 'a', target: '/v2/a/manifests/1', scope: 'repository:a:pull,push', body });
+    expect([res.status, url]).toEqual([201, 'https://example.com/v2/a/manifests/moved']);
+    expect(seen.map((s) => s.init.body?.length)).toEqual([body.length, body.length, body.length]);
+    const other = await c.send('example.com', { method: 'PUT', repository: 'a', target: '/v2/a/other', scope: 'repository:a:pull,push', body });
+    expect(other.res.status).toBe(302);
+  });
+
+  it('says a token without the push scope was denied, naming the user and the scope', async () => {
+    const { fetch } = scripted((url) => url.host === 'auth.example.com'
+      ? Response.json({ token: 'pull-only' })
+      : new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg",scope="repository:a:pull,push",error="insufficient_scope"' } }));
+    const c = client(fetch, { credentials: async () => ({ username: 'u', password: 'p' }) });
+    await expect(c.send('example.com', { method: 'POST', repository: 'a', target: '/v2/a/blobs/uploads/', scope: 'repository:a:pull,push' }))
+      .rejects.toThrow('example.com: denied: user "u" is not granted repository:a:pull,push (401 for POST /v2/a/blobs/uploads/)');
+  });
+});

@@ -1,7 +1,8 @@
 // A registry client for the OCI distribution API v1.1 / Docker registry API
-// v2, pull side: `GET /v2/`, manifests by tag or digest (GET and HEAD), and
-// blobs, over a fetch the host injects; and `send`, one authenticated request
-// of any method with a push scope, on which uploads are built (upload.ts). Each request runs the challenge loop
+// v2: `GET /v2/`, manifests by tag or digest (GET and HEAD), and blobs, over a
+// fetch the host injects; `send` is the same authenticated request for any
+// method, which the push side (upload.ts, push.ts) builds its flows on. Each
+// request runs the challenge loop
 // (auth.ts): a 401 names Basic or Bearer; Basic sends the user's credentials,
 // Bearer fetches a token for the request's scope, and a refused token is
 // fetched once more. Redirects are followed here, not by fetch, so that
@@ -10,18 +11,24 @@
 // for loopback registries or those named `insecure`, HTTPS otherwise.
 // Everything read is verified against its digest (digest.ts) before a caller
 // sees it as good; pull.ts decides what to fetch, store.ts keeps it.
-// Spec: OCI distribution-spec (spec.md, "Pull"), docs/spec/auth/token.md.
+// Spec: OCI distribution-spec (spec.md, "Pull", "Push"), docs/spec/auth/token.md.
 
-import { basicAuthorization, parseChallenges, parseTokenResponse, TokenCache, type CredentialLookup } from './auth.js';
+import { basicAuthorization, parseChallenges, parseTokenResponse, pullScope, TokenCache, type CredentialLookup } from './auth.js';
 import { digestOf, isDigest, verified, verifyBytes, DigestMismatchError, type Expected, type Sha256Factory } from './digest.js';
 import { MANIFEST_ACCEPT } from './media.js';
 import { apiHost } from './reference.js';
 
-/** What the client asks of fetch. Hosts map it onto theirs (kernel/host/node/fetch.ts). */
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What the client asks of fetch. Hosts map it onto theirs (kernel/host/node/registry.ts). */
 export interface FetchInit {
   method: Method;
   headers: Record<string, string>;
-  /** A request's body (an upload's bytes, a manifest), in memory of its own. */
+  /**
+   * A push's body (a blob, a chunk of one, a manifest), always held whole: it
+   * is sent again after a 401 or a 307, which a stream could not be. Over an
+   * ArrayBuffer: fetch takes no view of shared memory.
+   */
   body?: Uint8Array<ArrayBuffer>;
   /**
    * Always 'manual': the client follows redirects itself. A host whose fetch
@@ -47,8 +54,6 @@ export interface FetchResponse {
 
 export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
-export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT';
-
 export interface RegistryOptions {
   fetch: Fetch;
   sha256: Sha256Factory;
@@ -69,6 +74,28 @@ export interface FetchedManifest {
   contentType?: string;
 }
 
+/** An authenticated request of any method (RegistryClient.send). */
+export interface SendRequest {
+  method: Method;
+  /** The repository it concerns (whose credentials are looked up). */
+  repository: string;
+  /** A path under the registry's API (`/v2/…`), or an absolute URL the registry answered with (an upload's Location). */
+  target: string;
+  /** The token scopes it needs, space-separated (`repository:NAME:pull,push`). */
+  scope: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array<ArrayBuffer>;
+  /** Whether redirects are followed (default true; a blob HEAD during a push takes a 307 as "exists"). */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/** An answer, with the URL it came from (after redirects): relative Locations resolve against it. */
+export interface SentResponse {
+  res: FetchResponse;
+  url: string;
+}
+
 /** An error answer of a registry, with the OCI error code when it sent one. */
 export class RegistryError extends Error {
   constructor(
@@ -84,6 +111,9 @@ export class RegistryError extends Error {
 const MANIFEST_MAX = 4 << 20; // distribution refuses larger manifests too
 const BLOB_IN_MEMORY_MAX = 64 << 20; // configs and the like, held whole
 const REDIRECT_MAX = 10;
+const REDIRECTS = [301, 302, 303, 307, 308];
+/** What a request with a body may follow: only the redirects that keep the method and body. */
+const BODY_REDIRECTS = [307, 308];
 
 /** Whether a host (`name[:port]`, IPv6 in brackets) is loopback: localhost, 127.0.0.0/8, ::1. */
 export function isLoopback(host: string): boolean {
@@ -113,11 +143,6 @@ export class RegistryClient {
     const scheme = this.httpAllowed(registry) ? 'http' : 'https';
     const base = this.opts.baseUrl ? this.opts.baseUrl(host, scheme) : `${scheme}://${host}`;
     return base + path;
-  }
-
-  /** Where `registry`'s API is reached: `http[s]://HOST/` (or the page's proxy path). */
-  baseOf(registry: string): string {
-    return this.url(registry, '/');
   }
 
   /** `GET /v2/`: is this a registry, and does it want authentication? */
@@ -190,60 +215,54 @@ export class RegistryClient {
     return concat(parts);
   }
 
-  /**
-   * One request of any method with the challenge loop and a push scope
-   * (`repository:NAME:pull,push`): the building block of uploads (upload.ts).
-   * `target` is a path under the registry's API (`/v2/…`) or a URL the
-   * registry handed out (an upload's Location); Authorization goes only to
-   * the registry's own origin. The caller reads or discards the answer.
-   */
-  async send(
-    method: Method,
+  // -- the challenge loop -----------------------------------------------------
+
+  /** A pull request: `send` with the repository's pull scope. */
+  private async request(
+    method: 'GET' | 'HEAD',
     registry: string,
     repository: string,
-    target: string,
-    opts: { body?: Uint8Array; contentType?: string; accept?: string } = {},
+    path: string,
+    extra: { accept?: string },
     signal?: AbortSignal,
   ): Promise<FetchResponse> {
-    const body = opts.body && new Uint8Array(opts.body); // fetch takes no views of shared memory
-    return this.request(method, registry, repository, target, { ...opts, body, push: true }, signal);
+    const scope = repository ? pullScope(repository) : '';
+    const headers: Record<string, string> = extra.accept ? { accept: extra.accept } : {};
+    return (await this.send(registry, { method, repository, target: path, scope, headers, signal })).res;
   }
-
-  // -- the challenge loop -----------------------------------------------------
 
   /**
    * One request with authentication: send what this registry asked for last
    * time; on a 401, answer its challenge and try again, once more if a fresh
-   * token is refused too.
+   * token is refused too. Authorization goes only to the registry's own
+   * origin (an upload Location on a storage host gets none).
    */
-  private async request(
-    method: Method,
-    registry: string,
-    repository: string,
-    path: string,
-    extra: { accept?: string; contentType?: string; body?: Uint8Array<ArrayBuffer>; push?: boolean },
-    signal?: AbortSignal,
-  ): Promise<FetchResponse> {
-    const scope = repository ? `repository:${repository}:${extra.push ? 'pull,push' : 'pull'}` : '';
-    const base = this.url(registry, '/');
-    const url = /^https?:\/\//.test(path) ? path : this.url(registry, path);
-    const ownOrigin = new URL(url).origin === new URL(base).origin;
+  async send(registry: string, req: SendRequest): Promise<SentResponse> {
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(req.target) ? req.target : this.url(registry, req.target);
+    const own = new URL(url).origin === new URL(this.url(registry, '/')).origin;
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = {};
-      if (extra.accept) headers.accept = extra.accept;
-      if (extra.contentType) headers['content-type'] = extra.contentType;
-      const authorization = ownOrigin ? await this.authorization(registry, repository, scope, signal) : undefined;
+      const headers: Record<string, string> = { ...req.headers };
+      const authorization = own ? await this.authorization(registry, req.repository, req.scope, req.signal) : undefined;
       if (authorization) headers.authorization = authorization;
-      const res = await this.follow(method, url, headers, signal, extra.body);
-      if (res.status !== 401) return res;
-      await discard(res);
-      const challenges = parseChallenges(res.headers.get('www-authenticate') ?? '');
-      if (attempt >= 2 || challenges.length === 0) {
-        const why = authorization ? 'credentials or token refused' : 'authentication required';
-        throw new RegistryError(`${registry}: ${why} (401 for ${method} ${path})`, 401, 'UNAUTHORIZED');
-      }
-      await this.learn(registry, repository, scope, challenges, authorization);
+      const sent = await this.follow(req.method, url, headers, req.body, req.follow ?? true, req.signal);
+      if (sent.res.status !== 401) return sent;
+      await discard(sent.res);
+      const challenges = parseChallenges(sent.res.headers.get('www-authenticate') ?? '');
+      if (attempt >= 2 || challenges.length === 0) throw await this.refused(registry, req, authorization, challenges);
+      await this.learn(registry, req.repository, req.scope, challenges, authorization);
     }
+  }
+
+  /** The error for a request the registry kept answering with 401: what was missing, as far as can be told. */
+  private async refused(registry: string, req: SendRequest, sent: string | undefined, challenges: ReturnType<typeof parseChallenges>): Promise<RegistryError> {
+    const where = `(401 for ${req.method} ${req.target.replace(/\?.*$/, '')})`;
+    if (challenges.some((c) => c.params.error === 'insufficient_scope')) {
+      const creds = await this.opts.credentials?.(registry, req.repository);
+      const who = creds ? `user "${creds.username}"` : 'anonymous access (no credentials for it were found in the auth files)';
+      return new RegistryError(`${registry}: denied: ${who} is not granted ${req.scope} ${where}`, 401, 'DENIED');
+    }
+    const why = sent ? 'credentials or token refused' : 'authentication required';
+    return new RegistryError(`${registry}: ${why} ${where}`, 401, 'UNAUTHORIZED');
   }
 
   /** Remember how a registry wants to be authenticated; drop a token it refused. */
@@ -294,7 +313,7 @@ export class RegistryClient {
       this.checkTransport(url, `token endpoint ${realm}`);
       headers.authorization = basicAuthorization(creds);
     }
-    const res = await this.follow('GET', url.href, headers, signal);
+    const { res } = await this.follow('GET', url.href, headers, undefined, true, signal);
     if (res.status !== 200) throw await registryError(res, `token endpoint ${realm}${creds ? ` (as "${creds.username}")` : ' (anonymous)'}`);
     const text = new TextDecoder().decode(await readAll(res, 1 << 20, `token endpoint ${realm}`));
     let body: unknown;
@@ -316,17 +335,21 @@ export class RegistryClient {
   /**
    * fetch with redirects followed here: Authorization is dropped for good as
    * soon as a redirect leaves the first origin, and a redirect to plain HTTP
-   * is followed only to a host where HTTP is allowed.
+   * is followed only to a host where HTTP is allowed. A request with a body
+   * follows only 307 and 308 (the others would turn it into a GET).
    */
-  private async follow(method: Method, url: string, headers: Record<string, string>, signal?: AbortSignal, body?: Uint8Array<ArrayBuffer>): Promise<FetchResponse> {
+  private async follow(method: Method, url: string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer> | undefined, follow: boolean, signal?: AbortSignal): Promise<SentResponse> {
     let current = new URL(url);
     const origin = current.origin;
     const h = { ...headers };
+    const redirects = method === 'GET' || method === 'HEAD' ? REDIRECTS : BODY_REDIRECTS;
     for (let hop = 0; hop <= REDIRECT_MAX; hop++) {
       this.checkTransport(current, `${method} ${current.origin}${current.pathname}`);
-      const res = await this.opts.fetch(current.href, { method, headers: h, redirect: 'manual', signal, ...(body ? { body } : {}) });
+      const init: FetchInit = { method, headers: h, redirect: 'manual', signal };
+      if (body !== undefined) init.body = body;
+      const res = await this.opts.fetch(current.href, init);
       const location = res.headers.get('location');
-      if (![301, 302, 303, 307, 308].includes(res.status) || location === null) return res;
+      if (!follow || !redirects.includes(res.status) || location === null) return { res, url: current.href };
       await discard(res);
       current = new URL(location, current.href);
       if (current.origin !== origin) delete h.authorization;
@@ -372,7 +395,7 @@ async function* chunksOf(res: FetchResponse): AsyncGenerator<Uint8Array> {
 }
 
 /** Read a whole body, refusing more than `limit` bytes. */
-async function readAll(res: FetchResponse, limit: number, what: string): Promise<Uint8Array> {
+export async function readAll(res: FetchResponse, limit: number, what: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of chunksOf(res)) {
@@ -383,7 +406,6 @@ async function readAll(res: FetchResponse, limit: number, what: string): Promise
   return concat(parts);
 }
 
-/** Let an answer's body go unread. */
 export async function discard(res: FetchResponse): Promise<void> {
   await res.body?.getReader().cancel().catch(() => undefined);
 }

@@ -11,6 +11,7 @@ import type { Sha256Factory } from './digest.js';
 import { fetchAdmitted, storedAdmitted } from '../policy/admission.js';
 import { Policy } from '../policy/policy.js';
 import { cachedImage, type ImageDescription, type LayerProgress } from './pull.js';
+import { pushImage, type PushResult } from './push.js';
 import { formatReference, parseReference } from './reference.js';
 import type { RegistryClient } from './registry.js';
 import { storeLayerSource, type LayerSource } from './rootfs.js';
@@ -52,8 +53,19 @@ export class ImageService {
   async fetch(ref: string, onProgress?: (p: LayerProgress) => void, always = false): Promise<ImageDescription> {
     const r = parseReference(ref);
     if (r instanceof Error) throw r;
-    const registry = async () => (typeof this.registry === 'function' ? this.registry(r.registry) : this.registry);
+    const registry = () => this.client(r.registry);
     return fetchAdmitted(r, { policy: await this.policy(), registry, store: await this.store(), sha256: this.sha256, onProgress, always });
+  }
+
+  /** Push the image the store names `src` to `dest` (default: `src`); the store names it `dest` too afterwards. */
+  async push(src: string, dest?: string, onProgress?: (p: LayerProgress) => void): Promise<PushResult> {
+    const d = parseReference(dest ?? src);
+    if (d instanceof Error) throw d;
+    return pushImage(src, dest, await this.store(), { registry: await this.client(d.registry), sha256: this.sha256, onProgress });
+  }
+
+  private async client(host: string): Promise<RegistryClient> {
+    return typeof this.registry === 'function' ? this.registry(host) : this.registry;
   }
 
   /** `ref` from the store alone. */

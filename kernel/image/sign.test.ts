@@ -49,8 +49,8 @@ describe('signImage', () => {
   it('goes through the uploader it is given', async () => {
     const { reg, key } = await setup();
     const seen: string[] = [];
-    await signImage(ref, { registry: reg.client(), sha256, key, upload: async (_c, a) => (seen.push(`${a.repository}:${a.tag} ${a.blobs.length}`), 'sha256:x') });
-    expect(seen).toEqual([expect.stringMatching(/^tk\/app:sha256-[0-9a-f]{64}\.sig 2$/)]);
+    await signImage(ref, { registry: reg.client(), sha256, key, upload: async (dest, m) => (seen.push(`${dest.repository}:${dest.tag} ${JSON.parse(new TextDecoder().decode(m.bytes)).layers.length}`), 'sha256:x') });
+    expect(seen).toEqual([expect.stringMatching(/^tk\/app:sha256-[0-9a-f]{64}\.sig 1$/)]);
   });
 
   it('says when the image is not in the registry', async () => {

@@ -7,8 +7,8 @@
 //     (simplesigning.ts), and sign its bytes with ECDSA P-256/SHA-256
 //     (WebCrypto; ecdsa.ts turns r‖s into the DER cosign writes);
 //  3. add it as a layer to the signature manifest at `sha256-HEX.sig`, after
-//     the signatures already there (cosign appends too), and upload the
-//     payload, the config and the manifest (upload.ts, or the uploader given).
+//     the signatures already there (cosign appends too), and push the
+//     payload, the config and the manifest (push.ts, or the uploader given).
 // Spec: sigstore/cosign specs/SIGNATURE_SPEC.md.
 
 import { base64 } from '../lib/base64.js';
@@ -19,15 +19,20 @@ import { checkManifest, parseJson, type Descriptor } from './media.js';
 import { formatReference, manifestReference, type Reference } from './reference.js';
 import { RegistryError, type RegistryClient } from './registry.js';
 import { simpleSigningPayload } from './simplesigning.js';
-import { uploadArtifact, type Artifact } from './upload.js';
+import { pushManifest } from './push.js';
+import { memoryBlobs, type BlobSource } from './upload.js';
 
 export interface SignOptions {
   registry: RegistryClient;
   sha256: Sha256Factory;
   /** A P-256 private key (keys.ts importPrivateKey). */
   key: CryptoKey;
-  /** How the signature manifest and its blobs go up (default upload.ts). */
-  upload?: (client: RegistryClient, a: Artifact, sha256: Sha256Factory, signal?: AbortSignal) => Promise<string>;
+  /**
+   * How the signature manifest goes up to `dest` (REGISTRY/REPO:sha256-HEX.sig)
+   * with the blobs it names (those of earlier signatures are in the
+   * repository already); resolves to its digest. Default: push.ts pushManifest.
+   */
+  upload?: (dest: Reference, manifest: { bytes: Uint8Array; mediaType: string }, blobs: BlobSource) => Promise<string>;
   signal?: AbortSignal;
 }
 
@@ -66,14 +71,9 @@ export async function signImage(ref: Reference, opts: SignOptions): Promise<Sign
   // 3. After the signatures already there, then up it goes.
   const layers = [...(await existingLayers(registry, ref, tag, signal)), layer];
   const { config, manifest } = await signatureManifest(layers, (b) => digestOf(b, sha256));
-  const upload = opts.upload ?? uploadArtifact;
-  const manifestDigest = await upload(registry, {
-    registry: ref.registry,
-    repository: ref.repository,
-    tag,
-    blobs: [{ digest: layer.digest, bytes: payload }, { digest: config.descriptor.digest, bytes: config.bytes }],
-    manifest,
-  }, sha256, signal);
+  const upload = opts.upload ?? (async (dest, m, blobs) => (await pushManifest(dest, m, blobs, { registry, sha256, signal })).digest);
+  const dest: Reference = { registry: ref.registry, repository: ref.repository, tag };
+  const manifestDigest = await upload(dest, manifest, memoryBlobs([[layer.digest, payload], [config.descriptor.digest, config.bytes]]));
   return { digest: top.digest, signatureReference: `${repo}:${tag}`, signatureManifestDigest: manifestDigest, payload, signature, count: layers.length };
 }
 

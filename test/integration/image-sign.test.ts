@@ -166,7 +166,7 @@ describe('tabkernel image sign', () => {
       expect(secure.tokenRequests.some((q) => decodeURIComponent(q.url).includes('scope=repository:tk/app:pull,push'))).toBe(true);
       const anonymous = await tabkernelAsync(['image', 'sign', '--key', keys.pkcs8, `${secure.host}/tk/app:1`], { REGISTRY_AUTH_FILE: path.join(dir, 'none.json') });
       expect(anonymous.status).toBe(1);
-      expect(anonymous.err).toMatch(/^tabkernel: 127\.0\.0\.1:\d+: credentials or token refused \(401 for GET \/v2\/tk\/app\/manifests\/1\)\n$/);
+      expect(anonymous.err).toMatch(/^tabkernel: 127\.0\.0\.1:\d+: denied: anonymous access \(no credentials for it were found in the auth files\) is not granted repository:tk\/app:pull \(401 for GET \/v2\/tk\/app\/manifests\/1\)\n$/);
     } finally {
       await secure.stop();
     }

@@ -1,12 +1,13 @@
-// The CLI's images: `tabkernel image pull|ls|rm|inspect|sign|policy`, and
-// what `tabkernel run REF` needs before the kernel starts — the image pulled
-// if the store lacks it (progress on stderr: a bar per layer on a terminal, a
-// line per layer otherwise) and admitted by the policy (policy.ts), then the
-// container's command from its config. What the progress, `image ls` and
-// `image inspect` look like is image/progress.ts's and image/listing.ts's,
-// which the shell's /bin/image shows too. `image sign` writes a cosign
-// signature (image/sign.ts) with a key file (image/keys.ts; the passphrase
-// of a cosign key from passphrase.ts).
+// The CLI's images: `tabkernel image pull|push|ls|rm|inspect|sign|policy`,
+// and what `tabkernel run REF` needs before the kernel starts — the image
+// pulled if the store lacks it (progress on stderr: a bar per layer on a
+// terminal, a line per layer otherwise) and admitted by the policy
+// (policy.ts), then the container's command from its config. A push shows its
+// blobs the same way (image/push.ts does the work). What the progress,
+// `image ls` and `image inspect` look like is image/progress.ts's and
+// image/listing.ts's, which the shell's /bin/image shows too. `image sign`
+// writes a cosign signature (image/sign.ts) with a key file (image/keys.ts;
+// the passphrase of a cosign key from passphrase.ts).
 // The store is the cache directory (blobstore.ts); the registry client finds
 // credentials in the user's auth files (credentials.ts).
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import { renderImage, renderImageList } from '../../image/listing.js';
 import { ProgressText, PullMeter } from '../../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { importPrivateKey } from '../../image/keys.js';
+import type { PushResult } from '../../image/push.js';
 import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
@@ -28,6 +30,7 @@ import { loadPolicy } from './policy.js';
 import { nodeRegistry, nodeSha256 } from './registry.js';
 
 export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
+       tabkernel image push [--insecure] SRC [DEST]
        tabkernel image ls
        tabkernel image rm REF...
        tabkernel image inspect REF
@@ -39,6 +42,8 @@ export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
         or a cosign key: its passphrase from COSIGN_PASSWORD or asked on the terminal)
   policy: the policy images are pulled and run under ($TABKERNEL_POLICY, ~/.config/containers/policy.json,
         /etc/containers/policy.json; tabkernel-capabilities.json beside it; docs/POLICY.md)
+  push: SRC is an image of the store (as image ls names it); DEST defaults to SRC;
+        --insecure: plain HTTP to DEST's registry (loopback registries always get it)
 `;
 
 /** The policy in force, read once per CLI run (an invalid file is an error at first use). */
@@ -56,10 +61,10 @@ function say(line: string): void {
   fs.writeSync(2, line.endsWith('\n') ? line : line + '\n');
 }
 
-/** Layer progress on stderr: a bar per layer, redrawn in place, on a terminal; a line per layer otherwise. */
-function progressPrinter(): { layer: (p: LayerProgress) => void; finish: () => void } {
+/** Layer progress on stderr: a bar per layer (or blob), redrawn in place, on a terminal; a line per layer otherwise. */
+function progressPrinter(noun: 'layer' | 'blob' = 'layer'): { layer: (p: LayerProgress) => void; finish: () => void } {
   const meter = new PullMeter(() => performance.now());
-  const text = new ProgressText(process.stderr.isTTY === true);
+  const text = new ProgressText(process.stderr.isTTY === true, noun);
   const write = (s: string): void => void (s && fs.writeSync(2, s));
   return {
     layer: (p) => {
@@ -84,6 +89,8 @@ interface PullFlags {
   insecure: string[];
   /** image sign: the private key file. */
   key?: string;
+  /** push --insecure: plain HTTP to the destination's registry. */
+  insecureDest?: boolean;
 }
 
 /** The image `ref`, pulled first unless the store holds it whole and the policy lets it run from there. */
@@ -114,7 +121,8 @@ export async function imageMain(argv: string[]): Promise<number> {
   const refs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--insecure' && i + 1 < rest.length) flags.insecure.push(rest[++i]);
+    if (sub === 'push' && a === '--insecure') flags.insecureDest = true;
+    else if (a === '--insecure' && i + 1 < rest.length) flags.insecure.push(rest[++i]);
     else if (a.startsWith('--insecure=')) flags.insecure.push(a.slice('--insecure='.length));
     else if (a === '--key' && i + 1 < rest.length) flags.key = rest[++i];
     else if (a.startsWith('--key=')) flags.key = a.slice('--key='.length);
@@ -130,6 +138,10 @@ export async function imageMain(argv: string[]): Promise<number> {
         const img = await fetchShowing(images, refs[0], true);
         say(`${img.reference}: ${img.manifestDigest}`);
         return 0;
+      }
+      case 'push': {
+        if (refs.length < 1 || refs.length > 2) return usage('image push wants SRC and at most one DEST');
+        return await pushShowing(refs[0], refs[1], flags);
       }
       case 'ls': {
         if (refs.length !== 0) return usage('image ls takes no REF');
@@ -193,6 +205,24 @@ async function sign(refText: string, keyFile: string, insecure: string[]): Promi
   const signed = await signImage(ref, { registry: nodeRegistry({ insecure }), sha256: nodeSha256, key });
   const n = signed.count === 1 ? '1 signature' : `${signed.count} signatures`;
   fs.writeSync(1, `${formatReference(ref)}: signed ${signed.digest}\n${signed.signatureReference}: ${signed.signatureManifestDigest} (${n})\n`);
+  return 0;
+}
+
+/** `image push SRC [DEST]` with its progress on stderr; the exit status. */
+async function pushShowing(src: string, dest: string | undefined, flags: PullFlags): Promise<number> {
+  const to = parseReference(dest ?? src);
+  if (to instanceof Error) throw to;
+  const images = nodeImageService(flags.insecureDest ? [...flags.insecure, to.registry] : flags.insecure);
+  say(`pushing ${formatReferenceText(src)}${dest === undefined ? '' : ` to ${formatReference(to)}`}`);
+  const progress = progressPrinter('blob');
+  let pushed: PushResult;
+  try {
+    pushed = await images.push(src, dest, progress.layer);
+  } finally {
+    progress.finish();
+  }
+  const count = (o: string): number => pushed.blobs.filter((b) => b.outcome === o).length;
+  say(`${pushed.reference}: ${pushed.digest} (${pushed.size} bytes; blobs: ${count('pushed')} pushed, ${count('mounted')} mounted, ${count('exists')} already there)`);
   return 0;
 }
 

@@ -16,8 +16,35 @@ export const nodeSha256: Sha256Factory = async (): Promise<Sha256> => {
   };
 };
 
-/** Node's fetch, which hands a redirect over as it is when asked to ('manual'). */
-export const nodeFetch: Fetch = (url, init) => fetch(url, init);
+/**
+ * Node's fetch, which hands a redirect over as it is when asked to ('manual').
+ * A push's body goes as a stream of its one array with its Content-Length:
+ * given the array itself, undici copies it first (the Fetch standard's
+ * "extract a body"), and for a push that is every byte once more, allocated
+ * anew — in alternating runs of 40 PATCHes of 8 MiB to a local server, 541–784
+ * ms of CPU as arrays against 322–392 as streams, most of the difference the
+ * garbage collector's. Its TypeError says only "fetch failed", with the reason
+ * as its cause: the error says where it could not go and why (still a
+ * TypeError, as fetch's are).
+ */
+export const nodeFetch: Fetch = async (url, init) => {
+  try {
+    if (init.body === undefined) return await fetch(url, init);
+    const bytes = init.body;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        if (bytes.length > 0) c.enqueue(bytes);
+        c.close();
+      },
+    });
+    const headers = { ...init.headers, 'content-length': String(bytes.length) };
+    return await fetch(url, { ...init, headers, body, duplex: 'half' } as RequestInit);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new TypeError(`cannot reach ${new URL(url).origin} (${cause?.code ?? cause?.message ?? e.message})`, { cause: e });
+  }
+};
 
 export interface NodeRegistryOptions {
   /** Registries that may be reached over plain HTTP (loopback always may). */
