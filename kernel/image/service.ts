@@ -4,6 +4,7 @@
 // is not fetched again), inspect, list, remove — and where a container's
 // layers come from (LayerSource, for image/rootfs.ts). Node builds it on a
 // directory store (kernel/host/node), the browser on IndexedDB.
+import { MemoryBuildCache, type BuildCache } from './buildcache.js';
 import type { Inflater } from './compression.js';
 import type { Sha256Factory } from './digest.js';
 import { cachedImage, ensureImage, pull, type ImageDescription, type LayerProgress } from './pull.js';
@@ -23,20 +24,28 @@ export class ImageService {
   /** Where containers' layers come from: this store, and the host's gzip. */
   readonly layers: LayerSource;
   private opened: Promise<BlobStore> | null = null;
+  private cacheOpened: Promise<BuildCache> | null = null;
 
   /** `openStore` runs on first use (a CLI run that uses no image creates no cache directory). */
   constructor(
     private readonly openStore: () => Promise<BlobStore>,
     /** The client for a registry host (the page picks direct or its proxy per host). */
     private readonly registry: RegistryClient | ((host: string) => Promise<RegistryClient>),
-    private readonly sha256: Sha256Factory,
+    /** The host's incremental SHA-256 (builds hash their layers with it too). */
+    readonly sha256: Sha256Factory,
     inflate?: Inflater,
+    /** The build cache's index (image/buildcache.ts), beside the store; absent: one in memory. */
+    private readonly openBuildCache: () => Promise<BuildCache> = async () => new MemoryBuildCache(),
   ) {
     this.layers = storeLayerSource(() => this.store(), inflate);
   }
 
   store(): Promise<BlobStore> {
     return (this.opened ??= this.openStore());
+  }
+
+  buildCache(): Promise<BuildCache> {
+    return (this.cacheOpened ??= this.openBuildCache());
   }
 
   /** `ref` pulled from its registry (`always`), or from the store if it holds it whole. */

@@ -16,6 +16,8 @@ import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
 import { DirBlobStore, defaultCacheDir } from './blobstore.js';
+import { buildMain } from './build.js';
+import { FileBuildCache } from './buildcache.js';
 import { nodeInflate } from './inflate.js';
 import { nodeRegistry, nodeSha256 } from './registry.js';
 
@@ -23,13 +25,16 @@ export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
        tabkernel image ls
        tabkernel image rm REF...
        tabkernel image inspect REF
+       tabkernel image build [--insecure HOST]... [-t REF] [-f DOCKERFILE] [--build-arg NAME[=VALUE]]...
+                             [--target STAGE] [--output oci:DIR] [--no-cache] CONTEXT
   REF: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST] (Docker's grammar; no host: docker.io)
-  images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel)
+  images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel),
+  the build cache's index beside them (build-cache.json); SOURCE_DATE_EPOCH (default 0) dates builds
 `;
 
 /** The images of this user: the cache directory's store, the registries their auth files open. */
 export function nodeImageService(insecure: readonly string[] = [], dir = defaultCacheDir()): ImageService {
-  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate);
+  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate, () => FileBuildCache.open(dir));
 }
 
 function say(line: string): void {
@@ -88,6 +93,17 @@ function formatReferenceText(ref: string): string {
 /** `tabkernel image …`; resolves to the exit status. */
 export async function imageMain(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'build') {
+    // --insecure is the CLI's (for a FROM pulled over plain HTTP); the rest is the build's.
+    const insecure: string[] = [];
+    const buildArgv: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '--insecure' && i + 1 < rest.length) insecure.push(rest[++i]);
+      else if (rest[i].startsWith('--insecure=')) insecure.push(rest[i].slice('--insecure='.length));
+      else buildArgv.push(rest[i]);
+    }
+    return buildMain(buildArgv, insecure);
+  }
   const flags: PullFlags = { insecure: [] };
   const refs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
