@@ -55,6 +55,7 @@ host.images = new ImageService(
   async (registry) => pageRegistry(await chooseRoute(registry), scope.location.origin),
   browserSha256,
   browserInflate,
+  async () => (await puller.openStore()).buildCache(),
 );
 const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
 // The guests' home directory, on the root file system as on any Unix.
