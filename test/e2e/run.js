@@ -23,6 +23,7 @@ import './cases/programs.js';
 import './cases/workers.js';
 import './cases/images.js';
 import './cases/persist.js';
+import './cases/build.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');
