@@ -168,7 +168,6 @@ class Build {
   private readonly globals = new Map<string, string | undefined>();
   private readonly used = new Set<string>(['SOURCE_DATE_EPOCH']);
   private readonly built = new Map<number, Promise<Built>>();
-  private readonly building = new Set<number>();
   private ignore = DockerIgnore.none();
   private readonly epoch: number;
   private readonly cancel: Cancel;
@@ -271,12 +270,13 @@ class Build {
     return /^\d+$/.test(ref) ? this.stages[Number(ref)] : undefined;
   }
 
-  /** Stage `index`, built once however many stages use it. */
+  /**
+   * Stage `index`, built once however many stages use it. A stage uses only
+   * earlier ones (FROM, COPY --from), so there is no cycle to wait on.
+   */
   private stage(index: number): Promise<Built> {
     let b = this.built.get(index);
     if (!b) {
-      if (this.building.has(index)) throw new BuildError(`stage ${this.stages[index].name ?? index} depends on itself`);
-      this.building.add(index);
       b = this.buildStage(this.stages[index]);
       this.built.set(index, b);
     }
@@ -493,7 +493,7 @@ class Build {
     let layers: Descriptor[];
     let name: string;
     if (stage) {
-      if (stage.index === s.stage.index) throw this.error(ins, `--from=${fromRef}: a stage cannot copy from itself`);
+      if (stage.index >= s.stage.index) throw this.error(ins, `--from=${fromRef}: a stage copies only from an earlier stage`);
       layers = (await this.stage(stage.index)).image.layers;
       name = `stage ${fromRef}`;
     } else {

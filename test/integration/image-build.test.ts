@@ -270,4 +270,19 @@ describe('the shell\'s image build', () => {
     const ctx = context('same', { 'bin/sh': bin('sh'), 'bin/cat': bin('cat'), 'hello.txt': 'hello from the context\n', Dockerfile: DOCKERFILE });
     expect(build(['-t', 'x', ctx], { cache: path.join(dir, 'host-cache') }).digest).toBe(m![1]);
   });
+
+  it('stops when its caller ends: the RUN in progress is killed with it', () => {
+    const script = [
+      'mkdir -p /tmp/c/bin && cp /bin/sh /bin/sleep /tmp/c/bin/',
+      'printf "FROM scratch\\nCOPY bin/ /bin/\\nRUN sleep 1000\\n" > /tmp/c/Dockerfile',
+      'image build /tmp/c 2>/tmp/log &',
+      // The RUN's sleep is a process of this kernel: ps lists it.
+      "until ps | grep -q ' sleep$'; do :; done",
+      'kill $!; wait $!; echo status=$?',
+      "while ps | grep -q ' sleep$'; do :; done; echo no sleep left",
+      'grep -c "RUN sleep 1000" /tmp/log',
+    ].join('\n');
+    const r = run('sh', ['-c', script], { hostEnv: { ...process.env, TABKERNEL_CACHE: path.join(dir, 'cancel-cache') }, timeout: 60_000 });
+    expect(r.stdout).toBe('status=143\nno sleep left\n1\n');
+  });
 });
