@@ -30,29 +30,22 @@ import type { Overlay } from '../fs/overlay.js';
 import type { HostStream } from '../hostapi.js';
 import { chainId, stepKey } from './buildcache.js';
 import { applyCopy, CopyError, hashItems, planCopy, type CopySource } from './buildcopy.js';
-import {
-  addHistory, baseImage, configJson, copyImage, envValue, manifestJson, scratchImage, setEnv, type StageImage,
-} from './buildconfig.js';
+import { addHistory, baseImage, configInstruction, copyImage, envValue, scratchImage, type StageImage } from './buildconfig.js';
+import { exportImage } from './buildexport.js';
+import { BuildError } from './builderror.js';
 import { BuildProgress, type BuildOutput, type Vertex } from './buildlog.js';
 import { chownOf } from './buildowner.js';
+import { Stages, type Stage } from './buildstages.js';
 import type { ContainerCommand } from './config.js';
 import type { Containers } from './containers.js';
-import { digestOf } from './digest.js';
 import { DockerIgnore, cleanPath } from './dockerignore.js';
-import { DockerfileError, parseDockerfile, type Command, type Instruction } from './dockerfile.js';
+import { DockerfileError, parseDockerfile, type Instruction } from './dockerfile.js';
 import { layerBlob } from './layerblob.js';
 import { layerEntries, type Owner } from './layerdiff.js';
-import { MediaType, type Descriptor } from './media.js';
-import { writeLayout } from './ocilayout.js';
-import { formatReference, parseReference } from './reference.js';
+import type { Descriptor } from './media.js';
 import type { ImageService } from './service.js';
-import { putBytes, putVerified } from './store.js';
+import { putVerified } from './store.js';
 import { SubstitutionError, expand, type Variables } from './substitute.js';
-
-/** A build that failed: the message names the step (and the Dockerfile's line) and why. */
-export class BuildError extends Error {
-  override name = 'BuildError';
-}
 
 /** A build's cancellation: the caller went away. */
 export class Cancel {
@@ -127,16 +120,6 @@ export class Builder {
   }
 }
 
-/** A stage of the Dockerfile. */
-interface Stage {
-  index: number;
-  name?: string;
-  from: Extract<Instruction, { kind: 'FROM' }>;
-  body: Instruction[];
-  /** FROM, COPY, ADD and RUN: the steps its progress counts. */
-  steps: number;
-}
-
 /** A stage as it is being built. */
 interface StageState {
   stage: Stage;
@@ -156,16 +139,9 @@ interface Built {
   owners: Map<string, Owner>;
 }
 
-/** The platform arguments BuildKit predefines, for tabkernel's one platform. */
-const PLATFORM_ARGS = new Map([
-  ['TARGETPLATFORM', 'wasi/wasm'], ['TARGETOS', 'wasi'], ['TARGETARCH', 'wasm'], ['TARGETVARIANT', ''],
-  ['BUILDPLATFORM', 'wasi/wasm'], ['BUILDOS', 'wasi'], ['BUILDARCH', 'wasm'], ['BUILDVARIANT', ''],
-]);
-
 class Build {
-  private stages: Stage[] = [];
+  private stages!: Stages;
   private escape = '\\';
-  private readonly globals = new Map<string, string | undefined>();
   private readonly used = new Set<string>(['SOURCE_DATE_EPOCH']);
   private readonly built = new Map<number, Promise<Built>>();
   private ignore = DockerIgnore.none();
@@ -189,7 +165,7 @@ class Build {
     await this.internal(`load build definition from ${this.req.dockerfileName}`, () => this.parse());
     await this.internal('load .dockerignore', () => this.loadIgnore());
     // 2. The target stage, and what it uses.
-    const target = this.targetStage();
+    const target = this.stages.target(this.req.target);
     const built = await this.stage(target.index);
     const unused = [...this.req.buildArgs.keys()].filter((k) => !this.used.has(k));
     if (unused.length > 0) this.progress.say(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed`);
@@ -210,32 +186,9 @@ class Build {
   }
 
   private parse(): void {
-    const file = this.req.dockerfileName;
-    const df = parseDockerfile(this.req.dockerfile, file);
+    const df = parseDockerfile(this.req.dockerfile, this.req.dockerfileName);
     this.escape = df.escape;
-    let current: Stage | null = null;
-    for (const ins of df.instructions) {
-      if (ins.kind === 'FROM') {
-        current = { index: this.stages.length, name: ins.as, from: ins, body: [], steps: 1 };
-        if (ins.as && this.stages.some((s) => s.name === ins.as)) throw new DockerfileError(ins.line, `FROM: the stage name ${ins.as} is used twice`, file);
-        this.stages.push(current);
-      } else if (!current) {
-        if (ins.kind !== 'ARG') throw new DockerfileError(ins.line, `${ins.kind} before the first FROM (only ARG may come first)`, file);
-        for (const a of ins.args) {
-          const given = this.req.buildArgs.get(a.name);
-          if (given !== undefined) this.used.add(a.name);
-          this.globals.set(a.name, given ?? (a.value === undefined ? undefined : this.substitute(ins, a.value, (n) => this.global(n))));
-        }
-      } else {
-        current.body.push(ins);
-        if (ins.kind === 'COPY' || ins.kind === 'ADD' || ins.kind === 'RUN') current.steps++;
-      }
-    }
-    if (this.stages.length === 0) throw new DockerfileError(1, 'no FROM instruction: a Dockerfile needs at least one stage', file);
-  }
-
-  private global(name: string): string | undefined {
-    return this.globals.has(name) ? this.globals.get(name) : PLATFORM_ARGS.get(name);
+    this.stages = new Stages(df, this.req.dockerfileName, this.req.buildArgs, this.used, (ins, word, vars) => this.substitute(ins, word, vars));
   }
 
   private async loadIgnore(): Promise<void> {
@@ -255,21 +208,6 @@ class Build {
     this.ignore = DockerIgnore.parse(text);
   }
 
-  private targetStage(): Stage {
-    const t = this.req.target;
-    if (t === undefined) return this.stages[this.stages.length - 1];
-    const s = this.stages.find((st) => st.name === t.toLowerCase());
-    if (!s) throw new BuildError(`--target ${t}: no stage of that name (the stages: ${this.stages.map((st) => st.name ?? st.index).join(', ')})`);
-    return s;
-  }
-
-  /** The stage named (or numbered) `ref`, or undefined. */
-  private stageNamed(ref: string): Stage | undefined {
-    const byName = this.stages.find((s) => s.name === ref.toLowerCase());
-    if (byName) return byName;
-    return /^\d+$/.test(ref) ? this.stages[Number(ref)] : undefined;
-  }
-
   /**
    * Stage `index`, built once however many stages use it. A stage uses only
    * earlier ones (FROM, COPY --from), so there is no cycle to wait on.
@@ -277,7 +215,7 @@ class Build {
   private stage(index: number): Promise<Built> {
     let b = this.built.get(index);
     if (!b) {
-      b = this.buildStage(this.stages[index]);
+      b = this.buildStage(this.stages.list[index]);
       this.built.set(index, b);
     }
     return b;
@@ -297,21 +235,20 @@ class Build {
 
   /** The `[stage k/n]` of the stage's next step. */
   private stepLabel(s: StageState): string {
-    const name = this.stages.length > 1 ? `${s.stage.name ?? `stage-${s.stage.index}`} ` : '';
-    return `[${name}${s.step++}/${s.stage.steps}]`;
+    return `[${this.stages.label(s.stage)}${s.step++}/${s.stage.steps}]`;
   }
 
   private async from(s: StageState): Promise<void> {
     const ins = s.stage.from;
     const platform = ins.flags.get('platform');
     if (platform !== undefined) {
-      const p = this.substitute(ins, platform, (n) => this.global(n));
+      const p = this.substitute(ins, platform, (n) => this.stages.global(n));
       if (!/^wasi(p1)?\/wasm(32)?$/.test(p)) throw this.error(ins, `FROM --platform=${p}: tabkernel builds for wasi/wasm only`);
     }
-    const image = this.substitute(ins, ins.image, (n) => this.global(n));
+    const image = this.substitute(ins, ins.image, (n) => this.stages.global(n));
     const v = this.progress.vertex(`${this.stepLabel(s)} FROM ${image}`);
     try {
-      const earlier = this.stageNamed(image);
+      const earlier = this.stages.named(image);
       if (image === 'scratch') {
         s.image = scratchImage();
       } else if (earlier && earlier.index < s.stage.index && !/^\d+$/.test(image)) {
@@ -349,50 +286,13 @@ class Build {
         for (const a of ins.args) {
           const given = this.req.buildArgs.get(a.name);
           if (given !== undefined) this.used.add(a.name);
-          const value = given ?? (a.value !== undefined ? this.substitute(ins, a.value, vars) : this.global(a.name));
+          const value = given ?? (a.value !== undefined ? this.substitute(ins, a.value, vars) : this.stages.global(a.name));
           s.args.set(a.name, value);
         }
         return;
-      case 'ENV': case 'LABEL': {
-        // Every pair is substituted with the values from before the instruction.
-        const pairs = ins.pairs.map(([k, v]) => [this.substitute(ins, k, vars), this.substitute(ins, v, vars)]);
-        for (const [k, v] of pairs) {
-          if (ins.kind === 'ENV') setEnv(s.image.config, k, v);
-          else s.image.config.Labels = { ...(s.image.config.Labels ?? {}), [k]: v };
-        }
-        addHistory(s.image, this.epoch, `${ins.kind} ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`, false);
+      case 'ENV': case 'LABEL': case 'WORKDIR': case 'USER': case 'EXPOSE': case 'CMD': case 'ENTRYPOINT':
+        s.cmdSet = configInstruction(s.image, ins, (word) => this.substitute(ins, word, vars), (why) => this.error(ins, why), this.epoch, s.cmdSet);
         return;
-      }
-      case 'WORKDIR': {
-        const dir = this.substitute(ins, ins.value, vars);
-        const base = s.image.config.WorkingDir || '/';
-        s.image.config.WorkingDir = '/' + cleanPath(dir.startsWith('/') ? dir : `${base}/${dir}`);
-        addHistory(s.image, this.epoch, `WORKDIR ${s.image.config.WorkingDir}`, false);
-        return;
-      }
-      case 'USER':
-        s.image.config.User = this.substitute(ins, ins.value, vars);
-        addHistory(s.image, this.epoch, `USER ${s.image.config.User}`, false);
-        return;
-      case 'EXPOSE': {
-        const ports = ins.ports.flatMap((p) => exposed(this.substitute(ins, p, vars), (why) => this.error(ins, why)));
-        s.image.config.ExposedPorts = { ...(s.image.config.ExposedPorts ?? {}) };
-        for (const p of ports) s.image.config.ExposedPorts[p] = {};
-        addHistory(s.image, this.epoch, `EXPOSE ${ports.join(' ')}`, false);
-        return;
-      }
-      case 'CMD': case 'ENTRYPOINT': {
-        const argv = 'exec' in ins.command ? ins.command.exec : ['/bin/sh', '-c', ins.command.shell];
-        if (ins.kind === 'CMD') {
-          s.image.config.Cmd = argv;
-          s.cmdSet = true;
-        } else {
-          s.image.config.Entrypoint = argv;
-          if (!s.cmdSet) s.image.config.Cmd = null; // a base image's CMD does not outlive a new ENTRYPOINT
-        }
-        addHistory(s.image, this.epoch, `${ins.kind} ${JSON.stringify(argv)}`, false);
-        return;
-      }
       case 'RUN': return this.runStep(s, ins);
       default: return this.copyStep(s, ins);
     }
@@ -418,7 +318,7 @@ class Build {
 
   // ---- steps that make layers -----------------------------------------------------
 
-  private async runStep(s: StageState, ins: Extract<Instruction, { command: Command }>): Promise<void> {
+  private async runStep(s: StageState, ins: Extract<Instruction, { kind: 'RUN' }>): Promise<void> {
     const argv = 'exec' in ins.command ? ins.command.exec : ['/bin/sh', '-c', ins.command.shell];
     if (argv.length === 0) throw this.error(ins, 'an empty exec form');
     const label = this.stepLabel(s);
@@ -489,7 +389,7 @@ class Build {
   /** Where a COPY's sources are: the context, a stage's root, or an image's. */
   private async copySource(s: StageState, ins: Instruction, fromRef: string | undefined, v: Vertex): Promise<CopySource> {
     if (fromRef === undefined) return { root: this.req.context, ignore: this.ignore, name: 'the build context' };
-    const stage = this.stageNamed(fromRef);
+    const stage = this.stages.named(fromRef);
     let layers: Descriptor[];
     let name: string;
     if (stage) {
@@ -560,29 +460,9 @@ class Build {
 
   private async export(image: StageImage): Promise<BuildResult> {
     const v = this.progress.vertex('exporting to image');
-    const { sha256 } = this.images;
-    const store = await this.images.store();
-    const configBytes = configJson(image, this.epoch);
-    const config: Descriptor = { mediaType: MediaType.OCI_CONFIG, digest: await digestOf(configBytes, sha256), size: configBytes.length };
-    const manifestBytes = manifestJson(config, image.layers);
-    const manifest: Descriptor = { mediaType: MediaType.OCI_MANIFEST, digest: await digestOf(manifestBytes, sha256), size: manifestBytes.length };
-    for (const [d, bytes] of [[config, configBytes], [manifest, manifestBytes]] as const) {
-      if (!(await store.has(d.digest))) await putBytes(store, sha256, d, bytes);
-    }
-    v.line(`exporting config ${config.digest} done`);
-    v.line(`exporting manifest ${manifest.digest} done`);
-    let reference: string | undefined;
-    const tag = this.req.tag === undefined ? undefined : canonicalTag(this.req.tag);
-    if (this.req.output) {
-      await writeLayout(this.req.output.dir, store, manifest, [config.digest, ...image.layers.map((l) => l.digest)], tag);
-      v.line(`exporting to OCI layout ${this.req.output.name} done`);
-    } else if (tag) {
-      await store.setRef(tag.name, manifest);
-      reference = tag.name;
-      v.line(`naming to ${tag.name} done`);
-    }
+    const r = await exportImage(this.images, image, this.epoch, { tag: this.req.tag, output: this.req.output }, (line) => v.line(line));
     v.done();
-    return { reference, manifestDigest: manifest.digest, configDigest: config.digest, layers: image.layers.length, ...this.stats };
+    return { ...r, layers: image.layers.length, ...this.stats };
   }
 }
 
@@ -591,26 +471,6 @@ function sourceDateEpoch(text: string | undefined): number {
   if (text === undefined || text === '') return 0;
   if (!/^\d+$/.test(text)) throw new BuildError(`SOURCE_DATE_EPOCH=${text}: not a whole number of seconds`);
   return Number(text);
-}
-
-/** -t REF as the store names it, and its tag (for an OCI layout's ref.name). */
-function canonicalTag(ref: string): { name: string; tag: string } {
-  const r = parseReference(ref);
-  if (r instanceof Error) throw new BuildError(`-t ${ref}: ${r.message}`);
-  return { name: formatReference(r), tag: r.tag ?? 'latest' };
-}
-
-/** EXPOSE's ports as the config keys them: `80/tcp`; a range is every port in it. */
-function exposed(word: string, fail: (why: string) => Error): string[] {
-  const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(word);
-  if (!m) throw fail(`${JSON.stringify(word)} is not PORT[/tcp|udp|sctp] or a range`);
-  const lo = Number(m[1]);
-  const hi = m[2] === undefined ? lo : Number(m[2]);
-  if (lo < 1 || hi > 65535 || hi < lo) throw fail(`${JSON.stringify(word)}: ports are 1 to 65535`);
-  const proto = (m[3] ?? 'tcp').toLowerCase();
-  const out: string[] = [];
-  for (let p = lo; p <= hi; p++) out.push(`${p}/${proto}`);
-  return out;
 }
 
 /** Make `path` (absolute) and its parents in `root` where missing (WORKDIR's directory). */

@@ -1,12 +1,14 @@
 // The image a build stage makes, as it grows: its layers (the base image's,
 // then one per COPY, ADD and RUN), their diff_ids, the container config the
-// instructions set (Env, Entrypoint, Cmd, WorkingDir, User, ExposedPorts,
-// Labels) and the history; and at the end its config and manifest as JSON
+// instructions set (ENV, LABEL, WORKDIR, USER, EXPOSE, CMD and ENTRYPOINT:
+// configInstruction) and the history; and at the end its config and manifest as JSON
 // written the same way every time — keys in a fixed order, maps sorted,
 // `created` from SOURCE_DATE_EPOCH — so that the same build gives the same
 // digests.
 // Spec: OCI image-spec config.md (properties, history, rootfs), manifest.md.
 import { DEFAULT_PATH } from '../abi/messages.js';
+import type { Instruction } from './dockerfile.js';
+import { cleanPath } from './dockerignore.js';
 import { BUILT } from './layerblob.js';
 import type { Descriptor, ImageConfig } from './media.js';
 import type { ImageDescription } from './pull.js';
@@ -88,6 +90,76 @@ export function setEnv(c: ContainerConfig, name: string, value: string): void {
   if (i >= 0) env[i] = `${name}=${value}`;
   else env.push(`${name}=${value}`);
   c.Env = env;
+}
+
+/** The instructions that change only the config (and the history). */
+export type ConfigInstruction = Extract<Instruction, { kind: 'ENV' | 'LABEL' | 'WORKDIR' | 'USER' | 'EXPOSE' | 'CMD' | 'ENTRYPOINT' }>;
+
+/**
+ * Apply `ins` to the stage's config, its words substituted by `sub` (ENV's
+ * and LABEL's pairs all with the values from before the instruction), and
+ * record it in the history as an empty layer. `cmdSet`: whether the stage set
+ * CMD itself (an ENTRYPOINT clears a base image's CMD, not the stage's);
+ * returns it as it is after `ins`. `fail` makes the error for a bad value.
+ */
+export function configInstruction(
+  s: StageImage, ins: ConfigInstruction, sub: (word: string) => string, fail: (why: string) => Error, epoch: number, cmdSet: boolean,
+): boolean {
+  const c = s.config;
+  let text: string;
+  switch (ins.kind) {
+    case 'ENV': case 'LABEL': {
+      const pairs = ins.pairs.map(([k, v]) => [sub(k), sub(v)]);
+      for (const [k, v] of pairs) {
+        if (ins.kind === 'ENV') setEnv(c, k, v);
+        else c.Labels = { ...(c.Labels ?? {}), [k]: v };
+      }
+      text = pairs.map(([k, v]) => `${k}=${v}`).join(' ');
+      break;
+    }
+    case 'WORKDIR': {
+      const dir = sub(ins.value);
+      c.WorkingDir = '/' + cleanPath(dir.startsWith('/') ? dir : `${c.WorkingDir || '/'}/${dir}`);
+      text = c.WorkingDir;
+      break;
+    }
+    case 'USER':
+      text = c.User = sub(ins.value);
+      break;
+    case 'EXPOSE': {
+      const ports = ins.ports.flatMap((p) => exposed(sub(p), fail));
+      c.ExposedPorts = { ...(c.ExposedPorts ?? {}) };
+      for (const p of ports) c.ExposedPorts[p] = {};
+      text = ports.join(' ');
+      break;
+    }
+    default: { // CMD, ENTRYPOINT
+      const argv = 'exec' in ins.command ? ins.command.exec : ['/bin/sh', '-c', ins.command.shell];
+      if (ins.kind === 'CMD') {
+        c.Cmd = argv;
+        cmdSet = true;
+      } else {
+        c.Entrypoint = argv;
+        if (!cmdSet) c.Cmd = null; // a base image's CMD does not outlive a new ENTRYPOINT
+      }
+      text = JSON.stringify(argv);
+    }
+  }
+  addHistory(s, epoch, `${ins.kind} ${text}`, false);
+  return cmdSet;
+}
+
+/** EXPOSE's ports as the config keys them: `80/tcp`; a range is every port in it. */
+function exposed(word: string, fail: (why: string) => Error): string[] {
+  const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(word);
+  if (!m) throw fail(`${JSON.stringify(word)} is not PORT[/tcp|udp|sctp] or a range`);
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo < 1 || hi > 65535 || hi < lo) throw fail(`${JSON.stringify(word)}: ports are 1 to 65535`);
+  const proto = (m[3] ?? 'tcp').toLowerCase();
+  const out: string[] = [];
+  for (let p = lo; p <= hi; p++) out.push(`${p}/${proto}`);
+  return out;
 }
 
 /** RFC 3339 in UTC, whole seconds, as Go writes it. */

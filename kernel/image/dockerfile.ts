@@ -44,7 +44,8 @@ export type Instruction =
   | (Base & { kind: 'FROM'; image: string; as?: string })
   | (Base & { kind: 'ARG'; args: Array<{ name: string; value?: string }> })
   | (Base & { kind: 'ENV' | 'LABEL'; pairs: Array<[string, string]> })
-  | (Base & { kind: 'RUN' | 'CMD' | 'ENTRYPOINT'; command: Command })
+  | (Base & { kind: 'RUN'; command: Command })
+  | (Base & { kind: 'CMD' | 'ENTRYPOINT'; command: Command })
   | (Base & { kind: 'COPY' | 'ADD'; sources: string[]; dest: string })
   | (Base & { kind: 'WORKDIR' | 'USER'; value: string })
   | (Base & { kind: 'EXPOSE'; ports: string[] });
@@ -151,7 +152,7 @@ function parseInstruction(line: number, text: string, escape: string, file: stri
     }
     case 'RUN': case 'CMD': case 'ENTRYPOINT': {
       if (rest === '') fail('needs a command');
-      return { ...base, kind: name, command: commandOf(rest) };
+      return { ...base, kind: name as 'RUN' | 'CMD' | 'ENTRYPOINT', command: commandOf(rest) } as Instruction;
     }
     case 'COPY': case 'ADD': {
       const list = jsonList(rest) ?? rest.split(/\s+/).filter((s) => s !== '');
