@@ -32,11 +32,11 @@ export class BuildProgress {
   }
 }
 
-const dec = new TextDecoder();
-
 export class Vertex {
   private readonly started: number;
   private partial = '';
+  /** A RUN's output may end a write inside a UTF-8 sequence: one decoder per vertex keeps the rest. */
+  private readonly dec = new TextDecoder();
 
   constructor(readonly n: number, title: string, private readonly out: BuildOutput, private readonly now: () => number) {
     this.started = now();
@@ -69,7 +69,7 @@ export class Vertex {
     return {
       isatty: false,
       write: (data) => {
-        const text = this.partial + dec.decode(data, { stream: true });
+        const text = this.partial + this.dec.decode(data, { stream: true });
         const lines = text.split('\n');
         this.partial = lines.pop() as string;
         if (lines.length > 0) out.write(lines.map((l) => `#${this.n} ${this.seconds().toFixed(3)} ${l}\n`).join(''));
