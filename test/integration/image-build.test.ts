@@ -4,10 +4,11 @@
 // tabkernel — twice and in a fresh cache to one digest, then with a changed
 // file (another digest, the earlier layer from the cache); the RUN's layer
 // read back with GNU tar (a whiteout), the image run; `--output oci:DIR` read
-// by skopeo and umoci; multi-stage builds, build arguments, a FROM pulled from
+// by skopeo and umoci (a replaced directory as an opaque one, which umoci
+// applies); multi-stage builds, build arguments, a FROM pulled from
 // a registry (Debian's docker-registry on loopback, the image made by umoci);
 // the failures; and the shell's `image build` in a kernel, which must give
-// the digest the CLI gives for the same context.
+// the digest the CLI gives for the same context, and stops when its caller ends.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -139,7 +140,8 @@ describe('tabkernel image build: the userland root image', () => {
     ]);
   });
 
-  it('runs: tabkernel run REF shows what the RUN made and not what it removed', () => {
+  it('runs: image ls lists it, tabkernel run REF shows what the RUN made and not what it removed', () => {
+    expect(tabkernel(['image', 'ls']).out).toMatch(/^localhost\/tk\/rootfs:1 +[0-9a-f]{12} +image +[\d.]+ MB$/m);
     expect(tabkernel(['run', ROOTFS_REF, 'cat', '/etc/motd'])).toMatchObject({ status: 0, out: 'Welcome to tabkernel (wasi).\n' });
     const r = tabkernel(['run', ROOTFS_REF, 'sh', '-c', 'test -e /bin/image || echo no image; pwd; echo $HOME; ls /etc']);
     expect(r).toMatchObject({ status: 0, out: 'no image\n/root\n/root\ngroup\nmotd\npasswd\n' });
@@ -182,22 +184,51 @@ describe('tabkernel image build: stages, arguments and failures', () => {
         'COPY tools/ /bin/',
         'ENV OUT=/out',
         'RUN mkdir -p $OUT && echo "built by $WHO" > $OUT/result && echo left behind > $OUT/junk',
+        'RUN ["/bin/sh", "-c", "echo exec form > /out/exec"]',
         '',
         'FROM $BASE',
         'COPY --from=builder /bin/sh /bin/cat /bin/ls /bin/',
         'COPY --from=builder ${OUT:-/out}/result /etc/',
+        'LABEL org.example.who="$WHO" org.example.stage=final',
+        'EXPOSE 8080 53/udp',
+        'USER 1000:1000',
         'CMD ["/bin/sh", "-c", "cat /etc/result; ls /"]',
       ].join('\n'),
     });
     const r = build(['-t', 'localhost/tk/multi:1', '--build-arg', 'WHO=the test', ctx]);
-    expect(r.err).toMatch(/\[builder 3\/3\] RUN mkdir -p \$OUT/);
+    expect(r.err).toMatch(/\[builder 3\/4\] RUN mkdir -p \$OUT/);
     expect(r.err).toMatch(/\[stage-1 3\/3\] COPY --from=builder \$\{OUT:-\/out\}\/result \/etc\//);
     expect(tabkernel(['run', 'localhost/tk/multi:1'])).toMatchObject({ status: 0, out: 'built by the test\nbin\ndev\netc\nproc\n' });
     expect(manifestOf('localhost/tk/multi:1').layers).toHaveLength(2);
+    // WHO is the builder's ARG, not this stage's: the label gets nothing.
+    const config = JSON.parse(tabkernel(['image', 'inspect', 'localhost/tk/multi:1']).out).config;
+    expect(config.config).toMatchObject({
+      User: '1000:1000', ExposedPorts: { '53/udp': {}, '8080/tcp': {} }, Labels: { 'org.example.stage': 'final', 'org.example.who': '' },
+      Cmd: ['/bin/sh', '-c', 'cat /etc/result; ls /'],
+    });
     // --target: that stage alone.
     const t = build(['-t', 'localhost/tk/multi:builder', '--target', 'builder', '--build-arg', 'WHO=the test', ctx]);
     expect(t.err).not.toMatch(/stage-1/);
-    expect(tabkernel(['run', 'localhost/tk/multi:builder', 'cat', '/out/result', '/out/junk']).out).toBe('built by the test\nleft behind\n');
+    expect(tabkernel(['run', 'localhost/tk/multi:builder', 'cat', '/out/result', '/out/junk', '/out/exec']).out).toBe('built by the test\nleft behind\nexec form\n');
+  });
+
+  it('writes a directory a RUN replaced as an opaque directory, which umoci applies', () => {
+    const ctx = context('opaque', {
+      ...TOOLS, 'tools/rm': bin('rm'), 'd/a': 'a\n', 'd/sub/b': 'b\n', 'keep/k': 'k\n',
+      Dockerfile: 'FROM scratch\nCOPY tools/ /bin/\nCOPY . /\nRUN rm -r /d && mkdir /d && echo only > /d/only && rm /keep/k\n',
+    });
+    const layout = path.join(dir, 'opaque-layout');
+    build(['-t', 'localhost/tk/opaque:1', '--output', `oci:${layout}`, ctx]);
+    const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(layout, 'blobs/sha256', index.manifests[0].digest.slice(7)), 'utf8'));
+    const last = path.join(layout, 'blobs/sha256', manifest.layers.at(-1).digest.slice(7));
+    const listing = spawnSync('tar', ['-tzf', last], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(listing).toEqual(['d/', 'd/.wh..wh..opq', 'd/only', 'keep/', 'keep/.wh.k']);
+    const rootfs = path.join(dir, 'opaque-rootfs');
+    const u = spawnSync('umoci', ['raw', 'unpack', '--rootless', '--image', `${layout}:1`, rootfs], { encoding: 'utf8' });
+    expect(u.status, u.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(rootfs, 'd'))).toEqual(['only']);
+    expect(fs.readdirSync(path.join(rootfs, 'keep'))).toEqual([]);
   });
 
   it('fails a RUN that exits non-zero with its step and status, its output shown, nothing tagged', () => {

@@ -53,6 +53,7 @@ test('image build: the terminal builds a context of the page to the digest the C
   assert.match(built, /^#\d+ \[4\/4\] RUN echo "made by RUN" > \/etc\/made\n#\d+ layer sha256:[0-9a-f]{64} [\d.]+MB\n#\d+ DONE [\d.]+s$/m);
   const digest = /^docker\.io\/library\/x:latest: (sha256:[0-9a-f]{64})$/m.exec(built)?.[1];
   assert.equal(digest, expected, `the page built ${digest}, the CLI ${expected}:\n${built}`);
+  assert.match(await command(page, 'image ls'), /^docker\.io\/library\/x:latest +[0-9a-f]{12} +image +[\d.]+ MB$/m);
   assert.equal(await command(page, 'image run x', RUN_TIMEOUT_MS), 'hello from the context\nmade by RUN\n');
   const again = await command(page, 'image build -t x ctx', RUN_TIMEOUT_MS);
   assert.equal((again.match(/^#\d+ CACHED$/gm) ?? []).length, 3, again);
