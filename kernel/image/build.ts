@@ -31,7 +31,7 @@ import type { HostStream } from '../hostapi.js';
 import { chainId, stepKey } from './buildcache.js';
 import { applyCopy, CopyError, hashItems, planCopy, type CopySource } from './buildcopy.js';
 import { addHistory, baseImage, configInstruction, copyImage, envValue, scratchImage, type StageImage } from './buildconfig.js';
-import { exportImage } from './buildexport.js';
+import { canonicalTag, exportImage } from './buildexport.js';
 import { BuildError } from './builderror.js';
 import { BuildProgress, type BuildOutput, type Vertex } from './buildlog.js';
 import { chownOf } from './buildowner.js';
@@ -161,6 +161,7 @@ class Build {
   }
 
   async run(): Promise<BuildResult> {
+    if (this.req.tag !== undefined) canonicalTag(this.req.tag); // a bad -t fails before anything is built
     // 1. The Dockerfile and the .dockerignore.
     await this.internal(`load build definition from ${this.req.dockerfileName}`, () => this.parse());
     await this.internal('load .dockerignore', () => this.loadIgnore());

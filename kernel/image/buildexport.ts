@@ -47,8 +47,8 @@ export async function exportImage(
   return { reference, manifestDigest: manifest.digest, configDigest: config.digest };
 }
 
-/** -t REF as the store names it, and its tag (an OCI layout's ref.name). */
-function canonicalTag(ref: string): { name: string; tag: string } {
+/** -t REF as the store names it, and its tag (an OCI layout's ref.name); an Error for a bad REF. */
+export function canonicalTag(ref: string): { name: string; tag: string } {
   const r = parseReference(ref);
   if (r instanceof Error) throw new Error(`-t ${ref}: ${r.message}`);
   return { name: formatReference(r), tag: r.tag ?? 'latest' };

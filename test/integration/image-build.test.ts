@@ -257,6 +257,10 @@ describe('tabkernel image build: stages, arguments and failures', () => {
     const r = tabkernel(['image', 'build', '--output', 'docker', '.']);
     expect(r.status).toBe(2);
     expect(r.err).toMatch(/^tabkernel: --output docker: only oci:DIR/);
+    // A bad -t fails before anything is built.
+    const bad = tabkernel(['image', 'build', '-t', 'Bad Ref', 'userland']);
+    expect(bad.status).toBe(1);
+    expect(bad.err).toBe('tabkernel: -t Bad Ref: invalid image reference "Bad Ref": contains white space\n');
   });
 });
 
