@@ -19,8 +19,10 @@ import { isErr } from './abi/errno.js';
 import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
+import { BuildSteps } from './buildrun.js';
 import { type MemDir, MemFs } from './fs/memfs.js';
 import { ProcRoot } from './fs/procfs.js';
+import { Builder } from './image/build.js';
 import { Containers } from './image/containers.js';
 import { addMemoryDevices, Vfs } from './fs/vfs.js';
 import type { Host } from './hostapi.js';
@@ -95,6 +97,8 @@ export class Kernel implements Sys {
   readonly boot: Boot;
   /** Containers of the host's images (the first process's, and the shell's `image run`). */
   readonly containers: Containers;
+  /** Building images from Dockerfiles, RUN in containers of this kernel (the CLI's and the shell's `image build`). */
+  readonly builder: Builder;
 
   // The loop.
   private readonly bell = new SharedArrayBuffer(BELL_SIZE);
@@ -146,6 +150,7 @@ export class Kernel implements Sys {
         return dev.root;
       },
     }, (r) => host.pullProgress?.(r));
+    this.builder = new Builder(host.images, this.containers, new BuildSteps(this.loader, this.lifecycle, this.procs));
     this.addTerminalDevices(this.vfs.dev.root);
     this.boot = new Boot({
       host, vfs: this.vfs, procs: this.procs, modules: this.modules, loader: this.loader, ptys: this.ptys,

@@ -102,9 +102,12 @@ export const MASK_UNCHANGED = -1;
  * whole; both write per-layer progress on the progress fd the caller passes
  * (TK_NO_PROGRESS_FD: none; syscall/progress.ts). INSPECT and LIST read the
  * store alone and answer the text `image inspect` and `image ls` print;
- * REMOVE drops a reference and the blobs no other image uses.
+ * REMOVE drops a reference and the blobs no other image uses. BUILD takes
+ * `image build`'s arguments (image/buildargs.ts) NUL-separated in place of
+ * the reference, builds (image/build.ts) with its progress and RUN's output on
+ * the progress fd, and answers the result as JSON.
  */
-export const ImageOp = { PULL: 1, FETCH: 2, INSPECT: 3, LIST: 4, REMOVE: 5 } as const;
+export const ImageOp = { PULL: 1, FETCH: 2, INSPECT: 3, LIST: 4, REMOVE: 5, BUILD: 6 } as const;
 
 /** tk_image's progress fd argument for "no progress". */
 export const NO_PROGRESS_FD = -1;

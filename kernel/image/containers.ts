@@ -7,6 +7,7 @@
 import { errnoLabel, Errno } from '../abi/errno.js';
 import type { DirInode } from '../fs/inode.js';
 import { MountNamespace } from '../fs/namespace.js';
+import type { Overlay } from '../fs/overlay.js';
 import type { MemoryBudget } from '../mm/budget.js';
 import type { Process } from '../proc/process.js';
 import type { PullReport } from './progress.js';
@@ -47,10 +48,15 @@ export class Containers {
 
   /** A fresh container of the image whose layers are `layers` (bottom first). */
   async create(layers: readonly LayerRef[], reference: string): Promise<MountNamespace | Error> {
-    if (!this.images) return new Error('this host runs no images');
-    this.layers ??= new ImageLayers(this.images.layers, this.budget);
-    const overlay = await this.layers.overlay(layers);
+    const overlay = await this.overlay(layers);
     if (overlay instanceof Error) return overlay;
     return this.namespace(overlay.root, reference);
+  }
+
+  /** `layers` (bottom first, each unpacked once) under a fresh upper: a container's root, or a build step's. */
+  async overlay(layers: readonly LayerRef[]): Promise<Overlay | Error> {
+    if (!this.images) return new Error('this host runs no images');
+    this.layers ??= new ImageLayers(this.images.layers, this.budget);
+    return this.layers.overlay(layers);
   }
 }

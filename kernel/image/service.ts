@@ -6,6 +6,7 @@
 // directory store (kernel/host/node), the browser on IndexedDB. Every image it
 // hands out was admitted by the policy in force (policy/admission.ts): the
 // host says where that policy comes from.
+import { MemoryBuildCache, type BuildCache } from './buildcache.js';
 import type { Inflater } from './compression.js';
 import type { Sha256Factory } from './digest.js';
 import { fetchAdmitted, storedAdmitted } from '../policy/admission.js';
@@ -28,22 +29,30 @@ export class ImageService {
   /** Where containers' layers come from: this store, and the host's gzip. */
   readonly layers: LayerSource;
   private opened: Promise<BlobStore> | null = null;
+  private cacheOpened: Promise<BuildCache> | null = null;
 
   /** `openStore` runs on first use (a CLI run that uses no image creates no cache directory). */
   constructor(
     private readonly openStore: () => Promise<BlobStore>,
     /** The client for a registry host (the page picks direct or its proxy per host). */
     private readonly registry: RegistryClient | ((host: string) => Promise<RegistryClient>),
-    private readonly sha256: Sha256Factory,
+    /** The host's incremental SHA-256 (builds hash their layers with it too). */
+    readonly sha256: Sha256Factory,
     inflate?: Inflater,
     /** The policy in force, asked for at each fetch (the host may reload it); default: the built-in one. */
     readonly policy: () => Promise<Policy> = async () => Policy.builtIn(),
+    /** The build cache's index (image/buildcache.ts), beside the store; absent: one in memory. */
+    private readonly openBuildCache: () => Promise<BuildCache> = async () => new MemoryBuildCache(),
   ) {
     this.layers = storeLayerSource(() => this.store(), inflate);
   }
 
   store(): Promise<BlobStore> {
     return (this.opened ??= this.openStore());
+  }
+
+  buildCache(): Promise<BuildCache> {
+    return (this.cacheOpened ??= this.openBuildCache());
   }
 
   /**

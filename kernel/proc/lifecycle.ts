@@ -59,6 +59,8 @@ export interface StartContext {
 export class Lifecycle implements SignalActions {
   /** Called when a process ends (boot.ts waits for the first one; tests watch). */
   onExit: ((p: Process, error?: string) => void) | null = null;
+  /** What waits for a particular process to end (whenEnded), by process. */
+  private readonly endWaiters = new Map<Process, Array<() => void>>();
   /** RLIMIT_CPU: SIGXCPU, then SIGKILL (proc/cpulimit.ts); prlimit tells it of new limits. */
   readonly cpuLimits = new CpuLimits((p, sig) => this.signal(p, sig));
   /** fcntl and flock locks (fs/locks.ts): each process lets go of its own as it closes fds and ends. */
@@ -236,6 +238,19 @@ export class Lifecycle implements SignalActions {
       if (chld.handler !== SIG_IGN) this.signal(parent, Signal.CHLD);
     }
     this.onExit?.(p, error);
+    const waiters = this.endWaiters.get(p);
+    this.endWaiters.delete(p);
+    for (const w of waiters ?? []) w();
+  }
+
+  /** Resolves once `p` has ended (at once if it has): a process of no parent that the kernel itself waits for. */
+  whenEnded(p: Process): Promise<void> {
+    if (!p.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.endWaiters.get(p) ?? [];
+      list.push(resolve);
+      this.endWaiters.set(p, list);
+    });
   }
 
   /** Orphans are adopted by the first process, or by nobody (then nobody waits for them). */

@@ -9,6 +9,7 @@
 // syscall/progress.ts) and, for every pull, to the host (Host.pullProgress:
 // the page's status line). Answers are text: a pull's description as JSON,
 // `image ls` and `image inspect` as the CLI prints them (image/listing.ts).
+// BUILD is syscall/build.ts's.
 // Errors come back as an errno with the message in the data window.
 import { Errno, errnoLabel } from '../abi/errno.js';
 import { ImageOp } from '../abi/tabkernel.js';
@@ -21,6 +22,7 @@ import { ProgressText, PullMeter, type PullReport } from '../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../image/pull.js';
 import { runConfigOf } from '../image/rootfs.js';
 import type { ImageService } from '../image/service.js';
+import { buildFor } from './build.js';
 import { strings } from './process.js';
 import { ProgressFd } from './progress.js';
 import { BLOCKED, type Result, type Task } from './task.js';
@@ -38,6 +40,7 @@ export function image(t: Task, op: number, ref: string, progressFd: number): Res
   const r = t.await<Outcome>(() => {
     const out = ProgressFd.of(t, progressFd);
     if (typeof out === 'number') return { errno: out, message: '' };
+    if (op === ImageOp.BUILD) return settle(buildFor(t, ref, out).then((r) => JSON.stringify(r)));
     // PULL goes to the registry whatever the store holds: the host hears of it at once.
     const progress = pullProgress(t, ref, out, op === ImageOp.PULL);
     return settle(progress.follow(operate(images, op, ref, progress.layer)));

@@ -21,6 +21,8 @@ import { getFile, terminalOf, writeStops } from './helpers.js';
 import type { Task } from './task.js';
 
 const enc = new TextEncoder();
+/** How long a writer waiting for the progress fd waits at most before it looks again (a file may wake no queue). */
+const WRITABLE_POLL_MS = 20;
 
 export class ProgressFd {
   /** Whether the fd is a terminal: progress is drawn as bars. */
@@ -48,6 +50,28 @@ export class ProgressFd {
     if (!this.file.canWrite(bytes.length) || !this.fitsFsize(bytes.length)) return;
     // An error (EPIPE, ENOSPC…) drops this text only; the caller meets it on its own next write.
     this.file.write(bytes);
+  }
+
+  /**
+   * Whether the file takes a write now (a build's RUN output waits while it
+   * does not, image/buildlog.ts); true once the call is over (its writes are dropped).
+   */
+  writable(): boolean {
+    const p = this.t.proc;
+    if (!p.alive || p.task !== this.t) return true;
+    return this.file.writeReady();
+  }
+
+  /** Call `cb` once the file may take writes again: when its wait queue is woken, or after WRITABLE_POLL_MS. */
+  onWritable(cb: () => void): void {
+    let called = false;
+    const once = (): void => {
+      if (called) return;
+      called = true;
+      cb();
+    };
+    this.file.queue?.add(once);
+    setTimeout(once, WRITABLE_POLL_MS);
   }
 
   private fitsFsize(n: number): boolean {

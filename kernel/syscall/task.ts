@@ -12,6 +12,7 @@ import type { Vfs } from '../fs/vfs.js';
 import type { ProcessTable } from '../proc/table.js';
 import type { PipeArena } from '../ipc/pipe.js';
 import type { FileTable } from '../fs/filetable.js';
+import type { Builder } from '../image/build.js';
 import type { Containers } from '../image/containers.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
@@ -34,6 +35,8 @@ export interface Sys {
   readonly lifecycle: Lifecycle;
   /** The host's images and containers of them (image/containers.ts). */
   readonly containers: Containers;
+  /** Building images (image/build.ts). */
+  readonly builder: Builder;
 }
 
 /** The longest delay Node's and browsers' setTimeout keeps (2^31-1 ms, 24.8 days). */

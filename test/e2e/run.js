@@ -24,6 +24,7 @@ import './cases/workers.js';
 import './cases/images.js';
 import './cases/persist.js';
 import './cases/policy.js';
+import './cases/build.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');

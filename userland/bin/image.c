@@ -5,6 +5,12 @@
  *   image ls                  the images in the store
  *   image rm REF...           drop REF and the blobs no other image uses
  *   image inspect REF         its config and layers, as JSON
+ *   image build [-t REF] [-f DOCKERFILE] [--build-arg NAME[=VALUE]]...
+ *               [--target STAGE] [--output oci:DIR] [--no-cache] CONTEXT
+ *                             build an image from a Dockerfile: the kernel
+ *                             reads the arguments as `tabkernel image build`
+ *                             does and runs the build (RUN in containers of
+ *                             this kernel); progress and RUN's output on stderr
  *   image run [-e NAME[=VALUE]]... [--entrypoint PATH] REF [ARG]...
  *                             run REF's command in a fresh container (pulled
  *                             first if the store lacks it): this process
@@ -23,6 +29,8 @@
 
 static void usage(void) {
   fputs("usage: image pull REF | image ls | image rm REF... | image inspect REF\n"
+        "       image build [-t REF] [-f DOCKERFILE] [--build-arg NAME[=VALUE]]... [--target STAGE]\n"
+        "                   [--output oci:DIR] [--no-cache] CONTEXT\n"
         "       image run [-e NAME[=VALUE]]... [--entrypoint PATH] REF [ARG]...\n", stderr);
   exit(2);
 }
@@ -119,6 +127,27 @@ static void pack(struct packed *p, const char *s) {
   p->len += n;
 }
 
+/* The arguments go to the kernel as they are (packed); it answers the result
+   as JSON: the reference tagged (if any) and the manifest's digest. */
+static int build(int argc, char **argv) {
+  struct packed args = {0};
+  for (int i = 0; i < argc; i++) pack(&args, argv[i]);
+  size_t cap = 64 * 1024, used = 0;
+  char *buf = xmalloc(cap + 1);
+  int32_t e = tk_image(TK_IMAGE_BUILD, args.buf ? args.buf : "", args.len, STDERR_FILENO, buf, cap, &used);
+  buf[used <= cap ? used : cap] = 0;
+  if (e != 0) {
+    if (used > 0) fprintf(stderr, "image build: %s%s", buf, buf[strlen(buf) - 1] == '\n' ? "" : "\n");
+    else warnx_("build: %s", strerror(e));
+    return e == EINVAL ? 2 : 1;
+  }
+  char name[512], digest[128];
+  field(buf, "manifestDigest", digest, sizeof digest);
+  if (*field(buf, "reference", name, sizeof name)) printf("%s: %s\n", name, digest);
+  else printf("%s\n", digest);
+  return 0;
+}
+
 static int run(int argc, char **argv) {
   struct packed env = {0}, args = {0};
   const char *entrypoint = "";
@@ -175,5 +204,6 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "rm") == 0 && argc >= 3) return rm(argc - 2, argv + 2);
   if (strcmp(cmd, "inspect") == 0 && argc == 3) return inspect(argv[2]);
   if (strcmp(cmd, "run") == 0) return run(argc - 2, argv + 2);
+  if (strcmp(cmd, "build") == 0) return build(argc - 2, argv + 2);
   usage();
 }

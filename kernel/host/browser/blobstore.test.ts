@@ -146,4 +146,27 @@ describe('IdbBlobStore', () => {
     expect(await store.has(digestOf(big))).toBe(false);
     expect(await store.list()).toEqual([digestOf(kept)]);
   });
+
+  it('keeps the build cache\'s entries across a reopen', async () => {
+    const name = `test-${n++}`;
+    const layer = { digest: digestOf('layer'), diffId: digestOf('tar'), size: 5, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' };
+    const store = await freshStore(name);
+    expect(await store.buildCache().get('sha256:key')).toBeUndefined();
+    await store.buildCache().put('sha256:key', layer);
+    store.close();
+    const again = await freshStore(name);
+    expect(await again.buildCache().get('sha256:key')).toEqual(layer);
+  });
+
+  it('upgrades a database of version 1: its blobs and refs stay, the build cache is added', async () => {
+    const name = `test-${n++}`;
+    const { openDB } = await import('idb');
+    const v1 = await openDB(name, 1, { upgrade: (db) => ['blobs', 'refs'].forEach((s) => db.createObjectStore(s)) });
+    await v1.put('refs', { mediaType: MediaType.OCI_MANIFEST, digest: digestOf('m'), size: 1 }, 'r/kept:1');
+    v1.close();
+    const store = await freshStore(name);
+    expect([...(await store.refs()).keys()]).toEqual(['r/kept:1']);
+    await store.buildCache().put('k', { digest: digestOf('l'), diffId: digestOf('t'), size: 1, mediaType: 'x' });
+    expect((await store.buildCache().get('k'))?.size).toBe(1);
+  });
 });

@@ -1,6 +1,8 @@
-// The browser blob store: one IndexedDB database (through `idb`) with two
+// The browser blob store: one IndexedDB database (through `idb`) with three
 // object stores — `blobs` (digest → the blob's bytes as a DOM Blob, and its
-// size) and `refs` (canonical reference → the manifest descriptor).
+// size), `refs` (canonical reference → the manifest descriptor) and
+// `buildcache` (a build step's key → its layer: image/buildcache.ts; added
+// in version 2, which an upgrade of version 1 creates beside the others).
 // A blob is written only once verified (kernel/image/store.ts putVerified):
 // its BlobWriter buffers the chunks in memory, in segments of SEGMENT bytes,
 // and `commit` puts the whole blob in one transaction, so a blob is in the
@@ -18,13 +20,14 @@
 // Mirrors kernel/host/node/blobstore.ts (the same BlobStore contract).
 // Spec: W3C Indexed Database API 3.0; WHATWG Storage (persist, quotas).
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
+import type { BuildCache, CachedLayer } from '../../image/buildcache.js';
 import type { Descriptor } from '../../image/media.js';
 import { removeImage, type BlobStore, type BlobWriter } from '../../image/store.js';
 import { committed, openStores } from './idb.js';
 
 /** The database the page's images live in. */
 export const DATABASE = 'tabkernel-images';
-const VERSION = 1;
+const VERSION = 2;
 /** Chunks are gathered into segments of this size before they are stored. */
 const SEGMENT = 1 << 20;
 
@@ -36,6 +39,7 @@ interface StoredBlob {
 interface ImageDB extends DBSchema {
   blobs: { key: string; value: StoredBlob };
   refs: { key: string; value: Descriptor };
+  buildcache: { key: string; value: CachedLayer };
 }
 
 type WriteTransaction = IDBPTransaction<ImageDB, Array<'blobs' | 'refs'>, 'readwrite'>;
@@ -80,7 +84,18 @@ export class IdbBlobStore implements BlobStore {
 
   /** Open (creating if needed) the image database `name`. */
   static async open(name = DATABASE): Promise<IdbBlobStore> {
-    return new IdbBlobStore(await openStores<ImageDB>(name, VERSION, ['blobs', 'refs']));
+    return new IdbBlobStore(await openStores<ImageDB>(name, VERSION, ['blobs', 'refs', 'buildcache']));
+  }
+
+  /** The build cache's index, in this database. */
+  buildCache(): BuildCache {
+    return {
+      get: (key) => this.db.get('buildcache', key),
+      put: async (key, layer) => {
+        const tx = this.db.transaction('buildcache', 'readwrite', { durability: 'strict' });
+        await committed(tx, tx.store.put(layer, key), `the build cache's entry ${key}`);
+      },
+    };
   }
 
   close(): void {

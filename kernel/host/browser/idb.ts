@@ -5,11 +5,15 @@
 // Spec: W3C Indexed Database API 3.0 (upgrade, transaction atomicity).
 import { openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
 
-/** Open database `name` (through `idb`), creating `stores` (keys given with each put) when it is new. */
+/**
+ * Open database `name` (through `idb`), creating those of `stores` (keys
+ * given with each put) it lacks: all when it is new, the new ones when an
+ * older version is upgraded (what they held stays).
+ */
 export function openStores<S extends DBSchema>(name: string, version: number, stores: ReadonlyArray<StoreNames<S>>): Promise<IDBPDatabase<S>> {
   return openDB<S>(name, version, {
     upgrade(db) {
-      for (const store of stores) db.createObjectStore(store);
+      for (const store of stores) if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
     },
   });
 }

@@ -63,6 +63,7 @@ host.images = new ImageService(
   browserSha256,
   browserInflate,
   currentPolicy,
+  async () => (await puller.openStore()).buildCache(),
 );
 
 function loadPolicy(url: string): void {

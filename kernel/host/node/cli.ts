@@ -2,7 +2,7 @@
 //   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR]
 //                 [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
 //   tabkernel run [OPTIONS] [--image] [--entrypoint PATH] [--insecure HOST] REF [ARGS...]
-//   tabkernel image pull|push|ls|rm|inspect … (images.ts)
+//   tabkernel image pull|push|ls|rm|inspect|sign|policy|build … (images.ts, build.ts)
 // A PROGRAM (no .wasm file) is found on the root image's PATH. A REF (its
 // first component a registry host, or an @sha256: digest; any name with
 // --image) is an image, pulled if the store lacks it, whose entrypoint runs
@@ -48,7 +48,7 @@ const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]
   --image             REF is an image even without a registry host (docker.io/library/NAME)
   --entrypoint PATH   run PATH instead of the image's Entrypoint (its Cmd is dropped)
   --insecure HOST     allow plain HTTP to registry HOST (loopback always may)
-       tabkernel image pull|push|ls|rm|inspect … (tabkernel image --help)
+       tabkernel image pull|push|ls|rm|inspect|sign|policy REF, tabkernel image build … CONTEXT (tabkernel image --help)
 `;
 
 export interface Options {

@@ -24,6 +24,8 @@ import { ImageService } from '../../image/service.js';
 import { signImage } from '../../image/sign.js';
 import type { Policy } from '../../policy/policy.js';
 import { DirBlobStore, defaultCacheDir } from './blobstore.js';
+import { buildMain } from './build.js';
+import { FileBuildCache } from './buildcache.js';
 import { nodeInflate } from './inflate.js';
 import { cosignPassphrase } from './passphrase.js';
 import { loadPolicy } from './policy.js';
@@ -36,8 +38,11 @@ export const IMAGE_USAGE = `usage: tabkernel image pull [--insecure HOST]... REF
        tabkernel image inspect REF
        tabkernel image sign --key KEY [--insecure HOST]... REF
        tabkernel image policy
+       tabkernel image build [--insecure HOST]... [-t REF] [-f DOCKERFILE] [--build-arg NAME[=VALUE]]...
+                             [--target STAGE] [--output oci:DIR] [--no-cache] CONTEXT
   REF: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST] (Docker's grammar; no host: docker.io)
-  images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel)
+  images are kept in $TABKERNEL_CACHE (default $XDG_CACHE_HOME/tabkernel or ~/.cache/tabkernel),
+  the build cache's index beside them (build-cache.json); SOURCE_DATE_EPOCH (default 0) dates builds
   sign: a cosign signature of REF's manifest in its registry, made with KEY (PKCS#8 or SEC1 PEM,
         or a cosign key: its passphrase from COSIGN_PASSWORD or asked on the terminal)
   policy: the policy images are pulled and run under ($TABKERNEL_POLICY, ~/.config/containers/policy.json,
@@ -54,7 +59,7 @@ export function nodePolicy(): Policy {
 
 /** The images of this user: the cache directory's store, the registries their auth files open, the policy in force. */
 export function nodeImageService(insecure: readonly string[] = [], dir = defaultCacheDir()): ImageService {
-  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate, async () => nodePolicy());
+  return new ImageService(() => DirBlobStore.open(dir), nodeRegistry({ insecure }), nodeSha256, nodeInflate, async () => nodePolicy(), () => FileBuildCache.open(dir));
 }
 
 function say(line: string): void {
@@ -117,6 +122,17 @@ function formatReferenceText(ref: string): string {
 /** `tabkernel image …`; resolves to the exit status. */
 export async function imageMain(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'build') {
+    // --insecure is the CLI's (for a FROM pulled over plain HTTP); the rest is the build's.
+    const insecure: string[] = [];
+    const buildArgv: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '--insecure' && i + 1 < rest.length) insecure.push(rest[++i]);
+      else if (rest[i].startsWith('--insecure=')) insecure.push(rest[i].slice('--insecure='.length));
+      else buildArgv.push(rest[i]);
+    }
+    return buildMain(buildArgv, insecure);
+  }
   const flags: PullFlags = { insecure: [] };
   const refs: string[] = [];
   for (let i = 0; i < rest.length; i++) {

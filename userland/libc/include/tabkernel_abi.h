@@ -87,6 +87,7 @@ _Static_assert(__builtin_offsetof(struct tk_spawnattr, sigmask) == 16, "kernel/a
 #define TK_IMAGE_INSPECT 3
 #define TK_IMAGE_LIST 4
 #define TK_IMAGE_REMOVE 5
+#define TK_IMAGE_BUILD 6
 
 /* tk_image: no progress fd. */
 #define TK_NO_PROGRESS_FD (-1)
