@@ -32,7 +32,10 @@ export function build() {
     sourcemap: 'linked',
     logLevel: 'warning',
     // cli.js loads runner.js at run time rather than containing it (see above).
-    external: ['./runner.js'],
+    // The decompressors and the key ciphers are imported where first used (pulls,
+    // builds, signing keys): left out of the bundles, a run that needs none of
+    // them parses ~140 KB less while its first worker boots.
+    external: ['./runner.js', 'fflate', 'fzstd', '@noble/hashes', '@noble/ciphers'],
     // CommonJS has no import.meta: the sources' import.meta.url is the bundle's own URL.
     define: { 'import.meta.url': '__bundle_url' },
     banner: { js: 'const __bundle_url = require("node:url").pathToFileURL(__filename).href;' },

@@ -13,8 +13,6 @@
 // format; cosign's pkg/cosign/keys.go uses it); RFC 7914 (scrypt); NaCl
 // crypto_secretbox.
 
-import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
-import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { fromBase64 } from '../lib/base64.js';
 
 export const COSIGN_KEY_BLOCKS = ['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'] as const;
@@ -74,7 +72,9 @@ function parseSealed(json: Uint8Array, what: string): Sealed | Error {
 }
 
 /** The key scrypt derives from `passphrase` (UTF-8). */
-function deriveKey(passphrase: string, salt: Uint8Array, N: number): Promise<Uint8Array> {
+async function deriveKey(passphrase: string, salt: Uint8Array, N: number): Promise<Uint8Array> {
+  // Loaded when a key is opened: a program that runs no `image sign` never loads them.
+  const { scryptAsync } = await import('@noble/hashes/scrypt.js');
   return scryptAsync(new TextEncoder().encode(passphrase), salt, { N, r: 8, p: 1, dkLen: KEY_BYTES });
 }
 
@@ -86,6 +86,7 @@ export async function decryptCosignKey(json: Uint8Array, passphrase: string, wha
   const s = parseSealed(json, what);
   if (s instanceof Error) return s;
   const key = await deriveKey(passphrase, s.salt, s.N);
+  const { xsalsa20poly1305 } = await import('@noble/ciphers/salsa.js');
   try {
     return xsalsa20poly1305(key, s.nonce).decrypt(s.ciphertext);
   } catch {
