@@ -2,13 +2,17 @@
 // checked as glibc on Linux behaves: signal names (sys_siglist, strsignal),
 // temporary files (mkstemp and friends, tmpfile, tmpnam), the user and group
 // databases (/etc/passwd, /etc/group of the root image), system, popen and
-// pclose, realpath.
+// pclose, realpath; and what the toolchain's ports needed (docs/PORTS.md):
+// FIFOs told apart from sockets in st_mode, the time zone (UTC) and clock,
+// stdio stream locks, IDs and owners of the one user (root), host lookups
+// that find nothing, open flags usable in #if.
 // Run as `tabkernel run ports.wasm` (it needs the root image's /bin/sh and /etc).
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include "../tk_test.h"
 
@@ -255,7 +261,52 @@ static void resolve_paths(void) {
   CHECK("realpath.dotdot-at-root", r && streq(buf, "/tmp"), "%s", r ? r : strerror(errno));
 }
 
+#if !O_NONBLOCK || !O_CREAT
+#error "open flags must be usable in #if"
+#endif
+
+static void toolchain_needs(void) {
+  int p[2];
+  struct stat st;
+  CHECK("S_IFIFO.distinct", S_IFIFO != S_IFSOCK && S_IFMT == 0170000, "S_IFIFO %o S_IFSOCK %o S_IFMT %o", S_IFIFO, S_IFSOCK, S_IFMT);
+  CHECK("S_ISFIFO.pipe", pipe(p) == 0 && fstat(p[0], &st) == 0 && S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode), "mode %o", st.st_mode);
+  close(p[0]);
+  close(p[1]);
+  tzset();
+  CHECK("tzset.utc", timezone == 0 && daylight == 0 && streq(tzname[0], "UTC"), "%ld %d %s", timezone, daylight, tzname[0]);
+  time_t t0 = 86400;
+  struct tm *tm = localtime(&t0);
+  CHECK("localtime.utc", tm && tm->tm_mday == 2 && tm->tm_hour == 0, "day %d hour %d", tm ? tm->tm_mday : -1, tm ? tm->tm_hour : -1);
+  clock_t c0 = clock();
+  volatile unsigned long spin = 0;
+  for (unsigned long i = 0; i < 20000000ul; i++) spin += i;
+  clock_t c1 = clock();
+  CHECK("clock.advances", c0 != (clock_t)-1 && c1 > c0 && spin > 0, "%ld then %ld", (long)c0, (long)c1);
+  flockfile(stdout);
+  CHECK("ftrylockfile.free", ftrylockfile(stdout) == 0, "locked");
+  funlockfile(stdout);
+  funlockfile(stdout);
+  CHECK("setuid.root", setuid(0) == 0 && setgid(0) == 0 && seteuid(0) == 0 && initgroups("root", 0) == 0, "%s", strerror(errno));
+  errno = 0;
+  CHECK("setuid.other-eperm", setuid(1000) == -1 && errno == EPERM, "%s", strerror(errno));
+  gid_t none[] = {0, 5};
+  errno = 0;
+  CHECK("setgroups.other-eperm", setgroups(2, none) == -1 && errno == EPERM, "%s", strerror(errno));
+  int fd = open("/tmp/tk-owner", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+  CHECK("chown.root", fd >= 0 && chown("/tmp/tk-owner", 0, 0) == 0 && fchown(fd, (uid_t)-1, 0) == 0, "%s", strerror(errno));
+  errno = 0;
+  CHECK("chown.other-eperm", chown("/tmp/tk-owner", 1000, 0) == -1 && errno == EPERM, "%s", strerror(errno));
+  errno = 0;
+  CHECK("chown.enoent", chown("/tmp/tk-no-such", 0, 0) == -1 && errno == ENOENT, "%s", strerror(errno));
+  close(fd);
+  unlink("/tmp/tk-owner");
+  h_errno = 0;
+  CHECK("gethostbyname.none", gethostbyname("example.org") == NULL && h_errno == HOST_NOT_FOUND, "h_errno %d", h_errno);
+  CHECK("termios.cflag", (CLOCAL | HUPCL | PARENB | CSTOPB) == 06500, "%o", CLOCAL | HUPCL | PARENB | CSTOPB);
+}
+
 int main(void) {
+  toolchain_needs();
   signal_names();
   temp_files();
   user_database();

@@ -1,4 +1,4 @@
-/* wasi-libc's fcntl.h, plus F_DUPFD and F_DUPFD_CLOEXEC (userland/libc/fd.c)
+/* wasi-libc's fcntl.h, with preprocessor-friendly open flags, plus F_DUPFD and F_DUPFD_CLOEXEC (userland/libc/fd.c)
  * and record locks: F_GETLK, F_SETLK, F_SETLKW with struct flock (wasi-libc
  * declares the struct, not the commands), Linux's numbers; the kernel enforces
  * them between processes (kernel/fs/locks.ts). O_CLOEXEC stays 0 (wasi-libc's
@@ -6,6 +6,26 @@
 #ifndef _TABKERNEL_FCNTL_H
 #define _TABKERNEL_FCNTL_H
 #include_next <fcntl.h>
+/* The open flags with wasi-libc's values but without its casts to WASI's
+ * integer types, so that `#if O_NONBLOCK` works in the preprocessor (gzip). */
+#undef O_APPEND
+#undef O_DSYNC
+#undef O_NONBLOCK
+#undef O_RSYNC
+#undef O_SYNC
+#undef O_CREAT
+#undef O_DIRECTORY
+#undef O_EXCL
+#undef O_TRUNC
+#define O_APPEND 0x0001
+#define O_DSYNC 0x0002
+#define O_NONBLOCK 0x0004
+#define O_RSYNC 0x0008
+#define O_SYNC 0x0010
+#define O_CREAT 0x1000
+#define O_DIRECTORY 0x2000
+#define O_EXCL 0x4000
+#define O_TRUNC 0x8000
 #ifndef F_DUPFD
 #define F_DUPFD 0
 #endif

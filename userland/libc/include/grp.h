@@ -23,6 +23,9 @@ int getgrgid_r(gid_t, struct group *, char *, size_t, struct group **);
 struct group *getgrent(void);
 void setgrent(void);
 void endgrent(void);
+/* Only root's group exists (userland/libc/ids.c). */
+int setgroups(size_t, const gid_t *);
+int initgroups(const char *, gid_t);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 /* wasi-libc's stdio.h, plus what tabkernel's libc adds: popen and pclose
  * (userland/libc/system.c), tmpfile and tmpnam (userland/libc/temp.c), which
- * wasi-libc leaves out or declares deprecated ("not defined on WASI"). */
+ * wasi-libc leaves out or declares deprecated ("not defined on WASI"), and the
+ * stream locks (userland/libc/stdiolock.c), declared only in its threads build. */
 #ifndef _TABKERNEL_STDIO_H
 #define _TABKERNEL_STDIO_H
 /* wasi-libc's own declarations of these carry a deprecation: give them other names. */
@@ -25,6 +26,9 @@ char *tmpnam(char *);
 FILE *tmpfile(void);
 FILE *popen(const char *, const char *);
 int pclose(FILE *);
+void flockfile(FILE *);
+int ftrylockfile(FILE *);
+void funlockfile(FILE *);
 
 #ifdef __cplusplus
 }

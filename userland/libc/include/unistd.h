@@ -47,6 +47,17 @@ uid_t geteuid(void);
 gid_t getgid(void);
 gid_t getegid(void);
 int getgroups(int, gid_t[]);
+/* Only root exists: these succeed for 0 (and -1, unchanged) alone (userland/libc/ids.c, owner.c). */
+int setuid(uid_t);
+int setgid(gid_t);
+int seteuid(uid_t);
+int setegid(gid_t);
+int setreuid(uid_t, uid_t);
+int setregid(gid_t, gid_t);
+int chown(const char *, uid_t, gid_t);
+int fchown(int, uid_t, gid_t);
+int lchown(const char *, uid_t, gid_t);
+int fchownat(int, const char *, uid_t, gid_t, int);
 char *getlogin(void);
 int gethostname(char *, size_t);
 char *ttyname(int);
