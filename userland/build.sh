@@ -271,18 +271,30 @@ compile_link() {
 # program (LDFLAGS, USER_LDFLAGS, cwd.o, libtk.a) and no -O (see the top) — unless
 # C sources are compiled in the same command: configure's tests, whose
 # `char f();` declarations mismatch the real signatures, so wasm-ld's warnings
-# are not fatal there. Not done for a port (make needs neither): cc_user's
-# lowering of setjmp for files that include <setjmp.h>, and the invoke build
-# for a program that forks and jumps (finish_prog refuses it).
+# are not fatal there. setjmp/longjmp: every file is compiled with one of
+# cc_user's two lowerings, chosen by TK_SJLJ in the environment — `eh`
+# (the default: WebAssembly exception handling) or `invoke` (a program that
+# forks: invoke trampolines, and its links get setjmp-invoke.o ahead of libtk).
+# Either lowering changes only functions that call setjmp.
 write_cc() {
-  local inc=("-I$ROOT/${LIBC_INC[0]#-I}" "${LIBC_INC[@]:1}")
+  # -isystem, not -I: a port's own replacement headers (gnulib's lib/*.h, which
+  # #include_next the system's) come first, then the libc extension's, then
+  # wasi-libc's — the order they have on a Unix system.
+  local inc=(-isystem "$ROOT/${LIBC_INC[0]#-I}" "${LIBC_INC[@]:1}")
   mkdir -p "$(dirname "$1")"
   {
     echo '#!/usr/bin/env bash'
     echo '# Written by userland/build.sh --toolchain: clang as build.sh compiles and links programs.'
-    declare -p CLANG TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK
+    declare -p CLANG TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK SJLJ_EH SJLJ_INVOKE
     declare -p inc | sed 's/^declare -a inc=/declare -a LIBC_INC=/'
     cat <<'EOF2'
+case ${TK_SJLJ:-eh} in
+  eh) SJLJ=("${SJLJ_EH[@]}") jmp=() ;;
+  invoke) SJLJ=("${SJLJ_INVOKE[@]}") jmp=("$LIBTK/setjmp-invoke.o") ;;
+  *) echo "cc: TK_SJLJ must be eh or invoke" >&2; exit 2 ;;
+esac
+CFLAGS_CODE+=("${SJLJ[@]}")
+USER_LDFLAGS+=("${jmp[@]}")
 args=() link=1 sources=0
 for a in "$@"; do
   case $a in

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The ports: upstream programs from Debian 12's source packages, cross-built
+# for wasm32-wasi against tabkernel's libc extension, each into a root file
+# system fragment of its own that becomes one layer of the `toolchain` image
+# (userland/ports/Dockerfile, docs/PORTS.md).
+#
+# Usage: userland/ports/build.sh [PORT...]     (default: every port, in order)
+# Env:   PORTS_OUT    where the fragments go (default build/ports): PORTS_OUT/NAME/
+#                     holds usr/bin/PROGRAM... and usr/share/doc/PACKAGE/copyright
+#        PORTS_CACHE  Debian's source files, kept between builds (default
+#                     ${XDG_CACHE_HOME:-~/.cache}/tabkernel-ports)
+#        JOBS         parallel jobs of the host make (default nproc)
+#
+# One recipe per port, userland/ports/NAME/recipe.sh, sourced by this script.
+# It sets
+#   PACKAGE, VERSION   the Debian source package and its exact version
+#   FORKS              1 if the program calls fork(): it is compiled with the
+#                      invoke lowering of setjmp (TK_SJLJ=invoke, see
+#                      userland/build.sh write_cc) and asyncified; 0 otherwise,
+#                      and a program that imports fork after all is refused
+#   PROGRAMS           built files, relative to the source tree, installed as
+#                      usr/bin/BASENAME (FILE:NAME to rename)
+#   LINKS              NAME:TARGET symlinks in usr/bin (optional)
+#   CONFIGURE          configure's options beyond --host, --prefix, --disable-nls
+# and may define port_build (default: configure, then `make` of PROGRAMS) and
+# port_check SRC, which stops the build when the configured tree lacks what the
+# port needs of the libc extension. NAME/patches/*.patch are applied (-p1) in
+# name order after Debian's own patches.
+#
+# Steps per port: 1. the source — `apt-get source --download-only` into the
+# cache (adding a deb-src entry to APT's sources if none is there), then
+# dpkg-source -x, which applies Debian's patches; 2. our patches; 3. the
+# build, with the cc of `userland/build.sh --toolchain` (its target, sysroot,
+# code flags and the libc extension); 4. `userland/build.sh --finish` on each
+# program (exports checked, asyncify when it forks, wasm-opt); 5. Debian's
+# copyright file. The source is built at a fixed path (WORK/NAME) mapped
+# away by -ffile-prefix-map, so the output does not depend on where it ran.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PORTS=$ROOT/userland/ports
+cd "$ROOT"
+OUT=${PORTS_OUT:-build/ports}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+CACHE=${PORTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tabkernel-ports}
+JOBS=${JOBS:-$(nproc)}
+ORDER=(make gawk sed diffutils patch m4 bc gzip tar lua sqlite3)
+export LC_ALL=C SOURCE_DATE_EPOCH=0
+
+die() { echo "ports/build.sh: $*" >&2; exit 1; }
+
+[ -f /usr/share/misc/config.sub ] || die "no /usr/share/misc/config.sub (apt-get install autotools-dev)"
+for tool in dpkg-source apt-get patch make autoreconf; do
+  command -v "$tool" >/dev/null || die "$tool not found (apt-get install dpkg-dev autoconf automake autopoint gettext patch make)"
+done
+
+# deb_src: make sure APT knows Debian's source packages (a fresh machine has
+# only binary ones). Writes one sources file beside the binary entries' and
+# refreshes the lists.
+deb_src() {
+  if grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then return; fi
+  [ -w /etc/apt/sources.list.d ] || die "APT has no deb-src entry and /etc/apt/sources.list.d is not writable: add one (see docs/PORTS.md)"
+  echo "ports/build.sh: adding Debian's deb-src entry (/etc/apt/sources.list.d/tabkernel-deb-src.sources)" >&2
+  cat >/etc/apt/sources.list.d/tabkernel-deb-src.sources <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  apt-get update -q >&2
+}
+
+# fetch PACKAGE VERSION: the .dsc in the cache, fetched unless already there; prints its path.
+fetch() {
+  local pkg=$1 ver=$2 dsc
+  dsc="$CACHE/${pkg}_${ver#*:}.dsc"
+  if [ ! -f "$dsc" ]; then
+    deb_src
+    mkdir -p "$CACHE"
+    (cd "$CACHE" && apt-get source --download-only -qq "$pkg=$ver" >&2) || die "apt-get source $pkg=$ver failed"
+    [ -f "$dsc" ] || die "apt-get source did not leave $dsc"
+  fi
+  echo "$dsc"
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tabkernel-ports.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+bash userland/build.sh --toolchain "$WORK/tc" >/dev/null
+export CC=$WORK/tc/bin/cc AR=llvm-ar-14 RANLIB=llvm-ranlib-14 CONFIG_SITE=$PORTS/config.site
+
+# configure_port [ARGS...]: configure for wasm32-wasi with the recipe's CONFIGURE
+# (and ARGS), then the recipe's port_check. For a recipe's port_build too.
+configure_port() {
+  ./configure -q --host=wasm32-unknown-wasi --prefix=/usr --disable-nls "${CONFIGURE[@]}" "$@" \
+    CFLAGS="-ffile-prefix-map=$B/=" >"$WORK/$NAME.configure.log" 2>&1 \
+    || { cat "$WORK/$NAME.configure.log" config.log >&2; die "$NAME: configure failed"; }
+  if declare -F port_check >/dev/null; then port_check; fi
+}
+
+# The default build: configure, then make the programs.
+default_build() {
+  configure_port
+  local targets=() p
+  for p in "${PROGRAMS[@]}"; do targets+=("${p%%:*}"); done
+  quiet "$NAME: make" make -j"$JOBS" "${targets[@]}"
+}
+
+# quiet WHAT CMD...: run CMD with its output in a log, shown only if it fails.
+quiet() {
+  local what=$1; shift
+  "$@" >"$WORK/log" 2>&1 || { tail -60 "$WORK/log" >&2; die "$what failed"; }
+}
+
+build_port() {
+  NAME=$1
+  local recipe=$PORTS/$NAME/recipe.sh
+  [ -f "$recipe" ] || die "no port $NAME (no $recipe)"
+  # A fresh recipe scope.
+  unset -f port_build port_check
+  PACKAGE= VERSION= FORKS= PROGRAMS=() LINKS=() CONFIGURE=()
+  # shellcheck source=/dev/null
+  source "$recipe"
+  [ -n "$PACKAGE" ] && [ -n "$VERSION" ] && [ -n "$FORKS" ] && [ ${#PROGRAMS[@]} -gt 0 ] \
+    || die "$recipe must set PACKAGE, VERSION, FORKS and PROGRAMS"
+  local t0=$SECONDS dsc
+  dsc=$(fetch "$PACKAGE" "$VERSION")
+
+  # 1-2. The source, Debian's patches applied, then ours.
+  B=$WORK/$NAME
+  rm -rf "$B"
+  dpkg-source --no-check -x "$dsc" "$B" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
+  # As Debian's dh_update_autotools_config: current config.sub and config.guess
+  # (autotools-dev's), which know wasm32-wasi where an older release's do not.
+  local p
+  while IFS= read -r p; do
+    cp "/usr/share/misc/$(basename "$p")" "$p"
+  done < <(find "$B" -name config.sub -o -name config.guess)
+  for p in "$PORTS/$NAME"/patches/*.patch; do
+    [ -e "$p" ] || continue
+    patch -s -p1 -d "$B" --no-backup-if-mismatch <"$p" || die "$NAME: $(basename "$p") does not apply"
+  done
+
+  # 3. The build.
+  if [ "$FORKS" = 1 ]; then export TK_SJLJ=invoke; else export TK_SJLJ=eh; fi
+  (cd "$B" && if declare -F port_build >/dev/null; then port_build; else default_build; fi)
+
+  # 4. The programs, finished as userland/build.sh finishes its own.
+  local dest=$OUT/$NAME
+  rm -rf "$dest"
+  mkdir -p "$dest/usr/bin" "$dest/usr/share/doc/$PACKAGE"
+  local file name args
+  for p in "${PROGRAMS[@]}"; do
+    file=${p%%:*} name=${p#*:}
+    name=$(basename "$name")
+    args=()
+    [ "$FORKS" = 1 ] && args=(--asyncify)
+    bash userland/build.sh --finish "${args[@]}" "$B/$file" "$dest/usr/bin/$name" >/dev/null
+    if [ "$FORKS" = 0 ] && wasm-objdump -x -j Import "$dest/usr/bin/$name" | grep -q '<- tabkernel\.fork$'; then
+      die "$NAME: $name calls fork: set FORKS=1 in $recipe"
+    fi
+  done
+  for p in "${LINKS[@]}"; do
+    ln -sfn "${p#*:}" "$dest/usr/bin/${p%%:*}"
+  done
+  # 5. The licence, as Debian ships it.
+  install -m 644 "$B/debian/copyright" "$dest/usr/share/doc/$PACKAGE/copyright"
+  find "$dest" -exec touch -h -d @0 {} +
+  printf '  %-10s %-28s %4ds  %s\n' "$NAME" "$PACKAGE $VERSION" $((SECONDS - t0)) \
+    "$(cd "$dest/usr/bin" && for f in *; do [ -L "$f" ] || printf '%s %d  ' "$f" "$(stat -c %s "$f")"; done)"
+}
+
+[ $# -gt 0 ] || set -- "${ORDER[@]}"
+for port in "$@"; do
+  build_port "$port"
+done
