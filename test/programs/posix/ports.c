@@ -4,7 +4,7 @@
 // databases (/etc/passwd, /etc/group of the root image), system, popen and
 // pclose, realpath; and what the toolchain's ports needed (docs/PORTS.md):
 // FIFOs told apart from sockets in st_mode, the time zone (UTC) and clock,
-// stdio stream locks, IDs and owners of the one user (root), host lookups
+// getrusage, stdio stream locks, IDs and owners of the one user (root), host lookups
 // that find nothing, open flags usable in #if.
 // Run as `tabkernel run ports.wasm` (it needs the root image's /bin/sh and /etc).
 #include <dirent.h>
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -282,6 +283,11 @@ static void toolchain_needs(void) {
   for (unsigned long i = 0; i < 20000000ul; i++) spin += i;
   clock_t c1 = clock();
   CHECK("clock.advances", c0 != (clock_t)-1 && c1 > c0 && spin > 0, "%ld then %ld", (long)c0, (long)c1);
+  struct rusage ru, rc;
+  CHECK("getrusage.self", getrusage(RUSAGE_SELF, &ru) == 0 && (ru.ru_utime.tv_sec > 0 || ru.ru_utime.tv_usec > 0), "%s", strerror(errno));
+  CHECK("getrusage.children", getrusage(RUSAGE_CHILDREN, &rc) == 0 && rc.ru_utime.tv_sec == 0, "%s", strerror(errno));
+  errno = 0;
+  CHECK("getrusage.einval", getrusage(7, &ru) == -1 && errno == EINVAL, "%s", strerror(errno));
   flockfile(stdout);
   CHECK("ftrylockfile.free", ftrylockfile(stdout) == 0, "locked");
   funlockfile(stdout);

@@ -1,6 +1,7 @@
 /* Resource limits (tabkernel's libc extension, userland/libc/resource.c), with
-   Linux's numbers. wasi-libc's own <sys/resource.h> only offers getrusage
-   behind an emulation flag; this one replaces it. Enforced: RLIMIT_NOFILE,
+   Linux's numbers, and getrusage (userland/libc/rusage.c). wasi-libc's own
+   <sys/resource.h> only offers getrusage behind an emulation flag; this one
+   replaces it. Enforced: RLIMIT_NOFILE,
    RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_AS, RLIMIT_CPU; the rest are kept and
    reported (docs/LIMITS.md). */
 #ifndef _SYS_RESOURCE_H
@@ -10,6 +11,7 @@ extern "C" {
 #endif
 #define __NEED_pid_t
 #define __NEED_id_t
+#define __NEED_struct_timeval
 #include <bits/alltypes.h>
 
 typedef unsigned long long rlim_t;
@@ -41,6 +43,17 @@ struct rlimit {
 #define RLIMIT_RTTIME 15
 #define RLIMIT_NLIMITS 16
 #define RLIM_NLIMITS RLIMIT_NLIMITS
+
+/* Resource usage, laid out as Linux's; see rusage.c for what is filled in. */
+struct rusage {
+  struct timeval ru_utime;
+  struct timeval ru_stime;
+  long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap,
+      ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+int getrusage(int who, struct rusage *usage);
 
 int getrlimit(int resource, struct rlimit *rlim);
 int setrlimit(int resource, const struct rlimit *rlim);
