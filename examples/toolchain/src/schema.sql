@@ -1,0 +1,2 @@
+CREATE TABLE sales(id INTEGER PRIMARY KEY, region TEXT, product TEXT, qty INTEGER, price REAL);
+BEGIN;
