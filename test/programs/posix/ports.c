@@ -7,6 +7,7 @@
 // getrusage, stdio stream locks, IDs and owners of the one user (root), host lookups
 // that find nothing, open flags usable in #if.
 // Run as `tabkernel run ports.wasm` (it needs the root image's /bin/sh and /etc).
+#define _GNU_SOURCE   // program_invocation_name (errno.h)
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -308,6 +309,8 @@ static void toolchain_needs(void) {
   unlink("/tmp/tk-owner");
   h_errno = 0;
   CHECK("gethostbyname.none", gethostbyname("example.org") == NULL && h_errno == HOST_NOT_FOUND, "h_errno %d", h_errno);
+  CHECK("program_invocation_name", streq(program_invocation_short_name, "ports.wasm") || streq(program_invocation_short_name, "ports"),
+        "%s (%s)", program_invocation_short_name, program_invocation_name);
   CHECK("termios.cflag", (CLOCAL | HUPCL | PARENB | CSTOPB) == 06500, "%o", CLOCAL | HUPCL | PARENB | CSTOPB);
 }
 
