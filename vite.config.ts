@@ -156,8 +156,51 @@ function rootImage(): Plugin {
   };
 }
 
+const IMAGES = fileURLToPath(new URL('./userland/images', import.meta.url));
+
+/** Every file under userland/images/ (the built-in images' OCI layouts), as paths relative to it. */
+function walkImages(dir = IMAGES): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().flatMap((name) => {
+    const file = join(dir, name);
+    return lstatSync(file).isDirectory() ? walkImages(file) : [relative(IMAGES, file).split(sep).join('/')];
+  });
+}
+
+/**
+ * The built-in images (kernel/image/builtin.ts): userland/images/NAME/ at
+ * BASE/images/NAME/, served in development and emitted by a build, where the
+ * kernel worker reads them for ?image=NAME (kernel/host/browser/pull.ts).
+ */
+function builtinImages(): Plugin {
+  return {
+    name: 'tabkernel-builtin-images',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const base = server.config.base;
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (!path.startsWith(`${base}images/`)) return next();
+        const file = join(IMAGES, path.slice(`${base}images/`.length));
+        if (!file.startsWith(IMAGES + sep)) return next();
+        try {
+          const body = readFileSync(file);
+          res.setHeader('Content-Type', 'application/octet-stream');
+          res.setHeader('Cache-Control', 'no-cache');
+          res.end(body);
+        } catch {
+          res.statusCode = 404;
+          res.end();
+        }
+      });
+    },
+    generateBundle() {
+      for (const rel of walkImages()) this.emitFile({ type: 'asset', fileName: `images/${rel}`, source: readFileSync(join(IMAGES, rel)) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [crossOriginIsolation(), imagePolicy(), imageRegistryProxy(), rootImage()],
+  plugins: [crossOriginIsolation(), imagePolicy(), imageRegistryProxy(), rootImage(), builtinImages()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Module workers, nested too: the kernel worker starts the process workers.

@@ -295,9 +295,13 @@ case ${TK_SJLJ:-eh} in
 esac
 CFLAGS_CODE+=("${SJLJ[@]}")
 USER_LDFLAGS+=("${jmp[@]}")
-args=() link=1 sources=0
+args=() link=1 sources=0 skip=0
 for a in "$@"; do
+  # -rpath DIR (libtool's links): a WebAssembly module loads no shared libraries.
+  if [ $skip = 1 ]; then skip=0; continue; fi
   case $a in
+    -rpath|-Wl,-rpath|-Wl,-rpath-link) skip=1 ;;
+    -Wl,-rpath,*|-Wl,-rpath-link,*) ;;
     -O*|-g|-g[0-9]|-ggdb*) ;;
     -c|-E|-S|-M|-MM) link=0; args+=("$a") ;;
     *.c) sources=1; args+=("$a") ;;

@@ -161,7 +161,7 @@ async function runImage(kernel: BrowserKernel, term: Terminal, reference: string
   setStatus('loading', `pulling ${reference}…`);
   let pulled: PulledImage;
   try {
-    pulled = await kernel.pullImage(reference, pullStatus(reference));
+    pulled = await kernel.pullImage(reference, pullStatus(reference), new URL(`${import.meta.env.BASE_URL}images/`, location.href).href);
   } catch (e) {
     const why = `cannot run ${reference}: ${e instanceof Error ? e.message : String(e)}`;
     term.write(`\x1b[31mtabkernel: ${why}\x1b[0m\r\n`);

@@ -20,6 +20,21 @@ describe('parseReference', () => {
     expect(parse('alpine')).toEqual({ registry: 'docker.io', repository: 'library/alpine', tag: 'latest' });
   });
 
+  it('takes a one-word name of a built-in image as that image, and its canonical form back to it', () => {
+    expect(parse('toolchain')).toEqual({ registry: 'builtin', repository: 'toolchain', tag: 'latest' });
+    expect(parse('root:latest')).toEqual({ registry: 'builtin', repository: 'root', tag: 'latest' });
+    expect(parse(formatReference(parse('toolchain')))).toEqual(parse('toolchain'));
+  });
+
+  it('keeps a built-in name written with a registry host on that registry', () => {
+    expect(parse('docker.io/toolchain')).toEqual({ registry: 'docker.io', repository: 'library/toolchain', tag: 'latest' });
+    expect(parse('localhost:5000/toolchain')).toEqual({ registry: 'localhost:5000', repository: 'toolchain', tag: 'latest' });
+  });
+
+  it('refuses a name under builtin/ that is no built-in image', () => {
+    expect(error('builtin/nosuch')).toMatch(/no built-in image "nosuch" \(built-in: root, toolchain\)/);
+  });
+
   it('keeps a Docker Hub user repository as written', () => {
     expect(parse('tk/hello:1.0')).toEqual({ registry: 'docker.io', repository: 'tk/hello', tag: '1.0' });
   });

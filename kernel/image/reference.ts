@@ -3,9 +3,15 @@
 // only if it contains `.` or `:` or is `localhost`; otherwise the registry is
 // Docker Hub (`docker.io`, reached at registry-1.docker.io), whose one-word
 // repositories live under `library/`. With neither tag nor digest the tag is
-// `latest`. registry.ts turns a reference into URLs; pull.ts resolves it.
+// `latest`. One rule of tabkernel's own: a one-word name of a built-in image
+// (`root`, `toolchain`: builtin.ts) means that image, whose registry is
+// `builtin` — and `builtin/NAME`, its canonical form, parses back to it
+// (`builtin` as a first component names that registry, as `localhost` does).
+// registry.ts turns a reference into URLs; pull.ts resolves it.
 // Spec: distribution/reference's grammar (reference.go, normalize.go);
 // OCI distribution-spec "Pulling manifests" for the tag pattern.
+
+import { BUILTIN_IMAGES, BUILTIN_REGISTRY } from './builtin.js';
 
 /** A parsed, normalized reference. */
 export interface Reference {
@@ -36,7 +42,7 @@ export function namesRegistry(text: string): boolean {
   const slash = text.indexOf('/');
   if (slash < 0) return false;
   const first = text.slice(0, slash);
-  return first.includes('.') || first.includes(':') || first === 'localhost';
+  return first.includes('.') || first.includes(':') || first === 'localhost' || first === BUILTIN_REGISTRY;
 }
 
 /** Parse and normalize `text`; an Error says what is wrong with it. */
@@ -74,6 +80,10 @@ export function parseReference(text: string): Reference | Error {
     if (registry === 'index.docker.io') registry = DOCKER_HUB;
   }
   if (repository === '') return bad('no repository name');
+  if (registry === DOCKER_HUB && !namesRegistry(rest) && BUILTIN_IMAGES.includes(repository)) registry = BUILTIN_REGISTRY;
+  if (registry === BUILTIN_REGISTRY && !BUILTIN_IMAGES.includes(repository)) {
+    return bad(`no built-in image "${repository}" (built-in: ${BUILTIN_IMAGES.join(', ')})`);
+  }
   if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
 
   // 3. Validate the repository path.

@@ -43,7 +43,6 @@ cd "$ROOT"
 OUT=${PORTS_OUT:-build/ports}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-CACHE=${PORTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tabkernel-ports}
 JOBS=${JOBS:-$(nproc)}
 ORDER=(make gawk sed diffutils patch m4 bc gzip tar lua sqlite3)
 export LC_ALL=C SOURCE_DATE_EPOCH=0
@@ -55,35 +54,8 @@ for tool in dpkg-source apt-get patch make autoreconf; do
   command -v "$tool" >/dev/null || die "$tool not found (apt-get install dpkg-dev autoconf automake autopoint gettext patch make)"
 done
 
-# deb_src: make sure APT knows Debian's source packages (a fresh machine has
-# only binary ones). Writes one sources file beside the binary entries' and
-# refreshes the lists.
-deb_src() {
-  if grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then return; fi
-  [ -w /etc/apt/sources.list.d ] || die "APT has no deb-src entry and /etc/apt/sources.list.d is not writable: add one (see docs/PORTS.md)"
-  echo "ports/build.sh: adding Debian's deb-src entry (/etc/apt/sources.list.d/tabkernel-deb-src.sources)" >&2
-  cat >/etc/apt/sources.list.d/tabkernel-deb-src.sources <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-  apt-get update -q >&2
-}
-
-# fetch PACKAGE VERSION: the .dsc in the cache, fetched unless already there; prints its path.
-fetch() {
-  local pkg=$1 ver=$2 dsc
-  dsc="$CACHE/${pkg}_${ver#*:}.dsc"
-  if [ ! -f "$dsc" ]; then
-    deb_src
-    mkdir -p "$CACHE"
-    (cd "$CACHE" && apt-get source --download-only -qq "$pkg=$ver" >&2) || die "apt-get source $pkg=$ver failed"
-    [ -f "$dsc" ] || die "apt-get source did not leave $dsc"
-  fi
-  echo "$dsc"
-}
+# shellcheck source=userland/ports/fetch.sh
+source "$PORTS/fetch.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tabkernel-ports.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -125,7 +97,7 @@ build_port() {
   [ -n "$PACKAGE" ] && [ -n "$VERSION" ] && [ -n "$FORKS" ] && [ ${#PROGRAMS[@]} -gt 0 ] \
     || die "$recipe must set PACKAGE, VERSION, FORKS and PROGRAMS"
   local t0=$SECONDS dsc
-  dsc=$(fetch "$PACKAGE" "$VERSION")
+  dsc=$(fetch_dsc "$PACKAGE" "$VERSION") || die "$NAME: no source"
 
   # 1-2. The source, Debian's patches applied, then ours.
   B=$WORK/$NAME

@@ -132,12 +132,12 @@ export class BrowserKernel {
    * holds it; `onProgress` sees every notice (route, per-layer progress).
    * Resolves to what run({ image }) needs; rejects with the reason.
    */
-  pullImage(reference: string, onProgress?: PullListener): Promise<PulledImage> {
+  pullImage(reference: string, onProgress?: PullListener, builtinImages?: string): Promise<PulledImage> {
     const next = this.pulls.catch(() => undefined).then(
       () =>
         new Promise<PulledImage>((resolve, reject) => {
           this.pulling = { listener: onProgress, resolve, reject };
-          this.send({ type: 'pull-image', reference });
+          this.send({ type: 'pull-image', reference, builtinImages });
         }),
     );
     this.pulls = next;

@@ -149,7 +149,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
   if (workers?.receive(msg)) return;
   switch (msg?.type) {
     case 'load-image': return loadImage(msg.url);
-    case 'pull-image': return void puller.pull(msg.reference);
+    case 'pull-image': return void puller.pull(msg.reference, msg.builtinImages);
     case 'load-policy': return loadPolicy(msg.url);
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);

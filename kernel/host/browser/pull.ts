@@ -8,8 +8,11 @@
 // run (the image's layers and its container's command) or the error, worded
 // for the page's status line. The image is admitted by the page's policy
 // (policy.ts, kernel/policy/admission.ts) before anything of it is stored and
-// each time it runs from the store.
+// each time it runs from the store. A built-in image (`toolchain`:
+// image/builtin.ts) comes from its OCI layout among the page's own files
+// (images/NAME/, served and emitted by vite.config.ts), through the same path.
 // Spec: notes/IMAGES.md §1 (CORS, COEP) and §6 (IndexedDB).
+import { BUILTIN_REGISTRY, layoutFetch, type LayoutReader } from '../../image/builtin.js';
 import { containerCommand } from '../../image/config.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { PullMeter } from '../../image/progress.js';
@@ -19,7 +22,7 @@ import { fetchAdmitted, storedAdmitted } from '../../policy/admission.js';
 import type { Policy } from '../../policy/policy.js';
 import { IdbBlobStore } from './blobstore.js';
 import type { PulledImage, PullNotice } from './messages.js';
-import { browserSha256, chooseRoute, pageRegistry, type Route } from './registry.js';
+import { browserRegistry, browserSha256, chooseRoute, pageRegistry, type Route } from './registry.js';
 
 export class PagePuller {
   private store: Promise<IdbBlobStore> | null = null;
@@ -37,16 +40,40 @@ export class PagePuller {
     return this.store;
   }
 
-  /** Pull `reference` (unless stored) and post its notices; never throws. */
-  async pull(reference: string): Promise<void> {
+  /** Pull `reference` (unless stored) and post its notices; never throws. `builtinImages`: where the built-in images' layouts are. */
+  async pull(reference: string, builtinImages?: string): Promise<void> {
     const notice = (n: Omit<PullNotice, 'type' | 'reference'>): void => this.post({ type: 'pull', reference, ...n });
     try {
       const ref = parseReference(reference);
       if (ref instanceof Error) throw new Error(`not an image reference: ${ref.message}`);
+      if (ref.registry === BUILTIN_REGISTRY) {
+        if (builtinImages === undefined) throw new Error(`${reference}: this page serves no built-in images`);
+        notice({ done: await this.fetchBuiltin(ref, builtinImages, notice) });
+        return;
+      }
       notice({ done: await this.fetchImage(ref, notice) });
     } catch (e) {
       notice({ error: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  /**
+   * A built-in image, from its OCI layout beside the page (image/builtin.ts): resolved
+   * anew each time (the page's own files), its blobs verified and stored as any pull's.
+   */
+  private async fetchBuiltin(ref: Reference, base: string, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
+    const store = await this.openStore();
+    const meter = new PullMeter(() => performance.now());
+    const t0 = performance.now();
+    const registry = browserRegistry({ fetch: layoutFetch(pageLayoutReader(base)) });
+    const image = await fetchAdmitted(ref, {
+      policy: await this.policy(), store, sha256: browserSha256, registry: async () => registry, always: true,
+      onProgress: (p) => {
+        const layer = meter.update(p);
+        if (layer) notice({ layer });
+      },
+    });
+    return pulled(image, meter.bytes, (performance.now() - t0) / 1000);
   }
 
   private async fetchImage(ref: Reference, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
@@ -83,6 +110,16 @@ export class PagePuller {
     }
     return pulled(image, meter.bytes, (performance.now() - t0) / 1000);
   }
+}
+
+/** Files of the built-in images' layouts, fetched from beside the page (`base` ends in `/`). */
+function pageLayoutReader(base: string): LayoutReader {
+  return async (rel) => {
+    const r = await fetch(new URL(rel, base), { cache: 'no-cache' });
+    if (r.status === 404) return undefined;
+    if (!r.ok) throw new Error(`built-in image file ${rel}: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
 }
 
 function pulled(image: ImageDescription, bytes: number, seconds: number): PulledImage {

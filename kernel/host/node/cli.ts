@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
 import { DEFAULT_PATH, firstEnv, type MountSpec } from '../../abi/messages.js';
+import { BUILTIN_REGISTRY, ROOT_IMAGE } from '../../image/builtin.js';
 import { namesRegistry, parseReference } from '../../image/reference.js';
 import { fail } from './fail.js';
 
@@ -141,7 +142,10 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(await imageMain(argv.slice(1)));
   }
   const opts = parseArgs(argv);
-  if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
+  // The built-in root image is the one a program runs in without an image: its command is sh.
+  if (opts.image && opts.entrypoint === undefined && isRootImage(opts.program)) {
+    [opts.program = '/bin/sh', ...opts.args] = opts.args;
+  } else if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
   const worker = startFirstWorker();
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let reading: Promise<Uint8Array> | undefined;
@@ -202,6 +206,12 @@ function readWhole(file: string, size: number): Promise<Uint8Array> {
 function isImageReference(text: string): boolean {
   if (!namesRegistry(text) && !text.includes('@sha256:')) return false;
   return !(parseReference(text) instanceof Error);
+}
+
+/** Whether `text` names the built-in root image (`root`, `builtin/root:latest`). */
+function isRootImage(text: string): boolean {
+  const ref = parseReference(text);
+  return !(ref instanceof Error) && ref.registry === BUILTIN_REGISTRY && ref.repository === ROOT_IMAGE && ref.digest === undefined && ref.tag === 'latest';
 }
 
 /** `run REF`: the image pulled if need be, then its command in a container. */

@@ -18,6 +18,7 @@ import { ProgressText, PullMeter } from '../../image/progress.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { importPrivateKey } from '../../image/keys.js';
 import type { PushResult } from '../../image/push.js';
+import { BUILTIN_REGISTRY } from '../../image/builtin.js';
 import { formatReference, parseReference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { ImageService } from '../../image/service.js';
@@ -101,6 +102,10 @@ interface PullFlags {
 /** The image `ref`, pulled first unless the store holds it whole and the policy lets it run from there. */
 export async function imageForRun(ref: string, flags: PullFlags): Promise<ImageDescription> {
   const images = nodeImageService(flags.insecure);
+  // A built-in image is resolved anew each time (its layout is local): what
+  // the checkout ships is what runs; layers the store holds are not read again.
+  const parsed = parseReference(ref);
+  if (!(parsed instanceof Error) && parsed.registry === BUILTIN_REGISTRY) return images.fetch(ref, undefined, true);
   const cached = await images.stored(ref);
   if (cached) return cached;
   say(`pulling ${formatReferenceText(ref)}`);

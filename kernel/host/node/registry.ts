@@ -1,8 +1,13 @@
 // The Node side of pulling images: fetch (Node's own, undici), SHA-256 from
 // node:crypto, credentials from the auth files (credentials.ts) and the blob
 // store directory (blobstore.ts), put together as the image code expects them
-// (kernel/image/registry.ts, pull.ts).
+// (kernel/image/registry.ts, pull.ts). The built-in images (image/builtin.ts)
+// answer from their OCI layouts under userland/images of this checkout.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN_REGISTRY, layoutFetch } from '../../image/builtin.js';
 import type { Sha256, Sha256Factory } from '../../image/digest.js';
 import { RegistryClient, type Fetch } from '../../image/registry.js';
 import { readCredentials } from './credentials.js';
@@ -54,11 +59,29 @@ export interface NodeRegistryOptions {
   fetch?: Fetch;
 }
 
-/** A registry client with Node's fetch, hashing and the user's auth files. */
+/** Where the built-in images' OCI layouts are: $TABKERNEL_IMAGES, or userland/images of this checkout. */
+export function builtinImagesDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TABKERNEL_IMAGES || fileURLToPath(new URL('../userland/images', import.meta.url));
+}
+
+/** The built-in images as a registry: files of their layouts, read from `dir`. */
+export function builtinFetch(dir: string): Fetch {
+  return layoutFetch(async (rel) => {
+    try {
+      return await fs.promises.readFile(path.join(dir, rel));
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** A registry client with Node's fetch, hashing and the user's auth files; the built-in images from their layouts. */
 export function nodeRegistry(opts: NodeRegistryOptions = {}): RegistryClient {
   const env = opts.env ?? process.env;
+  const network = opts.fetch ?? nodeFetch;
+  const builtin = builtinFetch(builtinImagesDir(env));
   return new RegistryClient({
-    fetch: opts.fetch ?? nodeFetch,
+    fetch: (url, init) => (new URL(url).hostname === BUILTIN_REGISTRY ? builtin(url, init) : network(url, init)),
     sha256: nodeSha256,
     credentials: (registry, repository) => readCredentials(registry, repository, env),
     insecure: opts.insecure,

@@ -1,0 +1,104 @@
+// The built-in `toolchain` image (issue 16): the root image plus one layer per
+// port (userland/ports/Dockerfile), shipped as the OCI layout
+// userland/images/toolchain and run by its short name with no registry. The
+// demo project (examples/toolchain) under `make -j2` in it prints the same
+// bytes as the same Makefile run natively with Debian's programs; Ctrl-C at
+// the terminal stops make and every job it started.
+// The native half needs Debian's make, gawk, sed, m4, lua5.4, sqlite3, bc,
+// diffutils, patch, tar and gzip (.ci/run installs them).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { terminalKernel } from '../support/terminal.js';
+import { root, run, scratch } from './wasi-cli.js';
+
+const layout = path.join(root, 'userland/images/toolchain');
+const cache = scratch('toolchain-cache');
+const hostEnv = { ...process.env, TABKERNEL_CACHE: cache };
+
+/** `tabkernel run --image toolchain ARGS` with the store in a fresh directory. */
+function inToolchain(args: string[], o: { dirs?: string[]; cwd?: string; timeout?: number } = {}) {
+  return run('toolchain', args, { flags: ['--image'], hostEnv, dirs: o.dirs, cwd: o.cwd, timeout: o.timeout ?? 60_000 });
+}
+
+/** PORTS in the order of the Dockerfile's COPY lines: one layer each. */
+const ports = fs.readFileSync(path.join(root, 'userland/ports/Dockerfile'), 'utf8')
+  .split('\n').flatMap((l) => /^COPY ports\/([a-z0-9]+)\/ \/$/.exec(l)?.[1] ?? []);
+
+describe('the built-in toolchain image', () => {
+  it('runs by its short name from the committed layout, with no registry', () => {
+    expect(fs.existsSync(path.join(layout, 'index.json'))).toBe(true);
+    const r = inToolchain(['sh', '-c', 'gawk --version | head -1; sed --version | head -1; make --version | head -1; lua -v; sqlite3 --version | cut -c1-6']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('GNU Awk 5.2.1, API 3.2\nsed (GNU sed) 4.9\nGNU Make 4.3\nLua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio\n3.40.1\n');
+    expect(r.status).toBe(0);
+    const ls = spawnSync(process.execPath, [path.join(root, 'bin/tabkernel.js'), 'image', 'ls'], { env: hostEnv, encoding: 'utf8' });
+    expect(ls.stdout).toMatch(/^builtin\/toolchain\s+latest\s/m);
+  });
+
+  it('has the root image\'s two layers and one per port, each port\'s Debian copyright under /usr/share/doc', () => {
+    const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const blob = (d: string) => JSON.parse(fs.readFileSync(path.join(layout, 'blobs/sha256', d.slice(7)), 'utf8'));
+    const manifest = blob(index.manifests[0].digest) as { layers: unknown[] };
+    expect(ports).toEqual(['make', 'gawk', 'sed', 'diffutils', 'patch', 'm4', 'bc', 'gzip', 'tar', 'lua', 'sqlite3']);
+    expect(manifest.layers).toHaveLength(2 + ports.length);
+    const r = inToolchain(['sh', '-c', 'ls /usr/share/doc; head -1 /usr/share/doc/gawk/copyright']);
+    expect(r.stdout).toBe('bc\ndiffutils\ngawk\ngzip\nlua5.4\nm4\nmake-dfsg\npatch\nsed\nsqlite3\ntar\n' +
+      'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n');
+  });
+
+  it('is what the short name means; `root` is the root image itself', () => {
+    const r = run('root', ['sh', '-c', 'test -e /usr/bin/gawk && echo toolchain || echo root'], { flags: ['--image'], hostEnv });
+    expect(r.stdout).toBe('root\n');
+    const t = inToolchain(['sh', '-c', 'test -e /usr/bin/gawk && echo toolchain || echo root']);
+    expect(t.stdout).toBe('toolchain\n');
+  });
+});
+
+/** A fresh copy of the demo project (without its build/). */
+function demoCopy(): string {
+  const dir = scratch('toolchain-demo');
+  fs.cpSync(path.join(root, 'examples/toolchain'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}build`) });
+  return dir;
+}
+
+describe('the demo project (examples/toolchain)', () => {
+  it('prints the same bytes under `make -j2` in the toolchain image as natively, and builds the same archive', () => {
+    const native = demoCopy();
+    const n = spawnSync('make', ['-j2'], { cwd: native, encoding: 'buffer', timeout: 120_000 });
+    expect(n.stderr.toString(), 'the native run (Debian\'s make, gawk, m4, lua5.4, sqlite3, bc, ... installed?)').toBe('');
+    expect(n.status).toBe(0);
+    const mine = demoCopy();
+    const t = inToolchain(['make', '-j2'], { dirs: [`${mine}::/w`], cwd: '/w', timeout: 180_000 });
+    expect(t.stderr).toBe('');
+    expect(t.stdoutBytes.equals(n.stdout)).toBe(true);
+    expect(t.stdout).toContain('report.txt: ok\n');
+    expect(t.status).toBe(0);
+    const archive = (d: string) => fs.readFileSync(path.join(d, 'build/demo.tar.gz'));
+    expect(archive(mine).equals(archive(native))).toBe(true);
+  });
+});
+
+describe('make interrupted at the terminal', () => {
+  it('stops on Ctrl-C with every job it started, and leaves no process behind', async () => {
+    const dir = scratch('toolchain-intr');
+    fs.writeFileSync(path.join(dir, 'Makefile'), 'all: a b\na b:\n\t@echo start $@; sleep 100; touch $@\n');
+    const bin = scratch('toolchain-intr-bin');
+    fs.copyFileSync(path.join(root, 'test/programs/ports/make.wasm'), path.join(bin, 'make'));
+    fs.chmodSync(path.join(bin, 'make'), 0o755);
+    const { kernel, type, screen, until } = terminalKernel();
+    const done = kernel.boot.run({
+      type: 'run', argv: ['make', '-j2'], env: ['PATH=/usr/local/bin:/bin'], cwd: '/w', tty: { rows: 24, cols: 80 },
+      mounts: [{ host: dir, guest: '/w' }, { host: bin, guest: '/usr/local/bin' }],
+    });
+    await until(() => screen().includes('start a') && screen().includes('start b') && kernel.processCount >= 5);
+    expect(kernel.processCount).toBe(5);   // make, two shells, two sleeps
+    type('\x03');
+    const notice = await done;
+    expect(notice.status).toBe(130);
+    await until(() => kernel.processCount === 0);
+    expect(kernel.processCount).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'a')) || fs.existsSync(path.join(dir, 'b'))).toBe(false);
+  });
+});
