@@ -1,5 +1,5 @@
 // GNU make 4.3 in tabkernel (issue 15): the committed build of it
-// (test/programs/ports/make.wasm, from userland/ports/make/build.sh) runs
+// (test/programs/ports/make.wasm, from userland/ports/build.sh make) runs
 // recipes with the root image's /bin/sh through posix_spawn, and `make -j2`
 // runs its jobserver — a pipe of tokens, read non-blocking after pselect with
 // SIGCHLD unblocked only inside the wait — and hands it to a recursive
