@@ -18,6 +18,15 @@ describe('capabilities', () => {
     expect(checkRegistry(BUILT_IN_CAPABILITIES, 'anything.io').allowed).toBe(true);
   });
 
+  it('give a built-in image\'s containers what programs run from the host get, unless a scope names it', () => {
+    expect(checkMount(BUILT_IN_CAPABILITIES, ref('toolchain'), '/home/me')).toEqual({ allowed: true, rule: '"programs" (a built-in image) mounts "/"' });
+    expect(checkHost(BUILT_IN_CAPABILITIES, ref('toolchain'), 'example.com', 443).allowed).toBe(false);
+    expect(checkMount(BUILT_IN_CAPABILITIES, ref('docker.io/toolchain'), '/home/me').allowed).toBe(false);
+    const c = parse({ transports: { docker: { 'builtin/toolchain': { mounts: ['/data'] } } } });
+    expect(checkMount(c, ref('toolchain'), '/home/me').allowed).toBe(false);
+    expect(checkMount(c, ref('toolchain'), '/data/x').allowed).toBe(true);
+  });
+
   it('grant a directory and what is under it, by the most specific scope only', () => {
     const c = parse({ default: { mounts: ['/srv/shared'] }, transports: { docker: { 'r.io/app': { mounts: ['/data/app/'] } } } });
     expect(checkMount(c, ref('r.io/app:1'), '/data/app')).toEqual({ allowed: true, rule: 'docker r.io/app mounts "/data/app"' });

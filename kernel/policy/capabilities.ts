@@ -11,7 +11,9 @@
 // specific wins; grants are not merged). Off by default: without a file, or
 // for what a file leaves out, a container gets no host directory and no
 // network; programs run from the host keep every directory the command line
-// names (as under wasmtime: --dir is the grant) and no network; registries
+// names (as under wasmtime: --dir is the grant) and no network, and so do
+// containers of the built-in images (`toolchain`) unless a scope names them;
+// registries
 // are not restricted (the signature policy and the registry proxy's own
 // allowlist still apply). A mount is granted by a listed directory or any
 // directory under it; a network or registry entry is a host (any port), a
@@ -19,6 +21,7 @@
 // ::1), or `*` (anything). policy.ts answers the questions; docs/POLICY.md
 // is the user's guide.
 
+import { BUILTIN_REGISTRY } from '../image/builtin.js';
 import { isLoopback } from '../image/registry.js';
 import type { Reference } from '../image/reference.js';
 import { mostSpecific, scopeName } from './scope.js';
@@ -116,11 +119,18 @@ function normalize(p: string): string {
   return `/${parts.join('/')}`;
 }
 
-/** The grants for a container of image `ref` (null: a program run from the host), and the scope they came from. */
+/**
+ * The grants for a container of image `ref` (null: a program run from the
+ * host), and the scope they came from. A built-in image (image/builtin.ts)
+ * ships with tabkernel as the root image does, so unless a scope names it,
+ * its containers get what programs run from the host get.
+ */
 export function grantsFor(caps: Capabilities, ref: Reference | null): { grants: Grants; where: string } {
   if (ref === null) return { grants: caps.programs, where: '"programs"' };
   const found = mostSpecific(caps.docker, ref);
-  return found ? { grants: found.value, where: scopeName(found.scope) } : { grants: caps.default, where: '"default"' };
+  if (found) return { grants: found.value, where: scopeName(found.scope) };
+  if (ref.registry === BUILTIN_REGISTRY) return { grants: caps.programs, where: '"programs" (a built-in image)' };
+  return { grants: caps.default, where: '"default"' };
 }
 
 /** Whether `hostPath` (absolute, symlinks resolved by the host) may be mounted. */
