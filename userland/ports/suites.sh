@@ -7,9 +7,10 @@
 # Usage: userland/ports/suites.sh native|tabkernel [SUITE...]
 #   SUITE: gawk, sed, diffutils, sqlite3, lua (default: all)
 # Env:   PORTS_CACHE  Debian's sources (userland/ports/build.sh fetches them)
-#        TK_RUN       how to run a command in tabkernel with the suite's tree
-#                     as /w (default: `tabkernel run --image toolchain`, the
-#                     built-in image, with --dir TREE::/w --cwd /w)
+#        TK_RUN       the command that runs tabkernel (default: `tabkernel run`
+#                     of this checkout), given --dir TREE::/w --cwd /w, then
+#        TK_IMAGE     (default: `--image toolchain`, the built-in image), then
+#                     the command
 #        KEEP         a directory to keep the suites' trees in (default: removed)
 #
 # gawk: test/Makefile.in's `basic`, `unix-tests` and `gawk-extensions` —
@@ -55,7 +56,7 @@ in_tree() {
     (cd "$dir/$sub" && "$@")
   else
     # shellcheck disable=SC2086
-    ${TK_RUN:-node "$ROOT/bin/tabkernel.js" run --image toolchain} --dir "$dir::/w" --cwd "/w/$sub" "$@"
+    ${TK_RUN:-node "$ROOT/bin/tabkernel.js" run} --dir "$dir::/w" --cwd "/w/$sub" ${TK_IMAGE---image toolchain} "$@"
   fi
 }
 
@@ -69,14 +70,21 @@ report() {
 suite_gawk() {
   source_tree gawk 1:5.2.1-2
   local t=$WORK/gawk/test
-  # test/Makefile as configure would write it for these targets: every
-  # @VAR@ empty, the source directory `.`.
-  sed -e 's/@srcdir@/./g' -e 's/@[A-Za-z_0-9]*@//g' "$t/Makefile.in" >"$t/Makefile"
+  # test/Makefile.in as configure would write it for these targets: every
+  # @VAR@ empty, the source directory `.` — under a name automake's rules do
+  # not know how to remake (they would run configure).
+  sed -e 's/@srcdir@/./g' -e 's/@[A-Za-z_0-9]*@//g' "$t/Makefile.in" >"$t/tests.mk"
+  cp "$t/tests.mk" "$t/Makefile"   # beginfile1 and beginfile2 read ./Makefile
   printf 'list-tests:\n\t@echo $(BASIC_TESTS) $(UNIX_TESTS) $(GAWK_EXT_TESTS)\n' >"$t/list.mk"
   local names
-  names=$(make -s -C "$t" -f Makefile -f list.mk list-tests)
-  local awk=/usr/bin/gawk
-  in_tree "$t" . make -k SHELL=/bin/sh AWKPROG=$awk basic unix-tests gawk-extensions >"$WORK/gawk.log" 2>&1 || true
+  names=$(make -s -C "$t" -f tests.mk -f list.mk SHELL=/bin/sh list-tests)
+  # What configure would have set that these targets use: the shell, the
+  # program under test, PATH's separator, the absolute source directory (and
+  # an empty build directory: AWKPROG is absolute).
+  local here=/w
+  [ "$MODE" = native ] && here=$t
+  in_tree "$t" . make -k -f tests.mk SHELL=/bin/sh AWKPROG=/usr/bin/gawk PATH_SEPARATOR=: abs_srcdir="$here" abs_builddir= \
+    basic unix-tests gawk-extensions >"$WORK/gawk.log" 2>&1 || true
   local n p=0 failed=()
   for n in $names; do
     if [ -e "$t/_$n" ]; then failed+=("$n"); else p=$((p + 1)); fi
