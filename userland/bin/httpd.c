@@ -406,6 +406,16 @@ static void handle(struct conn *c, char *req) {
             type_of(fs), ranged ? to - from + 1 : size, modified);
         if (ranged) put(&b, "Content-Range: bytes %lld-%lld/%lld\r\n", from, to, size);
         put(&b, "\r\n");
+        long long want = ranged ? to - from + 1 : size;
+        /* A small body goes out with the head, in one send. */
+        if (!is_head && want > 0 && want <= CHUNK) {
+          while (b.len + (size_t)want > b.cap) b.p = xrealloc(b.p, b.cap *= 2);
+          ssize_t r = pread(f, b.p + b.len, (size_t)want, from);
+          if (r == want) {
+            b.len += (size_t)want;
+            is_head = 1; /* nothing left to send from the file */
+          }
+        }
         c->out = b.p;
         c->outlen = b.len;
         c->outoff = 0;
@@ -416,7 +426,7 @@ static void handle(struct conn *c, char *req) {
           c->pos = from;
           c->left = to - from + 1;
         }
-        c->body = is_head ? 0 : (ranged ? to - from + 1 : size);
+        c->body = !strcmp(method, "HEAD") ? 0 : want;
       }
     }
   }
