@@ -25,6 +25,7 @@ import { BUILTIN_REGISTRY } from '../image/builtin.js';
 import { isLoopback } from '../image/registry.js';
 import type { Reference } from '../image/reference.js';
 import { mostSpecific, scopeName } from './scope.js';
+import { isObject, onlyFields, readJsonObject } from './json.js';
 
 export interface Grants {
   /** Absolute host directories (and everything under them). */
@@ -56,19 +57,10 @@ export const BUILT_IN_CAPABILITIES: Capabilities = {
   programs: { mounts: ['/'], network: [] },
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The capabilities in `text`; an Error naming what is wrong (unknown fields too, as policy.json). */
 export function parseCapabilities(text: string, what: string): Capabilities | Error {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return new Error(`${what}: not valid JSON (${(e as Error).message})`);
-  }
-  try {
-    if (!isObject(doc)) throw new Error('not a JSON object');
-    only(doc, ['default', 'transports', 'programs', 'registries'], 'the top level');
+  return readJsonObject(text, what, (doc) => {
+    onlyFields(doc, ['default', 'transports', 'programs', 'registries'], 'the top level');
     const caps: Capabilities = {
       default: doc.default === undefined ? BUILT_IN_CAPABILITIES.default : grants(doc.default, '"default"'),
       docker: new Map(),
@@ -76,25 +68,20 @@ export function parseCapabilities(text: string, what: string): Capabilities | Er
     };
     if (doc.transports !== undefined) {
       if (!isObject(doc.transports)) throw new Error('"transports" is not an object');
-      only(doc.transports, ['docker'], '"transports"');
+      onlyFields(doc.transports, ['docker'], '"transports"');
       const docker = doc.transports.docker;
       if (!isObject(docker)) throw new Error('transports.docker is not an object');
       for (const [scope, g] of Object.entries(docker)) caps.docker.set(scope, grants(g, `transports.docker[${JSON.stringify(scope)}]`));
     }
     if (doc.registries !== undefined) caps.registries = patterns(doc.registries, '"registries"');
     return caps;
-  } catch (e) {
-    return new Error(`${what}: ${(e as Error).message}`);
-  }
+  });
 }
 
-function only(o: Record<string, unknown>, allowed: string[], where: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${where}: unknown field ${JSON.stringify(k)}`);
-}
 
 function grants(v: unknown, where: string): Grants {
   if (!isObject(v)) throw new Error(`${where} is not an object`);
-  only(v, ['mounts', 'network'], where);
+  onlyFields(v, ['mounts', 'network'], where);
   const mounts = v.mounts === undefined ? [] : strings(v.mounts, `${where}.mounts`);
   for (const m of mounts) if (!m.startsWith('/')) throw new Error(`${where}.mounts: "${m}" is not an absolute path`);
   return { mounts: mounts.map(normalize), network: v.network === undefined ? [] : patterns(v.network, `${where}.network`) };
@@ -106,6 +93,11 @@ function strings(v: unknown, where: string): string[] {
 }
 
 const PATTERN = /^(\*|loopback(:\d+)?|(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?|\[[0-9a-f:.]+\](:\d+)?)$/;
+
+/** Whether `p` is a host pattern (HOST, HOST:PORT, *.DOMAIN, loopback, [V6]:PORT or *): the CLI's --allow-net takes them too. */
+export function isHostPattern(p: string): boolean {
+  return PATTERN.test(p.toLowerCase());
+}
 
 function patterns(v: unknown, where: string): string[] {
   const list = strings(v, where).map((p) => p.toLowerCase());
@@ -153,24 +145,28 @@ function splitHost(text: string): { name: string; port?: number } {
   return colon < 0 ? { name: text } : { name: text.slice(0, colon), port: Number(text.slice(colon + 1)) };
 }
 
-/** The first pattern of `list` that allows `host` (a name, or an IPv6 address in brackets) on `port`. */
-function matches(list: readonly string[], host: string, port: number | undefined): string | undefined {
+/**
+ * The first pattern of `list` that allows `host` (a name, or an IPv6 address
+ * in brackets) on `port` — on any port a pattern names when `anyPort` (a
+ * name lookup: whether the name may be reached at all).
+ */
+function matches(list: readonly string[], host: string, port: number | undefined, anyPort = false): string | undefined {
   const h = host.toLowerCase();
   return list.find((p) => {
     if (p === '*') return true;
     const want = splitHost(p);
-    if (want.port !== undefined && want.port !== port) return false;
+    if (!anyPort && want.port !== undefined && want.port !== port) return false;
     if (want.name === 'loopback') return isLoopback(h);
     if (want.name.startsWith('*.')) return h.endsWith(want.name.slice(1));
     return h === want.name;
   });
 }
 
-/** Whether a container of `ref` (null: a program run from the host) may connect to `host`:`port`. */
-export function checkHost(caps: Capabilities, ref: Reference | null, host: string, port: number): Grant {
+/** Whether a container of `ref` (null: a program run from the host) may connect to `host`:`port` (undefined: on some port, for a lookup). */
+export function checkHost(caps: Capabilities, ref: Reference | null, host: string, port?: number): Grant {
   const { grants, where } = grantsFor(caps, ref);
   const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const by = matches(grants.network, name, port);
+  const by = matches(grants.network, name, port, port === undefined);
   return by !== undefined ? { allowed: true, rule: `${where} network ${JSON.stringify(by)}` } : { allowed: false, rule: `${where} network ${JSON.stringify(grants.network)}` };
 }
 

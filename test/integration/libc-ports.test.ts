@@ -22,7 +22,7 @@ describe('file locks', () => {
 });
 
 describe('libc additions for ports', () => {
-  it('passes the C checks: strsignal, mkstemp, tmpfile, getpwuid, system, popen, realpath, S_ISFIFO, tzset, clock, flockfile, setuid, chown, gethostbyname', () => {
+  it('passes the C checks: strsignal, mkstemp, tmpfile, getpwuid, system, popen, realpath, S_ISFIFO, tzset, clock, getrusage, flockfile, setuid, chown, program_invocation_name', () => {
     expectPassed(run(prog('ports'), [], { timeout: 60_000 }));
   });
 
