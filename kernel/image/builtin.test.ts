@@ -15,7 +15,7 @@ const files: Record<string, Uint8Array> = {
   [`toolchain/blobs/sha256/${L_HEX}`]: enc.encode('layer bytes'),
 };
 const fetch = layoutFetch(async (path) => files[path]);
-const get = (path: string, method: 'GET' | 'HEAD' | 'PUT' = 'GET') => fetch(`https://builtin${path}`, { method, headers: {} });
+const get = (path: string, method: 'GET' | 'HEAD' | 'PUT' = 'GET') => fetch(`https://builtin${path}`, { method, headers: {}, redirect: 'manual' });
 
 async function body(r: FetchResponse): Promise<string> {
   const reader = r.body!.getReader();
