@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '../harness.js';
 import { registrySupport } from '../registry.js';
-import { command, openReaderPage, openTerminal, PROMPT_RAW, RUN_TIMEOUT_MS, screen, waitForPrompts } from '../terminal.js';
+import { command, openReaderPage, openTerminal, PROMPT_RAW, RUN_TIMEOUT_MS, screen, waitForPrompts, waitForScreen } from '../terminal.js';
 
 /** The size of the image's big layer: enough for progress lines and a rate worth quoting. */
 const BIG = 24 << 20;
@@ -238,4 +238,15 @@ test('image: a pull the terminal\'s image command makes shows its progress on th
     await reg.stop();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('image: /?image=toolchain runs the built-in toolchain image from the page\'s own files, with no registry', async (ctx) => {
+  const page = await openReaderPage(ctx, imageUrl(ctx.isolatedUrl, 'toolchain'));
+  await waitForScreen(page, /\$ $/, RUN_TIMEOUT_MS);
+  await page.click('#terminal');
+  await page.keyboard.type("gawk 'BEGIN { print 6 * 7 }'; echo 'x = 2^10; x' | bc; ls /usr/share/doc | wc -l\n");
+  await waitForScreen(page, /42\r?\n1024\r?\n *11\r?\n/);
+  const data = await dataset(page);
+  assert.doesNotMatch(data.route ?? '', /proxy/);
+  assert.deepEqual(page.problems, []);
 });
