@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '../harness.js';
 import { registrySupport } from '../registry.js';
-import { command, openReaderPage, openTerminal, PROMPT_RAW, RUN_TIMEOUT_MS, screen, waitForPrompts, waitForScreen } from '../terminal.js';
+import { command, openReaderPage, openTerminal, PROMPT_RAW, RUN_TIMEOUT_MS, screen, type, waitForPrompts, waitForScreen } from '../terminal.js';
 
 /** The size of the image's big layer: enough for progress lines and a rate worth quoting. */
 const BIG = 24 << 20;
@@ -242,10 +242,14 @@ test('image: a pull the terminal\'s image command makes shows its progress on th
 
 test('image: /?image=toolchain runs the built-in toolchain image from the page\'s own files, with no registry', async (ctx) => {
   const page = await openReaderPage(ctx, imageUrl(ctx.isolatedUrl, 'toolchain'));
-  await waitForScreen(page, /\$ $/, RUN_TIMEOUT_MS);
+  await waitForScreen(page, /\n\$ ?$/, RUN_TIMEOUT_MS).catch(async (e) => {
+    throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}\nstatus: ${JSON.stringify(await dataset(page))}`);
+  });
   await page.click('#terminal');
-  await page.keyboard.type("gawk 'BEGIN { print 6 * 7 }'; echo 'x = 2^10; x' | bc; ls /usr/share/doc | wc -l\n");
-  await waitForScreen(page, /42\r?\n1024\r?\n *11\r?\n/);
+  await type(page, "gawk 'BEGIN { print 6 * 7 }'; echo 'x = 2^10; x' | bc; ls /usr/share/doc | wc -l");
+  await waitForScreen(page, /42\n1024\n *11\n/).catch(async (e) => {
+    throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}`);
+  });
   const data = await dataset(page);
   assert.doesNotMatch(data.route ?? '', /proxy/);
   assert.deepEqual(page.problems, []);
