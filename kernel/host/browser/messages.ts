@@ -6,7 +6,7 @@
 // the page starts for the kernel (page-workers.ts, process-workers.ts), and
 // an image to pull with its progress (pull.ts), the progress of the pulls
 // processes make (host.ts), the root file system's snapshots (persist.ts),
-// and the image policy to load (policy.ts).
+// the image policy to load (policy.ts), and the kernel worker's boot marks.
 import type { ImageRun, KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 import type { ContainerCommand } from '../../image/config.js';
 import type { LayerUpdate, PullReport } from '../../image/progress.js';
@@ -134,9 +134,20 @@ export interface WorkerErrorNotice {
   message: string;
 }
 
+/** Page → kernel: the kernel worker's performance marks so far (boot's milestones: kernel-worker.ts); answered by a MarksNotice. */
+export interface MarksRequest {
+  type: 'marks';
+}
+
+/** Kernel → page: the kernel worker's `tabkernel:` performance marks, each at its time in ms since the epoch (timeOrigin + startTime). */
+export interface MarksNotice {
+  type: 'marks';
+  marks: Array<{ name: string; time: number }>;
+}
+
 export type PageToKernel =
   | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | PersistRequest
-  | PolicyRequest | WorkerMessage | WorkerErrorNotice;
+  | PolicyRequest | MarksRequest | WorkerMessage | WorkerErrorNotice;
 export type KernelToPage =
-  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice | PolicyNotice
+  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice | PolicyNotice | MarksNotice
   | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;

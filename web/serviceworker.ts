@@ -1,0 +1,20 @@
+// The page's side of the service worker (sw/sw.ts): registers it, scope the
+// page's base, so that the page stays cross-origin isolated and boots offline
+// once it has loaded (sw/offline.ts). Registration is a request the browser
+// completes in the background; the page does not wait for it. A page that is
+// not isolated (served without COOP/COEP) does not register one: it cannot run
+// the kernel either way, and says so.
+// Spec: Service Workers (W3C), ServiceWorkerContainer.register.
+
+/** Register sw.js at the page's base; resolves to the registration, or null where there are no service workers. */
+export async function registerServiceWorker(base: string): Promise<ServiceWorkerRegistration | null> {
+  const container = navigator.serviceWorker;
+  // Absent in insecure contexts (plain http other than localhost) and in some private windows.
+  if (!container) return null;
+  try {
+    return await container.register(`${base}sw.js`, { scope: base });
+  } catch (e) {
+    console.warn(`tabkernel: no service worker (the page will not boot offline): ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
