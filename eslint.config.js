@@ -85,12 +85,12 @@ export default defineConfig(
     },
   },
   {
-    files: ['kernel/fs/**/*.ts', 'kernel/ipc/**/*.ts', 'kernel/tty/**/*.ts', 'kernel/proc/**/*.ts'],
+    files: ['kernel/fs/**/*.ts', 'kernel/ipc/**/*.ts', 'kernel/tty/**/*.ts', 'kernel/proc/**/*.ts', 'kernel/net/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^\\.\\./syscall/', message: 'fs, ipc, tty and proc are below syscall/: the handlers call them, not the other way round.' },
+          { regex: '^\\.\\./syscall/', message: 'fs, ipc, tty, proc and net are below syscall/: the handlers call them, not the other way round.' },
           { regex: '^\\.\\./(kernel|boot)\\.js$', message: 'fs, ipc, tty and proc are below the kernel: take what you need as a parameter or callback.' },
           { regex: '(^|/)host/', message: 'host/ is the top floor: the core sees the host only through kernel/hostapi.ts.' },
           { regex: '^node:', message: 'Only kernel/host/ may use Node modules.' },

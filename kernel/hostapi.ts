@@ -8,6 +8,7 @@ import type { DirInode } from './fs/inode.js';
 import type { Sha256Factory } from './image/digest.js';
 import type { PullReport } from './image/progress.js';
 import type { ImageService } from './image/service.js';
+import type { HostConnection } from './net/hostconn.js';
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
 export interface WorkerHandle {
@@ -37,6 +38,25 @@ export interface HostStream {
   onWritable?(cb: () => void): void;
   /** Resolve once everything taken so far has reached the host (or the stream broke). */
   flushed?(): Promise<void>;
+}
+
+/**
+ * The host's network beyond the guest's loopback, for the guests' outbound
+ * connections (kernel/net/outbound.ts, resolver.ts). Node's is node:net and
+ * node:dns (kernel/host/node/net.ts); a browser page can open no TCP
+ * connection and has none.
+ */
+export interface HostNet {
+  /** A TCP connection to `host` (a name or an address) on `port`; rejects with an Error whose `code` is the errno's name (ECONNREFUSED…). */
+  connect(host: string, port: number): Promise<HostConnection>;
+  /** The addresses of `name`, as text (the host's resolver); rejects with `code` ENOTFOUND for a name that has none. */
+  lookup(name: string): Promise<string[]>;
+  /**
+   * Whether the policy lets a container of image `scope` (null: a program
+   * run from the host) reach `host` on `port` (undefined: on some port — a
+   * name lookup), and the rule that decided, for the message of a refusal.
+   */
+  allows(scope: string | null, host: string, port?: number): { allowed: boolean; rule: string };
 }
 
 export interface Host {
@@ -70,6 +90,8 @@ export interface Host {
    * every program's bytes are hashed before they compile.
    */
   readonly sha256?: Sha256Factory;
+  /** Connections outside the guests' loopback network; absent: none (connect fails with ENETUNREACH). */
+  readonly net?: HostNet;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

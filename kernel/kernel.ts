@@ -31,6 +31,7 @@ import { useMonotonicClock } from './lib/time.js';
 import { PipeArena, openPipes } from './ipc/pipe.js';
 import { FileTable } from './fs/filetable.js';
 import { MemoryBudget } from './mm/budget.js';
+import { Network, type NetCensus } from './net/network.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
 import { Loader } from './proc/loader.js';
@@ -60,6 +61,8 @@ export interface Census extends ProcessCensus {
   sharedFiles: number;
   /** PTY pairs with a side open. */
   ptys: number;
+  /** Ports bound and AF_UNIX names held (net/network.ts). */
+  net: NetCensus;
   /** Tasks queued to run again, and promises tasks wait for. */
   runnable: number;
   inFlight: number;
@@ -86,6 +89,11 @@ export class Kernel implements Sys {
   /** Regular files' descriptions, inodes and bytes that processes use without the kernel (fs/filetable.ts). */
   readonly files: FileTable;
   readonly ptys = new PtyTable((pgid, sig) => this.lifecycle.signalGroup(pgid, sig));
+  /**
+   * The network: sockets, the loopback's ports, the way out (net/); also the
+   * host's way in, connect(port) and listening() (net/hostconn.ts).
+   */
+  readonly net: Network;
   private readonly modules: ModuleCache;
   private readonly loader: Loader;
   private readonly workers: WorkerPool;
@@ -121,6 +129,7 @@ export class Kernel implements Sys {
     this.budget = new MemoryBudget(opts.memory ?? DEFAULT_BUDGET);
     this.vfs = new Vfs({ budget: this.budget, tmpSize: opts.tmpSize ?? Math.floor(this.budget.limit / 2) });
     this.pipeArena = new PipeArena(this.budget);
+    this.net = new Network(this.pipeArena, host);
     this.files = new FileTable(this.budget.limit, this.budget);
     this.files.views.alive = (pid) => this.procs.get(pid)?.alive === true;
     this.pipeArena.alive = (pid) => this.procs.get(pid)?.alive === true;
@@ -326,6 +335,7 @@ export class Kernel implements Sys {
       rings: this.pipeArena.inUse,
       sharedFiles: this.files.inUse.descriptions,
       ptys: this.ptys.size,
+      net: this.net.census(),
       runnable: this.runnable.length,
       inFlight: this.inFlight,
     };

@@ -118,6 +118,17 @@ export const tabkernelSignatures = {
   ppoll: [[i32, i32, i32, i64, i64, i32, i32, i32], i32], // in, out, nsubscriptions, mask (TK_MASK_UNCHANGED: kept), signals to take → nevents, old mask, signal taken
   image: [[i32, i32, i32, i32, i32, i32, i32], i32],    // op, ref, len, progress fd, buf, len → used (ERANGE: the size needed)
   container: [[i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], i32], // ref, len, entrypoint, len, args, len, env, len, msg buf, len → used
+  socket: [[i32, i32, i32, i32], i32],                  // domain, type, protocol → fd
+  socketpair: [[i32, i32, i32, i32], i32],              // domain, type, protocol → fds[2]
+  bind: [[i32, i32, i32], i32],                         // fd, sockaddr, len
+  listen: [[i32, i32], i32],                            // fd, backlog
+  accept: [[i32, i32, i32, i32, i32], i32],             // fd, flags, sockaddr, len (in/out) → fd
+  connect: [[i32, i32, i32], i32],                      // fd, sockaddr, len
+  sendto: [[i32, i32, i32, i32, i32, i32, i32], i32],   // fd, iovs, iovs_len, flags, sockaddr, len → sent
+  recvfrom: [[i32, i32, i32, i32, i32, i32, i32, i32], i32], // fd, iovs, iovs_len, flags, sockaddr, len (in/out) → received, out flags
+  sockname: [[i32, i32, i32, i32], i32],                // fd, peer, sockaddr, len (in/out)
+  sockopt: [[i32, i32, i32, i32, i32, i32], i32],       // fd, level, name, set, value → value
+  resolve: [[i32, i32, i32, i32, i32, i32], i32],       // name, len, family, struct tk_addr[], max → count
   longjmp: [[], null],                                  // unwinds to the nearest env.invoke_* (runtime/sjlj.ts)
 } as const satisfies Record<string, Signature>;
 

@@ -32,6 +32,12 @@ export const enum FdKind {
    * file, an image layer's file).
    */
   DIRECT = 4,
+  /**
+   * A connected stream socket whose two rings are in the shared arena
+   * (runtime/pipes.ts): fd_info's ret1 is the ring it reads, ret2 the ring it
+   * writes (-1: that way is shut or the ring is private; the kernel serves it).
+   */
+  SOCKET = 5,
 }
 
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
@@ -76,11 +82,11 @@ export const syscalls = {
   // processes (syscall/proc.ts)
   proc_exit: [N, STR, N],                 // status, trap message ('' for a normal exit), pages of memory the worker keeps for a fork child
   proc_raise: [N],                        // signal
-  // sockets (syscall/sock.ts): no socket exists yet; these answer by the fd's kind
-  sock_accept: [N, N],                    // fd, fdflags
-  sock_recv: [N, N, N],                   // fd, max bytes, riflags
-  sock_send: [N, BUF, N],                 // fd, bytes, siflags
-  sock_shutdown: [N, N],                  // fd, sdflags
+  // WASI's sockets calls (syscall/sock.ts), on the kernel's sockets (kernel/net/)
+  sock_accept: [N, N],                    // fd, fdflags (NONBLOCK) → ret0: fd
+  sock_recv: [N, N, N],                   // fd, max bytes, riflags (PEEK, WAITALL) → out: bytes; ret0: count, ret1: roflags (DATA_TRUNCATED)
+  sock_send: [N, BUF, N],                 // fd, bytes, siflags (none) → ret0: count
+  sock_shutdown: [N, N],                  // fd, sdflags (RD, WR)
 
   // tabkernel's own import module "tabkernel" (userland/libc/include/tabkernel.h).
   // processes (syscall/process.ts)
@@ -127,6 +133,19 @@ export const syscalls = {
   flock: [N, N],                          // fd, operation (LOCK_SH 1, LOCK_EX 2, LOCK_UN 8, | LOCK_NB 4)
   // waiting with a signal mask (syscall/poll.ts): pselect, ppoll, sigtimedwait
   ppoll: [BUF, N, N, N],                  // poll_oneoff's subscriptions (may be none), count, the mask for the wait (-1: unchanged), signals to take instead of handling → out: events; ret0: event count, ret1: the mask before, ret2: the signal taken (0: none)
+  // BSD sockets (syscall/sock.ts; the mechanism: kernel/net/); constants and
+  // address layouts in abi/socket.ts, addresses as the guest's sockaddr bytes
+  socket: [N, N, N],                      // domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol → ret0: fd
+  socketpair: [N, N, N],                  // domain, type | flags, protocol → ret0, ret1: fds
+  bind: [N, BUF],                         // fd, sockaddr
+  listen: [N, N],                         // fd, backlog
+  accept: [N, N],                         // fd, SOCK_NONBLOCK | SOCK_CLOEXEC → ret0: fd; out: the peer's sockaddr, ret1: its length
+  connect: [N, BUF],                      // fd, sockaddr (AF_UNSPEC: a datagram socket forgets its peer)
+  sendto: [N, BUF, N, BUF],               // fd, bytes, MSG_* flags, sockaddr (empty: none) → ret0: count
+  recvfrom: [N, N, N],                    // fd, max bytes, MSG_* flags → out: the sender's sockaddr (SOCKADDR_MAX bytes), then the bytes; ret0: count, ret1: sockaddr length, ret2: MSG_TRUNC when a datagram was cut
+  sockname: [N, N],                       // fd, 1: the peer's (getpeername) → out: sockaddr; ret0: its length
+  sockopt: [N, N, N, N, N],               // fd, level, name, 1: set, the value (an int) → ret0: the value (get)
+  resolve: [STR, N],                      // host name, family (AF_UNSPEC, AF_INET, AF_INET6) → out: struct tk_addr records (RESOLVED); ret0: their count
   // images and containers (syscall/image.ts; the host's image service: image/service.ts)
   image: [N, STR, N],                     // op (TK_IMAGE_*), reference ('' for LIST), progress fd (-1: none) → out: the answer's text, or an error's message; ret0: its length
   container: [STR, STR, BUF, BUF],        // reference, entrypoint ('': the image's), args (replace Cmd when any), env (NAME=VALUE sets, NAME unsets), NUL-terminated → exec of the image's command in a fresh container (no answer on success); on an error out: its message, ret0: its length
@@ -144,14 +163,19 @@ export type SyscallName = keyof typeof syscalls;
 /**
  * The calls a handler installed with SA_RESTART restarts when its signal ends
  * their wait (signal(7), "Interruption of system calls and library functions
- * by signal handlers"): reads and writes that wait (pipes, terminals), wait,
- * F_SETLKW and flock. A signal ends them with Errno.RESTART; the runtime runs
- * the handler and makes the call again, or returns EINTR when the handler has
+ * by signal handlers"): reads and writes that wait (pipes, terminals,
+ * sockets), wait, F_SETLKW, flock, and the socket calls that wait. A signal
+ * ends them with Errno.RESTART; the runtime runs the handler and makes the call again, or returns EINTR when the handler has
  * no SA_RESTART (runtime/signals.ts). Every other call that waits — poll_oneoff
  * (poll, select, nanosleep), ppoll (pselect, ppoll, sigtimedwait), sigsuspend —
  * ends with EINTR whatever the flags, as on Linux.
  */
-const restartable: ReadonlySet<SyscallName> = new Set<SyscallName>(['fd_read', 'fd_write', 'wait', 'fcntl_lock', 'flock']);
+const restartable: ReadonlySet<SyscallName> = new Set<SyscallName>([
+  'fd_read', 'fd_write', 'wait', 'fcntl_lock', 'flock',
+  // signal(7), "Socket interfaces": accept, recv*, send* (no SO_RCVTIMEO/SO_SNDTIMEO here). Not
+  // connect: POSIX has an interrupted connect fail with EINTR and go on connecting.
+  'accept', 'recvfrom', 'sendto', 'sock_accept', 'sock_recv', 'sock_send',
+]);
 
 /** What a caught signal ends a waiting call with: RESTART for the calls above, INTR for the rest. */
 export function interruptErrno(name: SyscallName): Errno.RESTART | Errno.INTR {

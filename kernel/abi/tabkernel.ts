@@ -7,6 +7,8 @@
 // abi/imports.ts (wasm side); tabkernel.h's prototypes are checked against
 // the latter by the same test.
 
+import { AddressFamily, Ipv6Opt, MSG_TRUNC, MsgFlag, RESOLVED, RESOLVE_MAX, SOCKADDR_MAX, SOMAXCONN, SockFlag, SockLevel, SockOpt, SockType, TcpOpt } from './socket.js';
+
 /** A C scalar type of these structs. */
 export type CType = 'u16' | 'i32' | 'u32' | 'i64' | 'u64';
 const C_SIZE: Record<CType, number> = { u16: 2, i32: 4, u32: 4, i64: 8, u64: 8 };
@@ -150,4 +152,17 @@ export const headerItems: readonly HeaderItem[] = [
   { kind: 'struct', struct: statvfs },
   { kind: 'struct', struct: lockInfo },
   { kind: 'define', doc: 'Bytes of struct termios.', name: 'TK_TERMIOS_SIZE', value: TERMIOS_SIZE },
+  // Sockets (abi/socket.ts says where each value comes from).
+  { kind: 'enum', doc: 'Address families (wasi-libc\'s values).', prefix: 'TK_AF_', values: AddressFamily },
+  { kind: 'enum', doc: 'Socket types (WASI filetypes) and the flags socket(), socketpair() and accept4() take.', prefix: 'TK_SOCK_', values: { ...SockType, ...SockFlag } },
+  { kind: 'enum', doc: 'Option levels.', prefix: 'TK_SOL_', values: SockLevel },
+  { kind: 'enum', doc: 'SOL_SOCKET options.', prefix: 'TK_SO_', values: SockOpt },
+  { kind: 'enum', doc: 'IPPROTO_TCP options.', prefix: 'TK_TCP_', values: TcpOpt },
+  { kind: 'enum', doc: 'IPPROTO_IPV6 options.', prefix: 'TK_IPV6_', values: Ipv6Opt },
+  { kind: 'enum', doc: 'send and recv flags.', prefix: 'TK_MSG_', values: MsgFlag },
+  { kind: 'define', doc: 'recv\'s output flag: the datagram was cut to the buffer.', name: 'TK_MSG_TRUNC', value: MSG_TRUNC },
+  { kind: 'define', doc: 'The largest socket address the kernel reads or writes.', name: 'TK_SOCKADDR_MAX', value: SOCKADDR_MAX },
+  { kind: 'define', doc: 'The largest listen() backlog.', name: 'TK_SOMAXCONN', value: SOMAXCONN },
+  { kind: 'enum', doc: 'tk_resolve\'s answer: records of SIZE bytes, the family (u16) at FAMILY, 16 address bytes at ADDR.', prefix: 'TK_RESOLVED_', values: RESOLVED },
+  { kind: 'define', doc: 'The most addresses one tk_resolve answers.', name: 'TK_RESOLVE_MAX', value: RESOLVE_MAX },
 ];

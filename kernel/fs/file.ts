@@ -143,6 +143,17 @@ export abstract class OpenFile {
   get queue(): WaitQueue | undefined {
     return undefined;
   }
+  /** Where a reader waits, and a writer: the queue by default (a socket has one each way). */
+  get readQueue(): WaitQueue | undefined {
+    return this.queue;
+  }
+  get writeQueue(): WaitQueue | undefined {
+    return this.queue;
+  }
+  /** An error poll reports for this file (a socket's pending one: POLLERR); SUCCESS: none. */
+  pollError(): Errno {
+    return Errno.SUCCESS;
+  }
   /** The terminal behind this file, if it is one (isatty, tcsetpgrp, TIOCGWINSZ). */
   get terminal(): JobControl | null {
     return null;

@@ -114,6 +114,13 @@ export abstract class DirInode extends Inode {
   abstract rmdir(name: string): Errno;
   /** Move entry `name` to `to/toName`, replacing what POSIX rename(2) allows. */
   abstract rename(name: string, to: DirInode, toName: string): Errno;
+  /**
+   * A socket's name (fs/socketnode.ts) as entry `name`, for bind(2) of an
+   * AF_UNIX socket: the in-memory file systems make one; elsewhere EOPNOTSUPP.
+   */
+  mksock(_name: string, _filetype: Filetype.SOCKET_STREAM | Filetype.SOCKET_DGRAM): Inode | Err {
+    return err(Errno.NOTSUP);
+  }
 }
 
 export abstract class FileInode extends Inode {

@@ -23,6 +23,7 @@ import { IB, PT_ENTRIES, type FileTableViews } from '../ipc/filetable.js';
 import { DirHandle } from './dirhandle.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 import type { OpenFile } from './file.js';
+import { SocketInode } from './socketnode.js';
 
 /** The unit space is counted in (statvfs f_frsize). */
 export const BLOCK = 4096;
@@ -167,6 +168,12 @@ export class MemDir extends DirInode {
     this.add(name, new MemSymlink(this.fs, target));
     return Errno.SUCCESS;
   }
+  override mksock(name: string, filetype: Filetype.SOCKET_STREAM | Filetype.SOCKET_DGRAM): Inode | Err {
+    if (this.entries.has(name)) return err(Errno.ADDRINUSE);
+    const node = new SocketInode(this.fs.meta(filetype), filetype);
+    this.add(name, node);
+    return node;
+  }
   link(name: string, target: Inode): Errno {
     if (this.entries.has(name)) return Errno.EXIST;
     if (!(target instanceof MemFile || target instanceof MemSymlink) || target.fs !== this.fs) {
@@ -183,6 +190,7 @@ export class MemDir extends DirInode {
     if (node instanceof DirInode) return Errno.ISDIR;
     this.entries.delete(name);
     if (node instanceof MemFile || node instanceof MemSymlink) unlinked(node);
+    else if (node instanceof SocketInode) this.fs.inodes--;
     this.meta.touchModified();
     return Errno.SUCCESS;
   }

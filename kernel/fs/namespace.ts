@@ -29,6 +29,11 @@ export class MountNamespace {
   /** Mount point (a directory of this namespace's tree) → the root mounted over it. */
   private readonly mounts = new Map<Inode, DirInode>();
   private readonly table: Mount[];
+  /**
+   * The image whose container this namespace is (its reference), or null:
+   * what the network policy is asked about for its processes (kernel/net/outbound.ts).
+   */
+  image: string | null = null;
 
   constructor(root: DirInode, type = 'rootfs', source = type, readOnly = false) {
     this.rootDir = root;

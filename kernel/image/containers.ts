@@ -50,7 +50,9 @@ export class Containers {
   async create(layers: readonly LayerRef[], reference: string): Promise<MountNamespace | Error> {
     const overlay = await this.overlay(layers);
     if (overlay instanceof Error) return overlay;
-    return this.namespace(overlay.root, reference);
+    const ns = this.namespace(overlay.root, reference);
+    if (!(ns instanceof Error)) ns.image = reference;
+    return ns;
   }
 
   /** `layers` (bottom first, each unpacked once) under a fresh upper: a container's root, or a build step's. */

@@ -138,6 +138,18 @@ export class Pipe {
     return n === out.length ? out : out.subarray(0, n);
   }
 
+  /** A copy of up to `max` bytes, left in the ring (MSG_PEEK). */
+  peek(max: number): Uint8Array {
+    const out = new Uint8Array(Math.min(max, this.used));
+    const n = Math.max(0, this.ring.peek(out.length, (piece, at) => out.set(piece, at)));
+    return n === out.length ? out : out.subarray(0, n);
+  }
+
+  /** Throw away what the ring holds (a connection reset: nobody will read it). */
+  discard(): void {
+    if (this.used > 0) this.take(this.used);
+  }
+
   put(data: Uint8Array): number {
     const n = Math.max(0, this.ring.write(data));
     if (n > 0) this.queue.wake();

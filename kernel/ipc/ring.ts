@@ -132,6 +132,19 @@ export class Ring {
     return n;
   }
 
+  /** Copy up to `max` bytes without taking them (MSG_PEEK); `sink` as for read. The count (-1 as for read). */
+  peek(max: number, sink: (piece: Uint8Array, at: number) => void): number {
+    if (!this.lock(R.RLOCK)) return -1;
+    const tail = Atomics.load(this.h, R.TAIL) >>> 0;
+    const n = Math.min(max, (Atomics.load(this.h, R.HEAD) - tail) >>> 0);
+    const start = tail % RING_CAPACITY;
+    const first = Math.min(n, RING_CAPACITY - start);
+    if (first > 0) sink(this.data.subarray(start, start + first), 0);
+    if (n > first) sink(this.data.subarray(0, n - first), first);
+    this.unlock(R.RLOCK);
+    return n;
+  }
+
   /** Put as much of `src` as fits; the count written (-1 as for read). */
   write(src: Uint8Array): number {
     if (!this.lock(R.WLOCK)) return -1;

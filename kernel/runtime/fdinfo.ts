@@ -28,6 +28,7 @@ export interface FastPaths {
 export type FdInfo =
   | { kind: FdKind.KERNEL | FdKind.SINK | FdKind.DIRECT }
   | { kind: FdKind.PIPE; slot: number; writer: boolean }
+  | { kind: FdKind.SOCKET; rx: number; tx: number }
   | { kind: FdKind.FILE; desc: number; gen: number; rightsBase: number; rightsInheriting: number };
 
 const KERNEL: FdInfo = { kind: FdKind.KERNEL };
@@ -85,6 +86,7 @@ export class FdCache {
     if (this.sys.call('fd_info', fd) === Errno.SUCCESS) {
       const kind = this.sys.retNum(0) as FdKind;
       if (kind === FdKind.PIPE) info = { kind, slot: this.sys.retNum(1), writer: this.sys.retNum(2) === 1 };
+      else if (kind === FdKind.SOCKET) info = { kind, rx: this.sys.retNum(1), tx: this.sys.retNum(2) };
       else if (kind === FdKind.SINK) info = SINK;
       else if (kind === FdKind.DIRECT) {
         info = DIRECT;

@@ -1,9 +1,11 @@
 // The pipe fast path inside the process (DESIGN §2): reads and writes of a
 // pipe whose ring is in the shared arena move bytes here, and wait here on the
 // ring's EVENTS counter when it is empty or full — no kernel round trip (ipc/ring.ts).
+// A connected stream socket is two such rings, one read and one written
+// (kernel/net/connection.ts): its bytes move here the same way.
 // Writes to /dev/null are completed here too.
-// EOF, EPIPE, O_NONBLOCK, pending signals and private rings go to the kernel,
-// which reports them. Which fds are shared pipes is learnt from the kernel once
+// EOF, EPIPE, O_NONBLOCK, pending signals, private rings and a ring whose
+// writing side is shut go to the kernel, which reports them. Which fds are shared pipes is learnt from the kernel once
 // per fd (fdinfo.ts).
 import { FdKind } from '../abi/syscalls.js';
 import { Slot } from '../abi/page.js';
@@ -19,8 +21,8 @@ interface End {
 
 export class PipeFastPath {
   private readonly rings = new Map<number, Ring>();
-  /** The end each pipe fd's info names (an info object is replaced when its fd is forgotten). */
-  private readonly ends = new WeakMap<object, End>();
+  /** The ends each fd's info names, [read, write] (an info object is replaced when its fd is forgotten). */
+  private readonly ends = new WeakMap<object, [End | null, End | null]>();
   private readonly bell: Int32Array;
   private readonly scratch = new Uint8Array(PIPE_BUF);
   /** How this process takes rings' locks: as its pid; and once the kernel has ended it (Slot.GONE), not at all (ipc/ring.ts). */
@@ -48,25 +50,34 @@ export class PipeFastPath {
     return this.fds.get(fd).kind === FdKind.SINK;
   }
 
-  private end(fd: number): End | null {
+  /** The ring `fd` reads (`writer` false) or writes, if the runtime may use it. */
+  private end(fd: number, writer: boolean): End | null {
     const info = this.fds.get(fd);
-    if (info.kind !== FdKind.PIPE || !this.arena) return null;
-    let end = this.ends.get(info);
-    if (!end) {
-      let ring = this.rings.get(info.slot);
-      if (!ring) this.rings.set(info.slot, (ring = new Ring(this.arena, info.slot * RING_SIZE, this.locker)));
-      this.ends.set(info, (end = { ring, slot: info.slot, writer: info.writer }));
+    if (!this.arena || (info.kind !== FdKind.PIPE && info.kind !== FdKind.SOCKET)) return null;
+    let pair = this.ends.get(info);
+    if (!pair) {
+      pair = info.kind === FdKind.PIPE
+        ? (info.writer ? [null, this.endAt(info.slot, true)] : [this.endAt(info.slot, false), null])
+        : [info.rx >= 0 ? this.endAt(info.rx, false) : null, info.tx >= 0 ? this.endAt(info.tx, true) : null];
+      this.ends.set(info, pair);
     }
-    return end;
+    return pair[writer ? 1 : 0];
+  }
+
+  private endAt(slot: number, writer: boolean): End {
+    let ring = this.rings.get(slot);
+    if (!ring) this.rings.set(slot, (ring = new Ring(this.arena!, slot * RING_SIZE, this.locker)));
+    return { ring, slot, writer };
   }
 
   /**
-   * Read into `scatter`, waiting here for data while a writer exists; null when
-   * the kernel must answer (EOF, O_NONBLOCK, a pending signal, not a shared pipe).
+   * Read into `scatter`, waiting here for data while a writer exists (unless
+   * `wait` is false: MSG_DONTWAIT); null when the kernel must answer (EOF,
+   * O_NONBLOCK, a pending signal, not a shared pipe or socket).
    */
-  read(fd: number, max: number, scatter: (piece: Uint8Array, at: number) => void): number | null {
-    const e = this.end(fd);
-    if (!e || e.writer || max === 0) return null;
+  read(fd: number, max: number, scatter: (piece: Uint8Array, at: number) => void, wait = true): number | null {
+    const e = this.end(fd, false);
+    if (!e || max === 0) return null;
     const ring = e.ring;
     const h = ring.h;
     for (;;) {
@@ -79,7 +90,7 @@ export class PipeFastPath {
           return n;
         }
       }
-      if (Atomics.load(h, R.WRITERS) === 0 || Atomics.load(h, R.RNONBLOCK) !== 0) return null;
+      if (!wait || Atomics.load(h, R.WRITERS) === 0 || Atomics.load(h, R.RNONBLOCK) !== 0) return null;
       if (!this.wait(e, events)) return null;
     }
   }
@@ -88,12 +99,13 @@ export class PipeFastPath {
    * Write all `total` bytes of the guest's iovecs (`vecs`, [ptr, len] pairs in
    * `u8`), waiting here for room while a reader exists. A write of up to
    * PIPE_BUF goes in whole; a longer one piece by piece as room appears. The
-   * count written, or null when the kernel must answer (EPIPE, O_NONBLOCK, a
-   * pending signal) — after a partial write, the count so far.
+   * count written, or null when the kernel must answer (EPIPE, O_NONBLOCK or
+   * `wait` false, a pending signal, the writing side shut) — after a partial
+   * write, the count so far.
    */
-  write(fd: number, u8: Uint8Array, vecs: ReadonlyArray<readonly [number, number]>, total: number): number | null {
-    const e = this.end(fd);
-    if (!e || !e.writer || total === 0) return null;
+  write(fd: number, u8: Uint8Array, vecs: ReadonlyArray<readonly [number, number]>, total: number, wait = true): number | null {
+    const e = this.end(fd, true);
+    if (!e || total === 0) return null;
     const ring = e.ring;
     const h = ring.h;
     const atomic = total <= PIPE_BUF;
@@ -105,7 +117,8 @@ export class PipeFastPath {
     const small = atomic ? (vecs.length === 1 ? u8.subarray(vecs[0][0], vecs[0][0] + total) : this.gather(u8, vecs, total)) : null;
     for (;;) {
       const events = Atomics.load(h, R.EVENTS);
-      if (Atomics.load(h, R.READERS) === 0) return done > 0 ? done : null;
+      // No reader (EPIPE), or no writer left: a socket's SHUT_WR by another process sharing it.
+      if (Atomics.load(h, R.READERS) === 0 || Atomics.load(h, R.WRITERS) === 0) return done > 0 ? done : null;
       let n = 0;
       if (small) {
         if (ring.free >= total) n = ring.writeAll(small);
@@ -125,7 +138,7 @@ export class PipeFastPath {
         if (done === total) return done;
         continue;
       }
-      if (Atomics.load(h, R.WNONBLOCK) !== 0) return done > 0 ? done : null;
+      if (!wait || Atomics.load(h, R.WNONBLOCK) !== 0) return done > 0 ? done : null;
       if (!this.wait(e, events)) return done > 0 ? done : null;
     }
   }

@@ -1,7 +1,8 @@
 // The "tabkernel" import module inside the process worker: tabkernel's own
 // system calls (userland/libc/include/tabkernel.h), marshalled like the WASI
 // ones in runtime/wasi.ts; the structs they read from guest memory are laid
-// out by abi/tabkernel.ts. fork is in runtime/fork.ts, longjmp in runtime/sjlj.ts.
+// out by abi/tabkernel.ts. fork is in runtime/fork.ts, longjmp in
+// runtime/sjlj.ts, the socket calls in runtime/sockets.ts.
 import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, tabkernelSignatures } from '../abi/imports.js';
 import { MASK_UNCHANGED, SigHandler, TERMIOS_SIZE, lockInfo, spawnattr, statvfs } from '../abi/tabkernel.js';
@@ -10,6 +11,7 @@ import type { GuestMemory } from './memory.js';
 import { INPUT_ROOM, type SyscallClient } from './syscall.js';
 import { ProcExit } from './wasi.js';
 import type { FastPaths } from './fdinfo.js';
+import { socketImports } from './sockets.js';
 
 type Fn = (...a: never[]) => number | void;
 
@@ -49,6 +51,7 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
   };
 
   return {
+    ...socketImports(s, getMem, fast),
     spawn(path: number, pathLen: number, argv: number, argvLen: number, envp: number, envpLen: number,
       actions: number, actionsLen: number, attr: number, pidOut: number): number {
       const file = guest(path, pathLen), args = guest(argv, argvLen), env = guest(envp, envpLen), acts = guest(actions, actionsLen);

@@ -16,6 +16,7 @@ import { INPUT_ROOM, type Gather, type SyscallClient } from './syscall.js';
 import type { FastPaths } from './fdinfo.js';
 import { EntropyPool } from './entropy.js';
 import { keepMemoryOnExit } from './mempool.js';
+import { socketRecv, socketSend } from './sockets.js';
 
 /**
  * Thrown to unwind the guest's stack once proc_exit has been sent, or once an
@@ -84,20 +85,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     return Errno.SUCCESS;
   };
 
-  /** The guest's iovec array as [ptr, len] pairs, each checked; FAULT otherwise. */
-  const iovecs = (iovs: number, count: number): Array<[number, number]> | Errno => {
-    const m = getMem();
-    iovs >>>= 0; count >>>= 0;
-    if (!m.ok(iovs, count * IOVEC.SIZE)) return Errno.FAULT;
-    const out: Array<[number, number]> = [];
-    for (let i = 0; i < count; i++) {
-      const ptr = m.view.getUint32(iovs + i * IOVEC.SIZE + IOVEC.BUF, true);
-      const len = m.view.getUint32(iovs + i * IOVEC.SIZE + IOVEC.LEN, true);
-      if (!m.ok(ptr, len)) return Errno.FAULT;
-      out.push([ptr, len]);
-    }
-    return out;
-  };
+  const iovecs = (iovs: number, count: number): Array<[number, number]> | Errno => guestIovecs(getMem(), iovs, count);
 
   /** The byte count of the guest's iovec array, each checked; -1 for a bad pointer. */
   const iovTotal = (iovs: number, count: number): number => {
@@ -421,24 +409,47 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
 
     sock_accept(fd: number, flags: number, fdPtr: number): number {
       if (!getMem().ok(fdPtr >>> 0, 4)) return Errno.FAULT;
-      return s.call('sock_accept', fd, flags);
+      const e = s.call('sock_accept', fd, flags & 0xffff);
+      if (e !== Errno.SUCCESS) return e;
+      fds.forget(s.retNum(0));
+      return putU32(fdPtr >>> 0, s.retNum(0));
     },
-    sock_recv(fd: number, _ri: number, _riLen: number, flags: number, lenPtr: number, flagsPtr: number): number {
+    sock_recv(fd: number, ri: number, riLen: number, flags: number, lenPtr: number, flagsPtr: number): number {
+      const vecs = iovecs(ri, riLen);
+      if (typeof vecs === 'number') return vecs;
       if (!getMem().ok(lenPtr >>> 0, 4) || !getMem().ok(flagsPtr >>> 0, 2)) return Errno.FAULT;
-      return s.call('sock_recv', fd, 0, flags);
+      const r = socketRecv(s, pipes, getMem(), fd, vecs, flags & 0xffff, 'sock_recv');
+      if (typeof r === 'number') return r;
+      getMem().view.setUint16(flagsPtr >>> 0, r.flags, true);
+      return putU32(lenPtr >>> 0, r.count);
     },
-    sock_send(fd: number, _si: number, _siLen: number, flags: number, lenPtr: number): number {
+    sock_send(fd: number, si: number, siLen: number, flags: number, lenPtr: number): number {
+      const vecs = iovecs(si, siLen);
+      if (typeof vecs === 'number') return vecs;
       if (!getMem().ok(lenPtr >>> 0, 4)) return Errno.FAULT;
-      return s.call('sock_send', fd, NO_BYTES, flags);
+      const n = socketSend(s, pipes, getMem(), fd, vecs, flags & 0xffff, null, 'sock_send');
+      return n < 0 ? -n : putU32(lenPtr >>> 0, n);
     },
-    sock_shutdown: (fd: number, how: number) => s.call('sock_shutdown', fd, how),
+    sock_shutdown: (fd: number, how: number) => (fds.forget(fd), s.call('sock_shutdown', fd, how & 0xff)),
   } satisfies ImportHandlers<typeof wasiSignatures>;
 }
 
-const NO_BYTES = new Uint8Array(0);
+/** The guest's iovec array as [ptr, len] pairs, each checked; FAULT otherwise. */
+export function guestIovecs(m: GuestMemory, iovs: number, count: number): Array<[number, number]> | Errno {
+  iovs >>>= 0; count >>>= 0;
+  if (!m.ok(iovs, count * IOVEC.SIZE)) return Errno.FAULT;
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < count; i++) {
+    const ptr = m.view.getUint32(iovs + i * IOVEC.SIZE + IOVEC.BUF, true);
+    const len = m.view.getUint32(iovs + i * IOVEC.SIZE + IOVEC.LEN, true);
+    if (!m.ok(ptr, len)) return Errno.FAULT;
+    out.push([ptr, len]);
+  }
+  return out;
+}
 
 /** The next `len` bytes of a guest's iovecs, gathered into the window by successive calls. */
-class IovGather implements Gather {
+export class IovGather implements Gather {
   len = 0;
   private v = 0;
   /** Bytes of vecs[v] already sent. */
@@ -459,7 +470,7 @@ class IovGather implements Gather {
 }
 
 /** Copy a piece of a read, `at` bytes into it, to where the iovecs say. */
-function scatter(u8: Uint8Array, vecs: Array<[number, number]>, piece: Uint8Array, at: number): void {
+export function scatter(u8: Uint8Array, vecs: Array<[number, number]>, piece: Uint8Array, at: number): void {
   let skip = at;
   let off = 0;
   for (const [ptr, len] of vecs) {

@@ -172,7 +172,7 @@ export function fd_read(t: Task, fd: number, max: number): Result {
   if (bg !== null) return bg;
   if (!file.readReady()) {
     if (file.nonblock) return Errno.AGAIN;
-    return t.block(file.queue ? [file.queue] : []);
+    return t.block(file.readQueue ? [file.readQueue] : []);
   }
   // A file may have a ready read wait a while for a first byte (a terminal's
   // VTIME): once, marked in progress; the re-run reads whatever is there.
@@ -306,7 +306,7 @@ export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
     const rest = data.subarray(t.progress);
     if (!file.canWrite(rest.length)) {
       if (file.nonblock) return t.progress > 0 ? wrote(t) : Errno.AGAIN;
-      return t.block(file.queue ? [file.queue] : []);
+      return t.block(file.writeQueue ? [file.writeQueue] : []);
     }
     const n = file.write(rest);
     if (isErr(n)) {
@@ -314,7 +314,7 @@ export function fd_write(t: Task, fd: number, data: Uint8Array): Result {
       return t.progress > 0 ? wrote(t) : n.errno;
     }
     t.progress += n;
-    if (t.progress >= data.length || file.nonblock || n === 0 && !file.queue) return wrote(t);
+    if (t.progress >= data.length || file.nonblock || n === 0 && !file.writeQueue) return wrote(t);
   }
 }
 

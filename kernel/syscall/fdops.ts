@@ -7,6 +7,7 @@ import { Fdflags, Rights } from '../abi/wasi.js';
 import { DeviceFile } from '../fs/devices.js';
 import { PipeReader, PipeWriter } from '../ipc/pipe.js';
 import { RegularFileHandle } from '../fs/regular.js';
+import { StreamSocket } from '../net/stream.js';
 import { getFd, rightsFor } from './helpers.js';
 import type { Result, Task } from './task.js';
 
@@ -65,7 +66,8 @@ export function fd_cloexec(t: Task, fd: number, set: number): Result {
 
 /**
  * What an fd is, for the runtime's fast paths (abi/syscalls.ts FdKind): a pipe
- * end whose ring is in the shared arena, a writable /dev/null (its writes need
+ * end whose ring is in the shared arena, a connected stream socket whose
+ * rings are (its bytes then move as a pipe's), a writable /dev/null (its writes need
  * no kernel decision), a regular file of an in-memory file system (given
  * entries in the open file table now, if it has none: fs/filetable.ts), or
  * something the kernel serves. With the fd's rights, which only this process
@@ -78,6 +80,9 @@ export function fd_info(t: Task, fd: number): Result {
   let kind = FdKind.KERNEL, a = 0, b = 0;
   if ((f instanceof PipeReader || f instanceof PipeWriter) && f.pipe.slot >= 0) {
     [kind, a, b] = [FdKind.PIPE, f.pipe.slot, f instanceof PipeWriter ? 1 : 0];
+  } else if (f instanceof StreamSocket) {
+    const slots = f.fastSlots();
+    if (slots && (slots.rx >= 0 || slots.tx >= 0)) [kind, a, b] = [FdKind.SOCKET, slots.rx, slots.tx];
   } else if (f instanceof DeviceFile && f.node.kind === 'null' && f.writable && (e.rightsBase & Rights.FD_WRITE) !== 0) {
     kind = FdKind.SINK;
   } else if (f instanceof RegularFileHandle) {

@@ -73,6 +73,9 @@ export function rightsFor(file: OpenFile, base = RIGHTS_ALL, inheriting = RIGHTS
       const mask = (FILE_RIGHTS & ~(Rights.FD_READ | WRITE_RIGHTS)) | rw;
       return { base: base & mask, inheriting: inheriting & FILE_RIGHTS };
     }
+    case Filetype.SOCKET_STREAM:
+    case Filetype.SOCKET_DGRAM:
+      return { base: base & SOCKET_RIGHTS, inheriting: inheriting & SOCKET_RIGHTS };
     default: {
       // Streams and devices: wasmtime reports just the direction, for base and inheriting.
       const rw = (file.readable ? Rights.FD_READ : 0) | (file.writable ? Rights.FD_WRITE : 0)
@@ -82,6 +85,9 @@ export function rightsFor(file: OpenFile, base = RIGHTS_ALL, inheriting = RIGHTS
   }
 }
 
+/** What a socket may be granted (wasmtime's socket rights). */
+const SOCKET_RIGHTS = Rights.FD_READ | Rights.FD_WRITE | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET
+  | Rights.POLL_FD_READWRITE | Rights.SOCK_SHUTDOWN | Rights.SOCK_ACCEPT;
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 const DIR_RIGHTS = RIGHTS_ALL & ~(Rights.FD_SEEK | Rights.FD_TELL | Rights.FD_FILESTAT_SET_SIZE
   | Rights.PATH_FILESTAT_SET_SIZE | Rights.FD_READ | Rights.FD_WRITE | Rights.FD_ALLOCATE);

@@ -138,9 +138,10 @@ function scanSubscriptions(t: Task, subs: Uint8Array, n: number): Errno | { even
       const ready = reading ? file.readReady() : file.writeReady();
       if (ready) {
         const hup = file.hungUp() ? Eventrwflags.HANGUP : 0;
-        events.push({ userdata, error: Errno.SUCCESS, type: tag, nbytes: reading ? file.readableBytes() : 0n, flags: hup });
-      } else if (file.queue) {
-        queues.push(file.queue);
+        events.push({ userdata, error: file.pollError(), type: tag, nbytes: reading ? file.readableBytes() : 0n, flags: hup });
+      } else {
+        const q = reading ? file.readQueue : file.writeQueue;
+        if (q) queues.push(q);
       }
     } else {
       return Errno.INVAL;

@@ -14,6 +14,7 @@ import type { PipeArena } from '../ipc/pipe.js';
 import type { FileTable } from '../fs/filetable.js';
 import type { Builder } from '../image/build.js';
 import type { Containers } from '../image/containers.js';
+import type { Network } from '../net/network.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
 export const BLOCKED = -1;
@@ -27,6 +28,8 @@ export interface Sys {
   readonly pipeArena: PipeArena;
   /** The open file table in shared memory (fs/filetable.ts). */
   readonly files: FileTable;
+  /** The kernel's network: sockets, ports, names (net/network.ts). */
+  readonly net: Network;
   /** Run this task's handler again soon (from the kernel loop, never re-entrantly). */
   retry(task: Task): void;
   /** Asynchronous work a task waits for: the loop lets promise callbacks run until it settles. */

@@ -233,6 +233,23 @@ function fileActions(): fc.Arbitrary<Arg[]> {
   );
 }
 
+/** Socket domains, types (with SOCK_NONBLOCK and SOCK_CLOEXEC) and protocols, good and bad. */
+const SOCK_DOMAINS = fc.constantFrom(0, 1, 2, 3, 77).map(raw);
+const SOCK_TYPES = fc.constantFrom(5, 6, 1, 2, 6 | 0x4000, 5 | 0x2000, 6 | 0x6000, 0xffff).map(raw);
+const SOCK_PROTOCOLS = fc.constantFrom(0, 6, 17, 99).map(raw);
+/** send and recv flags: PEEK, WAITALL, DONTWAIT, NOSIGNAL, and the rest. */
+const MSG_FLAGS = fc.oneof(fc.constantFrom(0, 1, 2, 0x40, 0x4000, 0x4040, 0x41).map(raw), bits(16));
+/** A struct sockaddr and its length: the loopback (IPv4, IPv6) on a few ports, unix names in the scratch directory, AF_UNSPEC, junk. */
+function sockaddr(): fc.Arbitrary<Arg[]> {
+  const port = fc.constantFrom(0, 7, 7000, 65535);
+  const inet = port.map((p) => Uint8Array.of(1, 0, p >> 8, p & 0xff, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0));
+  const inet6 = port.map((p) => { const b = new Uint8Array(32); b[0] = 2; b[2] = p >> 8; b[3] = p & 0xff; b[23] = 1; return b; });
+  const unix = fc.constantFrom('s', 'f', 'd', '\0abstract', '').map((n) => { const b = new Uint8Array(2 + n.length + 1); b[0] = 3; b.set(enc.encode(n), 2); return b; });
+  const named = fc.oneof(inet, inet6, unix, fc.constant(Uint8Array.of(0, 0))).map((bytes): Arg[] =>
+    [a('addr', { k: 'blob', what: `sockaddr ${Buffer.from(bytes).toString('hex')}`, bytes, relocs: [] }), a('addr_len', raw(bytes.length))]);
+  return fc.oneof({ weight: 4, arbitrary: named }, { weight: 1, arbitrary: blob('addr', 140, true) });
+}
+
 // ---- the table: every import, its arguments in order -----------------------------
 function a(name: string, val: Val): Arg { return { name, wide: false, val }; }
 function a64(name: string, val: Val): Arg { return { name, wide: true, val }; }
@@ -336,6 +353,20 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   // The fuzzing kernel's host keeps no images: both answer ENOSYS, whatever the arguments.
   image: args(one('op', u32(7)), pathArg('ref'), FD('progress_fd'), buffer('buf'), OUT('used', 4)),
   container: args(pathArg('ref'), pathArg('entrypoint'), blob('args', 32, true), blob('env', 32, true), buffer('msg'), OUT('used', 4)),
+  // Sockets: the loopback's addresses (never another host's, which the kernel would log), names in the scratch directory, junk.
+  socket: args(one('domain', SOCK_DOMAINS), one('type', SOCK_TYPES), one('protocol', SOCK_PROTOCOLS), OUT('fd', 4)),
+  socketpair: args(one('domain', SOCK_DOMAINS), one('type', SOCK_TYPES), one('protocol', SOCK_PROTOCOLS), OUT('fds', 8)),
+  bind: args(FD(), sockaddr()),
+  listen: args(FD(), one('backlog', i32)),
+  accept: args(FD(), one('flags', fc.constantFrom(0, 0x4000, 0x2000, 0x6000, 1).map(raw)), OUT('addr', 128), OUT('addrlen', 4), OUT('fd', 4)),
+  connect: args(FD(), sockaddr()),
+  sendto: args(FD(), iovecs(), one('flags', MSG_FLAGS), sockaddr(), OUT('sent', 4)),
+  recvfrom: args(FD(), iovecs(), one('flags', MSG_FLAGS), OUT('addr', 128), OUT('addrlen', 4), OUT('received', 4), OUT('oflags', 4)),
+  sockname: args(FD(), one('peer', u32(2)), OUT('addr', 128), OUT('addrlen', 4)),
+  sockopt: args(FD(), one('level', fc.constantFrom(0x7fffffff, 6, 41, 0, 17, -1).map(raw)), one('name', fc.constantFrom(2, 3, 4, 7, 8, 9, 13, 30, 1, 26, 66, 99).map(raw)),
+    one('set', u32(2)), one('value', i32), OUT('out', 4)),
+  resolve: args(pathArg('name', ['localhost', 'host.tabkernel.internal', 'a.localhost', 'no-such-name.invalid', '', '::1', '\xff']),
+    one('family', fc.constantFrom(0, 1, 2, 3, -1).map(raw)), buffer('out'), OUT('count', 4)),
   // With no setjmp to land on (the driver has none), a jump ends the program as a trap.
   longjmp: fc.constant([]),
 };

@@ -52,6 +52,21 @@ static inline const char *tk_errname(int e) {
   case __WASI_ERRNO_RANGE: return "RANGE";
   case __WASI_ERRNO_SPIPE: return "SPIPE";
   case __WASI_ERRNO_XDEV: return "XDEV";
+  case __WASI_ERRNO_ADDRINUSE: return "ADDRINUSE";
+  case __WASI_ERRNO_ADDRNOTAVAIL: return "ADDRNOTAVAIL";
+  case __WASI_ERRNO_AFNOSUPPORT: return "AFNOSUPPORT";
+  case __WASI_ERRNO_ALREADY: return "ALREADY";
+  case __WASI_ERRNO_CONNREFUSED: return "CONNREFUSED";
+  case __WASI_ERRNO_CONNRESET: return "CONNRESET";
+  case __WASI_ERRNO_DESTADDRREQ: return "DESTADDRREQ";
+  case __WASI_ERRNO_INPROGRESS: return "INPROGRESS";
+  case __WASI_ERRNO_ISCONN: return "ISCONN";
+  case __WASI_ERRNO_MSGSIZE: return "MSGSIZE";
+  case __WASI_ERRNO_NETUNREACH: return "NETUNREACH";
+  case __WASI_ERRNO_NOPROTOOPT: return "NOPROTOOPT";
+  case __WASI_ERRNO_NOTCONN: return "NOTCONN";
+  case __WASI_ERRNO_PROTOTYPE: return "PROTOTYPE";
+  case __WASI_ERRNO_INTR: return "INTR";
   case __WASI_ERRNO_NOTCAPABLE: return "NOTCAPABLE";
   default: return "?";
   }

@@ -81,7 +81,10 @@ typedef int64_t i64;
   X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
   X(T, statvfs, "iiiii") X(T, fcntl_lock, "iiiiIIi") X(T, flock, "ii")     \
   X(T, ppoll, "iiiIIiii") X(T, image, "iiiiiii") X(T, container, "iiiiiiiiiii") \
-  X(T, longjmp, "")
+  X(T, socket, "iiii") X(T, socketpair, "iiii") X(T, bind, "iii") X(T, listen, "ii") \
+  X(T, accept, "iiiii") X(T, connect, "iii") X(T, sendto, "iiiiiii")        \
+  X(T, recvfrom, "iiiiiiii") X(T, sockname, "iiii") X(T, sockopt, "iiiiii") \
+  X(T, resolve, "iiiiii") X(T, longjmp, "")
 
 // Declarations: z_NAME, typed from the signature string by the call site below.
 W(args_get) i32 z_args_get(i32, i32);
@@ -170,6 +173,17 @@ T(flock) i32 z_flock(i32, i32);
 T(ppoll) i32 z_ppoll(i32, i32, i32, i64, i64, i32, i32, i32);
 T(image) i32 z_image(i32, i32, i32, i32, i32, i32, i32);
 T(container) i32 z_container(i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32);
+T(socket) i32 z_socket(i32, i32, i32, i32);
+T(socketpair) i32 z_socketpair(i32, i32, i32, i32);
+T(bind) i32 z_bind(i32, i32, i32);
+T(listen) i32 z_listen(i32, i32);
+T(accept) i32 z_accept(i32, i32, i32, i32, i32);
+T(connect) i32 z_connect(i32, i32, i32);
+T(sendto) i32 z_sendto(i32, i32, i32, i32, i32, i32, i32);
+T(recvfrom) i32 z_recvfrom(i32, i32, i32, i32, i32, i32, i32, i32);
+T(sockname) i32 z_sockname(i32, i32, i32, i32);
+T(sockopt) i32 z_sockopt(i32, i32, i32, i32, i32, i32);
+T(resolve) i32 z_resolve(i32, i32, i32, i32, i32, i32);
 T(longjmp) _Noreturn void z_longjmp(void);
 
 enum {
@@ -276,6 +290,17 @@ static i32 call(int id, const uint64_t *a) {
   case ID_ppoll: return z_ppoll(A(0), A(1), A(2), L(3), L(4), A(5), A(6), A(7));
   case ID_image: return z_image(A(0), A(1), A(2), A(3), A(4), A(5), A(6));
   case ID_container: return z_container(A(0), A(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9), A(10));
+  case ID_socket: return z_socket(A(0), A(1), A(2), A(3));
+  case ID_socketpair: return z_socketpair(A(0), A(1), A(2), A(3));
+  case ID_bind: return z_bind(A(0), A(1), A(2));
+  case ID_listen: return z_listen(A(0), A(1));
+  case ID_accept: return z_accept(A(0), A(1), A(2), A(3), A(4));
+  case ID_connect: return z_connect(A(0), A(1), A(2));
+  case ID_sendto: return z_sendto(A(0), A(1), A(2), A(3), A(4), A(5), A(6));
+  case ID_recvfrom: return z_recvfrom(A(0), A(1), A(2), A(3), A(4), A(5), A(6), A(7));
+  case ID_sockname: return z_sockname(A(0), A(1), A(2), A(3));
+  case ID_sockopt: return z_sockopt(A(0), A(1), A(2), A(3), A(4), A(5));
+  case ID_resolve: return z_resolve(A(0), A(1), A(2), A(3), A(4), A(5));
   case ID_longjmp: z_longjmp();
   }
   return -1;

@@ -117,5 +117,39 @@ _Noreturn void tk_longjmp(void) TK_IMPORT(longjmp);
 int __tk_is_script(const char *path);
 /* The root directory as a close-on-exec fd >= min (programs of the root image only). */
 int32_t tk_openroot(int32_t min, int32_t *fd) TK_IMPORT(openroot);
+/* Sockets (kernel/syscall/sock.ts; docs/NETWORK.md): the POSIX calls of
+   userland/libc/socket.c wrap these. Addresses are struct sockaddr bytes
+   (TK_AF_*, at most TK_SOCKADDR_MAX); an address the kernel answers is cut
+   to *len bytes and *len set to its real length (addr NULL: not wanted).
+   type and accept's flags take TK_SOCK_NONBLOCK and TK_SOCK_CLOEXEC; flags
+   of sendto and recvfrom are TK_MSG_*; iovs are struct iovec arrays. */
+int32_t tk_socket(int32_t domain, int32_t type, int32_t protocol, int32_t *fd) TK_IMPORT(socket);
+int32_t tk_socketpair(int32_t domain, int32_t type, int32_t protocol, int32_t fds[2]) TK_IMPORT(socketpair);
+int32_t tk_bind(int32_t fd, const void *addr, uint32_t len) TK_IMPORT(bind);
+int32_t tk_listen(int32_t fd, int32_t backlog) TK_IMPORT(listen);
+int32_t tk_accept(int32_t fd, int32_t flags, void *addr, uint32_t *len, int32_t *newfd) TK_IMPORT(accept);
+int32_t tk_connect(int32_t fd, const void *addr, uint32_t len) TK_IMPORT(connect);
+int32_t tk_sendto(int32_t fd, const void *iovs, size_t iovcnt, int32_t flags, const void *addr, uint32_t len,
+                  size_t *sent) TK_IMPORT(sendto);
+/* *oflags: TK_MSG_TRUNC when a datagram was longer than the buffers (may be NULL). */
+int32_t tk_recvfrom(int32_t fd, void *iovs, size_t iovcnt, int32_t flags, void *addr, uint32_t *len,
+                    size_t *received, int32_t *oflags) TK_IMPORT(recvfrom);
+/* getsockname (peer 0) and getpeername (peer 1). */
+int32_t tk_sockname(int32_t fd, int32_t peer, void *addr, uint32_t *len) TK_IMPORT(sockname);
+/* An int option: set it to value (set 1), or read it into *out (set 0). ENOPROTOOPT: unknown. */
+int32_t tk_sockopt(int32_t fd, int32_t level, int32_t name, int32_t set, int32_t value, int32_t *out) TK_IMPORT(sockopt);
+/* One address of tk_resolve's answer (family TK_AF_INET: 4 bytes of addr used). */
+struct tk_addr {
+  uint16_t family;
+  uint16_t pad;
+  uint8_t addr[16];
+};
+_Static_assert(sizeof(struct tk_addr) == TK_RESOLVED_SIZE && __builtin_offsetof(struct tk_addr, addr) == TK_RESOLVED_ADDR, "kernel/abi/socket.ts");
+/* The addresses of host name `name` of family (TK_AF_UNSPEC: both), at most
+   max into out, *count the number found (up to TK_RESOLVE_MAX). ENOENT: no
+   such name; EACCES: the policy grants no connection to it; EAGAIN: the
+   host's resolver failed; EINVAL: not a host name. */
+int32_t tk_resolve(const char *name, size_t len, int32_t family, struct tk_addr *out, size_t max,
+                   size_t *count) TK_IMPORT(resolve);
 
 #endif

@@ -135,4 +135,68 @@ _Static_assert(__builtin_offsetof(struct tk_lock, len) == 16, "kernel/abi/tabker
 /* Bytes of struct termios. */
 #define TK_TERMIOS_SIZE 60
 
+/* Address families (wasi-libc's values). */
+#define TK_AF_UNSPEC 0
+#define TK_AF_INET 1
+#define TK_AF_INET6 2
+#define TK_AF_UNIX 3
+
+/* Socket types (WASI filetypes) and the flags socket(), socketpair() and accept4() take. */
+#define TK_SOCK_DGRAM 5
+#define TK_SOCK_STREAM 6
+#define TK_SOCK_NONBLOCK 16384
+#define TK_SOCK_CLOEXEC 8192
+
+/* Option levels. */
+#define TK_SOL_SOCKET 0x7fffffff
+#define TK_SOL_IP 0
+#define TK_SOL_TCP 6
+#define TK_SOL_UDP 17
+#define TK_SOL_IPV6 41
+
+/* SOL_SOCKET options. */
+#define TK_SO_REUSEADDR 2
+#define TK_SO_TYPE 3
+#define TK_SO_ERROR 4
+#define TK_SO_BROADCAST 6
+#define TK_SO_SNDBUF 7
+#define TK_SO_RCVBUF 8
+#define TK_SO_KEEPALIVE 9
+#define TK_SO_LINGER 13
+#define TK_SO_REUSEPORT 15
+#define TK_SO_ACCEPTCONN 30
+#define TK_SO_PROTOCOL 38
+#define TK_SO_DOMAIN 39
+#define TK_SO_RCVTIMEO 66
+#define TK_SO_SNDTIMEO 67
+
+/* IPPROTO_TCP options. */
+#define TK_TCP_NODELAY 1
+
+/* IPPROTO_IPV6 options. */
+#define TK_IPV6_V6ONLY 26
+
+/* send and recv flags. */
+#define TK_MSG_PEEK 1
+#define TK_MSG_WAITALL 2
+#define TK_MSG_DONTWAIT 64
+#define TK_MSG_NOSIGNAL 16384
+
+/* recv's output flag: the datagram was cut to the buffer. */
+#define TK_MSG_TRUNC 1
+
+/* The largest socket address the kernel reads or writes. */
+#define TK_SOCKADDR_MAX 128
+
+/* The largest listen() backlog. */
+#define TK_SOMAXCONN 4096
+
+/* tk_resolve's answer: records of SIZE bytes, the family (u16) at FAMILY, 16 address bytes at ADDR. */
+#define TK_RESOLVED_SIZE 20
+#define TK_RESOLVED_FAMILY 0
+#define TK_RESOLVED_ADDR 4
+
+/* The most addresses one tk_resolve answers. */
+#define TK_RESOLVE_MAX 32
+
 #endif
