@@ -29,7 +29,7 @@ import { BrowserKernel } from '../kernel/host/browser/client.js';
 import { parseSize } from '../kernel/mm/budget.js';
 import type { ImageNotice, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
 import type { LayerUpdate } from '../kernel/image/progress.js';
-import { registerServiceWorker } from './serviceworker.js';
+import { registerServiceWorker, serveServiceWorkerBridge } from './serviceworker.js';
 
 declare global {
   interface Window {
@@ -37,10 +37,18 @@ declare global {
   }
 }
 
-/** The login shell: interactive because its stdin and stderr are the PTY. Its PATH is the default (abi/messages.ts DEFAULT_PATH). */
+/**
+ * The login shell: interactive because its stdin and stderr are the PTY. Its
+ * PATH is the default (abi/messages.ts DEFAULT_PATH). TABKERNEL_PORT_URL is
+ * where the service worker bridges a guest's port (sw/bridge.ts): servers
+ * such as httpd print the URL to open with it.
+ */
 const SHELL = {
   argv: ['sh'],
-  env: ['HOME=/root', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ '],
+  env: [
+    'HOME=/root', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ ',
+    `TABKERNEL_PORT_URL=${new URL(`${import.meta.env.BASE_URL}port/`, location.href).href}`,
+  ],
   cwd: '/root',
 };
 
@@ -236,6 +244,8 @@ async function main(): Promise<void> {
     memory: size('memory'), tmpSize: size('tmp-size'), trace: q.has('trace'), persist: persistMode(q),
   });
   performance.mark('tabkernel:kernel-created');
+  // /port/N/… reaches this kernel's guests through the service worker.
+  serveServiceWorkerBridge(kernel);
   // The last changes are saved when the page is hidden or left (the timer may not have come round).
   kernel.onPersist(persistStatus);
   kernel.onProcessPull(processPullStatus());

@@ -26,6 +26,7 @@ import './cases/persist.js';
 import './cases/policy.js';
 import './cases/build.js';
 import './cases/offline.js';
+import './cases/bridge.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');

@@ -157,6 +157,14 @@ export class BrowserKernel {
     return n.marks.map(({ name, time }) => ({ name, startTime: time - performance.timeOrigin }));
   }
 
+  /**
+   * Let the kernel answer the service worker's HTTP requests for /port/N/…
+   * on `port` (a BridgeOffer's, transferred on: kernel/host/browser/bridge.ts).
+   */
+  serveBridge(port: MessagePort): void {
+    this.worker.postMessage({ type: 'bridge', port } satisfies PageToKernel, [port]);
+  }
+
   /** Run a program as the first process; resolves when it has exited. */
   run(opts: RunOptions): Promise<ExitNotice> {
     const req: RunRequest = {

@@ -11,7 +11,9 @@
 // is restored from IndexedDB before the first run and snapshotted there after
 // changes and on PersistRequest (persist.ts, PersistNotices). Images are
 // pulled and run under the policy the page names (PolicyRequest → a
-// PolicyNotice, policy.ts; built-in until then). Started by client.ts; starts the process workers itself
+// PolicyNotice, policy.ts; built-in until then). It answers the service
+// worker's HTTP requests for /port/N/ on the port the page hands over
+// (BridgeAttach, bridge.ts). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Errno, errnoLabel } from '../../abi/errno.js';
@@ -20,6 +22,7 @@ import type { Pty } from '../../tty/pty.js';
 import type { ExitNotice, RunRequest } from '../../abi/messages.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
+import { serveBridge } from './bridge.js';
 import { fetchRootImage } from './image.js';
 import { precached } from './precache.js';
 import { browserInflate } from './inflate.js';
@@ -175,6 +178,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
     case 'ack': return output.ack(msg.bytes);
     case 'persist': return void persistence?.save();
     case 'marks': return post({ type: 'marks', marks: marks() });
+    case 'bridge': return serveBridge(msg.port, kernel.net);
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
       return kernel.boot.resizeConsole(msg.rows, msg.cols);
