@@ -8,7 +8,8 @@
 #     tests compress their zstd layers with (kernel/image/compression.test.ts);
 #     and the real registry parts the image tests start and feed
 #     (test/support/registry.ts): docker-registry, skopeo, umoci, htpasswd
-#     (apache2-utils) and openssl.
+#     (apache2-utils) and openssl; curl, which test/integration/net.test.ts
+#     fetches from the published httpd with.
 # Run by the `prestart`, `pretest` and `pretest:e2e` npm scripts; a no-op when
 # everything is present. The C toolchain is not needed: the wasm binaries are committed.
 set -eu
@@ -23,7 +24,7 @@ if [ "${1:-}" = "--browser" ]; then
   missing=""
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$missing chromium"
   [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing="$missing firefox-esr"
-  for tool in zstd:zstd docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils openssl:openssl; do
+  for tool in zstd:zstd docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils openssl:openssl curl:curl; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
   done
   if [ -n "$missing" ]; then

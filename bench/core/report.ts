@@ -1,16 +1,16 @@
 // The table: per case, tabkernel's median with its spread, and each
 // reference's median with tabkernel's ratio to it (>1: tabkernel is slower,
-// for times; for MB/s the ratio is the reference's bandwidth over tabkernel's,
-// so >1 still means tabkernel is behind). n/a: no such reference for that
+// for times; for MB/s and req/s the ratio is the reference's rate over
+// tabkernel's, so >1 still means tabkernel is behind). n/a: no such reference for that
 // case here; a reference measured in no case of the run has no column.
 import { fmt, CASES } from './suite.js';
 import type { Result, Subject } from './stats.js';
 
-export const REFERENCES: Subject[] = ['floor', 'futex', 'postMessage', 'node:wasi', 'browser_wasi_shim', 'native', 'skopeo', 'rootfs'];
+export const REFERENCES: Subject[] = ['floor', 'futex', 'postMessage', 'node:wasi', 'browser_wasi_shim', 'native', 'skopeo', 'rootfs', 'node:http'];
 
 /** tabkernel's cost relative to a reference: > 1 means tabkernel is slower. */
 export function ratio(tk: Result, ref: Result): number {
-  return tk.unit === 'MB/s' ? ref.median / tk.median : tk.median / ref.median;
+  return tk.unit === 'MB/s' || tk.unit === 'req/s' ? ref.median / tk.median : tk.median / ref.median;
 }
 
 export function table(results: Result[], extra: Result[] = []): string {

@@ -11,8 +11,8 @@ export interface Sample {
   ops: number;
 }
 
-export type Unit = 'ns/call' | 'MB/s' | 'µs' | 'ms';
-export type Subject = 'tabkernel' | 'floor' | 'futex' | 'postMessage' | 'node:wasi' | 'browser_wasi_shim' | 'native' | 'skopeo' | 'rootfs';
+export type Unit = 'ns/call' | 'MB/s' | 'µs' | 'ms' | 'req/s';
+export type Subject = 'tabkernel' | 'floor' | 'futex' | 'postMessage' | 'node:wasi' | 'browser_wasi_shim' | 'native' | 'skopeo' | 'rootfs' | 'node:http';
 
 /** A row of the JSON output (issue 5's schema). */
 export interface Result {
@@ -57,9 +57,14 @@ export async function timeTask(fn: () => Promise<void>, iterations: number): Pro
 
 /**
  * Turn per-operation times into a result in `unit`. For MB/s, `bytesPerOp`
- * converts; the slowest batch gives the minimum bandwidth.
+ * converts; the slowest batch gives the minimum bandwidth (as for req/s,
+ * operations per second).
  */
 export function toResult(name: string, subject: Subject, unit: Unit, s: Spread, bytesPerOp = 0): Result {
+  if (unit === 'req/s') {
+    const rps = (ms: number): number => 1e3 / ms;
+    return { name, unit, median: rps(s.p50), min: rps(s.max), max: rps(s.min), samples: s.n, subject };
+  }
   const scale = { 'ns/call': 1e6, µs: 1e3, ms: 1, 'MB/s': 0 }[unit];
   if (unit === 'MB/s') {
     const mbps = (ms: number): number => bytesPerOp / 1e6 / (ms / 1e3);

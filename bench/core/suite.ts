@@ -40,6 +40,12 @@ export interface Platform {
   startRun?(subject: 'tabkernel' | 'node:wasi', prog: StartProgram): Promise<number>;
   /** The host's load averages (1, 5, 15 minutes), where it has them: logged beside the start.* cases. */
   loadavg?(): number[];
+  /**
+   * net.http_rps: samples of requests answered (Node's http client, keep-alive)
+   * by tabkernel's httpd through a published port, or by a Node http server
+   * serving the same file (absent: n/a here).
+   */
+  httpRps?(subject: 'tabkernel' | 'node:http', batches: number, targetMs: number): Promise<Sample[]>;
   /** Whatever the run left behind (temp files, stored blobs). */
   cleanup?(): Promise<void>;
 }
@@ -262,6 +268,20 @@ function startCase(name: string, prog: StartProgram, rounds: (o: Options) => num
   };
 }
 
+/** net.http_rps: tabkernel's httpd through `run -p` against a Node http server, each in an OS process of its own. */
+function httpCase(): Case {
+  return {
+    name: 'net.http_rps', unit: 'req/s',
+    run: (p, o) => {
+      const httpRps = p.httpRps?.bind(p);
+      if (!httpRps) return {};
+      const batches = o.quick ? 3 : 10, ms = o.quick ? 200 : 500;
+      const subject = (s: 'tabkernel' | 'node:http') => async () => fromSamples('net.http_rps', s, 'req/s', await httpRps(s, batches, ms));
+      return { tabkernel: subject('tabkernel'), 'node:http': subject('node:http') };
+    },
+  };
+}
+
 const noBytes = async (): Promise<number> => 0;
 const imageRuns = (full: number, quick: number) => (o: Options) => (o.quick ? quick : full);
 
@@ -284,6 +304,9 @@ export const CASES: Case[] = [
   syscallCase('syscall.random', 'random'),
   procsCase('pipe.4k', 'MB/s', () => ['pipe', '4096'], MIB, 4096),
   procsCase('pipe.64k', 'MB/s', () => ['pipe', '65536'], MIB, 65536),
+  procsCase('net.loopback', 'MB/s', () => ['net', '65536'], MIB, 65536),
+  procsCase('net.connect', 'µs', () => ['connect']),
+  httpCase(),
   syscallCase('file.read', 'file_read', 'MB/s', MIB),
   syscallCase('file.write', 'file_write', 'MB/s', MIB),
   syscallCase('file.seek', 'file_seek'),
@@ -315,7 +338,7 @@ export const CASES: Case[] = [
   imageCase('image.start.cli', 'ms', noBytes, { tabkernel: (b) => b.startCli && (() => b.startCli!('tabkernel')), rootfs: (b) => b.startCli && (() => b.startCli!('rootfs')) }, imageRuns(7, 2)),
 ];
 
-const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'browser_wasi_shim', 'native', 'skopeo', 'rootfs'];
+const SUBJECTS: Subject[] = ['tabkernel', 'floor', 'futex', 'postMessage', 'node:wasi', 'browser_wasi_shim', 'native', 'skopeo', 'rootfs', 'node:http'];
 
 /** Whether `c` runs: --only names it, or (without --only) --load runs the syscall cases alone. */
 function selected(c: Case, o: Options): boolean {

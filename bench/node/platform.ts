@@ -18,6 +18,7 @@ import { loadSab, type LoadMessage } from '../core/load.js';
 import { KernelRunner } from '../core/runner.js';
 import type { Sample } from '../core/stats.js';
 import type { Platform, Program, StartProgram } from '../core/suite.js';
+import { HttpRps } from './http.js';
 import { NodeImages } from './image.js';
 import { StartRuns } from './startup.js';
 
@@ -67,6 +68,12 @@ export class NodePlatform implements Platform {
   }
 
   private readonly starts: StartRuns;
+  private http: HttpRps | null = null;
+
+  httpRps(subject: 'tabkernel' | 'node:http', batches: number, targetMs: number): Promise<Sample[]> {
+    this.http ??= new HttpRps(root, this.bin);
+    return this.http.run(subject, batches, targetMs);
+  }
 
   startRun(subject: 'tabkernel' | 'node:wasi', prog: StartProgram): Promise<number> {
     return this.starts.run(subject, prog);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Errno, isErr, type Err } from '../abi/errno.js';
+import { Filetype } from '../abi/wasi.js';
 import { unpackLayer } from '../image/unpack.js';
 import type { LayerEntry } from '../image/entry.js';
 import { MemoryBudget, Use } from '../mm/budget.js';
@@ -9,6 +10,7 @@ import type { LayerTree } from './layer.js';
 import { MemFs } from './memfs.js';
 import { Overlay, type OverlayDir } from './overlay.js';
 import type { RegularFileHandle } from './regular.js';
+import { SocketInode } from './socketnode.js';
 
 async function layer(entries: LayerEntry[], budget?: MemoryBudget): Promise<LayerTree> {
   const t = await unpackLayer(entries, { budget });
@@ -350,5 +352,20 @@ describe('overlay sharing', () => {
     const c = ov.changes().find((x) => x.path === 'etc/motd');
     expect(c?.kind).toBe('file');
     if (c?.kind === 'file') expect(new TextDecoder().decode(c.data())).toBe('hello');
+  });
+});
+
+describe('overlay socket names', () => {
+  it('makes an AF_UNIX socket\'s name in the upper, finds it as it is, lists it, and removes it', () => {
+    const made = ok(dirAt(ov, 'var').mksock('app.sock', Filetype.SOCKET_STREAM));
+    expect(made).toBeInstanceOf(SocketInode);
+    expect(at(ov, 'var/app.sock')).toBe(made);
+    expect(ls(ov, 'var')).toContain('app.sock');
+    expect(errnoOf(dirAt(ov, 'var').mksock('app.sock', Filetype.SOCKET_STREAM))).toBe(Errno.ADDRINUSE);
+    expect(errnoOf(dirAt(ov, 'etc').mksock('passwd', Filetype.SOCKET_DGRAM))).toBe(Errno.ADDRINUSE);
+    expect(dirAt(ov, 'var').rename('app.sock', dirAt(ov, 'var'), 'b.sock')).toBe(Errno.XDEV);
+    expect(ov.changes().some((c) => c.path.endsWith('app.sock'))).toBe(false); // no layer holds a socket
+    expect(dirAt(ov, 'var').unlink('app.sock')).toBe(Errno.SUCCESS);
+    expect(errnoOf(at(ov, 'var/app.sock'))).toBe(Errno.NOENT);
   });
 });

@@ -23,6 +23,7 @@ import { Filetype } from '../abi/wasi.js';
 import { upperChanges, type UpperChange } from './changeset.js';
 import { OverlayDevice, OverlayFile, OverlaySymlink, UpperDevice, addKeepingTimes, isLeaf, type OverlayContext, type OverlayLeaf } from './copyup.js';
 import { DirHandle } from './dirhandle.js';
+import { SocketInode } from './socketnode.js';
 import type { OpenFile } from './file.js';
 import { DirInode, allocDev, type FsStat, type Inode, type OpenMode, type Stat } from './inode.js';
 import type { LayerDir, LayerNode, LayerTree } from './layer.js';
@@ -210,6 +211,8 @@ export class OverlayDir extends DirInode {
       if (gone) this.forget(name, gone);
       return err(Errno.NOENT);
     }
+    // A socket's name is only ever in the upper layer, and has nothing to copy up: itself.
+    if (f.upper instanceof SocketInode) return f.upper;
     return this.child(name, f);
   }
 
@@ -267,6 +270,12 @@ export class OverlayDir extends DirInode {
   symlink(name: string, target: string): Errno {
     const pu = this.makeRoom(name);
     return isErr(pu) ? pu.errno : pu.symlink(name, target);
+  }
+
+  override mksock(name: string, filetype: Filetype.SOCKET_STREAM | Filetype.SOCKET_DGRAM): Inode | Err {
+    if (this.find(name)) return err(Errno.ADDRINUSE);
+    const pu = this.makeRoom(name);
+    return isErr(pu) ? pu : pu.mksock(name, filetype);
   }
 
   /** A hard link: the target is copied up first, and the link made in the upper. */
@@ -342,6 +351,8 @@ export class OverlayDir extends DirInode {
     const src = this.find(name);
     if (!src) return Errno.NOENT;
     if (to === this && name === toName) return Errno.SUCCESS;
+    // Sockets' names are not moved (the overlay's leaves know no such kind).
+    if (src.upper instanceof SocketInode || to.find(toName)?.upper instanceof SocketInode) return Errno.XDEV;
     const node = this.child(name, src);
     const dst = to.find(toName);
     const refusal = checkRename(node, dst && to.child(toName, dst), to);

@@ -121,6 +121,13 @@ export class HostEnd implements HostConnection {
     this.closed = true;
     this.ep.close();
   }
+
+  /** Reset the connection whatever is unread: the guest's next read or write fails with ECONNRESET (pump.ts). */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ep.abort();
+  }
 }
 
 function epipe(why: string): Error {

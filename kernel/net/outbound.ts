@@ -55,8 +55,9 @@ export class Outbound {
   /** What the policy and the messages call `ip`, and what the host connects to. */
   private target(ip: Uint8Array): { name: string; hostAddr: string; policyNames: string[] } {
     const text = formatIp(plainIp(ip));
-    if (sameIp(ip, HOST_ALIAS_IP)) return { name: HOST_ALIAS, hostAddr: '127.0.0.1', policyNames: ['127.0.0.1'] };
     const name = this.names.get(text);
+    // The host's loopback: the policy hears of 127.0.0.1 (and of the name the guest looked up for it, if any).
+    if (sameIp(ip, HOST_ALIAS_IP)) return { name: name ?? HOST_ALIAS, hostAddr: '127.0.0.1', policyNames: name ? ['127.0.0.1', name] : ['127.0.0.1'] };
     return { name: name ?? text, hostAddr: text, policyNames: name ? [name, text] : [text] };
   }
 

@@ -2,17 +2,22 @@
 // the other, each way on its own, a read waiting for the previous write to
 // be taken (so back-pressure crosses). EOF one way is passed on as end();
 // once both ways are done both are closed. A failure either way (a write
-// refused, a reset: a connection whose `reset` is set after its EOF) closes both: the far side of each sees the connection
-// end. Node's published ports and outbound connections use it.
+// refused, or a reset: a connection whose `reset` is set after its EOF)
+// resets both (abort(), where a connection has it): the far side of each
+// sees ECONNRESET. Node's published ports and outbound connections use it.
 import type { HostConnection } from './hostconn.js';
 
-export function pump(a: HostConnection, b: HostConnection): Promise<void> {
+/** A connection that can also be reset on purpose (HostEnd, Node's sockets); others are closed. */
+type Abortable = HostConnection & { abort?(): void };
+const abort = (c: Abortable): void => (c.abort ? c.abort() : c.close());
+
+export function pump(a: Abortable, b: Abortable): Promise<void> {
   let failed = false;
   const fail = (): void => {
     if (failed) return;
     failed = true;
-    a.close();
-    b.close();
+    abort(a);
+    abort(b);
   };
   const copy = async (from: HostConnection, to: HostConnection): Promise<void> => {
     try {

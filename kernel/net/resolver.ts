@@ -4,13 +4,15 @@
 // asked of the host's resolver (Host.net.lookup: node:dns in the CLI) when
 // the policy grants the name on some port to the process — a name the
 // process may not reach is not looked up either (EACCES, and the log names
-// the rule). Numeric addresses never come here (the libc parses them).
+// the rule). A name the host resolves to its own loopback answers the
+// host's alias (10.0.2.2): the guest's 127.0.0.1 is its own. Numeric
+// addresses never come here (the libc parses them).
 // Spec: RFC 6761 §6.3 (localhost); POSIX getaddrinfo(3).
 import { Errno, err, type Err } from '../abi/errno.js';
 import { AddressFamily } from '../abi/socket.js';
 import type { HostNet } from '../hostapi.js';
 import type { Process } from '../proc/process.js';
-import { LOOPBACK4, LOOPBACK6, formatIp, parseIp } from './address.js';
+import { LOOPBACK4, LOOPBACK6, formatIp, isLoopback, parseIp, sameIp } from './address.js';
 import { HOST_ALIAS, HOST_ALIAS_IP, type Outbound } from './outbound.js';
 
 export interface Resolved {
@@ -46,11 +48,13 @@ export class Resolver {
     return this.host.lookup(lower).then((texts) => {
       const out: Resolved[] = [];
       for (const t of texts) {
-        const ip = parseIp(t);
-        if (!ip) continue;
+        const found = parseIp(t);
+        if (!found) continue;
+        // The host's own loopback is not the guest's: the guest reaches it as the host's alias.
+        const ip = isLoopback(found) ? HOST_ALIAS_IP : found;
         this.outbound.remember(formatIp(ip), lower);
         const r: Resolved = { family: ip.length === 4 ? AddressFamily.INET : AddressFamily.INET6, ip };
-        if (wanted(r)) out.push(r);
+        if (wanted(r) && !out.some((o) => sameIp(o.ip, r.ip))) out.push(r);
       }
       return out.length > 0 ? out : err(Errno.NOENT);
     }, (e: unknown) => err((e as { code?: string }).code === 'ENOTFOUND' ? Errno.NOENT : Errno.AGAIN));

@@ -104,6 +104,11 @@ function strings(v: unknown, where: string): string[] {
 
 const PATTERN = /^(\*|loopback(:\d+)?|(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?|\[[0-9a-f:.]+\](:\d+)?)$/;
 
+/** Whether `p` is a host pattern (HOST, HOST:PORT, *.DOMAIN, loopback, [V6]:PORT or *): the CLI's --allow-net takes them too. */
+export function isHostPattern(p: string): boolean {
+  return PATTERN.test(p.toLowerCase());
+}
+
 function patterns(v: unknown, where: string): string[] {
   const list = strings(v, where).map((p) => p.toLowerCase());
   for (const p of list) if (!PATTERN.test(p)) throw new Error(`${where}: "${p}" is not a host pattern (HOST, HOST:PORT, *.DOMAIN, loopback or *)`);
@@ -143,24 +148,28 @@ function splitHost(text: string): { name: string; port?: number } {
   return colon < 0 ? { name: text } : { name: text.slice(0, colon), port: Number(text.slice(colon + 1)) };
 }
 
-/** The first pattern of `list` that allows `host` (a name, or an IPv6 address in brackets) on `port`. */
-function matches(list: readonly string[], host: string, port: number | undefined): string | undefined {
+/**
+ * The first pattern of `list` that allows `host` (a name, or an IPv6 address
+ * in brackets) on `port` — on any port a pattern names when `anyPort` (a
+ * name lookup: whether the name may be reached at all).
+ */
+function matches(list: readonly string[], host: string, port: number | undefined, anyPort = false): string | undefined {
   const h = host.toLowerCase();
   return list.find((p) => {
     if (p === '*') return true;
     const want = splitHost(p);
-    if (want.port !== undefined && want.port !== port) return false;
+    if (!anyPort && want.port !== undefined && want.port !== port) return false;
     if (want.name === 'loopback') return isLoopback(h);
     if (want.name.startsWith('*.')) return h.endsWith(want.name.slice(1));
     return h === want.name;
   });
 }
 
-/** Whether a container of `ref` (null: a program run from the host) may connect to `host`:`port`. */
-export function checkHost(caps: Capabilities, ref: Reference | null, host: string, port: number): Grant {
+/** Whether a container of `ref` (null: a program run from the host) may connect to `host`:`port` (undefined: on some port, for a lookup). */
+export function checkHost(caps: Capabilities, ref: Reference | null, host: string, port?: number): Grant {
   const { grants, where } = grantsFor(caps, ref);
   const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const by = matches(grants.network, name, port);
+  const by = matches(grants.network, name, port, port === undefined);
   return by !== undefined ? { allowed: true, rule: `${where} network ${JSON.stringify(by)}` } : { allowed: false, rule: `${where} network ${JSON.stringify(grants.network)}` };
 }
 

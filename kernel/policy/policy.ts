@@ -81,8 +81,8 @@ export class Policy {
     return checkMount(this.capabilities, ref, hostPath);
   }
 
-  /** Whether a container of `ref` (null: a program run from the host) may connect to `host`:`port`. */
-  checkHost(ref: Reference | null, host: string, port: number): Grant {
+  /** Whether a container of `ref` (null: a program run from the host) may connect to `host`:`port` (undefined: on some port). */
+  checkHost(ref: Reference | null, host: string, port?: number): Grant {
     return checkHost(this.capabilities, ref, host, port);
   }
 

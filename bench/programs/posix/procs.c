@@ -5,13 +5,21 @@
  *       into a pipe, the parent reads SIZE-byte chunks; one operation = 1 MiB
  *       read. The child writes until the parent closes the read end (EPIPE).
  *       Every read's first and last byte are checked against the position.
+ *   procs net SIZE BATCHES TARGET_MS    the same over a TCP connection on the
+ *       loopback (127.0.0.1): the child connects, the parent accepts and reads.
+ *   procs connect BATCHES TARGET_MS     connect to a listener of this process on
+ *       127.0.0.1, accept, close both (the client with SO_LINGER 0, so a
+ *       native run leaves no TIME_WAIT behind to run out of ports with).
  *   procs spawn BATCHES TARGET_MS       posix_spawn /bin/true + waitpid; status 0
  *   procs fork MIB BATCHES TARGET_MS    with MIB MiB of heap touched: fork, the
  *       child checks the heap and _exits 7, the parent waits and checks 7.
  * Output: see ../common.h.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,6 +62,41 @@ static void pipe_writer(int wfd) {
   }
 }
 
+/* A listener on 127.0.0.1 (an ephemeral port), and its address. */
+static int lfd;
+static struct sockaddr_in laddr;
+
+static void listen_loopback(void) {
+  memset(&laddr, 0, sizeof laddr);
+  laddr.sin_family = AF_INET;
+  laddr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof laddr;
+  lfd = socket(AF_INET, SOCK_STREAM, 0);
+  if (lfd < 0 || bind(lfd, (struct sockaddr *)&laddr, sizeof laddr) != 0 || listen(lfd, 64) != 0) fail("listen");
+  if (getsockname(lfd, (struct sockaddr *)&laddr, &len) != 0) fail("getsockname");
+}
+
+static int connect_loopback(void) {
+  int c = socket(AF_INET, SOCK_STREAM, 0);
+  if (c < 0 || connect(c, (struct sockaddr *)&laddr, sizeof laddr) != 0) return -1;
+  return c;
+}
+
+static int connect_batch(long n) {
+  struct linger off = {1, 0};
+  for (long i = 0; i < n; i++) {
+    int c = connect_loopback();
+    if (c < 0) return 1;
+    int a = accept(lfd, NULL, NULL);
+    if (a < 0) return 1;
+    setsockopt(c, SOL_SOCKET, SO_LINGER, &off, sizeof off);
+    close(c);
+    close(a);
+    check++;
+  }
+  return 0;
+}
+
 static int spawn_batch(long n) {
   char *args[] = {"true", NULL};
   for (long i = 0; i < n; i++) {
@@ -83,7 +126,7 @@ static int fork_batch(long n) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: procs pipe SIZE|spawn|fork MIB  BATCHES TARGET_MS\n");
+    fprintf(stderr, "usage: procs pipe SIZE|net SIZE|connect|spawn|fork MIB  BATCHES TARGET_MS\n");
     return 2;
   }
   const char *c = argv[1];
@@ -105,6 +148,28 @@ int main(int argc, char **argv) {
     close(rfd);
     int st;
     if (waitpid(pid, &st, 0) != pid) fail("waitpid");
+  } else if (!strcmp(c, "net") && argc >= 5) {
+    chunk = atol(argv[2]);
+    listen_loopback();
+    pid_t pid = fork();
+    if (pid < 0) fail("fork");
+    if (pid == 0) {
+      close(lfd);
+      int s = connect_loopback();
+      if (s < 0) _exit(1);
+      pipe_writer(s);
+    }
+    rfd = accept(lfd, NULL, NULL);
+    if (rfd < 0) fail("accept");
+    close(lfd);
+    rbuf = malloc((size_t)chunk);
+    run_batches(pipe_batch, atol(argv[3]), atof(argv[4]), max_n);
+    close(rfd);
+    int st;
+    if (waitpid(pid, &st, 0) != pid) fail("waitpid");
+  } else if (!strcmp(c, "connect") && argc >= 4) {
+    listen_loopback();
+    run_batches(connect_batch, atol(argv[2]), atof(argv[3]), max_n);
   } else if (!strcmp(c, "spawn") && argc >= 4) {
     run_batches(spawn_batch, atol(argv[2]), atof(argv[3]), max_n);
   } else if (!strcmp(c, "fork") && argc >= 5) {

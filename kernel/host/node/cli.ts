@@ -1,6 +1,7 @@
 // `tabkernel` on the command line. Flags follow wasmtime's meaning:
 //   tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR]
-//                 [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
+//                 [--memory SIZE] [--tmp-size SIZE] [-p [HOSTADDR:]HOSTPORT:GUESTPORT]...
+//                 [--allow-net HOST[:PORT]]... [-t] FILE.wasm|PROGRAM [ARGS...]
 //   tabkernel run [OPTIONS] [--image] [--entrypoint PATH] [--insecure HOST] REF [ARGS...]
 //   tabkernel image pull|push|ls|rm|inspect|sign|policy|build … (images.ts, build.ts)
 // A PROGRAM (no .wasm file) is found on the root image's PATH. A REF (its
@@ -36,7 +37,8 @@ function startFirstWorker(): Worker {
 
 const VERSION = '0.1.0';
 
-const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] [--memory SIZE] [--tmp-size SIZE] [-t] FILE.wasm|PROGRAM [ARGS...]
+const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]... [--cwd DIR] [--memory SIZE] [--tmp-size SIZE]
+                     [-p [HOSTADDR:]HOSTPORT:GUESTPORT]... [--allow-net HOST[:PORT]]... [-t] FILE.wasm|PROGRAM [ARGS...]
   --dir HOST::GUEST   preopen host directory HOST as GUEST (fd 3 on); --dir HOST means HOST::HOST
   --env KEY=VALUE     set a variable for the guest (--env KEY passes the host's value);
                       a program of the root image gets PATH=${DEFAULT_PATH} unless one is given
@@ -45,6 +47,12 @@ const USAGE = `usage: tabkernel run [--dir HOST[::GUEST]]... [--env KEY[=VALUE]]
                       files, pipes (e.g. 4G; default: half of RAM, at most 4 GiB)
   --tmp-size SIZE     the size of the tmpfs on /tmp (default: half of --memory)
   -t, --tty           attach this terminal through a PTY (line discipline, job control)
+  -p, --publish [HOSTADDR:]HOSTPORT:GUESTPORT
+                      forward TCP connections to HOSTADDR:HOSTPORT (127.0.0.1 unless given)
+                      to the guest listening on GUESTPORT (docs/NETWORK.md)
+  --allow-net HOST[:PORT]
+                      let programs run from the host connect out to HOST (a name, an address,
+                      *.DOMAIN, loopback for the host's own 127.0.0.1 as host.tabkernel.internal, or *)
   --image             REF is an image even without a registry host (docker.io/library/NAME)
   --entrypoint PATH   run PATH instead of the image's Entrypoint (its Cmd is dropped)
   --insecure HOST     allow plain HTTP to registry HOST (loopback always may)
@@ -66,10 +74,14 @@ export interface Options {
   image: boolean;
   entrypoint?: string;
   insecure: string[];
+  /** -p specs as given (runner.ts parses them: kernel/host/node/publish.ts). */
+  publish: string[];
+  /** --allow-net patterns. */
+  allowNet: string[];
 }
 
 export function parseArgs(argv: string[]): Options {
-  const opts: Options = { tty: false, mounts: [], env: [], envGiven: [], cwd: '/', cwdGiven: false, program: '', args: [], image: false, insecure: [] };
+  const opts: Options = { tty: false, mounts: [], env: [], envGiven: [], cwd: '/', cwdGiven: false, program: '', args: [], image: false, insecure: [], publish: [], allowNet: [] };
   let i = 0;
   // `tabkernel PROGRAM` (no `run`) on a terminal is interactive: the terminal goes through a PTY.
   if (argv[0] === 'run') i++;
@@ -111,6 +123,8 @@ export function parseArgs(argv: string[]): Options {
       case '--image': opts.image = true; break;
       case '--entrypoint': opts.entrypoint = value(flag, inline); break;
       case '--insecure': opts.insecure.push(value(flag, inline)); break;
+      case '-p': case '--publish': opts.publish.push(value(flag, inline)); break;
+      case '--allow-net': opts.allowNet.push(value(flag, inline)); break;
       case '--memory': case '--tmp-size': {
         const v = value(flag, inline);
         const n = parseSize(v);

@@ -6,7 +6,7 @@ import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DirInode } from '../../fs/inode.js';
-import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
+import type { Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
 import { nodeSha256 } from './registry.js';
@@ -47,6 +47,8 @@ export interface NodeHostOptions {
    * it boots on another core meanwhile: cli.ts).
    */
   firstWorker?: Worker;
+  /** The network beyond the guests' loopback (net.ts: node:net under the policy); absent: none. */
+  net?: HostNet;
 }
 
 export class NodeHost implements Host {
@@ -61,7 +63,10 @@ export class NodeHost implements Host {
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     this.images = opts.images;
     this.early = opts.firstWorker ?? null;
+    this.net = opts.net;
   }
+
+  readonly net?: HostNet;
 
   readonly images?: ImageService;
   /** NodeHostOptions.firstWorker, until the kernel asks for a worker. */

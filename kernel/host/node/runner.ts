@@ -15,12 +15,14 @@ import type { MountSpec, RunRequest } from '../../abi/messages.js';
 import { Kernel } from '../../kernel.js';
 import type { Options } from './cli.js';
 import { formatReference, parseReference } from '../../image/reference.js';
-import { checkMount } from '../../policy/capabilities.js';
+import { checkMount, isHostPattern } from '../../policy/capabilities.js';
 import { fail } from './fail.js';
 import { NodeHost } from './host.js';
 import { nodeImageService } from './images.js';
 import { outputStreams } from './output.js';
+import { nodeNet } from './net.js';
 import { loadCapabilities, realDirectory } from './policy.js';
+import { parsePublish, publish, type PortSpec } from './publish.js';
 import { processStdin } from './stdin.js';
 
 export { containerRun, imageForRun, imageMain, IMAGE_USAGE } from './images.js';
@@ -29,13 +31,17 @@ export { containerRun, imageForRun, imageMain, IMAGE_USAGE } from './images.js';
  * Run `req` as the first process of a kernel in this thread, on `worker`;
  * pass the terminal's size through, and exit with the program's status.
  */
-export function runFirst(opts: Pick<Options, 'tty' | 'insecure'>, req: RunRequest, worker: Worker): void {
+export function runFirst(opts: Pick<Options, 'tty' | 'insecure' | 'publish' | 'allowNet'>, req: RunRequest, worker: Worker): void {
   process.on('uncaughtException', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
   const refused = mountRefusal(req.mounts, req.image?.reference);
   if (refused) fail(refused, req.image ? 125 : 1);
+  const ports = opts.publish.map(parsePublish);
+  for (const p of ports) if (p instanceof Error) fail(`tabkernel: ${p.message}`, 125);
+  for (const a of opts.allowNet) if (!isHostPattern(a)) fail(`tabkernel: --allow-net ${a}: not a host pattern (HOST, HOST:PORT, *.DOMAIN, loopback or *)`, 125);
   // Images: the store a container's image was pulled into; the shell's `image` command.
   const images = nodeImageService(opts.insecure, req.image?.store);
-  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker });
+  const net = nodeNet({ capabilities: () => loadCapabilities(), allowNet: opts.allowNet.map((a) => a.toLowerCase()) });
+  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker, net });
   const kernel = new Kernel(host, { trace: !!process.env.TABKERNEL_TRACE, memory: req.memory, tmpSize: req.tmpSize });
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
@@ -45,7 +51,8 @@ export function runFirst(opts: Pick<Options, 'tty' | 'insecure'>, req: RunReques
     req.tty = { rows: process.stdout.rows || 24, cols: process.stdout.columns || 80 };
     process.stdout.on('resize', () => kernel.boot.resizeConsole(process.stdout.rows, process.stdout.columns));
   }
-  void kernel.boot.run(req).then((notice) => {
+  // Published ports listen before the guest starts (a port taken on the host fails the run).
+  publish(kernel.net, ports as PortSpec[]).then(() => kernel.boot.run(req), (e: Error) => fail(`tabkernel: ${e.message}`, 125)).then((notice) => {
     if (notice.error) fs.writeSync(2, notice.error.endsWith('\n') ? notice.error : notice.error + '\n');
     process.exit(notice.status);
   });

@@ -97,6 +97,8 @@ static void check_pair(void) {
   CHECK("socketpair.write after SHUT_WR is EPIPE", e(send(sv[0], "x", 1, MSG_NOSIGNAL)) == EPIPE, "errno %d", errno);
   CHECK("socketpair.still writable the other way", write(sv[1], "z", 1) == 1 && read(sv[0], buf, 1) == 1 && buf[0] == 'z', "errno %d", errno);
   close(sv[0]);
+  struct pollfd hp = {sv[1], POLLIN, 0};
+  CHECK("socketpair.POLLHUP once the peer closed", poll(&hp, 1, 0) == 1 && (hp.revents & POLLHUP) && (hp.revents & POLLIN), "revents %x", hp.revents);
   CHECK("socketpair.EPIPE once the peer closed (MSG_NOSIGNAL)", e(send(sv[1], "x", 1, MSG_NOSIGNAL)) == EPIPE, "errno %d", errno);
   close(sv[1]);
 
@@ -254,6 +256,8 @@ static void check_errors(void) {
   send(acc, "unread by c", 11, 0);
   close(c);
   char b2[16];
+  struct pollfd ep = {acc, POLLIN, 0};
+  CHECK("reset.POLLERR", poll(&ep, 1, 0) == 1 && (ep.revents & POLLERR), "revents %x", ep.revents);
   CHECK("reset.bytes sent before", read(acc, b2, sizeof b2) == 4, "errno %d", errno);
   CHECK("reset.ECONNRESET", e(read(acc, b2, sizeof b2)) == ECONNRESET, "errno %d", errno);
   CHECK("reset.then EOF", read(acc, b2, sizeof b2) == 0, "errno %d", errno);
