@@ -27,6 +27,7 @@ import './cases/policy.js';
 import './cases/build.js';
 import './cases/offline.js';
 import './cases/bridge.js';
+import './cases/outbound.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');

@@ -23,6 +23,7 @@ import type { ExitNotice, RunRequest } from '../../abi/messages.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { serveBridge } from './bridge.js';
+import { PageNet } from './outbound.js';
 import { fetchRootImage } from './image.js';
 import { precached } from './precache.js';
 import { browserInflate } from './inflate.js';
@@ -63,6 +64,8 @@ const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: 
 /** The image policy: built-in until the page names one; one that failed to load refuses every pull with its error. */
 let policy: Promise<Policy> = Promise.resolve(Policy.builtIn());
 const currentPolicy = (): Promise<Policy> => policy;
+/** The policy as loaded so far, for the network's synchronous questions (an Error: it failed to load, nothing is granted). */
+let policyNow: Policy | Error = Policy.builtIn();
 const puller = new PagePuller((n) => post(n), scope.location.origin, currentPolicy);
 host.images = new ImageService(
   () => puller.openStore(),
@@ -73,11 +76,20 @@ host.images = new ImageService(
   async () => (await puller.openStore()).buildCache(),
 );
 
+// Guests' connections beyond the loopback: HTTP through the browser's fetch, as the policy grants (outbound.ts).
+host.net = new PageNet(() => policyNow, (line) => host.log(line));
+
 function loadPolicy(url: string): void {
   policy = fetchPolicy(url);
   policy.then(
-    (p) => post({ type: 'policy', summary: p.summary() }),
-    (e: unknown) => post({ type: 'policy', error: e instanceof Error ? e.message : String(e) }),
+    (p) => {
+      policyNow = p;
+      post({ type: 'policy', summary: p.summary() });
+    },
+    (e: unknown) => {
+      policyNow = e instanceof Error ? e : new Error(String(e));
+      post({ type: 'policy', error: policyNow.message });
+    },
   );
 }
 const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
