@@ -32,16 +32,17 @@ export function build() {
     sourcemap: 'linked',
     logLevel: 'warning',
     // cli.js loads runner.js at run time rather than containing it (see above).
-    // The decompressors and the key ciphers are imported where first used (pulls,
-    // builds, signing keys): left out of the bundles, a run that needs none of
-    // them parses ~140 KB less while its first worker boots.
-    external: ['./runner.js', 'fflate', 'fzstd', '@noble/hashes', '@noble/ciphers'],
+    // The decompressors are imported where first used (pulls, builds): left out
+    // of the bundles (~90 KB), required then. Dynamic imports become requires,
+    // so that cli.js can compile runner.js with a code cache (vm.Script).
+    external: ['./runner.js', 'fflate', 'fzstd'],
+    supported: { 'dynamic-import': false },
     // CommonJS has no import.meta: the sources' import.meta.url is the bundle's own URL.
     define: { 'import.meta.url': '__bundle_url' },
     banner: { js: 'const __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
   });
-  // A kernel worker bundle of an older build would only mislead.
-  for (const old of ['kernel-worker.js', 'kernel-worker.js.map']) fs.rmSync(path.join(out, old), { force: true });
+  // A kernel worker bundle of an older build would only mislead; a code cache is for the last build's runner.js only.
+  for (const old of ['kernel-worker.js', 'kernel-worker.js.map', 'runner.js.v8cache']) fs.rmSync(path.join(out, old), { force: true });
   fs.writeFileSync(path.join(out, '.stamp'), String(Date.now()));
 }
 

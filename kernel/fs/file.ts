@@ -103,6 +103,16 @@ export abstract class OpenFile {
     const node = this.inode;
     return node ? node.setTimes(atim, mtim) : Errno.BADF;
   }
+  /** The permission bits of the file this is open on (a file with no inode: 0600, a pipe's). */
+  getMode(): number {
+    const node = this.inode;
+    return node ? node.getMode() : 0o600;
+  }
+  /** fchmod(2): the permission bits of the file this is open on. */
+  setMode(mode: number): Errno {
+    const node = this.inode;
+    return node ? node.setMode(mode) : Errno.PERM;
+  }
   allocate(_offset: bigint, _len: bigint): Errno {
     return Errno.NOTSUP;
   }

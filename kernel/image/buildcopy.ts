@@ -25,6 +25,7 @@ import type { Sha256 } from './digest.js';
 import { DockerIgnore, cleanPath, compile } from './dockerignore.js';
 import type { Owner } from './layerdiff.js';
 import { looksLikeTar, readTar } from './tar.js';
+import { concatBytes } from '../lib/bytes.js';
 
 /** One thing a COPY or ADD makes, at an absolute path of the stage's root ('' never: the root is not copied). */
 export type CopyItem =
@@ -305,14 +306,7 @@ function readAll(node: Inode, what: string): Uint8Array {
   } finally {
     f.release();
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts, size);
 }
 
 /** A local archive ADD unpacks: a tar, plain or compressed (gzip, zstd); null for any other file. */
@@ -343,7 +337,7 @@ async function archiveItems(archive: { mediaType: string; data: Uint8Array }, de
     switch (e.kind) {
       case 'dir': items.push({ path, kind: 'dir', mode: e.mode, mtime: e.mtime, owner }); break;
       case 'file': {
-        const data = concat(e.data, e.size);
+        const data = (e.data.length === 1 ? e.data[0].slice() : concatBytes(e.data, e.size));
         files.set(e.path, data);
         items.push({ path, kind: 'file', mode: e.mode, mtime: e.mtime, data, owner });
         break;
@@ -361,13 +355,3 @@ async function archiveItems(archive: { mediaType: string; data: Uint8Array }, de
   return items;
 }
 
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0].slice();
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

@@ -19,6 +19,7 @@
 // Spec: OCI image-spec media-types.md and layer.md; Docker image manifest v2
 // schema 2; RFC 1952 (gzip magic), RFC 8878 (zstd frame magic).
 import { looksLikeTar } from './tar.js';
+import { concatBytes } from '../lib/bytes.js';
 
 export type ByteStream = AsyncIterable<Uint8Array>;
 
@@ -158,7 +159,7 @@ async function peek(input: ByteStream, n: number): Promise<{ head: Uint8Array; r
     first.push(r.value);
     len += r.value.length;
   }
-  const head = first.length === 1 ? first[0] : concat(first, len);
+  const head = first.length === 1 ? first[0] : concatBytes(first, len);
   async function* rest(): AsyncGenerator<Uint8Array> {
     try {
       yield* first;
@@ -176,16 +177,6 @@ async function peek(input: ByteStream, n: number): Promise<{ head: Uint8Array; r
     }
   }
   return { head, rest: rest(), cancel: async () => done || (await it.return?.()) };
-}
-
-function concat(parts: Uint8Array[], len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function hex(b: Uint8Array): string {

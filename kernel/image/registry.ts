@@ -17,6 +17,7 @@ import { basicAuthorization, parseChallenges, parseTokenResponse, pullScope, Tok
 import { digestOf, isDigest, verified, verifyBytes, DigestMismatchError, type Expected, type Sha256Factory } from './digest.js';
 import { MANIFEST_ACCEPT } from './media.js';
 import { apiHost } from './reference.js';
+import { concatBytes } from '../lib/bytes.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -212,7 +213,7 @@ export class RegistryClient {
     const chunks = await this.blob(registry, repository, want, signal);
     const parts: Uint8Array[] = [];
     for await (const chunk of verified(chunks, want, this.opts.sha256)) parts.push(chunk);
-    return concat(parts);
+    return concatOne(parts);
   }
 
   // -- the challenge loop -----------------------------------------------------
@@ -403,20 +404,15 @@ export async function readAll(res: FetchResponse, limit: number, what: string): 
     if (size > limit) throw new Error(`${what}: larger than ${limit} bytes`);
     parts.push(chunk);
   }
-  return concat(parts);
+  return concatOne(parts);
 }
 
 export async function discard(res: FetchResponse): Promise<void> {
   await res.body?.getReader().cancel().catch(() => undefined);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+
+/** One array of `parts` (the part itself when there is one). */
+function concatOne(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0] : concatBytes(parts);
 }

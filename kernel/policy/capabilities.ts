@@ -22,6 +22,7 @@
 import { isLoopback } from '../image/registry.js';
 import type { Reference } from '../image/reference.js';
 import { mostSpecific, scopeName } from './scope.js';
+import { isObject, onlyFields, readJsonObject } from './json.js';
 
 export interface Grants {
   /** Absolute host directories (and everything under them). */
@@ -53,19 +54,10 @@ export const BUILT_IN_CAPABILITIES: Capabilities = {
   programs: { mounts: ['/'], network: [] },
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The capabilities in `text`; an Error naming what is wrong (unknown fields too, as policy.json). */
 export function parseCapabilities(text: string, what: string): Capabilities | Error {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return new Error(`${what}: not valid JSON (${(e as Error).message})`);
-  }
-  try {
-    if (!isObject(doc)) throw new Error('not a JSON object');
-    only(doc, ['default', 'transports', 'programs', 'registries'], 'the top level');
+  return readJsonObject(text, what, (doc) => {
+    onlyFields(doc, ['default', 'transports', 'programs', 'registries'], 'the top level');
     const caps: Capabilities = {
       default: doc.default === undefined ? BUILT_IN_CAPABILITIES.default : grants(doc.default, '"default"'),
       docker: new Map(),
@@ -73,25 +65,20 @@ export function parseCapabilities(text: string, what: string): Capabilities | Er
     };
     if (doc.transports !== undefined) {
       if (!isObject(doc.transports)) throw new Error('"transports" is not an object');
-      only(doc.transports, ['docker'], '"transports"');
+      onlyFields(doc.transports, ['docker'], '"transports"');
       const docker = doc.transports.docker;
       if (!isObject(docker)) throw new Error('transports.docker is not an object');
       for (const [scope, g] of Object.entries(docker)) caps.docker.set(scope, grants(g, `transports.docker[${JSON.stringify(scope)}]`));
     }
     if (doc.registries !== undefined) caps.registries = patterns(doc.registries, '"registries"');
     return caps;
-  } catch (e) {
-    return new Error(`${what}: ${(e as Error).message}`);
-  }
+  });
 }
 
-function only(o: Record<string, unknown>, allowed: string[], where: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${where}: unknown field ${JSON.stringify(k)}`);
-}
 
 function grants(v: unknown, where: string): Grants {
   if (!isObject(v)) throw new Error(`${where} is not an object`);
-  only(v, ['mounts', 'network'], where);
+  onlyFields(v, ['mounts', 'network'], where);
   const mounts = v.mounts === undefined ? [] : strings(v.mounts, `${where}.mounts`);
   for (const m of mounts) if (!m.startsWith('/')) throw new Error(`${where}.mounts: "${m}" is not an absolute path`);
   return { mounts: mounts.map(normalize), network: v.network === undefined ? [] : patterns(v.network, `${where}.network`) };

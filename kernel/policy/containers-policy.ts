@@ -17,6 +17,7 @@
 
 import { fromBase64 } from '../lib/base64.js';
 import { checkIdentityRule, type IdentityRule } from './identity.js';
+import { isObject, onlyFields, readJsonObject } from './json.js';
 
 /** Where a trusted key comes from: a file (read when needed) or the policy itself. */
 export type KeySource = { path: string } | { data: Uint8Array; name: string };
@@ -39,18 +40,10 @@ export interface ContainersPolicy {
   transports: Map<string, Map<string, Requirement[]>>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The policy in `text`, or an Error naming the first thing wrong with it. */
 export function parseContainersPolicy(text: string, what: string): ContainersPolicy | Error {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return new Error(`${what}: not valid JSON (${(e as Error).message})`);
-  }
-  try {
-    if (!isObject(doc)) throw new Error('not a JSON object');
+  return readJsonObject(text, what, (doc) => {
     onlyFields(doc, ['default', 'transports'], 'the top level');
     if (doc.default === undefined) throw new Error('"default" is missing (it is required)');
     const policy: ContainersPolicy = { default: requirements(doc.default, '"default"'), transports: new Map() };
@@ -64,13 +57,7 @@ export function parseContainersPolicy(text: string, what: string): ContainersPol
       }
     }
     return policy;
-  } catch (e) {
-    return new Error(`${what}: ${(e as Error).message}`);
-  }
-}
-
-function onlyFields(o: Record<string, unknown>, allowed: string[], where: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${where}: unknown field ${JSON.stringify(k)}`);
+  });
 }
 
 function requirements(v: unknown, where: string): Requirement[] {

@@ -16,6 +16,7 @@
 // threads proposal (shared limits, flag 0x03). The reading is proc/wasmsections.ts's.
 import { MEMORY_IMPORT, type MemoryType } from '../abi/imports.js';
 import { kindOf, Malformed, Reader, SECTION_IMPORT, SECTION_MEMORY, sectionsOf, skipImportType } from './wasmsections.js';
+import { concatBytes } from '../lib/bytes.js';
 
 /** A wasm32 memory's largest size in pages (4 GiB): the maximum of a memory that declared none. */
 export const MAX_PAGES = 65536;
@@ -54,7 +55,7 @@ function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null 
   const initial = m.u32();
   const maximum = flags & 1 ? m.u32() : MAX_PAGES;
   if (m.pos !== mem[0].end || initial > maximum || maximum > MAX_PAGES) return null;
-  const limits = concat([Uint8Array.of(LIMITS_SHARED_MAX), leb(initial), leb(maximum)]);
+  const limits = concatBytes([Uint8Array.of(LIMITS_SHARED_MAX), leb(initial), leb(maximum)]);
 
   // The import section: no memory imported already; its entries are kept as they are.
   let count = 0;
@@ -74,13 +75,13 @@ function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null 
     entries = b.subarray(first, ir.pos);
   }
   const utf8 = new TextEncoder();
-  const entry = concat([
+  const entry = concatBytes([
     vec(utf8.encode(MEMORY_IMPORT.module)), vec(utf8.encode(MEMORY_IMPORT.name)), Uint8Array.of(KIND_MEMORY), limits,
   ]);
   // Imported memories come before defined ones in the index space: with no
   // other memory, the import is memory 0, as the defined one was.
-  const importBody = concat([leb(count + 1), entries, entry]);
-  const importSection = concat([Uint8Array.of(SECTION_IMPORT), leb(importBody.length), importBody]);
+  const importBody = concatBytes([leb(count + 1), entries, entry]);
+  const importSection = concatBytes([Uint8Array.of(SECTION_IMPORT), leb(importBody.length), importBody]);
 
   // Reassemble: the new import section where the old one was (or before the
   // first section that must follow it), the memory section dropped.
@@ -94,7 +95,7 @@ function rewrite(b: Uint8Array): { bytes: Uint8Array; type: MemoryType } | null 
     if (s.id === SECTION_IMPORT || s.id === SECTION_MEMORY) continue;
     parts.push(b.subarray(s.start, s.end));
   }
-  return { bytes: concat(parts), type: { initial, maximum } };
+  return { bytes: concatBytes(parts), type: { initial, maximum } };
 }
 
 function leb(v: number): Uint8Array {
@@ -109,15 +110,6 @@ function leb(v: number): Uint8Array {
 }
 
 function vec(bytes: Uint8Array): Uint8Array {
-  return concat([leb(bytes.length), bytes]);
+  return concatBytes([leb(bytes.length), bytes]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

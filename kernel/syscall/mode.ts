@@ -18,8 +18,7 @@ export function chmod(t: Task, dirfd: number, path: string, mode: number, follow
 export function fchmod(t: Task, fd: number, mode: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  const node = e.file.inode;
-  return node ? node.setMode(mode) : Errno.PERM;
+  return e.file.setMode(mode);
 }
 
 export function getmode(t: Task, dirfd: number, path: string, follow: number): Result {
@@ -35,7 +34,6 @@ export function getmode(t: Task, dirfd: number, path: string, follow: number): R
 export function fgetmode(t: Task, fd: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  const node = e.file.inode;
-  t.ret(0, node ? node.getMode() : 0o600);
+  t.ret(0, e.file.getMode());
   return Errno.SUCCESS;
 }

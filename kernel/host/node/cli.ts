@@ -13,22 +13,24 @@
 // program's.
 import fs from 'node:fs';
 import os from 'node:os';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
 import { DEFAULT_PATH, firstEnv, type MountSpec } from '../../abi/messages.js';
 import { namesRegistry, parseReference } from '../../image/reference.js';
+import { requireCached } from './codecache.js';
 import { fail } from './fail.js';
 
 /**
  * The rest of the CLI: the kernel, its host and the images (runner.ts), a
  * bundle of its own (dist/runner.js, scripts/build.js), loaded once the first
  * process worker is on its way, so that the worker boots on another core
- * while this thread parses and builds the kernel. Loaded with require: an
- * import() of a CommonJS file first scans all of it for its export names.
+ * while this thread builds the kernel. Loaded as CommonJS (an import() of a
+ * CommonJS file first scans all of it for its export names), from V8's code
+ * cache (codecache.ts).
  */
-const loadRunner = (): typeof import('./runner.js') => createRequire(import.meta.url)('./runner.js') as typeof import('./runner.js');
+const loadRunner = (): typeof import('./runner.js') => requireCached(fileURLToPath(new URL('./runner.js', import.meta.url))) as typeof import('./runner.js');
 
 /** A process worker for the first process, started before anything else is done. */
 function startFirstWorker(): Worker {

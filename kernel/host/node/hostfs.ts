@@ -434,6 +434,13 @@ class HostFileHandle extends RegularFileHandle {
   override setTimes(atim: bigint | undefined, mtim: bigint | undefined): Errno {
     return this.meta.setTimes(atim, mtim);
   }
+  /** The mode, and fchmod(2): likewise. */
+  override getMode(): number {
+    return this.meta.getMode();
+  }
+  override setMode(mode: number): Errno {
+    return this.meta.setMode(mode & 0o7777);
+  }
   override sync(): Errno {
     return hostE(() => fs.fsyncSync(this.data.fd));
   }

@@ -53,6 +53,7 @@ static void test_fstat(void) {
   CHECK("fstat.chmod-seen", fchmod(fd, 0600) == 0 && fstat(fd, &a) == 0 && (a.st_mode & 07777) == 0600, "mode %o", a.st_mode & 07777);
   CHECK("fstat.link-seen", link("/tmp/sf-stat", "/tmp/sf-stat2") == 0 && fstat(fd, &a) == 0 && a.st_nlink == 2, "nlink %llu", (unsigned long long)a.st_nlink);
   CHECK("fstat.unlink-seen", unlink("/tmp/sf-stat") == 0 && unlink("/tmp/sf-stat2") == 0 && fstat(fd, &a) == 0 && a.st_nlink == 0, "nlink %llu", (unsigned long long)a.st_nlink);
+  CHECK("fstat.chmod-unlinked", fchmod(fd, 0640) == 0 && fstat(fd, &a) == 0 && (a.st_mode & 07777) == 0640, "mode %o errno %d", a.st_mode & 07777, errno);
   CHECK("fstat.truncate-seen", ftruncate(fd, 10) == 0 && fstat(fd, &a) == 0 && a.st_size == 10, "size %lld", (long long)a.st_size);
   struct timespec ts[2] = {{1000, 0}, {2000, 5}};
   CHECK("fstat.times-seen", futimens(fd, ts) == 0 && fstat(fd, &a) == 0 && a.st_mtim.tv_sec == 2000 && a.st_mtim.tv_nsec == 5, "mtime %lld", (long long)a.st_mtim.tv_sec);

@@ -1,0 +1,53 @@
+// Loading a CommonJS bundle with V8's code cache: dist/runner.js (the kernel,
+// ~600 KB) is compiled from a cache of the code V8 made for it the last time,
+// instead of being parsed again on every `tabkernel run` (15-40 ms on this
+// machine's cores, which the first process's worker is booting on meanwhile).
+// The cache is written once, when a run finds none or a stale one: at that
+// run's exit, so it holds the functions the start-up used, not just the
+// top level. It lives beside the bundle (FILE.v8cache) and names the bundle's
+// size and mtime, so a rebuilt bundle never runs stale code; V8 refuses a
+// cache from another V8 version or other flags by itself. A cache that
+// cannot be read or written (a read-only install) only costs the parse.
+// Node 22's module.enableCompileCache does this; Node 20 has only vm.Script.
+import fs from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** require(file), compiled from its code cache when there is a good one. */
+export function requireCached(file: string): unknown {
+  let source: string;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    return createRequire(file)(file);
+  }
+  const cacheFile = `${file}.v8cache`;
+  const stamp = Buffer.from(`${st.size}:${st.mtimeMs}\n`);
+  let cachedData: Buffer | undefined;
+  try {
+    const c = fs.readFileSync(cacheFile);
+    if (c.subarray(0, stamp.length).equals(stamp)) cachedData = c.subarray(stamp.length);
+  } catch {
+    // none yet
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      // Whole or not at all (runs in parallel may write it at once): a temporary file, renamed.
+      const tmp = `${cacheFile}.${process.pid}`;
+      try {
+        fs.writeFileSync(tmp, Buffer.concat([stamp, script.createCachedData()]));
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        fs.rmSync(tmp, { force: true }); // not writable: the next run parses again
+      }
+    });
+  }
+  const module = { exports: {} as unknown };
+  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  fn.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  return module.exports;
+}
