@@ -10,6 +10,7 @@
 // Errors in what a peer sent are HttpError, worded for the 502 page.
 // Spec: RFC 9112 (HTTP/1.1: §2.2 message parsing, §4 status line, §5 field
 // syntax, §6.3 message body length, §7.1 chunked coding), RFC 9110 §5.6.2 (tokens).
+import { concatBytes } from '../../lib/bytes.js';
 
 /** What the reader pulls bytes from (a HostConnection, kernel/net/hostconn.ts): null at the end. */
 export interface ByteSource {
@@ -261,14 +262,7 @@ export class HttpReader {
       this.eof = true;
       return false;
     }
-    if (this.buf.length === 0) {
-      this.buf = bytes;
-    } else {
-      const joined = new Uint8Array(this.buf.length + bytes.length);
-      joined.set(this.buf);
-      joined.set(bytes, this.buf.length);
-      this.buf = joined;
-    }
+    this.buf = this.buf.length === 0 ? bytes : concatBytes([this.buf, bytes]);
     return true;
   }
 }

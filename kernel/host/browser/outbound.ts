@@ -23,6 +23,7 @@
 import type { HostNet } from '../../hostapi.js';
 import type { HostConnection } from '../../net/hostconn.js';
 import { parseReference } from '../../image/reference.js';
+import { concatBytes } from '../../lib/bytes.js';
 import type { Policy } from '../../policy/policy.js';
 import { encodeChunk, encodeResponseHead, header, HttpError, HttpReader, LAST_CHUNK, type HeaderList, type RequestHead } from './http1.js';
 
@@ -289,16 +290,6 @@ class FetchConnection implements HostConnection {
 async function readAll(reader: HttpReader): Promise<Uint8Array | null> {
   if (reader.bodyless()) return null;
   const parts: Uint8Array[] = [];
-  let size = 0;
-  for (let p = await reader.nextBody(); p !== null; p = await reader.nextBody()) {
-    parts.push(p);
-    size += p.length;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  for (let p = await reader.nextBody(); p !== null; p = await reader.nextBody()) parts.push(p);
+  return concatBytes(parts);
 }
