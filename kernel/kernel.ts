@@ -31,7 +31,7 @@ import { useMonotonicClock } from './lib/time.js';
 import { PipeArena, openPipes } from './ipc/pipe.js';
 import { FileTable } from './fs/filetable.js';
 import { MemoryBudget } from './mm/budget.js';
-import { Network, type NetCensus } from './net/network.js';
+import { Network } from './net/network.js';
 import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
 import { Loader } from './proc/loader.js';
@@ -61,8 +61,9 @@ export interface Census extends ProcessCensus {
   sharedFiles: number;
   /** PTY pairs with a side open. */
   ptys: number;
-  /** Ports bound and AF_UNIX names held (net/network.ts). */
-  net: NetCensus;
+  /** Ports bound (TCP and UDP bindings) and AF_UNIX names held (net/network.ts). */
+  ports: number;
+  unixNames: number;
   /** Tasks queued to run again, and promises tasks wait for. */
   runnable: number;
   inFlight: number;
@@ -328,6 +329,7 @@ export class Kernel implements Sys {
 
   /** Every resource the kernel holds, counted. */
   census(): Census {
+    const net = this.net.census();
     return {
       ...this.procs.census(),
       workers: this.workers.census(),
@@ -335,7 +337,8 @@ export class Kernel implements Sys {
       rings: this.pipeArena.inUse,
       sharedFiles: this.files.inUse.descriptions,
       ptys: this.ptys.size,
-      net: this.net.census(),
+      ports: net.tcpBindings + net.udpBindings,
+      unixNames: net.unixNames,
       runnable: this.runnable.length,
       inFlight: this.inFlight,
     };

@@ -93,6 +93,13 @@ describe('sockets', () => {
     expect(r.status).toBe(0);
   });
 
+  it('carries a datagram from nc -u to nc -u -l', () => {
+    // Datagrams to a port nobody has bound yet are dropped: the client sends until the server has one.
+    const script = 'nc -u -l -w 5 7073 > /tmp/u & while [ ! -s /tmp/u ]; do echo dgram | nc -u -w 0.1 127.0.0.1 7073; done; kill %1; wait; head -n 1 /tmp/u';
+    const r = run('sh', ['-c', script], { timeout: 30_000 });
+    expect(r.stdout).toBe('dgram\n');
+  });
+
   it('serves nc -l to nc, and reports a closed port with nc -z', () => {
     // The client tries again until the listener is up (a refused connect leaves it as it was).
     const script = 'nc -l 7071 > /tmp/got & until echo over nc | nc -N 127.0.0.1 7071 2>/dev/null; do sleep 0.02; done; wait; cat /tmp/got; nc -z 127.0.0.1 7072; echo "closed: $?"';

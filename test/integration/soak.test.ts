@@ -33,7 +33,7 @@ const HEAP_SLACK_MIB = 8;
  * One round of the mixed run: spawns and forks from C, pipelines (one ended by
  * SIGPIPE), files written and removed in /tmp, a command substitution, a
  * sleeping job killed by a signal, a PTY pair opened, written through its
- * slave and closed.
+ * slave and closed, an echo over a TCP connection between two processes.
  */
 const MIXED = `
 /t/spawnloop.wasm spawn 20 /bin/true >/dev/null || exit 1
@@ -45,8 +45,9 @@ cat /tmp/s* | wc -l; rm /tmp/s*; ls /tmp | wc -l
 x=$(echo sub | tr a-z A-Z); echo $x
 sleep 30 & kill $!; wait $! 2>/dev/null; echo killed $?
 exec 3<>/dev/ptmx; echo hi >/dev/pts/$(ls /dev/pts); ls /dev/pts | wc -l; exec 3>&-; ls /dev/pts | wc -l
+/t/net.wasm echo-server 7090 1 & /t/net.wasm echo-client 7090 soak; wait
 `;
-const MIXED_OUT = '1000\n1000\n0\nSUB\nkilled 143\n1\n0\n';
+const MIXED_OUT = '1000\n1000\n0\nSUB\nkilled 143\n1\n0\necho: soak\n';
 
 const r = new Runner();
 const spawnloop = program('spawnloop');
