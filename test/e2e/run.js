@@ -108,7 +108,7 @@ function summarize() {
 }
 
 /** The whole run's limit: a hung browser or server must still end in a count. */
-const WATCHDOG_MS = browsers.length * 5 * 60_000;
+const WATCHDOG_MS = browsers.length * 8 * 60_000;
 setTimeout(() => {
   console.log(`e2e: still running after ${WATCHDOG_MS / 1000} s; giving up`);
   process.exit(summarize() || 1);

@@ -95,9 +95,6 @@ function loadPolicy(url: string): void {
 const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
-// The page asks for a first process (its shell) once it has sent the root
-// image and the policy to load: that process's worker boots meanwhile.
-kernel.prestartWorker();
 mark('kernel-ready');
 
 
@@ -110,6 +107,8 @@ function loadImage(url: string): void {
   const notice = (n: Omit<ImageNotice, 'type'>): void => post({ type: 'image', ...n });
   let last = { files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 };
   const image = fetchRootImage(url, kernel.budget, (p) => notice((last = p)), { cached: precached });
+  // The page runs its shell once the image is in: that process's worker boots meanwhile.
+  kernel.prestartWorker();
   void image.then(() => mark('image-fetched'), () => {});
   // The root file system is restored first, then the image put under it (the
   // overlay looks at the upper layer as it is), before anything runs.
