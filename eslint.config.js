@@ -117,7 +117,7 @@ export default defineConfig(
     // Browser tests: the callbacks given to page.evaluate run in the page.
     files: ['test/e2e/**/*.js'],
     languageOptions: {
-      globals: { self: 'readonly', window: 'readonly', document: 'readonly', location: 'readonly', SharedArrayBuffer: 'readonly' },
+      globals: { self: 'readonly', window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', SharedArrayBuffer: 'readonly' },
     },
   },
 );

@@ -4,15 +4,17 @@
 // COOP same-origin + COEP require-corp. The root image (userland/rootfs/: sh
 // and the utilities) is listed in a manifest, rootfs.json, that the kernel
 // worker fetches with every file it names (kernel/host/browser/image.ts): the
-// dev server serves both straight from userland/rootfs/, a build writes them
-// to dist-web/ (files named by their SHA-256, so a changed binary is never a
-// stale cached one). The registry proxy, /registry/HOST/…, lets the page pull
+// dev server serves both straight from userland/rootfs/, a build writes the
+// manifest and one pack of all the files to dist-web/ (named by its SHA-256,
+// so a changed binary is never a stale cached one; one fetch, not one per file). The registry proxy, /registry/HOST/…, lets the page pull
 // images from registries it cannot fetch directly (kernel/host/node/
 // registry-proxy.ts; allowlist: $TABKERNEL_REGISTRY_PROXY). The image policy
 // the page runs under, policy.json and tabkernel-capabilities.json beside the
 // page, is the user's (kernel/host/node/policy.ts: $TABKERNEL_POLICY,
 // ~/.config/containers, /etc/containers), served with its key files inlined;
 // a static build serves whatever files are put beside it (docs/POLICY.md).
+// The service worker, sw.js at the base (sw/build.ts), keeps the page
+// isolated and bootable offline, and bridges /port/N/ to the guests' servers.
 // The Node build (dist/) is scripts/build.js; the page builds to dist-web/.
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -23,6 +25,7 @@ import type { Manifest, ManifestEntry } from './kernel/host/browser/image.js';
 import { servedPolicy } from './kernel/host/node/policy.js';
 import { registryProxy } from './kernel/host/node/registry-proxy.js';
 import { CAPABILITIES_FILE } from './kernel/policy/capabilities.js';
+import { serviceWorker } from './sw/build.js';
 
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -141,15 +144,28 @@ function rootImage(): Plugin {
       });
     },
     generateBundle() {
-      const emitted = new Set<string>();
-      const entries = walkRootfs().map(({ entry, file }) => {
-        if (entry.type !== 'file' || !file) return entry;
+      // One pack of every distinct file, named by its hash: the page fetches it
+      // once (kernel/host/browser/image.ts); a changed binary is a new name.
+      const walked = walkRootfs();
+      const parts: Buffer[] = [];
+      const at = new Map<string, number>();
+      let size = 0;
+      const placed = walked.map(({ entry, file }) => {
+        if (entry.type !== 'file' || !file) return { entry };
         const source = readFileSync(file);
-        const fileName = `rootfs/${createHash('sha256').update(source).digest('hex').slice(0, 32)}`;
-        if (!emitted.has(fileName)) this.emitFile({ type: 'asset', fileName, source });
-        emitted.add(fileName);
-        return { ...entry, url: fileName };
+        const digest = createHash('sha256').update(source).digest('hex');
+        let offset = at.get(digest);
+        if (offset === undefined) {
+          at.set(digest, (offset = size));
+          parts.push(source);
+          size += source.length;
+        }
+        return { entry, offset };
       });
+      const pack = Buffer.concat(parts);
+      const fileName = `rootfs/${createHash('sha256').update(pack).digest('hex').slice(0, 32)}`;
+      this.emitFile({ type: 'asset', fileName, source: pack });
+      const entries = placed.map(({ entry, offset }) => (entry.type === 'file' ? { ...entry, url: fileName, offset } : entry));
       const manifest: Manifest = { version: 1, entries };
       this.emitFile({ type: 'asset', fileName: MANIFEST, source: JSON.stringify(manifest) });
     },
@@ -200,7 +216,7 @@ function builtinImages(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [crossOriginIsolation(), imagePolicy(), imageRegistryProxy(), rootImage(), builtinImages()],
+  plugins: [crossOriginIsolation(), imagePolicy(), imageRegistryProxy(), rootImage(), builtinImages(), serviceWorker()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   // Module workers, nested too: the kernel worker starts the process workers.

@@ -200,6 +200,14 @@ export class Kernel implements Sys {
     this.ensureLoop();
   }
 
+  /**
+   * The host is about to run a program and the kernel waits for something else
+   * first (the page's root image): start the program's worker meanwhile (proc/workers.ts).
+   */
+  prestartWorker(): void {
+    this.workers.prestart();
+  }
+
   /** Wake the loop if it sleeps (from timers and host callbacks). */
   private kick(): void {
     Atomics.add(this.bellI32, Bell.RING, 1);

@@ -24,13 +24,12 @@
 // `window.tabkernel` is `{ terminal, kernel, BrowserKernel }` for automation
 // (test/e2e): the xterm Terminal, the page's kernel, and the class, to start a
 // kernel of one's own for one-off programs while the shell holds this one.
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+import type { Terminal } from '@xterm/xterm';
 import { BrowserKernel } from '../kernel/host/browser/client.js';
 import { parseSize } from '../kernel/mm/budget.js';
 import type { ImageNotice, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
 import type { LayerUpdate } from '../kernel/image/progress.js';
+import { registerServiceWorker, serveServiceWorkerBridge } from './serviceworker.js';
 
 declare global {
   interface Window {
@@ -38,10 +37,18 @@ declare global {
   }
 }
 
-/** The login shell: interactive because its stdin and stderr are the PTY. Its PATH is the default (abi/messages.ts DEFAULT_PATH). */
+/**
+ * The login shell: interactive because its stdin and stderr are the PTY. Its
+ * PATH is the default (abi/messages.ts DEFAULT_PATH). TABKERNEL_PORT_URL is
+ * where the service worker bridges a guest's port (sw/bridge.ts): servers
+ * such as httpd print the URL to open with it.
+ */
 const SHELL = {
   argv: ['sh'],
-  env: ['HOME=/root', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ '],
+  env: [
+    'HOME=/root', 'TERM=xterm-256color', 'USER=root', 'PS1=\x1b[1;32mtabkernel\x1b[0m$ ',
+    `TABKERNEL_PORT_URL=${new URL(`${import.meta.env.BASE_URL}port/`, location.href).href}`,
+  ],
   cwd: '/root',
 };
 
@@ -186,7 +193,16 @@ async function runImage(kernel: BrowserKernel, term: Terminal, reference: string
   setStatus(exit.error ? 'error' : 'exited', `The container has exited (${how}). Reload the page to run ${reference} again.`);
 }
 
-function openTerminal(): Terminal {
+/**
+ * xterm.js and its style sheet, imported here rather than with the page's
+ * script: the page's script is then small and waits for no style sheet, and
+ * the kernel worker it starts boots while xterm.js loads (boot.prompt,
+ * docs/BENCHMARKS.md).
+ */
+async function openTerminal(): Promise<Terminal> {
+  const [{ Terminal }, { FitAddon }] = await Promise.all([
+    import('@xterm/xterm'), import('@xterm/addon-fit'), import('@xterm/xterm/css/xterm.css'),
+  ]);
   const term = new Terminal({
     cursorBlink: true,
     fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
@@ -216,21 +232,37 @@ async function main(): Promise<void> {
     return;
   }
   statusEl.dataset.isolated = 'true';
+  void registerServiceWorker(import.meta.env.BASE_URL);
 
-  const term = openTerminal();
   // ?memory=SIZE and ?tmp-size=SIZE (e.g. 3G): the kernel's memory budget and the size of /tmp;
   // ?trace: every system call on the console (TABKERNEL_TRACE in Node).
+  // The kernel worker first, with what it is to load: it boots and reads the
+  // root image while xterm.js loads and the terminal opens.
   const q = new URLSearchParams(location.search);
   const size = (key: string): number | undefined => parseSize(q.get(key) ?? '') ?? undefined;
   const kernel = new BrowserKernel({
     memory: size('memory'), tmpSize: size('tmp-size'), trace: q.has('trace'), persist: persistMode(q),
   });
-  window.tabkernel = { terminal: term, kernel, BrowserKernel };
+  performance.mark('tabkernel:kernel-created');
+  // /port/N/… reaches this kernel's guests through the service worker.
+  serveServiceWorkerBridge(kernel);
   // The last changes are saved when the page is hidden or left (the timer may not have come round).
   kernel.onPersist(persistStatus);
   kernel.onProcessPull(processPullStatus());
   addEventListener('pagehide', () => kernel.persistNow());
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && kernel.persistNow());
+  const image = q.get('image');
+  if (image === null) {
+    kernel.onImage(imageStatus);
+    kernel.loadImage(new URL(`${import.meta.env.BASE_URL}rootfs.json`, location.href));
+    setStatus('loading', 'loading the root image…');
+  }
+  // The policy before any pull: every pull after this message is under it.
+  const policy = kernel.loadPolicy(new URL(`${import.meta.env.BASE_URL}policy.json`, location.href));
+
+  const term = await openTerminal();
+  performance.mark('tabkernel:terminal-open');
+  window.tabkernel = { terminal: term, kernel, BrowserKernel };
 
   // The PTY's output (the kernel's host stdout) → the screen, acknowledged once
   // drawn so that a fast writer waits for the screen; keys → the PTY.
@@ -249,18 +281,13 @@ async function main(): Promise<void> {
   term.onBinary((text) => kernel.input(Uint8Array.from(text, (c) => c.charCodeAt(0))));
   term.onResize(({ rows, cols }) => kernel.resize(rows, cols));
 
-  // The policy first: every pull after this message is under it.
-  const policy = kernel.loadPolicy(new URL(`${import.meta.env.BASE_URL}policy.json`, location.href));
-  const image = q.get('image');
   if (image !== null) return runImage(kernel, term, image.trim(), policy);
 
   requestPersistence();
-  setStatus('loading', 'loading the root image…');
-  kernel.onImage(imageStatus);
-  kernel.loadImage(new URL(`${import.meta.env.BASE_URL}rootfs.json`, location.href));
-
   term.write('\x1b[2mtabkernel: sh and the programs in /bin (ls /bin), on a kernel in this tab\x1b[0m\r\n');
-  showPolicy(term, await policy);
+  // The policy's line is written when it comes, before the shell's first
+  // output: the kernel worker starts a run once the policy asked for is in.
+  void policy.then((n) => showPolicy(term, n));
   const exit = await kernel.run({ ...SHELL, tty: { rows: term.rows, cols: term.cols } });
   const how = exit.error ? `${exit.error} (status ${exit.status})` : `exit status ${exit.status}`;
   term.write(`\r\n\x1b[2m[the shell has exited: ${how}]\x1b[0m\r\n`);

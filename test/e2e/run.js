@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selected, runAll } from './harness.js';
 import { BROWSERS, EXECUTABLES, launch } from './drivers/driver.js';
-import { startServers } from './servers.js';
+import { startPreview, startServers } from './servers.js';
 import './cases/boot.js';
 import './cases/terminal.js';
 import './cases/jobs.js';
@@ -25,6 +25,9 @@ import './cases/images.js';
 import './cases/persist.js';
 import './cases/policy.js';
 import './cases/build.js';
+import './cases/offline.js';
+import './cases/bridge.js';
+import './cases/outbound.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const outDir = join(root, 'dist-web');
@@ -83,6 +86,7 @@ async function main() {
       isolatedUrl: servers.isolatedUrl,
       devUrl: servers.devUrl,
       plainUrl: servers.plainUrl,
+      startPreview: () => startPreview(root, outDir),
       helloWasm: await readFile(join(root, 'web/programs/hello.wasm')),
     };
     for (const name of browsers) results.set(name, await runBrowser(name, fixtures));
@@ -104,7 +108,7 @@ function summarize() {
 }
 
 /** The whole run's limit: a hung browser or server must still end in a count. */
-const WATCHDOG_MS = browsers.length * 5 * 60_000;
+const WATCHDOG_MS = browsers.length * 8 * 60_000;
 setTimeout(() => {
   console.log(`e2e: still running after ${WATCHDOG_MS / 1000} s; giving up`);
   process.exit(summarize() || 1);

@@ -115,9 +115,13 @@ export function freshUrl(ctx) {
   return url.href;
 }
 
-/** Open the page (by default fresh) and wait for the shell's first prompt, the terminal focused. */
-export async function openTerminal(ctx, url = freshUrl(ctx)) {
+/**
+ * Open the page (by default fresh) and wait for the shell's first prompt, the
+ * terminal focused; `beforeLoad(page)` runs before the page is loaded.
+ */
+export async function openTerminal(ctx, url = freshUrl(ctx), beforeLoad = undefined) {
   const page = await ctx.browser.newPage({ init: [installScreenReader, PROMPT_RAW] });
+  await beforeLoad?.(page);
   await page.goto(url);
   await waitForPrompts(page, 1, RUN_TIMEOUT_MS);
   await page.click('#terminal');

@@ -5,7 +5,7 @@
 // PullNotice, ProcessPullNotice, PersistNotice) into callbacks and promises. The browser's counterpart of the Node CLI's main thread. Runs in
 // the page, never inside a worker.
 import { firstEnv, type ExitNotice, type ImageRun, type OutputNotice, type RunRequest } from '../../abi/messages.js';
-import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from './messages.js';
+import type { ImageNotice, KernelToPage, MarksNotice, PageToKernel, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from './messages.js';
 import { isGecko } from './page-workers.js';
 import { ProcessWorkers } from './process-workers.js';
 
@@ -39,6 +39,8 @@ export class BrowserKernel {
   private readonly imageListeners = new Set<ImageListener>();
   private readonly persistListeners = new Set<PersistListener>();
   private readonly processPullListeners = new Set<ProcessPullListener>();
+  /** Those waiting for the answers to marks(), in order. */
+  private readonly marksWaiters: Array<(n: MarksNotice) => void> = [];
   /** Those waiting for the answers to loadPolicy(), in order (the page loads one policy). */
   private readonly policyWaiters: Array<(n: PolicyNotice) => void> = [];
   /** The pull in flight (notices carry no id: one at a time, queued). */
@@ -144,6 +146,25 @@ export class BrowserKernel {
     return next;
   }
 
+  /**
+   * The kernel worker's boot milestones (performance marks named
+   * `tabkernel:…`: kernel-worker.ts), in ms on this page's timeline
+   * (performance.now()'s), for telling where a boot's time goes.
+   */
+  async marks(): Promise<Array<{ name: string; startTime: number }>> {
+    this.send({ type: 'marks' });
+    const n = await new Promise<MarksNotice>((resolve) => this.marksWaiters.push(resolve));
+    return n.marks.map(({ name, time }) => ({ name, startTime: time - performance.timeOrigin }));
+  }
+
+  /**
+   * Let the kernel answer the service worker's HTTP requests for /port/N/…
+   * on `port` (a BridgeOffer's, transferred on: kernel/host/browser/bridge.ts).
+   */
+  serveBridge(port: MessagePort): void {
+    this.worker.postMessage({ type: 'bridge', port } satisfies PageToKernel, [port]);
+  }
+
   /** Run a program as the first process; resolves when it has exited. */
   run(opts: RunOptions): Promise<ExitNotice> {
     const req: RunRequest = {
@@ -209,6 +230,8 @@ export class BrowserKernel {
       for (const listener of this.persistListeners) listener(msg);
     } else if (msg.type === 'pull') {
       this.pullNotice(msg);
+    } else if (msg.type === 'marks') {
+      this.marksWaiters.shift()?.(msg);
     } else if (msg.type === 'policy') {
       this.policyWaiters.shift()?.(msg);
     } else if (msg.type === 'process-pull') {

@@ -8,9 +8,10 @@
 // is whatever image.ts fetched, once the kernel worker sets it; containers'
 // layers come from the IndexedDB image store, once the kernel worker opens it.
 // The progress of pulls that processes make goes to the page as
-// ProcessPullNotices, for its status line.
+// ProcessPullNotices, for its status line. Guests' connections beyond their
+// loopback are HTTP through the browser's fetch (outbound.ts).
 // Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
-import type { Host, HostStream, WorkerHandle } from '../../hostapi.js';
+import type { Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
 import type { OutputNotice } from '../../abi/messages.js';
 import type { PullReport } from '../../image/progress.js';
 import type { ImageService } from '../../image/service.js';
@@ -100,6 +101,8 @@ export class BrowserHost implements Host {
   private readonly startWorker: (() => WorkerHandle) | undefined;
   /** The images (the IndexedDB store, blobstore.ts; registries direct or through the page's proxy); set by the kernel worker. */
   images?: ImageService;
+  /** The way out: HTTP through the browser's fetch (outbound.ts); set by the kernel worker before the kernel is made. */
+  net?: HostNet;
 
   constructor(private readonly post: PostToPage, opts: BrowserHostOptions = {}) {
     this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];

@@ -11,7 +11,9 @@
 // is restored from IndexedDB before the first run and snapshotted there after
 // changes and on PersistRequest (persist.ts, PersistNotices). Images are
 // pulled and run under the policy the page names (PolicyRequest → a
-// PolicyNotice, policy.ts; built-in until then). Started by client.ts; starts the process workers itself
+// PolicyNotice, policy.ts; built-in until then). It answers the service
+// worker's HTTP requests for /port/N/ on the port the page hands over
+// (BridgeAttach, bridge.ts). Started by client.ts; starts the process workers itself
 // (host.ts) or, in Firefox, has the page start them (page-workers.ts).
 // Mirrors kernel/host/node/kernel-worker.ts.
 import { Errno, errnoLabel } from '../../abi/errno.js';
@@ -20,7 +22,10 @@ import type { Pty } from '../../tty/pty.js';
 import type { ExitNotice, RunRequest } from '../../abi/messages.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
+import { serveBridge } from './bridge.js';
+import { PageNet } from './outbound.js';
 import { fetchRootImage } from './image.js';
+import { precached } from './precache.js';
 import { browserInflate } from './inflate.js';
 import { fetchPolicy } from './policy.js';
 import { PagePuller } from './pull.js';
@@ -33,6 +38,9 @@ import { RootPersistence, SnapshotStore } from './persist.js';
 import type { ImageNotice, KernelToPage, PageToKernel, PersistNotice } from './messages.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+// Boot's milestones in this worker's timeline (MarksRequest; test/e2e/bench.js shows them beside the page's).
+const mark = (name: string): void => void performance.mark(`tabkernel:${name}`);
+mark('kernel-worker');
 const post = (msg: KernelToPage, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
 const input = new PageInput();
 const output = new ConsoleOutput(
@@ -56,6 +64,8 @@ const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: 
 /** The image policy: built-in until the page names one; one that failed to load refuses every pull with its error. */
 let policy: Promise<Policy> = Promise.resolve(Policy.builtIn());
 const currentPolicy = (): Promise<Policy> => policy;
+/** The policy as loaded so far, for the network's synchronous questions (an Error: it failed to load, nothing is granted). */
+let policyNow: Policy | Error = Policy.builtIn();
 const puller = new PagePuller((n) => post(n), scope.location.origin, currentPolicy);
 host.images = new ImageService(
   () => puller.openStore(),
@@ -66,16 +76,26 @@ host.images = new ImageService(
   async () => (await puller.openStore()).buildCache(),
 );
 
+// Guests' connections beyond the loopback: HTTP through the browser's fetch, as the policy grants (outbound.ts).
+host.net = new PageNet(() => policyNow, (line) => host.log(line));
+
 function loadPolicy(url: string): void {
   policy = fetchPolicy(url);
   policy.then(
-    (p) => post({ type: 'policy', summary: p.summary() }),
-    (e: unknown) => post({ type: 'policy', error: e instanceof Error ? e.message : String(e) }),
+    (p) => {
+      policyNow = p;
+      post({ type: 'policy', summary: p.summary() });
+    },
+    (e: unknown) => {
+      policyNow = e instanceof Error ? e : new Error(String(e));
+      post({ type: 'policy', error: policyNow.message });
+    },
   );
 }
 const kernel = new Kernel(host, { trace: options.includes('trace'), memory: sizeOption('memory'), tmpSize: sizeOption('tmp-size') });
 // The guests' home directory, on the root file system as on any Unix.
 kernel.vfs.mem.root.mkdir('root');
+mark('kernel-ready');
 
 
 /** Settles when the root image asked for is in memory (or failed) and the root file system restored; runs wait for it. */
@@ -86,13 +106,17 @@ let persistence: RootPersistence | null = null;
 function loadImage(url: string): void {
   const notice = (n: Omit<ImageNotice, 'type'>): void => post({ type: 'image', ...n });
   let last = { files: 0, totalFiles: 0, bytes: 0, totalBytes: 0 };
-  const image = fetchRootImage(url, kernel.budget, (p) => notice((last = p)));
+  const image = fetchRootImage(url, kernel.budget, (p) => notice((last = p)), { cached: precached });
+  // The page runs its shell once the image is in: that process's worker boots meanwhile.
+  kernel.prestartWorker();
+  void image.then(() => mark('image-fetched'), () => {});
   // The root file system is restored first, then the image put under it (the
   // overlay looks at the upper layer as it is), before anything runs.
   imageReady = Promise.all([image, restoreRoot()]).then(
     ([layer]) => {
       const e = kernel.vfs.stackOn(layer, 'rootimage');
       if (e !== Errno.SUCCESS) throw new Error(`cannot put the root image under the root file system (E${errnoLabel(e)})`);
+      mark('image-ready');
       notice({ ...last, done: true });
     },
     (e: unknown) => notice({ ...last, error: e instanceof Error ? e.message : String(e) }),
@@ -124,11 +148,20 @@ async function restoreRoot(): Promise<void> {
   }
 }
 
+/** This worker's `tabkernel:` marks at their times since the epoch (MarksNotice). */
+function marks(): Array<{ name: string; time: number }> {
+  return performance.getEntriesByType('mark')
+    .filter((m) => m.name.startsWith('tabkernel:'))
+    .map((m) => ({ name: m.name, time: performance.timeOrigin + m.startTime }));
+}
+
 /** The page's latest terminal size, which wins over a RunRequest's older one. */
 let size: { rows: number; cols: number } | null = null;
 
 async function run(req: RunRequest): Promise<void> {
-  await imageReady;
+  // The policy asked for is in first: the page writes its line before the program's output.
+  await Promise.all([imageReady, policy.catch(() => undefined)]);
+  mark('run');
   if (req.tty) {
     if (size) req.tty = size;
     input.attach();
@@ -155,6 +188,8 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
     case 'input': return input.push(msg.data);
     case 'ack': return output.ack(msg.bytes);
     case 'persist': return void persistence?.save();
+    case 'marks': return post({ type: 'marks', marks: marks() });
+    case 'bridge': return serveBridge(msg.port, kernel.net);
     case 'resize':
       size = { rows: msg.rows, cols: msg.cols };
       return kernel.boot.resizeConsole(msg.rows, msg.cols);

@@ -6,7 +6,9 @@
 // the page starts for the kernel (page-workers.ts, process-workers.ts), and
 // an image to pull with its progress (pull.ts), the progress of the pulls
 // processes make (host.ts), the root file system's snapshots (persist.ts),
-// and the image policy to load (policy.ts).
+// the image policy to load (policy.ts), and the kernel worker's boot marks;
+// then the service worker's bridge (sw/bridge.ts ↔ bridge.ts): the port the
+// page hands over, and the HTTP requests and answers that travel on it.
 import type { ImageRun, KernelToHost, ResizeRequest, RunRequest } from '../../abi/messages.js';
 import type { ContainerCommand } from '../../image/config.js';
 import type { LayerUpdate, PullReport } from '../../image/progress.js';
@@ -136,9 +138,83 @@ export interface WorkerErrorNotice {
   message: string;
 }
 
+/** Page → kernel: the kernel worker's performance marks so far (boot's milestones: kernel-worker.ts); answered by a MarksNotice. */
+export interface MarksRequest {
+  type: 'marks';
+}
+
+/** Kernel → page: the kernel worker's `tabkernel:` performance marks, each at its time in ms since the epoch (timeOrigin + startTime). */
+export interface MarksNotice {
+  type: 'marks';
+  marks: Array<{ name: string; time: number }>;
+}
+
+/**
+ * Service worker → page (Client.postMessage, one MessagePort transferred):
+ * if this page hosts a kernel, hand it this port for /port/N/ requests.
+ */
+export interface BridgeOffer {
+  type: 'tabkernel-bridge';
+}
+
+/** Page → kernel: serve the service worker's requests on `port` (transferred; bridge.ts). */
+export interface BridgeAttach {
+  type: 'bridge';
+  port: MessagePort;
+}
+
+/** Kernel → service worker, the first message on a bridge port: this kernel serves requests. */
+export interface BridgeHello {
+  type: 'hello';
+}
+
+/** A header list as HTTP has it: [name, value] in order, values as byte strings. */
+export type BridgeHeaders = Array<[string, string]>;
+
+/**
+ * Service worker → kernel, on a bridge port: one HTTP request for the guest
+ * listening on TCP `port`, answered on `reply` (transferred) by BridgeAnswers.
+ */
+export interface BridgeRequest {
+  type: 'request';
+  port: number;
+  method: string;
+  /** The request target the guest sees: the path after the prefix, with the query ('/', '/a/b?c'). */
+  target: string;
+  headers: BridgeHeaders;
+  /** The request's body (a copy per kernel asked); null for none. */
+  body: ArrayBuffer | null;
+  /** The path the guest's URLs appear under ('/port/8080'): for X-Forwarded-Prefix and redirects. */
+  prefix: string;
+  /** The page's origin as the browser sees it, for X-Forwarded-Host and -Proto. */
+  origin: string;
+  reply: MessagePort;
+}
+
+/**
+ * Kernel → service worker, on a request's `reply` port: `no-listener`
+ * (nobody listens on that port; which ports have a listener), or `accepted`
+ * (connected: the request is on its way) and then `response` (the guest's
+ * head; its body a transferred ReadableStream, or 'chunks' where streams do
+ * not transfer: then `chunk` messages, one per `more` the service worker
+ * sends, and `end`) or `error` (what went wrong, before the head or after).
+ */
+export type BridgeAnswer =
+  | { type: 'no-listener'; listening: number[] }
+  | { type: 'accepted' }
+  | { type: 'response'; status: number; reason: string; headers: BridgeHeaders; body: ReadableStream<Uint8Array> | 'chunks' | null }
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'end' }
+  | { type: 'error'; message: string };
+
+/** Service worker → kernel on a reply port in 'chunks' mode: send the next piece (`more`), or stop (`cancel`: the reader went away). */
+export interface BridgePull {
+  type: 'more' | 'cancel';
+}
+
 export type PageToKernel =
   | RunRequest | ResizeRequest | LoadImageRequest | PullRequest | InputRequest | AckRequest | PersistRequest
-  | PolicyRequest | WorkerMessage | WorkerErrorNotice;
+  | PolicyRequest | MarksRequest | BridgeAttach | WorkerMessage | WorkerErrorNotice;
 export type KernelToPage =
-  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice | PolicyNotice
+  | KernelToHost | ImageNotice | PullNotice | ProcessPullNotice | PersistNotice | PolicyNotice | MarksNotice
   | WorkerStartRequest | WorkerTerminateRequest | WorkerMessage;

@@ -39,8 +39,8 @@ function images(ctx) {
   return layouts;
 }
 
-/** A registry (options as startRegistry's) holding `tk/app:1`, `tk/shell:1` and `tk/linux:1`. */
-async function registryWithImages(ctx, opts = {}) {
+/** A registry (options as startRegistry's) holding `tk/app:1`, `tk/shell:1` and `tk/linux:1` (cases/offline.js uses it too). */
+export async function registryWithImages(ctx, opts = {}) {
   const { startRegistry } = await registrySupport();
   const built = await images(ctx);
   const reg = await startRegistry(opts);
@@ -50,7 +50,7 @@ async function registryWithImages(ctx, opts = {}) {
   return reg;
 }
 
-function imageUrl(base, ref) {
+export function imageUrl(base, ref) {
   const url = new URL(base);
   url.searchParams.set('image', ref);
   return url.href;

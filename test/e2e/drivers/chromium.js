@@ -20,6 +20,17 @@ export async function launchChromium(executablePath, profileDir) {
       if (init) await page.addInitScript(init[0], init[1]);
       return wrap(page, problems);
     },
+    async stopServiceWorkers() {
+      // The DevTools protocol's ServiceWorker domain, through any page's session (the browser's workers are shared).
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      try {
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+      } finally {
+        await cdp.detach();
+      }
+    },
     close: () => context.close(),
   };
 }
@@ -37,6 +48,8 @@ function wrap(page, problems) {
     resize: (width, height) => page.setViewportSize({ width, height }),
     screenshot: (path) => page.screenshot({ path }).then(() => undefined),
     pause: (ms) => page.waitForTimeout(ms),
+    // The whole context: its pages, their workers and service workers.
+    setOffline: (offline) => page.context().setOffline(offline),
     close: () => page.close(),
   };
 }

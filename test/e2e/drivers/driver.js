@@ -11,13 +11,17 @@
 //   resize(width, height)             the viewport's size in CSS pixels
 //   screenshot(path)                  a PNG of the viewport
 //   pause(ms)                         wait (only where no condition can be waited on)
+//   setOffline(bool)                  fail (or no longer) every request of the page and its workers
 //   close()
 //   problems                          uncaught exceptions and console errors, as strings
 //
 // newPage({ init: [fn, arg] }) runs fn(arg) in every document of the page before
-// the page's own scripts. chromium.js drives Debian's chromium through
-// playwright-core (CDP); firefox.js drives Debian's firefox-esr through
-// puppeteer-core over WebDriver BiDi. Neither downloads a browser or a driver.
+// the page's own scripts. stopServiceWorkers() stops the browser's service
+// workers, as the browser does to an idle one; null where the driver cannot
+// (the cases that need it skip in that browser and say why). chromium.js
+// drives Debian's chromium through playwright-core (CDP); firefox.js drives
+// Debian's firefox-esr through puppeteer-core over WebDriver BiDi. Neither
+// downloads a browser or a driver.
 import { launchChromium } from './chromium.js';
 import { launchFirefox } from './firefox.js';
 
@@ -31,7 +35,7 @@ export const EXECUTABLES = {
 };
 
 /**
- * Launch `name` headless with a profile under `profileDir`: `{ name, version, newPage(options), close() }`.
+ * Launch `name` headless with a profile under `profileDir`: `{ name, version, newPage(options), stopServiceWorkers, close() }`.
  */
 export function launch(name, profileDir) {
   const executablePath = EXECUTABLES[name].path;

@@ -31,6 +31,8 @@ export async function launchFirefox(executablePath, profileDir) {
       if (init) await page.evaluateOnNewDocument(init[0], init[1]);
       return wrap(page, problems);
     },
+    // WebDriver BiDi has no command that stops service workers.
+    stopServiceWorkers: null,
     close: () => browser.close(),
   };
 }
@@ -58,6 +60,8 @@ function wrap(page, problems) {
     resize: (width, height) => page.setViewport({ width, height }),
     screenshot: (path) => page.screenshot({ path }).then(() => undefined),
     pause: (ms) => new Promise((ok) => setTimeout(ok, ms)),
+    // WebDriver BiDi's emulation.setNetworkConditions, for this page's browsing context.
+    setOffline: (offline) => page.setOfflineMode(offline),
     close: () => page.close(),
   };
 }
