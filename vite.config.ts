@@ -25,6 +25,7 @@ import type { Manifest, ManifestEntry } from './kernel/host/browser/image.js';
 import { servedPolicy } from './kernel/host/node/policy.js';
 import { registryProxy } from './kernel/host/node/registry-proxy.js';
 import { CAPABILITIES_FILE } from './kernel/policy/capabilities.js';
+import { ensureClangLayer } from './scripts/clang-layer.js';
 import { serviceWorker } from './sw/build.js';
 
 const isolationHeaders = {
@@ -177,7 +178,7 @@ const IMAGES = fileURLToPath(new URL('./userland/images', import.meta.url));
 /** Every file under userland/images/ (the built-in images' OCI layouts), as paths relative to it. */
 function walkImages(dir = IMAGES): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().flatMap((name) => {
+  return readdirSync(dir).sort().filter((name) => !name.startsWith('.')).flatMap((name) => {
     const file = join(dir, name);
     return lstatSync(file).isDirectory() ? walkImages(file) : [relative(IMAGES, file).split(sep).join('/')];
   });
@@ -187,10 +188,15 @@ function walkImages(dir = IMAGES): string[] {
  * The built-in images (kernel/image/builtin.ts): userland/images/NAME/ at
  * BASE/images/NAME/, served in development and emitted by a build, where the
  * kernel worker reads them for ?image=NAME (kernel/host/browser/pull.ts).
+ * The toolchain image's C compiler layer, which git does not hold, is written
+ * from node_modules first (scripts/clang-layer.js).
  */
 function builtinImages(): Plugin {
   return {
     name: 'tabkernel-builtin-images',
+    buildStart() {
+      ensureClangLayer();
+    },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const base = server.config.base;

@@ -11,6 +11,7 @@ import { buildSync } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureClangLayer } from './clang-layer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist');
@@ -62,4 +63,8 @@ export function stale() {
   return walk(path.join(root, 'kernel'));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) build();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  build();
+  // The toolchain image's C compiler layer, which git does not hold (scripts/clang-layer.js).
+  ensureClangLayer();
+}

@@ -13,7 +13,9 @@
 #
 # One recipe per port, userland/ports/NAME/recipe.sh, sourced by this script.
 # It sets
-#   PACKAGE, VERSION   the Debian source package and its exact version
+#   PACKAGE, VERSION   the Debian source package and its exact version; VERSION
+#                      `local` for the project's own program, whose source is
+#                      the recipe's directory (no fetch, no Debian copyright)
 #   FORKS              1 if the program calls fork(): it is compiled with the
 #                      invoke lowering of setjmp (TK_SJLJ=invoke, see
 #                      userland/build.sh write_cc) and asyncified; 0 otherwise,
@@ -44,7 +46,7 @@ OUT=${PORTS_OUT:-build/ports}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 JOBS=${JOBS:-$(nproc)}
-ORDER=(make gawk sed diffutils patch m4 bc gzip tar lua sqlite3)
+ORDER=(make gawk sed diffutils patch m4 bc gzip tar lua sqlite3 cc)
 export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 die() { echo "ports/build.sh: $*" >&2; exit 1; }
@@ -96,19 +98,23 @@ build_port() {
   source "$recipe"
   [ -n "$PACKAGE" ] && [ -n "$VERSION" ] && [ -n "$FORKS" ] && [ ${#PROGRAMS[@]} -gt 0 ] \
     || die "$recipe must set PACKAGE, VERSION, FORKS and PROGRAMS"
-  local t0=$SECONDS dsc
-  dsc=$(fetch_dsc "$PACKAGE" "$VERSION") || die "$NAME: no source"
+  local t0=$SECONDS dsc p
 
   # 1-2. The source, Debian's patches applied, then ours.
   B=$WORK/$NAME
   rm -rf "$B"
-  dpkg-source --no-check -x "$dsc" "$B" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
-  # As Debian's dh_update_autotools_config: current config.sub and config.guess
-  # (autotools-dev's), which know wasm32-wasi where an older release's do not.
-  local p
-  while IFS= read -r p; do
-    cp "/usr/share/misc/$(basename "$p")" "$p"
-  done < <(find "$B" -name config.sub -o -name config.guess)
+  if [ "$VERSION" = local ]; then
+    # The project's own program (cc): its source is the recipe's directory.
+    cp -a "$PORTS/$NAME" "$B"
+  else
+    dsc=$(fetch_dsc "$PACKAGE" "$VERSION") || die "$NAME: no source"
+    dpkg-source --no-check -x "$dsc" "$B" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
+    # As Debian's dh_update_autotools_config: current config.sub and config.guess
+    # (autotools-dev's), which know wasm32-wasi where an older release's do not.
+    while IFS= read -r p; do
+      cp "/usr/share/misc/$(basename "$p")" "$p"
+    done < <(find "$B" -name config.sub -o -name config.guess)
+  fi
   for p in "$PORTS/$NAME"/patches/*.patch; do
     [ -e "$p" ] || continue
     patch -s -p1 -d "$B" --no-backup-if-mismatch <"$p" || die "$NAME: $(basename "$p") does not apply"
@@ -121,7 +127,7 @@ build_port() {
   # 4. The programs, finished as userland/build.sh finishes its own.
   local dest=$OUT/$NAME
   rm -rf "$dest"
-  mkdir -p "$dest/usr/bin" "$dest/usr/share/doc/$PACKAGE"
+  mkdir -p "$dest/usr/bin"
   local file name args
   for p in "${PROGRAMS[@]}"; do
     file=${p%%:*} name=${p#*:}
@@ -136,8 +142,11 @@ build_port() {
   for p in "${LINKS[@]}"; do
     ln -sfn "${p#*:}" "$dest/usr/bin/${p%%:*}"
   done
-  # 5. The licence, as Debian ships it.
-  install -m 644 "$B/debian/copyright" "$dest/usr/share/doc/$PACKAGE/copyright"
+  # 5. The licence, as Debian ships it (the project's own programs: the project's).
+  if [ "$VERSION" != local ]; then
+    mkdir -p "$dest/usr/share/doc/$PACKAGE"
+    install -m 644 "$B/debian/copyright" "$dest/usr/share/doc/$PACKAGE/copyright"
+  fi
   find "$dest" -exec touch -h -d @0 {} +
   printf '  %-10s %-28s %4ds  %s\n' "$NAME" "$PACKAGE $VERSION" $((SECONDS - t0)) \
     "$(cd "$dest/usr/bin" && for f in *; do [ -L "$f" ] || printf '%s %d  ' "$f" "$(stat -c %s "$f")"; done)"

@@ -3,7 +3,7 @@
 # tabkernel's own `image build` into the OCI layout userland/images/toolchain
 # (committed: a fresh clone runs it without a C toolchain; docs/PORTS.md).
 # Needs the ports built (userland/ports/build.sh; PORTS_OUT as there) and the
-# CLI built (node scripts/build.js). SOURCE_DATE_EPOCH=0 and the fragments'
+# CLI built (node scripts/build.js), and npm's @yowasp/clang in node_modules. SOURCE_DATE_EPOCH=0 and the fragments'
 # fixed times make the layers reproducible: the same ports give the same digests.
 #
 # Usage: userland/ports/image.sh [OUT]     (default OUT: userland/images/toolchain)
@@ -31,4 +31,8 @@ cp userland/ports/Dockerfile "$CTX/Dockerfile"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 SOURCE_DATE_EPOCH=0 node bin/tabkernel.js image build --no-cache -t toolchain --output "oci:$OUT" "$CTX"
+# 3. The C compiler's layer on top, from node_modules/@yowasp/clang: its
+#    digest goes into the committed manifest, its blob stays out of git
+#    (scripts/clang-layer.js; `node scripts/build.js` writes it on a clone).
+node scripts/clang-layer.js --compose "$OUT"
 du -sh "$OUT"
