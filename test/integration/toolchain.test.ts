@@ -5,7 +5,8 @@
 // bytes as the same Makefile run natively with Debian's programs; Ctrl-C at
 // the terminal stops make and every job it started.
 // The native half needs Debian's make, gawk, sed, m4, lua5.4, sqlite3, bc,
-// diffutils, patch, tar and gzip (.ci/run installs them).
+// diffutils, patch, tar, gzip and a cc (.ci/run installs them). The image's
+// cc (clang from npm's @yowasp/clang, userland/ports/cc) builds and runs C.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,11 +42,28 @@ describe('the built-in toolchain image', () => {
     const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
     const blob = (d: string) => JSON.parse(fs.readFileSync(path.join(layout, 'blobs/sha256', d.slice(7)), 'utf8'));
     const manifest = blob(index.manifests[0].digest) as { layers: unknown[] };
-    expect(ports).toEqual(['make', 'gawk', 'sed', 'diffutils', 'patch', 'm4', 'bc', 'gzip', 'tar', 'lua', 'sqlite3']);
-    expect(manifest.layers).toHaveLength(2 + ports.length);
+    expect(ports).toEqual(['make', 'gawk', 'sed', 'diffutils', 'patch', 'm4', 'bc', 'gzip', 'tar', 'lua', 'sqlite3', 'cc']);
+    expect(manifest.layers).toHaveLength(2 + ports.length + 1);   // + the C compiler's
     const r = inToolchain(['sh', '-c', 'ls /usr/share/doc; head -1 /usr/share/doc/gawk/copyright']);
-    expect(r.stdout).toBe('bc\ndiffutils\ngawk\ngzip\nlua5.4\nm4\nmake-dfsg\npatch\nsed\nsqlite3\ntar\n' +
+    expect(r.stdout).toBe('bc\ndiffutils\ngawk\ngzip\nlua5.4\nm4\nmake-dfsg\npatch\nsed\nsqlite3\ntar\nyowasp-clang\n' +
       'Format: http://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n');
+  });
+
+  it('tops its layers with the C compiler from node_modules, whose blob git does not hold', () => {
+    const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+    const blob = (d: string) => path.join(layout, 'blobs/sha256', d.slice(7));
+    type Layer = { mediaType: string; digest: string; size: number; annotations?: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(blob(index.manifests[0].digest), 'utf8')) as { layers: Layer[] };
+    const clang = manifest.layers.at(-1)!;
+    const version = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@yowasp/clang/package.json'), 'utf8')) as { version: string }).version;
+    expect(clang.annotations).toEqual({ 'org.tabkernel.layer.source': `npm:@yowasp/clang@${version}` });
+    expect(clang.mediaType).toBe('application/vnd.oci.image.layer.v1.tar');
+    expect(fs.statSync(blob(clang.digest)).size).toBe(clang.size);   // written by the test setup (scripts/clang-layer.js)
+    const ignored = spawnSync('git', ['check-ignore', '-q', blob(clang.digest)], { cwd: root });
+    expect(ignored.status).toBe(0);
+    const r = inToolchain(['sh', '-c', 'for t in clang wasm-ld llvm-ar ar; do $t --version | grep -o "LLVM version [0-9]*\\|clang version [0-9]*\\|LLD [0-9]*" | head -1; done; ls -ld /tmp | cut -c1-10']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('clang version 22\nLLD 22\nLLVM version 22\nLLVM version 22\ndrwxrwxrwt\n');
   });
 
   it('is what the short name means; `root` is the root image itself', () => {
@@ -53,6 +71,38 @@ describe('the built-in toolchain image', () => {
     expect(r.stdout).toBe('root\n');
     const t = inToolchain(['sh', '-c', 'test -e /usr/bin/gawk && echo toolchain || echo root']);
     expect(t.stdout).toBe('toolchain\n');
+  });
+});
+
+describe('cc in the toolchain image', () => {
+  /** A 2-file C program and a Makefile for it in a fresh directory. */
+  function project(main: string): string {
+    const dir = scratch('toolchain-cc');
+    fs.writeFileSync(path.join(dir, 'main.c'), main);
+    fs.writeFileSync(path.join(dir, 'sum.h'), 'long sum(int n, char **v);\n');
+    fs.writeFileSync(path.join(dir, 'sum.c'), '#include <stdlib.h>\n#include "sum.h"\n' +
+      'long sum(int n, char **v) { long s = 0; for (int i = 0; i < n; i++) s += atol(v[i]); return s; }\n');
+    fs.writeFileSync(path.join(dir, 'Makefile'), 'sum: main.o sum.o\n\tcc -o $@ main.o sum.o\n' +
+      '%.o: %.c sum.h\n\tcc -O2 -Wall -c $< -o $@\n');
+    return dir;
+  }
+  const good = '#include <stdio.h>\n#include "sum.h"\nint main(int argc, char **argv) { printf("%ld\\n", sum(argc - 1, argv + 1)); return 0; }\n';
+
+  it('compiles and links a program of two files, which then runs in tabkernel', () => {
+    const dir = project(good);
+    const r = inToolchain(['sh', '-c', 'make -s -j2 && ./sum 1 2 39 && cc -o sum2 main.c sum.c && ./sum2 40 2 && ls /tmp'], { dirs: [`${dir}::/w`], cwd: '/w' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('42\n42\n');   // and cc left no object in /tmp
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'sum')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
+  });
+
+  it('fails with clang\'s diagnostic and a non-zero status from cc and from make on a syntax error', () => {
+    const dir = project('int main(void) { return 0 }\n');
+    const r = inToolchain(['sh', '-c', 'make -s; echo "make: $?"; cc -o x main.c sum.c; echo "cc: $?"; test -e x || echo "no x"'], { dirs: [`${dir}::/w`], cwd: '/w' });
+    expect(r.stderr).toContain("main.c:1:26: error: expected ';' after return statement");
+    expect(r.stderr).toMatch(/make: \*\*\* \[Makefile:\d+: main\.o\] Error 1/);
+    expect(r.stdout).toBe('make: 2\ncc: 1\nno x\n');
   });
 });
 
