@@ -46,6 +46,14 @@ export interface Platform {
    * serving the same file (absent: n/a here).
    */
   httpRps?(subject: 'tabkernel' | 'node:http', batches: number, targetMs: number): Promise<Sample[]>;
+  /**
+   * The toolchain.* cases: one build of bench/cc (`cc`) or of the demo project
+   * examples/toolchain (`make`) under `make -j2` by `subject`, from a fresh OS
+   * process, checked: its wall time in ms (absent: n/a here).
+   */
+  toolchain?(project: 'cc' | 'make', subject: 'tabkernel' | 'native' | 'node:wasi'): Promise<number>;
+  /** `rounds` such builds inside one kernel after one that is not counted (ms each). */
+  toolchainWarm?(project: 'cc' | 'make', rounds: number): Promise<number[]>;
   /** Whatever the run left behind (temp files, stored blobs). */
   cleanup?(): Promise<void>;
 }
@@ -268,6 +276,53 @@ function startCase(name: string, prog: StartProgram, rounds: (o: Options) => num
   };
 }
 
+/**
+ * toolchain.cc and toolchain.make: a build by each subject, each run a fresh
+ * OS process; the subjects alternate round by round (one untimed run of each
+ * first), so that all see the same machine.
+ */
+function toolchainCase(name: string, project: 'cc' | 'make', subjects: Array<'tabkernel' | 'native' | 'node:wasi'>, rounds: (o: Options) => number): Case {
+  return {
+    name, unit: 'ms',
+    run: (p, o) => {
+      const build = p.toolchain?.bind(p);
+      if (!build) return {};
+      let all: Promise<Map<Subject, Sample[]>> | null = null;
+      const alternate = async (): Promise<Map<Subject, Sample[]>> => {
+        const out = new Map<Subject, Sample[]>(subjects.map((s) => [s, []]));
+        for (const s of subjects) await build(project, s);
+        for (let i = 0; i < rounds(o); i++) {
+          for (const s of i % 2 ? [...subjects].reverse() : subjects) out.get(s)!.push({ ns: (await build(project, s)) * 1e6, ops: 1 });
+        }
+        o.log(`  ${name}: ${rounds(o)} alternating rounds`);
+        return out;
+      };
+      return Object.fromEntries(subjects.map((s) => [s, async () => fromSamples(name, s, 'ms', (await (all ??= alternate())).get(s)!)]));
+    },
+  };
+}
+
+/** toolchain.*.warm: the same build inside one kernel, after a first build (tabkernel), against native runs. */
+function toolchainWarmCase(name: string, project: 'cc' | 'make', rounds: (o: Options) => number): Case {
+  return {
+    name, unit: 'ms',
+    run: (p, o) => {
+      const warm = p.toolchainWarm?.bind(p);
+      const build = p.toolchain?.bind(p);
+      if (!warm || !build) return {};
+      return {
+        tabkernel: async () => fromSamples(name, 'tabkernel', 'ms', (await warm(project, rounds(o))).map((ms) => ({ ns: ms * 1e6, ops: 1 }))),
+        native: async () => {
+          await build(project, 'native');
+          const samples: Sample[] = [];
+          for (let i = 0; i < rounds(o); i++) samples.push({ ns: (await build(project, 'native')) * 1e6, ops: 1 });
+          return fromSamples(name, 'native', 'ms', samples);
+        },
+      };
+    },
+  };
+}
+
 /** net.http_rps: tabkernel's httpd through `run -p` against a Node http server, each in an OS process of its own. */
 function httpCase(): Case {
   return {
@@ -330,6 +385,10 @@ export const CASES: Case[] = [
   jumpsCase('setjmp.call.invoke', 'jumps-invoke', 'call'),
   startCase('start.run', 'hello', (o) => (o.quick ? 3 : 15)),
   startCase('start.flite', 'flite', (o) => (o.quick ? 3 : 9)),
+  toolchainCase('toolchain.cc', 'cc', ['tabkernel', 'native', 'node:wasi'], (o) => (o.quick ? 2 : 5)),
+  toolchainWarmCase('toolchain.cc.warm', 'cc', (o) => (o.quick ? 3 : 7)),
+  toolchainCase('toolchain.make', 'make', ['tabkernel', 'native'], (o) => (o.quick ? 2 : 5)),
+  toolchainWarmCase('toolchain.make.warm', 'make', (o) => (o.quick ? 3 : 7)),
   imageCase('image.pull', 'MB/s', (b) => b.pullBytes?.() ?? noBytes(), { tabkernel: (b) => b.pull && (() => b.pull!('tabkernel')), skopeo: (b) => b.pull && (() => b.pull!('skopeo')) }, imageRuns(7, 2)),
   imageCase('image.push', 'MB/s', (b) => b.pushBytes?.() ?? noBytes(), { tabkernel: (b) => b.push && (() => b.push!('tabkernel')), skopeo: (b) => b.push && (() => b.push!('skopeo')) }, imageRuns(7, 2), true),
   imageCase('image.unpack', 'MB/s', (b) => b.unpackBytes(), { tabkernel: (b) => () => b.unpack(), native: (b) => b.unpackNative && (() => b.unpackNative!()) }, imageRuns(7, 2)),

@@ -3,7 +3,8 @@
 // worker_threads (dist/process-worker.js), as test/support/kernel.ts builds it;
 // node:wasi runs the same .wasm in-thread; native builds the same C with gcc
 // and runs it, and the pipeline with bash and coreutils; the image cases are
-// in image.ts.
+// in image.ts, the toolchain cases (C and make in the toolchain image) in
+// toolchain.ts.
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import type { Platform, Program, StartProgram } from '../core/suite.js';
 import { HttpRps } from './http.js';
 import { NodeImages } from './image.js';
 import { StartRuns } from './startup.js';
+import { type ToolchainProject, ToolchainRuns, type ToolchainSubject } from './toolchain.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const WASM: Record<Program, string> = {
@@ -77,6 +79,18 @@ export class NodePlatform implements Platform {
 
   startRun(subject: 'tabkernel' | 'node:wasi', prog: StartProgram): Promise<number> {
     return this.starts.run(subject, prog);
+  }
+
+  private builds: ToolchainRuns | null = null;
+
+  toolchain(project: ToolchainProject, subject: ToolchainSubject): Promise<number> {
+    this.builds ??= new ToolchainRuns(root, this.bin);
+    return this.builds.run(project, subject);
+  }
+
+  toolchainWarm(project: ToolchainProject, rounds: number): Promise<number[]> {
+    this.builds ??= new ToolchainRuns(root, this.bin);
+    return this.builds.warm(project, rounds);
   }
 
   loadavg(): number[] {
