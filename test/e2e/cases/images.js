@@ -247,7 +247,12 @@ test('image: /?image=toolchain runs the built-in toolchain image from the page\'
   });
   await page.click('#terminal');
   await type(page, "gawk 'BEGIN { print 6 * 7 }'; echo 'x = 2^10; x' | bc; ls /usr/share/doc | wc -l");
-  await waitForScreen(page, /42\n1024\n *11\n/).catch(async (e) => {
+  await waitForScreen(page, /42\n1024\n *12\n/).catch(async (e) => {
+    throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}`);
+  });
+  // The C compiler (npm's @yowasp/clang, a layer made from node_modules): cc builds a program that runs in the tab.
+  await type(page, "echo 'int main(void) { return 6 * 7; }' > /tmp/t.c && cc -o /tmp/t /tmp/t.c && /tmp/t; echo \"cc: $?\"");
+  await waitForScreen(page, /cc: 42\n/, RUN_TIMEOUT_MS).catch(async (e) => {
     throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}`);
   });
   const data = await dataset(page);
