@@ -32,10 +32,18 @@ async function bundle(precache: Precache, dev: boolean): Promise<string> {
   return out.outputFiles[0].text;
 }
 
-/** What a build precaches: its files (not source maps), the page as the base URL itself ('./'). */
+/**
+ * Files larger than this are not precached: the toolchain image's C compiler
+ * layer (105 MB, docs/PORTS.md) would make every first visit download it. The
+ * page fetches such a file when it first needs it, and the runtime cache
+ * keeps the copy for offline use (sw/offline.ts).
+ */
+export const PRECACHE_MAX_BYTES = 32 << 20;
+
+/** What a build precaches: its files (not source maps, none over PRECACHE_MAX_BYTES), the page as the base URL itself ('./'). */
 export function precacheOf(files: Array<{ fileName: string; source: string | Uint8Array }>): Precache {
   const listed = files
-    .filter((f) => !f.fileName.endsWith('.map') && f.fileName !== SW_FILE)
+    .filter((f) => !f.fileName.endsWith('.map') && f.fileName !== SW_FILE && f.source.length <= PRECACHE_MAX_BYTES)
     .sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   const hash = createHash('sha256');
   for (const f of listed) hash.update(`${f.fileName}\0`).update(f.source).update('\0');
