@@ -81,7 +81,7 @@ export class Boot {
     let module: WebAssembly.Module;
     let argv = req.argv;
     if (req.wasm) {
-      const m = await this.compileFirst(req.wasm, argv[0]);
+      const m = await this.compileFirst(req.wasm, argv[0], true);
       if (typeof m === 'string') return fail(m);
       module = m;
     } else {
@@ -190,10 +190,11 @@ export class Boot {
     return new Promise((resolve) => (done = resolve));
   }
 
-  private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
+  /** `owned`: the bytes are the kernel's to rewrite (RunRequest.wasm). */
+  private async compileFirst(wasm: Uint8Array, name = 'program', owned = false): Promise<WebAssembly.Module | string> {
     let module: WebAssembly.Module;
     try {
-      module = await this.k.modules.get(wasm);
+      module = await this.k.modules.get(wasm, owned);
     } catch (e) {
       return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
     }

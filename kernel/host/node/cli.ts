@@ -185,6 +185,9 @@ export async function main(argv: string[]): Promise<void> {
   }, worker);
 }
 
+/** Bytes left free before a program read by readWhole (proc/memimport.ts's rewrite in place needs ~30). */
+const PROGRAM_HEADROOM = 64;
+
 /**
  * A file's bytes, read by one request to libuv's threads (fs.promises.readFile
  * would read it in 512 KiB pieces, each started from this thread, which is
@@ -195,14 +198,15 @@ function readWhole(file: string, size: number): Promise<Uint8Array> {
     fs.open(file, 'r', (e, fd) => {
       if (e) return reject(e);
       // One byte over: the read after a whole file finds the end, with nothing to grow.
-      let buf = Buffer.allocUnsafe(size + 1);
+      // Room before the bytes: the kernel rewrites the program's first sections there (RunRequest.wasm).
+      let buf = Buffer.allocUnsafeSlow(PROGRAM_HEADROOM + size + 1);
       let got = 0;
-      const done = (err: Error | null): void => fs.close(fd, () => (err ? reject(err) : resolve(buf.subarray(0, got))));
-      const more = (): void => fs.read(fd, buf, got, buf.length - got, got, (err, n) => {
+      const done = (err: Error | null): void => fs.close(fd, () => (err ? reject(err) : resolve(buf.subarray(PROGRAM_HEADROOM, PROGRAM_HEADROOM + got))));
+      const more = (): void => fs.read(fd, buf, PROGRAM_HEADROOM + got, buf.length - PROGRAM_HEADROOM - got, got, (err, n) => {
         if (err) return done(err);
         got += n;
         if (n === 0 || got > MAX_PROGRAM_BYTES) return done(null);
-        if (got === buf.length) {
+        if (PROGRAM_HEADROOM + got === buf.length) {
           const bigger = Buffer.allocUnsafe(buf.length * 2);
           buf.copy(bigger);
           buf = bigger;
