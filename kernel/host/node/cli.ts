@@ -147,7 +147,12 @@ export function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * `tabkernel ARGV…`. `early`: the first process's worker, when bin/tabkernel.js
+ * started one before loading this file (any command but `image`); else it is
+ * started here when a run needs it.
+ */
+export async function main(argv: string[], early?: Worker): Promise<void> {
   if (argv[0] === 'image') {
     const { imageMain, IMAGE_USAGE } = loadRunner();
     if (argv[1] === '--help' || argv[1] === '-h') {
@@ -157,8 +162,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(await imageMain(argv.slice(1)));
   }
   const opts = parseArgs(argv);
-  if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
-  const worker = startFirstWorker();
+  if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts, early);
+  const worker = early ?? startFirstWorker();
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let reading: Promise<Uint8Array> | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
@@ -225,7 +230,7 @@ function isImageReference(text: string): boolean {
 }
 
 /** `run REF`: the image pulled if need be, then its command in a container. */
-async function runImage(opts: Options): Promise<void> {
+async function runImage(opts: Options, early?: Worker): Promise<void> {
   const { containerRun, imageForRun, mountRefusal, runFirst } = loadRunner();
   // Before any pull: an image whose container may not have its --dir is not fetched for nothing.
   const refused = mountRefusal(opts.mounts, opts.program);
@@ -242,7 +247,7 @@ async function runImage(opts: Options): Promise<void> {
   runFirst(opts, {
     type: 'run', argv: command.argv, env: command.env, cwd: opts.cwdGiven ? opts.cwd : command.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize, image: run.image,
-  }, startFirstWorker());
+  }, early ?? startFirstWorker());
 }
 
 function errMsg(e: unknown): string {
