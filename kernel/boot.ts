@@ -161,7 +161,8 @@ export class Boot {
   /** Give `p` its preopens, enter it in the table, start it. */
   private startFirst(p: Process, preopens: Array<[string, DirInode]>): void {
     for (const [name, dir] of preopens) {
-      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
+      // A preopen named by a relative guest path is not in the tree.
+      p.fds.alloc({ file: new DirHandle(dir, dir, name.startsWith('/') ? name : undefined), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
     }
     this.k.procs.add(p);
     this.k.lifecycle.start(p);
