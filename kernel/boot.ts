@@ -81,7 +81,7 @@ export class Boot {
     let module: WebAssembly.Module;
     let argv = req.argv;
     if (req.wasm) {
-      const m = await this.compileFirst(req.wasm, argv[0]);
+      const m = await this.compileFirst(req.wasm, argv[0], true);
       if (typeof m === 'string') return fail(m);
       module = m;
     } else {
@@ -161,7 +161,8 @@ export class Boot {
   /** Give `p` its preopens, enter it in the table, start it. */
   private startFirst(p: Process, preopens: Array<[string, DirInode]>): void {
     for (const [name, dir] of preopens) {
-      p.fds.alloc({ file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
+      // A preopen named by a relative guest path is not in the tree.
+      p.fds.alloc({ file: new DirHandle(dir, dir, name.startsWith('/') ? name : undefined), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: name });
     }
     this.k.procs.add(p);
     this.k.lifecycle.start(p);
@@ -190,10 +191,11 @@ export class Boot {
     return new Promise((resolve) => (done = resolve));
   }
 
-  private async compileFirst(wasm: Uint8Array, name = 'program'): Promise<WebAssembly.Module | string> {
+  /** `owned`: the bytes are the kernel's to rewrite (RunRequest.wasm). */
+  private async compileFirst(wasm: Uint8Array, name = 'program', owned = false): Promise<WebAssembly.Module | string> {
     let module: WebAssembly.Module;
     try {
-      module = await this.k.modules.get(wasm);
+      module = await this.k.modules.get(wasm, owned);
     } catch (e) {
       return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
     }

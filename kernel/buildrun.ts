@@ -45,7 +45,7 @@ export class BuildSteps implements StepRunner {
       const { base, inheriting } = rightsFor(file);
       p.fds.set(fd, { file, rightsBase: base, rightsInheriting: inheriting });
     });
-    p.fds.alloc({ file: new DirHandle(ns.root, ns.root), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: '/' });
+    p.fds.alloc({ file: new DirHandle(ns.root, ns.root, '/'), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, preopen: '/' });
     // 2. Started; a cancelled build kills what runs in the container.
     const ended = this.lifecycle.whenEnded(p);
     this.procs.add(p);

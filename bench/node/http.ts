@@ -9,9 +9,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import type { Sample } from '../core/stats.js';
+import { freePort } from '../../test/support/registry.js';
 
 /** Requests in flight at once. */
 const CONNECTIONS = 8;
@@ -30,17 +30,6 @@ http.createServer((req, res) => {
   });
 }).listen(Number(port), '127.0.0.1', () => console.log('http://127.0.0.1:' + port + '/'));
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start `args` (node with them) and wait for its first line of output. */
 function serve(args: string[]): Promise<ChildProcess> {

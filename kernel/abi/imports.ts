@@ -101,6 +101,7 @@ export const tabkernelSignatures = {
   tcgetpgrp: [[i32, i32], i32],                         // fd → pgid
   winsize: [[i32, i32, i32, i32], i32],                 // fd, op, rows (u16 in/out), cols (u16 in/out)
   chdir: [[i32, i32], i32],                             // path, len
+  fchdir: [[i32], i32],                                 // fd
   getcwd: [[i32, i32, i32], i32],                       // buf, len → used
   umask: [[i32, i32], i32],                             // mask → old
   tcgetattr: [[i32, i32], i32],                         // fd → termios

@@ -30,7 +30,11 @@ export function firstEnv(env: string[], fromImage: boolean): string[] {
 /** Main thread → kernel: run one program as the first process. */
 export interface RunRequest {
   type: 'run';
-  /** The program's bytes; absent: argv[0] is a guest program, looked up on PATH. */
+  /**
+   * The program's bytes, handed over: the kernel may rewrite them where they
+   * are (proc/memimport.ts, given room before byteOffset); absent: argv[0] is
+   * a guest program, looked up on PATH.
+   */
   wasm?: Uint8Array;
   argv: string[];
   env: string[];

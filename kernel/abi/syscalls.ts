@@ -100,6 +100,7 @@ export const syscalls = {
   setsid: [],                             // → ret0: sid
   getsid: [N],                            // pid → ret0
   chdir: [STR],                           // absolute path
+  fchdir: [N],                            // directory fd
   getcwd: [],                             // → out: path; ret0: length
   umask: [N],                             // mask → ret0: old mask
   // resource limits (syscall/limits.ts); -1 stands for RLIM_INFINITY

@@ -16,8 +16,10 @@ export class DirHandle extends OpenFile {
   /** The listing being paged through; null until the first read. */
   private listing: DirEntry[] | null = null;
 
-  constructor(readonly dir: DirInode, readonly parent: DirInode) {
+  /** `path`: where it is in the tree (OpenFile.path), when the opener knows. */
+  constructor(readonly dir: DirInode, readonly parent: DirInode, path?: string) {
     super(true, false);
+    this.path = path;
   }
 
   override get inode(): Inode {

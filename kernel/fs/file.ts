@@ -43,6 +43,12 @@ export abstract class OpenFile {
   protected flagsChanged(_v: number): void {}
   /** How many fds point here; the description is released at zero. */
   refs = 0;
+  /**
+   * The absolute path it was opened by, in its opener's namespace (made from
+   * the directory fd's path and the name, `..` taken lexically, as the cwd is):
+   * what /proc/PID/fd/N reads, and where fchdir goes. Undefined when unknown.
+   */
+  path?: string;
 
   constructor(readonly readable: boolean, readonly writable: boolean) {}
 

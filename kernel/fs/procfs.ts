@@ -169,10 +169,13 @@ class FdDir extends ReadOnlyDir {
     if (!e) return err(Errno.NOENT);
     const st = e.file.stat();
     const ino = 'errno' in st ? 0n : st.ino;
-    const what = e.preopen !== undefined ? e.preopen
-      : e.file.terminal ? '/dev/tty'
-      : e.file.filetype === Filetype.UNKNOWN ? `pipe:[${ino}]`
-      : `inode:[${ino}]`;
+    // Linux's answers: the path it was opened by, pipe:[ino], socket:[ino].
+    const what = e.at ?? (e.preopen?.startsWith('/') ? e.preopen : undefined) ?? e.file.path
+      ?? (e.preopen !== undefined ? e.preopen
+        : e.file.terminal ? '/dev/tty'
+        : e.file.filetype === Filetype.UNKNOWN ? `pipe:[${ino}]`
+        : e.file.filetype === Filetype.SOCKET_STREAM || e.file.filetype === Filetype.SOCKET_DGRAM ? `socket:[${ino}]`
+        : `inode:[${ino}]`);
     return new ProcLink(inoOf(this.p.pid, 16 + Number(name)), what);
   }
   list(): Array<[string, Inode]> {

@@ -34,7 +34,6 @@ export class DgramSocket extends Socket {
   private readonly arrivals = new WaitQueue();
   private readonly room = new WaitQueue();
   private binding: UdpBinding | null = null;
-  private local: SockAddr | null = null;
   /** connect(): the default destination (and, for UDP, the only source taken). */
   private peer: SockAddr | null = null;
   /** AF_UNIX: the connected peer itself (a socketpair's, or the one a connect found). */
@@ -61,17 +60,10 @@ export class DgramSocket extends Socket {
 
   override bind(p: Process, addr: SockAddr): Errno {
     if (this.local) return Errno.INVAL;
-    if (addr.family === AddressFamily.UNIX) {
-      const named = this.net.unix.bind(p, this, addr, Filetype.SOCKET_DGRAM);
-      if (isErr(named)) return named.errno;
-      this.local = named;
-      return Errno.SUCCESS;
-    }
-    if (!isAny(addr.ip) && !isLoopback(addr.ip)) return Errno.ADDRNOTAVAIL;
-    return this.bindInet(addr.ip, addr.port);
+    return this.bindTo(p, addr);
   }
 
-  private bindInet(ip: Uint8Array, port: number): Errno {
+  protected override bindInet(ip: Uint8Array, port: number): Errno {
     const b: UdpBinding = { ip, v6only: this.opts.v6only, reuse: this.opts.reuseAddr, listening: false, owner: this };
     const got = this.net.udp.bind(b, port);
     if (isErr(got)) return got.errno;
@@ -86,11 +78,6 @@ export class DgramSocket extends Socket {
     return this.bindInet(this.domain === AddressFamily.INET ? ANY4 : ANY6, 0);
   }
 
-  override localName(): SockAddr {
-    if (this.local) return this.local;
-    if (this.domain === AddressFamily.UNIX) return { family: AddressFamily.UNIX, name: '', abstract: false };
-    return { family: this.domain, ip: this.domain === AddressFamily.INET ? ANY4 : ANY6, port: 0 };
-  }
   override peerName(): SockAddr | Err {
     return this.peer ?? err(Errno.NOTCONN);
   }

@@ -15,7 +15,7 @@ import { OpenFile } from '../fs/file.js';
 import type { Stat } from '../fs/inode.js';
 import type { Process } from '../proc/process.js';
 import type { WaitQueue } from '../proc/waitqueue.js';
-import type { Family, SockAddr } from './address.js';
+import { ANY4, ANY6, isAny, isLoopback, type Family, type SockAddr } from './address.js';
 import type { Network } from './network.js';
 
 /** Linux's default socket buffer sizes (net.core.rmem_default, wmem_default), and the most one may be set to (twice rmem_max). */
@@ -55,6 +55,24 @@ export abstract class Socket extends OpenFile {
   bind(_p: Process, _addr: SockAddr): Errno {
     return Errno.INVAL;
   }
+
+  /** Where the socket is bound: an AF_UNIX name, or an address and port; null until it is. */
+  protected local: SockAddr | null = null;
+
+  /** bind(2) once the kind's own checks passed: an AF_UNIX name, or an address of this host and a port. */
+  protected bindTo(p: Process, addr: SockAddr): Errno {
+    if (addr.family === AddressFamily.UNIX) {
+      const named = this.net.unix.bind(p, this, addr, this.filetype);
+      if (isErr(named)) return named.errno;
+      this.local = named;
+      return Errno.SUCCESS;
+    }
+    if (!isAny(addr.ip) && !isLoopback(addr.ip)) return Errno.ADDRNOTAVAIL;
+    return this.bindInet(addr.ip, addr.port);
+  }
+
+  /** Take `port` (0: an ephemeral one) on `ip` in the protocol's port table. */
+  protected abstract bindInet(ip: Uint8Array, port: number): Errno;
   listen(_backlog: number): Errno {
     return Errno.NOTSUP;
   }
@@ -82,7 +100,12 @@ export abstract class Socket extends OpenFile {
     return Errno.NOTCONN;
   }
   /** getsockname: the address bound (the family's wildcard when none). */
-  abstract localName(): SockAddr;
+  /** getsockname(2): where it is bound, or the unnamed address of its domain. */
+  localName(): SockAddr {
+    if (this.local) return this.local;
+    if (this.domain === AddressFamily.UNIX) return { family: AddressFamily.UNIX, name: '', abstract: false };
+    return { family: this.domain, ip: this.domain === AddressFamily.INET ? ANY4 : ANY6, port: 0 };
+  }
   /** getpeername: ENOTCONN when there is no peer. */
   peerName(): SockAddr | Err {
     return err(Errno.NOTCONN);

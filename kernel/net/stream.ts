@@ -31,7 +31,6 @@ export class StreamSocket extends Socket {
   private attempt: { cancel(): void } | null = null;
   /** The TCP port binding (bind, or an automatic one), or an AF_UNIX name. */
   private binding: TcpBinding | null = null;
-  private local: SockAddr | null = null;
   private peer: SockAddr | null = null;
   /** Where a socket neither connected nor listening waits: a connect under way, a full backlog. */
   private readonly idle = new WaitQueue();
@@ -67,17 +66,10 @@ export class StreamSocket extends Socket {
   // ---- naming ----
   override bind(p: Process, addr: SockAddr): Errno {
     if (this.bound || this.end || this.listener) return Errno.INVAL;
-    if (addr.family === AddressFamily.UNIX) {
-      const named = this.net.unix.bind(p, this, addr, Filetype.SOCKET_STREAM);
-      if (isErr(named)) return named.errno;
-      this.local = named;
-      return Errno.SUCCESS;
-    }
-    if (!isAny(addr.ip) && !isLoopback(addr.ip)) return Errno.ADDRNOTAVAIL;
-    return this.bindInet(addr.ip, addr.port);
+    return this.bindTo(p, addr);
   }
 
-  private bindInet(ip: Uint8Array, port: number): Errno {
+  protected override bindInet(ip: Uint8Array, port: number): Errno {
     const b: TcpBinding = { ip, v6only: this.opts.v6only, reuse: this.opts.reuseAddr, listening: false, owner: this };
     const got = this.net.tcp.bind(b, port);
     if (isErr(got)) return got.errno;
@@ -86,11 +78,6 @@ export class StreamSocket extends Socket {
     return Errno.SUCCESS;
   }
 
-  override localName(): SockAddr {
-    if (this.local) return this.local;
-    if (this.domain === AddressFamily.UNIX) return { family: AddressFamily.UNIX, name: '', abstract: false };
-    return { family: this.domain, ip: this.domain === AddressFamily.INET ? ANY4 : ANY6, port: 0 };
-  }
   override peerName(): SockAddr | Err {
     return this.end && this.peer ? this.peer : err(Errno.NOTCONN);
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MEMORY_IMPORT } from '../abi/imports.js';
-import { importMemory, MAX_PAGES } from './memimport.js';
+import { importMemory, importMemoryInPlace, MAX_PAGES } from './memimport.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
@@ -67,5 +67,47 @@ describe('a module\'s memory made an import', () => {
     expect(importMemory(module(section(5, [1, 0x03, 1, 2])))).toBeNull();
     expect(importMemory(Uint8Array.from([...HEADER, 5, 0x7f]))).toBeNull();
     expect(importMemory(Uint8Array.from([1, 2, 3]))).toBeNull();
+  });
+});
+
+describe('the rewrite in place', () => {
+  /** `bytes` copied into a buffer with `room` bytes before them, as the CLI reads a program. */
+  const roomy = (bytes: Uint8Array, room: number): Uint8Array => {
+    const buf = new Uint8Array(room + bytes.length).fill(0xee);
+    buf.set(bytes, room);
+    return buf.subarray(room);
+  };
+
+  it('gives the same module as the copying rewrite, sharing the bytes after the memory section', () => {
+    const wasm = new Uint8Array(fs.readFileSync(path.resolve(import.meta.dirname, '../../test/programs/bin/clock_random_args.wasm')));
+    const copied = importMemory(wasm)!;
+    const given = roomy(wasm, 64);
+    const r = importMemoryInPlace(given)!;
+    expect(r).not.toBeNull();
+    expect(Buffer.from(r.bytes).equals(Buffer.from(copied.bytes))).toBe(true);
+    expect(r.type).toEqual(copied.type);
+    expect(r.bytes.buffer).toBe(given.buffer);
+    // The original is the saved prefix followed by the tail, which the new module ends with.
+    expect(Buffer.concat([r.prefix, r.tail]).equals(Buffer.from(wasm))).toBe(true);
+    expect(r.tail.buffer).toBe(given.buffer);
+    expect(r.bytes.byteOffset + r.bytes.length).toBe(given.byteOffset + given.length);
+  });
+
+  it('works without an import section, and keeps custom sections before the memory', () => {
+    const custom = section(0, [...name('x'), 1, 2, 3]);
+    const wasm = module(custom, section(5, [1, 0x00, 1]), exportMemory, data);
+    const r = importMemoryInPlace(roomy(wasm, 64))!;
+    expect(Buffer.from(r.bytes).equals(Buffer.from(importMemory(wasm)!.bytes))).toBe(true);
+    const m = new WebAssembly.Module(r.bytes as Uint8Array<ArrayBuffer>);
+    expect(WebAssembly.Module.customSections(m, 'x')).toHaveLength(1);
+  });
+
+  it('declines when there is too little room before the bytes, touching nothing', () => {
+    const wasm = module(section(5, [1, 0x01, 2, 5]), exportMemory, data);
+    const given = roomy(wasm, 3);
+    expect(importMemoryInPlace(given)).toBeNull();
+    expect(Buffer.from(given.buffer as ArrayBuffer).subarray(0, 3).equals(Buffer.from([0xee, 0xee, 0xee]))).toBe(true);
+    expect(Buffer.from(given).equals(Buffer.from(wasm))).toBe(true);
+    expect(importMemoryInPlace(module(exportMemory.slice(0, 0)))).toBeNull();
   });
 });

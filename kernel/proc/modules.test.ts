@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MEMORY_IMPORT } from '../abi/imports.js';
-import { digest, findProblems, importProblems, ModuleCache } from './modules.js';
+import { digest, findProblems, importProblems, memoryTypeOf, ModuleCache } from './modules.js';
 import { readInterface } from './wasmsections.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -126,6 +126,29 @@ describe('judging whether a program can run', () => {
     const m = await cache.get(bytes);
     expect(await cache.get(bytes.slice())).toBe(m);
     expect(hashed).toEqual([bytes.length, bytes.length, bytes.length]);
+  });
+
+  it('rewrites a large program it is handed in place, keyed by the digest of the bytes as given', async () => {
+    const sha256 = async () => {
+      const h = createHash('sha256');
+      return { update: (d: Uint8Array) => void h.update(d), hex: () => h.digest('hex') };
+    };
+    // A program of over 1 MiB (a custom section holding the bulk), read with room before it as the CLI reads one.
+    const leb = (n: number): number[] => (n < 0x80 ? [n] : [0x80 | (n & 0x7f), ...leb(n >>> 7)]);
+    const payload = new Uint8Array(1 << 20).fill(7);
+    const custom = Uint8Array.from([0, ...leb(2 + payload.length), 1, 0x62]);
+    const wasm = Buffer.concat([program([[W, 'fd_close', ['i32'], ['i32']]]), custom, payload]);
+    const given = new Uint8Array(64 + wasm.length);
+    given.set(wasm, 64);
+    const expected = await digest(wasm.slice(), sha256);
+    const cache = new ModuleCache(sha256);
+    const m = await cache.get(given.subarray(64), true);
+    expect(WebAssembly.Module.customSections(m, 'b')).toHaveLength(1);
+    expect(importProblems(m)).toEqual([]);
+    expect(memoryTypeOf(m)).toEqual({ initial: 1, maximum: 65536 });
+    // The same program given again (not owned): the cache knows it by its original digest.
+    expect(await cache.get(wasm.slice())).toBe(m);
+    expect(await digest(wasm, sha256)).toBe(expected);
   });
 
   it('falls back to names and kinds for a module compiled elsewhere', () => {

@@ -6,7 +6,7 @@
 // accepts any signature, so a mistyped import would link and then misbehave.
 import { ENTRY_POINT, importSignatures, INVOKE_MODULE, invokeSignature, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
 import type { Sha256Factory } from '../image/digest.js';
-import { importMemory } from './memimport.js';
+import { importMemory, importMemoryInPlace } from './memimport.js';
 import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
 /**
@@ -24,11 +24,18 @@ export class ModuleCache {
   /** `sha256`: the host's hash (hostapi.ts Host.sha256), else WebCrypto's. */
   constructor(private readonly sha256?: Sha256Factory) {}
 
-  async get(bytes: Uint8Array): Promise<WebAssembly.Module> {
-    const early = bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
+  /**
+   * The compiled module of `bytes`. `owned`: the caller hands the bytes over
+   * (the CLI's program, read into a buffer with room before it: the rewrite
+   * of a large one is done in place, proc/memimport.ts).
+   */
+  async get(bytes: Uint8Array, owned = false): Promise<WebAssembly.Module> {
+    const inPlace = owned && this.sha256 && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
+    const early = inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
     // A failed early compile is reported through the entry below, or dropped with it.
     early?.catch(() => {});
-    const key = await digest(bytes, this.sha256);
+    // The key is the digest of the program as given, whose first bytes the rewrite in place replaced.
+    const key = await digest(inPlace ? [inPlace.prefix, inPlace.tail] : bytes, this.sha256);
     let m = this.modules.get(key);
     if (!m) {
       m = early ?? compile(bytes);
@@ -44,11 +51,24 @@ const suppliedMemory = new WeakMap<WebAssembly.Module, MemoryType>();
 
 async function compile(bytes: Uint8Array): Promise<WebAssembly.Module> {
   const rewritten = importMemory(bytes);
-  const module = await WebAssembly.compile((rewritten?.bytes ?? bytes) as Uint8Array<ArrayBuffer>);
-  if (rewritten) suppliedMemory.set(module, rewritten.type);
-  // The program's own imports and exports (not the supplied memory's import).
-  problemsOf.set(module, findProblems(readInterface(bytes) ?? namesOnly(module, rewritten !== null)));
+  if (rewritten) return compileRewritten(rewritten.bytes, rewritten.type);
+  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  problemsOf.set(module, findProblems(readInterface(bytes) ?? namesOnly(module, false)));
   return module;
+}
+
+/** A module whose memory import the runtime supplies (proc/memimport.ts). */
+async function compileRewritten(bytes: Uint8Array, type: MemoryType): Promise<WebAssembly.Module> {
+  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  suppliedMemory.set(module, type);
+  // The program's own imports and exports: not the supplied memory's import.
+  const face = readInterface(bytes);
+  problemsOf.set(module, findProblems(face ? { ...face, imports: face.imports.filter((i) => !isSuppliedMemory(i)) } : namesOnly(module, true)));
+  return module;
+}
+
+function isSuppliedMemory(i: { module: string; name: string; kind: string }): boolean {
+  return i.kind === 'memory' && i.module === MEMORY_IMPORT.module && i.name === MEMORY_IMPORT.name;
 }
 
 /** The type of the memory the runtime must create for `module`, if it supplies it. */
@@ -56,12 +76,14 @@ export function memoryTypeOf(module: WebAssembly.Module): MemoryType | undefined
   return suppliedMemory.get(module);
 }
 
-export async function digest(bytes: Uint8Array, sha256?: Sha256Factory): Promise<string> {
+/** The SHA-256 of `bytes`, or of the pieces one after the other (those need the host's hash). */
+export async function digest(bytes: Uint8Array | Uint8Array[], sha256?: Sha256Factory): Promise<string> {
   if (sha256) {
     const h = await sha256();
-    h.update(bytes);
+    for (const piece of Array.isArray(bytes) ? bytes : [bytes]) h.update(piece);
     return h.hex();
   }
+  if (Array.isArray(bytes)) throw new TypeError('digest: pieces need the host\'s SHA-256');
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -131,8 +153,7 @@ function formatSignature([params, result]: Signature): string {
  * import is left out when the runtime supplies it.
  */
 function namesOnly(module: WebAssembly.Module, memorySupplied: boolean): ModuleInterface {
-  const isSupplied = (i: WebAssembly.ModuleImportDescriptor): boolean =>
-    memorySupplied && i.kind === 'memory' && i.module === MEMORY_IMPORT.module && i.name === MEMORY_IMPORT.name;
+  const isSupplied = (i: WebAssembly.ModuleImportDescriptor): boolean => memorySupplied && isSuppliedMemory(i);
   return {
     // The engine names kinds as ExternKind does ('function', 'memory', …).
     imports: WebAssembly.Module.imports(module).filter((i) => !isSupplied(i)).map(({ module, name, kind }) => ({ module, name, kind: kind as ExternKind })),

@@ -30,7 +30,7 @@ export function preopenCwd(p: Process): void {
   const cwd = resolveAbsolute(p.ns, '/', p.cwd, true);
   if (isErr(cwd) || !(cwd.node instanceof DirInode)) return;
   const add = (name: string, dir: DirInode, at?: string): boolean => !isErr(p.fds.alloc({
-    file: new DirHandle(dir, dir), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting,
+    file: new DirHandle(dir, dir, name === '.' ? p.cwd : name), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting,
     preopen: name, cloexec: true, at,
   }, 3));
   const root = p.ns.root;

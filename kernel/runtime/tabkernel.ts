@@ -195,6 +195,9 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       const name = guest(path, len);
       return typeof name === 'number' ? name : s.call('chdir', name);
     },
+    fchdir(fd: number): number {
+      return s.call('fchdir', fd);
+    },
     getcwd(buf: number, len: number, used: number): number {
       if (!m().ok(buf >>> 0, len >>> 0)) return Errno.FAULT;
       const r = s.call('getcwd');

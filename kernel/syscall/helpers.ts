@@ -51,6 +51,34 @@ export function getDir(p: Process, fd: number): DirInode | Err {
 }
 
 /** Resolve a path beneath a directory fd. */
+/** The absolute path of directory fd `fd`: its preopen name, its cwd's path or the path it was opened by. */
+export function pathOfFd(p: Process, fd: number): string | undefined {
+  const e = p.fds.get(fd);
+  if (!e) return undefined;
+  // A preopen named by a relative guest path is not in the tree: it has no path.
+  return e.at ?? (e.preopen?.startsWith('/') ? e.preopen : e.file.path);
+}
+
+/**
+ * The absolute path `path` names beneath directory fd `fd` (OpenFile.path),
+ * `.` and `..` taken lexically; undefined when the directory's is unknown.
+ */
+export function pathBeneath(p: Process, fd: number, path: string): string | undefined {
+  const base = path.startsWith('/') && p.unixPaths ? '/' : pathOfFd(p, fd);
+  return base === undefined ? undefined : normalizePath(`${base}/${path}`);
+}
+
+/** `/`-separated components with `.`, `..` and empty ones taken away (`..` of the root is the root). */
+export function normalizePath(path: string): string {
+  const parts: string[] = [];
+  for (const c of path.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') parts.pop();
+    else parts.push(c);
+  }
+  return '/' + parts.join('/');
+}
+
 export function lookup(p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
   const dir = getDir(p, fd);
   if (isErr(dir)) return dir;

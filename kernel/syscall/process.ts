@@ -11,7 +11,7 @@ import { resolveAbsolute } from '../fs/path.js';
 import { Rlimit } from '../proc/limits.js';
 import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
 import { blockable, NSIG } from '../proc/signals.js';
-import { rightsFor } from './helpers.js';
+import { normalizePath, pathOfFd, rightsFor } from './helpers.js';
 import { DirHandle } from '../fs/dirhandle.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 
@@ -110,6 +110,7 @@ function applyActions(t: Task, child: Process, actions: FileAction[]): Errno {
         if (isErr(r)) return r.errno;
         const file = openResolved(r, req);
         if (isErr(file)) return file.errno;
+        file.path ??= normalizePath(a.path.startsWith('/') ? a.path : `${child.cwd}/${a.path}`);
         const { base, inheriting } = rightsFor(file);
         child.fds.set(a.fd, { file, rightsBase: base, rightsInheriting: inheriting });
         break;
@@ -234,19 +235,39 @@ function changeDir(t: Task, cwd: string, path: string): string | Err {
   if (isErr(r)) return r;
   if (r.node === null) return err(Errno.NOENT);
   if (!(r.node instanceof DirInode)) return err(Errno.NOTDIR);
-  const parts: string[] = [];
-  for (const c of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') parts.pop();
-    else parts.push(c);
-  }
-  return '/' + parts.join('/');
+  return normalizePath(path.startsWith('/') ? path : `${cwd}/${path}`);
+}
+
+/** Whether two inodes are one (an overlay may give a directory a new object at each lookup). */
+function sameInode(a: DirInode, b: DirInode): boolean {
+  if (a === b) return true;
+  const x = a.stat();
+  const y = b.stat();
+  return !isErr(x) && !isErr(y) && x.ino === y.ino && x.dev === y.dev;
 }
 
 export function chdir(t: Task, path: string): Result {
   const cwd = changeDir(t, t.proc.cwd, path);
   if (isErr(cwd)) return cwd.errno;
   t.proc.cwd = cwd;
+  return Errno.SUCCESS;
+}
+
+/**
+ * fchdir(2): the working directory becomes the directory open on `fd` — the
+ * path it was opened by (OpenFile.path), found again so that a directory
+ * since removed or renamed is ENOENT rather than another one.
+ */
+export function fchdir(t: Task, fd: number): Result {
+  const e = t.proc.fds.get(fd);
+  if (!e) return Errno.BADF;
+  if (!(e.file instanceof DirHandle)) return Errno.NOTDIR;
+  const path = pathOfFd(t.proc, fd);
+  if (path === undefined) return Errno.NOENT;
+  const r = resolveAbsolute(t.proc.ns, '/', path, true);
+  if (isErr(r)) return r.errno;
+  if (!(r.node instanceof DirInode) || !sameInode(r.node, e.file.dir)) return Errno.NOENT;
+  t.proc.cwd = path;
   return Errno.SUCCESS;
 }
 
@@ -272,7 +293,8 @@ export function openroot(t: Task, min: number): Result {
   const p = t.proc;
   if (!p.unixPaths) return Errno.NOTSUP;
   const root = p.ns.root;
-  const fd = p.fds.alloc({ file: new DirHandle(root, root), rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, cloexec: true }, min);
+  const file = new DirHandle(root, root, '/');
+  const fd = p.fds.alloc({ file, rightsBase: PREOPEN_RIGHTS.base, rightsInheriting: PREOPEN_RIGHTS.inheriting, cloexec: true }, min);
   if (isErr(fd)) return fd.errno;
   t.ret(0, fd);
   return Errno.SUCCESS;

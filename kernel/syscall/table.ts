@@ -81,6 +81,7 @@ export const table = {
   setsid: proc.setsid,
   getsid: proc.getsid,
   chdir: proc.chdir,
+  fchdir: proc.fchdir,
   getcwd: proc.getcwd,
   umask: proc.umask,
   prlimit,

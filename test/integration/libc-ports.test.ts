@@ -32,6 +32,17 @@ describe('libc additions for ports', () => {
   });
 });
 
+describe('the working directory and the paths of open files', () => {
+  it('passes the C checks: fchdir (ENOTDIR, EBADF, ENOENT once removed, children start there), /proc/self/fd/N paths', () => {
+    expectPassed(run(prog('cwd'), [], { timeout: 60_000 }));
+  });
+
+  it('shows the shell\'s redirections by path in /proc/PID/fd, as Linux does', () => {
+    const r = run('sh', ['-c', 'exec 7</etc/passwd; readlink /proc/$$/fd/7; cd /etc; readlink /proc/self/fd/5 5<./group; exec 3>&-; readlink /proc/self/fd/3 3</']);
+    expect(r.stdout).toBe('/etc/passwd\n/etc/group\n/\n');
+  });
+});
+
 describe('setjmp and longjmp', () => {
   it('passes the C checks: nested and repeated jumps, volatile locals, sigsetjmp masks, a jump out of a handler', () => {
     expectPassed(run(prog('jumps'), [], { timeout: 60_000 }));

@@ -15,22 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAllOk, prog, root, run, scratch } from './wasi-cli.js';
+import { freePort } from '../support/registry.js';
 
 const cli = path.join(root, 'bin/tabkernel.js');
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const haveCurl = spawnSync('curl', ['--version']).status === 0;
-
-/** A TCP port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Cli {
   child: ChildProcess;

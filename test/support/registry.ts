@@ -69,6 +69,7 @@ export interface TestRegistry {
   restart(): Promise<void>;
 }
 
+/** A TCP port of 127.0.0.1 that nobody listens on now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();

@@ -148,7 +148,12 @@ export function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * `tabkernel ARGV…`. `early`: the first process's worker, when bin/tabkernel.js
+ * started one before loading this file (any command but `image`); else it is
+ * started here when a run needs it.
+ */
+export async function main(argv: string[], early?: Worker): Promise<void> {
   if (argv[0] === 'image') {
     const { imageMain, IMAGE_USAGE } = loadRunner();
     if (argv[1] === '--help' || argv[1] === '-h') {
@@ -161,8 +166,8 @@ export async function main(argv: string[]): Promise<void> {
   // The built-in root image is the one a program runs in without an image: its command is sh.
   if (opts.image && opts.entrypoint === undefined && isRootImage(opts.program)) {
     [opts.program = '/bin/sh', ...opts.args] = opts.args;
-  } else if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts);
-  const worker = startFirstWorker();
+  } else if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts, early);
+  const worker = early ?? startFirstWorker();
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let reading: Promise<Uint8Array> | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
@@ -189,6 +194,9 @@ export async function main(argv: string[]): Promise<void> {
   }, worker);
 }
 
+/** Bytes left free before a program read by readWhole (proc/memimport.ts's rewrite in place needs ~30). */
+const PROGRAM_HEADROOM = 64;
+
 /**
  * A file's bytes, read by one request to libuv's threads (fs.promises.readFile
  * would read it in 512 KiB pieces, each started from this thread, which is
@@ -199,14 +207,15 @@ function readWhole(file: string, size: number): Promise<Uint8Array> {
     fs.open(file, 'r', (e, fd) => {
       if (e) return reject(e);
       // One byte over: the read after a whole file finds the end, with nothing to grow.
-      let buf = Buffer.allocUnsafe(size + 1);
+      // Room before the bytes: the kernel rewrites the program's first sections there (RunRequest.wasm).
+      let buf = Buffer.allocUnsafeSlow(PROGRAM_HEADROOM + size + 1);
       let got = 0;
-      const done = (err: Error | null): void => fs.close(fd, () => (err ? reject(err) : resolve(buf.subarray(0, got))));
-      const more = (): void => fs.read(fd, buf, got, buf.length - got, got, (err, n) => {
+      const done = (err: Error | null): void => fs.close(fd, () => (err ? reject(err) : resolve(buf.subarray(PROGRAM_HEADROOM, PROGRAM_HEADROOM + got))));
+      const more = (): void => fs.read(fd, buf, PROGRAM_HEADROOM + got, buf.length - PROGRAM_HEADROOM - got, got, (err, n) => {
         if (err) return done(err);
         got += n;
         if (n === 0 || got > MAX_PROGRAM_BYTES) return done(null);
-        if (got === buf.length) {
+        if (PROGRAM_HEADROOM + got === buf.length) {
           const bigger = Buffer.allocUnsafe(buf.length * 2);
           buf.copy(bigger);
           buf = bigger;
@@ -231,7 +240,7 @@ function isRootImage(text: string): boolean {
 }
 
 /** `run REF`: the image pulled if need be, then its command in a container. */
-async function runImage(opts: Options): Promise<void> {
+async function runImage(opts: Options, early?: Worker): Promise<void> {
   const { containerRun, imageForRun, mountRefusal, runFirst } = loadRunner();
   // Before any pull: an image whose container may not have its --dir is not fetched for nothing.
   const refused = mountRefusal(opts.mounts, opts.program);
@@ -248,7 +257,7 @@ async function runImage(opts: Options): Promise<void> {
   runFirst(opts, {
     type: 'run', argv: command.argv, env: command.env, cwd: opts.cwdGiven ? opts.cwd : command.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize, image: run.image,
-  }, startFirstWorker());
+  }, early ?? startFirstWorker());
 }
 
 function errMsg(e: unknown): string {

@@ -57,6 +57,8 @@ int32_t tk_tcsetattr(int32_t fd, int32_t when, const void *termios) TK_IMPORT(tc
 int32_t tk_ptsname(int32_t fd, uint32_t *n) TK_IMPORT(ptsname);
 /* The kernel's record of the working directory (absolute). */
 int32_t tk_chdir(const char *path, size_t len) TK_IMPORT(chdir);
+/* The working directory becomes the directory open on fd (ENOTDIR, EBADF, ENOENT once it is gone). */
+int32_t tk_fchdir(int32_t fd) TK_IMPORT(fchdir);
 int32_t tk_getcwd(char *buf, size_t len, size_t *used) TK_IMPORT(getcwd);
 int32_t tk_umask(uint32_t mask, uint32_t *old) TK_IMPORT(umask);
 /* Resource limits of pid (0: self): the old ones in *old_cur and *old_max; replaced when set != 0.

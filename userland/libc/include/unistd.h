@@ -63,6 +63,8 @@ int gethostname(char *, size_t);
 char *ttyname(int);
 /* Record locks from the offset on (F_LOCK, F_TLOCK, F_ULOCK, F_TEST; userland/libc/fd.c). */
 int lockf(int, int, off_t);
+/* The working directory from a directory fd (userland/libc/cwd.c). */
+int fchdir(int);
 
 #ifdef __cplusplus
 }
