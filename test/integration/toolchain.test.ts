@@ -97,6 +97,28 @@ describe('cc in the toolchain image', () => {
     expect(fs.readFileSync(path.join(dir, 'sum')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
   });
 
+  it('links tabkernel\'s libc extension with -ltk: a program built in the image spawns a child and waits for it', () => {
+    const dir = scratch('toolchain-cc-tk');
+    fs.writeFileSync(path.join(dir, 'spawn.c'), '#include <spawn.h>\n#include <stdio.h>\n#include <sys/wait.h>\n#include <unistd.h>\n' +
+      'extern char **environ;\nint main(void) {\n  pid_t pid; int st; char cwd[64];\n  char *argv[] = {"echo", "from the child", NULL};\n' +
+      '  if (posix_spawnp(&pid, "echo", NULL, NULL, argv, environ) != 0) return 1;\n  if (waitpid(pid, &st, 0) != pid) return 2;\n' +
+      '  printf("child exited %d; cwd %s\\n", WEXITSTATUS(st), getcwd(cwd, sizeof cwd));\n  return 0;\n}\n');
+    const r = inToolchain(['sh', '-c', 'cc -O2 -Wall -o spawn spawn.c -ltk && mkdir -p sub && cd sub && ../spawn; cc -o /tmp/x ../spawn.c 2>&1 | head -1'], { dirs: [`${dir}::/w`], cwd: '/w' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('from the child\nchild exited 0; cwd /w/sub\n' +
+      "../spawn.c:1:10: fatal error: 'spawn.h' file not found\n");   // without -ltk: the sysroot alone
+  });
+
+  it('builds setjmp/longjmp with the sysroot\'s exception-handling lowering', () => {
+    const dir = scratch('toolchain-cc-sjlj');
+    fs.writeFileSync(path.join(dir, 'jump.c'), '#include <setjmp.h>\n#include <stdio.h>\nstatic jmp_buf env;\n' +
+      'static void deep(int n) { if (n == 5) longjmp(env, n); deep(n + 1); }\n' +
+      'int main(void) { int r = setjmp(env); if (r == 0) deep(0); printf("back with %d\\n", r); return 0; }\n');
+    const r = inToolchain(['sh', '-c', 'cc -O2 -o jump jump.c && ./jump'], { dirs: [`${dir}::/w`], cwd: '/w' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('back with 5\n');
+  });
+
   it('fails with clang\'s diagnostic and a non-zero status from cc and from make on a syntax error', () => {
     const dir = project('int main(void) { return 0 }\n');
     const r = inToolchain(['sh', '-c', 'make -s; echo "make: $?"; cc -o x main.c sum.c; echo "cc: $?"; test -e x || echo "no x"'], { dirs: [`${dir}::/w`], cwd: '/w' });

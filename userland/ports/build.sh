@@ -24,7 +24,8 @@
 #                      usr/bin/BASENAME (FILE:NAME to rename)
 #   LINKS              NAME:TARGET symlinks in usr/bin (optional)
 #   CONFIGURE          configure's options beyond --host, --prefix, --disable-nls
-# and may define port_build (default: configure, then `make` of PROGRAMS) and
+# and may define port_build (default: configure, then `make` of PROGRAMS),
+# port_install DEST (files beyond the programs, into the fragment DEST) and
 # port_check SRC, which stops the build when the configured tree lacks what the
 # port needs of the libc extension. NAME/patches/*.patch are applied (-p1) in
 # name order after Debian's own patches.
@@ -92,7 +93,7 @@ build_port() {
   local recipe=$PORTS/$NAME/recipe.sh
   [ -f "$recipe" ] || die "no port $NAME (no $recipe)"
   # A fresh recipe scope.
-  unset -f port_build port_check
+  unset -f port_build port_check port_install
   PACKAGE= VERSION= FORKS= PROGRAMS=() LINKS=() CONFIGURE=()
   # shellcheck source=/dev/null
   source "$recipe"
@@ -142,6 +143,7 @@ build_port() {
   for p in "${LINKS[@]}"; do
     ln -sfn "${p#*:}" "$dest/usr/bin/${p%%:*}"
   done
+  if declare -F port_install >/dev/null; then (cd "$B" && port_install "$dest"); fi
   # 5. The licence, as Debian ships it (the project's own programs: the project's).
   if [ "$VERSION" != local ]; then
     mkdir -p "$dest/usr/share/doc/$PACKAGE"

@@ -18,6 +18,19 @@
  * -nostartfiles, -nodefaultlibs, -mexec-model=reactor to the link; -x LANG
  * applies to the sources after it; -v prints the commands. Exit status: the
  * first failing child's, or 1 when a child was killed.
+ *
+ * setjmp/longjmp: a command whose sources include <setjmp.h> compiles with
+ * clang's lowering of them to WebAssembly exception handling
+ * (-mllvm -wasm-enable-sjlj) and links the sysroot's libsetjmp.
+ *
+ * -ltk: the program uses tabkernel's libc extension (posix_spawn, waitpid,
+ * signals, termios, the kernel's cwd...: docs/SYSCALLS.md), built for this
+ * sysroot in /usr/lib/tabkernel with its headers in /usr/include/tabkernel:
+ * compiles see those headers first, and the link gets them with the flags
+ * userland/build.sh gives the root image's programs (USER_LDFLAGS). The
+ * extension replaces a few of wasi-libc's functions (chmod, fstat...), so
+ * the link lets its definitions, which come first, win. No fork: that needs
+ * asyncify (binaryen's wasm-opt), which the image does not have.
  */
 #include <errno.h>
 #include <signal.h>
@@ -32,6 +45,8 @@
 #define WASM_LD "/usr/bin/wasm-ld"
 #define LIBDIR "/usr/lib/wasm32-wasip1"
 #define RTDIR "/usr/lib/wasm32-unknown-wasip1"
+#define TKDIR "/usr/lib/tabkernel"
+#define TKINC "/usr/include/tabkernel"
 
 extern char **environ;
 
@@ -122,6 +137,30 @@ static const char *language(const char *l) {
   return strcmp(l, "none") == 0 ? NULL : l;
 }
 
+/* Whether the C file PATH includes <setjmp.h> (read as text; unreadable: no). */
+static int uses_setjmp(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  char line[512];
+  int found = 0;
+  while (!found && fgets(line, sizeof line, f)) found = strstr(line, "<setjmp.h>") != NULL;
+  fclose(f);
+  return found;
+}
+
+/* The compile options -ltk and setjmp add. */
+static void push_extras(struct args *a, int tk, int sjlj) {
+  if (tk) {
+    push(a, "-isystem");
+    push(a, TKINC);
+    push(a, "-mmutable-globals");
+  }
+  if (sjlj) {
+    push(a, "-mllvm");
+    push(a, "-wasm-enable-sjlj");
+  }
+}
+
 /* Split -Wl,a,b into the link's arguments. */
 static void push_wl(struct args *link, const char *a) {
   char *copy = strdup(a + 4);
@@ -133,7 +172,7 @@ int main(int argc, char **argv) {
   int c99 = strcmp(name, "c99") == 0;
 
   /* 1. Nothing to link (or nothing but a question for clang): clang itself. */
-  int link_step = argc > 1;
+  int link_step = argc > 1, tk = 0, sjlj = 0;
   for (int i = 1; i < argc; i++) {
     if (takes_value(argv[i]) || strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "-x") == 0 ||
         strcmp(argv[i], "-Xlinker") == 0) {
@@ -141,12 +180,16 @@ int main(int argc, char **argv) {
       continue;
     }
     if (stops_before_link(argv[i])) link_step = 0;
+    if (strcmp(argv[i], "-ltk") == 0) tk = 1;
+    if (argv[i][0] != '-' && is_source(argv[i]) && uses_setjmp(argv[i])) sjlj = 1;
   }
   if (!link_step) {
     struct args a = {0};
     push(&a, CLANG);
     if (c99) push(&a, "-std=c99");
-    for (int i = 1; i < argc; i++) push(&a, argv[i]);
+    push_extras(&a, tk, sjlj);
+    for (int i = 1; i < argc; i++)
+      if (strcmp(argv[i], "-ltk") != 0) push(&a, argv[i]);
     if (argc == 1) {
       fprintf(stderr, "%s: no input files\n", name);
       return 1;
@@ -162,13 +205,18 @@ int main(int argc, char **argv) {
   const char *out = "a.out", *lang = NULL, *crt = LIBDIR "/crt1-command.o";
   int startfiles = 1, stdlibs = 1;
   if (c99) push(&compile, "-std=c99");
+  push_extras(&compile, tk, sjlj);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-o") == 0 && i + 1 < argc) out = argv[++i];
     else if (strncmp(a, "-o", 2) == 0 && a[2]) out = a + 2;
     else if (strcmp(a, "-x") == 0 && i + 1 < argc) lang = language(argv[++i]);
     else if (strncmp(a, "-x", 2) == 0 && a[2]) lang = language(a + 2);
-    else if (strcmp(a, "-l") == 0 && i + 1 < argc) {
+    else if (strcmp(a, "-ltk") == 0) {
+      /* The extension's start-up object (its constructor takes the kernel's cwd), then the archive. */
+      push(&inputs, TKDIR "/cwd.o");
+      push(&inputs, TKDIR "/libtk.a");
+    } else if (strcmp(a, "-l") == 0 && i + 1 < argc) {
       char *l = malloc(strlen(argv[i + 1]) + 3);
       sprintf(l, "-l%s", argv[++i]);
       push(&inputs, l);
@@ -227,11 +275,22 @@ int main(int argc, char **argv) {
     push(&cmd, "-m");
     push(&cmd, "wasm32");
     for (int i = 0; i < ldflags.n; i++) push(&cmd, ldflags.v[i]);
+    if (tk) {
+      /* userland/build.sh's USER_LDFLAGS: fork and signals need the stack
+       * pointer and the function table; a 1 MiB stack; open, openat, mkdir
+       * and mkdirat wrapped so that their mode is honoured. */
+      static const char *const tkflags[] = {
+        "--allow-multiple-definition", "--export=__stack_pointer", "-z", "stack-size=1048576", "--export-table",
+        "--export-if-defined=__tk_sigtramp", "--wrap=open", "--wrap=openat", "--wrap=mkdir", "--wrap=mkdirat", NULL,
+      };
+      for (int i = 0; tkflags[i]; i++) push(&cmd, tkflags[i]);
+    }
     push(&cmd, "-L" RTDIR);
     push(&cmd, "-L" LIBDIR);
     if (startfiles) push(&cmd, crt);
     for (int i = 0; i < inputs.n; i++) push(&cmd, inputs.v[i]);
     if (stdlibs) {
+      if (sjlj) push(&cmd, "-lsetjmp");
       push(&cmd, "-lc");
       push(&cmd, RTDIR "/libclang_rt.builtins.a");
     }

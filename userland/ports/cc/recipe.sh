@@ -1,7 +1,10 @@
 # cc (also c99 and gcc): the project's own compiler driver for the image's
 # clang and wasm-ld (npm's @yowasp/clang, the layer scripts/clang-layer.js
 # adds): compiles each source with `clang -c` as a child (posix_spawn), then
-# links with wasm-ld. Its source is cc.c beside this file.
+# links with wasm-ld. Its source is cc.c beside this file. With it, for
+# `cc -ltk`: the libc extension built by the image's clang against the
+# image's sysroot (libtk.mjs) in /usr/lib/tabkernel, and its headers (less
+# setjmp.h: the sysroot's serves clang 22) in /usr/include/tabkernel.
 PACKAGE=cc
 VERSION=local
 FORKS=0
@@ -9,4 +12,13 @@ PROGRAMS=(cc)
 LINKS=(c99:cc gcc:cc)
 port_build() {
   quiet "cc: cc cc.c" "$CC" -Wall -Wextra -Werror -o cc cc.c
+  quiet "cc: libtk for the image's sysroot" node --no-warnings "$ROOT/userland/ports/cc/libtk.mjs" tk
+}
+port_install() {
+  local dest=$1
+  install -d "$dest/usr/lib/tabkernel" "$dest/usr/include/tabkernel"
+  install -m 644 tk/libtk.a tk/cwd.o "$dest/usr/lib/tabkernel/"
+  cp -R "$ROOT/userland/libc/include/." "$dest/usr/include/tabkernel/"
+  rm "$dest/usr/include/tabkernel/setjmp.h"
+  find "$dest/usr/include/tabkernel" -type d -exec chmod 755 {} + -o -type f -exec chmod 644 {} +
 }

@@ -14,12 +14,25 @@
 extern "C" {
 #endif
 
+/* Each only where wasi-libc lacks it: a newer one defines AF_INET as PF_INET. */
+#ifndef AF_LOCAL
 #define AF_LOCAL AF_UNIX
+#endif
+#ifndef PF_UNSPEC
 #define PF_UNSPEC AF_UNSPEC
+#endif
+#ifndef PF_INET
 #define PF_INET AF_INET
+#endif
+#ifndef PF_INET6
 #define PF_INET6 AF_INET6
+#endif
+#ifndef PF_UNIX
 #define PF_UNIX AF_UNIX
+#endif
+#ifndef PF_LOCAL
 #define PF_LOCAL AF_UNIX
+#endif
 
 #ifndef SO_REUSEADDR
 #define SO_REUSEADDR TK_SO_REUSEADDR
