@@ -65,6 +65,11 @@ export function stale() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   build();
-  // The toolchain image's C compiler layer, which git does not hold (scripts/clang-layer.js).
-  ensureClangLayer();
+  // The toolchain image's C compiler layer, which git does not hold (scripts/clang-layer.js):
+  // without it only that image is unusable, so the build goes on and says why.
+  try {
+    ensureClangLayer();
+  } catch (e) {
+    console.error(`build: the toolchain image has no C compiler layer: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
