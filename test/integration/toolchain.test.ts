@@ -66,6 +66,12 @@ describe('the built-in toolchain image', () => {
     expect(r.stdout).toBe('clang version 22\nLLD 22\nLLVM version 22\nLLVM version 22\ndrwxrwxrwt\n');
   });
 
+  it('extracts with tar -x as root, owners and all (gnulib\'s fchownat emulation goes through the libc\'s fchdir)', () => {
+    const r = inToolchain(['sh', '-c', 'cd /tmp && mkdir d && echo hi > d/f && tar -cf a.tar d && rm -r d && tar -xf a.tar; echo "tar: $?"; cat d/f']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('tar: 0\nhi\n');
+  });
+
   it('is what the short name means; `root` is the root image itself', () => {
     const r = run('root', ['sh', '-c', 'test -e /usr/bin/gawk && echo toolchain || echo root'], { flags: ['--image'], hostEnv });
     expect(r.stdout).toBe('root\n');
