@@ -279,13 +279,29 @@ compile_link() {
 write_cc() {
   # -isystem, not -I: a port's own replacement headers (gnulib's lib/*.h, which
   # #include_next the system's) come first, then the libc extension's, then
-  # wasi-libc's — the order they have on a Unix system.
-  local inc=(-isystem "$ROOT/${LIBC_INC[0]#-I}" "${LIBC_INC[@]:1}")
+  # wasi-libc's — the order they have on a Unix system. The headers are copied
+  # into the toolchain's directory, so that no path of the checkout is on
+  # clang's command line (see CLANG_RUN below).
+  local dir
+  dir=$(dirname "$(dirname "$1")")
+  rm -rf "$dir/include"
+  cp -r "$ROOT/${LIBC_INC[0]#-I}" "$dir/include"
+  local inc=(-isystem "$dir/include" "${LIBC_INC[@]:1}")
+  # A port's sources map their own paths (-ffile-prefix-map=$B/= in its CFLAGS).
+  local CFLAGS_CODE=("${CFLAGS_CODE[@]/#-ffile-prefix-map=*/-ffile-prefix-map=$dir/=}")
+  # clang 14's setjmp lowering for programs that fork (-enable-emscripten-sjlj)
+  # orders the setjmp dispatch of a function by where its blocks happen to be
+  # in memory: gawk's debug.c came out three ways in ten compiles. Without
+  # address space randomisation (setarch -R), and with the same command line
+  # (every path under one directory of a fixed length, ports/build.sh), the
+  # heap is laid out the same way each time and so is the output.
+  local CLANG_RUN=("$CLANG")
+  if setarch -R true 2>/dev/null; then CLANG_RUN=(setarch -R "$CLANG"); fi
   mkdir -p "$(dirname "$1")"
   {
     echo '#!/usr/bin/env bash'
     echo '# Written by userland/build.sh --toolchain: clang as build.sh compiles and links programs.'
-    declare -p CLANG TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK SJLJ_EH SJLJ_INVOKE
+    declare -p CLANG_RUN TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK SJLJ_EH SJLJ_INVOKE
     declare -p inc | sed 's/^declare -a inc=/declare -a LIBC_INC=/'
     cat <<'EOF2'
 case ${TK_SJLJ:-eh} in
@@ -309,11 +325,11 @@ for a in "$@"; do
   esac
 done
 if [ $link = 0 ]; then
-  exec "$CLANG" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${args[@]}"
+  exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${args[@]}"
 elif [ $sources = 1 ]; then
-  exec "$CLANG" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
+  exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
 else
-  exec "$CLANG" "${TARGET[@]}" "${LDFLAGS[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
+  exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${LDFLAGS[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
 fi
 EOF2
   } >"$1"

@@ -60,7 +60,9 @@ done
 # shellcheck source=userland/ports/fetch.sh
 source "$PORTS/fetch.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tabkernel-ports.XXXXXX")
+# Under /tmp whatever TMPDIR says: the paths on clang's command lines have
+# the same length on every machine (the toolchain's cc, userland/build.sh).
+WORK=$(mktemp -d /tmp/tabkernel-ports.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 bash userland/build.sh --toolchain "$WORK/tc" >/dev/null
 export CC=$WORK/tc/bin/cc AR=llvm-ar-14 RANLIB=llvm-ranlib-14 CONFIG_SITE=$PORTS/config.site
