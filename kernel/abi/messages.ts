@@ -93,6 +93,8 @@ export type KernelToHost = ExitNotice | OutputNotice;
 export interface StartMessage {
   type: 'start';
   pid: number;
+  /** Which start of a program this is in the process (exec keeps the pid): its MemoryNotice says it back. */
+  run: number;
   module: WebAssembly.Module;
   /** The process's syscall page (abi/page.ts). */
   page: SharedArrayBuffer;
@@ -135,6 +137,12 @@ export interface ForkSource {
 export interface MemoryNotice {
   type: 'memory';
   pid: number;
+  /**
+   * StartMessage.run of the program that sent it: after an exec, a notice
+   * of the program before it may still be on its way (a postMessage, while
+   * the new program's calls come through the syscall page), and is stale.
+   */
+  run: number;
   memory: WebAssembly.Memory;
 }
 

@@ -103,12 +103,13 @@ export class Lifecycle implements SignalActions {
   start(p: Process, fork?: ForkImage): void {
     const w = p.worker;
     this.workers.bind(w, p);
-    p.memory = null; // until the worker says which (a MemoryNotice)
+    p.memory = null; // until the worker says which (a MemoryNotice of this run)
+    p.runs++;
     p.startBytes = fork ? fork.bytes : startBytes(p.module);
     // No program grows past what the budget has left for it now (the OOM killer minds later growth).
     const memory = memoryFor(p, fork ? fork.bytes / WASM_PAGE : 0, p.startBytes + this.oom.room());
     const start: StartMessage = {
-      type: 'start', pid: p.pid, module: p.module, page: p.page.sab, bell: this.ctx.bell,
+      type: 'start', pid: p.pid, run: p.runs, module: p.module, page: p.page.sab, bell: this.ctx.bell,
       argv: p.argv, env: p.env, trace: this.ctx.trace, fork, pipes: this.pipeArena.sab, files: this.ctx.files, fileData: this.ctx.fileData, memory,
       clockOrigin: monotonicOrigin(),
     };

@@ -118,6 +118,8 @@ export class Process {
   forkSource: { source: WebAssembly.Memory | SharedArrayBuffer; gen: number } | null = null;
   /** The program's memory, once its worker said which (abi/messages.ts MemoryNotice); shared, so its size is live. */
   memory: WebAssembly.Memory | null = null;
+  /** Programs started in this process so far (exec starts another): a MemoryNotice names the one it is of. */
+  runs = 0;
   /** The bytes its program started with, counted until `memory` is known (proc/oom.ts). */
   startBytes = 0;
   /** Pages of memory its worker keeps for a fork child after a clean exit; < 0: retire the worker (runtime/mempool.ts). */

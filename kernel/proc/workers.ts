@@ -4,7 +4,10 @@
 // itself (its runtime returned, so the worker is clean and waits for the next
 // program). A worker's events are routed to whichever process owns it now: a
 // crash to `onCrash`, a fork source (abi/messages.ts ForkSource) to the
-// process, which may be parked waiting for it (syscall/process.ts, fork).
+// process, which may be parked waiting for it (syscall/process.ts, fork), a
+// memory notice to the process if it is of the program running now (an exec
+// runs the next program in the same worker, and the notice of the one before
+// may still be queued).
 // The life cycle (proc/lifecycle.ts) takes, binds and releases workers; the
 // kernel loop refills the pool when it is about to sleep (kernel.ts), but only
 // once a second process was asked for while one runs (a spawn or a fork):
@@ -157,7 +160,9 @@ export class WorkerPool {
       if (msg.type === 'fork-source') {
         p.forkSource = { source: msg.source, gen: msg.gen };
         p.forkSourceArrived.wake();
-      } else if (msg.type === 'memory' && msg.pid === p.pid) {
+      } else if (msg.type === 'memory' && msg.pid === p.pid && msg.run === p.runs) {
+        // Not a notice of the program this one replaced (exec): fd_readm and
+        // fd_writem would move bytes into and out of the old program's memory.
         p.memory = msg.memory;
       } else if (msg.type === 'trace') {
         this.trace?.(msg.line);

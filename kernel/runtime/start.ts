@@ -110,7 +110,7 @@ export function runProcess(msg: StartMessage, post: (m: WorkerNotice, transfer: 
     }
     rt.mem = new GuestMemory(memory);
     // The kernel watches shared memories grow against its budget (a private one it cannot see).
-    if (memory.buffer instanceof SharedArrayBuffer) post({ type: 'memory', pid: msg.pid, memory }, []);
+    if (memory.buffer instanceof SharedArrayBuffer) post({ type: 'memory', pid: msg.pid, run: msg.run, memory }, []);
     forker.attach(instance.exports);
     rt.invoker.attach(instance.exports);
     signals.attach(instance.exports);
