@@ -9,7 +9,10 @@
 #     and the real registry parts the image tests start and feed
 #     (test/support/registry.ts): docker-registry, skopeo, umoci, htpasswd
 #     (apache2-utils) and openssl; curl, which test/integration/net.test.ts
-#     fetches from the published httpd with.
+#     fetches from the published httpd with; Debian's own make, gawk, m4, bc,
+#     lua5.4, sqlite3, patch and gcc, which the toolchain image's tests compare
+#     the ports with (test/integration/toolchain.test.ts), and dpkg-dev, whose
+#     `apt-get source` fetches the ports' upstream suites (ports-suites.test.ts).
 # Run by the `prestart`, `pretest` and `pretest:e2e` npm scripts; a no-op when
 # everything is present. The C toolchain is not needed: the wasm binaries are committed.
 set -eu
@@ -24,7 +27,8 @@ if [ "${1:-}" = "--browser" ]; then
   missing=""
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$missing chromium"
   [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing="$missing firefox-esr"
-  for tool in zstd:zstd docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils openssl:openssl curl:curl; do
+  for tool in zstd:zstd docker-registry:docker-registry skopeo:skopeo umoci:umoci htpasswd:apache2-utils openssl:openssl curl:curl \
+      make:make gawk:gawk m4:m4 bc:bc lua5.4:lua5.4 sqlite3:sqlite3 patch:patch gcc:gcc dpkg-source:dpkg-dev; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
   done
   if [ -n "$missing" ]; then
