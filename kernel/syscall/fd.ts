@@ -244,21 +244,12 @@ export function fd_readm(t: Task, fd: number, iovs: number, count: number, offse
   const vecs = file instanceof RegularFileHandle ? guestVecs(t, iovs, count) : null;
   if (!file.readReady() || !vecs) return notHere(t);
   if (positioned && (offset < 0n)) return Errno.INVAL;
-  let total = 0;
-  for (const into of vecs) {
-    if (into.length === 0) continue;
-    const data = positioned ? file.pread(into.length, offset + BigInt(total), into) : file.read(into.length, into);
-    if (isErr(data)) {
-      if (total > 0) break;
-      return data.errno;
-    }
+  return eachIovec(t, vecs, (into, done) => {
+    const data = positioned ? file.pread(into.length, offset + BigInt(done), into) : file.read(into.length, into);
+    if (isErr(data)) return data;
     copyOut(into, data);
-    total += data.length;
-    if (data.length < into.length) break;
-  }
-  t.ret(0, total);
-  t.ret(1, 0);
-  return Errno.SUCCESS;
+    return data.length;
+  });
 }
 
 /** writev(2)/pwritev(2) of a DIRECT file, straight from the process's memory (RLIMIT_FSIZE as for fd_write). */
@@ -267,18 +258,30 @@ export function fd_writem(t: Task, fd: number, iovs: number, count: number, offs
   if (isErr(file)) return file.errno;
   const vecs = file instanceof RegularFileHandle ? guestVecs(t, iovs, count) : null;
   if (!vecs) return notHere(t);
-  let total = 0;
-  for (const from of vecs) {
-    if (from.length === 0) continue;
-    const e = positioned ? fd_pwrite(t, fd, from, offset + BigInt(total)) : fd_write(t, fd, from);
-    if (e !== Errno.SUCCESS) {
-      if (total > 0) break;
-      return e;
-    }
-    const n = t.retNum(0);
-    total += n;
+  return eachIovec(t, vecs, (from, done) => {
+    const e = positioned ? fd_pwrite(t, fd, from, offset + BigInt(done)) : fd_write(t, fd, from);
+    if (e !== Errno.SUCCESS) return { errno: e };
     t.progress = 0;
-    if (n < from.length) break;
+    return t.retNum(0);
+  });
+}
+
+/**
+ * fd_readm/fd_writem's loop: `move` each iovec in turn (bytes moved, or why
+ * not), stopping after a short one, as readv(2) and writev(2) do; a failure
+ * is the call's only when nothing moved before it. Answers the total.
+ */
+function eachIovec(t: Task, vecs: Uint8Array[], move: (v: Uint8Array, done: number) => number | { errno: Result }): Result {
+  let total = 0;
+  for (const v of vecs) {
+    if (v.length === 0) continue;
+    const n = move(v, total);
+    if (typeof n !== 'number') {
+      if (total > 0) break;
+      return n.errno;
+    }
+    total += n;
+    if (n < v.length) break;
   }
   t.ret(0, total);
   t.ret(1, 0);
