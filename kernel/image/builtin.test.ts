@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutFetch } from './builtin.js';
+import { layoutBytes, layoutFetch } from './builtin.js';
 import type { FetchResponse } from './registry.js';
 
 const enc = new TextEncoder();
@@ -14,7 +14,7 @@ const files: Record<string, Uint8Array> = {
   [`toolchain/blobs/sha256/${M_HEX}`]: MANIFEST,
   [`toolchain/blobs/sha256/${L_HEX}`]: enc.encode('layer bytes'),
 };
-const fetch = layoutFetch(async (path) => files[path]);
+const fetch = layoutFetch(async (path) => (files[path] ? layoutBytes(files[path]) : undefined));
 const get = (path: string, method: 'GET' | 'HEAD' | 'PUT' = 'GET') => fetch(`https://builtin${path}`, { method, headers: {}, redirect: 'manual' });
 
 async function body(r: FetchResponse): Promise<string> {
