@@ -280,6 +280,7 @@ test('image: the terminal\'s image command pulls the built-in toolchain from the
   assert.ok((await statusLog(page)).some((l) => /^pulling toolchain: layer 15\/15, [\d.]+ of 105\.2 MB/.test(l)), (await statusLog(page)).join('\n'));
   // In IndexedDB like any pull, and run from there.
   assert.match(await command(page, 'image ls'), new RegExp(`^builtin/toolchain:latest +${digest.slice(7, 19)} +image +[\\d.]+ MB$`, 'm'));
+  assert.match(await command(page, 'image inspect toolchain'), new RegExp(`"manifestDigest": "${digest}"`));
   assert.match(await command(page, 'image run toolchain cc --version', RUN_TIMEOUT_MS), /clang version \d+/);
   assert.deepEqual(page.problems, []);
   await page.close();
