@@ -17,11 +17,12 @@
 // isolated and bootable offline, and bridges /port/N/ to the guests' servers.
 // The Node build (dist/) is scripts/build.js; the page builds to dist-web/.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
 import type { Manifest, ManifestEntry } from './kernel/host/browser/image.js';
+import { BUILTIN_LIST, type BuiltinList } from './kernel/image/builtin.js';
 import { servedPolicy } from './kernel/host/node/policy.js';
 import { registryProxy } from './kernel/host/node/registry-proxy.js';
 import { CAPABILITIES_FILE } from './kernel/policy/capabilities.js';
@@ -184,12 +185,21 @@ function walkImages(dir = IMAGES): string[] {
   });
 }
 
+/** The names of the layouts under userland/images/ (directories with an index.json): BUILTIN_LIST's content. */
+function builtinList(): BuiltinList {
+  const names = existsSync(IMAGES) ? readdirSync(IMAGES).sort() : [];
+  return { images: names.filter((name) => !name.startsWith('.') && existsSync(join(IMAGES, name, 'index.json'))) };
+}
+
 /**
  * The built-in images (kernel/image/builtin.ts): userland/images/NAME/ at
- * BASE/images/NAME/, served in development and emitted by a build, where the
- * kernel worker reads them for ?image=NAME (kernel/host/browser/pull.ts).
- * The toolchain image's C compiler layer, which git does not hold, is written
- * from node_modules first (scripts/clang-layer.js).
+ * BASE/images/NAME/, served in development (streamed: the C compiler's layer
+ * is 105 MB) and emitted by a build, where the kernel worker reads them for
+ * ?image=NAME and the terminal's `image pull NAME`
+ * (kernel/host/browser/pull.ts); and their names at BASE/BUILTIN_LIST, from
+ * which the page lists them (web/builtin.ts). The toolchain image's C
+ * compiler layer, which git does not hold, is written from node_modules
+ * first (scripts/clang-layer.js).
  */
 function builtinImages(): Plugin {
   return {
@@ -201,21 +211,32 @@ function builtinImages(): Plugin {
       server.middlewares.use((req, res, next) => {
         const base = server.config.base;
         const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (path === `${base}${BUILTIN_LIST}`) {
+          res.setHeader('Content-Type', 'application/json');
+          res.setHeader('Cache-Control', 'no-cache');
+          return void res.end(JSON.stringify(builtinList()));
+        }
         if (!path.startsWith(`${base}images/`)) return next();
         const file = join(IMAGES, path.slice(`${base}images/`.length));
         if (!file.startsWith(IMAGES + sep)) return next();
+        let size: number;
         try {
-          const body = readFileSync(file);
-          res.setHeader('Content-Type', 'application/octet-stream');
-          res.setHeader('Cache-Control', 'no-cache');
-          res.end(body);
+          const st = statSync(file);
+          if (!st.isFile()) throw new Error('not a file');
+          size = st.size;
         } catch {
           res.statusCode = 404;
-          res.end();
+          return void res.end();
         }
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Content-Length', String(size));
+        res.setHeader('Cache-Control', 'no-cache');
+        if (req.method === 'HEAD') return void res.end();
+        createReadStream(file).on('error', () => res.destroy()).pipe(res);
       });
     },
     generateBundle() {
+      this.emitFile({ type: 'asset', fileName: BUILTIN_LIST, source: JSON.stringify(builtinList()) });
       for (const rel of walkImages()) this.emitFile({ type: 'asset', fileName: `images/${rel}`, source: readFileSync(join(IMAGES, rel)) });
     },
   };

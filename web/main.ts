@@ -30,6 +30,7 @@ import { parseSize } from '../kernel/mm/budget.js';
 import type { ImageNotice, PersistNotice, PolicyNotice, ProcessPullNotice, PulledImage, PullNotice } from '../kernel/host/browser/messages.js';
 import type { LayerUpdate } from '../kernel/image/progress.js';
 import { registerServiceWorker, serveServiceWorkerBridge } from './serviceworker.js';
+import { showBuiltinImages } from './builtin.js';
 
 declare global {
   interface Window {
@@ -168,7 +169,7 @@ async function runImage(kernel: BrowserKernel, term: Terminal, reference: string
   setStatus('loading', `pulling ${reference}…`);
   let pulled: PulledImage;
   try {
-    pulled = await kernel.pullImage(reference, pullStatus(reference), new URL(`${import.meta.env.BASE_URL}images/`, location.href).href);
+    pulled = await kernel.pullImage(reference, pullStatus(reference));
   } catch (e) {
     const why = `cannot run ${reference}: ${e instanceof Error ? e.message : String(e)}`;
     term.write(`\x1b[31mtabkernel: ${why}\x1b[0m\r\n`);
@@ -233,6 +234,9 @@ async function main(): Promise<void> {
   }
   statusEl.dataset.isolated = 'true';
   void registerServiceWorker(import.meta.env.BASE_URL);
+  // The built-in images' links, from their layouts (web/builtin.ts); root's alone until then.
+  const nav = document.getElementById('images');
+  if (nav) void showBuiltinImages(nav, import.meta.env.BASE_URL).catch((e: unknown) => console.warn(`tabkernel: no list of built-in images: ${String(e)}`));
 
   // ?memory=SIZE and ?tmp-size=SIZE (e.g. 3G): the kernel's memory budget and the size of /tmp;
   // ?trace: every system call on the console (TABKERNEL_TRACE in Node).
@@ -242,6 +246,7 @@ async function main(): Promise<void> {
   const size = (key: string): number | undefined => parseSize(q.get(key) ?? '') ?? undefined;
   const kernel = new BrowserKernel({
     memory: size('memory'), tmpSize: size('tmp-size'), trace: q.has('trace'), persist: persistMode(q),
+    images: new URL(`${import.meta.env.BASE_URL}images/`, location.href).href,
   });
   performance.mark('tabkernel:kernel-created');
   // /port/N/… reaches this kernel's guests through the service worker.

@@ -62,10 +62,12 @@ export class BrowserKernel {
    * `persist`: whether the root file system loadImage() gives is restored from
    * and saved to IndexedDB ('on'), not at all ('off', the default: one kernel
    * of a page keeps it, the page's own), or started empty after forgetting
-   * what was saved ('fresh'); persist.ts.
+   * what was saved ('fresh'); persist.ts. `images`: the absolute URL of the
+   * built-in images' layouts (`images/` beside the page: image/builtin.ts),
+   * for ?image=toolchain and the terminal's `image pull toolchain` alike.
    */
   constructor(opts: {
-    trace?: boolean; workers?: 'nested' | 'page'; memory?: number; tmpSize?: number; persist?: 'on' | 'off' | 'fresh';
+    trace?: boolean; workers?: 'nested' | 'page'; memory?: number; tmpSize?: number; persist?: 'on' | 'off' | 'fresh'; images?: string;
   } = {}) {
     // kernel-worker.ts reads the options from the worker's name.
     this.workers = opts.workers ?? (isGecko() ? 'page' : 'nested');
@@ -73,6 +75,8 @@ export class BrowserKernel {
       'tabkernel-kernel', ...(opts.trace ? ['trace'] : []), ...(this.workers === 'page' ? ['page-workers'] : []),
       ...(opts.memory ? [`memory=${opts.memory}`] : []), ...(opts.tmpSize ? [`tmp-size=${opts.tmpSize}`] : []),
       ...(opts.persist && opts.persist !== 'off' ? [`persist=${opts.persist}`] : []),
+      // A URL has no spaces (they are escaped), so it is one option.
+      ...(opts.images ? [`images=${opts.images}`] : []),
     ].join(' ');
     this.worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name });
     this.processWorkers = new ProcessWorkers((msg, transfer = []) => this.worker.postMessage(msg, transfer));
@@ -134,12 +138,12 @@ export class BrowserKernel {
    * holds it; `onProgress` sees every notice (route, per-layer progress).
    * Resolves to what run({ image }) needs; rejects with the reason.
    */
-  pullImage(reference: string, onProgress?: PullListener, builtinImages?: string): Promise<PulledImage> {
+  pullImage(reference: string, onProgress?: PullListener): Promise<PulledImage> {
     const next = this.pulls.catch(() => undefined).then(
       () =>
         new Promise<PulledImage>((resolve, reject) => {
           this.pulling = { listener: onProgress, resolve, reject };
-          this.send({ type: 'pull-image', reference, builtinImages });
+          this.send({ type: 'pull-image', reference });
         }),
     );
     this.pulls = next;

@@ -26,12 +26,9 @@ import { serveBridge } from './bridge.js';
 import { PageNet } from './outbound.js';
 import { fetchRootImage } from './image.js';
 import { precached } from './precache.js';
-import { browserInflate } from './inflate.js';
 import { fetchPolicy } from './policy.js';
-import { PagePuller } from './pull.js';
+import { PagePuller, pageImageService } from './pull.js';
 import { Policy } from '../../policy/policy.js';
-import { ImageService } from '../../image/service.js';
-import { browserSha256, chooseRoute, pageRegistry } from './registry.js';
 import { PageInput } from './input.js';
 import { PageWorkers } from './page-workers.js';
 import { RootPersistence, SnapshotStore } from './persist.js';
@@ -48,15 +45,14 @@ const output = new ConsoleOutput(
   (): Pty | null => kernel.boot.consolePty,
 );
 // client.ts names the worker "tabkernel-kernel [trace] [page-workers]
-// [memory=BYTES] [tmp-size=BYTES] [persist=on|fresh]": the options. With
+// [memory=BYTES] [tmp-size=BYTES] [persist=on|fresh] [images=URL]": the
+// options (images: where the built-in images' layouts are, pull.ts). With
 // page-workers the page starts the process workers (page-workers.ts);
 // persist=on restores the root file system from IndexedDB and saves it there,
 // persist=fresh forgets the saved one first (without either: neither).
 const options = scope.name.split(' ');
-const sizeOption = (key: string): number | undefined => {
-  const v = options.find((o) => o.startsWith(`${key}=`));
-  return v ? Number(v.slice(key.length + 1)) || undefined : undefined;
-};
+const option = (key: string): string | undefined => options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+const sizeOption = (key: string): number | undefined => Number(option(key)) || undefined;
 const workers = options.includes('page-workers') ? new PageWorkers(post) : null;
 const host = new BrowserHost(post, { stdin: input, stdout: output, startWorker: workers ? () => workers.start() : undefined });
 // Images: pulled into IndexedDB (the page's ?image=, the terminal's `image`),
@@ -66,15 +62,9 @@ let policy: Promise<Policy> = Promise.resolve(Policy.builtIn());
 const currentPolicy = (): Promise<Policy> => policy;
 /** The policy as loaded so far, for the network's synchronous questions (an Error: it failed to load, nothing is granted). */
 let policyNow: Policy | Error = Policy.builtIn();
-const puller = new PagePuller((n) => post(n), scope.location.origin, currentPolicy);
-host.images = new ImageService(
-  () => puller.openStore(),
-  async (registry) => pageRegistry(await chooseRoute(registry), scope.location.origin),
-  browserSha256,
-  browserInflate,
-  currentPolicy,
-  async () => (await puller.openStore()).buildCache(),
-);
+const pageImages = { origin: scope.location.origin, builtinImages: option('images'), policy: currentPolicy };
+const puller = new PagePuller((n) => post(n), pageImages);
+host.images = pageImageService({ ...pageImages, openStore: () => puller.openStore() });
 
 // Guests' connections beyond the loopback: HTTP through the browser's fetch, as the policy grants (outbound.ts).
 host.net = new PageNet(() => policyNow, (line) => host.log(line));
@@ -132,7 +122,7 @@ function loadImage(url: string): void {
  * system and is left out.
  */
 async function restoreRoot(): Promise<void> {
-  const mode = options.find((o) => o.startsWith('persist='))?.slice('persist='.length);
+  const mode = option('persist');
   if (mode !== 'on' && mode !== 'fresh') return;
   const report = (e: Omit<PersistNotice, 'type'>): void => post({ type: 'persisted', ...e });
   try {
@@ -182,7 +172,7 @@ scope.addEventListener('message', (e: MessageEvent<PageToKernel>) => {
   if (workers?.receive(msg)) return;
   switch (msg?.type) {
     case 'load-image': return loadImage(msg.url);
-    case 'pull-image': return void puller.pull(msg.reference, msg.builtinImages);
+    case 'pull-image': return void puller.pull(msg.reference);
     case 'load-policy': return loadPolicy(msg.url);
     case 'run': return void run(msg);
     case 'input': return input.push(msg.data);

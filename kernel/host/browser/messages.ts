@@ -51,8 +51,6 @@ export interface ImageNotice {
 export interface PullRequest {
   type: 'pull-image';
   reference: string;
-  /** Absolute URL of the built-in images' OCI layouts (`images/` beside the page; image/builtin.ts). */
-  builtinImages?: string;
 }
 
 /** What a pulled image runs: its layers and its container's command (image/config.ts). */

@@ -11,8 +11,13 @@
 // each time it runs from the store. A built-in image (`toolchain`:
 // image/builtin.ts) comes from its OCI layout among the page's own files
 // (images/NAME/, served and emitted by vite.config.ts), through the same path.
+// pageImageService is the same for the terminal's `image` command
+// (syscall/image.ts): one ImageService over the IndexedDB store whose
+// registry for a host is the one pageRegistryFor picks — the built-in
+// layouts for a short built-in name, as in the CLI — so `image pull
+// toolchain` stores what `tabkernel image pull toolchain` does, same digest.
 // Spec: notes/IMAGES.md §1 (CORS, COEP) and §6 (IndexedDB).
-import { BUILTIN_REGISTRY, layoutFetch, type LayoutReader } from '../../image/builtin.js';
+import { BUILTIN_REGISTRY } from '../../image/builtin.js';
 import { containerCommand } from '../../image/config.js';
 import type { ImageDescription, LayerProgress } from '../../image/pull.js';
 import { PullMeter } from '../../image/progress.js';
@@ -20,18 +25,45 @@ import { parseReference, type Reference } from '../../image/reference.js';
 import { runConfigOf } from '../../image/rootfs.js';
 import { fetchAdmitted, storedAdmitted } from '../../policy/admission.js';
 import type { Policy } from '../../policy/policy.js';
+import { ImageService } from '../../image/service.js';
 import { IdbBlobStore } from './blobstore.js';
+import { browserInflate } from './inflate.js';
 import type { PulledImage, PullNotice } from './messages.js';
-import { browserRegistry, browserSha256, chooseRoute, pageRegistry, type Route } from './registry.js';
+import { browserSha256, chooseRoute, pageRegistry, pageRegistryFor, type Route } from './registry.js';
+
+/** Where the page's images come from and go (pageImageService, PagePuller). */
+export interface PageImages {
+  /** The page's origin, where the registry proxy is. */
+  origin: string;
+  /** Absolute URL of the built-in images' layouts (`images/` beside the page); undefined: the page serves none. */
+  builtinImages?: string;
+  /** The policy in force (kernel-worker.ts). */
+  policy: () => Promise<Policy>;
+  /** The page's IndexedDB store. */
+  openStore: () => Promise<IdbBlobStore>;
+  /** Default: the global fetch (tests give their own). */
+  fetch?: typeof fetch;
+}
+
+/** The image service of the page's kernel, for the terminal's `image` command (see the header). */
+export function pageImageService(o: PageImages): ImageService {
+  return new ImageService(
+    o.openStore,
+    (host) => pageRegistryFor(host, o.origin, o.builtinImages, o.fetch),
+    browserSha256,
+    browserInflate,
+    o.policy,
+    async () => (await o.openStore()).buildCache(),
+  );
+}
 
 export class PagePuller {
   private store: Promise<IdbBlobStore> | null = null;
 
-  /** `origin`: the page's, where the registry proxy is; `policy`: the one in force (kernel-worker.ts). */
+  /** The puller opens the store itself, once, and shares it (openStore). */
   constructor(
     private readonly post: (n: PullNotice) => void,
-    private readonly origin: string,
-    private readonly policy: () => Promise<Policy>,
+    private readonly images: Omit<PageImages, 'openStore'>,
   ) {}
 
   /** The image store (opened once; the kernel's LayerSource reads from it too). */
@@ -40,15 +72,14 @@ export class PagePuller {
     return this.store;
   }
 
-  /** Pull `reference` (unless stored) and post its notices; never throws. `builtinImages`: where the built-in images' layouts are. */
-  async pull(reference: string, builtinImages?: string): Promise<void> {
+  /** Pull `reference` (unless stored) and post its notices; never throws. */
+  async pull(reference: string): Promise<void> {
     const notice = (n: Omit<PullNotice, 'type' | 'reference'>): void => this.post({ type: 'pull', reference, ...n });
     try {
       const ref = parseReference(reference);
       if (ref instanceof Error) throw new Error(`not an image reference: ${ref.message}`);
       if (ref.registry === BUILTIN_REGISTRY) {
-        if (builtinImages === undefined) throw new Error(`${reference}: this page serves no built-in images`);
-        notice({ done: await this.fetchBuiltin(ref, builtinImages, notice) });
+        notice({ done: await this.fetchBuiltin(ref, notice) });
         return;
       }
       notice({ done: await this.fetchImage(ref, notice) });
@@ -61,13 +92,13 @@ export class PagePuller {
    * A built-in image, from its OCI layout beside the page (image/builtin.ts): resolved
    * anew each time (the page's own files), its blobs verified and stored as any pull's.
    */
-  private async fetchBuiltin(ref: Reference, base: string, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
+  private async fetchBuiltin(ref: Reference, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
     const store = await this.openStore();
     const meter = new PullMeter(() => performance.now());
     const t0 = performance.now();
-    const registry = browserRegistry({ fetch: layoutFetch(pageLayoutReader(base)) });
+    const registry = await pageRegistryFor(ref.registry, this.images.origin, this.images.builtinImages, this.images.fetch);
     const image = await fetchAdmitted(ref, {
-      policy: await this.policy(), store, sha256: browserSha256, registry: async () => registry, always: true,
+      policy: await this.images.policy(), store, sha256: browserSha256, registry: async () => registry, always: true,
       onProgress: (p) => {
         const layer = meter.update(p);
         if (layer) notice({ layer });
@@ -78,7 +109,7 @@ export class PagePuller {
 
   private async fetchImage(ref: Reference, notice: (n: Omit<PullNotice, 'type' | 'reference'>) => void): Promise<PulledImage> {
     const store = await this.openStore();
-    const policy = await this.policy();
+    const policy = await this.images.policy();
     const held = await storedAdmitted(ref, policy, store);
     if (held) return pulled(held, 0, 0);
     let route: Route = 'direct';
@@ -95,7 +126,7 @@ export class PagePuller {
         registry: async () => {
           route = await choose();
           notice({ route });
-          return pageRegistry(route, this.origin);
+          return pageRegistry(route, this.images.origin);
         },
       });
     let image: ImageDescription;
@@ -103,23 +134,13 @@ export class PagePuller {
       image = await attempt(() => chooseRoute(ref.registry));
     } catch (e) {
       // A network error on the direct route (a blob host without CORS): the proxy may do.
-      if (!(e instanceof TypeError) || route !== 'direct') throw networkError(e, route, ref.registry, this.origin);
+      if (!(e instanceof TypeError) || route !== 'direct') throw networkError(e, route, ref.registry, this.images.origin);
       image = await attempt(async () => 'proxy').catch((e2: unknown) => {
-        throw networkError(e2, route, ref.registry, this.origin);
+        throw networkError(e2, route, ref.registry, this.images.origin);
       });
     }
     return pulled(image, meter.bytes, (performance.now() - t0) / 1000);
   }
-}
-
-/** Files of the built-in images' layouts, fetched from beside the page (`base` ends in `/`). */
-function pageLayoutReader(base: string): LayoutReader {
-  return async (rel) => {
-    const r = await fetch(new URL(rel, base), { cache: 'no-cache' });
-    if (r.status === 404) return undefined;
-    if (!r.ok) throw new Error(`built-in image file ${rel}: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
-  };
 }
 
 function pulled(image: ImageDescription, bytes: number, seconds: number): PulledImage {

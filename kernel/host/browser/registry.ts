@@ -3,9 +3,12 @@
 // held whole just to hash it) and the worker's fetch. The page's fetch cannot
 // hand a redirect over (it would be opaque), so it follows redirects itself;
 // the Fetch standard drops Authorization on a cross-origin redirect, the rule
-// kernel/image/registry.ts applies when it follows them. The IndexedDB blob
-// store is its own file.
+// kernel/image/registry.ts applies when it follows them. The built-in images
+// (image/builtin.ts) are a registry of their own: their layouts' files beside
+// the page (images/NAME/, vite.config.ts), each streamed as it arrives. The
+// IndexedDB blob store is its own file.
 import { createSHA256 } from 'hash-wasm';
+import { BUILTIN_REGISTRY, layoutFetch, routeBuiltin, type LayoutReader } from '../../image/builtin.js';
 import type { Sha256, Sha256Factory } from '../../image/digest.js';
 import { apiHost } from '../../image/reference.js';
 import { isLoopback, RegistryClient, type Fetch, type RegistryOptions } from '../../image/registry.js';
@@ -58,4 +61,30 @@ export function pageRegistry(route: Route, origin: string): RegistryClient {
     baseUrl: (host) => `${page.origin}${PROXY_PATH}${host}`,
     insecure: page.protocol === 'http:' ? [page.host] : [],
   });
+}
+
+/** Files of the built-in images' layouts at `base` (beside the page, ending in `/`), each streamed as it arrives. */
+export function pageLayoutReader(base: string, fetchFn: typeof fetch = fetch): LayoutReader {
+  return async (rel) => {
+    const r = await fetchFn(new URL(rel, base), { cache: 'no-cache' });
+    if (r.status === 404) {
+      await r.body?.cancel();
+      return undefined;
+    }
+    if (!r.ok || !r.body) throw new Error(`built-in image file ${rel}: HTTP ${r.status}`);
+    // A compressed response's Content-Length is not the file's.
+    const length = r.headers.get('content-encoding') ? null : r.headers.get('content-length');
+    return { size: length === null ? undefined : Number(length), body: r.body };
+  };
+}
+
+/**
+ * The page's client for registry `host`: for the built-in registry, the
+ * layouts at `builtinImages` (routeBuiltin, the rule the CLI follows too);
+ * for any other, the registry directly or through the proxy (chooseRoute).
+ */
+export async function pageRegistryFor(host: string, origin: string, builtinImages: string | undefined, fetchFn: typeof fetch = fetch): Promise<RegistryClient> {
+  if (host !== BUILTIN_REGISTRY) return pageRegistry(await chooseRoute(host, fetchFn), origin);
+  if (builtinImages === undefined) throw new Error('this page serves no built-in images');
+  return browserRegistry({ fetch: routeBuiltin(layoutFetch(pageLayoutReader(builtinImages, fetchFn)), browserFetch) });
 }

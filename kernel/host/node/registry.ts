@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILTIN_REGISTRY, layoutFetch } from '../../image/builtin.js';
+import { Readable } from 'node:stream';
+import { layoutFetch, routeBuiltin, type LayoutFile } from '../../image/builtin.js';
 import type { Sha256, Sha256Factory } from '../../image/digest.js';
 import { RegistryClient, type Fetch } from '../../image/registry.js';
 import { readCredentials } from './credentials.js';
@@ -64,11 +65,14 @@ export function builtinImagesDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.TABKERNEL_IMAGES || fileURLToPath(new URL('../userland/images', import.meta.url));
 }
 
-/** The built-in images as a registry: files of their layouts, read from `dir`. */
+/** The built-in images as a registry: files of their layouts, streamed from `dir`. */
 export function builtinFetch(dir: string): Fetch {
-  return layoutFetch(async (rel) => {
+  return layoutFetch(async (rel): Promise<LayoutFile | undefined> => {
+    const file = path.join(dir, rel);
     try {
-      return await fs.promises.readFile(path.join(dir, rel));
+      const st = await fs.promises.stat(file);
+      if (!st.isFile()) return undefined;
+      return { size: st.size, body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array> };
     } catch {
       return undefined;
     }
@@ -81,7 +85,7 @@ export function nodeRegistry(opts: NodeRegistryOptions = {}): RegistryClient {
   const network = opts.fetch ?? nodeFetch;
   const builtin = builtinFetch(builtinImagesDir(env));
   return new RegistryClient({
-    fetch: (url, init) => (new URL(url).hostname === BUILTIN_REGISTRY ? builtin(url, init) : network(url, init)),
+    fetch: routeBuiltin(builtin, network),
     sha256: nodeSha256,
     credentials: (registry, repository) => readCredentials(registry, repository, env),
     insecure: opts.insecure,

@@ -259,3 +259,29 @@ test('image: /?image=toolchain runs the built-in toolchain image from the page\'
   assert.doesNotMatch(data.route ?? '', /proxy/);
   assert.deepEqual(page.problems, []);
 });
+
+test('image: the terminal\'s image command pulls the built-in toolchain from the page\'s own files and runs its cc', async (ctx) => {
+  const index = JSON.parse(await readFile(join(ctx.root, 'userland/images/toolchain/index.json'), 'utf8'));
+  const digest = index.manifests[0].digest;
+  const page = await openTerminal(ctx);
+  // The links at the top right are the layouts, with their layers' size.
+  const nav = await page.evaluate(() => ({ text: document.getElementById('images').textContent, names: document.getElementById('images').dataset.images }));
+  assert.equal(nav.names, 'toolchain');
+  assert.match(nav.text, /^images: root · toolchain [\d.]+ MB$/);
+  // The ?image=toolchain case stored it in this profile: removed, its 105 MB layer is fetched anew (streamed, its progress shown).
+  await command(page, 'image rm toolchain 2>/dev/null; true');
+  const started = Date.now();
+  const pulled = await command(page, 'image pull toolchain', RUN_TIMEOUT_MS);
+  const seconds = (Date.now() - started) / 1000;
+  // A bar per layer, as any pull shows; the digest is the layout's, as the CLI shows it.
+  assert.match(pulled, /^pulling toolchain\n(layer +\d+\/15 [0-9a-f]{12} \[#{24}\] ([\d.]+) of \2 MB, [\d.]+ MB\/s\n){15}/);
+  assert.ok(pulled.endsWith(`builtin/toolchain:latest: ${digest}\n`), pulled);
+  console.log(`  info [${ctx.browser.name}] image pull toolchain in the terminal: ${seconds.toFixed(1)} s`);
+  assert.ok((await statusLog(page)).some((l) => /^pulling toolchain: layer 15\/15, [\d.]+ of 105\.2 MB/.test(l)), (await statusLog(page)).join('\n'));
+  // In IndexedDB like any pull, and run from there.
+  assert.match(await command(page, 'image ls'), new RegExp(`^builtin/toolchain:latest +${digest.slice(7, 19)} +image +[\\d.]+ MB$`, 'm'));
+  assert.match(await command(page, 'image inspect toolchain'), new RegExp(`"manifestDigest": "${digest}"`));
+  assert.match(await command(page, 'image run toolchain cc --version', RUN_TIMEOUT_MS), /clang version \d+/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
