@@ -195,7 +195,7 @@ export class Boot {
   private async compileFirst(wasm: Uint8Array, name = 'program', owned = false): Promise<WebAssembly.Module | string> {
     let module: WebAssembly.Module;
     try {
-      module = await this.k.modules.get(wasm, owned);
+      module = await this.k.modules.get(wasm, owned, name);
     } catch (e) {
       return `tabkernel: ${name}: not a valid WebAssembly module: ${(e as Error).message}`;
     }

@@ -92,6 +92,14 @@ export interface Host {
   readonly sha256?: Sha256Factory;
   /** Connections outside the guests' loopback network; absent: none (connect fails with ENETUNREACH). */
   readonly net?: HostNet;
+  /**
+   * Binaryen's asyncify pass on a program that imports `tabkernel.fork` but was
+   * not built with it (proc/asyncify.ts: the bytes of asyncifyWith), so that
+   * it can fork. Binaryen (~15 MB) is loaded when the first such program is
+   * met, never before. Rejects with Binaryen's error. Absent: such programs'
+   * fork fails with ENOSYS.
+   */
+  asyncify?(bytes: Uint8Array): Promise<Uint8Array>;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

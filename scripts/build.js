@@ -24,6 +24,7 @@ export function build() {
       cli: path.join(root, 'kernel/host/node/cli.ts'),
       runner: path.join(root, 'kernel/host/node/runner.ts'),
       'process-worker': path.join(root, 'kernel/host/node/process-worker.ts'),
+      'asyncify-worker': path.join(root, 'kernel/host/node/asyncify-worker.ts'),
     },
     outdir: out,
     bundle: true,
@@ -36,7 +37,10 @@ export function build() {
     // The decompressors are imported where first used (pulls, builds): left out
     // of the bundles (~90 KB), required then. Dynamic imports become requires,
     // so that cli.js can compile runner.js with a code cache (vm.Script).
-    external: ['./runner.js', 'fflate', 'fzstd'],
+    // Binaryen (15 MB, an ES module with top-level await, which no require can
+    // load) is imported natively by asyncify-worker.js, by a path resolved at
+    // run time; listed so that no bundle ever holds it.
+    external: ['./runner.js', 'fflate', 'fzstd', 'binaryen'],
     supported: { 'dynamic-import': false },
     // CommonJS has no import.meta: the sources' import.meta.url is the bundle's own URL.
     define: { 'import.meta.url': '__bundle_url' },

@@ -48,7 +48,7 @@ export class Loader {
       if (isErr(bytes)) return bytes;
       if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
         const p = path, a = argv;
-        return this.compile(node, key).then((module) => (isErr(module) ? module : { module, path: p, argv: a }));
+        return this.compile(node, key, p).then((module) => (isErr(module) ? module : { module, path: p, argv: a }));
       }
       const shebang = parseShebang(bytes);
       if (!shebang) return err(Errno.NOEXEC);
@@ -70,7 +70,7 @@ export class Loader {
     return r.node;
   }
 
-  private async compile(node: Inode, key: string): Promise<WebAssembly.Module | Err> {
+  private async compile(node: Inode, key: string, path: string): Promise<WebAssembly.Module | Err> {
     let m = this.byVersion.get(key);
     if (!m) {
       const st = node.stat();
@@ -78,7 +78,7 @@ export class Loader {
       if (st.size > BigInt(MAX_PROGRAM_BYTES)) return err(Errno.NOMEM);
       const bytes = readAll(node, MAX_PROGRAM_BYTES);
       if (isErr(bytes)) return bytes;
-      m = this.modules.get(bytes);
+      m = this.modules.get(bytes, false, path);
       this.byVersion.set(key, m);
     }
     try {

@@ -4,8 +4,11 @@
 // it: every import one the runtime provides with the type it is declared with
 // (abi/imports.ts), and the entry point a command exports. A JS host function
 // accepts any signature, so a mistyped import would link and then misbehave.
+// A program that imports fork but was not built with asyncify is asyncified
+// first, by the host (proc/asyncify.ts), and cached under its own digest.
 import { ENTRY_POINT, importSignatures, INVOKE_MODULE, invokeSignature, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
 import type { Sha256Factory } from '../image/digest.js';
+import { forkPlan } from './asyncify.js';
 import { importMemory, importMemoryInPlace } from './memimport.js';
 import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
@@ -18,18 +21,29 @@ import { type ExternKind, formatFuncType, type FuncType, readInterface, type Mod
  */
 const EARLY_COMPILE_BYTES = 1 << 20;
 
+/** What the cache needs for programs that fork (hostapi.ts Host.asyncify and Host.log). */
+export interface ForkSupport {
+  /** Binaryen's asyncify (proc/asyncify.ts asyncifyWith); absent: such programs cannot fork. */
+  asyncify?: (bytes: Uint8Array) => Promise<Uint8Array>;
+  /** Where a program that cannot fork is reported, once per program. */
+  log: (line: string) => void;
+}
+
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
 
   /** `sha256`: the host's hash (hostapi.ts Host.sha256), else WebCrypto's. */
-  constructor(private readonly sha256?: Sha256Factory) {}
+  constructor(private readonly sha256?: Sha256Factory, private readonly forks?: ForkSupport) {}
 
   /**
    * The compiled module of `bytes`. `owned`: the caller hands the bytes over
    * (the CLI's program, read into a buffer with room before it: the rewrite
-   * of a large one is done in place, proc/memimport.ts).
+   * of a large one is done in place, proc/memimport.ts). `name`: the
+   * program's path, for the log.
    */
-  async get(bytes: Uint8Array, owned = false): Promise<WebAssembly.Module> {
+  async get(bytes: Uint8Array, owned = false, name = 'program'): Promise<WebAssembly.Module> {
+    const plan = this.forks ? forkPlan(bytes) : 'none';
+    if (plan !== 'none') return this.getForking(bytes, plan, name);
     const inPlace = owned && this.sha256 && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
     const early = inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
     // A failed early compile is reported through the entry below, or dropped with it.
@@ -39,6 +53,30 @@ export class ModuleCache {
     let m = this.modules.get(key);
     if (!m) {
       m = early ?? compile(bytes);
+      this.modules.set(key, m);
+      m.catch(() => this.modules.delete(key));
+    }
+    return m;
+  }
+
+  /**
+   * A program that imports fork without asyncify's exports: asyncified, then
+   * compiled, once (the pass takes seconds), under the digest of `bytes`. If
+   * it cannot be (exception handling, no Binaryen, Binaryen's error) it runs
+   * as it is, fork failing with ENOSYS, and the log says why.
+   */
+  private async getForking(bytes: Uint8Array, plan: 'asyncify' | { cannot: string }, name: string): Promise<WebAssembly.Module> {
+    const key = await digest(bytes, this.sha256);
+    let m = this.modules.get(key);
+    if (!m) {
+      const { asyncify, log } = this.forks!;
+      const cannot = (why: string): Promise<WebAssembly.Module> => {
+        log(`tabkernel: ${name}: fork() will fail with ENOSYS: ${why}`);
+        return compile(bytes);
+      };
+      m = plan !== 'asyncify' ? cannot(plan.cannot)
+        : !asyncify ? cannot('this host cannot asyncify programs (no Binaryen)')
+        : asyncify(bytes).then(compile, (e: unknown) => cannot(`asyncify failed: ${e instanceof Error ? e.message : String(e)}`));
       this.modules.set(key, m);
       m.catch(() => this.modules.delete(key));
     }

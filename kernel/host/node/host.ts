@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DirInode } from '../../fs/inode.js';
 import type { Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
+import { AsyncifyWorker } from './asyncify.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
 import { nodeSha256 } from './registry.js';
@@ -39,6 +40,8 @@ export interface NodeHostOptions {
   stdio?: readonly [HostStream, HostStream, HostStream];
   /** The root image directory (default: userland/rootfs of this checkout). */
   rootfs?: string;
+  /** The bundled asyncify worker (default: beside this bundle, dist/asyncify-worker.js). */
+  asyncifyWorker?: URL;
   /** The images (containers of RunRequest.image, the shell's `image` command); absent: none. */
   images?: ImageService;
   /**
@@ -64,6 +67,14 @@ export class NodeHost implements Host {
     this.images = opts.images;
     this.early = opts.firstWorker ?? null;
     this.net = opts.net;
+    this.asyncifier = new AsyncifyWorker(opts.asyncifyWorker ?? new URL('./asyncify-worker.js', import.meta.url));
+  }
+
+  private readonly asyncifier: AsyncifyWorker;
+
+  /** Binaryen's asyncify in a worker thread of its own, started on the first call (asyncify.ts). */
+  asyncify(bytes: Uint8Array): Promise<Uint8Array> {
+    return this.asyncifier.run(bytes);
   }
 
   readonly net?: HostNet;
