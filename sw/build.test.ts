@@ -14,4 +14,9 @@ describe('the precache list of a build', () => {
     expect(p.files).toEqual(['images/toolchain/index.json', './']);
     expect(precacheOf([file('index.html', 1), file('x', PRECACHE_MAX_BYTES)]).files).toEqual(['./', 'x']);
   });
+
+  it('leaves out Binaryen\'s chunk, which the kernel worker imports only for a program that forks', () => {
+    const p = precacheOf([file('index.html', 1), file('assets/binaryen-POwApeNo.js', 1), file('assets/kernel-worker-DW3GFDKt.js', 1)]);
+    expect(p.files).toEqual(['assets/kernel-worker-DW3GFDKt.js', './']);
+  });
 });

@@ -40,10 +40,17 @@ async function bundle(precache: Precache, dev: boolean): Promise<string> {
  */
 export const PRECACHE_MAX_BYTES = 32 << 20;
 
-/** What a build precaches: its files (not source maps, none over PRECACHE_MAX_BYTES), the page as the base URL itself ('./'). */
+/**
+ * Chunks fetched only when used, never precached: Binaryen (13 MB), which the
+ * kernel worker imports for the first program built in the tab that forks
+ * (kernel/proc/asyncify.ts); the runtime cache keeps it once fetched.
+ */
+export const ON_DEMAND = /^assets\/binaryen-[^/]*\.js$/;
+
+/** What a build precaches: its files (not source maps, none over PRECACHE_MAX_BYTES, none ON_DEMAND), the page as the base URL itself ('./'). */
 export function precacheOf(files: Array<{ fileName: string; source: string | Uint8Array }>): Precache {
   const listed = files
-    .filter((f) => !f.fileName.endsWith('.map') && f.fileName !== SW_FILE && f.source.length <= PRECACHE_MAX_BYTES)
+    .filter((f) => !f.fileName.endsWith('.map') && f.fileName !== SW_FILE && f.source.length <= PRECACHE_MAX_BYTES && !ON_DEMAND.test(f.fileName))
     .sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   const hash = createHash('sha256');
   for (const f of listed) hash.update(`${f.fileName}\0`).update(f.source).update('\0');

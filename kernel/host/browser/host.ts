@@ -9,9 +9,12 @@
 // layers come from the IndexedDB image store, once the kernel worker opens it.
 // The progress of pulls that processes make goes to the page as
 // ProcessPullNotices, for its status line. Guests' connections beyond their
-// loopback are HTTP through the browser's fetch (outbound.ts).
+// loopback are HTTP through the browser's fetch (outbound.ts). Binaryen's
+// asyncify pass (programs built in the tab that fork) runs in the kernel
+// worker, its package imported on the first such program (a chunk of its own).
 // Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
 import type { Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
+import { asyncifyWith, type Binaryen } from '../../proc/asyncify.js';
 import type { OutputNotice } from '../../abi/messages.js';
 import type { PullReport } from '../../image/progress.js';
 import type { ImageService } from '../../image/service.js';
@@ -122,6 +125,21 @@ export class BrowserHost implements Host {
 
   yieldToEventLoop(): Promise<void> {
     return macrotask();
+  }
+
+  private binaryen: Promise<Binaryen> | null = null;
+
+  /**
+   * Binaryen's asyncify (proc/asyncify.ts), on this thread: the kernel serves
+   * no process while it runs (seconds, once per program). Vite emits the
+   * package as a chunk of its own, fetched by this import only.
+   */
+  async asyncify(bytes: Uint8Array): Promise<Uint8Array> {
+    this.binaryen ??= import('binaryen').then((m) => m.default as unknown as Binaryen, (e: unknown) => {
+      this.binaryen = null;   // the next program tries again (the fetch may have failed)
+      throw e;
+    });
+    return asyncifyWith(await this.binaryen, bytes);
   }
 
   log(line: string): void {
