@@ -115,6 +115,37 @@ describe('cc in the toolchain image', () => {
       "../spawn.c:1:10: fatal error: 'spawn.h' file not found\n");   // without -ltk: the sysroot alone
   });
 
+  it('builds a program that forks with -ltk: the loader asyncifies it, the child writes to a pipe and exits with a status the parent waits for', () => {
+    const dir = scratch('toolchain-cc-fork');
+    fs.writeFileSync(path.join(dir, 'fork.c'), '#include <stdio.h>\n#include <string.h>\n#include <sys/wait.h>\n#include <unistd.h>\n' +
+      'int main(void) {\n  int fds[2]; char buf[64]; int st;\n  if (pipe(fds) != 0) { perror("pipe"); return 1; }\n' +
+      '  pid_t pid = fork();\n  if (pid < 0) { perror("fork"); return 2; }\n' +
+      '  if (pid == 0) { close(fds[0]); write(fds[1], "from the child", 14); _exit(7); }\n' +
+      '  close(fds[1]);\n  ssize_t n = read(fds[0], buf, sizeof buf - 1);\n  buf[n > 0 ? n : 0] = 0;\n' +
+      '  if (waitpid(pid, &st, 0) != pid) { perror("waitpid"); return 3; }\n' +
+      '  printf("read \\"%s\\"; child %d exited %d\\n", buf, pid > 1, WIFEXITED(st) ? WEXITSTATUS(st) : -1);\n  return 0;\n}\n');
+    // Twice in one kernel: the second run takes the module cached under the program's digest.
+    const r = inToolchain(['sh', '-c', 'cc -O2 -Wall -o fork fork.c -ltk && ./fork && ./fork'], { dirs: [`${dir}::/w`], cwd: '/w', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('read "from the child"; child 1 exited 7\n'.repeat(2));
+    expect(r.status).toBe(0);
+    // The file stays as cc wrote it: the asyncified module exists only in the kernel.
+    const file = fs.readFileSync(path.join(dir, 'fork'));
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(file)).map((e) => e.name);
+    expect(exports).not.toContain('asyncify_start_unwind');
+  });
+
+  it('leaves fork ENOSYS for a -ltk program with setjmp (exception handling cannot be asyncified), and says why', () => {
+    const dir = scratch('toolchain-cc-fork-sjlj');
+    fs.writeFileSync(path.join(dir, 'fj.c'), '#include <errno.h>\n#include <setjmp.h>\n#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n' +
+      'static jmp_buf env;\nint main(void) {\n  if (setjmp(env) == 0) longjmp(env, 1);\n  pid_t pid = fork();\n' +
+      '  if (pid == 0) _exit(0);\n  printf("fork: %s\\n", pid < 0 ? strerror(errno) : "ok");\n  return 0;\n}\n');
+    const r = inToolchain(['sh', '-c', 'cc -O2 -o fj fj.c -ltk && ./fj'], { dirs: [`${dir}::/w`], cwd: '/w', timeout: 120_000 });
+    expect(r.stdout).toBe('fork: Function not implemented\n');
+    expect(r.stderr).toMatch(/^tabkernel: \.\/fj: fork\(\) will fail with ENOSYS: it uses WebAssembly exception handling/);
+    expect(r.status).toBe(0);
+  });
+
   it('builds setjmp/longjmp with the sysroot\'s exception-handling lowering', () => {
     const dir = scratch('toolchain-cc-sjlj');
     fs.writeFileSync(path.join(dir, 'jump.c'), '#include <setjmp.h>\n#include <stdio.h>\nstatic jmp_buf env;\n' +
