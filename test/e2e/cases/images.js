@@ -255,6 +255,11 @@ test('image: /?image=toolchain runs the built-in toolchain image from the page\'
   await waitForScreen(page, /cc: 42\n/, RUN_TIMEOUT_MS).catch(async (e) => {
     throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}`);
   });
+  // A program built with -ltk that forks: the kernel worker asyncifies it with Binaryen, imported then (a lazy chunk).
+  await type(page, "printf '#include <unistd.h>\\n#include <sys/wait.h>\\nint main(void) { int s; pid_t p = fork(); if (p == 0) _exit(7); waitpid(p, &s, 0); return WEXITSTATUS(s) + 1; }\\n' > /tmp/f.c && cc -o /tmp/f /tmp/f.c -ltk && /tmp/f; echo \"fork: $?\"");
+  await waitForScreen(page, /fork: 8\n/, RUN_TIMEOUT_MS).catch(async (e) => {
+    throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}`);
+  });
   const data = await dataset(page);
   assert.doesNotMatch(data.route ?? '', /proxy/);
   assert.deepEqual(page.problems, []);
