@@ -8,6 +8,8 @@ import type { HostStream } from '../../kernel/hostapi.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const processWorker = new URL(`file://${root}/dist/process-worker.js`);
+/** The bundled asyncify worker (kernel/host/node/asyncify.ts), for programs that fork but were built without asyncify. */
+export const asyncifyWorker = new URL(`file://${root}/dist/asyncify-worker.js`);
 
 /** The kernels made since the current test began (test/support/diagnose.ts prints them when it fails). */
 export const liveKernels = new Set<Kernel>();
@@ -46,7 +48,7 @@ export function captureKernel(stdin = '', opts: { tty?: boolean; images?: NodeHo
     { isatty, write: (d) => (out.push(d.slice()), true) },
     { isatty, write: (d) => (err.push(d.slice()), true) },
   ];
-  const host = new NodeHost({ processWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs'), images: opts.images });
+  const host = new NodeHost({ processWorker, asyncifyWorker, stdio: streams, rootfs: path.join(root, 'userland/rootfs'), images: opts.images });
   const kernel = new Kernel(host);
   liveKernels.add(kernel);
   const text = (bufs: Uint8Array[]) => Buffer.concat(bufs).toString('utf8');

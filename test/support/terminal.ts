@@ -6,7 +6,7 @@ import path from 'node:path';
 import { NodeHost } from '../../kernel/host/node/host.js';
 import type { HostStream } from '../../kernel/hostapi.js';
 import { Kernel } from '../../kernel/kernel.js';
-import { processWorker, root } from './kernel.js';
+import { asyncifyWorker, processWorker, root } from './kernel.js';
 
 export interface TerminalKernel {
   kernel: Kernel;
@@ -32,7 +32,7 @@ export function terminalKernel(): TerminalKernel {
     },
   };
   const out: HostStream = { isatty: true, write: (d) => (shown.push(...d), true) };
-  const kernel = new Kernel(new NodeHost({ processWorker, stdio: [stdin, out, out], rootfs: path.join(root, 'userland/rootfs') }));
+  const kernel = new Kernel(new NodeHost({ processWorker, asyncifyWorker, stdio: [stdin, out, out], rootfs: path.join(root, 'userland/rootfs') }));
   const type = (s: string) => {
     const k = new TextEncoder().encode(s);
     if (waiting) {
