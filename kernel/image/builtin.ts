@@ -15,6 +15,7 @@
 // Spec: OCI image-spec image-layout.md; distribution-spec "Pulling manifests",
 // "Pulling blobs" (the two GET routes and HEAD, Docker-Content-Digest).
 import type { ByteReader, Fetch, FetchInit, FetchResponse } from './registry.js';
+import { concatBytes } from '../lib/bytes.js';
 
 /** The registry of the built-in images; `builtin/NAME` is the canonical form of NAME. */
 export const BUILTIN_REGISTRY = 'builtin';
@@ -95,13 +96,7 @@ async function bytesOf(file: LayoutFile, what: string): Promise<Uint8Array> {
     }
     parts.push(c.value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, size);
 }
 
 /** A built-in image as a list of them shows it (the page's links): its name, manifest digest and size. */
