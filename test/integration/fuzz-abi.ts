@@ -332,6 +332,7 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   tcgetpgrp: args(FD(), OUT('pgid', 4)),
   winsize: args(FD(), one('op', u32(2)), OUT('rows', 2), OUT('cols', 2)),
   chdir: args(pathArg()),
+  fchdir: args(FD()),
   getcwd: args(buffer('buf'), OUT('used', 4)),
   umask: args(one('mask', i32), OUT('old', 4)),
   tcgetattr: args(FD(), OUT('termios', 60)),

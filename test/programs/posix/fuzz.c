@@ -75,7 +75,7 @@ typedef int64_t i64;
   X(T, sigsuspend, "I") X(T, alarm, "ii") X(T, setpgid, "ii")               \
   X(T, getpgid, "ii") X(T, setsid, "i") X(T, getsid, "ii")                  \
   X(T, tcsetpgrp, "ii") X(T, tcgetpgrp, "ii") X(T, winsize, "iiii")         \
-  X(T, chdir, "ii") X(T, getcwd, "iii") X(T, umask, "ii")                   \
+  X(T, chdir, "ii") X(T, fchdir, "i") X(T, getcwd, "iii") X(T, umask, "ii") \
   X(T, tcgetattr, "ii") X(T, tcsetattr, "iii") X(T, ptsname, "ii")          \
   X(T, openroot, "ii") X(T, chmod, "iiiii") X(T, fchmod, "ii")              \
   X(T, getmode, "iiiii") X(T, fgetmode, "ii") X(T, prlimit, "iiiIIii")      \
@@ -156,6 +156,7 @@ T(tcsetpgrp) i32 z_tcsetpgrp(i32, i32);
 T(tcgetpgrp) i32 z_tcgetpgrp(i32, i32);
 T(winsize) i32 z_winsize(i32, i32, i32, i32);
 T(chdir) i32 z_chdir(i32, i32);
+T(fchdir) i32 z_fchdir(i32);
 T(getcwd) i32 z_getcwd(i32, i32, i32);
 T(umask) i32 z_umask(i32, i32);
 T(tcgetattr) i32 z_tcgetattr(i32, i32);
@@ -273,6 +274,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_tcgetpgrp: return z_tcgetpgrp(A(0), A(1));
   case ID_winsize: return z_winsize(A(0), A(1), A(2), A(3));
   case ID_chdir: return z_chdir(A(0), A(1));
+  case ID_fchdir: return z_fchdir(A(0));
   case ID_getcwd: return z_getcwd(A(0), A(1), A(2));
   case ID_umask: return z_umask(A(0), A(1));
   case ID_tcgetattr: return z_tcgetattr(A(0), A(1));
