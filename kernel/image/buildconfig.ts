@@ -8,7 +8,7 @@
 // Spec: OCI image-spec config.md (properties, history, rootfs), manifest.md.
 import { DEFAULT_PATH } from '../abi/messages.js';
 import type { Instruction } from './dockerfile.js';
-import { cleanPath } from './dockerignore.js';
+import { cleanPath } from '../lib/pathname.js';
 import { BUILT } from './layerblob.js';
 import type { Descriptor, ImageConfig } from './media.js';
 import type { ImageDescription } from './pull.js';

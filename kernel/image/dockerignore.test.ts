@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DockerIgnore, cleanPath, compile } from './dockerignore.js';
+import { DockerIgnore, compile } from './dockerignore.js';
+import { cleanPath } from '../lib/pathname.js';
 
 const ignore = (text: string) => DockerIgnore.parse(text);
 

@@ -9,6 +9,7 @@
 // number of directories, none included (`**/x`, `a/**/b`, a trailing `**`).
 // Spec: the Dockerfile reference, ".dockerignore file"; moby/patternmatcher
 // (the behaviour).
+import { cleanPath } from '../lib/pathname.js';
 
 interface Pattern {
   /** The cleaned pattern as written (for messages). */
@@ -66,16 +67,6 @@ export class DockerIgnore {
   }
 }
 
-/** A path cleaned as Go's path.Clean does, relative: no `.`, no empty components, `..` resolved, no leading `/`. */
-export function cleanPath(path: string): string {
-  const out: string[] = [];
-  for (const c of path.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') out.pop();
-    else out.push(c);
-  }
-  return out.join('/');
-}
 
 const SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$', '^']);
 

@@ -9,6 +9,7 @@ import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
 import { Terminal } from '../tty/terminal.js';
 import { L } from '../tty/termios.js';
+import { normalizePath } from '../lib/pathname.js';
 
 /** The terminal behind an open file, with its PTY (termios, TOSTOP, the window size), or null. */
 export function terminalOf(file: OpenFile): Terminal | null {
@@ -68,16 +69,6 @@ export function pathBeneath(p: Process, fd: number, path: string): string | unde
   return base === undefined ? undefined : normalizePath(`${base}/${path}`);
 }
 
-/** `/`-separated components with `.`, `..` and empty ones taken away (`..` of the root is the root). */
-export function normalizePath(path: string): string {
-  const parts: string[] = [];
-  for (const c of path.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') parts.pop();
-    else parts.push(c);
-  }
-  return '/' + parts.join('/');
-}
 
 export function lookup(p: Process, fd: number, path: string, follow: boolean): Resolved | Err {
   const dir = getDir(p, fd);

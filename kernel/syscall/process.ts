@@ -11,7 +11,8 @@ import { resolveAbsolute } from '../fs/path.js';
 import { Rlimit } from '../proc/limits.js';
 import { ProcState, SIG_DFL, sigbit, type Process } from '../proc/process.js';
 import { blockable, NSIG } from '../proc/signals.js';
-import { normalizePath, pathOfFd, rightsFor } from './helpers.js';
+import { pathOfFd, rightsFor } from './helpers.js';
+import { normalizePath } from '../lib/pathname.js';
 import { DirHandle } from '../fs/dirhandle.js';
 import { BLOCKED, type Result, type Task } from './task.js';
 
