@@ -368,6 +368,7 @@ export const CASES: Case[] = [
   syscallCase('file.fstat', 'file_fstat'),
   syscallCase('file.stat', 'file_stat'),
   syscallCase('file.openclose', 'file_openclose'),
+  syscallCase('file.opentwo', 'file_opentwo'),
   syscallCase('file.write1', 'file_write1'),
   syscallCase('file.read64k', 'file_read64k', 'MB/s', 64 << 10),
   syscallCase('file.write64k', 'file_write64k', 'MB/s', 64 << 10),

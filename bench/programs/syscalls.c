@@ -7,7 +7,8 @@
  * one operation = open + 16 calls + close), and one call per operation on
  * that file (issue 14): file_seek (lseek SEEK_SET to a varying offset),
  * file_fstat (fstat of the open file), file_stat (stat of its path),
- * file_openclose (open O_RDONLY + close), file_write1 (write 1 byte at the
+ * file_openclose (open O_RDONLY + close), file_opentwo (the same, of two files
+ * in turn), file_write1 (write 1 byte at the
  * end of a file opened O_TRUNC, truncated again every 4096 bytes), file_read64k / file_write64k (pread /
  * pwrite of 64 KiB at the 16 offsets of the file in turn).
  * Output: see common.h. Every operation's result is checked.
@@ -144,6 +145,17 @@ static int file_openclose(long n) {
   return 0;
 }
 
+/* Two files opened and closed in turn: no open is of the file just closed (kernel/runtime/reopen.ts). */
+static char path2[256];
+static int file_opentwo(long n) {
+  for (long i = 0; i < n; i++) {
+    int fd = open((i & 1) ? path2 : path, O_RDONLY);
+    if (fd < 0 || close(fd) != 0) return 1;
+    check += (uint64_t)fd;
+  }
+  return 0;
+}
+
 /*
  * Appends to a file of its own (the read cases' file keeps its size), cut
  * back to empty after every WRITE1_SPAN bytes so that a call's cost does not
@@ -228,6 +240,12 @@ int main(int argc, char **argv) {
   } else if (!strcmp(c, "file_openclose")) {
     if (file_write(1)) fail("cannot create the file");
     fn = file_openclose;
+  } else if (!strcmp(c, "file_opentwo")) {
+    if (file_write(1)) fail("cannot create the file");
+    snprintf(path2, sizeof path2, "%s/bench2.dat", argc > 4 ? argv[4] : "/tmp");
+    int fd = open(path2, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || close(fd) != 0) fail("cannot create the second file");
+    fn = file_opentwo;
   } else if (!strcmp(c, "file_write1")) {
     snprintf(path, sizeof path, "%s/bench1.dat", argc > 4 ? argv[4] : "/tmp");
     file_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

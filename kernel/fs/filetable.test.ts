@@ -40,7 +40,7 @@ describe('FileTable', () => {
     expect(e2.inode).toBe(e.inode);
     expect(e2.slot).not.toBe(e.slot);
     expect(table.share(h)).toBe(e); // once
-    expect(table.inUse).toEqual({ descriptions: 2, inodes: 1 });
+    expect(table.inUse).toEqual({ descriptions: 2, inodes: 1, idle: 0 });
   });
 
   it('gives entries back when descriptions are released, the inode\'s with the last, keeping its metadata', () => {
@@ -54,12 +54,45 @@ describe('FileTable', () => {
     f.setTimes(undefined, 7_000n);
     h.release();
     expect(table.views.get32(e.slot, D.GEN)).toBe(0);
-    expect(table.inUse).toEqual({ descriptions: 1, inodes: 1 });
+    expect(table.inUse).toEqual({ descriptions: 1, inodes: 1, idle: 0 });
     h2.release();
-    expect(table.inUse).toEqual({ descriptions: 0, inodes: 0 });
-    expect(f.meta.shared).toBeNull();
-    const st = f.stat();
+    // The inode's entry idles (opened again, it is there), keeping what it holds.
+    expect(table.inUse).toEqual({ descriptions: 0, inodes: 0, idle: 1 });
+    let st = f.stat();
     expect(isErr(st) ? null : [st.size, st.mtim]).toEqual([3n, 7_000n]);
+    const again = open(f);
+    expect(table.share(again)!.inode).toBe(e.inode);
+    expect(table.inUse).toEqual({ descriptions: 1, inodes: 1, idle: 0 });
+    again.release();
+    // Newer idle inodes push it out: its entry goes, its metadata stays the file's.
+    const others = Array.from({ length: 64 }, (_, i) => fileIn(fs, `o${i}`));
+    for (const o of others) open(o).release(); // not shared: no entry
+    for (const o of others) {
+      const h3 = open(o);
+      table.share(h3);
+      h3.release();
+    }
+    expect(table.inUse).toEqual({ descriptions: 0, inodes: 0, idle: 64 });
+    expect(f.meta.shared).toBeNull();
+    st = f.stat();
+    expect(isErr(st) ? null : [st.size, st.mtim]).toEqual([3n, 7_000n]);
+    // An idle inode whose file loses its last link goes at once.
+    expect(fs.root.unlink('o63')).toBe(0);
+    expect(table.inUse.idle).toBe(63);
+    expect(others[63].meta.shared).toBeNull();
+  });
+
+  it('lets an unlinked file\'s inode go with its last description, not idle', () => {
+    const table = new FileTable();
+    const fs = new MemFs();
+    const f = fileIn(fs, 'a');
+    const h = open(f);
+    h.write(enc.encode('abc'));
+    table.share(h);
+    expect(fs.root.unlink('a')).toBe(0);
+    h.release();
+    expect(table.inUse).toEqual({ descriptions: 0, inodes: 0, idle: 0 });
+    expect(table.pagesInUse).toBe(0);
   });
 
   it('serves a description from the kernel when the table is full', () => {
@@ -111,17 +144,19 @@ describe('FileTable', () => {
     expect(table.pagesInUse).toBe(2);
     expect(fs.changes).toBeGreaterThan(before);
     h.release();
-    // The page table goes; the bytes stay in their page (moving them back would hold them twice).
-    expect(table.pagesInUse).toBe(1);
-    expect(v.get32i(e.inode, IB.PT)).toBe(0);
+    // The inode idles with its page table; the bytes stay in their page.
+    expect(table.pagesInUse).toBe(2);
+    expect(v.get32i(e.inode, IB.PT)).toBe(pt);
     expect(f.size).toBe(5);
     expect(f.readAt(0, 10)).toEqual(new Uint8Array([0, 1, 2, 9, 4]));
     expect(fs.used).toBeLessThan(used + 1); // a shared file pays whole pages; cut to one, it pays one
-    // The kernel goes on writing there (a new page for a new chunk), and the last link frees them.
+    // The kernel goes on writing there (a new page for a new chunk, in the page table too), and the last link frees them all.
     expect(f.writeAt(PAGE * 2, new Uint8Array([7]))).toBe(1);
-    expect(table.pagesInUse).toBe(2);
+    expect(table.pagesInUse).toBe(3);
+    expect(v.page(e.inode, 2)).toBeGreaterThan(0);
     expect(fs.root.unlink('a')).toBe(0);
     expect(table.pagesInUse).toBe(0);
+    expect(v.get32i(e.inode, IB.PT)).toBe(0);
   });
 
   it('takes over the lock of a process that died holding it', () => {
@@ -166,9 +201,13 @@ describe('FileTable', () => {
     table.share(h);
     expect(budget.used()).toBe(PAGE);
     h.release();
+    expect(budget.used()).toBe(PAGE); // idle, its page table kept
+    expect(fs.root.unlink('a')).toBe(0);
     expect(budget.used()).toBe(0);
     budget.charge(Use.PIPES, 4 * PAGE, true);
-    const h2 = open(f);
+    const g = fileIn(fs, 'b');
+    const h2 = open(g);
+    h2.write(enc.encode('abc'));
     const e = table.share(h2)!;
     expect(e).not.toBeNull(); // the offset and stat are shared all the same
     expect(table.views.get32i(e.inode, IB.PT)).toBe(0);

@@ -275,6 +275,8 @@ export interface SharedPages extends ArenaPages {
   /** Take the inode's lock (a dead holder's is taken over); let it go. */
   lock(): void;
   unlock(): void;
+  /** The file is gone (no link, no description): its entry goes now, not when the table needs it (fs/filetable.ts). */
+  gone(): void;
 }
 
 export class MemFile extends FileInode implements FileData {
@@ -438,6 +440,7 @@ export class MemFile extends FileInode implements FileData {
   /** With no link and no open description left, the bytes go back to the file system. */
   dropIfUnused(): void {
     if (this.opens > 0 || this.meta.nlink > 0n) return;
+    this.pages?.gone();
     for (const page of this.pageOf.values()) this.arena!.free(page);
     this.pageOf.clear();
     this.chunks.clear();
