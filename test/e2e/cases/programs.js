@@ -51,7 +51,7 @@ test('shared open files in the browser: offsets, stat, reads and writes answered
   const r = await runInPage(page, prog, ['sharedfiles.wasm']);
   assert.equal(r.status, 0, r.stdout + r.stderr + r.error);
   assert.doesNotMatch(r.stdout, /^FAIL/m);
-  assert.match(r.stdout, /^PASSED: 80 checks, 0 failed$/m);
+  assert.match(r.stdout, /^PASSED: 92 checks, 0 failed$/m);
   await page.close();
 });
 
