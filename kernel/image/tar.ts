@@ -31,6 +31,7 @@
 // Spec: POSIX.1-2017 pax(1), "pax Interchange Format" and "ustar Interchange
 // Format"; GNU tar manual, "Basic Tar Format" (GNU extensions, base-256).
 import type { EntryKind, LayerEntry } from './entry.js';
+import { concatBytes } from '../lib/bytes.js';
 
 /** A damaged, truncated or unsafe archive; the message names the entry or the byte offset. */
 export class TarError extends Error {
@@ -277,14 +278,7 @@ async function readMeta(r: Cursor, h: Uint8Array, at: number): Promise<Uint8Arra
   if (!(await r.take(size, pieces)) || !(await r.take(pad(size), null))) {
     throw new TarError(`truncated: the stream ends inside the extended header at byte ${at}`);
   }
-  if (pieces.length === 1) return pieces[0];
-  const body = new Uint8Array(size);
-  let o = 0;
-  for (const p of pieces) {
-    body.set(p, o);
-    o += p.length;
-  }
-  return body;
+  return pieces.length === 1 ? pieces[0] : concatBytes(pieces, size);
 }
 
 /**

@@ -9,6 +9,7 @@ import { DirInode, FileInode, type Inode } from '../fs/inode.js';
 import { resolveAbsolute } from '../fs/path.js';
 import type { MountNamespace } from '../fs/namespace.js';
 import { ModuleCache, importProblems } from './modules.js';
+import { concatBytes } from '../lib/bytes.js';
 
 export interface Program {
   module: WebAssembly.Module;
@@ -114,14 +115,7 @@ export function readAll(node: Inode, max: number): Uint8Array | Err {
       parts.push(chunk);
       total += chunk.length;
     }
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      out.set(p, off);
-      off += p.length;
-    }
-    return out;
+    return parts.length === 1 ? parts[0] : concatBytes(parts, total);
   } finally {
     file.release();
   }
