@@ -121,11 +121,7 @@ export class Ring {
   read(max: number, sink: (piece: Uint8Array, at: number) => void): number {
     if (!this.lock(R.RLOCK)) return -1;
     const tail = Atomics.load(this.h, R.TAIL) >>> 0;
-    const n = Math.min(max, (Atomics.load(this.h, R.HEAD) - tail) >>> 0);
-    const start = tail % RING_CAPACITY;
-    const first = Math.min(n, RING_CAPACITY - start);
-    if (first > 0) sink(this.data.subarray(start, start + first), 0);
-    if (n > first) sink(this.data.subarray(0, n - first), first);
+    const n = this.copyOut(tail, max, sink);
     Atomics.store(this.h, R.TAIL, (tail + n) | 0);
     this.unlock(R.RLOCK);
     if (n > 0) this.changed();
@@ -135,12 +131,7 @@ export class Ring {
   /** Copy up to `max` bytes without taking them (MSG_PEEK); `sink` as for read. The count (-1 as for read). */
   peek(max: number, sink: (piece: Uint8Array, at: number) => void): number {
     if (!this.lock(R.RLOCK)) return -1;
-    const tail = Atomics.load(this.h, R.TAIL) >>> 0;
-    const n = Math.min(max, (Atomics.load(this.h, R.HEAD) - tail) >>> 0);
-    const start = tail % RING_CAPACITY;
-    const first = Math.min(n, RING_CAPACITY - start);
-    if (first > 0) sink(this.data.subarray(start, start + first), 0);
-    if (n > first) sink(this.data.subarray(0, n - first), first);
+    const n = this.copyOut(Atomics.load(this.h, R.TAIL) >>> 0, max, sink);
     this.unlock(R.RLOCK);
     return n;
   }
@@ -149,12 +140,8 @@ export class Ring {
   write(src: Uint8Array): number {
     if (!this.lock(R.WLOCK)) return -1;
     const head = Atomics.load(this.h, R.HEAD) >>> 0;
-    const n = Math.min(src.length, RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0));
-    const start = head % RING_CAPACITY;
-    const first = Math.min(n, RING_CAPACITY - start);
-    this.data.set(src.subarray(0, first), start);
-    if (n > first) this.data.set(src.subarray(first, n), 0);
-    Atomics.store(this.h, R.HEAD, (head + n) | 0);
+    const n = Math.min(src.length, this.room(head));
+    this.copyIn(head, src.subarray(0, n));
     this.unlock(R.WLOCK);
     if (n > 0) this.changed();
     return n;
@@ -164,19 +151,36 @@ export class Ring {
   writeAll(src: Uint8Array): number {
     if (!this.lock(R.WLOCK)) return -1;
     const head = Atomics.load(this.h, R.HEAD) >>> 0;
-    const room = RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0);
-    if (room < src.length) {
-      this.unlock(R.WLOCK);
-      return 0;
-    }
+    const fits = this.room(head) >= src.length;
+    if (fits) this.copyIn(head, src);
+    this.unlock(R.WLOCK);
+    if (!fits) return 0;
+    this.changed();
+    return src.length;
+  }
+
+  /** Under RLOCK: hand up to `max` bytes from `tail` on to `sink` (in at most two pieces, wrapping); how many. */
+  private copyOut(tail: number, max: number, sink: (piece: Uint8Array, at: number) => void): number {
+    const n = Math.min(max, (Atomics.load(this.h, R.HEAD) - tail) >>> 0);
+    const start = tail % RING_CAPACITY;
+    const first = Math.min(n, RING_CAPACITY - start);
+    if (first > 0) sink(this.data.subarray(start, start + first), 0);
+    if (n > first) sink(this.data.subarray(0, n - first), first);
+    return n;
+  }
+
+  /** Under WLOCK: the bytes free after `head`. */
+  private room(head: number): number {
+    return RING_CAPACITY - ((head - (Atomics.load(this.h, R.TAIL) >>> 0)) >>> 0);
+  }
+
+  /** Under WLOCK: put `src` (it fits) at `head`, wrapping, and move HEAD past it. */
+  private copyIn(head: number, src: Uint8Array): void {
     const start = head % RING_CAPACITY;
     const first = Math.min(src.length, RING_CAPACITY - start);
     this.data.set(src.subarray(0, first), start);
     if (src.length > first) this.data.set(src.subarray(first), 0);
     Atomics.store(this.h, R.HEAD, (head + src.length) | 0);
-    this.unlock(R.WLOCK);
-    this.changed();
-    return src.length;
   }
 
   /** Something changed: wake runtimes waiting on this ring, if any sleeps. */
