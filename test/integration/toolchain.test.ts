@@ -8,9 +8,11 @@
 // diffutils, patch, tar, gzip and a cc (.ci/run installs them). The image's
 // cc (clang from npm's @yowasp/clang, userland/ports/cc) builds and runs C.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ASYNCIFY_PASS } from '../../kernel/proc/asyncify.js';
 import { terminalKernel } from '../support/terminal.js';
 import { root, run, scratch } from './wasi-cli.js';
 
@@ -133,6 +135,33 @@ describe('cc in the toolchain image', () => {
     const file = fs.readFileSync(path.join(dir, 'fork'));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(file)).map((e) => e.name);
     expect(exports).not.toContain('asyncify_start_unwind');
+  });
+
+  it('keeps the asyncified program in the cache directory: a later run skips the pass, and a spoilt entry is rewritten', () => {
+    const dir = scratch('toolchain-cc-kept');
+    fs.writeFileSync(path.join(dir, 'kept.c'), '#include <stdio.h>\n#include <sys/wait.h>\n#include <unistd.h>\n' +
+      'int main(void) {\n  int st;\n  pid_t pid = fork();\n  if (pid == 0) _exit(5);\n' +
+      '  if (pid < 0 || waitpid(pid, &st, 0) != pid) { perror("fork"); return 1; }\n  printf("kept: child exited %d\\n", WEXITSTATUS(st));\n  return 0;\n}\n');
+    const built = inToolchain(['sh', '-c', 'cc -O2 -o kept kept.c -ltk && ./kept'], { dirs: [`${dir}::/w`], cwd: '/w', timeout: 120_000 });
+    expect(built.stdout).toBe('kept: child exited 5\n');
+    // The entry's name: the SHA-256 of the program's digest and the pass (kernel/proc/asyncified.ts).
+    const program = path.join(dir, 'kept');
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    const entry = path.join(cache, 'asyncified', sha(`${sha(fs.readFileSync(program))}\n${ASYNCIFY_PASS}`));
+    const kept = fs.readFileSync(entry);
+    const traced = () => run(program, [], { hostEnv: { ...hostEnv, TABKERNEL_TRACE: '1' }, timeout: 60_000 });
+
+    const again = traced();   // a new kernel: the entry, no pass
+    expect(again.stdout).toBe('kept: child exited 5\n');
+    expect(again.stderr).toMatch(/asyncify \S*kept: the output an earlier run kept/);
+    expect(again.stderr).not.toContain('Binaryen\'s pass');
+
+    fs.writeFileSync(entry, kept.subarray(0, kept.length >> 1));   // torn
+    const torn = traced();
+    expect(torn.stdout).toBe('kept: child exited 5\n');
+    expect(torn.stderr).toMatch(/asyncify \S*kept: Binaryen's pass, its output kept for the next run/);
+    expect(fs.readFileSync(entry).equals(kept)).toBe(true);
+    expect(traced().stderr).toMatch(/asyncify \S*kept: the output an earlier run kept/);
   });
 
   it('builds a -ltk program that jumps and forks: setjmp lowered to invoke trampolines, which the asyncified fork unwinds through', () => {
