@@ -88,7 +88,7 @@ export class ModuleCache {
    * The program whose digest is `program`, asyncified and compiled: the
    * output an earlier kernel kept in the host's store if it is there and
    * verified, else the host's pass, whose output is then kept. A store that
-   * fails costs the next run the pass, and says so on the log.
+   * fails costs only the pass (a failed write is logged).
    */
   private async asyncified(bytes: Uint8Array, program: string, name: string): Promise<WebAssembly.Module> {
     const { asyncify, store } = this.forks!;
