@@ -131,7 +131,7 @@ describe('cc in the toolchain image', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('read "from the child"; child 1 exited 7\n'.repeat(2));
     expect(r.status).toBe(0);
-    // The file stays as cc wrote it: the asyncified module exists only in the kernel.
+    // The file stays as cc wrote it: the asyncified module is the kernel's (and its cache's).
     const file = fs.readFileSync(path.join(dir, 'fork'));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(file)).map((e) => e.name);
     expect(exports).not.toContain('asyncify_start_unwind');
