@@ -40,6 +40,13 @@ export const enum FdKind {
   SOCKET = 5,
 }
 
+/**
+ * What path_open writes in its output when ret1 is 1 (the fd is a regular
+ * file): what fd_info would say of the new fd, so the runtime need not ask
+ * (byte offsets; i32 each, the rights u32).
+ */
+export const enum Opened { KIND = 0, A = 4, B = 8, RIGHTS_BASE = 12, RIGHTS_INHERITING = 16, SIZE = 20 }
+
 export const enum Arg { N = 0, B = 1, BUF = 2, STR = 3 }
 const { N, B, BUF, STR } = { N: Arg.N, B: Arg.B, BUF: Arg.BUF, STR: Arg.STR } as const;
 
@@ -71,7 +78,7 @@ export const syscalls = {
   path_filestat_get: [N, N, STR],         // dirfd, lookupflags, path → out: filestat; ret0: 1 if the runtime may remember it while the tree's generation stands (fs/dcache.ts)
   path_filestat_set_times: [N, N, STR, B, B, N], // dirfd, lookupflags, path, atim, mtim, fstflags
   path_link: [N, N, STR, N, STR],         // old dirfd, lookupflags, old path, new dirfd, new path
-  path_open: [N, N, STR, N, B, B, N],     // dirfd, lookupflags, path, oflags, base, inheriting, fdflags → ret0: fd
+  path_open: [N, N, STR, N, B, B, N],     // dirfd, lookupflags, path, oflags, base, inheriting, fdflags → ret0: fd; ret1: 1 for a regular file, whose close may be put off, and then out: fd_info's answer (Opened)
   path_readlink: [N, STR, N],             // dirfd, path, max bytes → out: target; ret0: count
   path_remove_directory: [N, STR],        // dirfd, path
   path_rename: [N, STR, N, STR],          // old dirfd, old path, new dirfd, new path

@@ -39,7 +39,11 @@
 // (runtime/dentries.ts) holds while it stands still. Then LOCKED: how many
 // files have advisory locks or lock waiters (fs/locks.ts); while it is 0 a
 // runtime may put off telling the kernel of a close (abi/page.ts Slot.CLOSES),
-// since no lock can be let go by it.
+// since no lock can be let go by it. Then FLAGS_GENERATION: bumped by the
+// kernel whenever it changes the status flags of a description
+// (fd_fdstat_set_flags); a runtime's memory of the fdstat of fds the kernel
+// serves (runtime/fdinfo.ts) holds while it stands still, since their file
+// type never changes and their rights only by the process itself.
 // Spec: POSIX open(2)/lseek(2)/fcntl(2) (what an open file description holds,
 // shared by dup and fork).
 
@@ -117,6 +121,13 @@ export class FileTableViews {
   }
   setLockedFiles(n: number): void {
     Atomics.store(this.i32, (GENERATION_BYTE >> 2) + 1, n);
+  }
+  /** Bumped by the kernel whenever it changes a description's status flags (see the header). */
+  flagsGeneration(): number {
+    return Atomics.load(this.i32, (GENERATION_BYTE >> 2) + 2);
+  }
+  bumpFlagsGeneration(): void {
+    Atomics.add(this.i32, (GENERATION_BYTE >> 2) + 2, 1);
   }
 
   // --- descriptions -----------------------------------------------------------

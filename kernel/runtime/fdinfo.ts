@@ -8,11 +8,19 @@
 // It also knows which fds are open on regular files (the kernel says so when
 // it opens one, and fd_info does): their close is put off until the process's
 // next call (abi/page.ts Slot.CLOSES) while no file has an advisory lock that
-// a close could let go — so an open and a close cost one round trip, not two.
+// a close could let go — so an open and a close cost one round trip, not two;
+// and an open of the file just closed may take the close back (reopen.ts).
+// And the fdstat of fds the kernel serves (directories, terminals, host
+// files): every open asks it of its directory fd (wasi-libc), isatty of its
+// terminal. Their file type never changes and their rights only by this
+// process (which forgets the fd then); their status flags may change through
+// another process sharing the description, so the memory holds while the
+// file table's flags generation stands still (ipc/filetable.ts).
 import { Errno } from '../abi/errno.js';
-import { FdKind } from '../abi/syscalls.js';
+import { FdKind, Opened } from '../abi/syscalls.js';
 import type { FileTableViews } from '../ipc/filetable.js';
 import type { PathCache } from './dentries.js';
+import { Reopener } from './reopen.js';
 import type { FileFastPath } from './files.js';
 import type { PipeFastPath } from './pipes.js';
 import type { SyscallClient } from './syscall.js';
@@ -39,29 +47,51 @@ export class FdCache {
   private readonly known = new Map<number, FdInfo>();
   /** Fds open on regular files, whose close may be put off. */
   private readonly regular = new Set<number>();
+  /** The fdstat of fds the kernel serves, as the kernel said it, with the flags generation it holds for. */
+  private readonly fdstats = new Map<number, { generation: number; bytes: Uint8Array }>();
 
   /**
    * `paths`: the lookups remembered from each fd, forgotten with it; `table`:
    * the shared file table (its count of locked files), null where there is none.
    */
-  constructor(private readonly sys: SyscallClient, private readonly paths: PathCache, private readonly table: FileTableViews | null = null) {}
+  /** Opens of the file just closed, taken back (reopen.ts). */
+  readonly reopens: Reopener;
+
+  constructor(private readonly sys: SyscallClient, private readonly paths: PathCache, private readonly table: FileTableViews | null = null) {
+    this.reopens = new Reopener(sys, table);
+  }
 
   /** A new process runs in this worker: it has fds of its own. */
   reset(): void {
     this.known.clear();
     this.regular.clear();
+    this.fdstats.clear();
     this.paths.reset();
+    this.reopens.reset();
   }
 
   /** The fd's number now means something else (closed, dup'ed onto, renumbered, newly opened). */
   forget(fd: number): void {
     this.known.delete(fd);
     this.regular.delete(fd);
+    this.fdstats.delete(fd);
     this.paths.forget(fd);
   }
 
-  /** `fd` was just opened on a regular file (path_open's answer says so). */
-  openedRegular(fd: number): void {
+  /**
+   * `fd` was just opened on a regular file, and path_open's answer says what
+   * fd_info would (abi/syscalls.ts Opened, in `out`): kept, so no call asks.
+   */
+  opened(fd: number, out: DataView, at: number): FdInfo {
+    const rights = BigInt(out.getUint32(at + Opened.RIGHTS_BASE, true)) | (BigInt(out.getUint32(at + Opened.RIGHTS_INHERITING, true)) << 32n);
+    const info = infoOf(out.getInt32(at + Opened.KIND, true), out.getInt32(at + Opened.A, true), out.getInt32(at + Opened.B, true), rights);
+    this.learn(fd, info);
+    return info;
+  }
+
+  /** `fd` is `info` (opened, or opened again: reopen.ts); a regular file's close may be put off. */
+  learn(fd: number, info: FdInfo): void {
+    this.known.set(fd, info);
     this.regular.add(fd);
   }
 
@@ -69,8 +99,29 @@ export class FdCache {
   close(fd: number): Errno {
     const putOff = this.regular.has(fd) && this.table !== null && this.table.lockedFiles() === 0;
     this.forget(fd);
-    if (putOff && this.sys.putOffClose(fd)) return Errno.SUCCESS;
+    if (putOff && this.sys.putOffClose(fd)) {
+      this.reopens.closed(fd);
+      return Errno.SUCCESS;
+    }
     return this.sys.call('fd_close', fd);
+  }
+
+  /** The flags generation now (-1: no table, nothing is remembered). */
+  flagsGeneration(): number {
+    return this.table ? this.table.flagsGeneration() : -1;
+  }
+
+  /** Copy `fd`'s remembered fdstat to `u8` at `at`; false when there is none still current. */
+  fdstat(fd: number, u8: Uint8Array, at: number): boolean {
+    const st = this.fdstats.get(fd);
+    if (!st || !this.table || st.generation !== this.table.flagsGeneration()) return false;
+    u8.set(st.bytes, at);
+    return true;
+  }
+
+  /** Remember the fdstat the kernel gave for `fd`, as of `generation` (read before the call). */
+  rememberFdstat(fd: number, bytes: Uint8Array, generation: number): void {
+    if (generation >= 0) this.fdstats.set(fd, { generation, bytes: bytes.slice() });
   }
 
   /** What `fd` is, if known already (no call). */
@@ -84,24 +135,24 @@ export class FdCache {
     if (info !== undefined) return info;
     info = KERNEL;
     if (this.sys.call('fd_info', fd) === Errno.SUCCESS) {
-      const kind = this.sys.retNum(0) as FdKind;
-      if (kind === FdKind.PIPE) info = { kind, slot: this.sys.retNum(1), writer: this.sys.retNum(2) === 1 };
-      else if (kind === FdKind.SOCKET) info = { kind, rx: this.sys.retNum(1), tx: this.sys.retNum(2) };
-      else if (kind === FdKind.SINK) info = SINK;
-      else if (kind === FdKind.DIRECT) {
-        info = DIRECT;
-        this.regular.add(fd);
-      }
-      else if (kind === FdKind.FILE) {
-        const rights = this.sys.retBig(3);
-        info = {
-          kind, desc: this.sys.retNum(1), gen: this.sys.retNum(2),
-          rightsBase: Number(rights & 0xffffffffn), rightsInheriting: Number(rights >> 32n),
-        };
-        this.regular.add(fd);
-      }
+      info = infoOf(this.sys.retNum(0), this.sys.retNum(1), this.sys.retNum(2), this.sys.retBig(3));
+      if (info.kind === FdKind.DIRECT || info.kind === FdKind.FILE) this.regular.add(fd);
     }
     this.known.set(fd, info);
     return info;
+  }
+}
+
+/** An FdInfo from fd_info's figures (abi/syscalls.ts; the rights: base | inheriting << 32). */
+function infoOf(kind: FdKind, a: number, b: number, rights: bigint): FdInfo {
+  switch (kind) {
+    case FdKind.PIPE: return { kind, slot: a, writer: b === 1 };
+    case FdKind.SOCKET: return { kind, rx: a, tx: b };
+    case FdKind.SINK: return SINK;
+    case FdKind.DIRECT: return DIRECT;
+    case FdKind.FILE: return {
+      kind, desc: a, gen: b, rightsBase: Number(rights & 0xffffffffn), rightsInheriting: Number(rights >> 32n),
+    };
+    default: return KERNEL;
   }
 }

@@ -78,6 +78,26 @@ export class SyscallClient {
   }
 
   /**
+   * Take back the put-off close of `fd`, if it is still to be told and no
+   * put-off close of a lower fd is (so an open now would be given `fd`):
+   * whether it was taken back.
+   */
+  takeBackClose(fd: number): boolean {
+    const i32 = this.page.i32;
+    const n = i32[Slot.CLOSES];
+    let at = -1;
+    for (let i = 0; i < n; i++) {
+      const c = i32[Slot.CLOSE_FDS + i];
+      if (c < fd) return false;
+      if (c === fd) at = i;
+    }
+    if (at < 0) return false;
+    for (let i = at + 1; i < n; i++) i32[Slot.CLOSE_FDS + i - 1] = i32[Slot.CLOSE_FDS + i];
+    i32[Slot.CLOSES] = n - 1;
+    return true;
+  }
+
+  /**
    * Call the kernel: `name`'s arguments, typed from its declaration
    * (abi/syscalls.ts), go into the page's cells and window in slot order; the
    * answer's errno comes back, its results stay readable (retNum, retBig,
@@ -186,6 +206,10 @@ export class SyscallClient {
   out(len: number): Uint8Array {
     const off = (this.inputEnd + 7) & ~7;
     return this.page.data.subarray(off, off + len);
+  }
+  /** The byte offset of that output area in the window (page.dataView). */
+  outOffset(): number {
+    return (this.inputEnd + 7) & ~7;
   }
   /** Largest output a call can return after `inputs` bytes of inputs (outputs start 8-aligned). */
   outRoom(inputs = 0): number {

@@ -230,7 +230,12 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
     fd_fdstat_get(fd: number, ptr: number): number {
       if (!getMem().ok(ptr >>> 0, FDSTAT.SIZE)) return Errno.FAULT;
       if (files.fdstat(fd, getMem().view, ptr >>> 0)) return Errno.SUCCESS;
-      return structOut(s.call('fd_fdstat_get', fd), ptr, FDSTAT.SIZE);
+      // Every open asks this of its directory fd (wasi-libc): remembered, it costs no call.
+      if (fds.fdstat(fd, getMem().u8, ptr >>> 0)) return Errno.SUCCESS;
+      const generation = fds.flagsGeneration();
+      const e = s.call('fd_fdstat_get', fd);
+      if (e === Errno.SUCCESS) fds.rememberFdstat(fd, s.out(FDSTAT.SIZE), generation);
+      return structOut(e, ptr, FDSTAT.SIZE);
     },
     fd_fdstat_set_flags: (fd: number, flags: number) => files.setFlags(fd, flags & 0xffff) ?? s.call('fd_fdstat_set_flags', fd, flags & 0xffff),
     fd_fdstat_set_rights: (fd: number, base: bigint, inh: bigint) => (fds.forget(fd), s.call('fd_fdstat_set_rights', fd, base, inh)),
@@ -337,11 +342,19 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       if (!getMem().ok(fdPtr >>> 0, 4)) return Errno.FAULT;
       const name = path(p, l);
       if (typeof name === 'number') return name;
-      const e = s.call('path_open', fd, dirflags, name, oflags & 0xffff, base, inh, fdflags & 0xffff);
+      oflags &= 0xffff;
+      fdflags &= 0xffff;
+      const again = fds.reopens.reopen(fd, dirflags, name, oflags, base, inh, fdflags, (n, info) => fds.learn(n, info));
+      if (again >= 0) return putU32(fdPtr >>> 0, again);
+      const tree = paths.generation();
+      const e = s.call('path_open', fd, dirflags, name, oflags, base, inh, fdflags);
       if (e !== Errno.SUCCESS) return e;
       const opened = s.retNum(0);
       fds.forget(opened);
-      if (s.retNum(1) === 1) fds.openedRegular(opened);
+      if (s.retNum(1) === 1) {
+        const info = fds.opened(opened, s.page.dataView, s.outOffset());
+        if (info.kind === FdKind.FILE) fds.reopens.opened(opened, fd, dirflags, name, oflags, base, inh, fdflags, info, tree);
+      }
       return putU32(fdPtr >>> 0, opened);
     },
     path_readlink(fd: number, p: number, l: number, buf: number, len: number, usedPtr: number): number {

@@ -62,6 +62,8 @@ export function fd_fdstat_set_flags(t: Task, fd: number, flags: number): Result 
   const settable = Fdflags.APPEND | Fdflags.NONBLOCK;
   if (flags & ~settable) return Errno.INVAL;
   e.file.fdflags = (e.file.fdflags & ~settable) | (flags & settable);
+  // Runtimes remember the fdstat of fds the kernel serves: this may be one (ipc/filetable.ts).
+  t.sys.files.views.bumpFlagsGeneration();
   return Errno.SUCCESS;
 }
 

@@ -9,6 +9,7 @@ import { PipeReader, PipeWriter } from '../ipc/pipe.js';
 import { RegularFileHandle } from '../fs/regular.js';
 import { StreamSocket } from '../net/stream.js';
 import { getFd, rightsFor } from './helpers.js';
+import type { FdEntry } from '../proc/fdtable.js';
 import type { Result, Task } from './task.js';
 
 
@@ -76,24 +77,29 @@ export function fd_cloexec(t: Task, fd: number, set: number): Result {
 export function fd_info(t: Task, fd: number): Result {
   const e = getFd(t.proc, fd);
   if (isErr(e)) return e.errno;
-  const f = e.file;
-  let kind = FdKind.KERNEL, a = 0, b = 0;
-  if ((f instanceof PipeReader || f instanceof PipeWriter) && f.pipe.slot >= 0) {
-    [kind, a, b] = [FdKind.PIPE, f.pipe.slot, f instanceof PipeWriter ? 1 : 0];
-  } else if (f instanceof StreamSocket) {
-    const slots = f.fastSlots();
-    if (slots && (slots.rx >= 0 || slots.tx >= 0)) [kind, a, b] = [FdKind.SOCKET, slots.rx, slots.tx];
-  } else if (f instanceof DeviceFile && f.node.kind === 'null' && f.writable && (e.rightsBase & Rights.FD_WRITE) !== 0) {
-    kind = FdKind.SINK;
-  } else if (f instanceof RegularFileHandle) {
-    const entry = t.sys.files.share(f);
-    if (entry) [kind, a, b] = [FdKind.FILE, entry.slot, entry.gen];
-    // Not in the table: its bytes still move without the window, if the kernel sees the process's memory.
-    else if (t.proc.memory) kind = FdKind.DIRECT;
-  }
+  const [kind, a, b] = fastKind(t, e);
   t.ret(0, kind);
   t.ret(1, a);
   t.ret(2, b);
   t.retBig(3, BigInt(e.rightsBase >>> 0) | (BigInt(e.rightsInheriting >>> 0) << 32n));
   return Errno.SUCCESS;
+}
+
+/** What fd_info says of the fd `e`: its FdKind and that kind's two figures (abi/syscalls.ts). */
+export function fastKind(t: Task, e: FdEntry): [FdKind, number, number] {
+  const f = e.file;
+  if ((f instanceof PipeReader || f instanceof PipeWriter) && f.pipe.slot >= 0) {
+    return [FdKind.PIPE, f.pipe.slot, f instanceof PipeWriter ? 1 : 0];
+  } else if (f instanceof StreamSocket) {
+    const slots = f.fastSlots();
+    if (slots && (slots.rx >= 0 || slots.tx >= 0)) return [FdKind.SOCKET, slots.rx, slots.tx];
+  } else if (f instanceof DeviceFile && f.node.kind === 'null' && f.writable && (e.rightsBase & Rights.FD_WRITE) !== 0) {
+    return [FdKind.SINK, 0, 0];
+  } else if (f instanceof RegularFileHandle) {
+    const entry = t.sys.files.share(f);
+    if (entry) return [FdKind.FILE, entry.slot, entry.gen];
+    // Not in the table: its bytes still move without the window, if the kernel sees the process's memory.
+    if (t.proc.memory) return [FdKind.DIRECT, 0, 0];
+  }
+  return [FdKind.KERNEL, 0, 0];
 }

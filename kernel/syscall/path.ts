@@ -18,6 +18,8 @@ import { realtimeNs } from '../lib/time.js';
 import { lookup, rightsFor, terminalOf, timesFrom, writeFilestat } from './helpers.js';
 import type { Result, Task } from './task.js';
 import { cacheable } from '../fs/dcache.js';
+import { Opened } from '../abi/syscalls.js';
+import { fastKind } from './fdops.js';
 
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
@@ -58,8 +60,20 @@ export function path_open(
     return fd.errno;
   }
   t.ret(0, fd);
-  // A regular file's close has nothing to wake and cannot fail: the runtime may put it off (runtime/fdinfo.ts).
-  t.ret(1, file instanceof RegularFileHandle ? 1 : 0);
+  // A regular file's close has nothing to wake and cannot fail: the runtime may
+  // put it off (runtime/fdinfo.ts). It is told now what fd_info would say, so
+  // that the file's first read or seek is not a second round trip.
+  const regular = file instanceof RegularFileHandle;
+  t.ret(1, regular ? 1 : 0);
+  if (regular) {
+    const [kind, a, b] = fastKind(t, { file, rightsBase: rb, rightsInheriting: ri });
+    const out = t.outView();
+    out.setInt32(Opened.KIND, kind, true);
+    out.setInt32(Opened.A, a, true);
+    out.setInt32(Opened.B, b, true);
+    out.setUint32(Opened.RIGHTS_BASE, rb >>> 0, true);
+    out.setUint32(Opened.RIGHTS_INHERITING, ri >>> 0, true);
+  }
   return Errno.SUCCESS;
 }
 

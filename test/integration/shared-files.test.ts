@@ -14,7 +14,7 @@ describe('shared open files', () => {
   it('passes the C checks: seeks, fstat after other processes\' changes, dup and fork sharing the offset, reads and writes, stat remembered until a change', () => {
     const r = run(prog, [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 80 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 92 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 
@@ -50,5 +50,11 @@ describe('shared open files', () => {
     const closes = r.stderr.split('\n').filter((l) => /^pid \d+ fd_close\(/.test(l));
     expect(closes.filter((l) => l.endsWith('(in process)')).length).toBeGreaterThan(20);
     expect(closes.filter((l) => l.endsWith('(put off)')).length).toBeGreaterThan(20);
+    // An open of the file just closed takes the close back; the directory fd's fdstat, which every open asks, is remembered.
+    const opens = r.stderr.split('\n').filter((l) => /^pid \d+ path_open\(/.test(l));
+    expect(opens.filter((l) => l.endsWith('(in process)')).length).toBeGreaterThanOrEqual(20);
+    const dirstats = r.stderr.split('\n').filter((l) => /^pid 1 fd_fdstat_get\(200\b/.test(l));
+    expect(dirstats.filter((l) => !l.endsWith('(in process)')).length).toBeLessThanOrEqual(2);
+    expect(dirstats.length).toBeGreaterThan(50);
   });
 });

@@ -410,6 +410,143 @@ static void test_closes(void) {
   close(go[0]); close(go[1]); close(said[0]); close(said[1]);
 }
 
+/*
+ * An open of the file just closed may be taken back by the runtime
+ * (kernel/runtime/reopen.ts): it must be what a new open is — the offset at
+ * 0, the status flags as opened, the lowest free fd, a description of its
+ * own, the file the path names now, O_TRUNC done.
+ */
+static void test_reopen(void) {
+  close(make("/tmp/sf-reopen", "0123456789"));
+  close(make("/tmp/sf-reopen-b", "bbb"));
+  close(make("/tmp/sf-reopen-new", "new"));
+  int fd = open("/tmp/sf-reopen", O_RDONLY);
+  char b[8] = {0};
+  read(fd, b, 3);
+  close(fd);
+  int again = open("/tmp/sf-reopen", O_RDONLY);
+  memset(b, 0, sizeof b);
+  CHECK("reopen.same-fd", again == fd, "fd %d, was %d", again, fd);
+  CHECK("reopen.offset-zero", here(again) == 0 && read(again, b, 3) == 3 && strcmp(b, "012") == 0, "'%s'", b);
+  CHECK("reopen.set-append", fcntl(again, F_SETFL, O_APPEND) == 0, "");
+  close(again);
+  again = open("/tmp/sf-reopen", O_RDONLY);
+  CHECK("reopen.flags-as-opened", (fcntl(again, F_GETFL) & O_APPEND) == 0, "");
+  int bad = 0;
+  for (int i = 0; i < 20; i++) {
+    char c = 0;
+    lseek(again, 5, SEEK_SET);
+    close(again);
+    again = open("/tmp/sf-reopen", O_RDONLY);
+    bad += again != fd || read(again, &c, 1) != 1 || c != '0';
+  }
+  CHECK("reopen.twenty-from-the-start", bad == 0, "%d wrong", bad);
+  close(again);
+
+  /* Two closes put off: the next open gets the lower fd, whichever file it opens. */
+  int a = open("/tmp/sf-reopen", O_RDONLY);
+  int bfd = open("/tmp/sf-reopen-b", O_RDONLY);
+  close(a);
+  close(bfd);
+  int low = open("/tmp/sf-reopen-b", O_RDONLY);
+  memset(b, 0, sizeof b);
+  CHECK("reopen.lowest-fd", low == a && read(low, b, 3) == 3 && strcmp(b, "bbb") == 0, "fd %d (a %d, b %d) '%s'", low, a, bfd, b);
+  close(low);
+
+  /* A dup'ed description is not taken back: the new open's offset is its own. */
+  fd = open("/tmp/sf-reopen", O_RDONLY);
+  read(fd, b, 2);
+  int d = dup(fd);
+  close(fd);
+  again = open("/tmp/sf-reopen", O_RDONLY);
+  char c1 = 0, c2 = 0;
+  CHECK("reopen.dup-keeps-its-offset", read(again, &c1, 1) == 1 && c1 == '0' && read(d, &c2, 1) == 1 && c2 == '2', "new '%c' dup '%c'", c1, c2);
+  close(again);
+  close(d);
+
+  /* O_TRUNC truncates every time. */
+  fd = open("/tmp/sf-reopen-b", O_RDWR | O_TRUNC);
+  write(fd, "xyz", 3);
+  close(fd);
+  fd = open("/tmp/sf-reopen-b", O_RDWR | O_TRUNC);
+  struct stat st;
+  CHECK("reopen.trunc-truncates", fstat(fd, &st) == 0 && st.st_size == 0, "size %lld", (long long)st.st_size);
+  close(fd);
+
+  /*
+   * Another process renames a file over the path between the close and the
+   * open, while this one makes no call (it waits on a pipe, in the process):
+   * the open must find the new file.
+   */
+  int go[2], said[2];
+  pipe(go);
+  pipe(said);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char x;
+    write(said[1], "s", 1);
+    read(go[0], &x, 1);
+    read(go[0], &x, 1);
+    rename("/tmp/sf-reopen-new", "/tmp/sf-reopen");
+    write(said[1], "r", 1);
+    _exit(0);
+  }
+  char x;
+  read(said[0], &x, 1);
+  write(go[1], "1", 1);
+  fd = open("/tmp/sf-reopen", O_RDONLY);
+  memset(b, 0, sizeof b);
+  read(fd, b, 3);
+  close(fd);
+  write(go[1], "g", 1);
+  read(said[0], &x, 1);
+  fd = open("/tmp/sf-reopen", O_RDONLY);
+  memset(b, 0, sizeof b);
+  CHECK("reopen.renamed-over-seen", read(fd, b, 3) == 3 && strcmp(b, "new") == 0, "'%s'", b);
+  close(fd);
+  int status;
+  waitpid(pid, &status, 0);
+  close(go[0]); close(go[1]); close(said[0]); close(said[1]);
+  unlink("/tmp/sf-reopen");
+  unlink("/tmp/sf-reopen-b");
+}
+
+/*
+ * The runtime remembers the fdstat of fds the kernel serves (a directory's:
+ * every open asks it): another process that shares the description and
+ * changes its status flags must be seen at once, with no call in between.
+ */
+static void test_fdstat_memory(void) {
+  int dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+  CHECK("fdstat.dir-opened", dfd >= 0 && (fcntl(dfd, F_GETFL) & O_NONBLOCK) == 0, "errno %d", errno);
+  int go[2], said[2];
+  pipe(go);
+  pipe(said);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char x;
+    write(said[1], "s", 1);
+    read(go[0], &x, 1);
+    read(go[0], &x, 1);
+    fcntl(dfd, F_SETFL, O_NONBLOCK);
+    write(said[1], "f", 1);
+    _exit(0);
+  }
+  char x;
+  read(said[0], &x, 1);
+  write(go[1], "1", 1);
+  int before = fcntl(dfd, F_GETFL);
+  write(go[1], "g", 1);
+  read(said[0], &x, 1);
+  int after = fcntl(dfd, F_GETFL);
+  CHECK("fdstat.other-process-flags-seen", (before & O_NONBLOCK) == 0 && (after & O_NONBLOCK) != 0, "before %#x after %#x", before, after);
+  CHECK("fdstat.own-flags-seen", fcntl(dfd, F_SETFL, 0) == 0 && (fcntl(dfd, F_GETFL) & O_NONBLOCK) == 0, "");
+  int status;
+  waitpid(pid, &status, 0);
+  close(dfd);
+  close(go[0]); close(go[1]); close(said[0]); close(said[1]);
+}
+
 int main(int argc, char **argv) {
   test_seek();
   test_fstat();
@@ -423,5 +560,7 @@ int main(int argc, char **argv) {
   /* --host: /tmp is a host directory, whose lookups are never remembered (the cache is for in-memory files). */
   if (!(argc > 1 && strcmp(argv[1], "--host") == 0)) test_stat_cache();
   test_closes();
+  test_reopen();
+  test_fdstat_memory();
   return tk_done();
 }
