@@ -59,6 +59,19 @@ export interface HostNet {
   allows(scope: string | null, host: string, port?: number): { allowed: boolean; rule: string };
 }
 
+/**
+ * Where the asyncify pass's output is kept across kernels (proc/asyncified.ts
+ * names and verifies the entries): Node's cache directory, the page's
+ * IndexedDB. Either call may reject; the kernel then runs the pass as if the
+ * entry were not there.
+ */
+export interface AsyncifiedStore {
+  /** The entry under `key`, or undefined. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Keep `entry` under `key` whole or not at all (replacing what was there). */
+  put(key: string, entry: Uint8Array): Promise<void>;
+}
+
 export interface Host {
   /** Start a worker running the process runtime (kernel/runtime/start.ts). */
   startProcessWorker(): WorkerHandle;
@@ -100,6 +113,8 @@ export interface Host {
    * fork fails with ENOSYS.
    */
   asyncify?(bytes: Uint8Array): Promise<Uint8Array>;
+  /** Where asyncify's output is kept for the next kernel; absent: kept by this kernel only. */
+  readonly asyncified?: AsyncifiedStore;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

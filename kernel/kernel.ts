@@ -134,7 +134,7 @@ export class Kernel implements Sys {
     this.files = new FileTable(this.budget.limit, this.budget);
     this.files.views.alive = (pid) => this.procs.get(pid)?.alive === true;
     this.pipeArena.alive = (pid) => this.procs.get(pid)?.alive === true;
-    this.modules = new ModuleCache(host.sha256, { asyncify: host.asyncify?.bind(host), log: (line) => host.log(line) });
+    this.modules = new ModuleCache(host.sha256, { asyncify: host.asyncify?.bind(host), store: host.asyncified, log: (line) => host.log(line), trace: this.trace });
     this.loader = new Loader(this.modules);
     this.workers = new WorkerPool(host, (p, e) => this.lifecycle.exit(p, Signal.ABRT, `tabkernel: process ${p.pid} crashed: ${e.message}`), this.trace);
     this.oom = new OomKiller(this.procs, this.workers, this.budget, (p, sig, why) => {

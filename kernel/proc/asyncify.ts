@@ -17,6 +17,15 @@ import { Malformed, sectionsOf, readInterface } from './wasmsections.js';
 /** The arguments userland/build.sh gives wasm-opt: the imports that unwind. */
 export const ASYNCIFY_IMPORTS = 'tabkernel.fork,env.invoke_*';
 
+/** npm's `binaryen`, pinned in package.json (asyncify.test.ts checks the two agree). */
+export const BINARYEN_VERSION = '132.0.0';
+
+/**
+ * What the pass is, for the key its output is kept under across runs
+ * (proc/asyncified.ts): another Binaryen or other arguments, another key.
+ */
+export const ASYNCIFY_PASS = `binaryen ${BINARYEN_VERSION}: --asyncify --pass-arg=asyncify-imports@${ASYNCIFY_IMPORTS} -O2 --strip-debug --strip-producers`;
+
 /** The exports runtime/fork.ts needs; a module that has the first has been asyncified. */
 const ASYNCIFY_EXPORT = 'asyncify_start_unwind';
 const FORK_IMPORT = { module: 'tabkernel', name: 'fork' };
@@ -66,8 +75,8 @@ interface BinaryenModule {
 }
 
 /**
- * `wasm-opt --asyncify --pass-arg=asyncify-imports@ASYNCIFY_IMPORTS -O2
- * --strip-debug --strip-producers` (userland/build.sh), on the `binaryen`
+ * ASYNCIFY_PASS: `wasm-opt --asyncify --pass-arg=asyncify-imports@ASYNCIFY_IMPORTS
+ * -O2 --strip-debug --strip-producers` (userland/build.sh), on the `binaryen`
  * package's module: the same bytes as that command. The features are the
  * module's own: readBinary enables those its target_features section names,
  * as wasm-opt's feature detection does. Throws what Binaryen throws.

@@ -5,10 +5,14 @@
 // (abi/imports.ts), and the entry point a command exports. A JS host function
 // accepts any signature, so a mistyped import would link and then misbehave.
 // A program that imports fork but was not built with asyncify is asyncified
-// first, by the host (proc/asyncify.ts), and cached under its own digest.
+// first, by the host (proc/asyncify.ts), and cached under its own digest; the
+// pass's output is also kept in the host's store for the next kernel
+// (proc/asyncified.ts).
+import type { AsyncifiedStore } from '../hostapi.js';
 import { ENTRY_POINT, importSignatures, INVOKE_MODULE, invokeSignature, MEMORY_IMPORT, type MemoryType, type Signature } from '../abi/imports.js';
 import type { Sha256Factory } from '../image/digest.js';
 import { forkPlan } from './asyncify.js';
+import { asyncifiedKey, loadAsyncified, saveAsyncified } from './asyncified.js';
 import { importMemory, importMemoryInPlace } from './memimport.js';
 import { type ExternKind, formatFuncType, type FuncType, readInterface, type ModuleInterface } from './wasmsections.js';
 
@@ -25,8 +29,12 @@ const EARLY_COMPILE_BYTES = 1 << 20;
 export interface ForkSupport {
   /** Binaryen's asyncify (proc/asyncify.ts asyncifyWith); absent: such programs cannot fork. */
   asyncify?: (bytes: Uint8Array) => Promise<Uint8Array>;
+  /** Where the pass's output is kept across kernels (hostapi.ts Host.asyncified); absent: in this cache only. */
+  store?: AsyncifiedStore;
   /** Where a program that cannot fork is reported, once per program. */
   log: (line: string) => void;
+  /** The kernel's trace (TABKERNEL_TRACE): where each asyncified program came from, the pass or the store. */
+  trace?: ((line: string) => void) | null;
 }
 
 export class ModuleCache {
@@ -69,18 +77,52 @@ export class ModuleCache {
     const key = await digest(bytes, this.sha256);
     let m = this.modules.get(key);
     if (!m) {
-      const { asyncify, log } = this.forks!;
-      const cannot = (why: string): Promise<WebAssembly.Module> => {
-        log(`tabkernel: ${name}: fork() will fail with ENOSYS: ${why}`);
-        return compile(bytes);
-      };
-      m = plan !== 'asyncify' ? cannot(plan.cannot)
-        : !asyncify ? cannot('this host cannot asyncify programs (no Binaryen)')
-        : asyncify(bytes).then(compile, (e: unknown) => cannot(`asyncify failed: ${e instanceof Error ? e.message : String(e)}`));
+      m = plan === 'asyncify' ? this.asyncified(bytes, key, name) : this.cannotFork(bytes, name, plan.cannot);
       this.modules.set(key, m);
       m.catch(() => this.modules.delete(key));
     }
     return m;
+  }
+
+  /**
+   * The program whose digest is `program`, asyncified and compiled: the
+   * output an earlier kernel kept in the host's store if it is there and
+   * verified, else the host's pass, whose output is then kept. A store that
+   * fails costs only the pass (a failed write is logged).
+   */
+  private async asyncified(bytes: Uint8Array, program: string, name: string): Promise<WebAssembly.Module> {
+    const { asyncify, store } = this.forks!;
+    if (!asyncify) return this.cannotFork(bytes, name, 'this host cannot asyncify programs (no Binaryen)');
+    const hash = (b: Uint8Array): Promise<string> => digest(b, this.sha256);
+    const storeKey = store ? await asyncifiedKey(program, hash) : '';
+    const kept = store ? await loadAsyncified(store, storeKey, hash) : null;
+    // A verified entry that does not compile (another engine's limits) is replaced like a torn one.
+    if (kept) {
+      this.forks!.trace?.(`asyncify ${name}: the output an earlier run kept`);
+      return compile(kept).catch(() => this.asyncifyAndKeep(bytes, storeKey, name));
+    }
+    return this.asyncifyAndKeep(bytes, storeKey, name);
+  }
+
+  /** The host's pass on `bytes`, its output kept under `storeKey` (when there is a store), compiled. */
+  private async asyncifyAndKeep(bytes: Uint8Array, storeKey: string, name: string): Promise<WebAssembly.Module> {
+    const { asyncify, store, log, trace } = this.forks!;
+    trace?.(`asyncify ${name}: Binaryen's pass${store ? ', its output kept for the next run' : ''}`);
+    let out: Uint8Array;
+    try {
+      out = await asyncify!(bytes);
+    } catch (e) {
+      return this.cannotFork(bytes, name, `asyncify failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const [module, failed] = await Promise.all([compile(out), store ? saveAsyncified(store, storeKey, out, (b) => digest(b, this.sha256)) : null]);
+    if (failed) log(`tabkernel: ${name}: the asyncified program is not kept for the next run: ${failed.message}`);
+    return module;
+  }
+
+  /** `bytes` compiled as they are, fork failing with ENOSYS; the log says why. */
+  private cannotFork(bytes: Uint8Array, name: string, why: string): Promise<WebAssembly.Module> {
+    this.forks!.log(`tabkernel: ${name}: fork() will fail with ENOSYS: ${why}`);
+    return compile(bytes);
   }
 }
 

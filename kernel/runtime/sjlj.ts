@@ -1,7 +1,9 @@
 // setjmp/longjmp for programs that fork. Binaryen's asyncify, which fork needs
 // (runtime/fork.ts), cannot instrument WebAssembly exception handling, so such
 // a program is built with clang's invoke-based lowering instead
-// (userland/build.sh, userland/libc/setjmp.c): a function holding a setjmp
+// (userland/build.sh; the toolchain image's `cc -ltk`, userland/ports/cc/cc.c;
+// the helpers the compiled code calls are userland/libc/setjmp.c's, for clang
+// 14 and for clang 18 and later alike): a function holding a setjmp
 // makes every call that might jump through an `env.invoke_*` import with the
 // callee's table index, and longjmp leaves its jmp_buf and value in the
 // program's memory and calls `tabkernel.longjmp`, which throws. The nearest
@@ -15,7 +17,8 @@
 // and on the rewind the caller calls the same invoke again, which calls the
 // callee again to rewind it.
 // Spec: C11 §7.13 (setjmp.h); the Emscripten ABI of invoke_* and
-// emscripten_longjmp as LLVM 14's WebAssemblyLowerEmscriptenEHSjLj emits it.
+// emscripten_longjmp as LLVM's WebAssemblyLowerEmscriptenEHSjLj emits it (its
+// imports are the same in LLVM 14 and 22; what changed is in setjmp.c).
 /** What `tabkernel.longjmp` throws: made once, so a jump captures no stack. */
 const JUMP = new Error('longjmp with no setjmp of a running function to land on');
 

@@ -8,9 +8,11 @@
 // diffutils, patch, tar, gzip and a cc (.ci/run installs them). The image's
 // cc (clang from npm's @yowasp/clang, userland/ports/cc) builds and runs C.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ASYNCIFY_PASS } from '../../kernel/proc/asyncify.js';
 import { terminalKernel } from '../support/terminal.js';
 import { root, run, scratch } from './wasi-cli.js';
 
@@ -129,20 +131,91 @@ describe('cc in the toolchain image', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('read "from the child"; child 1 exited 7\n'.repeat(2));
     expect(r.status).toBe(0);
-    // The file stays as cc wrote it: the asyncified module exists only in the kernel.
+    // The file stays as cc wrote it: the asyncified module is the kernel's (and its cache's).
     const file = fs.readFileSync(path.join(dir, 'fork'));
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(file)).map((e) => e.name);
     expect(exports).not.toContain('asyncify_start_unwind');
   });
 
-  it('leaves fork ENOSYS for a -ltk program with setjmp (exception handling cannot be asyncified), and says why', () => {
+  it('keeps the asyncified program in the cache directory: a later run skips the pass, and a spoilt entry is rewritten', () => {
+    const dir = scratch('toolchain-cc-kept');
+    fs.writeFileSync(path.join(dir, 'kept.c'), '#include <stdio.h>\n#include <sys/wait.h>\n#include <unistd.h>\n' +
+      'int main(void) {\n  int st;\n  pid_t pid = fork();\n  if (pid == 0) _exit(5);\n' +
+      '  if (pid < 0 || waitpid(pid, &st, 0) != pid) { perror("fork"); return 1; }\n  printf("kept: child exited %d\\n", WEXITSTATUS(st));\n  return 0;\n}\n');
+    const built = inToolchain(['sh', '-c', 'cc -O2 -o kept kept.c -ltk && ./kept'], { dirs: [`${dir}::/w`], cwd: '/w', timeout: 120_000 });
+    expect(built.stdout).toBe('kept: child exited 5\n');
+    // The entry's name: the SHA-256 of the program's digest and the pass (kernel/proc/asyncified.ts).
+    const program = path.join(dir, 'kept');
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    const entry = path.join(cache, 'asyncified', sha(`${sha(fs.readFileSync(program))}\n${ASYNCIFY_PASS}`));
+    const kept = fs.readFileSync(entry);
+    const traced = () => run(program, [], { hostEnv: { ...hostEnv, TABKERNEL_TRACE: '1' }, timeout: 60_000 });
+
+    const again = traced();   // a new kernel: the entry, no pass
+    expect(again.stdout).toBe('kept: child exited 5\n');
+    expect(again.stderr).toMatch(/asyncify \S*kept: the output an earlier run kept/);
+    expect(again.stderr).not.toContain('Binaryen\'s pass');
+
+    fs.writeFileSync(entry, kept.subarray(0, kept.length >> 1));   // torn
+    const torn = traced();
+    expect(torn.stdout).toBe('kept: child exited 5\n');
+    expect(torn.stderr).toMatch(/asyncify \S*kept: Binaryen's pass, its output kept for the next run/);
+    expect(fs.readFileSync(entry).equals(kept)).toBe(true);
+    expect(traced().stderr).toMatch(/asyncify \S*kept: the output an earlier run kept/);
+  });
+
+  it('builds a -ltk program that jumps and forks: setjmp lowered to invoke trampolines, which the asyncified fork unwinds through', () => {
     const dir = scratch('toolchain-cc-fork-sjlj');
-    fs.writeFileSync(path.join(dir, 'fj.c'), '#include <errno.h>\n#include <setjmp.h>\n#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n' +
-      'static jmp_buf env;\nint main(void) {\n  if (setjmp(env) == 0) longjmp(env, 1);\n  pid_t pid = fork();\n' +
-      '  if (pid == 0) _exit(0);\n  printf("fork: %s\\n", pid < 0 ? strerror(errno) : "ok");\n  return 0;\n}\n');
-    const r = inToolchain(['sh', '-c', 'cc -O2 -o fj fj.c -ltk && ./fj'], { dirs: [`${dir}::/w`], cwd: '/w', timeout: 120_000 });
-    expect(r.stdout).toBe('fork: Function not implemented\n');
-    expect(r.stderr).toMatch(/^tabkernel: \.\/fj: fork\(\) will fail with ENOSYS: it uses WebAssembly exception handling/);
+    fs.writeFileSync(path.join(dir, 'fj.c'), `#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static jmp_buf top;
+static sigjmp_buf from_handler;
+static void deep(int n) { if (n == 0) longjmp(top, 42); deep(n - 1); }
+static void on_usr1(int sig) { siglongjmp(from_handler, sig); }
+int main(void) {
+  int fds[2], st;
+  char buf[128];
+  if (pipe(fds) != 0) { perror("pipe"); return 1; }
+  volatile pid_t pid = -1;
+  int r = setjmp(top);
+  if (r == 0) {
+    pid = fork();   /* under a setjmp record: the child has its copy */
+    if (pid < 0) { perror("fork"); return 2; }
+    deep(10);       /* both sides jump out of a nested call */
+  }
+  if (pid == 0) {
+    signal(SIGUSR1, on_usr1);
+    int sig = sigsetjmp(from_handler, 1);
+    if (sig == 0) { raise(SIGUSR1); _exit(1); }
+    sigset_t cur;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    dprintf(fds[1], "child: back with %d, out of the handler with %d, SIGUSR1 %s", r, sig,
+            sigismember(&cur, SIGUSR1) ? "still blocked" : "unblocked");
+    _exit(7);
+  }
+  close(fds[1]);
+  size_t len = 0;
+  ssize_t n;
+  while ((n = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0) len += (size_t)n;
+  buf[len] = 0;
+  if (waitpid(pid, &st, 0) != pid) { perror("waitpid"); return 3; }
+  printf("parent: back with %d\\n%s\\nchild exited %d\\n", r, buf, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  return 0;
+}
+`);
+    // And the libc tests' own program of setjmp records across forks (test/programs/posix/forkjumps.c).
+    fs.mkdirSync(path.join(dir, 'posix'));
+    fs.copyFileSync(path.join(root, 'test/programs/posix/forkjumps.c'), path.join(dir, 'posix/forkjumps.c'));
+    fs.copyFileSync(path.join(root, 'test/programs/tk_test.h'), path.join(dir, 'tk_test.h'));
+    const r = inToolchain(['sh', '-c', 'cc -O2 -Wall -o fj fj.c -ltk && ./fj && cc -O2 -o forkjumps posix/forkjumps.c -ltk && ./forkjumps'],
+      { dirs: [`${dir}::/w`], cwd: '/w', timeout: 180_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('parent: back with 42\nchild: back with 42, out of the handler with 10, SIGUSR1 unblocked\nchild exited 7\n' +
+      'ok fork.child-jumps\nok fork.parent-jumps\nok fork.under-setjmp.parent\nok fork.under-setjmp.child\nok fork.nested\n' +
+      'ok fork.child-siglongjmp\nok longjmp.repeated\nPASSED: 7 checks, 0 failed\n');
     expect(r.status).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 /*
- * The runtime of setjmp/longjmp, in the two forms clang 14 can lower them to
- * (userland/build.sh picks one per program):
+ * The runtime of setjmp/longjmp, in the two forms clang can lower them to
+ * (userland/build.sh picks one per program; the toolchain image's `cc -ltk`
+ * always the second, userland/ports/cc/cc.c):
  *
  *  - WebAssembly exception handling (-mllvm -wasm-enable-sjlj
  *    -mexception-handling; __wasm_exception_handling__ is defined): longjmp is
@@ -14,7 +15,8 @@
  *    __threwValue and has the runtime throw (tabkernel.longjmp) to the nearest
  *    invoke, which returns as if the call had; the caller then reads them.
  *
- * Both call the same helpers:
+ * The helpers the compiled code calls differ by clang's version. Clang 14
+ * (Debian's, userland/build.sh):
  *   - saveSetjmp(env, label, table, size): a setjmp ran. Give env a fresh id
  *     (in its first word) and record (id, label) in the calling function's
  *     table, growing it when full; the table's size comes back through
@@ -22,9 +24,15 @@
  *   - testSetjmp(id, table, size): a function holding setjmp records caught
  *     a jump: the label of env's record in its table, or 0 (not ours: the
  *     jump goes on up).
- *   - getTempRet0: the second result of the calls above (the size, the value).
  * Ids only grow, so a record of a function that has returned never matches a
- * later setjmp's id. One thread per process: the state is plain statics.
+ * later setjmp's id. Clang 18 and later (the toolchain image's clang 22)
+ * keep the record in the jmp_buf itself:
+ *   - __wasm_setjmp(env, label, invocation): a setjmp ran in the function
+ *     invocation whose frame is at `invocation` (an address in that frame).
+ *   - __wasm_setjmp_test(env, invocation): env's label if it was recorded by
+ *     that invocation, or 0.
+ * Both: getTempRet0 and setTempRet0 carry the second result of a call (the
+ * size, the value). One thread per process: the state is plain statics.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -32,16 +40,28 @@
 #include <stdlib.h>
 #include <tabkernel.h>
 
+static uint32_t temp_ret;
+
+uint32_t getTempRet0(void) { return temp_ret; }
+void setTempRet0(uint32_t v) { temp_ret = v; }
+
+#if __clang_major__ >= 18
+/* The jmp_buf's first words (<setjmp.h>): the recording invocation, the label. */
+void __wasm_setjmp(unsigned long *env, uint32_t label, void *invocation) {
+  env[0] = (uintptr_t)invocation;
+  env[1] = label;
+}
+
+uint32_t __wasm_setjmp_test(unsigned long *env, void *invocation) {
+  return env[0] == (uintptr_t)invocation ? (uint32_t)env[1] : 0;
+}
+#else
 struct setjmp_record {
   uintptr_t id;
   uint32_t label;
 };
 
-static uint32_t temp_ret;
 static uintptr_t last_id;
-
-uint32_t getTempRet0(void) { return temp_ret; }
-void setTempRet0(uint32_t v) { temp_ret = v; }
 
 struct setjmp_record *saveSetjmp(uintptr_t *env, uint32_t label, struct setjmp_record *table, uint32_t size) {
   *env = ++last_id;
@@ -65,6 +85,7 @@ uint32_t testSetjmp(uintptr_t id, struct setjmp_record *table, uint32_t size) {
     if (table[i].id == id) return table[i].label;
   return 0;
 }
+#endif
 
 #ifdef __wasm_exception_handling__
 static struct {

@@ -11,9 +11,10 @@
 // ProcessPullNotices, for its status line. Guests' connections beyond their
 // loopback are HTTP through the browser's fetch (outbound.ts). Binaryen's
 // asyncify pass (programs built in the tab that fork) runs in the kernel
-// worker, its package imported on the first such program (a chunk of its own).
+// worker, its package imported on the first such program (a chunk of its own);
+// its output is kept in IndexedDB for the next page load (asyncified.ts).
 // Mirrors kernel/host/node/host.ts; the contract is kernel/hostapi.ts.
-import type { Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
+import type { AsyncifiedStore, Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
 import { asyncifyWith, type Binaryen } from '../../proc/asyncify.js';
 import type { OutputNotice } from '../../abi/messages.js';
 import type { PullReport } from '../../image/progress.js';
@@ -106,6 +107,8 @@ export class BrowserHost implements Host {
   images?: ImageService;
   /** The way out: HTTP through the browser's fetch (outbound.ts); set by the kernel worker before the kernel is made. */
   net?: HostNet;
+  /** Asyncified programs kept across page loads (asyncified.ts, IndexedDB); set by the kernel worker. */
+  asyncified?: AsyncifiedStore;
 
   constructor(private readonly post: PostToPage, opts: BrowserHostOptions = {}) {
     this.stdio = [opts.stdin ?? emptyInput, opts.stdout ?? pageOutput(1, post), pageOutput(2, post)];

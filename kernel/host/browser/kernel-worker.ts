@@ -20,6 +20,7 @@ import { Errno, errnoLabel } from '../../abi/errno.js';
 import { Kernel } from '../../kernel.js';
 import type { Pty } from '../../tty/pty.js';
 import type { ExitNotice, RunRequest } from '../../abi/messages.js';
+import { IdbAsyncifiedStore } from './asyncified.js';
 import { ConsoleOutput } from './console.js';
 import { BrowserHost } from './host.js';
 import { serveBridge } from './bridge.js';
@@ -65,6 +66,9 @@ let policyNow: Policy | Error = Policy.builtIn();
 const pageImages = { origin: scope.location.origin, builtinImages: option('images'), policy: currentPolicy };
 const puller = new PagePuller((n) => post(n), pageImages);
 host.images = pageImageService({ ...pageImages, openStore: () => puller.openStore() });
+
+// Programs built in the tab that fork: asyncified once per browser profile (asyncified.ts).
+host.asyncified = new IdbAsyncifiedStore();
 
 // Guests' connections beyond the loopback: HTTP through the browser's fetch, as the policy grants (outbound.ts).
 host.net = new PageNet(() => policyNow, (line) => host.log(line));

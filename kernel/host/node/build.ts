@@ -12,6 +12,7 @@ import path from 'node:path';
 import { BUILD_USAGE, parseBuildArgs } from '../../image/buildargs.js';
 import type { BuildOutput } from '../../image/buildlog.js';
 import { Kernel } from '../../kernel.js';
+import { cacheAsyncifiedStore } from './asyncified.js';
 import { NodeHost } from './host.js';
 import { nodeImageService } from './images.js';
 import { outputStreams } from './output.js';
@@ -45,7 +46,7 @@ export async function buildMain(argv: string[], insecure: readonly string[]): Pr
   } catch (e) {
     return fail((e as Error).message);
   }
-  const host = new NodeHost({ images: nodeImageService(insecure) });
+  const host = new NodeHost({ images: nodeImageService(insecure), asyncified: cacheAsyncifiedStore() });
   const kernel = new Kernel(host, { memory: Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)) });
   const context = host.hostDirectory(args.context);
   if (context instanceof Error) return fail(`${args.context}: ${context.message}`);

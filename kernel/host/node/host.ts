@@ -6,7 +6,7 @@ import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DirInode } from '../../fs/inode.js';
-import type { Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
+import type { AsyncifiedStore, Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
 import { AsyncifyWorker } from './asyncify.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
@@ -52,6 +52,8 @@ export interface NodeHostOptions {
   firstWorker?: Worker;
   /** The network beyond the guests' loopback (net.ts: node:net under the policy); absent: none. */
   net?: HostNet;
+  /** Where asyncified programs are kept across kernels (asyncified.ts; the CLI: its cache directory); absent: per kernel. */
+  asyncified?: AsyncifiedStore;
 }
 
 export class NodeHost implements Host {
@@ -67,6 +69,7 @@ export class NodeHost implements Host {
     this.images = opts.images;
     this.early = opts.firstWorker ?? null;
     this.net = opts.net;
+    this.asyncified = opts.asyncified;
     this.asyncifier = new AsyncifyWorker(opts.asyncifyWorker ?? new URL('./asyncify-worker.js', import.meta.url));
   }
 
@@ -78,6 +81,8 @@ export class NodeHost implements Host {
   }
 
   readonly net?: HostNet;
+
+  readonly asyncified?: AsyncifiedStore;
 
   readonly images?: ImageService;
   /** NodeHostOptions.firstWorker, until the kernel asks for a worker. */

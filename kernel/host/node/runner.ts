@@ -17,6 +17,7 @@ import type { Options } from './cli.js';
 import { formatReference, parseReference } from '../../image/reference.js';
 import { checkMount, isHostPattern } from '../../policy/capabilities.js';
 import { fail } from './fail.js';
+import { cacheAsyncifiedStore } from './asyncified.js';
 import { NodeHost } from './host.js';
 import { nodeImageService } from './images.js';
 import { outputStreams } from './output.js';
@@ -41,7 +42,7 @@ export function runFirst(opts: Pick<Options, 'tty' | 'insecure' | 'publish' | 'a
   // Images: the store a container's image was pulled into; the shell's `image` command.
   const images = nodeImageService(opts.insecure, req.image?.store);
   const net = nodeNet({ capabilities: () => loadCapabilities(), allowNet: opts.allowNet.map((a) => a.toLowerCase()) });
-  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker, net });
+  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker, net, asyncified: cacheAsyncifiedStore() });
   const kernel = new Kernel(host, { trace: !!process.env.TABKERNEL_TRACE, memory: req.memory, tmpSize: req.tmpSize });
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');

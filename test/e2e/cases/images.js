@@ -260,6 +260,17 @@ test('image: /?image=toolchain runs the built-in toolchain image from the page\'
   await waitForScreen(page, /fork: 8\n/, RUN_TIMEOUT_MS).catch(async (e) => {
     throw new Error(`${e.message}\nscreen: ${JSON.stringify(await screen(page))}`);
   });
+  // The pass's output, kept in IndexedDB for the next page load (kernel/host/browser/asyncified.ts).
+  const kept = await page.evaluate(() => new Promise((resolve, reject) => {
+    const req = window.indexedDB.open('tabkernel-asyncified');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const count = req.result.transaction('programs').objectStore('programs').count();
+      count.onsuccess = () => { resolve(count.result); req.result.close(); };
+      count.onerror = () => reject(count.error);
+    };
+  }));
+  assert.equal(kept, 1);
   const data = await dataset(page);
   assert.doesNotMatch(data.route ?? '', /proxy/);
   assert.deepEqual(page.problems, []);

@@ -21,7 +21,11 @@
  *
  * setjmp/longjmp: a command whose sources include <setjmp.h> compiles with
  * clang's lowering of them to WebAssembly exception handling
- * (-mllvm -wasm-enable-sjlj) and links the sysroot's libsetjmp.
+ * (-mllvm -wasm-enable-sjlj) and links the sysroot's libsetjmp — or, with
+ * -ltk, to invoke trampolines (-mllvm -enable-emscripten-sjlj), whose runtime
+ * is the extension's setjmp.c and the kernel's env.invoke_* imports: a -ltk
+ * program may fork, and Binaryen's asyncify, which the kernel runs on such a
+ * program when it loads it, cannot transform exception handling.
  *
  * -ltk: the program uses tabkernel's libc extension (posix_spawn, waitpid,
  * signals, termios, the kernel's cwd...: docs/SYSCALLS.md), built for this
@@ -29,8 +33,8 @@
  * compiles see those headers first, and the link gets them with the flags
  * userland/build.sh gives the root image's programs (USER_LDFLAGS). The
  * extension replaces a few of wasi-libc's functions (chmod, fstat...), so
- * the link lets its definitions, which come first, win. No fork: that needs
- * asyncify (binaryen's wasm-opt), which the image does not have.
+ * the link lets its definitions, which come first, win. fork works: the
+ * kernel asyncifies a program that imports it when it loads it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -157,7 +161,7 @@ static void push_extras(struct args *a, int tk, int sjlj) {
   }
   if (sjlj) {
     push(a, "-mllvm");
-    push(a, "-wasm-enable-sjlj");
+    push(a, tk ? "-enable-emscripten-sjlj" : "-wasm-enable-sjlj");
   }
 }
 
@@ -290,7 +294,7 @@ int main(int argc, char **argv) {
     if (startfiles) push(&cmd, crt);
     for (int i = 0; i < inputs.n; i++) push(&cmd, inputs.v[i]);
     if (stdlibs) {
-      if (sjlj) push(&cmd, "-lsetjmp");
+      if (sjlj && !tk) push(&cmd, "-lsetjmp");   /* with -ltk: libtk's setjmp.o */
       push(&cmd, "-lc");
       push(&cmd, RTDIR "/libclang_rt.builtins.a");
     }

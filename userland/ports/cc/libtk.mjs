@@ -5,9 +5,10 @@
 // image gets a libtk.a of its own, compiled by that very clang. It runs here
 // under node:wasi, the module compiled once and instantiated per file.
 // Flags as userland/build.sh's for the libc (CFLAGS, LIBC_INC), paths fixed
-// (/src, /out), so the objects are the same bytes on every machine. Left
-// out: setjmp.c, which serves clang 14's lowering of setjmp; clang 22 lowers
-// it to calls the sysroot's libsetjmp.a answers (cc adds it).
+// (/src, /out), so the objects are the same bytes on every machine.
+// setjmp.c is built for the invoke lowering of setjmp (-enable-emscripten-sjlj),
+// the one cc gives -ltk programs (they may fork, and asyncify cannot transform
+// exception handling); a program without -ltk gets the sysroot's libsetjmp.a.
 //
 // Usage: node userland/ports/cc/libtk.mjs OUT    → OUT/libtk.a, OUT/cwd.o
 import { execFileSync } from 'node:child_process';
@@ -42,10 +43,12 @@ async function tool(args) {
 }
 
 const CFLAGS = ['-O2', '-std=gnu11', '-fno-ident', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', '-I/src/include', '-mmutable-globals'];
-const sources = fs.readdirSync(path.join(root, 'userland/libc')).filter((f) => f.endsWith('.c') && f !== 'setjmp.c').sort();
+const SJLJ = ['-mllvm', '-enable-emscripten-sjlj'];
+const sources = fs.readdirSync(path.join(root, 'userland/libc')).filter((f) => f.endsWith('.c')).sort();
 try {
   for (const src of sources) {
-    await tool(['clang', ...CFLAGS, '-c', `/src/${src}`, '-o', `/out/${src.replace(/\.c$/, '.o')}`]);
+    const flags = src === 'setjmp.c' ? [...CFLAGS, ...SJLJ] : CFLAGS;
+    await tool(['clang', ...flags, '-c', `/src/${src}`, '-o', `/out/${src.replace(/\.c$/, '.o')}`]);
   }
   // cwd.o is linked into every program on its own (its constructor); the rest is the archive.
   const members = sources.filter((s) => s !== 'cwd.c').map((s) => `/out/${s.replace(/\.c$/, '.o')}`);

@@ -3,8 +3,9 @@
 # adds): compiles each source with `clang -c` as a child (posix_spawn), then
 # links with wasm-ld. Its source is cc.c beside this file. With it, for
 # `cc -ltk`: the libc extension built by the image's clang against the
-# image's sysroot (libtk.mjs) in /usr/lib/tabkernel, and its headers (less
-# setjmp.h: the sysroot's serves clang 22) in /usr/include/tabkernel.
+# image's sysroot (libtk.mjs) in /usr/lib/tabkernel, and its headers in
+# /usr/include/tabkernel (its setjmp.h, ahead of the sysroot's, for the
+# invoke lowering of setjmp that cc gives -ltk programs).
 PACKAGE=cc
 VERSION=local
 FORKS=0
@@ -19,6 +20,5 @@ port_install() {
   install -d "$dest/usr/lib/tabkernel" "$dest/usr/include/tabkernel"
   install -m 644 tk/libtk.a tk/cwd.o "$dest/usr/lib/tabkernel/"
   cp -R "$ROOT/userland/libc/include/." "$dest/usr/include/tabkernel/"
-  rm "$dest/usr/include/tabkernel/setjmp.h"
   find "$dest/usr/include/tabkernel" -type d -exec chmod 755 {} + -o -type f -exec chmod 644 {} +
 }
