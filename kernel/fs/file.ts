@@ -7,6 +7,7 @@ import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype, Whence, Fdflags } from '../abi/wasi.js';
 import type { WaitQueue } from '../proc/waitqueue.js';
 import type { Inode, Stat } from './inode.js';
+import { normalizePath } from '../lib/pathname.js';
 
 export interface DirEntry {
   name: string;
@@ -43,12 +44,30 @@ export abstract class OpenFile {
   protected flagsChanged(_v: number): void {}
   /** How many fds point here; the description is released at zero. */
   refs = 0;
+  private pathText?: string;
+  /** The directory's path and the name, not yet made into pathText (see `path`). */
+  private pathParts?: [string, string];
   /**
    * The absolute path it was opened by, in its opener's namespace (made from
    * the directory fd's path and the name, `..` taken lexically, as the cwd is):
    * what /proc/PID/fd/N reads, and where fchdir goes. Undefined when unknown.
+   * Made when first asked for (most opens never are): see `beneath`.
    */
-  path?: string;
+  get path(): string | undefined {
+    if (this.pathText === undefined && this.pathParts !== undefined) {
+      this.pathText = normalizePath(`${this.pathParts[0]}/${this.pathParts[1]}`);
+      this.pathParts = undefined;
+    }
+    return this.pathText;
+  }
+  set path(v: string | undefined) {
+    this.pathText = v;
+    this.pathParts = undefined;
+  }
+  /** Opened as `name` beneath the directory whose path is `dir`, if no path is known yet. */
+  beneath(dir: string, name: string): void {
+    if (this.pathText === undefined && this.pathParts === undefined) this.pathParts = [dir, name];
+  }
 
   constructor(readonly readable: boolean, readonly writable: boolean) {}
 

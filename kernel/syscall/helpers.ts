@@ -9,7 +9,6 @@ import type { FdEntry } from '../proc/fdtable.js';
 import type { Process } from '../proc/process.js';
 import { Terminal } from '../tty/terminal.js';
 import { L } from '../tty/termios.js';
-import { normalizePath } from '../lib/pathname.js';
 
 /** The terminal behind an open file, with its PTY (termios, TOSTOP, the window size), or null. */
 export function terminalOf(file: OpenFile): Terminal | null {
@@ -61,12 +60,13 @@ export function pathOfFd(p: Process, fd: number): string | undefined {
 }
 
 /**
- * The absolute path `path` names beneath directory fd `fd` (OpenFile.path),
- * `.` and `..` taken lexically; undefined when the directory's is unknown.
+ * The directory `path` is taken from beneath directory fd `fd`, as an
+ * absolute path (OpenFile.path is it and `path`, `.` and `..` taken
+ * lexically): the root for an absolute one (Unix paths), else the fd's;
+ * undefined when the directory's is unknown.
  */
-export function pathBeneath(p: Process, fd: number, path: string): string | undefined {
-  const base = path.startsWith('/') && p.unixPaths ? '/' : pathOfFd(p, fd);
-  return base === undefined ? undefined : normalizePath(`${base}/${path}`);
+export function baseFor(p: Process, fd: number, path: string): string | undefined {
+  return path.startsWith('/') && p.unixPaths ? '/' : pathOfFd(p, fd);
 }
 
 

@@ -12,7 +12,7 @@ import { Lookupflags, Rights } from '../abi/wasi.js';
 import { openResolved } from '../fs/open.js';
 import { RegularFileHandle } from '../fs/regular.js';
 import { usesTabkernel } from '../proc/modules.js';
-import { pathBeneath } from './helpers.js';
+import { baseFor } from './helpers.js';
 import { DirInode, SymlinkInode } from '../fs/inode.js';
 import { realtimeNs } from '../lib/time.js';
 import { lookup, rightsFor, terminalOf, timesFrom, writeFilestat } from './helpers.js';
@@ -44,7 +44,8 @@ export function path_open(
     wasmMode: usesTabkernel(p.module) ? undefined : 0o777 & ~p.umask,
   });
   if (isErr(file)) return file.errno;
-  file.path ??= pathBeneath(p, dirfd, path);
+  const dirPath = baseFor(p, dirfd, path);
+  if (dirPath !== undefined) file.beneath(dirPath, path);
   // A session leader without a terminal acquires the first one it opens (POSIX leaves this to the system; Linux does it).
   const tty = terminalOf(file);
   if (tty && p.pid === p.sid && !p.ctty && tty.sid === 0) {
