@@ -10,9 +10,10 @@
 // next call (abi/page.ts Slot.CLOSES) while no file has an advisory lock that
 // a close could let go — so an open and a close cost one round trip, not two;
 // and an open of the file just closed may take the close back (reopen.ts).
-// And the fdstat of fds the kernel serves (directories, terminals, host
-// files): every open asks it of its directory fd (wasi-libc), isatty of its
-// terminal. Their file type never changes and their rights only by this
+// And the fdstat of fds the kernel serves that are not regular files
+// (directories, terminals, devices): every open asks it of its directory fd
+// (wasi-libc), isatty of its terminal. (A regular file's description may be
+// in the open file table for another process, which changes its flags there.) Their file type never changes and their rights only by this
 // process (which forgets the fd then); their status flags may change through
 // another process sharing the description, so the memory holds while the
 // file table's flags generation stands still (ipc/filetable.ts).

@@ -9,7 +9,7 @@ import { Errno, isErr } from '../abi/errno.js';
 import type { ImportHandlers, wasiSignatures } from '../abi/imports.js';
 import { Slot } from '../abi/page.js';
 import { FdKind } from '../abi/syscalls.js';
-import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, IOVEC, Lookupflags, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
+import { Clockid, DIRENT, EVENT, Eventtype, FDSTAT, FILESTAT, Filetype, IOVEC, Lookupflags, PRESTAT, SUBSCRIPTION, Subclockflags } from '../abi/wasi.js';
 import { monotonicNs, realtimeNs, storeMonotonicNs, storeRealtimeNs } from '../lib/time.js';
 import type { GuestMemory } from './memory.js';
 import { INPUT_ROOM, type Gather, type SyscallClient } from './syscall.js';
@@ -234,7 +234,8 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       if (fds.fdstat(fd, getMem().u8, ptr >>> 0)) return Errno.SUCCESS;
       const generation = fds.flagsGeneration();
       const e = s.call('fd_fdstat_get', fd);
-      if (e === Errno.SUCCESS) fds.rememberFdstat(fd, s.out(FDSTAT.SIZE), generation);
+      // Not a regular file's: another process may hold its description in the file table and change its flags there.
+      if (e === Errno.SUCCESS && s.out(FDSTAT.SIZE)[FDSTAT.FILETYPE] !== Filetype.REGULAR_FILE) fds.rememberFdstat(fd, s.out(FDSTAT.SIZE), generation);
       return structOut(e, ptr, FDSTAT.SIZE);
     },
     fd_fdstat_set_flags: (fd: number, flags: number) => files.setFlags(fd, flags & 0xffff) ?? s.call('fd_fdstat_set_flags', fd, flags & 0xffff),
