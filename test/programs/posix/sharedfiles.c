@@ -23,6 +23,48 @@ static int make(const char *path, const char *text) {
   return fd;
 }
 
+/*
+ * A child that acts when told, while this process makes no kernel call in
+ * between: both learn the pipes' fds first (a read and a write each way), so
+ * that telling it and waiting for its answer are ring copies in the process.
+ */
+struct helper {
+  pid_t pid;
+  int go[2], said[2];
+};
+
+static void helper_start(struct helper *h, char (*act)(void)) {
+  pipe(h->go);
+  pipe(h->said);
+  h->pid = fork();
+  if (h->pid == 0) {
+    char x;
+    write(h->said[1], "s", 1);
+    read(h->go[0], &x, 1);
+    read(h->go[0], &x, 1);
+    x = act();
+    write(h->said[1], &x, 1);
+    _exit(0);
+  }
+  char hello;
+  read(h->said[0], &hello, 1);
+  write(h->go[1], "1", 1);
+}
+
+/* Let the child act; its answer. */
+static char helper_run(struct helper *h) {
+  char answer = 0;
+  write(h->go[1], "g", 1);
+  read(h->said[0], &answer, 1);
+  return answer;
+}
+
+static void helper_end(struct helper *h) {
+  int st;
+  waitpid(h->pid, &st, 0);
+  close(h->go[0]); close(h->go[1]); close(h->said[0]); close(h->said[1]);
+}
+
 static void test_seek(void) {
   int fd = make("/tmp/sf-seek", "hello world");
   CHECK("seek.after-write", here(fd) == 11, "offset %lld", (long long)here(fd));
@@ -331,6 +373,12 @@ static void test_stat_cache(void) {
  * at once — the lowest fd comes back, a second close is EBADF, /proc/self/fd
  * no longer lists it, and a record lock goes with it at once.
  */
+static char try_lock(void) {
+  int fd = open("/tmp/sf-close-lock", O_RDWR);
+  struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  return fcntl(fd, F_SETLK, &fl) == 0 ? 'y' : 'n';
+}
+
 static void test_closes(void) {
   int a = make("/tmp/sf-close-a", "a");
   close(a);
@@ -377,37 +425,16 @@ static void test_closes(void) {
    * the child must then get the lock.
    */
   int lk = make("/tmp/sf-close-lock", "lock");
-  int go[2], said[2];
-  pipe(go);
-  pipe(said);
-  pid_t pid = fork();
-  if (pid == 0) {
-    char x;
-    write(said[1], "s", 1);
-    read(go[0], &x, 1);
-    read(go[0], &x, 1);
-    int fd = open("/tmp/sf-close-lock", O_RDWR);
-    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
-    char ok = fcntl(fd, F_SETLK, &fl) == 0 ? 'y' : 'n';
-    write(said[1], &ok, 1);
-    _exit(0);
-  }
-  /* The runtime learns both pipes' fds now: from the close below to the child's answer, no call. */
-  char hello;
-  read(said[0], &hello, 1);
-  write(go[1], "1", 1);
+  struct helper h;
+  helper_start(&h, try_lock);
   struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
   CHECK("close.lock-taken", fcntl(lk, F_SETLK, &fl) == 0, "errno %d", errno);
   int second = open("/tmp/sf-close-lock", O_RDONLY);
   close(second);
-  write(go[1], "g", 1);
-  char answer = 0;
-  read(said[0], &answer, 1);
+  char answer = helper_run(&h);
   CHECK("close.lets-go-of-locks-at-once", answer == 'y', "child said '%c'", answer);
-  int st;
-  waitpid(pid, &st, 0);
+  helper_end(&h);
   close(lk);
-  close(go[0]); close(go[1]); close(said[0]); close(said[1]);
 }
 
 /*
@@ -416,6 +443,10 @@ static void test_closes(void) {
  * 0, the status flags as opened, the lowest free fd, a description of its
  * own, the file the path names now, O_TRUNC done.
  */
+static char rename_over(void) {
+  return rename("/tmp/sf-reopen-new", "/tmp/sf-reopen") == 0 ? 'y' : 'n';
+}
+
 static void test_reopen(void) {
   close(make("/tmp/sf-reopen", "0123456789"));
   close(make("/tmp/sf-reopen-b", "bbb"));
@@ -478,35 +509,18 @@ static void test_reopen(void) {
    * open, while this one makes no call (it waits on a pipe, in the process):
    * the open must find the new file.
    */
-  int go[2], said[2];
-  pipe(go);
-  pipe(said);
-  pid_t pid = fork();
-  if (pid == 0) {
-    char x;
-    write(said[1], "s", 1);
-    read(go[0], &x, 1);
-    read(go[0], &x, 1);
-    rename("/tmp/sf-reopen-new", "/tmp/sf-reopen");
-    write(said[1], "r", 1);
-    _exit(0);
-  }
-  char x;
-  read(said[0], &x, 1);
-  write(go[1], "1", 1);
+  struct helper h;
+  helper_start(&h, rename_over);
   fd = open("/tmp/sf-reopen", O_RDONLY);
   memset(b, 0, sizeof b);
   read(fd, b, 3);
   close(fd);
-  write(go[1], "g", 1);
-  read(said[0], &x, 1);
+  helper_run(&h);
   fd = open("/tmp/sf-reopen", O_RDONLY);
   memset(b, 0, sizeof b);
   CHECK("reopen.renamed-over-seen", read(fd, b, 3) == 3 && strcmp(b, "new") == 0, "'%s'", b);
   close(fd);
-  int status;
-  waitpid(pid, &status, 0);
-  close(go[0]); close(go[1]); close(said[0]); close(said[1]);
+  helper_end(&h);
   unlink("/tmp/sf-reopen");
   unlink("/tmp/sf-reopen-b");
 }
@@ -516,35 +530,23 @@ static void test_reopen(void) {
  * every open asks it): another process that shares the description and
  * changes its status flags must be seen at once, with no call in between.
  */
+static int dfd = -1;
+static char set_dir_nonblock(void) {
+  return fcntl(dfd, F_SETFL, O_NONBLOCK) == 0 ? 'y' : 'n';
+}
+
 static void test_fdstat_memory(void) {
-  int dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+  dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
   CHECK("fdstat.dir-opened", dfd >= 0 && (fcntl(dfd, F_GETFL) & O_NONBLOCK) == 0, "errno %d", errno);
-  int go[2], said[2];
-  pipe(go);
-  pipe(said);
-  pid_t pid = fork();
-  if (pid == 0) {
-    char x;
-    write(said[1], "s", 1);
-    read(go[0], &x, 1);
-    read(go[0], &x, 1);
-    fcntl(dfd, F_SETFL, O_NONBLOCK);
-    write(said[1], "f", 1);
-    _exit(0);
-  }
-  char x;
-  read(said[0], &x, 1);
-  write(go[1], "1", 1);
+  struct helper h;
+  helper_start(&h, set_dir_nonblock);
   int before = fcntl(dfd, F_GETFL);
-  write(go[1], "g", 1);
-  read(said[0], &x, 1);
+  helper_run(&h);
   int after = fcntl(dfd, F_GETFL);
   CHECK("fdstat.other-process-flags-seen", (before & O_NONBLOCK) == 0 && (after & O_NONBLOCK) != 0, "before %#x after %#x", before, after);
   CHECK("fdstat.own-flags-seen", fcntl(dfd, F_SETFL, 0) == 0 && (fcntl(dfd, F_GETFL) & O_NONBLOCK) == 0, "");
-  int status;
-  waitpid(pid, &status, 0);
+  helper_end(&h);
   close(dfd);
-  close(go[0]); close(go[1]); close(said[0]); close(said[1]);
 }
 
 int main(int argc, char **argv) {
