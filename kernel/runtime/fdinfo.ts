@@ -11,9 +11,10 @@
 // a close could let go — so an open and a close cost one round trip, not two;
 // and an open of the file just closed may take the close back (reopen.ts).
 // And the fdstat of fds the kernel serves that are not regular files
-// (directories, terminals, devices): every open asks it of its directory fd
-// (wasi-libc), isatty of its terminal. (A regular file's description may be
-// in the open file table for another process, which changes its flags there.) Their file type never changes and their rights only by this
+// (directories, terminals, devices; a regular file's description may be in
+// the open file table for another process, which changes its flags there):
+// every open asks it of its directory fd (wasi-libc), isatty of its
+// terminal. Their file type never changes and their rights only by this
 // process (which forgets the fd then); their status flags may change through
 // another process sharing the description, so the memory holds while the
 // file table's flags generation stands still (ipc/filetable.ts).
@@ -51,15 +52,15 @@ export class FdCache {
   /** The fdstat of fds the kernel serves, as the kernel said it, with the flags generation it holds for. */
   private readonly fdstats = new Map<number, { generation: number; bytes: Uint8Array }>();
 
+  /** Opens of the file just closed, taken back (reopen.ts). */
+  readonly reopens: Reopener;
+
   /**
    * `paths`: the lookups remembered from each fd, forgotten with it; `table`:
    * the shared file table (its count of locked files), null where there is none.
    */
-  /** Opens of the file just closed, taken back (reopen.ts). */
-  readonly reopens: Reopener;
-
   constructor(private readonly sys: SyscallClient, private readonly paths: PathCache, private readonly table: FileTableViews | null = null) {
-    this.reopens = new Reopener(sys, table);
+    this.reopens = new Reopener(sys, table, (fd, info) => this.learn(fd, info));
   }
 
   /** A new process runs in this worker: it has fds of its own. */

@@ -50,7 +50,8 @@ interface Opening {
 export class Reopener {
   private last: Opening | null = null;
 
-  constructor(private readonly sys: SyscallClient, private readonly table: FileTableViews | null) {}
+  /** `learn`: tells the fds' cache what an fd taken back is (fdinfo.ts). */
+  constructor(private readonly sys: SyscallClient, private readonly table: FileTableViews | null, private readonly learn: (fd: number, info: FdInfo) => void) {}
 
   /** A new process runs in this worker. */
   reset(): void {
@@ -78,9 +79,9 @@ export class Reopener {
 
   /**
    * The same open again, if it can be taken back (see the header): the fd,
-   * known again to `learn`; -1 when the kernel must open.
+   * known again to the fds' cache; -1 when the kernel must open.
    */
-  reopen(dirfd: number, lookup: number, path: Uint8Array, oflags: number, base: bigint, inheriting: bigint, fdflags: number, learn: (fd: number, info: FdInfo) => void): number {
+  reopen(dirfd: number, lookup: number, path: Uint8Array, oflags: number, base: bigint, inheriting: bigint, fdflags: number): number {
     const o = this.last, t = this.table;
     if (!o || !o.closed || !t || o.sent !== this.sys.sent) return -1;
     if (o.dirfd !== dirfd || o.lookup !== lookup || o.oflags !== oflags || o.base !== base || o.inheriting !== inheriting || o.fdflags !== fdflags) return -1;
@@ -90,7 +91,7 @@ export class Reopener {
     t.setOffset(d, 0n);
     t.swapFlags(d, -1, o.flags);
     o.closed = false;
-    learn(o.fd, o.info);
+    this.learn(o.fd, o.info);
     return o.fd;
   }
 }

@@ -345,7 +345,7 @@ export function wasiImports(s: SyscallClient, getMem: () => GuestMemory, program
       if (typeof name === 'number') return name;
       oflags &= 0xffff;
       fdflags &= 0xffff;
-      const again = fds.reopens.reopen(fd, dirflags, name, oflags, base, inh, fdflags, (n, info) => fds.learn(n, info));
+      const again = fds.reopens.reopen(fd, dirflags, name, oflags, base, inh, fdflags);
       if (again >= 0) return putU32(fdPtr >>> 0, again);
       const tree = paths.generation();
       const e = s.call('path_open', fd, dirflags, name, oflags, base, inh, fdflags);
