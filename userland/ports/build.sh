@@ -4,11 +4,13 @@
 # system fragment of its own that becomes one layer of the `toolchain` image
 # (userland/ports/Dockerfile, docs/PORTS.md).
 #
-# Usage: userland/ports/build.sh [PORT...]     (default: every port, in order)
+# Usage: userland/ports/build.sh [PORT...]     (default: every port)
 # Env:   PORTS_OUT    where the fragments go (default build/ports): PORTS_OUT/NAME/
 #                     holds usr/bin/PROGRAM... and usr/share/doc/PACKAGE/copyright
 #        PORTS_CACHE  Debian's source files, kept between builds (default
 #                     ${XDG_CACHE_HOME:-~/.cache}/tabkernel-ports)
+#        LANES        ports built at once (default nproc): most of a port's
+#                     time is its configure script, one process after another
 #        JOBS         parallel jobs of the host make (default nproc)
 #
 # One recipe per port, userland/ports/NAME/recipe.sh, sourced by this script.
@@ -47,7 +49,9 @@ OUT=${PORTS_OUT:-build/ports}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 JOBS=${JOBS:-$(nproc)}
-ORDER=(make gawk sed diffutils patch m4 bc gzip tar lua sqlite3 cc)
+LANES=${LANES:-$(nproc)}
+# Every port, the longest builds first, so that the lanes end together.
+ORDER=(m4 diffutils gzip tar patch sed make gawk sqlite3 bc lua cc)
 export LC_ALL=C SOURCE_DATE_EPOCH=0
 
 die() { echo "ports/build.sh: $*" >&2; exit 1; }
@@ -84,10 +88,11 @@ default_build() {
   quiet "$NAME: make" make -j"$JOBS" "${targets[@]}"
 }
 
-# quiet WHAT CMD...: run CMD with its output in a log, shown only if it fails.
+# quiet WHAT CMD...: run CMD with its output in the port's log ($LOG), shown
+# only if it fails.
 quiet() {
   local what=$1; shift
-  "$@" >"$WORK/log" 2>&1 || { tail -60 "$WORK/log" >&2; die "$what failed"; }
+  "$@" >"$LOG" 2>&1 || { tail -60 "$LOG" >&2; die "$what failed"; }
 }
 
 build_port() {
@@ -103,8 +108,9 @@ build_port() {
     || die "$recipe must set PACKAGE, VERSION, FORKS and PROGRAMS"
   local t0=$SECONDS dsc p
 
-  # 1-2. The source, Debian's patches applied, then ours.
-  B=$WORK/$NAME
+  # 1-2. The source, Debian's patches applied, then ours. B and LOG are the
+  # port's own: ports are built side by side, each in a subshell.
+  B=$WORK/$NAME LOG=$WORK/$NAME.log
   rm -rf "$B"
   if [ "$VERSION" = local ]; then
     # The project's own program (cc): its source is the recipe's directory.
@@ -157,6 +163,20 @@ build_port() {
 }
 
 [ $# -gt 0 ] || set -- "${ORDER[@]}"
+# The sources first, one after another (APT's lists and the cache are shared).
 for port in "$@"; do
-  build_port "$port"
+  [ -f "$PORTS/$port/recipe.sh" ] || die "no port $port (no $PORTS/$port/recipe.sh)"
+  # shellcheck source=/dev/null
+  (VERSION= && source "$PORTS/$port/recipe.sh" && { [ "$VERSION" = local ] || fetch_dsc "$PACKAGE" "$VERSION" >/dev/null; }) \
+    || die "$port: no source"
 done
+# Then the builds, LANES at a time; a failed port fails the whole, once every
+# build under way has ended.
+running=0 failed=0
+for port in "$@"; do
+  if [ $running -ge "$LANES" ]; then wait -n || failed=1; running=$((running - 1)); fi
+  build_port "$port" &
+  running=$((running + 1))
+done
+while [ $running -gt 0 ]; do wait -n || failed=1; running=$((running - 1)); done
+[ $failed = 0 ] || die "a port did not build (its error is above)"

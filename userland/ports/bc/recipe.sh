@@ -12,7 +12,7 @@ port_build() {
   # 1. libmath.h, made by a native fbc in a copy of the tree.
   cp -a . "$WORK/bc-native"
   (cd "$WORK/bc-native" && CC=cc CONFIG_SITE= ./configure -q >/dev/null && make -s -C lib >/dev/null && make -s -C bc libmath.h >/dev/null) \
-    >"$WORK/log" 2>&1 || { cat "$WORK/log" >&2; die "bc: native libmath.h failed"; }
+    >"$LOG" 2>&1 || { cat "$LOG" >&2; die "bc: native libmath.h failed"; }
   # 2. The cross build, with that libmath.h taken as up to date (-o).
   configure_port
   cp "$WORK/bc-native/bc/libmath.h" bc/libmath.h
