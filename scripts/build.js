@@ -46,6 +46,17 @@ export function build() {
     define: { 'import.meta.url': '__bundle_url' },
     banner: { js: 'const __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
   });
+  // ASCII only, so that the CLI decodes runner.js as Latin-1 (codecache.ts):
+  // esbuild escapes what lies outside ASCII in strings, regular expressions and
+  // names, but keeps the doc comments as written. There a character outside
+  // printable ASCII, tabs and line ends becomes one '?' per UTF-16 unit,
+  // which keeps every column the source map names.
+  for (const name of ['cli.js', 'runner.js', 'process-worker.js', 'asyncify-worker.js']) {
+    const file = path.join(out, name);
+    const text = fs.readFileSync(file, 'utf8');
+    const ascii = text.replace(/[^\t\n\r -~]/g, '?');
+    if (ascii !== text) fs.writeFileSync(file, ascii);
+  }
   // A kernel worker bundle of an older build would only mislead; a code cache is for the last build's runner.js only.
   for (const old of ['kernel-worker.js', 'kernel-worker.js.map', 'runner.js.v8cache']) fs.rmSync(path.join(out, old), { force: true });
   fs.writeFileSync(path.join(out, '.stamp'), String(Date.now()));

@@ -6,11 +6,15 @@
 // file (removed when older than an hour, on the next write) or, without an
 // fsync, a torn entry — which the kernel's check (proc/asyncified.ts) finds
 // and rewrites: no fsync, then, on a write that only saves time.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
+import type * as NodeCrypto from 'node:crypto';
+import type * as NodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { AsyncifiedStore } from '../../hostapi.js';
 import { defaultCacheDir } from './blobstore.js';
+import { lazyBuiltin } from './lazy.js';
+
+const nodeCrypto = lazyBuiltin<typeof NodeCrypto>('node:crypto');
+const fs = lazyBuiltin<typeof NodeFs>('node:fs/promises');
 
 const KEY = /^[0-9a-f]{64}$/;
 const TEMP = /\.tmp$/;
@@ -34,7 +38,7 @@ export class DirAsyncifiedStore implements AsyncifiedStore {
     const file = this.file(key);
     await fs.mkdir(this.dir, { recursive: true });
     if (!this.swept) await this.sweep();
-    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = `${file}.${process.pid}.${nodeCrypto.randomBytes(6).toString('hex')}.tmp`;
     try {
       await fs.writeFile(tmp, entry, { flag: 'wx' });
       await fs.rename(tmp, file);

@@ -11,13 +11,17 @@
 // Not guarded: two processes changing refs at the same moment (the last
 // index.json written wins; blobs are never at risk).
 // Spec: OCI image-spec image-layout.md, annotations.md.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
+import type * as NodeCrypto from 'node:crypto';
+import type * as NodeFs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isDigest } from '../../image/digest.js';
 import { MediaType, type Descriptor } from '../../image/media.js';
 import { removeImage, type BlobStore, type BlobWriter } from '../../image/store.js';
+import { lazyBuiltin } from './lazy.js';
+
+const nodeCrypto = lazyBuiltin<typeof NodeCrypto>('node:crypto');
+const fs = lazyBuiltin<typeof NodeFs>('node:fs/promises');
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -50,7 +54,7 @@ async function syncDir(dir: string): Promise<void> {
 
 /** Write a file whole, atomically: temp name, fsync, rename, fsync the directory. */
 async function writeAtomic(file: string, data: string | Uint8Array, tmpDir: string): Promise<void> {
-  const tmp = path.join(tmpDir, `${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const tmp = path.join(tmpDir, `${path.basename(file)}.${process.pid}.${nodeCrypto.randomBytes(6).toString('hex')}`);
   const h = await fs.open(tmp, 'wx');
   try {
     await h.writeFile(data);
@@ -80,7 +84,7 @@ class BatchedFile {
   private failed: unknown = undefined;
   private closed = false;
 
-  constructor(private readonly h: fs.FileHandle) {}
+  constructor(private readonly h: NodeFs.FileHandle) {}
 
   async write(chunk: Uint8Array): Promise<void> {
     this.batch.push(chunk);
@@ -176,7 +180,7 @@ export class DirBlobStore implements BlobStore {
 
   async stream(digest: string): Promise<AsyncIterable<Uint8Array> | undefined> {
     // Open first, so that absence is an answer rather than a stream error later.
-    let h: fs.FileHandle;
+    let h: NodeFs.FileHandle;
     try {
       h = await fs.open(this.blobPath(digest), 'r');
     } catch (e) {
@@ -188,7 +192,7 @@ export class DirBlobStore implements BlobStore {
 
   async create(digest: string): Promise<BlobWriter> {
     const final = this.blobPath(digest);
-    const tmp = path.join(this.tmp, `${hexOf(digest)}.${process.pid}.${randomBytes(6).toString('hex')}`);
+    const tmp = path.join(this.tmp, `${hexOf(digest)}.${process.pid}.${nodeCrypto.randomBytes(6).toString('hex')}`);
     const file = new BatchedFile(await fs.open(tmp, 'wx'));
     return {
       write: (chunk) => file.write(chunk),

@@ -5,10 +5,14 @@
 // (written to tmp/, renamed) after each new entry. Two builds at once may
 // each rewrite it: the last one's entries win, the others' steps run again
 // next time (the index only saves work; it never decides what a layer holds).
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
+import type * as NodeCrypto from 'node:crypto';
+import type * as NodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildCache, CachedLayer } from '../../image/buildcache.js';
+import { lazyBuiltin } from './lazy.js';
+
+const nodeCrypto = lazyBuiltin<typeof NodeCrypto>('node:crypto');
+const fs = lazyBuiltin<typeof NodeFs>('node:fs/promises');
 
 export const BUILD_CACHE_FILE = 'build-cache.json';
 
@@ -45,7 +49,7 @@ export class FileBuildCache implements BuildCache {
       const doc: IndexFile = { version: 1, layers: Object.fromEntries(this.entries) };
       const tmpDir = path.join(path.dirname(this.file), 'tmp');
       await fs.mkdir(tmpDir, { recursive: true });
-      const tmp = path.join(tmpDir, `${BUILD_CACHE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}`);
+      const tmp = path.join(tmpDir, `${BUILD_CACHE_FILE}.${process.pid}.${nodeCrypto.randomBytes(6).toString('hex')}`);
       await fs.writeFile(tmp, `${JSON.stringify(doc, null, 1)}\n`);
       await fs.rename(tmp, this.file);
     };

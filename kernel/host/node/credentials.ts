@@ -7,10 +7,13 @@
 // `/v1/` suffix, or a repository path (the most specific key matches first).
 // Credential helpers (`credsStore`, `credHelpers`) are not run.
 // Spec: containers-auth.json(5); Docker's config.json ("auths").
-import fs from 'node:fs/promises';
+import type * as NodeFs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Credentials } from '../../image/auth.js';
+import { lazyBuiltin } from './lazy.js';
+
+const fs = lazyBuiltin<typeof NodeFs>('node:fs/promises');
 
 /** The auth files to look in, in order (those that do not exist are skipped when read). */
 export function authFiles(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -4,8 +4,11 @@
 // it never writes again, so the tar reader may keep views of them.
 // Spec: RFC 1952 (gzip); Node's zlib and stream.pipeline documentation.
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type * as NodeZlib from 'node:zlib';
 import type { Inflater } from '../../image/compression.js';
+import { lazyBuiltin } from './lazy.js';
+
+const zlib = lazyBuiltin<typeof NodeZlib>('node:zlib');
 
 /**
  * Output chunk size. zlib inflates on libuv's thread pool one output chunk at
@@ -19,7 +22,7 @@ const CHUNK = 256 * 1024;
 
 /** gunzip `input` (multi-member streams too); a corrupt or truncated stream fails the iteration. */
 export const nodeInflate: Inflater = (input) => {
-  const gunzip = createGunzip({ chunkSize: CHUNK });
+  const gunzip = zlib.createGunzip({ chunkSize: CHUNK });
   // pipeline carries an error of either side to the other and ends the source
   // when the consumer stops early; its callback has nothing left to do.
   pipeline(Readable.from(input, { objectMode: false }), gunzip, () => {});

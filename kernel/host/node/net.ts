@@ -7,12 +7,15 @@
 // their grants are the policy's, as their mounts are). Off by default.
 // Also the HostConnection (kernel/net/hostconn.ts) over a node:net socket,
 // which the published ports (publish.ts) use too.
-import dns from 'node:dns';
+import type NodeDns from 'node:dns';
 import net from 'node:net';
 import type { HostNet } from '../../hostapi.js';
 import type { HostConnection } from '../../net/hostconn.js';
 import { parseReference } from '../../image/reference.js';
 import { checkHost, type Capabilities } from '../../policy/capabilities.js';
+import { lazyBuiltin } from './lazy.js';
+
+const dns = lazyBuiltin<typeof NodeDns>('node:dns');
 
 /** Bytes a socket's reader may fall behind by before the socket is paused. */
 const HIGH_WATER = 256 * 1024;

@@ -3,7 +3,7 @@
 // store directory (blobstore.ts), put together as the image code expects them
 // (kernel/image/registry.ts, pull.ts). The built-in images (image/builtin.ts)
 // answer from their OCI layouts under userland/images of this checkout.
-import { createHash } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,13 @@ import { layoutFetch, routeBuiltin, type LayoutFile } from '../../image/builtin.
 import type { Sha256, Sha256Factory } from '../../image/digest.js';
 import { RegistryClient, type Fetch } from '../../image/registry.js';
 import { readCredentials } from './credentials.js';
+import { lazyBuiltin } from './lazy.js';
+
+const nodeCrypto = lazyBuiltin<typeof NodeCrypto>('node:crypto');
 
 /** node:crypto's incremental SHA-256 (≈1.2 GB/s here). */
 export const nodeSha256: Sha256Factory = async (): Promise<Sha256> => {
-  const h = createHash('sha256');
+  const h = nodeCrypto.createHash('sha256');
   return {
     update: (data) => void h.update(data),
     hex: () => h.digest('hex'),
