@@ -1,7 +1,8 @@
 // Bundle the Node entry points into dist/: the CLI in two parts — cli.js
 // (the arguments; it starts the first process worker) and runner.js (the
 // kernel, the host, the images; cli.js loads it while that worker boots) —
-// and the process worker. Run by `npm ci` (prepare), `npm run build:node`,
+// and the process worker (process-worker.js, which compiles its body,
+// process-main.js, from a code cache as cli.js compiles runner.js). Run by `npm ci` (prepare), `npm run build:node`,
 // `npm test` and the test setup; bin/tabkernel.js only loads the result.
 // The bundles are CommonJS (dist/package.json says so): Node boots a worker
 // whose entry is CommonJS 10–20 ms sooner than one whose entry is an ES
@@ -24,6 +25,7 @@ export function build() {
       cli: path.join(root, 'kernel/host/node/cli.ts'),
       runner: path.join(root, 'kernel/host/node/runner.ts'),
       'process-worker': path.join(root, 'kernel/host/node/process-worker.ts'),
+      'process-main': path.join(root, 'kernel/host/node/process-main.ts'),
       'asyncify-worker': path.join(root, 'kernel/host/node/asyncify-worker.ts'),
     },
     outdir: out,
@@ -51,14 +53,14 @@ export function build() {
   // names, but keeps the doc comments as written. There a character outside
   // printable ASCII, tabs and line ends becomes one '?' per UTF-16 unit,
   // which keeps every column the source map names.
-  for (const name of ['cli.js', 'runner.js', 'process-worker.js', 'asyncify-worker.js']) {
+  for (const name of ['cli.js', 'runner.js', 'process-worker.js', 'process-main.js', 'asyncify-worker.js']) {
     const file = path.join(out, name);
     const text = fs.readFileSync(file, 'utf8');
     const ascii = text.replace(/[^\t\n\r -~]/g, '?');
     if (ascii !== text) fs.writeFileSync(file, ascii);
   }
-  // A kernel worker bundle of an older build would only mislead; a code cache is for the last build's runner.js only.
-  for (const old of ['kernel-worker.js', 'kernel-worker.js.map', 'runner.js.v8cache']) fs.rmSync(path.join(out, old), { force: true });
+  // A kernel worker bundle of an older build would only mislead; a code cache is for the last build's bundles only.
+  for (const old of ['kernel-worker.js', 'kernel-worker.js.map', 'runner.js.v8cache', 'process-main.js.v8cache']) fs.rmSync(path.join(out, old), { force: true });
   fs.writeFileSync(path.join(out, '.stamp'), String(Date.now()));
 }
 

@@ -151,6 +151,29 @@ describe('judging whether a program can run', () => {
     expect(await digest(wasm, sha256)).toBe(expected);
   });
 
+  it('compiles the first program it is handed without waiting for its digest, then files it under that digest', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let hashes = 0;
+    const sha256 = async () => {
+      hashes++;
+      await held;
+      const h = createHash('sha256');
+      return { update: (d: Uint8Array) => void h.update(d), hex: () => h.digest('hex') };
+    };
+    const bytes = program([[W, 'fd_close', ['i32'], ['i32']]]);
+    const cache = new ModuleCache(sha256);
+    const m = await cache.get(bytes.slice(), true);
+    expect(importProblems(m)).toEqual([]);
+    expect(hashes).toBe(1);
+    // Asked for again before the digest is known: it waits for the filing, and finds it.
+    const again = cache.get(bytes.slice());
+    release();
+    expect(await again).toBe(m);
+    // Once the cache holds a program, an owned one is looked up first like any other.
+    expect(await cache.get(bytes.slice(), true)).toBe(m);
+  });
+
   it('falls back to names and kinds for a module compiled elsewhere', () => {
     const m = new WebAssembly.Module(program([['env', 'f', [], []]], null));
     expect(importProblems(m)).toEqual(['unknown import: env::f', 'no _start export']);

@@ -39,6 +39,8 @@ export interface ForkSupport {
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
+  /** The first program's digest, while it is computed (get). */
+  private filing: Promise<void> | null = null;
 
   /** `sha256`: the host's hash (hostapi.ts Host.sha256), else WebCrypto's. */
   constructor(private readonly sha256?: Sha256Factory, private readonly forks?: ForkSupport) {}
@@ -57,7 +59,23 @@ export class ModuleCache {
     // A failed early compile is reported through the entry below, or dropped with it.
     early?.catch(() => {});
     // The key is the digest of the program as given, whose first bytes the rewrite in place replaced.
-    const key = await digest(inPlace ? [inPlace.prefix, inPlace.tail] : bytes, this.sha256);
+    const keyOf = (): Promise<string> => digest(inPlace ? [inPlace.prefix, inPlace.tail] : bytes, this.sha256);
+    if (owned && this.modules.size === 0 && !this.filing) {
+      // The kernel's first program (the CLI's): there is nothing to find yet,
+      // so it compiles at once and is filed when its digest is known — off the
+      // start's path, which loading the host's hash (node:crypto, ~4 ms) and
+      // hashing were on. Owned bytes change no more, so the digest is theirs.
+      const m = early ?? compile(bytes);
+      this.filing = keyOf().then((key) => {
+        if (this.modules.has(key)) return;
+        this.modules.set(key, m);
+        m.catch(() => this.modules.delete(key));
+      }).catch(() => {}).finally(() => (this.filing = null));
+      return m;
+    }
+    // A program asked for while the first is being filed may be that one.
+    if (this.filing) await this.filing;
+    const key = await keyOf();
     let m = this.modules.get(key);
     if (!m) {
       m = early ?? compile(bytes);

@@ -1,7 +1,7 @@
 // The process side of a spawn: instantiate the program with the WASI and
 // tabkernel imports, run `_start`, and report how it ended. A forked child
 // starts from its parent's memory image instead. Host entries
-// (kernel/host/*/process-worker.ts) deliver the StartMessage and call runProcess.
+// (kernel/host/browser/process-worker.ts, kernel/host/node/process-main.ts) deliver the StartMessage and call runProcess.
 //
 // A worker runs one program after another (the kernel reuses it after a clean
 // exit, and exec runs the new program in it). The import objects and the

@@ -1,7 +1,7 @@
 // A process's Web Worker: waits for the kernel's StartMessage (abi/messages.ts) and
 // becomes that process through the shared runtime (kernel/runtime/start.ts),
 // which blocks this worker in Atomics.wait on every syscall. Started by the
-// kernel worker (host.ts). Mirrors kernel/host/node/process-worker.ts.
+// kernel worker (host.ts). Mirrors kernel/host/node/process-main.ts.
 import { runProcess } from '../../runtime/start.js';
 import type { StartMessage } from '../../abi/messages.js';
 

@@ -14,9 +14,15 @@ import fs from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { threadId } from 'node:worker_threads';
 
-/** require(file), compiled from its code cache when there is a good one. */
-export function requireCached(file: string): unknown {
+/**
+ * require(file), compiled from its code cache when there is a good one.
+ * `save`: when a missing or stale cache is written — at this thread's exit
+ * (the CLI: the cache then holds what the whole start compiled), or `now`,
+ * after the file's top level ran (a process worker, which is terminated).
+ */
+export function requireCached(file: string, save: 'exit' | 'now' = 'exit'): unknown {
   let source: string;
   let st: fs.Stats;
   try {
@@ -35,21 +41,22 @@ export function requireCached(file: string): unknown {
     // none yet
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('exit', () => {
-      // Whole or not at all (runs in parallel may write it at once): a temporary file, renamed.
-      const tmp = `${cacheFile}.${process.pid}`;
-      try {
-        fs.writeFileSync(tmp, Buffer.concat([stamp, script.createCachedData()]));
-        fs.renameSync(tmp, cacheFile);
-      } catch {
-        fs.rmSync(tmp, { force: true }); // not writable: the next run parses again
-      }
-    });
-  }
+  const write = (): void => {
+    // Whole or not at all (runs and workers in parallel may write it at once): a temporary file, renamed.
+    const tmp = `${cacheFile}.${process.pid}.${threadId}`;
+    try {
+      fs.writeFileSync(tmp, Buffer.concat([stamp, script.createCachedData()]));
+      fs.renameSync(tmp, cacheFile);
+    } catch {
+      fs.rmSync(tmp, { force: true }); // not writable: the next run parses again
+    }
+  };
+  const stale = cachedData === undefined || script.cachedDataRejected === true;
+  if (stale && save === 'exit') process.once('exit', write);
   const module = { exports: {} as unknown };
   const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  if (stale && save === 'now') write();
   return module.exports;
 }
 

@@ -102,7 +102,7 @@ export class NodeHost implements Host {
   /** node:crypto's SHA-256 for the module cache's keys. */
   readonly sha256 = nodeSha256;
 
-  /** The host's CLOCK_MONOTONIC, the same in every thread (process-worker.ts uses it too). */
+  /** The host's CLOCK_MONOTONIC, the same in every thread (process-main.ts uses it too). */
   readonly monotonicClock = process.hrtime.bigint;
 
   /**
