@@ -297,11 +297,20 @@ write_cc() {
   # heap is laid out the same way each time and so is the output.
   local CLANG_RUN=("$CLANG")
   if setarch -R true 2>/dev/null; then CLANG_RUN=(setarch -R "$CLANG"); fi
-  mkdir -p "$(dirname "$1")"
+  # configure's test programs (conftest…) are linked and thrown away — never run
+  # when cross-compiling — yet clang runs wasm-opt after any link given an -O
+  # (when it finds one): 40 % of each of the hundreds of link tests a gnulib
+  # configure makes. Their links get -B NOOPT, a directory whose wasm-opt
+  # leaves the file as it is. Every other program is optimised once, by
+  # finish_prog.
+  local NOOPT=$dir/libexec/noopt
+  mkdir -p "$(dirname "$1")" "$NOOPT"
+  printf '#!/bin/sh\n# clang runs it as: wasm-opt FILE -O... -o FILE. Nothing to do (build.sh write_cc).\nexit 0\n' >"$NOOPT/wasm-opt"
+  chmod 755 "$NOOPT/wasm-opt"
   {
     echo '#!/usr/bin/env bash'
     echo '# Written by userland/build.sh --toolchain: clang as build.sh compiles and links programs.'
-    declare -p CLANG_RUN TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK SJLJ_EH SJLJ_INVOKE
+    declare -p CLANG_RUN TARGET CFLAGS_CODE LDFLAGS USER_LDFLAGS LIBTK SJLJ_EH SJLJ_INVOKE NOOPT
     declare -p inc | sed 's/^declare -a inc=/declare -a LIBC_INC=/'
     cat <<'EOF2'
 case ${TK_SJLJ:-eh} in
@@ -311,12 +320,14 @@ case ${TK_SJLJ:-eh} in
 esac
 CFLAGS_CODE+=("${SJLJ[@]}")
 USER_LDFLAGS+=("${jmp[@]}")
-args=() link=1 sources=0 skip=0
+args=() link=1 sources=0 skip=0 out= next_out=0
 for a in "$@"; do
   # -rpath DIR (libtool's links): a WebAssembly module loads no shared libraries.
   if [ $skip = 1 ]; then skip=0; continue; fi
+  if [ $next_out = 1 ]; then next_out=0 out=$a; fi
   case $a in
     -rpath|-Wl,-rpath|-Wl,-rpath-link) skip=1 ;;
+    -o) next_out=1; args+=("$a") ;;
     -Wl,-rpath,*|-Wl,-rpath-link,*) ;;
     -O*|-g|-g[0-9]|-ggdb*) ;;
     -c|-E|-S|-M|-MM) link=0; args+=("$a") ;;
@@ -327,7 +338,9 @@ done
 if [ $link = 0 ]; then
   exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${args[@]}"
 elif [ $sources = 1 ]; then
-  exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
+  noopt=()
+  case ${out##*/} in conftest*) noopt=(-B "$NOOPT") ;; esac
+  exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${noopt[@]}" "${CFLAGS_CODE[@]}" "${LIBC_INC[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
 else
   exec "${CLANG_RUN[@]}" "${TARGET[@]}" "${LDFLAGS[@]}" "${USER_LDFLAGS[@]}" "${args[@]}" "$LIBTK/cwd.o" "$LIBTK/libtk.a"
 fi
