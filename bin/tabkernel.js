@@ -17,17 +17,6 @@ if (argv[0] !== 'image' && argv.length > 0 && !/^-(h|V|-help|-version)$/.test(ar
   worker.on('error', () => {}); // no dist/: reported below
 }
 
-// V8 compiles a program's functions with Liftoff as they are first called and
-// recompiles the hot ones with TurboFan on background threads once a function
-// has run through its tiering budget. On two cores that recompiling competes
-// with the programs themselves, and it rarely pays within a run: a budget ten
-// times V8's default (1,800,000) took the toolchain demo's cold `make -j2`
-// from 6.4 s to 5.3 s and its warm rebuild from 1.07 s to 0.88 s, a 1e8-step
-// Lua loop from 4.9 s to 3.1 s, and left gzip of 31 MB (2.5 s) and flite as
-// they were (docs/BENCHMARKS.md (10d)). Set before any module is compiled,
-// after the worker is started (loading node:v8 takes ~3 ms).
-require('node:v8').setFlagsFromString('--wasm-tiering-budget=18000000');
-
 let cli;
 try {
   cli = require('../dist/cli.js');

@@ -20,7 +20,9 @@ import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
 import { DEFAULT_PATH, firstEnv, type MountSpec } from '../../abi/messages.js';
 import { BUILTIN_REGISTRY, ROOT_IMAGE } from '../../image/builtin.js';
 import { namesRegistry, parseReference } from '../../image/reference.js';
+import type * as NodeV8 from 'node:v8';
 import { requireCached } from './codecache.js';
+import { lazyBuiltin } from './lazy.js';
 import { fail } from './fail.js';
 
 /**
@@ -31,7 +33,27 @@ import { fail } from './fail.js';
  * CommonJS file first scans all of it for its export names), from V8's code
  * cache (codecache.ts).
  */
-const loadRunner = (): typeof import('./runner.js') => requireCached(fileURLToPath(new URL('./runner.js', import.meta.url))) as typeof import('./runner.js');
+function loadRunner(): typeof import('./runner.js') {
+  const runner = requireCached(fileURLToPath(new URL('./runner.js', import.meta.url))) as typeof import('./runner.js');
+  v8.setFlagsFromString(TIERING_BUDGET);
+  return runner;
+}
+
+/**
+ * V8 compiles a program's functions with Liftoff as they are first called and
+ * recompiles the hot ones with TurboFan on background threads once a function
+ * has run through its tiering budget. On two cores that recompiling competes
+ * with the programs themselves, and it rarely pays within a run: a budget ten
+ * times V8's default (1,800,000) took the toolchain demo's cold `make -j2`
+ * from 6.4 s to 5.3 s and its warm rebuild from 1.07 s to 0.88 s, a 1e8-step
+ * Lua loop from 4.9 s to 3.1 s, and left gzip of 31 MB (2.5 s) and flite as
+ * they were (docs/BENCHMARKS.md (10d)). It is set once runner.js is loaded and
+ * before any module is compiled: a change of V8's flags makes V8 refuse the
+ * code caches of whatever is compiled after it (Node's own modules too), and
+ * set first thing it cost a one-call run ~30 ms, set here ~9.
+ */
+const TIERING_BUDGET = '--wasm-tiering-budget=18000000';
+const v8 = lazyBuiltin<typeof NodeV8>('node:v8');
 
 /** A process worker for the first process, started before anything else is done. */
 function startFirstWorker(): Worker {
