@@ -33,8 +33,11 @@ import { fail } from './fail.js';
  * CommonJS file first scans all of it for its export names), from V8's code
  * cache (codecache.ts).
  */
-function loadRunner(): typeof import('./runner.js') {
-  const runner = requireCached(fileURLToPath(new URL('./runner.js', import.meta.url))) as typeof import('./runner.js');
+const loadRunner = (): typeof import('./runner.js') => requireCached(fileURLToPath(new URL('./runner.js', import.meta.url))) as typeof import('./runner.js');
+
+/** For images' containers and builds: the runner, then the tiering budget (TIERING_BUDGET below). */
+function loadRunnerForImages(): typeof import('./runner.js') {
+  const runner = loadRunner();
   v8.setFlagsFromString(TIERING_BUDGET);
   return runner;
 }
@@ -47,10 +50,13 @@ function loadRunner(): typeof import('./runner.js') {
  * times V8's default (1,800,000) took the toolchain demo's cold `make -j2`
  * from 6.4 s to 5.3 s and its warm rebuild from 1.07 s to 0.88 s, a 1e8-step
  * Lua loop from 4.9 s to 3.1 s, and left gzip of 31 MB (2.5 s) and flite as
- * they were (docs/BENCHMARKS.md (10d)). It is set once runner.js is loaded and
- * before any module is compiled: a change of V8's flags makes V8 refuse the
- * code caches of whatever is compiled after it (Node's own modules too), and
- * set first thing it cost a one-call run ~30 ms, set here ~9.
+ * they were (docs/BENCHMARKS.md (10d)). It is set for what runs in an image's
+ * container (`run --image`, `image build`'s RUN steps): where the toolchains
+ * and their long multi-process builds are. A program run from the host keeps
+ * V8's default: a change of V8's flags makes V8 refuse the code caches of
+ * whatever is compiled after it (Node's own modules too, in the worker booting
+ * meanwhile), which costs a one-call run ~9 ms even set once runner.js is
+ * loaded (~30 set first thing). Set before any module is compiled.
  */
 const TIERING_BUDGET = '--wasm-tiering-budget=18000000';
 const v8 = lazyBuiltin<typeof NodeV8>('node:v8');
@@ -177,7 +183,7 @@ export function parseArgs(argv: string[]): Options {
  */
 export async function main(argv: string[], early?: Worker): Promise<void> {
   if (argv[0] === 'image') {
-    const { imageMain, IMAGE_USAGE } = loadRunner();
+    const { imageMain, IMAGE_USAGE } = loadRunnerForImages();
     if (argv[1] === '--help' || argv[1] === '-h') {
       fs.writeSync(1, IMAGE_USAGE);
       process.exit(0);
@@ -263,7 +269,7 @@ function isRootImage(text: string): boolean {
 
 /** `run REF`: the image pulled if need be, then its command in a container. */
 async function runImage(opts: Options, early?: Worker): Promise<void> {
-  const { containerRun, imageForRun, mountRefusal, runFirst } = loadRunner();
+  const { containerRun, imageForRun, mountRefusal, runFirst } = loadRunnerForImages();
   // Before any pull: an image whose container may not have its --dir is not fetched for nothing.
   const refused = mountRefusal(opts.mounts, opts.program);
   if (refused) fail(refused, 125);
