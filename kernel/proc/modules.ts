@@ -67,21 +67,20 @@ export class ModuleCache {
       // hashing were on. Owned bytes change no more, so the digest is theirs.
       const m = early ?? compile(bytes);
       this.filing = keyOf().then((key) => {
-        if (this.modules.has(key)) return;
-        this.modules.set(key, m);
-        m.catch(() => this.modules.delete(key));
+        if (!this.modules.has(key)) this.file(key, m);
       }).catch(() => {}).finally(() => (this.filing = null));
       return m;
     }
     // A program asked for while the first is being filed may be that one.
     if (this.filing) await this.filing;
     const key = await keyOf();
-    let m = this.modules.get(key);
-    if (!m) {
-      m = early ?? compile(bytes);
-      this.modules.set(key, m);
-      m.catch(() => this.modules.delete(key));
-    }
+    return this.modules.get(key) ?? this.file(key, early ?? compile(bytes));
+  }
+
+  /** Keep `m` under `key` until it fails to compile. */
+  private file(key: string, m: Promise<WebAssembly.Module>): Promise<WebAssembly.Module> {
+    this.modules.set(key, m);
+    m.catch(() => this.modules.delete(key));
     return m;
   }
 
@@ -93,13 +92,7 @@ export class ModuleCache {
    */
   private async getForking(bytes: Uint8Array, plan: 'asyncify' | { cannot: string }, name: string): Promise<WebAssembly.Module> {
     const key = await digest(bytes, this.sha256);
-    let m = this.modules.get(key);
-    if (!m) {
-      m = plan === 'asyncify' ? this.asyncified(bytes, key, name) : this.cannotFork(bytes, name, plan.cannot);
-      this.modules.set(key, m);
-      m.catch(() => this.modules.delete(key));
-    }
-    return m;
+    return this.modules.get(key) ?? this.file(key, plan === 'asyncify' ? this.asyncified(bytes, key, name) : this.cannotFork(bytes, name, plan.cannot));
   }
 
   /**
