@@ -131,6 +131,10 @@ export class OverlayFile extends FileInode {
     const data: FileData = this.leaf.upper ?? new LowerData(this.leaf.lower!);
     return new RegularFileHandle(this, data, mode.read, mode.write);
   }
+  /** The layer's bytes while the file is not copied up. */
+  override wholeView(): Uint8Array | null {
+    return this.leaf.upper ? null : (this.leaf.lower!.whole ?? null);
+  }
 }
 
 class FileLeaf extends Leaf<MemFile, LayerFile> {

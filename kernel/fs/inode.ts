@@ -65,6 +65,16 @@ export abstract class Inode {
   /** An open file description for this inode. */
   abstract open(mode: OpenMode): OpenFile | Err;
 
+  /**
+   * All of a regular file's bytes as one view, which the caller must not
+   * change, when the file system holds them so already (an image layer's
+   * file kept whole: fs/layer.ts); null otherwise. A program's loader
+   * compiles from it without copying (proc/loader.ts).
+   */
+  wholeView(): Uint8Array | null {
+    return null;
+  }
+
   /** Permission bits (0o7777). WASI has none; kinds without a store report their defaults. */
   getMode(): number {
     return this.meta?.getMode() ?? defaultMode(this.filetype);

@@ -95,4 +95,57 @@ describe("a container's root file system from image layers", () => {
     if (repaired instanceof Error) throw repaired;
     expect(read(repaired.root, 'ok')).toBe('ok\n');
   });
+
+  it('keeps the files of a layer stored uncompressed as views of its blob; a write copies up, the blob stays', async () => {
+    const plain = tarOf({ 'bin/tool': 'x'.repeat(70_000), 'etc/conf': 'conf\n' });
+    const mislabelled = zlib.gzipSync(tarOf({ 'etc/zipped': 'zipped\n' }));
+    const core = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    const blobs: Record<string, Uint8Array> = { 'sha256:plain': plain, 'sha256:mis': mislabelled, 'sha256:gz': zlib.gzipSync(tarOf({ 'g': 'g\n' })), 'sha256:m': core };
+    const asked: string[] = [];
+    const src: LayerSource = {
+      ...source(blobs),
+      whole: async (digest) => {
+        asked.push(digest);
+        if (digest === 'sha256:gone') throw new Error('no such blob');
+        return blobs[digest];
+      },
+    };
+    const layers = new ImageLayers(src, new MemoryBudget(1 << 30));
+    const refs: LayerRef[] = [
+      { digest: 'sha256:plain', mediaType: TAR }, { digest: 'sha256:mis', mediaType: TAR },
+      { digest: 'sha256:gz', mediaType: GZIP }, { digest: 'sha256:m', mediaType: 'application/wasm' },
+    ];
+    const a = await layers.overlay(refs);
+    if (a instanceof Error) throw a;
+    expect(asked).toEqual(['sha256:plain', 'sha256:mis', 'sha256:m']); // a gzip layer is streamed
+    const node = (p: string) => {
+      let n: unknown = a.root;
+      for (const name of p.split('/')) n = (n as DirInode).lookup(name);
+      return n as FileInode;
+    };
+    const tool = node('bin/tool').wholeView();
+    expect(tool?.buffer).toBe(plain.buffer);
+    expect(new TextDecoder().decode(tool!)).toBe('x'.repeat(70_000));
+    expect(node(MODULE_PATH.slice(1)).wholeView()?.buffer).toBe(core.buffer);
+    // The blob said tar but is gzip: decoded, and its files are copies.
+    expect(node('etc/zipped').wholeView()).toBeNull();
+    expect(read(a.root, 'etc/zipped')).toBe('zipped\n');
+    // A write copies the file up: the blob, and another container's view of it, keep the layer's bytes.
+    const before = plain.slice();
+    const w = node('bin/tool').open({ read: true, write: true });
+    if (isErr(w)) throw new Error(`open: ${w.errno}`);
+    expect(w.pwrite(new TextEncoder().encode('CHANGED'), 65_530n)).toBe(7);
+    w.release();
+    expect(node('bin/tool').wholeView()).toBeNull();
+    expect(read(a.root, 'bin/tool').slice(65_528, 65_540)).toBe('xxCHANGEDxxx');
+    expect(plain).toEqual(before);
+    const b = await layers.overlay(refs.slice(0, 1));
+    if (b instanceof Error) throw b;
+    expect(read(b.root, 'bin/tool')).toBe('x'.repeat(70_000));
+    // A store that cannot give the blob whole: streamed, as before.
+    blobs['sha256:gone'] = tarOf({ 'late': 'late\n' });
+    const c = await layers.overlay([{ digest: 'sha256:gone', mediaType: TAR }]);
+    if (c instanceof Error) throw c;
+    expect(read(c.root, 'late')).toBe('late\n');
+  });
 });

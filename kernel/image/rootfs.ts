@@ -11,13 +11,13 @@ import type { LayerTree } from '../fs/layer.js';
 import { MemFs } from '../fs/memfs.js';
 import { Overlay } from '../fs/overlay.js';
 import type { MemoryBudget } from '../mm/budget.js';
-import { decompressLayer, type ByteStream, type Inflater } from './compression.js';
+import { decompressLayer, layerCompression, sniffCompression, type ByteStream, type Inflater } from './compression.js';
 import type { LayerEntry } from './entry.js';
 import { WASM_LAYER_TYPES, type ImageConfig } from './media.js';
 import type { BlobStore } from './store.js';
 import type { RunConfig } from './config.js';
-import { readTar } from './tar.js';
-import { UnpackedLayers } from './unpack.js';
+import { looksLikeTar, readTar } from './tar.js';
+import { UnpackedLayers, type LayerEntries } from './unpack.js';
 
 /** One layer of an image, as its manifest lists it. */
 export interface LayerRef {
@@ -29,6 +29,12 @@ export interface LayerRef {
 export interface LayerSource {
   /** The blob's bytes as stored (compressed), or an Error if the store has none. */
   blob(digest: string): ByteStream | Error;
+  /**
+   * The blob in one buffer of its own, for layers stored uncompressed: their
+   * files are kept as views of it, not copied (fs/layer.ts). Undefined (or a
+   * failure) when the store cannot: the layer is streamed instead.
+   */
+  whole?(digest: string): Promise<Uint8Array | undefined>;
   inflate?: Inflater;
 }
 
@@ -39,7 +45,11 @@ const MODULE_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
 /** A LayerSource over a blob store (what a host pulled into; opened on first use), with the host's gzip. */
 export function storeLayerSource(store: BlobStore | (() => Promise<BlobStore>), inflate?: Inflater): LayerSource {
-  return { blob: (digest) => storedBlob(store, digest), inflate };
+  return {
+    blob: (digest) => storedBlob(store, digest),
+    whole: async (digest) => (typeof store === 'function' ? await store() : store).get(digest),
+    inflate,
+  };
 }
 
 /** A blob of the store as a stream; it fails on reading when the store has none. */
@@ -87,12 +97,36 @@ export class ImageLayers {
     return new Overlay(trees, upper);
   }
 
-  private entries(l: LayerRef): AsyncIterable<LayerEntry> {
+  private async entries(l: LayerRef): Promise<LayerEntries> {
+    const module = WASM_LAYER_TYPES.includes(l.mediaType);
+    // A blob stored as it is unpacked (a module, an uncompressed tar) is read
+    // whole, and its files are views of it. What decides is what the blob
+    // is, not what its type says: one that turns out compressed is decoded
+    // (and its files copied) as a streamed one is.
+    const whole = module || storedUncompressed(l.mediaType) ? await this.source.whole?.(l.digest).catch(() => undefined) : undefined;
+    if (whole) {
+      const keep = module || (sniffCompression(whole) === null && looksLikeTar(whole));
+      return { entries: module ? moduleEntries(once(whole)) : readTar(decompressLayer(l.mediaType, once(whole), { inflate: this.source.inflate })), keep };
+    }
     const blob = this.source.blob(l.digest);
     if (blob instanceof Error) throw blob;
-    if (WASM_LAYER_TYPES.includes(l.mediaType)) return moduleEntries(blob);
-    return readTar(decompressLayer(l.mediaType, blob, { inflate: this.source.inflate }));
+    if (module) return { entries: moduleEntries(blob) };
+    return { entries: readTar(decompressLayer(l.mediaType, blob, { inflate: this.source.inflate })) };
   }
+}
+
+/** Whether a layer of `mediaType` is stored uncompressed (false for a type this kernel does not read). */
+function storedUncompressed(mediaType: string): boolean {
+  try {
+    return layerCompression(mediaType) === 'none';
+  } catch {
+    return false;
+  }
+}
+
+/** `bytes` as a stream of one chunk. */
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
+  yield bytes;
 }
 
 /** A module layer as a layer of one file, /app.wasm (a core module; a component is refused). */

@@ -41,6 +41,26 @@ describe('unpacking a layer', () => {
     expect(readLayerFile(f, 65_530, 10)).toEqual(Uint8Array.from({ length: 10 }, (_, i) => ((65_530 + i) * 13) & 0xff));
   });
 
+  it('keeps a file in one piece as views of its buffer when the layer may keep it (no copy)', async () => {
+    const blob = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) & 0xff);
+    const t = await unpackLayer([file('one', blob.subarray(1000, 201_000)), file('split', blob.subarray(0, 1000), 0o644, 400)], { keep: true });
+    if (isErr(t)) throw new Error('unpack failed');
+    const one = at(t, 'one') as LayerFile;
+    expect(one.whole?.buffer).toBe(blob.buffer);
+    expect(one.whole?.byteOffset).toBe(1000);
+    expect(one.chunks.map((c) => [c.buffer === blob.buffer, c.length])).toEqual([[true, 65_536], [true, 65_536], [true, 65_536], [true, 3_392]]);
+    expect(readLayerFile(one, 65_530, 10)).toEqual(blob.subarray(1000 + 65_530, 1000 + 65_540));
+    // A file in several pieces is copied, kept or not.
+    const split = at(t, 'split') as LayerFile;
+    expect(split.whole).toBeUndefined();
+    expect(split.chunks[0].buffer).not.toBe(blob.buffer);
+    expect(readLayerFile(split, 0, 1000)).toEqual(blob.subarray(0, 1000));
+    // Not told it may keep them: copied.
+    const copied = await unpack([file('one', blob.subarray(1000, 201_000))]);
+    expect((at(copied, 'one') as LayerFile).whole).toBeUndefined();
+    expect((at(copied, 'one') as LayerFile).chunks[0].buffer).not.toBe(blob.buffer);
+  });
+
   it('keeps whiteouts and opaque markers as such, not as files', async () => {
     const t = await unpack([whiteout('etc/passwd'), opaque('var'), whiteout('gone')]);
     const etc = at(t, 'etc') as LayerDir;
@@ -96,12 +116,12 @@ describe('unpacking a layer', () => {
     let opened = 0;
     const open = () => {
       opened++;
-      return [file('f', 'x')];
+      return { entries: [file('f', 'x')] };
     };
     const [a, b] = await Promise.all([layers.get('sha256:1', open), layers.get('sha256:1', open)]);
     expect(a).toBe(b);
     expect(opened).toBe(1);
-    const bad = await layers.get('sha256:2', () => [hardlink('x', 'y')]);
+    const bad = await layers.get('sha256:2', () => ({ entries: [hardlink('x', 'y')] }));
     expect(isErr(bad)).toBe(true);
     const good = await layers.get('sha256:2', open);
     expect(isErr(good)).toBe(false);

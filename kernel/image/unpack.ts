@@ -4,7 +4,9 @@
 // names become what they mean: `DIR/.wh.NAME` a whiteout of NAME in DIR,
 // `DIR/.wh..wh..opq` an opaque DIR; they are never files of the tree.
 // Each file's pieces are copied into the layer's chunks as they arrive, so
-// the decompressed stream can be dropped piece by piece.
+// the decompressed stream can be dropped piece by piece — unless the entries
+// are views of one buffer read for this layer alone (`keep`: an uncompressed
+// blob read whole), which the layer's files then keep as they are.
 // UnpackedLayers keeps one tree per layer digest: unpacked once, whoever asks.
 // Decisions: uid/gid are dropped (everyone is root in tabkernel); device nodes
 // and FIFOs are kept as such (they hide lower entries as extracting them
@@ -24,6 +26,14 @@ const OPAQUE = '.wh..wh..opq';
 export interface UnpackOptions {
   /** What the layer's file bytes are charged to (none: uncounted). */
   budget?: MemoryBudget;
+  /** The entries' data are views of one buffer the layer may keep (LayerBuilder's `keep`). */
+  keep?: boolean;
+}
+
+/** A layer's entries, in archive order, and whether the layer may keep their data's buffer. */
+export interface LayerEntries {
+  entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>;
+  keep?: boolean;
 }
 
 /** Build one layer's tree from its entries, in archive order. */
@@ -31,7 +41,7 @@ export async function unpackLayer(
   entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>,
   opts: UnpackOptions = {},
 ): Promise<LayerTree | Err> {
-  const b = new LayerBuilder(opts.budget ?? null);
+  const b = new LayerBuilder(opts.budget ?? null, opts.keep ?? false);
   try {
     for await (const e of entries) {
       const r = apply(b, e);
@@ -81,10 +91,13 @@ export class UnpackedLayers {
 
   constructor(private readonly budget?: MemoryBudget) {}
 
-  get(digest: string, open: () => AsyncIterable<LayerEntry> | Iterable<LayerEntry>): Promise<LayerTree | Err> {
+  get(digest: string, open: () => LayerEntries | Promise<LayerEntries>): Promise<LayerTree | Err> {
     let tree = this.trees.get(digest);
     if (!tree) {
-      tree = unpackLayer(open(), { budget: this.budget });
+      tree = (async () => {
+        const { entries, keep } = await open();
+        return unpackLayer(entries, { budget: this.budget, keep });
+      })();
       this.trees.set(digest, tree);
       const forget = (): void => void this.trees.delete(digest);
       tree.then((t) => isErr(t) && forget(), forget);
