@@ -229,6 +229,27 @@ int main(void) {
     expect(r.stdout).toBe('back with 5\n');
   });
 
+  it('builds C++ with c++ and g++: libc++ linked, constructors run, a .cc compiled on its own links later', () => {
+    const dir = scratch('toolchain-cxx');
+    fs.writeFileSync(path.join(dir, 'main.cpp'), '#include <iostream>\n#include <map>\n#include <memory>\n#include <string>\n#include <vector>\n' +
+      '#include <algorithm>\nstd::string greet(const std::string &who);\n' +
+      'struct Shape { virtual ~Shape() = default; virtual int area() const = 0; };\n' +
+      'struct Square : Shape { int s; explicit Square(int s) : s(s) {} int area() const override { return s * s; } };\n' +
+      'static int counter;\nstruct Init { Init() { counter = 42; } } init;\n' +
+      'int main(int argc, char **argv) {\n  std::vector<std::string> words(argv + 1, argv + argc);\n  std::sort(words.begin(), words.end());\n' +
+      '  std::map<std::string, size_t> len;\n  for (auto &w : words) len[w] = w.size();\n' +
+      '  for (auto &[k, v] : len) std::cout << k << \'=\' << v << \'\\n\';\n' +
+      '  std::unique_ptr<Shape> sq = std::make_unique<Square>(3);\n' +
+      '  std::cout << greet("c++") << "; area " << sq->area() << "; counter " << counter << std::endl;\n}\n');
+    fs.writeFileSync(path.join(dir, 'greet.cc'), '#include <string>\nstd::string greet(const std::string &who) { return "hello, " + who; }\n');
+    const r = inToolchain(['sh', '-c', 'g++ -O2 -Wall -c greet.cc && c++ -O2 -Wall -o prog main.cpp greet.o && ./prog pear apple fig; ' +
+      // exceptions: the sysroot's C++ runtime has none, so a program that throws does not link
+      'echo \'int main() { throw 1; }\' > t.cpp; c++ -fexceptions -o t t.cpp 2>&1 | grep -c "undefined symbol: __cxa_throw"'], { dirs: [`${dir}::/w`], cwd: '/w' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('apple=5\nfig=3\npear=4\nhello, c++; area 9; counter 42\n1\n');
+    expect(fs.readFileSync(path.join(dir, 'prog')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
+  });
+
   it('fails with clang\'s diagnostic and a non-zero status from cc and from make on a syntax error', () => {
     const dir = project('int main(void) { return 0 }\n');
     const r = inToolchain(['sh', '-c', 'make -s; echo "make: $?"; cc -o x main.c sum.c; echo "cc: $?"; test -e x || echo "no x"'], { dirs: [`${dir}::/w`], cwd: '/w' });

@@ -1,5 +1,5 @@
 /*
- * cc, c99, gcc: the C compiler driver of the toolchain image (docs/PORTS.md).
+ * cc, c99, gcc, c++, g++: the C and C++ compiler driver of the toolchain image (docs/PORTS.md).
  *
  * The image's clang (npm's @yowasp/clang: LLVM's multi-call program, acting as
  * the tool its argv[0] names) compiles in its own process, but under WASI it
@@ -18,6 +18,15 @@
  * -nostartfiles, -nodefaultlibs, -mexec-model=reactor to the link; -x LANG
  * applies to the sources after it; -v prints the commands. Exit status: the
  * first failing child's, or 1 when a child was killed.
+ *
+ * C++: as c++ or g++ it is the C++ driver: clang++ compiles (every source
+ * is C++, as g++ has it) and the link adds libc++ and libc++abi. The
+ * sysroot's libc++ and libc++abi are built without exceptions (they have no
+ * __cxa_throw), so every compile gets -fno-exceptions, which a later
+ * -fexceptions overrides (and whose link then fails): a standard container
+ * that would throw aborts instead, and `try` is an error, as under wasi-sdk.
+ * As cc, a .cpp source is compiled as C++ and the link adds no C++ library,
+ * as gcc does.
  *
  * setjmp/longjmp: a command whose sources include <setjmp.h> compiles with
  * clang's lowering of them to WebAssembly exception handling
@@ -46,6 +55,7 @@
 #include <unistd.h>
 
 #define CLANG "/usr/bin/clang"
+#define CLANGXX "/usr/bin/clang++"
 #define WASM_LD "/usr/bin/wasm-ld"
 #define LIBDIR "/usr/lib/wasm32-wasip1"
 #define RTDIR "/usr/lib/wasm32-unknown-wasip1"
@@ -152,8 +162,9 @@ static int uses_setjmp(const char *path) {
   return found;
 }
 
-/* The compile options -ltk and setjmp add. */
+/* The compile options every compile gets, and those -ltk and setjmp add. */
 static void push_extras(struct args *a, int tk, int sjlj) {
+  push(a, "-fno-exceptions");
   if (tk) {
     push(a, "-isystem");
     push(a, TKINC);
@@ -174,6 +185,8 @@ static void push_wl(struct args *link, const char *a) {
 int main(int argc, char **argv) {
   const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
   int c99 = strcmp(name, "c99") == 0;
+  int cxx = strcmp(name, "c++") == 0 || strcmp(name, "g++") == 0;
+  const char *compiler = cxx ? CLANGXX : CLANG;
 
   /* 1. Nothing to link (or nothing but a question for clang): clang itself. */
   int link_step = argc > 1, tk = 0, sjlj = 0;
@@ -189,7 +202,7 @@ int main(int argc, char **argv) {
   }
   if (!link_step) {
     struct args a = {0};
-    push(&a, CLANG);
+    push(&a, compiler);
     if (c99) push(&a, "-std=c99");
     push_extras(&a, tk, sjlj);
     for (int i = 1; i < argc; i++)
@@ -198,8 +211,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s: no input files\n", name);
       return 1;
     }
-    execv(CLANG, a.v);
-    fprintf(stderr, "cc: cannot run %s: %s\n", CLANG, strerror(errno));
+    execv(compiler, a.v);
+    fprintf(stderr, "%s: cannot run %s: %s\n", name, compiler, strerror(errno));
     return 127;
   }
 
@@ -259,7 +272,7 @@ int main(int argc, char **argv) {
   int status = 0;
   for (int s = 0; s < sources.n && status == 0; s++) {
     struct args cmd = {0};
-    push(&cmd, CLANG);
+    push(&cmd, compiler);
     for (int i = 0; i < compile.n; i++) push(&cmd, compile.v[i]);
     push(&cmd, "-c");
     if (langs.v[s][0]) {
@@ -294,6 +307,10 @@ int main(int argc, char **argv) {
     if (startfiles) push(&cmd, crt);
     for (int i = 0; i < inputs.n; i++) push(&cmd, inputs.v[i]);
     if (stdlibs) {
+      if (cxx) {
+        push(&cmd, "-lc++");
+        push(&cmd, "-lc++abi");
+      }
       if (sjlj && !tk) push(&cmd, "-lsetjmp");   /* with -ltk: libtk's setjmp.o */
       push(&cmd, "-lc");
       push(&cmd, RTDIR "/libclang_rt.builtins.a");

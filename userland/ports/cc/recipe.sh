@@ -1,4 +1,4 @@
-# cc (also c99 and gcc): the project's own compiler driver for the image's
+# cc (also c99 and gcc, and c++ and g++ for C++): the project's own compiler driver for the image's
 # clang and wasm-ld (npm's @yowasp/clang, the layer scripts/clang-layer.js
 # adds): compiles each source with `clang -c` as a child (posix_spawn), then
 # links with wasm-ld. Its source is cc.c beside this file. With it, for
@@ -10,7 +10,7 @@ PACKAGE=cc
 VERSION=local
 FORKS=0
 PROGRAMS=(cc)
-LINKS=(c99:cc gcc:cc)
+LINKS=(c99:cc gcc:cc c++:cc g++:cc)
 port_build() {
   quiet "cc: cc cc.c" "$CC" -Wall -Wextra -Werror -o cc cc.c
   quiet "cc: libtk for the image's sysroot" node --no-warnings "$ROOT/userland/ports/cc/libtk.mjs" tk
