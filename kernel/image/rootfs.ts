@@ -71,14 +71,23 @@ export class ImageLayers {
     this.unpacked = new UnpackedLayers(budget);
   }
 
-  /** The layers unpacked, bottom first (those already unpacked are shared); an Error names the layer that failed. */
+  /**
+   * The layers unpacked, bottom first (those already unpacked are shared); an
+   * Error names the layer that failed. They are unpacked one after another
+   * (a failure stops there: nothing above it is charged to the budget), but
+   * the blobs read whole are read from the start, while those below unpack.
+   */
   async trees(layers: readonly LayerRef[]): Promise<LayerTree[] | Error> {
     const out: LayerTree[] = [];
+    const early = new Map<string, Promise<Uint8Array | undefined>>();
+    for (const l of layers) {
+      if (!this.unpacked.has(l.digest) && this.readsWhole(l)) early.set(l.digest, this.readWhole(l.digest));
+    }
     for (const l of layers) {
       let tree: LayerTree | Err;
       try {
         // The blob is opened only when the layer is not unpacked yet.
-        tree = await this.unpacked.get(l.digest, () => this.entries(l));
+        tree = await this.unpacked.get(l.digest, () => this.entries(l, early.get(l.digest)));
       } catch (e) {
         return new Error(`layer ${l.digest}: ${(e as Error).message}`);
       }
@@ -97,13 +106,23 @@ export class ImageLayers {
     return new Overlay(trees, upper);
   }
 
-  private async entries(l: LayerRef): Promise<LayerEntries> {
+  /** Whether a layer's blob is read whole: one stored as it is unpacked (a module, an uncompressed tar). */
+  private readsWhole(l: LayerRef): boolean {
+    return this.source.whole !== undefined && (WASM_LAYER_TYPES.includes(l.mediaType) || storedUncompressed(l.mediaType));
+  }
+
+  /** The blob in one buffer, or undefined when the store cannot give it so (it is streamed then). */
+  private readWhole(digest: string): Promise<Uint8Array | undefined> {
+    return this.source.whole!(digest).catch(() => undefined);
+  }
+
+  /** The layer's entries; `early`: its blob, when trees() started reading it. */
+  private async entries(l: LayerRef, early?: Promise<Uint8Array | undefined>): Promise<LayerEntries> {
     const module = WASM_LAYER_TYPES.includes(l.mediaType);
-    // A blob stored as it is unpacked (a module, an uncompressed tar) is read
-    // whole, and its files are views of it. What decides is what the blob
-    // is, not what its type says: one that turns out compressed is decoded
-    // (and its files copied) as a streamed one is.
-    const whole = module || storedUncompressed(l.mediaType) ? await this.source.whole?.(l.digest).catch(() => undefined) : undefined;
+    // A blob read whole has its files kept as views of it. What decides is
+    // what the blob is, not what its type says: one that turns out compressed
+    // is decoded (and its files copied) as a streamed one is.
+    const whole = this.readsWhole(l) ? await (early ?? this.readWhole(l.digest)) : undefined;
     if (whole) {
       const keep = module || (sniffCompression(whole) === null && looksLikeTar(whole));
       return { entries: module ? moduleEntries(once(whole)) : readTar(decompressLayer(l.mediaType, once(whole), { inflate: this.source.inflate })), keep };

@@ -105,6 +105,11 @@ export class UnpackedLayers {
     return tree;
   }
 
+  /** Whether the layer is unpacked or being unpacked. */
+  has(digest: string): boolean {
+    return this.trees.has(digest);
+  }
+
   /** Drop the layer (no image uses it any more): its bytes go back to the budget. */
   async drop(digest: string): Promise<void> {
     const tree = this.trees.get(digest);
