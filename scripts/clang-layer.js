@@ -11,7 +11,10 @@
 // cost seconds here and at every pull for ~30% of 105 MB):
 //   usr/bin/clang           gen/llvm.core.wasm, LLVM's multi-call program; it
 //                           acts as the tool its argv[0] names, so
-//   usr/bin/{clang++,wasm-ld,llvm-ar,ar,ranlib,nm}   are hard links to it
+//   usr/bin/{clang++,wasm-ld,llvm-ar,ar,ranlib,nm,objdump,size,readelf,
+//           c++filt,addr2line}   are hard links to it (not strip or objcopy:
+//                           the module's libc has no fchmod, which they call
+//                           on their output, so they fail with ENOSYS)
 //   usr/include, usr/lib, usr/share   gen/llvm-resources.tar: clang's resource
 //                           directory and the wasm32-wasip1 sysroot (wasi-libc,
 //                           libc++, compiler-rt), where this clang looks by
@@ -39,7 +42,7 @@ const PACKAGE = '@yowasp/clang';
 export const SOURCE_ANNOTATION = 'org.tabkernel.layer.source';
 const MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
 const PROGRAM = 'usr/bin/clang';
-const NAMES = ['clang++', 'wasm-ld', 'llvm-ar', 'ar', 'ranlib', 'nm'];
+const NAMES = ['clang++', 'wasm-ld', 'llvm-ar', 'ar', 'ranlib', 'nm', 'objdump', 'size', 'readelf', 'c++filt', 'addr2line'];
 const DEFAULT_LAYOUT = path.join(root, 'userland/images/toolchain');
 
 /** The package's directory and version. */

@@ -244,9 +244,12 @@ int main(void) {
     fs.writeFileSync(path.join(dir, 'greet.cc'), '#include <string>\nstd::string greet(const std::string &who) { return "hello, " + who; }\n');
     const r = inToolchain(['sh', '-c', 'g++ -O2 -Wall -c greet.cc && c++ -O2 -Wall -o prog main.cpp greet.o && ./prog pear apple fig; ' +
       // exceptions: the sysroot's C++ runtime has none, so a program that throws does not link
-      'echo \'int main() { throw 1; }\' > t.cpp; c++ -fexceptions -o t t.cpp 2>&1 | grep -c "undefined symbol: __cxa_throw"'], { dirs: [`${dir}::/w`], cwd: '/w' });
+      'echo \'int main() { throw 1; }\' > t.cpp; c++ -fexceptions -o t t.cpp 2>&1 | grep -c "undefined symbol: __cxa_throw"; ' +
+      // binutils' names for LLVM's tools, the same module
+      'nm greet.o | grep -c " T "; echo _ZNSt3__16vectorIiNS_9allocatorIiEEE9push_backERKi | c++filt; objdump -h prog | grep -c " CODE "; size prog | sed 1d | wc -w'], { dirs: [`${dir}::/w`], cwd: '/w' });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('apple=5\nfig=3\npear=4\nhello, c++; area 9; counter 42\n1\n');
+    expect(r.stdout).toBe('apple=5\nfig=3\npear=4\nhello, c++; area 9; counter 42\n1\n' +
+      '1\nstd::__1::vector<int, std::__1::allocator<int>>::push_back(int const&)\n1\n6\n');
     expect(fs.readFileSync(path.join(dir, 'prog')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
   });
 
