@@ -18,6 +18,7 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
 import { FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from './inode.js';
+import { readBlobRange } from './blobfile.js';
 import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink } from './layer.js';
 import { MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
 import type { Meta } from './meta.js';
@@ -134,6 +135,11 @@ export class OverlayFile extends FileInode {
   /** The layer's bytes while the file is not copied up. */
   override wholeView(): Uint8Array | null {
     return this.leaf.upper ? null : (this.leaf.lower!.whole ?? null);
+  }
+  /** The stored blob's bytes, while the file is not copied up. */
+  override programBytes(room: number): Uint8Array | null {
+    const stored = this.leaf.upper ? undefined : this.leaf.lower!.stored;
+    return stored ? readBlobRange(stored.blob, stored.at, this.leaf.lower!.size, room) : null;
   }
 }
 

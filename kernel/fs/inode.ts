@@ -75,6 +75,17 @@ export abstract class Inode {
     return null;
   }
 
+  /**
+   * A regular file's bytes read afresh into a buffer of their own, `room`
+   * bytes in (for a program's loader to rewrite them where they are:
+   * proc/memimport.ts), when the file system reads them from a stored blob
+   * anyway (an image layer left where it is stored: fs/layer.ts); null
+   * otherwise. Throws if the blob cannot be read.
+   */
+  programBytes(_room: number): Uint8Array | null {
+    return null;
+  }
+
   /** Permission bits (0o7777). WASI has none; kinds without a store report their defaults. */
   getMode(): number {
     return this.meta?.getMode() ?? defaultMode(this.filetype);

@@ -11,7 +11,10 @@
 // files' chunks are views of that buffer, and such a file's `whole` is all of
 // its bytes in one view, which a program's loader compiles from as it is
 // (on these VMs each fresh MiB costs ~0.65 ms of page faults: clang's 75 MB
-// copied twice was ~0.5 s of every container's start). They are charged to the
+// copied twice was ~0.5 s of every container's start). A layer stored as an
+// uncompressed tar in a host's store (image/blobfile.ts) is not read at all:
+// its files' bytes stay in the stored blob, read from there at each use
+// (`stored`), and are not charged to the memory budget, which counts memory. They are charged to the
 // memory budget given to the builder, once for every container that uses them;
 // LayerTree.release gives them back when the layer store drops the layer.
 // Device nodes and FIFOs are kept (so they hide what is below, as extracting
@@ -20,6 +23,7 @@
 // POSIX pax (hard links name an earlier entry of the same archive).
 import { Errno } from '../abi/errno.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
+import { readBlobRange, type BlobFile } from './blobfile.js';
 import { BLOCK, CHUNK } from './memfs.js';
 
 export interface LayerAttrs {
@@ -47,6 +51,8 @@ export interface LayerFile extends LayerAttrs {
   readonly chunks: readonly Uint8Array[];
   /** All the bytes in one view, when the layer's buffer holds them so (never written to). */
   readonly whole?: Uint8Array;
+  /** Where the bytes are when they stay in the stored blob; `chunks` reads them afresh then. */
+  readonly stored?: StoredBytes;
   /** Paths naming it in this layer (hard links). */
   readonly nlink: number;
 }
@@ -64,6 +70,12 @@ export interface LayerDevice extends LayerAttrs {
   readonly nlink: number;
 }
 
+/** A file's bytes left in the stored blob: `size` bytes from `at`. */
+export interface StoredBytes {
+  readonly blob: BlobFile;
+  readonly at: number;
+}
+
 export type LayerNode = LayerDir | LayerFile | LayerSymlink | LayerDevice;
 
 /** One unpacked layer. Immutable: nothing may change a node once built. */
@@ -73,18 +85,23 @@ export class LayerTree {
     /** Bytes of file data held (in whole blocks), charged to `budget`. */
     readonly bytes: number,
     private budget: MemoryBudget | null,
+    /** The stored blob its files' bytes are read from, if they stayed there. */
+    private blob: BlobFile | null = null,
   ) {}
 
-  /** The layer is no longer used by anyone: its bytes go back to the budget. */
+  /** The layer is no longer used by anyone: its bytes go back to the budget, its stored blob is let go. */
   release(): void {
     this.budget?.release(Use.FILES, this.bytes);
     this.budget = null;
+    this.blob?.close();
+    this.blob = null;
   }
 }
 
 /** Bytes [pos, pos+max) of a layer file (a copy). */
 export function readLayerFile(f: LayerFile, pos: number, max: number): Uint8Array {
   if (pos >= f.size) return new Uint8Array(0);
+  if (f.stored) return readBlobRange(f.stored.blob, f.stored.at + pos, Math.min(f.size - pos, max));
   const end = Math.min(f.size, pos + max);
   const out = new Uint8Array(end - pos);
   for (let at = pos; at < end;) {
@@ -115,7 +132,7 @@ export class LayerBuilder {
    * keep (the whole blob, read for it alone), so a file in one piece becomes
    * views of it rather than a copy.
    */
-  constructor(private readonly budget: MemoryBudget | null = null, private readonly keep = false) {}
+  constructor(private readonly budget: MemoryBudget | null = null, private readonly keep = false, private readonly blob: BlobFile | null = null) {}
 
   dir(path: string, mode: number, mtime: bigint): void {
     const found = this.find(path);
@@ -128,7 +145,11 @@ export class LayerBuilder {
    * layer's own chunks, or kept as they are (`keep`, one piece). NOSPC past
    * the budget.
    */
-  file(path: string, mode: number, mtime: bigint, size: number, pieces: readonly Uint8Array[]): Errno {
+  file(path: string, mode: number, mtime: bigint, size: number, pieces: readonly Uint8Array[], blobAt?: number): Errno {
+    if (this.blob && blobAt !== undefined) {
+      this.put(path, storedFile(this.blob, blobAt, size, mode, mtime));
+      return Errno.SUCCESS;
+    }
     const chunks: Uint8Array[] = [];
     const cost = chunkCost(size);
     if (this.budget && !this.budget.charge(Use.FILES, cost)) return Errno.NOSPC;
@@ -191,13 +212,14 @@ export class LayerBuilder {
 
   /** The finished layer; the builder must not be used after. */
   finish(): LayerTree {
-    return new LayerTree(this.root, this.bytes, this.budget);
+    return new LayerTree(this.root, this.bytes, this.budget, this.blob);
   }
 
-  /** Give back what was charged (an unpack that failed halfway). */
+  /** Give back what was charged (an unpack that failed halfway), and the stored blob. */
   abandon(): void {
     this.budget?.release(Use.FILES, this.bytes);
     this.bytes = 0;
+    this.blob?.close();
   }
 
   private find(path: string): Node | undefined {
@@ -240,11 +262,24 @@ export class LayerBuilder {
       for (const child of node.entries.values()) this.dropped(child);
       return;
     }
-    if (--node.nlink > 0 || node.kind !== 'file') return;
+    if (--node.nlink > 0 || node.kind !== 'file' || node.stored) return;
     const cost = chunkCost(node.size);
     this.budget?.release(Use.FILES, cost);
     this.bytes -= cost;
   }
+}
+
+/** A file whose bytes stay in the stored blob: its chunks are read afresh each time they are asked for. */
+function storedFile(blob: BlobFile, at: number, size: number, mode: number, mtime: bigint): Mutable<LayerFile> {
+  return {
+    kind: 'file', mode, mtime, size, nlink: 1, stored: { blob, at },
+    get chunks(): Uint8Array[] {
+      const bytes = readBlobRange(blob, at, size);
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < size; i += CHUNK) chunks.push(bytes.subarray(i, Math.min(size, i + CHUNK)));
+      return chunks;
+    },
+  };
 }
 
 function newDir(mode: number, mtime: bigint, implicit: boolean): Dir {

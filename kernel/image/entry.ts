@@ -31,6 +31,12 @@ export interface LayerEntry {
    * drops them, so a large file is never held twice). Empty for other kinds.
    */
   data: Uint8Array[];
+  /**
+   * Where a file's bytes start in the stored blob, when the reader read the
+   * headers of a stored tar (tar.ts) and left the bytes there: `data` is
+   * empty then.
+   */
+  at?: number;
   /** For devices: major and minor numbers. */
   devmajor: number;
   devminor: number;

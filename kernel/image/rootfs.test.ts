@@ -5,10 +5,12 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isErr } from '../abi/errno.js';
 import { FileInode, type DirInode } from '../fs/inode.js';
-import { MemoryBudget } from '../mm/budget.js';
+import { MemoryBudget, Use } from '../mm/budget.js';
 import { nodeInflate } from '../host/node/inflate.js';
-import { chunked, gnuTar } from '../../test/support/tarball.js';
+import { chunked, gnuTar, memoryBlob } from '../../test/support/tarball.js';
 import { ImageLayers, MODULE_PATH, type LayerRef, type LayerSource } from './rootfs.js';
+import { readTar } from './tar.js';
+import { unpackLayer } from './unpack.js';
 
 const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 const TAR = 'application/vnd.oci.image.layer.v1.tar';
@@ -147,5 +149,74 @@ describe("a container's root file system from image layers", () => {
     const c = await layers.overlay([{ digest: 'sha256:gone', mediaType: TAR }]);
     if (c instanceof Error) throw c;
     expect(read(c.root, 'late')).toBe('late\n');
+  });
+
+  it('leaves the files of a tar where the store keeps it: headers read, bytes read at each use, nothing charged', async () => {
+    const big = 'y'.repeat(200_000);
+    const plain = tarOf({ 'usr/bin/tool': big, 'etc/conf': 'conf\n' });
+    const mislabelled = zlib.gzipSync(tarOf({ 'etc/zipped': 'zipped\n' }));
+    const blobs: Record<string, Uint8Array> = { 'sha256:plain': plain, 'sha256:mis': mislabelled };
+    const opened: Array<ReturnType<typeof memoryBlob>> = [];
+    const src: LayerSource = {
+      ...source(blobs),
+      whole: async (digest) => blobs[digest],
+      file: async (digest) => {
+        const b = memoryBlob(blobs[digest]);
+        opened.push(b);
+        return b;
+      },
+    };
+    const budget = new MemoryBudget(1 << 30);
+    const layers = new ImageLayers(src, budget);
+    const a = await layers.overlay([{ digest: 'sha256:plain', mediaType: TAR }, { digest: 'sha256:mis', mediaType: TAR }]);
+    if (a instanceof Error) throw a;
+    const [stored, mis] = opened;
+    expect(stored.bytesRead).toBeLessThan(150_000);   // headers, not the 200 KB file
+    expect(mis.closed).toBe(true);                     // gzip after all: read whole, copied, let go
+    expect(read(a.root, 'etc/zipped')).toBe('zipped\n');
+    expect(budget.heldFor(Use.FILES)).toBe(4096);      // etc/zipped's one block, none of the stored files'
+    const node = (p: string) => {
+      let n: unknown = a.root;
+      for (const name of p.split('/')) n = (n as DirInode).lookup(name);
+      return n as FileInode;
+    };
+    expect(read(a.root, 'etc/conf')).toBe('conf\n');
+    expect(node('usr/bin/tool').wholeView()).toBeNull();
+    // A loader's copy: the bytes afresh, with room before them in their own buffer.
+    const own = node('usr/bin/tool').programBytes(64)!;
+    expect(own.byteOffset).toBe(64);
+    expect(own.buffer.byteLength).toBe(64 + big.length);
+    expect(new TextDecoder().decode(own)).toBe(big);
+    own.fill(0);
+    expect(read(a.root, 'usr/bin/tool')).toBe(big);
+    // A write copies up; the stored blob keeps the layer's bytes.
+    const w = node('usr/bin/tool').open({ read: true, write: true });
+    if (isErr(w)) throw new Error(`open: ${w.errno}`);
+    expect(w.pwrite(new TextEncoder().encode('CHANGED'), 10n)).toBe(7);
+    w.release();
+    expect(node('usr/bin/tool').programBytes(64)).toBeNull();
+    expect(read(a.root, 'usr/bin/tool').slice(8, 20)).toBe('yyCHANGEDyyy');
+    const b = await layers.overlay([{ digest: 'sha256:plain', mediaType: TAR }]);
+    if (b instanceof Error) throw b;
+    expect(read(b.root, 'usr/bin/tool')).toBe(big);
+    expect(stored.closed).toBe(false);
+  });
+});
+
+describe('a layer left in its stored blob', () => {
+  it('lets the blob go when the layer is released, or when its unpack fails', async () => {
+    const blob = memoryBlob(tarOf({ 'a': 'a\n' }));
+    const t = await unpackLayer(readTar(blob), { blob });
+    if (isErr(t)) throw new Error('unpack failed');
+    expect(t.bytes).toBe(0);
+    t.release();
+    expect(blob.closed).toBe(true);
+    const bad = memoryBlob(tarOf({ 'b': 'b\n' }));
+    const failed = await unpackLayer((async function* () {
+      yield* readTar(bad);
+      yield { path: 'x', kind: 'hardlink' as const, mode: 0, mtime: 0n, uid: 0, gid: 0, linkname: 'nowhere', size: 0, data: [], devmajor: 0, devminor: 0 };
+    })(), { blob: bad });
+    expect(isErr(failed)).toBe(true);
+    expect(bad.closed).toBe(true);
   });
 });

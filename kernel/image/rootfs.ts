@@ -7,6 +7,7 @@
 // Spec: OCI image-spec manifest.md (layers, bottom first) and layer.md;
 // the CNCF TAG Runtime "Wasm OCI artifact" layout.
 import { errnoLabel, isErr, type Err } from '../abi/errno.js';
+import type { BlobFile } from '../fs/blobfile.js';
 import type { LayerTree } from '../fs/layer.js';
 import { MemFs } from '../fs/memfs.js';
 import { Overlay } from '../fs/overlay.js';
@@ -35,6 +36,12 @@ export interface LayerSource {
    * failure) when the store cannot: the layer is streamed instead.
    */
   whole?(digest: string): Promise<Uint8Array | undefined>;
+  /**
+   * The blob read where it is stored, for layers stored as uncompressed tars:
+   * only their headers are read, and their files' bytes are read from there
+   * when used (fs/layer.ts). Undefined (or a failure) when the store cannot.
+   */
+  file?(digest: string): Promise<BlobFile | undefined>;
   inflate?: Inflater;
 }
 
@@ -48,6 +55,7 @@ export function storeLayerSource(store: BlobStore | (() => Promise<BlobStore>), 
   return {
     blob: (digest) => storedBlob(store, digest),
     whole: async (digest) => (typeof store === 'function' ? await store() : store).get(digest),
+    file: async (digest) => (typeof store === 'function' ? await store() : store).file?.(digest),
     inflate,
   };
 }
@@ -81,7 +89,7 @@ export class ImageLayers {
     const out: LayerTree[] = [];
     const early = new Map<string, Promise<Uint8Array | undefined>>();
     for (const l of layers) {
-      if (!this.unpacked.has(l.digest) && this.readsWhole(l)) early.set(l.digest, this.readWhole(l.digest));
+      if (!this.unpacked.has(l.digest) && this.readsWhole(l) && !this.readsStored(l)) early.set(l.digest, this.readWhole(l.digest));
     }
     for (const l of layers) {
       let tree: LayerTree | Err;
@@ -106,6 +114,11 @@ export class ImageLayers {
     return new Overlay(trees, upper);
   }
 
+  /** Whether a layer is read where it is stored (an uncompressed tar, from a store that can). */
+  private readsStored(l: LayerRef): boolean {
+    return this.source.file !== undefined && storedUncompressed(l.mediaType);
+  }
+
   /** Whether a layer's blob is read whole: one stored as it is unpacked (a module, an uncompressed tar). */
   private readsWhole(l: LayerRef): boolean {
     return this.source.whole !== undefined && (WASM_LAYER_TYPES.includes(l.mediaType) || storedUncompressed(l.mediaType));
@@ -119,6 +132,14 @@ export class ImageLayers {
   /** The layer's entries; `early`: its blob, when trees() started reading it. */
   private async entries(l: LayerRef, early?: Promise<Uint8Array | undefined>): Promise<LayerEntries> {
     const module = WASM_LAYER_TYPES.includes(l.mediaType);
+    // A tar where it is stored: its headers are read, its files stay there.
+    const stored = this.readsStored(l) ? await this.source.file!(l.digest).catch(() => undefined) : undefined;
+    if (stored) {
+      const head = new Uint8Array(Math.min(512, stored.size));
+      const n = stored.read(head, 0);
+      if (sniffCompression(head.subarray(0, n)) === null && looksLikeTar(head.subarray(0, n))) return { entries: readTar(stored), blob: stored };
+      stored.close(); // compressed after all, or no tar: read as any other
+    }
     // A blob read whole has its files kept as views of it. What decides is
     // what the blob is, not what its type says: one that turns out compressed
     // is decoded (and its files copied) as a streamed one is.

@@ -9,6 +9,7 @@
 // IndexedDB store in the browser. Spec: OCI image-spec image-layout.md (the
 // Node store's layout follows it).
 
+import type { BlobFile } from '../fs/blobfile.js';
 import { verified, type Expected, type Sha256Factory } from './digest.js';
 import { checkIndex, checkManifest, documentType, isIndexType, isManifestType, parseJson, type Descriptor } from './media.js';
 
@@ -28,6 +29,8 @@ export interface BlobStore {
   get(digest: string): Promise<Uint8Array | undefined>;
   /** A blob as a stream of chunks (layers), or undefined if absent. */
   stream(digest: string): Promise<AsyncIterable<Uint8Array> | undefined>;
+  /** A blob read where it is stored (fs/blobfile.ts), where the store can; undefined if absent. */
+  file?(digest: string): Promise<BlobFile | undefined>;
   /** Start writing a blob; use putVerified rather than this. */
   create(digest: string): Promise<BlobWriter>;
   delete(digest: string): Promise<void>;

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  LONG_TARGET, NAME_212, NAME_362, archive, chunked, expectedFromTree, gnuTar, makeTree, noise, padded,
-  paxHeader, readAll, setChecksum, ustarHeader, type Expected, type Read,
+  LONG_TARGET, NAME_212, NAME_362, archive, chunked, expectedFromTree, gnuTar, makeTree, memoryBlob, noise, padded,
+  paxHeader, readAll, readStored, setChecksum, ustarHeader, type Expected, type Read,
 } from '../../test/support/tarball.js';
 import { TarError, looksLikeTar, normalize, readTar } from './tar.js';
 
@@ -103,6 +103,23 @@ describe('readTar on archives made by GNU tar', () => {
     });
   }
 
+  for (const format of ['posix', 'gnu', 'ustar'] as const) {
+    it(`reads a stored ${format} archive by its headers alone: the entries a stream gives, each file's bytes where its offset says`, async () => {
+      const root = format === 'ustar' ? short : long;
+      const tar = gnuTar(root, format, format === 'posix' ? ['bin', 'etc', top(NAME_362), top(NAME_212)] : ['.']);
+      expect(digested(await readStored(tar))).toEqual(digested(await read(tar)));
+    });
+  }
+
+  it('reads no file data from a stored archive, only its headers', async () => {
+    const tar = gnuTar(short, 'posix', ['etc/big', 'etc/empty']);
+    const blob = memoryBlob(tar);
+    const entries = [];
+    for await (const e of readTar(blob)) entries.push(e);
+    expect(entries.map((e) => [e.path, e.size, e.data.length])).toEqual([['etc/big', 700_000, 0], ['etc/empty', 0, 0]]);
+    expect(blob.bytesRead).toBeLessThan(200_000);   // windows of 64 KiB at each header, none inside the 700 KB
+  });
+
   it('hands over file data as views into the input chunks, not copies', async () => {
     const tar = gnuTar(short, 'posix', ['etc/big']);
     const entries = [];
@@ -158,14 +175,24 @@ describe('readTar on hand-made archives', () => {
     await expect(read(tar)).rejects.toThrow(/corrupt header at byte 1024.*checksum/);
   });
 
-  it('fails on a stream truncated inside a header or inside data', async () => {
-    const tar = archive([...file('a', 'y'.repeat(1000)), ...file('b')], 2);
-    await expect(read(tar.subarray(0, 300))).rejects.toThrow(/truncated.*header at byte 0/);
-    await expect(read(tar.subarray(0, 700))).rejects.toThrow(/^a: truncated.*data/);
-    await expect(read(new Uint8Array(0))).rejects.toThrow(/empty stream/);
-    const pax = archive([paxHeader({ path: 'long' }), ...file('c')]);
-    await expect(read(pax.subarray(0, 1024))).rejects.toThrow(/ends at byte 1024, after an extended header/);
-  });
+  for (const [how, readIt] of [['a stream', (t: Uint8Array) => read(t)], ['a stored blob', readStored]] as const) {
+    it(`fails on ${how} truncated inside a header or inside data, or corrupt`, async () => {
+      const tar = archive([...file('a', 'y'.repeat(1000)), ...file('b')], 2);
+      await expect(readIt(tar.subarray(0, 300))).rejects.toThrow(/truncated.*header at byte 0/);
+      await expect(readIt(tar.subarray(0, 700))).rejects.toThrow(/^a: truncated.*data/);
+      await expect(readIt(tar.subarray(0, 1536 + 300))).rejects.toThrow(/truncated.*header at byte 1536/);
+      await expect(readIt(new Uint8Array(0))).rejects.toThrow(/empty stream/);
+      const pax = archive([paxHeader({ path: 'long' }), ...file('c')]);
+      await expect(readIt(pax.subarray(0, 1024))).rejects.toThrow(/ends at byte 1024, after an extended header/);
+      expect((await readIt(pax)).map((e) => [e.path, e.bytes.toString()])).toEqual([['long', 'x']]);
+      const bad = tar.slice();
+      bad[1536 + 10] ^= 1;
+      await expect(readIt(bad)).rejects.toThrow(/corrupt header at byte 1536.*checksum/);
+      // The end: after a whole entry, or at a lone zero block whatever follows.
+      expect((await readIt(tar.subarray(0, 512 + 1000))).map((e) => [e.path, e.bytes.length])).toEqual([['a', 1000]]);
+      expect((await readIt(archive([...file('a'), new Uint8Array(512), noise(1000)]))).map((e) => e.path)).toEqual(['a']);
+    });
+  }
 
   it('ends where the stream ends after a whole entry: at a header boundary, or before the padding (as umoci writes)', async () => {
     const tar = archive([...file('a', 'y'.repeat(1000)), ...file('b')], 2);

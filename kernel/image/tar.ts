@@ -30,6 +30,7 @@
 // header, GNU sparse files and unknown entry types.
 // Spec: POSIX.1-2017 pax(1), "pax Interchange Format" and "ustar Interchange
 // Format"; GNU tar manual, "Basic Tar Format" (GNU extensions, base-256).
+import type { BlobFile } from '../fs/blobfile.js';
 import type { EntryKind, LayerEntry } from './entry.js';
 import { concatBytes } from '../lib/bytes.js';
 
@@ -61,9 +62,14 @@ interface Pending {
   longLink: string | null;
 }
 
-/** Read a tar stream; yields its entries in order. Throws TarError. */
-export async function* readTar(input: AsyncIterable<Uint8Array>): AsyncGenerator<LayerEntry, void, undefined> {
-  const r = new Cursor(input[Symbol.asyncIterator]());
+/**
+ * Read a tar stream, or a tar stored as a file; yields its entries in order.
+ * From a file, a regular file's entry has no data but where its bytes are
+ * (`at`): only the headers are read. Throws TarError.
+ */
+export async function* readTar(input: AsyncIterable<Uint8Array> | BlobFile): AsyncGenerator<LayerEntry, void, undefined> {
+  const stored = 'read' in input;
+  const r: Cursor = stored ? new FileCursor(input) : new StreamCursor(input[Symbol.asyncIterator]());
   const global: Pax = new Map();
   let pending: Pending = { pax: null, longName: null, longLink: null };
   try {
@@ -102,7 +108,8 @@ export async function* readTar(input: AsyncIterable<Uint8Array>): AsyncGenerator
       // Only data types carry data (a dumpdir's is a listing we do not need).
       const follows = DATA_TYPES.has(type) ? e.size : 0;
       if (e.kind !== 'file') e.size = 0;
-      if (!(await r.take(follows, e.kind === 'file' ? e.data : null))) throw new TarError(`${e.path}: truncated: the stream ends inside its data`);
+      if (stored && e.kind === 'file') e.at = r.offset;
+      if (!(await r.take(follows, e.kind === 'file' && !stored ? e.data : null))) throw new TarError(`${e.path}: truncated: the stream ends inside its data`);
       const padded = await r.take(pad(follows), null);
       if (e.path !== '') yield e;
       if (!padded) return; // the stream ends after the data, without padding or end blocks
@@ -338,12 +345,76 @@ function paxTime(v: string, entry: string): bigint {
   return m[1] ? -ns : ns;
 }
 
+/** Where the reader is in the archive. `offset` counts the bytes consumed. */
+interface Cursor {
+  readonly offset: number;
+  /** The next 512 bytes; null at the end of the archive. Throws when it ends inside the block. */
+  block(): Promise<Uint8Array | null>;
+  /** The next `n` bytes, pushed to `out` (dropped when null); false when the archive ends first. */
+  take(n: number, out: Uint8Array[] | null): Promise<boolean>;
+  /** Read the rest and drop it. */
+  drain(): Promise<void>;
+  /** Let the source go (a consumer that stopped early, or an error). */
+  close(): Promise<void>;
+}
+
+/** How much of a stored tar FileCursor reads at once: a run of small files' headers in one read. */
+const WINDOW = 64 * 1024;
+
+/**
+ * A stored tar: headers and extended headers are read where they are, data
+ * that is dropped is skipped without reading. Headers come through a window
+ * of the file (one read for the headers of many small files).
+ */
+class FileCursor implements Cursor {
+  offset = 0;
+  private readonly window = new Uint8Array(WINDOW);
+  private windowAt = 0;
+  private windowLength = 0;
+
+  constructor(private readonly f: BlobFile) {}
+
+  async block(): Promise<Uint8Array | null> {
+    if (this.offset >= this.f.size) return null;
+    if (this.f.size - this.offset < BLOCK) throw new TarError(`truncated: the stream ends inside the header at byte ${this.offset}`);
+    if (this.offset < this.windowAt || this.offset + BLOCK > this.windowAt + this.windowLength) {
+      this.windowAt = this.offset;
+      this.windowLength = this.f.read(this.window, this.offset);
+      if (this.windowLength < BLOCK) throw new TarError(`truncated: the stream ends inside the header at byte ${this.offset}`);
+    }
+    const b = this.window.slice(this.offset - this.windowAt, this.offset - this.windowAt + BLOCK);
+    this.offset += BLOCK;
+    return b;
+  }
+
+  async take(n: number, out: Uint8Array[] | null): Promise<boolean> {
+    const k = Math.min(n, this.f.size - this.offset);
+    if (out && k > 0) {
+      const b = new Uint8Array(k);
+      const got = this.f.read(b, this.offset);
+      out.push(b.subarray(0, got));
+      if (got < k) {
+        this.offset += got;
+        return false;
+      }
+    }
+    this.offset += k;
+    return k === n;
+  }
+
+  async drain(): Promise<void> {
+    this.offset = this.f.size;
+  }
+
+  async close(): Promise<void> {}
+}
+
 /**
  * The input stream as a cursor over its current chunk. Blocks and data are
  * handed out as views of the chunks; only a header split across chunks is
- * copied. `offset` counts the bytes consumed, for messages.
+ * copied.
  */
-class Cursor {
+class StreamCursor implements Cursor {
   private chunk: Uint8Array = new Uint8Array(0);
   private pos = 0;
   offset = 0;

@@ -6,7 +6,9 @@
 // Each file's pieces are copied into the layer's chunks as they arrive, so
 // the decompressed stream can be dropped piece by piece — unless the entries
 // are views of one buffer read for this layer alone (`keep`: an uncompressed
-// blob read whole), which the layer's files then keep as they are.
+// blob read whole), which the layer's files then keep as they are, or the
+// entries of a stored blob read headers only (`blob`), whose files' bytes the
+// layer reads from there.
 // UnpackedLayers keeps one tree per layer digest: unpacked once, whoever asks.
 // Decisions: uid/gid are dropped (everyone is root in tabkernel); device nodes
 // and FIFOs are kept as such (they hide lower entries as extracting them
@@ -16,6 +18,7 @@
 // do not fit), and given back by LayerTree.release.
 // Spec: OCI image-spec layer.md ("Whiteouts", "Opaque Whiteout"); POSIX pax.
 import { Errno, err, isErr, type Err } from '../abi/errno.js';
+import type { BlobFile } from '../fs/blobfile.js';
 import { LayerBuilder, type LayerTree } from '../fs/layer.js';
 import type { MemoryBudget } from '../mm/budget.js';
 import type { LayerEntry } from './entry.js';
@@ -28,12 +31,15 @@ export interface UnpackOptions {
   budget?: MemoryBudget;
   /** The entries' data are views of one buffer the layer may keep (LayerBuilder's `keep`). */
   keep?: boolean;
+  /** The stored blob the entries were read from headers only (their files' `at`): the layer reads its bytes there. */
+  blob?: BlobFile;
 }
 
-/** A layer's entries, in archive order, and whether the layer may keep their data's buffer. */
+/** A layer's entries, in archive order, and where their bytes are (UnpackOptions' `keep` and `blob`). */
 export interface LayerEntries {
   entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>;
   keep?: boolean;
+  blob?: BlobFile;
 }
 
 /** Build one layer's tree from its entries, in archive order. */
@@ -41,7 +47,7 @@ export async function unpackLayer(
   entries: AsyncIterable<LayerEntry> | Iterable<LayerEntry>,
   opts: UnpackOptions = {},
 ): Promise<LayerTree | Err> {
-  const b = new LayerBuilder(opts.budget ?? null, opts.keep ?? false);
+  const b = new LayerBuilder(opts.budget ?? null, opts.keep ?? false, opts.blob ?? null);
   try {
     for await (const e of entries) {
       const r = apply(b, e);
@@ -72,7 +78,7 @@ function apply(b: LayerBuilder, e: LayerEntry): Errno {
   }
   switch (e.kind) {
     case 'dir': b.dir(e.path, e.mode, e.mtime); return Errno.SUCCESS;
-    case 'file': return b.file(e.path, e.mode, e.mtime, e.size, e.data);
+    case 'file': return b.file(e.path, e.mode, e.mtime, e.size, e.data, e.at);
     case 'symlink': b.symlink(e.path, e.mode, e.mtime, e.linkname); return Errno.SUCCESS;
     case 'hardlink': return b.hardlink(e.path, e.linkname);
     case 'chardev': case 'blockdev': case 'fifo':
@@ -95,8 +101,8 @@ export class UnpackedLayers {
     let tree = this.trees.get(digest);
     if (!tree) {
       tree = (async () => {
-        const { entries, keep } = await open();
-        return unpackLayer(entries, { budget: this.budget, keep });
+        const { entries, keep, blob } = await open();
+        return unpackLayer(entries, { budget: this.budget, keep, blob });
       })();
       this.trees.set(digest, tree);
       const forget = (): void => void this.trees.delete(digest);

@@ -9,6 +9,7 @@ import { DirInode, FileInode, type Inode } from '../fs/inode.js';
 import { resolveAbsolute } from '../fs/path.js';
 import type { MountNamespace } from '../fs/namespace.js';
 import { ModuleCache, importProblems } from './modules.js';
+import { IN_PLACE_ROOM } from './memimport.js';
 import { concatBytes } from '../lib/bytes.js';
 
 export interface Program {
@@ -77,9 +78,16 @@ export class Loader {
       const st = node.stat();
       if (isErr(st)) return st;
       if (st.size > BigInt(MAX_PROGRAM_BYTES)) return err(Errno.NOMEM);
-      const bytes = readAll(node, MAX_PROGRAM_BYTES);
+      // Bytes read afresh for the loader are its own: a large program's rewrite is done in place.
+      let own: Uint8Array | null;
+      try {
+        own = node.programBytes(IN_PLACE_ROOM);
+      } catch {
+        return err(Errno.IO);
+      }
+      const bytes = own ?? readAll(node, MAX_PROGRAM_BYTES);
       if (isErr(bytes)) return bytes;
-      m = this.modules.get(bytes, false, path);
+      m = this.modules.get(bytes, own !== null, path);
       this.byVersion.set(key, m);
     }
     try {

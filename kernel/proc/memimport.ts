@@ -18,6 +18,9 @@ import { MEMORY_IMPORT, type MemoryType } from '../abi/imports.js';
 import { kindOf, Malformed, Reader, SECTION_IMPORT, SECTION_MEMORY, sectionsOf, skipImportType } from './wasmsections.js';
 import { concatBytes } from '../lib/bytes.js';
 
+/** The room a buffer needs before a program for importMemoryInPlace (its rewrite re-emits ~30 bytes more). */
+export const IN_PLACE_ROOM = 64;
+
 /** A wasm32 memory's largest size in pages (4 GiB): the maximum of a memory that declared none. */
 export const MAX_PAGES = 65536;
 /** Limits flags of a shared memory with a maximum. */

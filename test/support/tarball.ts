@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LayerEntry } from '../../kernel/image/entry.js';
+import type { BlobFile } from '../../kernel/fs/blobfile.js';
+import { readTar } from '../../kernel/image/tar.js';
 
 /** Deterministic bytes (an LCG), so a big file compresses like real data would not. */
 export function noise(n: number, seed = 1): Uint8Array {
@@ -175,4 +177,36 @@ export function padded(data: Uint8Array | string): Uint8Array {
 /** Blocks joined, with `end` zero blocks after them (2: a proper end of archive). */
 export function archive(blocks: Uint8Array[], end = 0): Uint8Array {
   return Buffer.concat([...blocks, new Uint8Array(512 * end)]);
+}
+
+/** A BlobFile over bytes held here (fs/blobfile.ts), counting the bytes read and whether it was closed. */
+export function memoryBlob(bytes: Uint8Array): BlobFile & { bytesRead: number; closed: boolean } {
+  const blob = {
+    size: bytes.length,
+    bytesRead: 0,
+    closed: false,
+    read(into: Uint8Array, pos: number): number {
+      if (blob.closed) throw new Error('read after close');
+      const n = Math.max(0, Math.min(into.length, bytes.length - pos));
+      into.set(bytes.subarray(pos, pos + n));
+      blob.bytesRead += n;
+      return n;
+    },
+    close(): void {
+      blob.closed = true;
+    },
+  };
+  return blob;
+}
+
+/** readTar of `tar` as a stored blob, each file's bytes taken from where its `at` says. */
+export async function readStored(tar: Uint8Array): Promise<Read[]> {
+  const out: Read[] = [];
+  for await (const e of readTar(memoryBlob(tar))) {
+    const { data, at, ...rest } = e;
+    if (data.length !== 0) throw new Error(`${e.path}: data handed over from a stored tar`);
+    if (e.kind === 'file' && at === undefined) throw new Error(`${e.path}: a file without its offset`);
+    out.push({ ...rest, bytes: Buffer.from(e.kind === 'file' ? tar.subarray(at!, at! + e.size) : []) });
+  }
+  return out;
 }

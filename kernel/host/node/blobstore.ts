@@ -13,8 +13,10 @@
 // Spec: OCI image-spec image-layout.md, annotations.md.
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { BlobFile } from '../../fs/blobfile.js';
 import { isDigest } from '../../image/digest.js';
 import { MediaType, type Descriptor } from '../../image/media.js';
 import { removeImage, type BlobStore, type BlobWriter } from '../../image/store.js';
@@ -24,6 +26,15 @@ const nodeCrypto = lazyBuiltin<typeof NodeCrypto>('node:crypto');
 const fs = lazyBuiltin<typeof NodeFs>('node:fs/promises');
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
+
+/** Stored blobs' descriptors, closed when their BlobFile is collected unclosed. */
+const unclosed = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already gone
+  }
+});
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** The cache directory: $TABKERNEL_CACHE, else $XDG_CACHE_HOME/tabkernel, else ~/.cache/tabkernel. */
@@ -188,6 +199,44 @@ export class DirBlobStore implements BlobStore {
       throw e;
     }
     return h.createReadStream({ highWaterMark: 1 << 20, autoClose: true });
+  }
+
+  /**
+   * The blob read where it lies: positioned reads on a descriptor kept open
+   * until close, or until the file is collected unclosed (a kernel dropped
+   * with its layers).
+   */
+  async file(digest: string): Promise<BlobFile | undefined> {
+    let fd: number;
+    try {
+      fd = openSync(this.blobPath(digest), 'r');
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+    const size = fstatSync(fd).size;
+    let open = true;
+    const file: BlobFile = {
+      size,
+      read: (into, pos) => {
+        if (!open) throw new Error(`blob ${digest}: read after close`);
+        let got = 0;
+        while (got < into.length && pos + got < size) {
+          const n = readSync(fd, into, got, Math.min(into.length - got, size - pos - got), pos + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return got;
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        unclosed.unregister(file);
+        closeSync(fd);
+      },
+    };
+    unclosed.register(file, fd, file);
+    return file;
   }
 
   async create(digest: string): Promise<BlobWriter> {

@@ -1,0 +1,27 @@
+// A stored blob the kernel reads where it lies: an image layer stored as an
+// uncompressed tar is indexed through it (image/tar.ts reads its headers only) and
+// its files' bytes are read from it at each use (layer.ts), so a
+// container of the toolchain image does not read the 75 MB compiler it may
+// never run. Hosts whose store is a directory provide it (Node's store,
+// kernel/host/node/blobstore.ts); a blob is immutable once stored, and an open
+// file keeps its bytes even after the store deletes it.
+
+export interface BlobFile {
+  /** The blob's length in bytes. */
+  readonly size: number;
+  /** Read into `into` from byte `pos`: the bytes read, fewer only at the end of the blob. */
+  read(into: Uint8Array, pos: number): number;
+  /** Let the file go; no read may follow. */
+  close(): void;
+}
+
+/** Bytes [pos, pos+n) of `f` into a new array, `room` bytes into a buffer of room+n. Throws on a short read. */
+export function readBlobRange(f: BlobFile, pos: number, n: number, room = 0): Uint8Array {
+  const out = new Uint8Array(new ArrayBuffer(room + n), room, n);
+  for (let got = 0; got < n;) {
+    const k = f.read(out.subarray(got), pos + got);
+    if (k === 0) throw new Error(`the stored blob ends at byte ${pos + got}, inside a file that should end at byte ${pos + n}`);
+    got += k;
+  }
+  return out;
+}
