@@ -46,19 +46,24 @@ function loadRunnerForImages(): typeof import('./runner.js') {
  * V8 compiles a program's functions with Liftoff as they are first called and
  * recompiles the hot ones with TurboFan on background threads once a function
  * has run through its tiering budget. On two cores that recompiling competes
- * with the programs themselves, and it rarely pays within a run: a budget ten
- * times V8's default (1,800,000) took the toolchain demo's cold `make -j2`
- * from 6.4 s to 5.3 s and its warm rebuild from 1.07 s to 0.88 s, a 1e8-step
- * Lua loop from 4.9 s to 3.1 s, and left gzip of 31 MB (2.5 s) and flite as
- * they were (docs/BENCHMARKS.md (10d)). It is set for what runs in an image's
- * container (`run --image`, `image build`'s RUN steps): where the toolchains
- * and their long multi-process builds are. A program run from the host keeps
- * V8's default: a change of V8's flags makes V8 refuse the code caches of
- * whatever is compiled after it (Node's own modules too, in the worker booting
- * meanwhile), which costs a one-call run ~9 ms even set once runner.js is
- * loaded (~30 set first thing). Set before any module is compiled.
+ * with the programs themselves, and it rarely pays within a run of a
+ * toolchain: clang's 75 MB module has thousands of functions warm enough for
+ * V8's default budget (1,800,000) and none that runs long. A budget a
+ * thousand times the default leaves TurboFan only the loops that do run long
+ * (gzip's, Lua's interpreter): measured side by side on 12-07
+ * (docs/BENCHMARKS.md (10e)), the toolchain demo's cold `make -j2` took
+ * 3.4 s against 4.6 s at ten times the default (the choice of 12-07's
+ * afternoon) and 3.2 s with no TurboFan at all, its warm rebuild 0.65 s
+ * against 0.84 and 0.64, gzip of 42 MB 2.8 s against 2.9 and 3.9. It is set
+ * for what runs in an image's container (`run --image`, `image build`'s RUN
+ * steps): where the toolchains and their long multi-process builds are. A
+ * program run from the host keeps V8's default: a change of V8's flags makes
+ * V8 refuse the code caches of whatever is compiled after it (Node's own
+ * modules too, in the worker booting meanwhile), which costs a one-call run
+ * ~9 ms even set once runner.js is loaded (~30 set first thing). Set before
+ * any module is compiled.
  */
-const TIERING_BUDGET = '--wasm-tiering-budget=18000000';
+const TIERING_BUDGET = '--wasm-tiering-budget=1800000000';
 const v8 = lazyBuiltin<typeof NodeV8>('node:v8');
 
 /** A process worker for the first process, started before anything else is done. */
