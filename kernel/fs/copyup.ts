@@ -62,6 +62,7 @@ abstract class Leaf<U extends UpperLeaf, L extends LayerNode> implements MetaSto
     const dir = this.place.dir.ensureUpper();
     if (isErr(dir)) return dir;
     const node = this.makeUpper(this.ov.upperFs, this.lower);
+    if (isErr(node)) return node;
     node.meta.mode = this.lower.mode;
     node.meta.atim = node.meta.mtim = this.lower.mtime;
     addKeepingTimes(dir, this.place.name, node);
@@ -70,7 +71,8 @@ abstract class Leaf<U extends UpperLeaf, L extends LayerNode> implements MetaSto
     return node;
   }
 
-  protected abstract makeUpper(fs: MemFs, lower: L): U;
+  /** The upper copy of `lower`; EIO when its bytes cannot be read (a stored blob that went short). */
+  protected abstract makeUpper(fs: MemFs, lower: L): U | Err;
 
   getMode(): number {
     return this.mode();
@@ -144,8 +146,14 @@ export class OverlayFile extends FileInode {
 }
 
 class FileLeaf extends Leaf<MemFile, LayerFile> {
-  protected makeUpper(fs: MemFs, lower: LayerFile): MemFile {
-    return MemFile.borrowing(fs, lower.chunks, lower.size);
+  protected makeUpper(fs: MemFs, lower: LayerFile): MemFile | Err {
+    let chunks: readonly Uint8Array[];
+    try {
+      chunks = lower.chunks; // a stored file's are read here
+    } catch {
+      return err(Errno.IO);
+    }
+    return MemFile.borrowing(fs, chunks, lower.size);
   }
 }
 
@@ -155,8 +163,22 @@ class LowerData implements FileData {
   fileSize(): number {
     return this.file.size;
   }
-  readAt(pos: number, max: number): Uint8Array {
-    return readLayerFile(this.file, pos, max);
+  /** A stored file's bytes go straight into `into` when given; EIO when the stored blob is short. */
+  readAt(pos: number, max: number, into?: Uint8Array): Uint8Array | Err {
+    const stored = this.file.stored;
+    try {
+      if (!stored || !into || pos >= this.file.size) return readLayerFile(this.file, pos, max);
+      const n = Math.min(max, into.length, this.file.size - pos);
+      const out = into.subarray(0, n);
+      for (let got = 0; got < n;) {
+        const k = stored.blob.read(out.subarray(got), stored.at + pos + got);
+        if (k === 0) return err(Errno.IO);
+        got += k;
+      }
+      return out;
+    } catch {
+      return err(Errno.IO);
+    }
   }
   writeAt(): number | Err {
     return err(Errno.BADF);

@@ -10,9 +10,9 @@
 // one buffer (an uncompressed tar: image/rootfs.ts) is not copied at all: its
 // files' chunks are views of that buffer, and such a file's `whole` is all of
 // its bytes in one view, which a program's loader compiles from as it is
-// (on these VMs each fresh MiB costs ~0.65 ms of page faults: clang's 75 MB
-// copied twice was ~0.5 s of every container's start). A layer stored as an
-// uncompressed tar in a host's store (image/blobfile.ts) is not read at all:
+// (every fresh MiB costs page faults: clang's 75 MB copied twice was ~0.5 s
+// of every container's start). A layer stored as an
+// uncompressed tar in a host's store (blobfile.ts) is not read at all:
 // its files' bytes stay in the stored blob, read from there at each use
 // (`stored`), and are not charged to the memory budget, which counts memory. They are charged to the
 // memory budget given to the builder, once for every container that uses them;

@@ -219,4 +219,18 @@ describe('a layer left in its stored blob', () => {
     expect(isErr(failed)).toBe(true);
     expect(bad.closed).toBe(true);
   });
+
+  it('answers EIO, and the kernel goes on, when the stored blob comes up short after the unpack', async () => {
+    const blob = memoryBlob(tarOf({ 'f': 'z'.repeat(5000) }));
+    const src: LayerSource = { ...source({}), file: async () => blob };
+    const ov = await new ImageLayers(src, new MemoryBudget(1 << 30)).overlay([{ digest: 'sha256:s', mediaType: TAR }]);
+    if (ov instanceof Error) throw ov;
+    expect(read(ov.root, 'f')).toBe('z'.repeat(5000));
+    blob.read = () => 0;   // truncated behind the store's back
+    expect(read(ov.root, 'f')).toBe('E29');
+    const f = ov.root.lookup('f') as FileInode;
+    const w = f.open({ read: true, write: true });
+    expect(isErr(w) && w.errno).toBe(29);
+    expect(() => f.programBytes(64)).toThrow(/ends at byte/);
+  });
 });
