@@ -135,10 +135,15 @@ export class ImageLayers {
     // A tar where it is stored: its headers are read, its files stay there.
     const stored = this.readsStored(l) ? await this.source.file!(l.digest).catch(() => undefined) : undefined;
     if (stored) {
-      const head = new Uint8Array(Math.min(512, stored.size));
-      const n = stored.read(head, 0);
-      if (sniffCompression(head.subarray(0, n)) === null && looksLikeTar(head.subarray(0, n))) return { entries: readTar(stored), blob: stored };
-      stored.close(); // compressed after all, or no tar: read as any other
+      let plain = false;
+      try {
+        const head = new Uint8Array(Math.min(512, stored.size));
+        const n = stored.read(head, 0);
+        plain = sniffCompression(head.subarray(0, n)) === null && looksLikeTar(head.subarray(0, n));
+      } finally {
+        if (!plain) stored.close(); // compressed after all, no tar, or unreadable: read as any other
+      }
+      if (plain) return { entries: readTar(stored), blob: stored };
     }
     // A blob read whole has its files kept as views of it. What decides is
     // what the blob is, not what its type says: one that turns out compressed
