@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCapabilities } from '../../policy/capabilities.js';
 import { BUILT_IN_SIGNATURE_POLICY, Policy } from '../../policy/policy.js';
 import type { HostConnection } from '../../net/hostconn.js';
+import { pump } from '../../net/pump.js';
 import { header, HttpReader } from './http1.js';
 import { originFor, PageNet } from './outbound.js';
 
@@ -169,6 +170,27 @@ describe("the page's way out", () => {
     conn.close();
     expect(signal?.aborted).toBe(true);
     expect(await conn.read()).toBeNull();
+    await expect(conn.write(enc('x'))).rejects.toThrow('EPIPE');
+  });
+
+  it('is closed, not called as a reset, when the pump between it and the guest fails (regression: `e.abort is not a function`)', async () => {
+    let signal: AbortSignal | undefined;
+    const fetchFn = ((_: RequestInfo | URL, init: RequestInit = {}) => {
+      signal = init.signal ?? undefined;
+      return new Promise<Response>(() => {});
+    }) as typeof fetch;
+    const conn = await net(fetchFn).connect('example.com', 80);
+    // The guest's end fails at once: pump resets both sides (abort() where a side has it).
+    const guest: HostConnection = {
+      read: () => Promise.reject(new Error('reset')),
+      write: async () => {},
+      end: () => {},
+      close: () => {},
+    };
+    await conn.write(enc('GET /slow HTTP/1.1\r\nHost: example.com\r\n\r\n'));
+    await new Promise((r) => setTimeout(r, 10));
+    await pump(guest, conn);
+    expect(signal?.aborted).toBe(true);
     await expect(conn.write(enc('x'))).rejects.toThrow('EPIPE');
   });
 });

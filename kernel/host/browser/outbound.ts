@@ -136,7 +136,8 @@ class BytePipe {
 class FetchConnection implements HostConnection {
   private readonly fromGuest = new BytePipe();
   private readonly toGuest = new BytePipe();
-  private readonly abort = new AbortController();
+  /** Cancels the fetch under way. Not named `abort`: pump.ts resets a connection through its abort() method, where it has one. */
+  private readonly cancel = new AbortController();
   private closed = false;
   /** An error answer was sent: the connection ends after it. */
   private closing = false;
@@ -161,7 +162,7 @@ class FetchConnection implements HostConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.abort.abort();
+    this.cancel.abort();
     this.fromGuest.end();
     this.toGuest.end();
   }
@@ -214,7 +215,7 @@ class FetchConnection implements HostConnection {
         credentials: 'omit',
         cache: 'no-store',
         redirect: 'follow',
-        signal: this.abort.signal,
+        signal: this.cancel.signal,
       });
     } catch (e) {
       if (this.closed) return;
