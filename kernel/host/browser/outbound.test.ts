@@ -59,6 +59,16 @@ async function converse(conn: HostConnection, request: string): Promise<Array<{ 
 
 const net = (fetchFn: typeof fetch, policy: Policy | Error = policyWith(['*'])): PageNet => new PageNet(() => policy, () => {}, fetchFn);
 
+/** A fetch that never answers, and the signal it was last given. */
+function hangingFetch(): { fetchFn: typeof fetch; signal: () => AbortSignal | undefined } {
+  let signal: AbortSignal | undefined;
+  const fetchFn = ((_: RequestInfo | URL, init: RequestInit = {}) => {
+    signal = init.signal ?? undefined;
+    return new Promise<Response>(() => {});
+  }) as typeof fetch;
+  return { fetchFn, signal: () => signal };
+}
+
 describe("the page's way out", () => {
   it('grants nothing by default, what the capabilities grant, and nothing when the policy failed to load', () => {
     const builtIn = new PageNet(() => Policy.builtIn(), () => {}).allows(null, 'example.com', 80);
@@ -159,26 +169,18 @@ describe("the page's way out", () => {
   });
 
   it('aborts the fetch when the guest closes the connection', async () => {
-    let signal: AbortSignal | undefined;
-    const fetchFn = ((_: RequestInfo | URL, init: RequestInit = {}) => {
-      signal = init.signal ?? undefined;
-      return new Promise<Response>(() => {});
-    }) as typeof fetch;
+    const { fetchFn, signal } = hangingFetch();
     const conn = await net(fetchFn).connect('example.com', 80);
     await conn.write(enc('GET /slow HTTP/1.1\r\nHost: example.com\r\n\r\n'));
     await new Promise((r) => setTimeout(r, 10));
     conn.close();
-    expect(signal?.aborted).toBe(true);
+    expect(signal()?.aborted).toBe(true);
     expect(await conn.read()).toBeNull();
     await expect(conn.write(enc('x'))).rejects.toThrow('EPIPE');
   });
 
   it('is closed, not called as a reset, when the pump between it and the guest fails (regression: `e.abort is not a function`)', async () => {
-    let signal: AbortSignal | undefined;
-    const fetchFn = ((_: RequestInfo | URL, init: RequestInit = {}) => {
-      signal = init.signal ?? undefined;
-      return new Promise<Response>(() => {});
-    }) as typeof fetch;
+    const { fetchFn, signal } = hangingFetch();
     const conn = await net(fetchFn).connect('example.com', 80);
     // The guest's end fails at once: pump resets both sides (abort() where a side has it).
     const guest: HostConnection = {
@@ -190,7 +192,7 @@ describe("the page's way out", () => {
     await conn.write(enc('GET /slow HTTP/1.1\r\nHost: example.com\r\n\r\n'));
     await new Promise((r) => setTimeout(r, 10));
     await pump(guest, conn);
-    expect(signal?.aborted).toBe(true);
+    expect(signal()?.aborted).toBe(true);
     await expect(conn.write(enc('x'))).rejects.toThrow('EPIPE');
   });
 });
