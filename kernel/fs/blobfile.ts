@@ -15,13 +15,15 @@ export interface BlobFile {
   close(): void;
 }
 
+/** Fill `into` with the blob's bytes from `pos`; throws when the blob ends first (the read's contract: short only at the end). */
+export function readBlobInto(f: BlobFile, into: Uint8Array, pos: number): void {
+  const got = f.read(into, pos);
+  if (got !== into.length) throw new Error(`the stored blob ends at byte ${pos + got}, inside a file that should end at byte ${pos + into.length}`);
+}
+
 /** Bytes [pos, pos+n) of `f` into a new array, `room` bytes into a buffer of room+n. Throws on a short read. */
 export function readBlobRange(f: BlobFile, pos: number, n: number, room = 0): Uint8Array {
   const out = new Uint8Array(new ArrayBuffer(room + n), room, n);
-  for (let got = 0; got < n;) {
-    const k = f.read(out.subarray(got), pos + got);
-    if (k === 0) throw new Error(`the stored blob ends at byte ${pos + got}, inside a file that should end at byte ${pos + n}`);
-    got += k;
-  }
+  readBlobInto(f, out, pos);
   return out;
 }

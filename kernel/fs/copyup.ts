@@ -18,7 +18,7 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
 import { FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from './inode.js';
-import { readBlobRange } from './blobfile.js';
+import { readBlobInto, readBlobRange } from './blobfile.js';
 import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink } from './layer.js';
 import { MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
 import type { Meta } from './meta.js';
@@ -168,13 +168,8 @@ class LowerData implements FileData {
     const stored = this.file.stored;
     try {
       if (!stored || !into || pos >= this.file.size) return readLayerFile(this.file, pos, max);
-      const n = Math.min(max, into.length, this.file.size - pos);
-      const out = into.subarray(0, n);
-      for (let got = 0; got < n;) {
-        const k = stored.blob.read(out.subarray(got), stored.at + pos + got);
-        if (k === 0) return err(Errno.IO);
-        got += k;
-      }
+      const out = into.subarray(0, Math.min(max, into.length, this.file.size - pos));
+      readBlobInto(stored.blob, out, stored.at + pos);
       return out;
     } catch {
       return err(Errno.IO);
