@@ -19,8 +19,8 @@ import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
 import { FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from './inode.js';
 import { readBlobInto, readBlobRange } from './blobfile.js';
-import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink } from './layer.js';
-import { MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
+import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink, type StoredBytes } from './layer.js';
+import { CHUNK, MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
 import type { Meta } from './meta.js';
 import { RegularFileHandle, type FileData } from './regular.js';
 
@@ -147,6 +147,7 @@ export class OverlayFile extends FileInode {
 
 class FileLeaf extends Leaf<MemFile, LayerFile> {
   protected makeUpper(fs: MemFs, lower: LayerFile): MemFile | Err {
+    if (lower.stored) return storedCopy(fs, lower, lower.stored);
     let chunks: readonly Uint8Array[];
     try {
       chunks = lower.chunks; // a stored file's are read here
@@ -155,6 +156,31 @@ class FileLeaf extends Leaf<MemFile, LayerFile> {
     }
     return MemFile.borrowing(fs, chunks, lower.size);
   }
+}
+
+/**
+ * The copy-up of a file left in its stored blob: nothing of it is in memory
+ * to borrow, so its bytes are read and written a chunk at a time, each
+ * charged to the budget (NOSPC past it, with nothing kept); EIO when the blob
+ * is short.
+ */
+function storedCopy(fs: MemFs, lower: LayerFile, stored: StoredBytes): MemFile | Err {
+  const f = MemFile.borrowing(fs, [], 0);
+  const fail = (e: Err): Err => {
+    f.truncate(0);
+    return e;
+  };
+  for (let at = 0; at < lower.size; at += CHUNK) {
+    let piece: Uint8Array;
+    try {
+      piece = readBlobRange(stored.blob, stored.at + at, Math.min(CHUNK, lower.size - at));
+    } catch {
+      return fail(err(Errno.IO));
+    }
+    const n = f.writeAt(at, piece);
+    if (isErr(n)) return fail(n);
+  }
+  return f;
 }
 
 /** A lower file's bytes behind a read-only description. */

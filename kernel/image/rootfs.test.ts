@@ -233,4 +233,21 @@ describe('a layer left in its stored blob', () => {
     expect(isErr(w) && w.errno).toBe(29);
     expect(() => f.programBytes(64)).toThrow(/ends at byte/);
   });
+
+  it('charges a stored file to the budget when it is copied up, and refuses the copy-up past it (NOSPC, nothing kept)', async () => {
+    const src: LayerSource = { ...source({}), file: async () => memoryBlob(tarOf({ 'big': 'b'.repeat(300_000), 'small': 's\n' })) };
+    const budget = new MemoryBudget(200_000);
+    const ov = await new ImageLayers(src, budget).overlay([{ digest: 'sha256:s', mediaType: TAR }]);
+    if (ov instanceof Error) throw ov;
+    expect(budget.heldFor(Use.FILES)).toBe(0);
+    const big = (ov.root.lookup('big') as FileInode).open({ read: true, write: true });
+    expect(isErr(big) && big.errno).toBe(51);   // NOSPC: 300 KB do not fit in 200 KB
+    expect(budget.heldFor(Use.FILES)).toBe(0);
+    expect(read(ov.root, 'big')).toBe('b'.repeat(300_000));
+    const small = (ov.root.lookup('small') as FileInode).open({ read: true, write: true });
+    if (isErr(small)) throw new Error(`open: ${small.errno}`);
+    small.release();
+    expect(budget.heldFor(Use.FILES)).toBe(4096);
+    expect(read(ov.root, 'small')).toBe('s\n');
+  });
 });
