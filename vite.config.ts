@@ -248,5 +248,13 @@ export default defineConfig({
   preview: { headers: isolationHeaders },
   // Module workers, nested too: the kernel worker starts the process workers.
   worker: { format: 'es' },
+  // The dev server bundles the dependencies it finds before it serves a page.
+  // Its scan follows the pages' imports, not `new Worker(new URL(…))`, so the
+  // workers' entries are named here: a dependency found only later, in a worker's
+  // import, re-bundles them all, and a worker whose imports are in flight then
+  // fails to load (a 504 on a stale dependency).
+  optimizeDeps: {
+    entries: ['index.html', 'web/*.html', 'kernel/host/browser/*-worker.ts', 'bench/browser/*-worker.ts'],
+  },
   build: { outDir: 'dist-web', target: 'es2022', emptyOutDir: true },
 });

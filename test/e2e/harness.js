@@ -1,7 +1,7 @@
 // A tiny test runner: a case is a named async function of the run's context
 // (`ctx.browser`, the driver of the browser it runs in; the servers' URLs; see
 // run.js). Every case runs in every browser; `only` keeps the cases whose name
-// holds that word.
+// holds those words (`a|b`: either).
 const cases = [];
 
 /** Register a case (each file under cases/ calls this at import). */
@@ -11,7 +11,8 @@ export function test(name, fn) {
 
 /** The registered cases, filtered by `only` if given. */
 export function selected(only) {
-  return cases.filter(({ name }) => !only || name.includes(only));
+  const any = only?.split('|') ?? [];
+  return cases.filter(({ name }) => any.length === 0 || any.some((words) => name.includes(words)));
 }
 
 /** Run `list` one after another in `ctx`, printing `ok`/`FAIL` lines tagged with the browser; the counts. */
