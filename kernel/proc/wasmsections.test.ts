@@ -4,6 +4,7 @@ import { formatFuncType, readInterface } from './wasmsections.js';
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
 const section = (id: number, body: number[]): number[] => [id, body.length, ...body];
+const leb = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...leb(n >> 7)]);
 const I32 = 0x7f, I64 = 0x7e, F64 = 0x7c;
 
 function module(...sections: number[][]): Uint8Array<ArrayBuffer> {
@@ -43,6 +44,18 @@ describe('a module\'s interface read from its binary', () => {
       { name: '_start', kind: 'function', type: { params: [], results: [] } },
       { name: 'memory', kind: 'memory' },
     ]);
+  });
+
+  it('reads type indices of several bytes among many defined functions', () => {
+    // 130 types, the last (i32) -> (); 300 functions, the last of type 129 (two LEB128 bytes).
+    const many = [0x82, 0x01, ...Array.from({ length: 129 }, () => [0x60, 0, 0]).flat(), 0x60, 1, I32, 0];
+    const funcs = [0xac, 0x02, ...Array(299).fill(0), 0x81, 0x01];
+    const face = readInterface(module([1, ...leb(many.length), ...many], [3, ...leb(funcs.length), ...funcs], section(7, [1, ...name('_start'), 0x00, 0xab, 0x02])))!;
+    expect(face.exports).toEqual([{ name: '_start', kind: 'function', type: { params: ['i32'], results: [] } }]);
+    // A count past the section's end, an index of six bytes, an export of a function not defined.
+    expect(readInterface(module(types, section(3, [3, 0, 0])))).toBeNull();
+    expect(readInterface(module(types, section(3, [1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00])))).toBeNull();
+    expect(readInterface(module(types, section(3, [1, 0]), section(7, [1, ...name('f'), 0x00, 1])))).toBeNull();
   });
 
   it('reads a module of no sections as no imports and no exports', () => {
