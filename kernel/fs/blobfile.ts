@@ -7,6 +7,8 @@
 // file keeps its bytes even after the store deletes it.
 
 export interface BlobFile {
+  /** The blob's digest in its store ("sha256:…"): what its bytes are. */
+  readonly digest: string;
   /** The blob's length in bytes. */
   readonly size: number;
   /** Read into `into` from byte `pos`: the bytes read, fewer only at the end of the blob. */

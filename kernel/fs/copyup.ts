@@ -143,6 +143,11 @@ export class OverlayFile extends FileInode {
     const stored = this.leaf.upper ? undefined : this.leaf.lower!.stored;
     return stored ? readBlobRange(stored.blob, stored.at, this.leaf.lower!.size, room) : null;
   }
+  /** The stored blob's digest and the bytes' place in it, while the file is not copied up. */
+  override contentName(): string | null {
+    const stored = this.leaf.upper ? undefined : this.leaf.lower!.stored;
+    return stored ? `${stored.blob.digest}@${stored.at}+${this.leaf.lower!.size}` : null;
+  }
 }
 
 class FileLeaf extends Leaf<MemFile, LayerFile> {

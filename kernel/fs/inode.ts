@@ -86,6 +86,17 @@ export abstract class Inode {
     return null;
   }
 
+  /**
+   * A name for a regular file's bytes that no other bytes have, when the
+   * file system knows one without reading them (an image layer's file left
+   * in its stored blob: the blob's digest and the file's place in it); null
+   * otherwise. A program's loader files the compiled module under it instead
+   * of hashing the program (proc/modules.ts).
+   */
+  contentName(): string | null {
+    return null;
+  }
+
   /** Permission bits (0o7777). WASI has none; kinds without a store report their defaults. */
   getMode(): number {
     return this.meta?.getMode() ?? defaultMode(this.filetype);

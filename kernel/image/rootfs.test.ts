@@ -182,6 +182,9 @@ describe("a container's root file system from image layers", () => {
     };
     expect(read(a.root, 'etc/conf')).toBe('conf\n');
     expect(node('usr/bin/tool').wholeView()).toBeNull();
+    // Its bytes' name: the blob's digest and their place in it (the loader's key, instead of a hash).
+    expect(node('usr/bin/tool').contentName()).toMatch(new RegExp(`^${stored.digest}@\\d+\\+200000$`));
+    expect(node('etc/conf').contentName()).not.toBe(node('usr/bin/tool').contentName());
     // A loader's copy: the bytes afresh, with room before them in their own buffer.
     const own = node('usr/bin/tool').programBytes(64)!;
     expect(own.byteOffset).toBe(64);
@@ -195,6 +198,7 @@ describe("a container's root file system from image layers", () => {
     expect(w.pwrite(new TextEncoder().encode('CHANGED'), 10n)).toBe(7);
     w.release();
     expect(node('usr/bin/tool').programBytes(64)).toBeNull();
+    expect(node('usr/bin/tool').contentName()).toBeNull();
     expect(read(a.root, 'usr/bin/tool').slice(8, 20)).toBe('yyCHANGEDyyy');
     const b = await layers.overlay([{ digest: 'sha256:plain', mediaType: TAR }]);
     if (b instanceof Error) throw b;

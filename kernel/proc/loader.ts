@@ -87,7 +87,7 @@ export class Loader {
       }
       const bytes = own ?? readAll(node, MAX_PROGRAM_BYTES);
       if (isErr(bytes)) return bytes;
-      m = this.modules.get(bytes, own !== null, path);
+      m = this.modules.get(bytes, own !== null, path, node.contentName() ?? undefined);
       this.byVersion.set(key, m);
     }
     try {

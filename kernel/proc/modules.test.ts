@@ -151,6 +151,29 @@ describe('judging whether a program can run', () => {
     expect(await digest(wasm, sha256)).toBe(expected);
   });
 
+  it('files a program with a content name (an image layer\'s stored file) under that name, hashing nothing', async () => {
+    let hashes = 0;
+    const sha256 = async () => {
+      hashes++;
+      const h = createHash('sha256');
+      return { update: (d: Uint8Array) => void h.update(d), hex: () => h.digest('hex') };
+    };
+    const leb = (n: number): number[] => (n < 0x80 ? [n] : [0x80 | (n & 0x7f), ...leb(n >>> 7)]);
+    const payload = new Uint8Array(1 << 20).fill(7);
+    const wasm = Buffer.concat([program([[W, 'fd_close', ['i32'], ['i32']]]), Uint8Array.from([0, ...leb(2 + payload.length), 1, 0x62]), payload]);
+    const owned = () => {
+      const given = new Uint8Array(64 + wasm.length);
+      given.set(wasm, 64);
+      return given.subarray(64);
+    };
+    const cache = new ModuleCache(sha256);
+    const m = await cache.get(owned(), true, 'clang', 'sha256:aa@512+1048600');
+    expect(memoryTypeOf(m)).toEqual({ initial: 1, maximum: 65536 });   // rewritten in place all the same
+    expect(await cache.get(owned(), true, 'wasm-ld', 'sha256:aa@512+1048600')).toBe(m);
+    expect(await cache.get(owned(), true, 'elsewhere', 'sha256:bb@0+1048600')).not.toBe(m);
+    expect(hashes).toBe(0);
+  });
+
   it('compiles the first program it is handed without waiting for its digest, then files it under that digest', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));

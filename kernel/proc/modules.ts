@@ -49,11 +49,19 @@ export class ModuleCache {
    * The compiled module of `bytes`. `owned`: the caller hands the bytes over
    * (the CLI's program, read into a buffer with room before it: the rewrite
    * of a large one is done in place, proc/memimport.ts). `name`: the
-   * program's path, for the log.
+   * program's path, for the log. `contentName`: a name no other bytes have
+   * (an image layer's stored file: fs/inode.ts Inode.contentName), the key
+   * instead of the digest, which then is not computed (clang's 75 MB: ~60 ms
+   * of hashing on the kernel's thread).
    */
-  async get(bytes: Uint8Array, owned = false, name = 'program'): Promise<WebAssembly.Module> {
+  async get(bytes: Uint8Array, owned = false, name = 'program', contentName?: string): Promise<WebAssembly.Module> {
     const plan = this.forks ? forkPlan(bytes) : 'none';
     if (plan !== 'none') return this.getForking(bytes, plan, name);
+    if (contentName !== undefined) {
+      const key = `${contentName} as stored`;
+      const inPlace = owned && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
+      return this.modules.get(key) ?? this.file(key, inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : compile(bytes));
+    }
     const inPlace = owned && this.sha256 && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
     const early = inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
     // A failed early compile is reported through the entry below, or dropped with it.

@@ -129,7 +129,7 @@ function readSections(b: Uint8Array): ModuleInterface | null {
   /** The type of every imported function, in the function index space. */
   const imported: number[] = [];
   /** The type of every function the module defines (after the imported ones). */
-  let defined = new Uint32Array(0);
+  let defined: Uint32Array = new Uint32Array(0);
   const funcType = (index: number): FuncType => {
     const t = index < imported.length ? imported[index] : defined[index - imported.length];
     if (t === undefined) throw new Malformed();

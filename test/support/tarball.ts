@@ -3,6 +3,7 @@
 // cases GNU tar will not write (names that escape the root, devices as
 // non-root), and streams cut into awkward chunks.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,6 +183,7 @@ export function archive(blocks: Uint8Array[], end = 0): Uint8Array {
 /** A BlobFile over bytes held here (fs/blobfile.ts), counting the bytes read and whether it was closed. */
 export function memoryBlob(bytes: Uint8Array): BlobFile & { bytesRead: number; closed: boolean } {
   const blob = {
+    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
     size: bytes.length,
     bytesRead: 0,
     closed: false,

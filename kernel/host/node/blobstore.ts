@@ -217,6 +217,7 @@ export class DirBlobStore implements BlobStore {
     const size = fstatSync(fd).size;
     let open = true;
     const file: BlobFile = {
+      digest,
       size,
       read: (into, pos) => {
         if (!open) throw new Error(`blob ${digest}: read after close`);
