@@ -17,6 +17,22 @@ export interface BlobFile {
   close(): void;
 }
 
+/** Where a file's bytes lie in a stored blob (fs/inode.ts Inode.stored). */
+export interface StoredRange {
+  readonly blob: BlobFile;
+  readonly at: number;
+  readonly size: number;
+}
+
+/**
+ * A name for the bytes of `r` that no other bytes have: the blob's digest and
+ * their place in it. A program's loader files the compiled module under it
+ * instead of hashing the program (proc/modules.ts).
+ */
+export function storedName(r: StoredRange): string {
+  return `${r.blob.digest}@${r.at}+${r.size}`;
+}
+
 /** Fill `into` with the blob's bytes from `pos`; throws when the blob ends first (the read's contract: short only at the end). */
 export function readBlobInto(f: BlobFile, into: Uint8Array, pos: number): void {
   const got = f.read(into, pos);

@@ -18,7 +18,7 @@ import { Errno, err, isErr, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
 import { FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from './inode.js';
-import { readBlobInto, readBlobRange } from './blobfile.js';
+import { readBlobInto, readBlobRange, type StoredRange } from './blobfile.js';
 import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink, type StoredBytes } from './layer.js';
 import { CHUNK, MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
 import type { Meta } from './meta.js';
@@ -138,15 +138,10 @@ export class OverlayFile extends FileInode {
   override wholeView(): Uint8Array | null {
     return this.leaf.upper ? null : (this.leaf.lower!.whole ?? null);
   }
-  /** The stored blob's bytes, while the file is not copied up. */
-  override programBytes(room: number): Uint8Array | null {
+  /** The layer's place in its stored blob, while the file is not copied up. */
+  override stored(): StoredRange | null {
     const stored = this.leaf.upper ? undefined : this.leaf.lower!.stored;
-    return stored ? readBlobRange(stored.blob, stored.at, this.leaf.lower!.size, room) : null;
-  }
-  /** The stored blob's digest and the bytes' place in it, while the file is not copied up. */
-  override contentName(): string | null {
-    const stored = this.leaf.upper ? undefined : this.leaf.lower!.stored;
-    return stored ? `${stored.blob.digest}@${stored.at}+${this.leaf.lower!.size}` : null;
+    return stored ? { blob: stored.blob, at: stored.at, size: this.leaf.lower!.size } : null;
   }
 }
 

@@ -5,6 +5,7 @@
 // offset and the status flags; the inode owns the data and the metadata.
 import { Errno, err, type Err } from '../abi/errno.js';
 import { Filetype } from '../abi/wasi.js';
+import type { StoredRange } from './blobfile.js';
 import type { OpenFile } from './file.js';
 
 export interface Stat {
@@ -76,24 +77,13 @@ export abstract class Inode {
   }
 
   /**
-   * A regular file's bytes read afresh into a buffer of their own, `room`
-   * bytes in (for a program's loader to rewrite them where they are:
-   * proc/memimport.ts), when the file system reads them from a stored blob
-   * anyway (an image layer left where it is stored: fs/layer.ts); null
-   * otherwise. Throws if the blob cannot be read.
+   * Where a regular file's bytes lie in a stored blob, when the file system
+   * reads them from there (an image layer left where it is stored:
+   * fs/layer.ts); null otherwise. A program's loader reads them afresh into
+   * a buffer of its own, names them by it (fs/blobfile.ts storedName) instead
+   * of hashing them, and has them compiled off its thread (proc/prefetch.ts).
    */
-  programBytes(_room: number): Uint8Array | null {
-    return null;
-  }
-
-  /**
-   * A name for a regular file's bytes that no other bytes have, when the
-   * file system knows one without reading them (an image layer's file left
-   * in its stored blob: the blob's digest and the file's place in it); null
-   * otherwise. A program's loader files the compiled module under it instead
-   * of hashing the program (proc/modules.ts).
-   */
-  contentName(): string | null {
+  stored(): StoredRange | null {
     return null;
   }
 

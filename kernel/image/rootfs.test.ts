@@ -4,6 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isErr } from '../abi/errno.js';
+import { readBlobRange, storedName } from '../fs/blobfile.js';
 import { FileInode, type DirInode } from '../fs/inode.js';
 import { MemoryBudget, Use } from '../mm/budget.js';
 import { nodeInflate } from '../host/node/inflate.js';
@@ -182,11 +183,14 @@ describe("a container's root file system from image layers", () => {
     };
     expect(read(a.root, 'etc/conf')).toBe('conf\n');
     expect(node('usr/bin/tool').wholeView()).toBeNull();
-    // Its bytes' name: the blob's digest and their place in it (the loader's key, instead of a hash).
-    expect(node('usr/bin/tool').contentName()).toMatch(new RegExp(`^${stored.digest}@\\d+\\+200000$`));
-    expect(node('etc/conf').contentName()).not.toBe(node('usr/bin/tool').contentName());
+    // Where its bytes lie, and their name: the blob's digest and their place in it (the loader's key, instead of a hash).
+    const where = node('usr/bin/tool').stored()!;
+    expect(where.blob).toBe(stored);
+    expect(where.size).toBe(200_000);
+    expect(storedName(where)).toMatch(new RegExp(`^${stored.digest}@\\d+\\+200000$`));
+    expect(storedName(node('etc/conf').stored()!)).not.toBe(storedName(where));
     // A loader's copy: the bytes afresh, with room before them in their own buffer.
-    const own = node('usr/bin/tool').programBytes(64)!;
+    const own = readBlobRange(where.blob, where.at, where.size, 64);
     expect(own.byteOffset).toBe(64);
     expect(own.buffer.byteLength).toBe(64 + big.length);
     expect(new TextDecoder().decode(own)).toBe(big);
@@ -197,8 +201,7 @@ describe("a container's root file system from image layers", () => {
     if (isErr(w)) throw new Error(`open: ${w.errno}`);
     expect(w.pwrite(new TextEncoder().encode('CHANGED'), 10n)).toBe(7);
     w.release();
-    expect(node('usr/bin/tool').programBytes(64)).toBeNull();
-    expect(node('usr/bin/tool').contentName()).toBeNull();
+    expect(node('usr/bin/tool').stored()).toBeNull();
     expect(read(a.root, 'usr/bin/tool').slice(8, 20)).toBe('yyCHANGEDyyy');
     const b = await layers.overlay([{ digest: 'sha256:plain', mediaType: TAR }]);
     if (b instanceof Error) throw b;
@@ -235,7 +238,8 @@ describe('a layer left in its stored blob', () => {
     const f = ov.root.lookup('f') as FileInode;
     const w = f.open({ read: true, write: true });
     expect(isErr(w) && w.errno).toBe(29);
-    expect(() => f.programBytes(64)).toThrow(/ends at byte/);
+    const where = f.stored()!;
+    expect(() => readBlobRange(where.blob, where.at, where.size, 64)).toThrow(/ends at byte/);
   });
 
   it('charges a stored file to the budget when it is copied up, and refuses the copy-up past it (NOSPC, nothing kept)', async () => {
