@@ -4,32 +4,11 @@
 // not in host/, so the core depends only on this contract and host/ is purely
 // the top floor (eslint.config.js enforces both); not in abi/, because it is
 // no shared-memory data but objects and callbacks that name kernel types.
-import type { StoredRange } from './fs/blobfile.js';
 import type { DirInode } from './fs/inode.js';
 import type { Sha256Factory } from './image/digest.js';
 import type { PullReport } from './image/progress.js';
 import type { ImageService } from './image/service.js';
 import type { HostConnection } from './net/hostconn.js';
-import type { CompiledProgram } from './proc/modules.js';
-
-/**
- * The programs loaded from image layers, remembered by the host across
- * kernels (Node: a file in its cache directory), so that a new container
- * compiles them at its start (proc/prefetch.ts). A hint: a write that fails
- * is dropped, and an entry that no longer matches a container's file is passed over.
- */
-export interface ProgramHistory {
-  /** The programs remembered, the most recent first. */
-  list(): ProgramRecord[];
-  /** Remember `r` (first now); the history keeps a few. */
-  note(r: ProgramRecord): void;
-}
-
-/** A program loaded from a stored blob: its path in the container and its bytes' name (fs/blobfile.ts storedName). */
-export interface ProgramRecord {
-  path: string;
-  name: string;
-}
 
 /** A process worker as the kernel sees it: a message port it can terminate. */
 export interface WorkerHandle {
@@ -136,16 +115,6 @@ export interface Host {
   asyncify?(bytes: Uint8Array): Promise<Uint8Array>;
   /** Where asyncify's output is kept for the next kernel; absent: kept by this kernel only. */
   readonly asyncified?: AsyncifiedStore;
-  /**
-   * Compile the program whose bytes lie at `r` in a stored blob off the
-   * kernel's thread (the Node host's compile thread), for proc/prefetch.ts.
-   * Rejects when it cannot (the blob is not the host's, a read fails, the
-   * program forks); the loader then reads and compiles it itself. Absent:
-   * no prefetch.
-   */
-  compileStored?(r: StoredRange): Promise<CompiledProgram>;
-  /** The large programs containers loaded, remembered across kernels (proc/prefetch.ts); absent: none. */
-  readonly programHistory?: ProgramHistory;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */

@@ -36,7 +36,6 @@ import { answer, wakeups } from './proc/answer.js';
 import { Lifecycle, type Scheduler } from './proc/lifecycle.js';
 import { Loader } from './proc/loader.js';
 import { ModuleCache } from './proc/modules.js';
-import { Prefetch } from './proc/prefetch.js';
 import { OomKiller } from './proc/oom.js';
 import { ProcState } from './proc/process.js';
 import { ProcessTable, type ProcessCensus } from './proc/table.js';
@@ -161,9 +160,6 @@ export class Kernel implements Sys {
         return dev.root;
       },
     }, (r) => host.pullProgress?.(r));
-    const prefetch = new Prefetch(this.modules, host, this.trace);
-    this.containers.created = (ns) => prefetch.start(ns);
-    this.loader.loadedStored = (path, r) => prefetch.loaded(path, r);
     this.builder = new Builder(host.images, this.containers, new BuildSteps(this.loader, this.lifecycle, this.procs));
     this.addTerminalDevices(this.vfs.dev.root);
     this.boot = new Boot({

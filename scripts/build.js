@@ -27,7 +27,6 @@ export function build() {
       'process-worker': path.join(root, 'kernel/host/node/process-worker.ts'),
       'process-main': path.join(root, 'kernel/host/node/process-main.ts'),
       'asyncify-worker': path.join(root, 'kernel/host/node/asyncify-worker.ts'),
-      'compile-worker': path.join(root, 'kernel/host/node/compile-worker.ts'),
     },
     outdir: out,
     bundle: true,
@@ -54,7 +53,7 @@ export function build() {
   // names, but keeps the doc comments as written. There a character outside
   // printable ASCII, tabs and line ends becomes one '?' per UTF-16 unit,
   // which keeps every column the source map names.
-  for (const name of ['cli.js', 'runner.js', 'process-worker.js', 'process-main.js', 'asyncify-worker.js', 'compile-worker.js']) {
+  for (const name of ['cli.js', 'runner.js', 'process-worker.js', 'process-main.js', 'asyncify-worker.js']) {
     const file = path.join(out, name);
     const text = fs.readFileSync(file, 'utf8');
     const ascii = text.replace(/[^\t\n\r -~]/g, '?');

@@ -80,8 +80,8 @@ export abstract class Inode {
    * Where a regular file's bytes lie in a stored blob, when the file system
    * reads them from there (an image layer left where it is stored:
    * fs/layer.ts); null otherwise. A program's loader reads them afresh into
-   * a buffer of its own, names them by it (fs/blobfile.ts storedName) instead
-   * of hashing them, and has them compiled off its thread (proc/prefetch.ts).
+   * a buffer of its own and names them by it (fs/blobfile.ts storedName)
+   * instead of hashing them.
    */
   stored(): StoredRange | null {
     return null;

@@ -25,8 +25,6 @@ export interface ContainerMounts {
 
 export class Containers {
   private layers: ImageLayers | null = null;
-  /** Told of each container made by create, its root ready (the kernel's program prefetch: proc/prefetch.ts). */
-  created: ((ns: MountNamespace) => void) | null = null;
 
   constructor(
     /** The host's images; undefined: this host runs none. */
@@ -53,9 +51,7 @@ export class Containers {
     const overlay = await this.overlay(layers);
     if (overlay instanceof Error) return overlay;
     const ns = this.namespace(overlay.root, reference);
-    if (ns instanceof Error) return ns;
-    ns.image = reference;
-    this.created?.(ns);
+    if (!(ns instanceof Error)) ns.image = reference;
     return ns;
   }
 

@@ -35,8 +35,6 @@ export class Loader {
   private readonly byVersion = new Map<string, Promise<WebAssembly.Module>>();
   /** The modules of byVersion that are compiled and runnable (proc/modules.ts importProblems: none). */
   private readonly ready = new Map<string, WebAssembly.Module>();
-  /** Told of each program loaded from a stored blob, by the path it was asked for (proc/prefetch.ts). */
-  loadedStored: ((path: string, r: StoredRange) => void) | null = null;
 
   constructor(private readonly modules: ModuleCache) {}
 
@@ -53,8 +51,7 @@ export class Loader {
       if (isErr(bytes)) return bytes;
       if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
         const p = path, a = argv;
-        const full = path.startsWith('/') ? path : `${cwd}/${path}`;
-        return this.compile(node, key, full).then((module) => (isErr(module) ? module : { module, path: p, argv: a }));
+        return this.compile(node, key, p).then((module) => (isErr(module) ? module : { module, path: p, argv: a }));
       }
       const shebang = parseShebang(bytes);
       if (!shebang) return err(Errno.NOEXEC);
@@ -76,15 +73,13 @@ export class Loader {
     return r.node;
   }
 
-  /** `path`: the program's path from the namespace's root. */
   private async compile(node: Inode, key: string, path: string): Promise<WebAssembly.Module | Err> {
     let m = this.byVersion.get(key);
-    let stored: StoredRange | null = null;
     if (!m) {
       const st = node.stat();
       if (isErr(st)) return st;
       if (st.size > BigInt(MAX_PROGRAM_BYTES)) return err(Errno.NOMEM);
-      stored = node.stored();
+      const stored = node.stored();
       const got = stored ? this.compileStored(stored, path) : readAll(node, MAX_PROGRAM_BYTES);
       if (isErr(got)) return got;
       m = got instanceof Uint8Array ? this.modules.get(got, false, path) : got;
@@ -94,7 +89,6 @@ export class Loader {
       const module = await m;
       if (importProblems(module).length > 0) return err(Errno.NOEXEC);
       this.ready.set(key, module);
-      if (stored) this.loadedStored?.(path, stored);
       return module;
     } catch {
       this.byVersion.delete(key);
@@ -104,28 +98,21 @@ export class Loader {
 
   /**
    * A program in a stored blob, known by its name there (fs/blobfile.ts
-   * storedName): compiled already, or on its way from the host's compile
-   * thread (proc/prefetch.ts) — if that fails, it is read and compiled here —
-   * or read afresh into a buffer of the loader's own, whose rewrite is done
-   * in place.
+   * storedName): compiled already (the same bytes at another path or in
+   * another container), or read afresh into a buffer of the loader's own,
+   * whose rewrite is done in place.
    */
   private compileStored(r: StoredRange, path: string): Promise<WebAssembly.Module> | Err {
     const name = storedName(r);
-    const read = (): Promise<WebAssembly.Module> | Err => {
-      let own: Uint8Array;
-      try {
-        own = readBlobRange(r.blob, r.at, r.size, IN_PLACE_ROOM);
-      } catch {
-        return err(Errno.IO);
-      }
-      return this.modules.get(own, true, path, name);
-    };
     const known = this.modules.named(name);
-    if (!known) return read();
-    return known.catch(() => {
-      const again = read();
-      return isErr(again) ? Promise.reject(new Error(`read: errno ${again.errno}`)) : again;
-    });
+    if (known) return known;
+    let own: Uint8Array;
+    try {
+      own = readBlobRange(r.blob, r.at, r.size, IN_PLACE_ROOM);
+    } catch {
+      return err(Errno.IO);
+    }
+    return this.modules.get(own, true, path, name);
   }
 }
 

@@ -57,7 +57,10 @@ export class ModuleCache {
   async get(bytes: Uint8Array, owned = false, name = 'program', stored?: string): Promise<WebAssembly.Module> {
     const plan = this.forks ? forkPlan(bytes) : 'none';
     if (plan !== 'none') return this.getForking(bytes, plan, name);
-    if (stored !== undefined) return this.named(stored) ?? this.file(storedKey(stored), compileProgram(bytes, owned).then(register));
+    if (stored !== undefined) {
+      const inPlace = owned && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
+      return this.named(stored) ?? this.file(storedKey(stored), inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : compile(bytes));
+    }
     const inPlace = owned && this.sha256 && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
     const early = inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
     // A failed early compile is reported through the entry below, or dropped with it.
@@ -81,17 +84,9 @@ export class ModuleCache {
     return this.modules.get(key) ?? this.file(key, early ?? compile(bytes));
   }
 
-  /** The module filed under a stored program's name (get's `stored`, adopt), compiled or on its way. */
+  /** The module of a stored program's name (get's `stored`), compiled or on its way. */
   named(stored: string): Promise<WebAssembly.Module> | undefined {
     return this.modules.get(storedKey(stored));
-  }
-
-  /**
-   * File a stored program compiled elsewhere (on the host's compile thread:
-   * proc/prefetch.ts) under its name; a failure leaves nothing filed.
-   */
-  adopt(stored: string, compiled: Promise<CompiledProgram>): Promise<WebAssembly.Module> {
-    return this.named(stored) ?? this.file(storedKey(stored), compiled.then(register));
   }
 
   /** Keep `m` under `key` until it fails to compile. */
@@ -154,56 +149,30 @@ export class ModuleCache {
   }
 }
 
+/** A cache key for a stored program's name, apart from the digests'. */
+function storedKey(stored: string): string {
+  return `${stored} as stored`;
+}
+
 /** Modules whose memory the runtime supplies (proc/memimport.ts), with its type. */
 const suppliedMemory = new WeakMap<WebAssembly.Module, MemoryType>();
 
-/** A cache key for a stored program's name, apart from the digests'. */
-const storedKey = (stored: string): string => `${stored} as stored`;
-
-/**
- * A program compiled, with what the cache learns of it: the memory the
- * runtime supplies, if it does (proc/memimport.ts), and the program's own
- * imports and exports (null: the binary does not read here).
- */
-export interface CompiledProgram {
-  module: WebAssembly.Module;
-  memory?: MemoryType;
-  face: ModuleInterface | null;
-}
-
-/**
- * Compile a program that does not fork, on whichever thread calls: the
- * kernel's, or the Node host's compile thread (proc/prefetch.ts). Its memory
- * import is rewritten for the runtime to supply first — in place when the
- * caller hands a large program over (`owned`: read with room before it).
- */
-export async function compileProgram(bytes: Uint8Array, owned = false): Promise<CompiledProgram> {
-  const rewritten = (owned && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null) ?? importMemory(bytes);
-  if (rewritten) return compiledRewritten(rewritten.bytes, rewritten.type);
-  return { module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>), face: readInterface(bytes) };
+async function compile(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  const rewritten = importMemory(bytes);
+  if (rewritten) return compileRewritten(rewritten.bytes, rewritten.type);
+  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  problemsOf.set(module, findProblems(readInterface(bytes) ?? namesOnly(module, false)));
+  return module;
 }
 
 /** A module whose memory import the runtime supplies (proc/memimport.ts). */
-async function compiledRewritten(bytes: Uint8Array, type: MemoryType): Promise<CompiledProgram> {
+async function compileRewritten(bytes: Uint8Array, type: MemoryType): Promise<WebAssembly.Module> {
   const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  suppliedMemory.set(module, type);
   // The program's own imports and exports: not the supplied memory's import.
   const face = readInterface(bytes);
-  return { module, memory: type, face: face && { ...face, imports: face.imports.filter((i) => !isSuppliedMemory(i)) } };
-}
-
-/** `c`'s module, made known to memoryTypeOf and judged once for importProblems. */
-function register(c: CompiledProgram): WebAssembly.Module {
-  if (c.memory) suppliedMemory.set(c.module, c.memory);
-  problemsOf.set(c.module, findProblems(c.face ?? namesOnly(c.module, c.memory !== undefined)));
-  return c.module;
-}
-
-async function compile(bytes: Uint8Array): Promise<WebAssembly.Module> {
-  return register(await compileProgram(bytes));
-}
-
-async function compileRewritten(bytes: Uint8Array, type: MemoryType): Promise<WebAssembly.Module> {
-  return register(await compiledRewritten(bytes, type));
+  problemsOf.set(module, findProblems(face ? { ...face, imports: face.imports.filter((i) => !isSuppliedMemory(i)) } : namesOnly(module, true)));
+  return module;
 }
 
 function isSuppliedMemory(i: { module: string; name: string; kind: string }): boolean {

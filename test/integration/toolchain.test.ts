@@ -105,20 +105,6 @@ describe('cc in the toolchain image', () => {
     expect(fs.readFileSync(path.join(dir, 'sum')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
   });
 
-  it('remembers clang in the cache directory, and the next run compiles it off the kernel\'s thread at the container\'s start', () => {
-    const own = scratch('prefetch-cache');
-    const env = { ...process.env, TABKERNEL_CACHE: own };
-    const first = run('toolchain', ['clang', '--version'], { flags: ['--image'], hostEnv: env, timeout: 60_000 });
-    expect(first.stdout).toMatch(/^clang version /);
-    const history = JSON.parse(fs.readFileSync(path.join(own, 'programs.json'), 'utf8')) as Array<{ path: string; name: string }>;
-    expect(history).toEqual([{ path: '/usr/bin/clang', name: expect.stringMatching(/^sha256:[0-9a-f]{64}@\d+\+\d+$/) }]);
-    const next = run('toolchain', ['clang', '--version'], { flags: ['--image'], hostEnv: { ...env, TABKERNEL_TRACE: '1' }, timeout: 60_000 });
-    expect(next.stderr).toContain('prefetch /usr/bin/clang: compiling it off the kernel\'s thread');
-    expect(next.stderr).not.toMatch(/prefetch \/usr\/bin\/clang: [^c]/);   // no failure reported
-    expect(next.stdout).toBe(first.stdout);
-    expect(next.status).toBe(0);
-  });
-
   it('links tabkernel\'s libc extension with -ltk: a program built in the image spawns a child and waits for it', () => {
     const dir = scratch('toolchain-cc-tk');
     fs.writeFileSync(path.join(dir, 'spawn.c'), '#include <spawn.h>\n#include <stdio.h>\n#include <sys/wait.h>\n#include <unistd.h>\n' +

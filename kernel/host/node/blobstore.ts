@@ -27,14 +27,6 @@ const fs = lazyBuiltin<typeof NodeFs>('node:fs/promises');
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
-/** The file behind each BlobFile this host's stores made (DirBlobStore.file), for the compile thread (compile.ts). */
-const blobPaths = new WeakMap<BlobFile, string>();
-
-/** The file a BlobFile of this host's stores reads; undefined for any other. */
-export function storedBlobPath(f: BlobFile): string | undefined {
-  return blobPaths.get(f);
-}
-
 /** Stored blobs' descriptors, closed when their BlobFile is collected unclosed. */
 const unclosed = new FinalizationRegistry<number>((fd) => {
   try {
@@ -245,7 +237,6 @@ export class DirBlobStore implements BlobStore {
       },
     };
     unclosed.register(file, fd, file);
-    blobPaths.set(file, this.blobPath(digest));
     return file;
   }
 

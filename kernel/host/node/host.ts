@@ -1,17 +1,13 @@
 // The Node host: process workers are worker_threads, the host's stdio are file
 // descriptors 0-2 of this OS process (output queued and written off the kernel
-// thread: output.ts), host directories can be mounted; large programs of the
-// images' layers compile on a thread of their own (compile.ts).
+// thread: output.ts), host directories can be mounted.
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { StoredRange } from '../../fs/blobfile.js';
 import type { DirInode } from '../../fs/inode.js';
-import type { AsyncifiedStore, Host, HostNet, HostStream, ProgramHistory, WorkerHandle } from '../../hostapi.js';
-import type { CompiledProgram } from '../../proc/modules.js';
+import type { AsyncifiedStore, Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
 import { AsyncifyWorker } from './asyncify.js';
-import { CompileThread } from './compile.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
 import { nodeSha256 } from './registry.js';
@@ -58,10 +54,6 @@ export interface NodeHostOptions {
   net?: HostNet;
   /** Where asyncified programs are kept across kernels (asyncified.ts; the CLI: its cache directory); absent: per kernel. */
   asyncified?: AsyncifiedStore;
-  /** The bundled compile thread (default: beside this bundle, dist/compile-worker.js). */
-  compileWorker?: URL;
-  /** The large programs containers loaded, for the next kernel's prefetch (programs.ts; the CLI: its cache directory); absent: no prefetch. */
-  programHistory?: ProgramHistory;
 }
 
 export class NodeHost implements Host {
@@ -79,19 +71,9 @@ export class NodeHost implements Host {
     this.net = opts.net;
     this.asyncified = opts.asyncified;
     this.asyncifier = new AsyncifyWorker(opts.asyncifyWorker ?? new URL('./asyncify-worker.js', import.meta.url));
-    this.compiler = new CompileThread(opts.compileWorker ?? new URL('./compile-worker.js', import.meta.url));
-    this.programHistory = opts.programHistory;
   }
 
   private readonly asyncifier: AsyncifyWorker;
-  private readonly compiler: CompileThread;
-
-  /** A program in a blob of this host's store, compiled on a thread of its own (compile.ts). */
-  compileStored(r: StoredRange): Promise<CompiledProgram> {
-    return this.compiler.compile(r);
-  }
-
-  readonly programHistory?: ProgramHistory;
 
   /** Binaryen's asyncify in a worker thread of its own, started on the first call (asyncify.ts). */
   asyncify(bytes: Uint8Array): Promise<Uint8Array> {

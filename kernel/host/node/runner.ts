@@ -21,7 +21,6 @@ import { cacheAsyncifiedStore } from './asyncified.js';
 import { NodeHost } from './host.js';
 import { nodeImageService } from './images.js';
 import { outputStreams } from './output.js';
-import { cacheProgramHistory } from './programs.js';
 import { nodeNet } from './net.js';
 import { loadCapabilities, realDirectory } from './policy.js';
 import { parsePublish, publish, type PortSpec } from './publish.js';
@@ -43,7 +42,7 @@ export function runFirst(opts: Pick<Options, 'tty' | 'insecure' | 'publish' | 'a
   // Images: the store a container's image was pulled into; the shell's `image` command.
   const images = nodeImageService(opts.insecure, req.image?.store);
   const net = nodeNet({ capabilities: () => loadCapabilities(), allowNet: opts.allowNet.map((a) => a.toLowerCase()) });
-  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker, net, asyncified: cacheAsyncifiedStore(), programHistory: cacheProgramHistory() });
+  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker, net, asyncified: cacheAsyncifiedStore() });
   const kernel = new Kernel(host, { trace: !!process.env.TABKERNEL_TRACE, memory: req.memory, tmpSize: req.tmpSize });
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
