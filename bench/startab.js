@@ -3,7 +3,9 @@
 // as start.run's) under OTHER_CHECKOUT/bin/tabkernel.js, this checkout's
 // bin/tabkernel.js and node:wasi, one of each per round, each a new Node
 // process timed from spawn to exit, and prints the medians and their ratios
-// to node:wasi. Both checkouts must be built (`npm run build:node`).
+// to node:wasi. Beside them, the floor of any CLI that runs its process in a
+// worker thread: a Node process that starts one worker, which posts one
+// message, and then exits. Both checkouts must be built (`npm run build:node`).
 // Rounds alternate, so a change in the machine's load hits all three alike.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,10 +32,18 @@ const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, ret
 const module = await WebAssembly.compile(fs.readFileSync(file));
 process.exitCode = wasi.start(await WebAssembly.instantiate(module, wasi.getImportObject()));
 `);
+// The floor of any design that runs a process in a worker thread: Node
+// starting one worker that posts one message, after which the process exits.
+const oneWorker = path.join(dir, 'one-worker.cjs');
+fs.writeFileSync(oneWorker, `const { Worker } = require('node:worker_threads');
+new Worker('require("node:worker_threads").parentPort.postMessage(0)', { eval: true }).on('message', () => process.exit(0));
+process.stdout.write('hi\\n');
+`);
 const subjects = {
   [path.basename(path.resolve(other))]: [path.join(path.resolve(other), 'bin/tabkernel.js'), 'run', hello],
   'this checkout': [path.join(here, 'bin/tabkernel.js'), 'run', hello],
   'node:wasi': ['--no-warnings', script, hello],
+  'one empty worker': [oneWorker],
 };
 const times = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
 // One round more than counted: the first writes the code caches.

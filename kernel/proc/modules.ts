@@ -39,6 +39,8 @@ export interface ForkSupport {
 
 export class ModuleCache {
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
+  /** The first program's filing under its digest, until another program is asked for (get). */
+  private unfiled: (() => Promise<void>) | null = null;
   /** The first program's digest, while it is computed (get). */
   private filing: Promise<void> | null = null;
 
@@ -57,6 +59,7 @@ export class ModuleCache {
   async get(bytes: Uint8Array, owned = false, name = 'program', stored?: string): Promise<WebAssembly.Module> {
     const plan = this.forks ? forkPlan(bytes) : 'none';
     if (plan !== 'none') return this.getForking(bytes, plan, name);
+    // Names of stored programs are no digests: the first program's filing can wait.
     if (stored !== undefined) {
       const inPlace = owned && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
       return this.named(stored) ?? this.file(storedKey(stored), inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : compile(bytes));
@@ -67,21 +70,32 @@ export class ModuleCache {
     early?.catch(() => {});
     // The key is the digest of the program as given, whose first bytes the rewrite in place replaced.
     const keyOf = (): Promise<string> => digest(inPlace ? [inPlace.prefix, inPlace.tail] : bytes, this.sha256);
-    if (owned && this.modules.size === 0 && !this.filing) {
+    if (owned && this.modules.size === 0 && !this.unfiled && !this.filing) {
       // The kernel's first program (the CLI's): there is nothing to find yet,
-      // so it compiles at once and is filed when its digest is known — off the
-      // start's path, which loading the host's hash (node:crypto, ~4 ms) and
-      // hashing were on. Owned bytes change no more, so the digest is theirs.
+      // so it compiles at once, and is filed under its digest only when
+      // another program is asked for, which may be the same: a one-program
+      // run never loads the host's hash (node:crypto, ~4 ms) nor hashes,
+      // which were on the start's path. Owned bytes change no more, so the
+      // digest is theirs.
       const m = early ?? compile(bytes);
-      this.filing = keyOf().then((key) => {
+      this.unfiled = () => keyOf().then((key) => {
         if (!this.modules.has(key)) this.file(key, m);
-      }).catch(() => {}).finally(() => (this.filing = null));
+      }).catch(() => {});
       return m;
     }
-    // A program asked for while the first is being filed may be that one.
-    if (this.filing) await this.filing;
+    // Another program: it may be the first one.
+    await this.fileFirst();
     const key = await keyOf();
     return this.modules.get(key) ?? this.file(key, early ?? compile(bytes));
+  }
+
+  /** File the first program under its digest (get) if it is not yet; resolves once it is. */
+  private fileFirst(): Promise<void> | null {
+    if (this.unfiled) {
+      this.filing = this.unfiled().finally(() => (this.filing = null));
+      this.unfiled = null;
+    }
+    return this.filing;
   }
 
   /** The module of a stored program's name (get's `stored`), compiled or on its way. */
@@ -103,6 +117,7 @@ export class ModuleCache {
    * as it is, fork failing with ENOSYS, and the log says why.
    */
   private async getForking(bytes: Uint8Array, plan: 'asyncify' | { cannot: string }, name: string): Promise<WebAssembly.Module> {
+    await this.fileFirst();
     const key = await digest(bytes, this.sha256);
     return this.modules.get(key) ?? this.file(key, plan === 'asyncify' ? this.asyncified(bytes, key, name) : this.cannotFork(bytes, name, plan.cannot));
   }
