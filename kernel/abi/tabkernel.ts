@@ -75,6 +75,14 @@ export const WaitStatus = {
   termSig: (status: number): number => status & 0x7f,
 } as const;
 
+/**
+ * The open flag tabkernel adds: close-on-exec, as O_CLOEXEC (userland/libc's
+ * fcntl.h). wasi-libc's open hands `oflag & 0xfff` to path_open as its
+ * fdflags, of which WASI defines bits 0–4, so the bit reaches the kernel
+ * untouched (syscall/path.ts path_open); pipe2 and dup3 take it too.
+ */
+export const OpenFlag = { CLOEXEC: 0x800 } as const;
+
 /** pipe's flags (userland/libc/fd.c maps O_CLOEXEC and O_NONBLOCK to them). */
 export const PipeFlag = { CLOEXEC: 1, NONBLOCK: 2 } as const;
 
@@ -142,6 +150,7 @@ export const headerItems: readonly HeaderItem[] = [
   { kind: 'struct', struct: spawnattr },
   { kind: 'enum', doc: 'wait options (sys/wait.h).', prefix: 'TK_W', values: WaitOption },
   { kind: 'define', doc: 'The wait status of a continued process.', name: 'TK_WSTATUS_CONTINUED', value: WaitStatus.CONTINUED },
+  { kind: 'enum', doc: 'The open flag tabkernel adds (fcntl.h O_CLOEXEC), in path_open\'s fdflags.', prefix: 'TK_O_', values: OpenFlag },
   { kind: 'enum', doc: 'tk_pipe flags.', prefix: 'TK_PIPE_', values: PipeFlag },
   { kind: 'define', doc: 'Writes of up to this many bytes go into a pipe whole.', name: 'TK_PIPE_BUF', value: PIPE_BUF },
   { kind: 'enum', doc: 'sigaction flags (signal.h).', prefix: 'TK_SA_', values: SaFlag },

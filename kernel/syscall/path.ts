@@ -19,11 +19,16 @@ import { lookup, rightsFor, terminalOf, timesFrom, writeFilestat } from './helpe
 import type { Result, Task } from './task.js';
 import { cacheable } from '../fs/dcache.js';
 import { Opened } from '../abi/syscalls.js';
+import { OpenFlag } from '../abi/tabkernel.js';
 import { fastKind } from './fdops.js';
 
 const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
-/** path_open: openat(2) with O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY and O_NOFOLLOW. */
+/**
+ * path_open: openat(2) with O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY and
+ * O_NOFOLLOW, and O_CLOEXEC as tabkernel's fdflags bit (abi/tabkernel.ts
+ * OpenFlag), which sets the new fd's FD_CLOEXEC, not the description's flags.
+ */
 export function path_open(
   t: Task, dirfd: number, dirflags: number, path: string, oflags: number,
   base: bigint, inheriting: bigint, fdflags: number,
@@ -55,7 +60,7 @@ export function path_open(
   }
   const inh = Number(BigInt.asUintN(64, inheriting) & 0xffffffffn);
   const { base: rb, inheriting: ri } = rightsFor(file, rights, inh);
-  const fd = p.fds.alloc({ file, rightsBase: rb, rightsInheriting: ri });
+  const fd = p.fds.alloc({ file, rightsBase: rb, rightsInheriting: ri, cloexec: (fdflags & OpenFlag.CLOEXEC) !== 0 });
   if (isErr(fd)) {
     file.release();
     return fd.errno;

@@ -10,10 +10,10 @@ import { openPipes } from '../../kernel/ipc/pipe.js';
 import { captureKernel, root } from '../support/kernel.js';
 
 describe('processes', () => {
-  it('passes the C checks of fork, exec, spawn, wait, pipes, signals, groups and orphans', () => {
+  it('passes the C checks of fork, exec, spawn, wait, pipes, O_CLOEXEC, signals, groups and orphans', () => {
     const r = run(path.join(root, 'test/programs/bin/process.wasm'), [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 60 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 68 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 

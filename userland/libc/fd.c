@@ -18,12 +18,11 @@ static int fail(int e) {
   return -1;
 }
 
-/* pipe2/dup3 flag for close-on-exec (wasi-libc's O_CLOEXEC is 0, so it can't be that). */
-#define TK_O_CLOEXEC 0x40000000
+_Static_assert(O_CLOEXEC == TK_O_CLOEXEC, "fcntl.h's O_CLOEXEC is the kernel's");
 
 int pipe2(int fds[2], int flags) {
   int32_t f[2];
-  int32_t tf = ((flags & TK_O_CLOEXEC) ? TK_PIPE_CLOEXEC : 0) | ((flags & O_NONBLOCK) ? TK_PIPE_NONBLOCK : 0);
+  int32_t tf = ((flags & O_CLOEXEC) ? TK_PIPE_CLOEXEC : 0) | ((flags & O_NONBLOCK) ? TK_PIPE_NONBLOCK : 0);
   int r = tk_pipe(f, tf);
   if (r) return fail(r);
   fds[0] = f[0];
@@ -48,7 +47,7 @@ int dup2(int fd, int newfd) {
 
 int dup3(int fd, int newfd, int flags) {
   if (fd == newfd) return fail(EINVAL);
-  int r = tk_dup2(fd, newfd, (flags & TK_O_CLOEXEC) ? 1 : 0);
+  int r = tk_dup2(fd, newfd, (flags & O_CLOEXEC) ? 1 : 0);
   return r ? fail(r) : newfd;
 }
 

@@ -133,6 +133,65 @@ static void test_exec(void) {
   CHECK("exec.missing-file-is-enoent", execv("/bin/does-not-exist", bad) == -1 && errno == ENOENT, "errno=%d", errno);
 }
 
+/* `ls /proc/self/fd` run by exec (fork) or posix_spawn: the fds it was given, one per line. */
+static void fds_after(int via_spawn, char *out, size_t cap) {
+  int p[2];
+  pipe(p);
+  char *argv[] = {"ls", "/proc/self/fd", NULL};
+  if (via_spawn) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    pid_t pid;
+    posix_spawn(&pid, "/bin/ls", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+  } else if (fork() == 0) {
+    dup2(p[1], 1);
+    execv("/bin/ls", argv);
+    _exit(99);
+  }
+  close(p[1]);
+  read_all(p[0], out, cap);
+  close(p[0]);
+  while (wait(NULL) > 0) {}
+}
+
+static void test_open_cloexec(void) {
+  /* Above the fds the new program's preopens take (the lowest free ones), so
+     a number missing from its list is a descriptor exec closed. */
+  int fill[12];
+  for (int i = 0; i < 12; i++) fill[i] = dup(0);
+  int a = open("/tmp/cloexec-a", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int b = open("/tmp/cloexec-b", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  for (int i = 0; i < 12; i++) close(fill[i]);
+  CHECK("cloexec.open-sets-fd-flag", a >= 0 && fcntl(a, F_GETFD) == FD_CLOEXEC, "fd=%d F_GETFD=%d", a, fcntl(a, F_GETFD));
+  CHECK("cloexec.plain-open-does-not", b >= 0 && fcntl(b, F_GETFD) == 0, "F_GETFD=%d", fcntl(b, F_GETFD));
+  int fl = fcntl(a, F_GETFL);
+  CHECK("cloexec.not-a-status-flag", (fl & O_CLOEXEC) == 0 && (fl & O_ACCMODE) == O_WRONLY, "F_GETFL=%#x", fl);
+  CHECK("cloexec.dup3", dup3(b, 30, O_CLOEXEC) == 30 && fcntl(30, F_GETFD) == FD_CLOEXEC, "F_GETFD=%d", fcntl(30, F_GETFD));
+  CHECK("cloexec.dup2-clears", dup2(a, 31) == 31 && fcntl(31, F_GETFD) == 0, "F_GETFD=%d", fcntl(31, F_GETFD));
+  int p[2];
+  CHECK("cloexec.pipe2", pipe2(p, O_CLOEXEC) == 0 && fcntl(p[0], F_GETFD) == FD_CLOEXEC && fcntl(p[1], F_GETFD) == FD_CLOEXEC, "F_GETFD=%d", fcntl(p[0], F_GETFD));
+  close(p[0]);
+  close(p[1]);
+  for (int spawn = 0; spawn < 2; spawn++) {
+    char list[256], fa[8], fb[8];
+    fds_after(spawn, list, sizeof list);
+    snprintf(fa, sizeof fa, "\n%d\n", a);
+    snprintf(fb, sizeof fb, "\n%d\n", b);
+    /* a and 30 (close-on-exec) are gone in the new program; b and 31 are there. */
+    CHECK(spawn ? "cloexec.spawn-closes" : "cloexec.exec-closes",
+          strstr(list, fa) == NULL && strstr(list, "\n30\n") == NULL && strstr(list, fb) != NULL && strstr(list, "\n31\n") != NULL,
+          "a=%d b=%d; ls /proc/self/fd printed: %s", a, b, list);
+  }
+  close(a);
+  close(b);
+  close(30);
+  close(31);
+  unlink("/tmp/cloexec-a");
+  unlink("/tmp/cloexec-b");
+}
+
 static void test_spawn_with_file_actions(void) {
   int in[2], out[2];
   pipe(in);
@@ -481,6 +540,7 @@ int main(void) {
   test_fork_copies_memory();
   test_pipe_between_processes();
   test_exec();
+  test_open_cloexec();
   test_spawn_with_file_actions();
   test_signal_status();
   test_wnohang();

@@ -58,6 +58,9 @@ _Static_assert(__builtin_offsetof(struct tk_spawnattr, sigmask) == 16, "kernel/a
 /* The wait status of a continued process. */
 #define TK_WSTATUS_CONTINUED 0xffff
 
+/* The open flag tabkernel adds (fcntl.h O_CLOEXEC), in path_open's fdflags. */
+#define TK_O_CLOEXEC 2048
+
 /* tk_pipe flags. */
 #define TK_PIPE_CLOEXEC 1
 #define TK_PIPE_NONBLOCK 2
