@@ -1,6 +1,8 @@
 // Program loading for spawn and exec: find the file, read it, follow a `#!`
 // line to its interpreter, and compile — once per file version: compiled
-// modules are cached by (device, inode, size, mtime) and by content digest.
+// modules are cached by (device, inode, size, mtime), and by content digest
+// or, for an image layer's file left in its stored blob, by the blob's
+// digest and the file's place in it (fs/blobfile.ts storedName).
 // A program already compiled loads synchronously (no promise), so spawn and
 // exec of it finish within the call that asked for them.
 // Spec: POSIX exec(2) (ENOENT, EACCES, ENOEXEC, ENOTDIR); the `#!` convention.
