@@ -17,7 +17,7 @@ export interface BlobFile {
   close(): void;
 }
 
-/** Where a file's bytes lie in a stored blob (fs/inode.ts Inode.stored). */
+/** Where a file's bytes lie in a stored blob (fs/layer.ts LayerFile.stored, fs/inode.ts Inode.stored). */
 export interface StoredRange {
   readonly blob: BlobFile;
   readonly at: number;

@@ -19,7 +19,7 @@ import { Filetype } from '../abi/wasi.js';
 import type { OpenFile } from './file.js';
 import { FileInode, Inode, SymlinkInode, type MetaStore, type OpenMode, type Stat } from './inode.js';
 import { readBlobInto, readBlobRange, type StoredRange } from './blobfile.js';
-import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink, type StoredBytes } from './layer.js';
+import { readLayerFile, type LayerAttrs, type LayerDevice, type LayerFile, type LayerNode, type LayerSymlink } from './layer.js';
 import { CHUNK, MemFile, MemSymlink, type MemDir, type MemFs } from './memfs.js';
 import type { Meta } from './meta.js';
 import { RegularFileHandle, type FileData } from './regular.js';
@@ -140,14 +140,13 @@ export class OverlayFile extends FileInode {
   }
   /** The layer's place in its stored blob, while the file is not copied up. */
   override stored(): StoredRange | null {
-    const stored = this.leaf.upper ? undefined : this.leaf.lower!.stored;
-    return stored ? { blob: stored.blob, at: stored.at, size: this.leaf.lower!.size } : null;
+    return this.leaf.upper ? null : (this.leaf.lower!.stored ?? null);
   }
 }
 
 class FileLeaf extends Leaf<MemFile, LayerFile> {
   protected makeUpper(fs: MemFs, lower: LayerFile): MemFile | Err {
-    if (lower.stored) return storedCopy(fs, lower, lower.stored);
+    if (lower.stored) return storedCopy(fs, lower.stored);
     let chunks: readonly Uint8Array[];
     try {
       chunks = lower.chunks; // a stored file's are read here
@@ -164,16 +163,16 @@ class FileLeaf extends Leaf<MemFile, LayerFile> {
  * charged to the budget (NOSPC past it, with nothing kept); EIO when the blob
  * is short.
  */
-function storedCopy(fs: MemFs, lower: LayerFile, stored: StoredBytes): MemFile | Err {
+function storedCopy(fs: MemFs, stored: StoredRange): MemFile | Err {
   const f = MemFile.borrowing(fs, [], 0);
   const fail = (e: Err): Err => {
     f.truncate(0);
     return e;
   };
-  for (let at = 0; at < lower.size; at += CHUNK) {
+  for (let at = 0; at < stored.size; at += CHUNK) {
     let piece: Uint8Array;
     try {
-      piece = readBlobRange(stored.blob, stored.at + at, Math.min(CHUNK, lower.size - at));
+      piece = readBlobRange(stored.blob, stored.at + at, Math.min(CHUNK, stored.size - at));
     } catch {
       return fail(err(Errno.IO));
     }

@@ -23,7 +23,7 @@
 // POSIX pax (hard links name an earlier entry of the same archive).
 import { Errno } from '../abi/errno.js';
 import { Use, type MemoryBudget } from '../mm/budget.js';
-import { readBlobRange, type BlobFile } from './blobfile.js';
+import { readBlobRange, type BlobFile, type StoredRange } from './blobfile.js';
 import { BLOCK, CHUNK } from './memfs.js';
 
 export interface LayerAttrs {
@@ -52,7 +52,7 @@ export interface LayerFile extends LayerAttrs {
   /** All the bytes in one view, when the layer's buffer holds them so (never written to). */
   readonly whole?: Uint8Array;
   /** Where the bytes are when they stay in the stored blob; `chunks` reads them afresh then. */
-  readonly stored?: StoredBytes;
+  readonly stored?: StoredRange;
   /** Paths naming it in this layer (hard links). */
   readonly nlink: number;
 }
@@ -68,12 +68,6 @@ export interface LayerDevice extends LayerAttrs {
   readonly major: number;
   readonly minor: number;
   readonly nlink: number;
-}
-
-/** A file's bytes left in the stored blob: `size` bytes from `at`. */
-export interface StoredBytes {
-  readonly blob: BlobFile;
-  readonly at: number;
 }
 
 export type LayerNode = LayerDir | LayerFile | LayerSymlink | LayerDevice;
@@ -272,7 +266,7 @@ export class LayerBuilder {
 /** A file whose bytes stay in the stored blob: its chunks are read afresh each time they are asked for. */
 function storedFile(blob: BlobFile, at: number, size: number, mode: number, mtime: bigint): Mutable<LayerFile> {
   return {
-    kind: 'file', mode, mtime, size, nlink: 1, stored: { blob, at },
+    kind: 'file', mode, mtime, size, nlink: 1, stored: { blob, at, size },
     get chunks(): Uint8Array[] {
       const bytes = readBlobRange(blob, at, size);
       const chunks: Uint8Array[] = [];

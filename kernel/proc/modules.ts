@@ -59,13 +59,12 @@ export class ModuleCache {
   async get(bytes: Uint8Array, owned = false, name = 'program', stored?: string): Promise<WebAssembly.Module> {
     const plan = this.forks ? forkPlan(bytes) : 'none';
     if (plan !== 'none') return this.getForking(bytes, plan, name);
+    // A digest of bytes rewritten in place needs the host's hash (it takes pieces); a stored name needs none.
+    const inPlace = owned && (stored !== undefined || this.sha256) && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
+    const compileThem = (): Promise<WebAssembly.Module> => (inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : compile(bytes));
     // Names of stored programs are no digests: the first program's filing can wait.
-    if (stored !== undefined) {
-      const inPlace = owned && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
-      return this.named(stored) ?? this.file(storedKey(stored), inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : compile(bytes));
-    }
-    const inPlace = owned && this.sha256 && bytes.length >= EARLY_COMPILE_BYTES ? importMemoryInPlace(bytes) : null;
-    const early = inPlace ? compileRewritten(inPlace.bytes, inPlace.type) : bytes.length >= EARLY_COMPILE_BYTES ? compile(bytes) : null;
+    if (stored !== undefined) return this.named(stored) ?? this.file(storedKey(stored), compileThem());
+    const early = bytes.length >= EARLY_COMPILE_BYTES ? compileThem() : null;
     // A failed early compile is reported through the entry below, or dropped with it.
     early?.catch(() => {});
     // The key is the digest of the program as given, whose first bytes the rewrite in place replaced.
