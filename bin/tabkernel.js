@@ -9,9 +9,11 @@ const argv = process.argv.slice(2);
 
 // A run's first process needs a worker, whose boot (~25 ms of Node's) is the
 // longest step of a start: it is started before anything else is loaded, and
-// handed to the CLI (kernel/host/node/cli.ts). Every other command has none.
+// handed to the CLI (kernel/host/node/cli.ts). Every other command has none,
+// and neither may a .wasm file: a plain WASI program runs in this thread
+// (cli.ts reads its imports first: kernel/host/node/inline.ts).
 let worker;
-if (argv[0] !== 'image' && argv.length > 0 && !/^-(h|V|-help|-version)$/.test(argv[0])) {
+if (argv[0] !== 'image' && argv.length > 0 && !/^-(h|V|-help|-version)$/.test(argv[0]) && !argv.some((a) => a.endsWith('.wasm'))) {
   const { Worker } = require('node:worker_threads');
   worker = new Worker(require('node:path').join(__dirname, '../dist/process-worker.js'));
   worker.on('error', () => {}); // no dist/: reported below

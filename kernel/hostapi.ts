@@ -16,6 +16,12 @@ export interface WorkerHandle {
   onMessage(cb: (msg: unknown) => void): void;
   onError(cb: (err: Error) => void): void;
   terminate(): void;
+  /**
+   * True for no worker at all: the program runs in the kernel's own thread
+   * (the CLI's first process when it can make no other, kernel.ts
+   * serveInline), and its calls are served there, each as it is made.
+   */
+  readonly inline?: boolean;
 }
 
 /**
@@ -117,6 +123,12 @@ export interface Host {
   readonly asyncified?: AsyncifiedStore;
   /** Resolve after pending messages and timers have had a turn (setImmediate-like). */
   yieldToEventLoop(): Promise<void>;
+  /**
+   * For an inline process (WorkerHandle.inline), whose call waits: block this
+   * thread until a host event may have come (the input a stream was asked
+   * for, delivered) or `ms` passed (undefined: no limit).
+   */
+  waitInline?(ms: number | undefined): void;
   /** Write a diagnostic line for the user (the CLI's stderr, the page's console). */
   log(line: string): void;
 }

@@ -16,7 +16,7 @@
 // life cycle reaches the loop only through its Scheduler (launch, serving,
 // kick); the loop refills the worker pool when it is about to sleep.
 import { isErr } from './abi/errno.js';
-import { BELL_SIZE, Bell, Slot, State } from './abi/page.js';
+import { BELL_SIZE, Bell, Slot, State, waitBegins, waitEnds } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
 import { Boot } from './boot.js';
 import { BuildSteps } from './buildrun.js';
@@ -27,7 +27,8 @@ import { Containers } from './image/containers.js';
 import { addMemoryDevices, Vfs } from './fs/vfs.js';
 import type { Host } from './hostapi.js';
 import { IdlePolicy, START_MS, WAKE_MS } from './idle.js';
-import { useMonotonicClock } from './lib/time.js';
+import { monotonicNs, useMonotonicClock } from './lib/time.js';
+import { nextDeadline, runDue } from './lib/timers.js';
 import { PipeArena, openPipes } from './ipc/pipe.js';
 import { FileTable } from './fs/filetable.js';
 import { MemoryBudget } from './mm/budget.js';
@@ -142,7 +143,7 @@ export class Kernel implements Sys {
       this.kick();
     });
     const sched: Scheduler = {
-      launch: (post) => this.launch(post),
+      launch: (post, inline) => this.launch(post, inline),
       serving: (call) => call === this.current,
       kick: () => this.kick(),
     };
@@ -193,11 +194,44 @@ export class Kernel implements Sys {
    * machine may take the kernel's core for a while: inside a call (spawn,
    * exec, fork), answer it first. The loop stays awake for its first calls.
    */
-  private launch(post: () => void): void {
+  private launch(post: () => void, inline: boolean): void {
     if (this.current) this.starts.push(post);
     else post();
+    // An inline program's calls never reach the loop (serveInline).
+    if (inline) return;
     this.idle.stayAwake(START_MS);
     this.ensureLoop();
+  }
+
+  /**
+   * Serve the call process `pid` just made from this very thread: its
+   * program runs here (an inline process: WorkerHandle.inline), so the call
+   * is answered before this returns. While it waits (a read of input not yet
+   * there, a poll's timeout), this thread waits for the host (waitInline)
+   * and runs the kernel's timers itself (lib/timers.ts): the event loop
+   * cannot turn until the program ends. False when the process is no longer
+   * alive (it was killed by a signal, or exited): its runtime unwinds.
+   */
+  serveInline(pid: number): boolean {
+    const p = this.procs.get(pid);
+    if (!p) return false;
+    const i32 = p.page.i32;
+    for (;;) {
+      this.pollOnce();
+      if (!p.alive) return false;
+      if (Atomics.load(i32, Slot.STATE) === State.DONE) return true;
+      if (this.runnable.length > 0) continue;
+      if (runDue(performance.now())) continue;
+      // Nothing but a promise could answer it, and none settles while the program runs.
+      if (this.inFlight > 0) throw new Error(`process ${pid} (${p.argv[0]}) runs in the kernel's thread and its call ${p.task?.name ?? '?'} waits for the host`);
+      const next = nextDeadline();
+      // The wait is the process's: its CPU clock stops meanwhile (abi/page.ts, Cpu).
+      const since = monotonicNs();
+      waitBegins(p.page.i64, since);
+      this.host.waitInline!(next === undefined ? undefined : Math.max(0, next - performance.now()));
+      waitEnds(p.page.i64, since, monotonicNs());
+      runDue(performance.now());
+    }
   }
 
   /**

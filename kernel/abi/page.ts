@@ -132,6 +132,20 @@ export function cpuTimeNs(i64: BigInt64Array, now: bigint): bigint {
   return cpu > 0n ? cpu : 0n;
 }
 
+/** The process begins a wait at `now` (the runtime's side; an inline process's waits are the kernel's: kernel.ts serveInline). */
+export function waitBegins(i64: BigInt64Array, now: bigint): void {
+  Atomics.store(i64, Cpu.SINCE, now);
+}
+
+/** The wait that began at `since` ended at `now`: counted as blocked; its length in ns. */
+export function waitEnds(i64: BigInt64Array, since: bigint, now: bigint): bigint {
+  const waited = now - since;
+  // BLOCKED before SINCE: a reader in between counts the wait twice, never not at all (cpuTimeNs).
+  if (waited > 0n) Atomics.store(i64, Cpu.BLOCKED, Atomics.load(i64, Cpu.BLOCKED) + waited);
+  Atomics.store(i64, Cpu.SINCE, 0n);
+  return waited;
+}
+
 /** The fork child `pid` is done with its parent's image, or will never read it: the parent may run on. */
 export function releaseForkParent(parentPage: SharedArrayBuffer, pid: number): void {
   const i32 = new Int32Array(parentPage, 0, Slot.FORK_CHILD + 1);

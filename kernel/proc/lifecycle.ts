@@ -37,9 +37,10 @@ export interface Scheduler {
   /**
    * Post a program to its worker: now, or after the call being served is
    * answered (waking the worker may take the kernel's core on a small
-   * machine); the loop stays awake for the program's first calls.
+   * machine); the loop stays awake for the program's first calls, unless
+   * the program runs `inline` (in the kernel's thread: kernel.ts serveInline).
    */
-  launch(post: () => void): void;
+  launch(post: () => void, inline: boolean): void;
   /** Whether `call`'s handler is running right now (a process signalling itself). */
   serving(call: CurrentCall): boolean;
   /** Wake the loop if it sleeps. */
@@ -114,7 +115,7 @@ export class Lifecycle implements SignalActions {
       clockOrigin: monotonicOrigin(),
     };
     this.oom.watch();
-    this.sched.launch(() => w.postMessage(start));
+    this.sched.launch(() => w.postMessage(start), w.inline === true);
     this.cpuLimits.watch(p);
   }
 

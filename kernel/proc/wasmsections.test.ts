@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFuncType, readInterface } from './wasmsections.js';
+import { formatFuncType, importModules, readInterface } from './wasmsections.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const name = (s: string): number[] => [s.length, ...Buffer.from(s)];
@@ -79,5 +79,33 @@ describe('function types printed', () => {
     expect(formatFuncType({ params: ['i32', 'i64'], results: ['i32'] })).toBe('(i32, i64) -> i32');
     expect(formatFuncType({ params: [], results: [] })).toBe('() -> ()');
     expect(formatFuncType({ params: ['f64'], results: ['i32', 'i32'] })).toBe('(f64) -> (i32, i32)');
+  });
+});
+
+describe('the modules a binary imports from, read from its first bytes', () => {
+  const imports = section(2, [3,
+    ...name('wasi_snapshot_preview1'), ...name('fd_write'), 0x00, 0,
+    ...name('m'), ...name('mem'), 0x02, 0x01, 1, 2,
+    ...name('wasi_snapshot_preview1'), ...name('proc_exit'), 0x00, 1,
+  ]);
+  const custom = section(0, [...name('note'), 1, 2, 3]);
+  const funcs = section(3, [1, 1]);
+
+  it('names each module once, past custom sections, with the rest of the binary cut off', () => {
+    const whole = module(custom, types, imports, funcs);
+    expect(importModules(whole, true)).toEqual(new Set(['wasi_snapshot_preview1', 'm']));
+    const head = whole.subarray(0, whole.length - funcs.length);
+    expect(importModules(head, false)).toEqual(new Set(['wasi_snapshot_preview1', 'm']));
+  });
+
+  it('is empty for a binary that imports nothing', () => {
+    expect(importModules(module(types, funcs), true)).toEqual(new Set());
+  });
+
+  it('cannot tell when the head ends before the import section does, or before any section past it', () => {
+    const whole = module(types, imports, funcs);
+    expect(importModules(whole.subarray(0, whole.length - funcs.length - 3), false)).toBeNull();
+    expect(importModules(module(types), false)).toBeNull();
+    expect(importModules(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), true)).toBeNull();
   });
 });

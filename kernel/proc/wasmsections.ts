@@ -248,3 +248,38 @@ export function formatFuncType(t: FuncType): string {
   const results = t.results.length === 1 ? t.results[0] : `(${t.results.join(', ')})`;
   return `(${t.params.join(', ')}) -> ${results}`;
 }
+
+/**
+ * The module names a binary imports from, read from its first bytes `head`
+ * alone (the import section comes before the code; `whole`: `head` is the
+ * whole binary); null when `head` is not the start of a wasm 1 binary, or
+ * ends before the import section does.
+ */
+export function importModules(head: Uint8Array, whole: boolean): Set<string> | null {
+  if (head.length < 8 || head[0] !== 0x00 || head[1] !== 0x61 || head[2] !== 0x73 || head[3] !== 0x6d || head[4] !== 1) return null;
+  const modules = new Set<string>();
+  try {
+    const r = new Reader(head, 8, head.length);
+    while (r.pos < head.length) {
+      const id = r.byte();
+      const size = r.u32();
+      if (id !== 0 && id > SECTION_IMPORT) return modules; // past where imports may be
+      if (id !== SECTION_IMPORT) {
+        r.skip(size);
+        continue;
+      }
+      const s = new Reader(head, r.pos, r.pos + size);
+      if (s.end > head.length) return null;
+      for (let n = s.u32(); n > 0; n--) {
+        modules.add(s.name());
+        s.name();
+        skipImportType(s, kindOf(s.byte()));
+      }
+      return modules;
+    }
+    return whole ? modules : null;
+  } catch (e) {
+    if (e instanceof Malformed || e instanceof TypeError) return null;
+    throw e;
+  }
+}

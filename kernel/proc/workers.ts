@@ -135,7 +135,8 @@ export class WorkerPool {
   release(w: WorkerHandle, clean: boolean, keptPages: number): boolean {
     this.owner.delete(w);
     // keptPages < 0 (runtime/mempool.ts RETIRE): its program's memory was too large to keep.
-    if (!clean || keptPages < 0 || this.idle.length >= POOL_MAX) {
+    // An inline "worker" is the kernel's own thread: it runs no second program.
+    if (!clean || keptPages < 0 || w.inline || this.idle.length >= POOL_MAX) {
       w.terminate();
       this.live--;
       return false;

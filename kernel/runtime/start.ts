@@ -21,7 +21,7 @@ import { FileFastPath } from './files.js';
 import { PathCache } from './dentries.js';
 import { SignalRunner } from './signals.js';
 import { Invoker } from './sjlj.js';
-import { SyscallClient } from './syscall.js';
+import { ProcessGone, SyscallClient } from './syscall.js';
 import { Tracer } from './trace.js';
 import { tabkernelImports } from './tabkernel.js';
 import { ProcExit, ProgramInfo, wasiImports } from './wasi.js';
@@ -97,9 +97,26 @@ class WorkerRuntime {
 
 let runtime: WorkerRuntime | null = null;
 
-export function runProcess(msg: StartMessage, post: (m: WorkerNotice, transfer: ArrayBuffer[]) => void): void {
+/**
+ * Run the program of `msg` to its end. `serve`: for a program run in the
+ * kernel's own thread (hostapi.ts WorkerHandle.inline), what serves each of
+ * its calls there (kernel.ts serveInline); absent in a worker.
+ */
+export function runProcess(msg: StartMessage, post: (m: WorkerNotice, transfer: ArrayBuffer[]) => void, serve?: (pid: number) => boolean): void {
   alignMonotonic(msg.clockOrigin);
   const rt = (runtime ??= new WorkerRuntime(msg, post));
+  const sys = rt.sys;
+  sys.serveHere = serve ? () => serve(msg.pid) : null;
+  try {
+    runProgram(msg, rt, post);
+  } catch (e) {
+    if (!(e instanceof ProcessGone)) throw e;
+  } finally {
+    sys.serveHere = null;
+  }
+}
+
+function runProgram(msg: StartMessage, rt: WorkerRuntime, post: (m: WorkerNotice, transfer: ArrayBuffer[]) => void): void {
   const { sys, forker, signals } = rt;
   try {
     const instance = instantiate(() => new WebAssembly.Instance(msg.module, rt.enter(msg)));
@@ -123,7 +140,7 @@ export function runProcess(msg: StartMessage, post: (m: WorkerNotice, transfer: 
     do start(); while (forker.resumeAfterUnwind());
     exitWith(sys, 0, '');
   } catch (e) {
-    if (e instanceof ProcExit) return;
+    if (e instanceof ProcExit || e instanceof ProcessGone) return;
     exitWith(sys, TRAP_STATUS, trapMessage(msg.argv[0] ?? 'program', e));
   }
 }

@@ -13,7 +13,7 @@
 // the page's CPU cells (abi/page.ts, Cpu); a call answered during the spin
 // writes nothing there.
 import { Errno } from '../abi/errno.js';
-import { ARG_BASE, Bell, Cpu, DATA_SIZE, MAX_CLOSES, PageViews, RET_BASE, Slot, State, cpuTimeNs } from '../abi/page.js';
+import { ARG_BASE, Bell, DATA_SIZE, MAX_CLOSES, PageViews, RET_BASE, Slot, State, cpuTimeNs, waitBegins, waitEnds } from '../abi/page.js';
 import { Arg, NR, syscalls, type SyscallName } from '../abi/syscalls.js';
 import { monotonicNs } from '../lib/time.js';
 
@@ -40,6 +40,9 @@ type Param<K> = K extends Arg.N ? number : K extends Arg.B ? bigint : K extends 
 /** The parameters of a call, typed from its declaration. */
 export type Params<L extends readonly Arg[]> = { -readonly [I in keyof L]: Param<L[I]> };
 
+/** Thrown out of a call of an inline process that no longer lives: the program unwinds (runtime/start.ts). */
+export class ProcessGone {}
+
 export class SyscallClient {
   /** The running process's page (a worker runs one process at a time: see attach). */
   page: PageViews;
@@ -51,6 +54,12 @@ export class SyscallClient {
   private calls = 0;
   /** Calls sent to the kernel so far (tracing tells them from calls answered in the process). */
   sent = 0;
+  /**
+   * For a process run in the kernel's own thread (hostapi.ts
+   * WorkerHandle.inline): serves the call just written to the page, there
+   * and then; false when the process no longer lives. Null in a worker.
+   */
+  serveHere: (() => boolean) | null = null;
 
   constructor(page: SharedArrayBuffer, bell: SharedArrayBuffer) {
     this.page = new PageViews(page);
@@ -141,6 +150,12 @@ export class SyscallClient {
     const i32 = this.page.i32;
     i32[Slot.NR] = nr;
     Atomics.store(i32, Slot.STATE, State.PENDING);
+    if (this.serveHere) {
+      // Killed (by a signal its own call raised, SIGPIPE) or exited: unwind the program.
+      if (!this.serveHere()) throw new ProcessGone();
+      Atomics.store(i32, Slot.STATE, State.IDLE);
+      return i32[Slot.ERRNO] as Errno;
+    }
     // Ring only a sleeping kernel: an awake one scans the pages. Not writing
     // the bell keeps its cache line shared instead of moving between cores on
     // every call. (The kernel stores SLEEPING, then scans the pages once more:
@@ -178,17 +193,12 @@ export class SyscallClient {
   /** The process stops running until blockEnd: its CPU clock stops (abi/page.ts, Cpu). */
   blockBegin(): bigint {
     const now = monotonicNs();
-    Atomics.store(this.page.i64, Cpu.SINCE, now);
+    waitBegins(this.page.i64, now);
     return now;
   }
   /** The wait that began at `since` is over: count it as blocked; its length in ns. */
   blockEnd(since: bigint): bigint {
-    const i64 = this.page.i64;
-    const waited = monotonicNs() - since;
-    // BLOCKED before SINCE: a reader in between counts the wait twice, never not at all (cpuTimeNs).
-    if (waited > 0n) Atomics.store(i64, Cpu.BLOCKED, Atomics.load(i64, Cpu.BLOCKED) + waited);
-    Atomics.store(i64, Cpu.SINCE, 0n);
-    return waited;
+    return waitEnds(this.page.i64, since, monotonicNs());
   }
 
   /** The process's CPU time in ns (abi/page.ts, Cpu). */

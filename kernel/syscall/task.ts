@@ -15,6 +15,7 @@ import type { FileTable } from '../fs/filetable.js';
 import type { Builder } from '../image/build.js';
 import type { Containers } from '../image/containers.js';
 import type { Network } from '../net/network.js';
+import { startTimer, stopTimer, type Timer } from '../lib/timers.js';
 
 /** What a handler returns: an errno, or BLOCKED after parking the task. */
 export const BLOCKED = -1;
@@ -50,7 +51,7 @@ export class Task implements CurrentCall {
   private generation = 0;
   /** Where the task is parked; null when nowhere (most calls never park). */
   private parked: Array<[WaitQueue, Waiter]> | null = null;
-  private timer: unknown = null;
+  private timer: Timer | null = null;
   /** Where output bytes start in the data window (after the inputs, 8-aligned). */
   readonly outOffset: number;
   /** Bytes a partial write already moved (blocking writes to pipes continue). */
@@ -123,7 +124,7 @@ export class Task implements CurrentCall {
     }
     // A host timer keeps at most MAX_TIMER_MS (a longer one runs after 1 ms):
     // the handler runs again then, finds its deadline ahead and blocks anew.
-    if (timeoutMs !== undefined) this.timer = setTimeout(wake, Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
+    if (timeoutMs !== undefined) this.timer = startTimer(Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS), wake);
     return BLOCKED;
   }
 
@@ -159,7 +160,7 @@ export class Task implements CurrentCall {
       for (const [q, w] of this.parked) q.remove(w);
       this.parked = null;
     }
-    if (this.timer !== null) clearTimeout(this.timer as never);
+    if (this.timer !== null) stopTimer(this.timer);
     this.timer = null;
   }
 }

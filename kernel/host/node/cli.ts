@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseSize } from '../../mm/budget.js';
 import { MAX_PROGRAM_BYTES } from '../../proc/loader.js';
+import { importModules } from '../../proc/wasmsections.js';
+import { WASI_MODULE } from '../../abi/imports.js';
 import { DEFAULT_PATH, firstEnv, type MountSpec } from '../../abi/messages.js';
 import { BUILTIN_REGISTRY, ROOT_IMAGE } from '../../image/builtin.js';
 import { namesRegistry, parseReference } from '../../image/reference.js';
@@ -200,10 +202,13 @@ export async function main(argv: string[], early?: Worker): Promise<void> {
   if (opts.image && opts.entrypoint === undefined && isRootImage(opts.program)) {
     [opts.program = '/bin/sh', ...opts.args] = opts.args;
   } else if (opts.image || opts.entrypoint !== undefined || isImageReference(opts.program)) return runImage(opts, early);
-  const worker = early ?? startFirstWorker();
   // A host .wasm file runs as given; any other name is a program of the guest, looked up on its PATH.
   let reading: Promise<Uint8Array> | undefined;
   const st = fs.statSync(opts.program, { throwIfNoEntry: false });
+  // A plain WASI program runs in this thread (inline.ts); anything else in a worker, started now.
+  const inline = early === undefined && st?.isFile() === true && !opts.tty && opts.publish.length === 0 &&
+    !process.env.TABKERNEL_WORKER && importsOnlyWasi(opts.program, st.size);
+  const worker = early ?? (inline ? null : startFirstWorker());
   // A host directory named as the program: what a shell says (it is not looked up on the guest's PATH).
   if (st?.isDirectory() && opts.program.includes('/')) fail(`tabkernel: ${opts.program}: Is a directory`, 126);
   if (st?.isFile()) {
@@ -225,6 +230,29 @@ export async function main(argv: string[], early?: Worker): Promise<void> {
     type: 'run', wasm, argv: [opts.program, ...opts.args], env, cwd: opts.cwd, mounts: opts.mounts,
     memory: opts.memory ?? Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 2)), tmpSize: opts.tmpSize,
   }, worker);
+}
+
+/** The most of a program's first bytes read to find its imports (importsOnlyWasi). */
+const IMPORTS_HEAD = 256 * 1024;
+
+/**
+ * Whether the program in `file` imports from WASI preview 1 alone, by its
+ * import section in its first bytes; false when that cannot be told (the
+ * section lies further in, the file is no wasm, or cannot be read).
+ */
+function importsOnlyWasi(file: string, size: number): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.allocUnsafe(Math.min(size, IMPORTS_HEAD));
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const modules = importModules(head.subarray(0, n), n === size);
+    return modules !== null && [...modules].every((m) => m === WASI_MODULE);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Bytes left free before a program read by readWhole (proc/memimport.ts's rewrite in place needs ~30). */

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { DirInode } from '../../fs/inode.js';
 import type { AsyncifiedStore, Host, HostNet, HostStream, WorkerHandle } from '../../hostapi.js';
 import { AsyncifyWorker } from './asyncify.js';
+import { InlineProcess } from './inline.js';
 import { hostDirectory } from './hostfs.js';
 import { outputStreams } from './output.js';
 import { nodeSha256 } from './registry.js';
@@ -47,9 +48,12 @@ export interface NodeHostOptions {
   /**
    * A process worker of processWorker's, started already, for the first
    * process to take (the CLI starts it before it loads the kernel, so that
-   * it boots on another core meanwhile: cli.ts).
+   * it boots on another core meanwhile: cli.ts); or the CLI's own thread,
+   * for a first process that runs inline (inline.ts).
    */
-  firstWorker?: Worker;
+  firstWorker?: Worker | InlineProcess;
+  /** For an inline first process: how its waiting calls wait for the host (Host.waitInline; inline.ts). */
+  waitInline?: (ms: number | undefined) => void;
   /** The network beyond the guests' loopback (net.ts: node:net under the policy); absent: none. */
   net?: HostNet;
   /** Where asyncified programs are kept across kernels (asyncified.ts; the CLI: its cache directory); absent: per kernel. */
@@ -68,6 +72,7 @@ export class NodeHost implements Host {
     this.rootfs = opts.rootfs ?? fileURLToPath(new URL('../userland/rootfs', import.meta.url));
     this.images = opts.images;
     this.early = opts.firstWorker ?? null;
+    this.waitInline = opts.waitInline;
     this.net = opts.net;
     this.asyncified = opts.asyncified;
     this.asyncifier = new AsyncifyWorker(opts.asyncifyWorker ?? new URL('./asyncify-worker.js', import.meta.url));
@@ -86,11 +91,14 @@ export class NodeHost implements Host {
 
   readonly images?: ImageService;
   /** NodeHostOptions.firstWorker, until the kernel asks for a worker. */
-  private early: Worker | null;
+  private early: Worker | InlineProcess | null;
+
+  readonly waitInline?: (ms: number | undefined) => void;
 
   startProcessWorker(): WorkerHandle {
     const w = this.early ?? new Worker(this.workerUrl);
     this.early = null;
+    if (w instanceof InlineProcess) return w;
     return {
       postMessage: (msg, transfer) => w.postMessage(msg, transfer ?? []),
       onMessage: (cb) => w.on('message', cb),

@@ -22,6 +22,8 @@ const MAX_WRITE = 1024 * 1024;
 /** Retry delay when the fd is non-blocking and full (EAGAIN): it has no readiness event to wait for. */
 const RETRY_MS = 5;
 
+const retryCell = new Int32Array(new SharedArrayBuffer(4));
+
 interface Chunk {
   fd: number;
   data: Uint8Array;
@@ -38,13 +40,19 @@ class OutputQueue {
   private writableWaiters: Array<() => void> = [];
   private flushWaiters: Array<() => void> = [];
 
-  /** `direct`: the destination never makes a writer wait long (a regular file, /dev/null). */
-  constructor(private readonly direct: boolean) {}
+  /**
+   * `direct`: the destination never makes a writer wait long (a regular file,
+   * /dev/null). `waits`: every write is finished before push returns, waiting
+   * for a full pipe or terminal (for a process in the kernel's thread,
+   * inline.ts, whose output has nothing to be queued behind).
+   */
+  constructor(private readonly direct: boolean, private readonly waits = false) {}
 
   /** Queue a copy of `data` for `fd`; false once the destination is broken (EPIPE and the like). */
   push(fd: number, data: Uint8Array): boolean {
     if (this.broken) return false;
     if (data.length === 0) return true;
+    if (this.waits) return this.writeAll(fd, data);
     if (this.direct && this.queued === 0) {
       const n = this.writeNow(fd, data);
       if (n < 0) return false;
@@ -88,6 +96,24 @@ class OutputQueue {
       }
     }
     return off;
+  }
+
+  /** Write all of `data` now, sleeping while a non-blocking fd is full; false when the destination is broken. */
+  private writeAll(fd: number, data: Uint8Array): boolean {
+    let off = 0;
+    while (off < data.length) {
+      try {
+        off += fs.writeSync(fd, data, off, data.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') {
+          this.fail();
+          return false;
+        }
+        Atomics.wait(retryCell, 0, 0, 1);
+      }
+    }
+    return true;
   }
 
   /** Start the next write: the queued chunks of the first chunk's fd, joined. */
@@ -175,11 +201,14 @@ function stream(fd: number, q: OutputQueue): HostStream {
   };
 }
 
-/** This OS process's stdout and stderr (fds 1 and 2) as queued host streams. */
-export function outputStreams(): [HostStream, HostStream] {
+/**
+ * This OS process's stdout and stderr (fds 1 and 2) as queued host streams;
+ * `waits`: written through before each write returns (OutputQueue).
+ */
+export function outputStreams(waits = false): [HostStream, HostStream] {
   const d1 = destination(1);
   const d2 = destination(2);
-  const out = new OutputQueue(d1?.direct ?? false);
-  const err = d1 && d1.id === d2?.id ? out : new OutputQueue(d2?.direct ?? false);
+  const out = new OutputQueue(d1?.direct ?? false, waits);
+  const err = d1 && d1.id === d2?.id ? out : new OutputQueue(d2?.direct ?? false, waits);
   return [stream(1, out), stream(2, err)];
 }

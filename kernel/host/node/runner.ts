@@ -19,6 +19,7 @@ import { checkMount, isHostPattern } from '../../policy/capabilities.js';
 import { fail } from './fail.js';
 import { cacheAsyncifiedStore } from './asyncified.js';
 import { NodeHost } from './host.js';
+import { InlineProcess, inlineStdin, type InlineStdin } from './inline.js';
 import { nodeImageService } from './images.js';
 import { outputStreams } from './output.js';
 import { nodeNet } from './net.js';
@@ -29,10 +30,11 @@ import { processStdin } from './stdin.js';
 export { containerRun, imageForRun, imageMain, IMAGE_USAGE } from './images.js';
 
 /**
- * Run `req` as the first process of a kernel in this thread, on `worker`;
+ * Run `req` as the first process of a kernel in this thread, on `worker`, or
+ * in this thread too when `worker` is null (a plain WASI program: inline.ts);
  * pass the terminal's size through, and exit with the program's status.
  */
-export function runFirst(opts: Pick<Options, 'tty' | 'insecure' | 'publish' | 'allowNet'>, req: RunRequest, worker: Worker): void {
+export function runFirst(opts: Pick<Options, 'tty' | 'insecure' | 'publish' | 'allowNet'>, req: RunRequest, worker: Worker | null): void {
   process.on('uncaughtException', (e: Error) => fail(`tabkernel: kernel failure: ${e.stack ?? e.message}`, 70));
   const refused = mountRefusal(req.mounts, req.image?.reference);
   if (refused) fail(refused, req.image ? 125 : 1);
@@ -42,8 +44,17 @@ export function runFirst(opts: Pick<Options, 'tty' | 'insecure' | 'publish' | 'a
   // Images: the store a container's image was pulled into; the shell's `image` command.
   const images = nodeImageService(opts.insecure, req.image?.store);
   const net = nodeNet({ capabilities: () => loadCapabilities(), allowNet: opts.allowNet.map((a) => a.toLowerCase()) });
-  const host = new NodeHost({ stdio: [processStdin(tty.isatty(0)), ...outputStreams()], images, firstWorker: worker, net, asyncified: cacheAsyncifiedStore() });
+  const inline = worker ? null : new InlineProcess();
+  const stdin = inline ? inlineStdin(tty.isatty(0)) : processStdin(tty.isatty(0));
+  const host = new NodeHost({
+    stdio: [stdin, ...outputStreams(inline !== null)], images, firstWorker: worker ?? inline!, net, asyncified: cacheAsyncifiedStore(),
+    waitInline: inline ? (stdin as InlineStdin).wait : undefined,
+  });
   const kernel = new Kernel(host, { trace: !!process.env.TABKERNEL_TRACE, memory: req.memory, tmpSize: req.tmpSize });
+  if (inline) {
+    inline.serve = (pid) => kernel.serveInline(pid);
+    if (process.env.TABKERNEL_TRACE) host.log('tabkernel: the first process runs in the kernel\'s thread (a plain WASI program: no worker)');
+  }
   if (opts.tty) {
     if (!process.stdin.isTTY) fail('tabkernel: -t needs a terminal on standard input');
     // The PTY's line discipline does the editing and echo now: the host terminal goes raw.
