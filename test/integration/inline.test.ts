@@ -122,4 +122,34 @@ describe('the first process in the CLI thread', () => {
       expect(inline.stdout.toString().replace(/=\S+/g, ''), name).toBe(worker.stdout.toString().replace(/=\S+/g, ''));
     }
   }, 120_000);
+
+  describe('on a terminal (script(1) gives it one)', () => {
+    /** `tabkernel run ARGS` on a new terminal, `keys` typed after `delayMs`; what the terminal showed, and the status. */
+    function onTerminal(args: string[], keys: string, delayMs = 1500): { shown: string; status: number | null } {
+      const cmd = ['exec', JSON.stringify(process.execPath), JSON.stringify(cli), 'run', ...args.map((a) => JSON.stringify(a))].join(' ');
+      const feed = `sleep ${delayMs / 1000}; printf '${keys}'; sleep 1`;
+      const r = spawnSync('sh', ['-c', `(${feed}) | script -qfec '${cmd.replace(/'/g, "'\\''")}' /dev/null`], { env: envFor(false), timeout: 30_000 });
+      return { shown: r.stdout.toString().replace(/\r/g, ''), status: r.status };
+    }
+
+    it('reads a typed line, and ends at Ctrl-D', () => {
+      const r = onTerminal([prog('stdio'), 'cat'], 'typed line\\n\\004');
+      // The terminal echoes the line, then the program writes it back.
+      expect(r.shown).toBe('typed line\ntyped line\n');
+      expect(r.status).toBe(0);
+    });
+
+    it('sees a terminal, and a poll with a timeout ends at its deadline though nothing is typed', () => {
+      const tty = onTerminal([prog('stdio'), 'tty'], '', 0);
+      expect(tty.shown).toMatch(/^PASSED: 12 checks, 0 failed$/m);
+      const idle = onTerminal([prog('poll'), 'stdin-idle'], '', 0);
+      expect(idle.shown).toMatch(/^PASSED: 3 checks, 0 failed$/m);
+      expect(idle.status).toBe(0);
+    });
+
+    it('is ended by Ctrl-C, in a read and in a loop without calls', () => {
+      expect(onTerminal([prog('stdio'), 'cat'], '\\003').status).toBe(130);
+      expect(onTerminal([prog('spin')], '\\003').status).toBe(130);
+    });
+  });
 });
