@@ -134,10 +134,11 @@ LIBC_INC=(-Iuserland/libc/include -mmutable-globals)
 #    The function table and __tk_sigtramp (the signal trampoline's index,
 #    userland/libc/signal.c) are exported for the runtime to run handlers.
 #    open, openat, mkdir and mkdirat are wrapped so that their mode argument
-#    is honoured (userland/libc/creat.c), wasi-libc's own calls included.
+#    is honoured (userland/libc/creat.c), wasi-libc's own calls included;
+#    fopen, so that its "e" mode is (userland/libc/fopen.c).
 USER_LDFLAGS=(-Wl,--export=__stack_pointer -Wl,-z,stack-size=1048576
   -Wl,--export-table -Wl,--export-if-defined=__tk_sigtramp
-  -Wl,--wrap=open -Wl,--wrap=openat -Wl,--wrap=mkdir -Wl,--wrap=mkdirat)
+  -Wl,--wrap=open -Wl,--wrap=openat -Wl,--wrap=mkdir -Wl,--wrap=mkdirat -Wl,--wrap=fopen)
 #    setjmp/longjmp (userland/libc/setjmp.c) come in two builds: a file that
 #    includes <setjmp.h> is compiled with clang's lowering of them to
 #    WebAssembly exception handling — or, in a program that forks, to invoke

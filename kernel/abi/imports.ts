@@ -87,6 +87,7 @@ export const tabkernelSignatures = {
   dup2: [[i32, i32, i32], i32],                         // fd, newfd, flags
   fd_cloexec: [[i32, i32, i32], i32],                   // fd, set → old
   getpid: [[i32, i32], i32],                            // → pid, ppid
+  childtimes: [[i32], i32],                             // → CPU ns of the children waited for (u64)
   kill: [[i32, i32], i32],                              // pid, sig
   sigaction: [[i32, i32, i32, i64, i32, i32, i32], i32], // sig, handler, flags, mask → old handler, flags, mask
   sigprocmask: [[i32, i64, i32], i32],                  // how, set → old

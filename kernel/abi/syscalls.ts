@@ -102,6 +102,7 @@ export const syscalls = {
   fork: [N, N, N, N],                     // image source generation (ForkSource), image bytes, stack pointer, asyncify data address → ret0: child pid
   wait: [N, N],                           // pid, options → ret0: pid, ret1: status word
   getpid: [],                             // → ret0: pid, ret1: ppid
+  childtimes: [],                         // → ret0 (B): CPU time of the children waited for, theirs included, in ns
   setpgid: [N, N],                        // pid, pgid
   getpgid: [N],                           // pid → ret0
   setsid: [],                             // → ret0: sid

@@ -144,14 +144,17 @@ const NS_PER_TICK = 1_000_000_000n / CLK_TCK;
  * minflt cminflt majflt cmajflt utime stime cutime cstime priority nice
  * num_threads itrealvalue starttime, then 30 more (0 here: memory, signals
  * as bit masks, scheduling). The kernel does not tell user from system time:
- * all of it is utime. starttime counts from CLOCK_MONOTONIC's origin.
+ * all of it is utime; cutime is that of the children waited for, theirs
+ * included (getrusage's RUSAGE_CHILDREN). starttime counts from
+ * CLOCK_MONOTONIC's origin.
  */
 function statOf(p: Process): string {
   const name = (p.argv[0] ?? '').split('/').pop() ?? '';
   const utime = p.cpuTimeNs() / NS_PER_TICK;
+  const cutime = p.childrenCpuNs / NS_PER_TICK;
   const start = Atomics.load(p.page.i64, Cpu.START) / NS_PER_TICK;
   const fields = [
-    p.ppid, p.pgid, p.sid, 0, -1, 0, 0, 0, 0, 0, utime, 0, 0, 0, 20, 0, 1, 0, start,
+    p.ppid, p.pgid, p.sid, 0, -1, 0, 0, 0, 0, 0, utime, 0, cutime, 0, 20, 0, 1, 0, start,
     ...Array.from({ length: 30 }, () => 0),
   ];
   return `${p.pid} (${name.slice(0, 15)}) ${stateNames[p.state][0]} ${fields.join(' ')}\n`;

@@ -111,6 +111,12 @@ export class Process {
   alarmDeadline = 0;
   /** The CPU time it had used when it ended (null while it runs: cpuTimeNs reads its page). */
   endedCpuNs: bigint | null = null;
+  /**
+   * The CPU time of its children that ended and were waited for, theirs
+   * included (getrusage's RUSAGE_CHILDREN, times' tms_cutime); a child reaped
+   * because SIGCHLD is ignored is not counted, as on Linux.
+   */
+  childrenCpuNs = 0n;
 
   /** For a fork child: lets its parent run on if it still waits for the child to copy its image (called when the child ends). */
   releaseParent: (() => void) | null = null;

@@ -131,6 +131,10 @@ export function tabkernelImports(s: SyscallClient, getMem: () => GuestMemory, fo
       const r = s.call('getpid');
       return r || outs([pid, s.retNum(0), 'u32'], [ppid, s.retNum(1), 'u32']);
     },
+    childtimes(ns: number): number {
+      const r = s.call('childtimes');
+      return r || outs([ns, Number(s.retBig(0)), 'u64']);
+    },
     kill: (pid: number, sig: number) => s.call('kill', pid, sig),
     sigaction(sig: number, handler: number, flags: number, sigmask: bigint, oh: number, of: number, om: number): number {
       const h = handler >>> 0;

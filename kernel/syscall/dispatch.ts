@@ -31,7 +31,7 @@ const calls = syscallNames.map((name) => {
 const TREE_NEUTRAL = new Set<string>([
   'fd_read', 'fd_pread', 'fd_readm', 'fd_seek', 'fd_tell', 'fd_close', 'fd_fdstat_get', 'fd_filestat_get', 'fd_readdir',
   'fd_prestat_get', 'fd_prestat_dir_name', 'fd_info', 'fd_advise', 'path_filestat_get', 'path_readlink',
-  'getmode', 'fgetmode', 'statvfs', 'getcwd', 'getpid', 'poll_oneoff', 'ppoll', 'sched_yield', 'random_get',
+  'getmode', 'fgetmode', 'statvfs', 'getcwd', 'getpid', 'childtimes', 'poll_oneoff', 'ppoll', 'sched_yield', 'random_get',
   'clock_res_get', 'clock_time_get', 'tcgetattr', 'tcgetpgrp', 'getpgid', 'getsid',
 ]);
 

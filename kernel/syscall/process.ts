@@ -164,6 +164,7 @@ export function wait(t: Task, pid: number, options: number): Result {
   for (const c of kids) {
     if (c.state === ProcState.ZOMBIE) {
       t.sys.procs.remove(c);
+      p.childrenCpuNs += c.cpuTimeNs() + c.childrenCpuNs;
       return waited(t, c.pid, c.waitStatus);
     }
     if ((options & WaitOption.UNTRACED) && c.unreportedStop) {
@@ -183,6 +184,12 @@ export function wait(t: Task, pid: number, options: number): Result {
 function waited(t: Task, pid: number, status: number): Result {
   t.ret(0, pid);
   t.ret(1, status);
+  return Errno.SUCCESS;
+}
+
+/** The CPU time of the children waited for, theirs included (getrusage RUSAGE_CHILDREN), in ns. */
+export function childtimes(t: Task): Result {
+  t.retBig(0, t.proc.childrenCpuNs);
   return Errno.SUCCESS;
 }
 

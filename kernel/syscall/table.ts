@@ -76,6 +76,7 @@ export const table = {
   fork: proc.fork,
   wait: proc.wait,
   getpid: proc.getpid,
+  childtimes: proc.childtimes,
   setpgid: proc.setpgid,
   getpgid: proc.getpgid,
   setsid: proc.setsid,

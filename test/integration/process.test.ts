@@ -13,7 +13,7 @@ describe('processes', () => {
   it('passes the C checks of fork, exec, spawn, wait, pipes, O_CLOEXEC, signals, groups and orphans', () => {
     const r = run(path.join(root, 'test/programs/bin/process.wasm'), [], { timeout: 60_000 });
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([]);
-    expect(r.stdout).toContain('PASSED: 68 checks, 0 failed');
+    expect(r.stdout).toContain('PASSED: 74 checks, 0 failed');
     expect(r.status).toBe(0);
   });
 
@@ -85,6 +85,21 @@ describe('processes', () => {
     const [fields, time] = r.stdout.split('\n');
     expect(fields).toBe('52 1 (sh) R');
     expect(time).toMatch(/^00:00:0[1-4]$/); // 1.5 s of computing, as long as the machine took to sleep 1.5 s
+  });
+
+  it('counts the CPU time of children waited for: /proc/PID/stat\'s cutime and the shell\'s times', () => {
+    const r = run('sh', ['-c', [
+      'set -- $(cat /proc/$$/stat); echo ${16}',
+      '(i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done)',
+      'set -- $(cat /proc/$$/stat); echo ${16}',
+      'times',
+    ].join('; ')], { timeout: 60_000 });
+    const [before, after, , children] = r.stdout.split('\n');
+    expect(before).toBe('0');
+    expect(Number(after)).toBeGreaterThanOrEqual(2); // ticks of 10 ms: the subshell's loop
+    const m = /^0m(\d+\.\d+)s 0m0\.000000s$/.exec(children);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Math.round(Number(m![1]) * 100)).toBeGreaterThanOrEqual(Number(after));
   });
 
   it('ends a memory bomb under ulimit -v with ENOMEM in the guest, and the shell goes on', () => {

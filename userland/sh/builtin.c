@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -429,11 +430,15 @@ static int b_local(int argc, char **argv) {
 /* times: the shell's CPU time (all of it counted as user time: the kernel does
    not tell user from system time), then its children's, which it does not
    know (0). */
+/* times: the shell's CPU time, then its children's (waited for), user and system. */
 static int b_times(void) {
-  struct timespec ts = {0, 0};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  out_fmt(1, "%lldm%lld.%06lds 0m0.000000s\n0m0.000000s 0m0.000000s\n", (long long)ts.tv_sec / 60,
-          (long long)ts.tv_sec % 60, ts.tv_nsec / 1000);
+  struct rusage who[2];
+  if (getrusage(RUSAGE_SELF, &who[0]) != 0 || getrusage(RUSAGE_CHILDREN, &who[1]) != 0) return 1;
+  for (int i = 0; i < 2; i++) {
+    const struct timeval *u = &who[i].ru_utime, *s = &who[i].ru_stime;
+    out_fmt(1, "%lldm%lld.%06lds %lldm%lld.%06lds\n", (long long)u->tv_sec / 60, (long long)u->tv_sec % 60, (long)u->tv_usec,
+            (long long)s->tv_sec / 60, (long long)s->tv_sec % 60, (long)s->tv_usec);
+  }
   return 0;
 }
 

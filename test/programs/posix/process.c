@@ -7,6 +7,9 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <fcntl.h>
@@ -174,6 +177,13 @@ static void test_open_cloexec(void) {
   CHECK("cloexec.pipe2", pipe2(p, O_CLOEXEC) == 0 && fcntl(p[0], F_GETFD) == FD_CLOEXEC && fcntl(p[1], F_GETFD) == FD_CLOEXEC, "F_GETFD=%d", fcntl(p[0], F_GETFD));
   close(p[0]);
   close(p[1]);
+  FILE *fe = fopen("/tmp/cloexec-e", "we"), *fw = fopen("/tmp/cloexec-w", "w");
+  CHECK("cloexec.fopen-e", fe && fcntl(fileno(fe), F_GETFD) == FD_CLOEXEC, "F_GETFD=%d", fe ? fcntl(fileno(fe), F_GETFD) : -1);
+  CHECK("cloexec.fopen-plain", fw && fcntl(fileno(fw), F_GETFD) == 0, "F_GETFD=%d", fw ? fcntl(fileno(fw), F_GETFD) : -1);
+  if (fe) fclose(fe);
+  if (fw) fclose(fw);
+  unlink("/tmp/cloexec-e");
+  unlink("/tmp/cloexec-w");
   for (int spawn = 0; spawn < 2; spawn++) {
     char list[256], fa[8], fb[8];
     fds_after(spawn, list, sizeof list);
@@ -480,6 +490,57 @@ static void test_sigchld_ignored(void) {
   sigaction(SIGCHLD, &old, NULL);
 }
 
+/* Spin until this process has used `ms` of CPU time. */
+static void burn_cpu(long ms) {
+  struct timespec t;
+  do clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  while (t.tv_sec * 1000 + t.tv_nsec / 1000000 < ms);
+}
+
+static long long children_us(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_CHILDREN, &ru) != 0) return -1;
+  return (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+}
+
+/* getrusage(RUSAGE_CHILDREN) and times(): the CPU time of the children waited
+   for, and of theirs; nothing for a child not yet waited for. */
+static void test_children_cpu_time(void) {
+  long long before = children_us();
+  int p[2];
+  pipe(p);
+  pid_t c = fork();
+  if (c == 0) {
+    close(p[0]);
+    pid_t g = fork();
+    if (g == 0) {
+      burn_cpu(100);
+      _exit(0);
+    }
+    waitpid(g, NULL, 0);
+    burn_cpu(60);
+    write(p[1], "x", 1); /* done burning: the parent looks before it waits */
+    _exit(0);
+  }
+  close(p[1]);
+  char x;
+  read(p[0], &x, 1);
+  close(p[0]);
+  long long unwaited = children_us();
+  CHECK("rusage-children.not-before-wait", unwaited == before, "before=%lld after=%lld us", before, unwaited);
+  waitpid(c, NULL, 0);
+  long long waited = children_us() - before;
+  /* The child's 60 ms and its own child's 100 ms (waited for by it). */
+  CHECK("rusage-children.child-and-grandchild", waited >= 155000 && waited < 5000000, "%lld us", waited);
+  struct tms t;
+  long hz = sysconf(_SC_CLK_TCK);
+  clock_t now = times(&t);
+  long long cut_us = (long long)t.tms_cutime * 1000000 / hz;
+  CHECK("times.cutime", now != (clock_t)-1 && cut_us <= children_us() && cut_us > children_us() - 2000000 / hz,
+        "tms_cutime=%lld ticks of %ld Hz, getrusage %lld us", (long long)t.tms_cutime, hz, children_us());
+  CHECK("times.utime", t.tms_utime >= 0 && t.tms_stime == 0 && t.tms_cstime == 0, "utime=%lld", (long long)t.tms_utime);
+}
+
 // Writers of up to PIPE_BUF bytes are never interleaved, whichever path moved them.
 static void test_pipe_buf_atomicity(void) {
   enum { WRITERS = 3, RECORDS = 60, SIZE = 4096 };
@@ -541,6 +602,7 @@ int main(void) {
   test_pipe_between_processes();
   test_exec();
   test_open_cloexec();
+  test_children_cpu_time();
   test_spawn_with_file_actions();
   test_signal_status();
   test_wnohang();

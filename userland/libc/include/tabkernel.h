@@ -32,6 +32,8 @@ int32_t tk_dup2(int32_t fd, int32_t newfd, int32_t flags) TK_IMPORT(dup2);
 /* fd flags (FD_CLOEXEC): set when set >= 0; the old value in *old. */
 int32_t tk_fd_cloexec(int32_t fd, int32_t set, int32_t *old) TK_IMPORT(fd_cloexec);
 int32_t tk_getpid(int32_t *pid, int32_t *ppid) TK_IMPORT(getpid);
+/* The CPU time of the children waited for, theirs included, in ns (RUSAGE_CHILDREN). */
+int32_t tk_childtimes(uint64_t *ns) TK_IMPORT(childtimes);
 int32_t tk_kill(int32_t pid, int32_t sig) TK_IMPORT(kill);
 /* handler: TK_SIG_DFL, TK_SIG_IGN, TK_SIG_QUERY (leave it unchanged), otherwise a function table index (ENOTSUP in a program
    that does not export the trampoline __tk_sigtramp, userland/libc/signal.c). */

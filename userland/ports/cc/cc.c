@@ -295,10 +295,11 @@ int main(int argc, char **argv) {
     if (tk) {
       /* userland/build.sh's USER_LDFLAGS: fork and signals need the stack
        * pointer and the function table; a 1 MiB stack; open, openat, mkdir
-       * and mkdirat wrapped so that their mode is honoured. */
+       * and mkdirat wrapped so that their mode is honoured, fopen so that
+       * its "e" mode is. */
       static const char *const tkflags[] = {
         "--allow-multiple-definition", "--export=__stack_pointer", "-z", "stack-size=1048576", "--export-table",
-        "--export-if-defined=__tk_sigtramp", "--wrap=open", "--wrap=openat", "--wrap=mkdir", "--wrap=mkdirat", NULL,
+        "--export-if-defined=__tk_sigtramp", "--wrap=open", "--wrap=openat", "--wrap=mkdir", "--wrap=mkdirat", "--wrap=fopen", NULL,
       };
       for (int i = 0; tkflags[i]; i++) push(&cmd, tkflags[i]);
     }
