@@ -14,7 +14,9 @@
 // idle spin (idle.ts) without work it sleeps on the doorbell with
 // Atomics.waitAsync, which also lets the host's messages and timers run. The
 // life cycle reaches the loop only through its Scheduler (launch, serving,
-// kick); the loop refills the worker pool when it is about to sleep.
+// kick); the loop refills the worker pool when it is about to sleep. A
+// program run in the kernel's own thread (the CLI's plain WASI program) has
+// its calls served by serveInline as it makes them, never by the loop.
 import { isErr } from './abi/errno.js';
 import { BELL_SIZE, Bell, Slot, State, waitBegins, waitEnds } from './abi/page.js';
 import { Signal } from './abi/wasi.js';
