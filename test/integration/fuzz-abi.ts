@@ -318,6 +318,7 @@ export const table: Record<string, fc.Arbitrary<Arg[]>> = {
   dup2: args(FD(), FD('newfd'), one('flags', bits(1))),
   fd_cloexec: args(FD(), one('set', fc.constantFrom(-1, 0, 1, 2, 0x7fffffff).map(raw)), OUT('old', 4)),
   getpid: args(OUT('pid', 4), OUT('ppid', 4)),
+  childtimes: args(OUT('ns', 8)),
   kill: killArgs,
   sigaction: sigactionArgs,
   sigprocmask: args(one('how', u32(4)), wide('set', i64), OUT('old', 8)),

@@ -70,7 +70,8 @@ typedef int64_t i64;
   X(W, sock_recv, "iiiiii") X(W, sock_send, "iiiii") X(W, sock_shutdown, "ii") \
   X(T, spawn, "iiiiiiiiii") X(T, exec, "iiiiii") X(T, fork, "iii")          \
   X(T, wait, "iiii") X(T, pipe, "ii") X(T, dup, "iiii") X(T, dup2, "iii")   \
-  X(T, fd_cloexec, "iii") X(T, getpid, "ii") X(T, kill, "ii")               \
+  X(T, fd_cloexec, "iii") X(T, getpid, "ii") X(T, childtimes, "i")        \
+  X(T, kill, "ii")                                                          \
   X(T, sigaction, "iiiIiii") X(T, sigprocmask, "iIi") X(T, sigpending, "i") \
   X(T, sigsuspend, "I") X(T, alarm, "ii") X(T, setpgid, "ii")               \
   X(T, getpgid, "ii") X(T, setsid, "i") X(T, getsid, "ii")                  \
@@ -142,6 +143,7 @@ T(dup) i32 z_dup(i32, i32, i32, i32);
 T(dup2) i32 z_dup2(i32, i32, i32);
 T(fd_cloexec) i32 z_fd_cloexec(i32, i32, i32);
 T(getpid) i32 z_getpid(i32, i32);
+T(childtimes) i32 z_childtimes(i32);
 T(kill) i32 z_kill(i32, i32);
 T(sigaction) i32 z_sigaction(i32, i32, i32, i64, i32, i32, i32);
 T(sigprocmask) i32 z_sigprocmask(i32, i64, i32);
@@ -260,6 +262,7 @@ static i32 call(int id, const uint64_t *a) {
   case ID_dup2: return z_dup2(A(0), A(1), A(2));
   case ID_fd_cloexec: return z_fd_cloexec(A(0), A(1), A(2));
   case ID_getpid: return z_getpid(A(0), A(1));
+  case ID_childtimes: return z_childtimes(A(0));
   case ID_kill: return z_kill(A(0), A(1));
   case ID_sigaction: return z_sigaction(A(0), A(1), A(2), L(3), A(4), A(5), A(6));
   case ID_sigprocmask: return z_sigprocmask(A(0), L(1), A(2));
