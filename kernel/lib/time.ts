@@ -38,6 +38,13 @@ export function alignMonotonic(origin: number): void {
   shiftMs = performance.timeOrigin - origin;
 }
 
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Block this thread for `ms` milliseconds (undefined: for ever); a thread that may block (a worker, Node's main thread). */
+export function sleepSync(ms?: number): void {
+  if (ms === undefined || ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
+}
+
 /** Wall-clock time (CLOCK_REALTIME) in ns since the Unix epoch. */
 export function realtimeNs(): bigint {
   // timeOrigin + now() keeps sub-millisecond precision that Date.now() lacks.

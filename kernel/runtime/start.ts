@@ -10,7 +10,7 @@
 // spawn, since code that runs once per process never gets optimised.
 import { Errno } from '../abi/errno.js';
 import type { StartMessage, WorkerNotice } from '../abi/messages.js';
-import { alignMonotonic } from '../lib/time.js';
+import { alignMonotonic, sleepSync } from '../lib/time.js';
 import { INVOKE_MODULE, MEMORY_IMPORT, tabkernelSignatures, wasiSignatures } from '../abi/imports.js';
 import { Forker } from './fork.js';
 import { keepMemoryOnExit, supplyMemory } from './mempool.js';
@@ -160,13 +160,12 @@ function instantiate(make: () => WebAssembly.Instance): WebAssembly.Instance {
       return make();
     } catch (e) {
       if (!(e instanceof RangeError && /allocate/i.test(e.message)) || attempt >= ALLOC_ATTEMPTS) throw e;
-      Atomics.wait(allocPause, 0, 0, ALLOC_PAUSE_MS);
+      sleepSync(ALLOC_PAUSE_MS);
     }
   }
 }
 const ALLOC_ATTEMPTS = 20;
 const ALLOC_PAUSE_MS = 50;
-const allocPause = new Int32Array(new SharedArrayBuffer(4));
 
 function exitWith(sys: SyscallClient, status: number, message: string): void {
   sys.call('proc_exit', status, message.slice(0, 16384), message === '' ? keepMemoryOnExit() : 0);

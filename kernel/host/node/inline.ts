@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import type { StartMessage, WorkerNotice } from '../../abi/messages.js';
 import type { HostStream, WorkerHandle } from '../../hostapi.js';
+import { sleepSync } from '../../lib/time.js';
 import { runProcess } from '../../runtime/start.js';
 
 /** The inline process as the kernel's worker pool sees it (hostapi.ts WorkerHandle.inline). */
@@ -61,10 +62,6 @@ const MAX_READ = 64 * 1024;
 const FIRST_NAP_MS = 1;
 const LONGEST_NAP_MS = 16;
 
-const napCell = new Int32Array(new SharedArrayBuffer(4));
-function nap(ms: number): void {
-  if (ms > 0) Atomics.wait(napCell, 0, 0, ms);
-}
 
 export function inlineStdin(isatty: boolean): InlineStdin {
   let pending: { max: number; done: (data: Uint8Array | null) => void } | null = null;
@@ -114,8 +111,7 @@ export function inlineStdin(isatty: boolean): InlineStdin {
     wait(ms) {
       if (!pending) {
         // Nothing the host could deliver: the call waits for a timer, or forever (a lone process's deadlock).
-        if (ms === undefined) Atomics.wait(napCell, 0, 0);
-        else nap(ms);
+        sleepSync(ms);
         return;
       }
       if (kind === undefined) {
@@ -141,7 +137,7 @@ export function inlineStdin(isatty: boolean): InlineStdin {
         if (got !== undefined) return deliver(got);
         const left = deadline - performance.now();
         if (left <= 0) return;
-        nap(Math.min(napMs, left));
+        sleepSync(Math.min(napMs, left));
       }
     },
   };

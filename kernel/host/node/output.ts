@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
 import type { HostStream } from '../../hostapi.js';
+import { sleepSync } from '../../lib/time.js';
 
 /** Queued bytes at which a stream stops taking writes... */
 const HIGH = 1024 * 1024;
@@ -21,8 +22,6 @@ const LOW = 256 * 1024;
 const MAX_WRITE = 1024 * 1024;
 /** Retry delay when the fd is non-blocking and full (EAGAIN): it has no readiness event to wait for. */
 const RETRY_MS = 5;
-
-const retryCell = new Int32Array(new SharedArrayBuffer(4));
 
 interface Chunk {
   fd: number;
@@ -110,7 +109,7 @@ class OutputQueue {
           this.fail();
           return false;
         }
-        Atomics.wait(retryCell, 0, 0, 1);
+        sleepSync(1);
       }
     }
     return true;
